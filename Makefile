@@ -1,0 +1,28 @@
+# The two commands of the README: `make build` (install, then build the sample site into output/)
+# and `make test` (install everything the tests need, then run them all). CI runs `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: build test install install-test clean
+
+$(BIN)/clinic-pages: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(BIN)/clinic-pages
+
+build: install
+	$(BIN)/clinic-pages build
+
+install-test: install
+	$(BIN)/pip install --quiet -e '.[test]'
+	bash tests/setup-system.sh
+
+test: install-test
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) output .output.staging .output.lock

@@ -1,0 +1,106 @@
+"""The command line: a thin layer that turns the library's errors into clear messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import ClinicPagesError, DataError
+
+log = logging.getLogger("generator")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _progress(stream):
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 300:
+            return
+        stream.write(f"\rRendering pages: {done}/{total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+    return show
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    report = build(Path(args.project), Path(args.output) if args.output else None, progress=_progress(sys.stderr))
+    for notice in report.notices:
+        log.warning("%s", notice)
+    if report.placeholders:
+        log.warning("site.yaml still has %d placeholder(s); `deploy` will refuse until they are replaced:\n  %s",
+                    len(report.placeholders), "\n  ".join(report.placeholders))
+    print(report.summary())
+    return EXIT_OK
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinic-pages",
+        description="Build, check, audit and deploy a clinic's honest local landing pages from YAML.",
+    )
+    parser.add_argument("--version", action="version", version=f"clinic-pages {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show more detail")
+    parser.add_argument("-q", "--quiet", action="store_true", help="show only errors and the summary")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def project_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", default=".", metavar="DIR",
+                       help="folder with site.yaml, treatments.yaml, locations.yaml and templates/ (default: .)")
+        p.add_argument("--output", metavar="DIR", help="where the site is written (default: PROJECT/output)")
+
+    p = sub.add_parser("build", help="build the site into output/",
+                       description="Validate the data, render every page, and write output/ all at once.")
+    project_args(p)
+    p.set_defaults(func=cmd_build)
+    return parser
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    colour = sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+    fmt = "\033[33m%(levelname)s\033[0m: %(message)s" if colour else "%(levelname)s: %(message)s"
+    handler.setFormatter(logging.Formatter(fmt))
+    root = logging.getLogger("generator")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    _configure_logging(args)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        if args.debug:
+            raise
+        print(str(exc), file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        return EXIT_USAGE
+    except ClinicPagesError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; output/ was left as it was", file=sys.stderr)
+        return 130

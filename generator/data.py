@@ -1,0 +1,135 @@
+"""Load the project's YAML files, keeping the line and column of every value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Problem
+
+try:  # libyaml is several times faster; fall back to the pure-Python loader.
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+
+PLACEHOLDER_TAG = "!placeholder"
+
+Path_ = tuple[str | int, ...]
+
+
+class Placeholder(str):
+    """A value the clinic has not supplied yet, written `!placeholder "label"` in YAML."""
+
+    is_placeholder = True
+
+
+@dataclass
+class Document:
+    """One YAML file: its plain data, and where each value stood in the file."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> tuple[int | None, int | None]:
+        """Line and column (1-based) of the value at `path`, or of its nearest parent."""
+        while True:
+            if path in self.marks:
+                return self.marks[path]
+            if not path:
+                return None, None
+            path = path[:-1]
+
+
+def format_path(path: Path_) -> str:
+    """('treatments', 3, 'slug') -> 'treatments[3].slug'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Loader(_BaseLoader):
+    pass
+
+
+def load_document(path: Path, display_name: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file. Returns the document, or None and the problems that stopped it."""
+    name = display_name or path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(name, None, None, "", "file not found",
+                              f"create {name}; see README.md for its fields")]
+    except OSError as exc:
+        return None, [Problem(name, None, None, "", f"cannot read the file: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                              "save the file as UTF-8 in your editor")]
+    return parse_document(text, name)
+
+
+def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text into a Document with marks; report syntax errors with line and column."""
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return None, [Problem(name, 1, 1, "", "the file is empty",
+                              "restore the file from version control, or see README.md for its fields")]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = f"not valid YAML: {exc.problem or exc.context}"
+        hint = "check indentation (spaces, not tabs) and quote text that contains ': ' or starts with a symbol"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        return None, [Problem(name, line, col, "", message, hint)]
+    except yaml.YAMLError as exc:
+        return None, [Problem(name, None, None, "", f"not valid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    doc = Document(name, None)
+    problems: list[Problem] = []
+    doc.data = _build(node, (), doc, problems)
+    return doc, problems
+
+
+def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> Any:
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                problems.append(Problem(doc.file, line, col, format_path(path),
+                                        "expected a plain name as key", "keys are words such as `name:`"))
+                continue
+            if key in out:
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                problems.append(Problem(doc.file, line, col, format_path(path + (key,)),
+                                        f"`{key}` is given twice", "remove one of the two"))
+                continue
+            out[key] = _build(value_node, path + (key,), doc, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag == PLACEHOLDER_TAG:
+        return Placeholder(node.value)
+    if node.tag.startswith("!") and not node.tag.startswith("!!"):
+        return node.value  # unknown local tags: keep the text, validation decides
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()

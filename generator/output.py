@@ -1,0 +1,213 @@
+"""Safe writes to the output folder: all or nothing, never outside it, never a file the tool did not make.
+
+A build stages every new or changed file in a sibling folder (`.output.staging/`), then commits: it writes a
+journal, moves the staged files into place, removes the files that the previous build made and this one does
+not, and writes the manifest of generated files last. A build that fails or is killed before the journal is
+written leaves `output/` untouched; one killed during the commit is finished by the next run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from generator.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+MANIFEST = ".clinic-pages-manifest.json"
+JOURNAL = ".journal.json"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def safe_relative(rel: str) -> str:
+    """Refuse any output path that could land outside the output folder."""
+    path = PurePosixPath(rel)
+    if (not rel or path.is_absolute() or "\\" in rel or any(part in ("..", ".", "") for part in rel.split("/"))
+            or rel.startswith(".clinic-pages")):
+        raise OutputError(f"refusing to write {rel!r}: it is not a plain path inside the output folder")
+    return str(path)
+
+
+def read_manifest(output: Path) -> dict[str, str]:
+    try:
+        data = json.loads((output / MANIFEST).read_text("utf-8"))
+        return dict(data["files"])
+    except FileNotFoundError:
+        return {}
+    except (ValueError, KeyError, TypeError, OSError):
+        log.warning("%s is unreadable; treating every file in %s as not made by clinic-pages", MANIFEST, output)
+        return {}
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass
+class CommitResult:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)   # files in output/ that clinic-pages did not make
+
+
+class OutputTransaction:
+    """Stage files, then commit them all at once. Use as a context manager: an exception aborts."""
+
+    def __init__(self, output: Path, verify_existing: bool = True):
+        self.output = Path(output).absolute()
+        if self.output == Path(self.output.anchor) or self.output == Path.home():
+            raise OutputError(f"refusing to use {self.output} as the output folder")
+        self.staging = self.output.parent / f".{self.output.name}.staging"
+        self.verify_existing = verify_existing
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.output.parent / f".{self.output.name}.lock", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            raise OutputError(f"another clinic-pages build is writing {self.output}; wait for it to finish") from None
+        recover(self.output)
+        self.old = read_manifest(self.output)
+        self.new: dict[str, str] = {}
+        self.staged: list[str] = []
+        self.external: dict[str, str] = {}  # absolute path -> staged name, for project files committed with output
+        self.conflicts: list[str] = []
+        self.unchanged = 0
+
+    def __enter__(self) -> OutputTransaction:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+        self._lock.close()
+
+    def put(self, rel: str, data: bytes, sha: str | None = None) -> bool:
+        """Stage one file. Returns True when it differs from what is in output/ now."""
+        rel = safe_relative(rel)
+        if rel in self.new:
+            raise OutputError(f"two pages would be written to {rel}; each page needs its own slug")
+        sha = sha or digest(data)
+        self.new[rel] = sha
+        target = self.output / rel
+        if self.old.get(rel) == sha and (not self.verify_existing or target.is_file()):
+            self.unchanged += 1
+            return False
+        if rel not in self.old and (target.exists() or target.is_symlink()):
+            self.conflicts.append(rel)
+        staged = self.staging / rel
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        self.staged.append(rel)
+        return True
+
+    def keep(self, rel: str, sha: str) -> None:
+        """Record a file as generated and unchanged without reading or writing it (incremental builds)."""
+        self.new[safe_relative(rel)] = sha
+        self.unchanged += 1
+
+    def put_external(self, path: Path, data: bytes) -> None:
+        """Stage a project file (such as the build state) to be replaced as part of the commit."""
+        name = f".external-{len(self.external)}"
+        self.staging.mkdir(parents=True, exist_ok=True)
+        (self.staging / name).write_bytes(data)
+        self.external[str(Path(path).absolute())] = name
+
+    def commit(self, scan_foreign: bool = True) -> CommitResult:
+        if self.conflicts:
+            self.abort()
+            listed = ", ".join(self.conflicts[:5]) + (" ..." if len(self.conflicts) > 5 else "")
+            raise OutputError(f"{len(self.conflicts)} file(s) in {self.output} were not made by clinic-pages and "
+                              f"would be overwritten: {listed}. Move them elsewhere, then build again")
+        removed = sorted(set(self.old) - set(self.new))
+        journal = {"moves": self.staged, "removals": removed, "external": self.external,
+                   "manifest": dict(sorted(self.new.items()))}
+        self.staging.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.staging / JOURNAL, json.dumps(journal).encode())
+        _apply(self.output, self.staging, journal)
+        result = CommitResult(written=list(self.staged), unchanged=self.unchanged, removed=removed)
+        if scan_foreign:
+            result.foreign = find_foreign(self.output, self.new)
+        return result
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _apply(output: Path, staging: Path, journal: dict) -> None:
+    """Carry out a journal. Safe to repeat: moves already made are skipped."""
+    output.mkdir(parents=True, exist_ok=True)
+    made_dirs: set[Path] = set()
+    for rel in journal["moves"]:
+        src, dst = staging / rel, output / rel
+        if src.exists():
+            if dst.parent not in made_dirs:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                made_dirs.add(dst.parent)
+            os.replace(src, dst)
+    for rel in journal["removals"]:
+        target = output / rel
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+        _prune_empty(target.parent, output)
+    for dest, name in journal.get("external", {}).items():
+        src = staging / name
+        if src.exists():
+            os.replace(src, dest)
+    _atomic_write(output / MANIFEST, json.dumps({"generator": "clinic-pages", "files": journal["manifest"]},
+                                                indent=0, sort_keys=True).encode())
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _prune_empty(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def recover(output: Path) -> str | None:
+    """Finish a commit that was interrupted, or discard a build that never reached its commit."""
+    staging = output.parent / f".{output.name}.staging"
+    if not staging.exists():
+        return None
+    try:
+        journal = json.loads((staging / JOURNAL).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        shutil.rmtree(staging, ignore_errors=True)
+        log.info("discarded the files of a build that was interrupted before it finished")
+        return "discarded"
+    _apply(output, staging, journal)
+    log.warning("finished writing a build that was interrupted while it updated %s", output)
+    return "finished"
+
+
+def find_foreign(output: Path, generated: dict[str, str]) -> list[str]:
+    """Files in the output folder that clinic-pages did not make (reported, never deleted)."""
+    foreign = []
+    for dirpath, dirnames, filenames in os.walk(output):
+        dirnames.sort()
+        base = Path(dirpath).relative_to(output)
+        for name in sorted(filenames):
+            rel = str(base / name) if str(base) != "." else name
+            if rel not in generated and rel != MANIFEST:
+                foreign.append(rel)
+    return foreign

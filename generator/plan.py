@@ -1,0 +1,133 @@
+"""Which pages exist, what each one shows, and exactly which records and templates it depends on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km
+from generator.model import Location, Premises, Project
+
+NEIGHBOURS = 5  # nearby areas linked from each landing page
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How an area relates to the nearest premises that offers a treatment: the page's local facts."""
+
+    location: str        # location slug
+    premises: str        # premises id
+    km: float
+    direction: str       # compass point from the premises to the area ("south-west")
+
+    @property
+    def miles(self) -> float:
+        return self.km / KM_PER_MILE
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page: where it goes, which template draws it, and what it depends on."""
+
+    kind: str                      # home | areas | treatment | area | landing | not-found
+    url_path: str                  # "/jaw-fillers/east-horsley/"
+    file: str                      # "jaw-fillers/east-horsley/index.html"
+    template: str
+    treatment: str | None = None
+    location: str | None = None
+    reach: Reach | None = None
+    neighbours: tuple[Reach, ...] = ()
+    deps: tuple[str, ...] = ()     # record keys, see `fingerprints` in generator.build
+    indexable: bool = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: tuple[Page, ...]
+    served: dict[str, tuple[Reach, ...]]          # treatment slug -> areas served, nearest first
+    areas: dict[str, tuple[tuple[str, Reach], ...]]  # location slug -> (treatment slug, reach), by name
+
+    def page(self, url_path: str) -> Page:
+        return next(p for p in self.pages if p.url_path == url_path)
+
+
+def premises_for(project: Project, treatment: str) -> list[Premises]:
+    return [p for p in project.site.premises if p.treatments is None or treatment in p.treatments]
+
+
+def reach_of(location: Location, premises: list[Premises]) -> Reach | None:
+    """The nearest premises to a location, or None when no premises offers the treatment."""
+    best = None
+    for p in premises:
+        km = distance_km(p.lat, p.lon, location.lat, location.lon)
+        if best is None or (km, p.id) < (best.km, best.premises):
+            direction = compass_point(bearing_deg(p.lat, p.lon, location.lat, location.lon))
+            best = Reach(location.slug, p.id, km, direction)
+    return best
+
+
+def nearest_neighbours(project: Project, origin: Location, served: tuple[Reach, ...]) -> tuple[Reach, ...]:
+    """The nearest other served areas to `origin`, with distance and direction from the origin."""
+    found = []
+    for r in served:
+        if r.location == origin.slug:
+            continue
+        other = project.location(r.location)
+        km = distance_km(origin.lat, origin.lon, other.lat, other.lon)
+        direction = compass_point(bearing_deg(origin.lat, origin.lon, other.lat, other.lon))
+        found.append(Reach(other.slug, r.premises, km, direction))
+    found.sort(key=lambda r: (r.km, r.location))
+    return tuple(found[:NEIGHBOURS])
+
+
+SITE_DEPS = ("site", "index:treatments", "attribution")
+
+
+def plan_site(project: Project) -> Plan:
+    """Every page of the site, in a stable order."""
+    radius = project.site.service_radius_km
+    served: dict[str, tuple[Reach, ...]] = {}
+    offered_by: dict[str, tuple[str, ...]] = {}
+    by_premises: dict[tuple[str, ...], tuple[Reach, ...]] = {}  # treatments from the same premises share areas
+    for t in project.treatments:
+        offering = premises_for(project, t.slug)
+        ids = offered_by[t.slug] = tuple(p.id for p in offering)
+        if ids not in by_premises:
+            reaches = [reach_of(loc, offering) for loc in project.locations if loc.publish]
+            by_premises[ids] = tuple(sorted((r for r in reaches if r and r.km <= radius),
+                                            key=lambda r: (r.km, r.location)))
+        served[t.slug] = by_premises[ids]
+
+    by_area: dict[str, list[tuple[str, Reach]]] = {}
+    for t in project.treatments:
+        for r in served[t.slug]:
+            by_area.setdefault(r.location, []).append((t.slug, r))
+
+    pages: list[Page] = [
+        Page("home", "/", "index.html", "home.html", deps=SITE_DEPS + ("index:areas",)),
+        Page("areas", "/areas/", "areas/index.html", "areas.html", deps=SITE_DEPS + ("index:areas",)),
+        Page("not-found", "/404.html", "404.html", "404.html", deps=SITE_DEPS, indexable=False),
+    ]
+    for t in project.treatments:
+        pages.append(Page("treatment", f"/{t.slug}/", f"{t.slug}/index.html", "treatment.html", treatment=t.slug,
+                          deps=SITE_DEPS + (f"treatment:{t.slug}", "index:areas")
+                          + tuple(f"treatment:{r}" for r in t.related)))
+    for loc in sorted((project.location(s) for s in by_area), key=lambda loc: loc.slug):
+        pages.append(Page("area", f"/areas/{loc.slug}/", f"areas/{loc.slug}/index.html", "area.html",
+                          location=loc.slug, deps=SITE_DEPS + (f"location:{loc.slug}", "index:areas")))
+    neighbour_cache: dict[tuple[str, tuple[str, ...]], tuple[Reach, ...]] = {}
+    for t in project.treatments:
+        for r in served[t.slug]:
+            loc = project.location(r.location)
+            key = (loc.slug, offered_by[t.slug])
+            if key not in neighbour_cache:
+                neighbour_cache[key] = nearest_neighbours(project, loc, served[t.slug])
+            near = neighbour_cache[key]
+            pages.append(Page(
+                "landing", f"/{t.slug}/{loc.slug}/", f"{t.slug}/{loc.slug}/index.html", "landing.html",
+                treatment=t.slug, location=loc.slug, reach=r, neighbours=near,
+                deps=SITE_DEPS + (f"treatment:{t.slug}", f"location:{loc.slug}")
+                + tuple(f"location:{n.location}" for n in near),
+            ))
+    areas = {slug: tuple(sorted(items, key=lambda it: project.treatment(it[0]).name))
+             for slug, items in by_area.items()}
+    return Plan(tuple(pages), served, areas)

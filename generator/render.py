@@ -1,0 +1,290 @@
+"""Render each planned page with Jinja2: autoescaped HTML, JSON-LD built as data, errors that name the template."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator.data import Placeholder
+from generator.errors import TemplateProblem
+from generator.model import Premises, Project, Treatment
+from generator.plan import Page, Plan, Reach, premises_for
+
+TITLE_MAX, DESCRIPTION_MIN, DESCRIPTION_MAX = 60, 70, 160
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    page: Page
+    html: str
+    title: str
+    description: str
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["paragraphs"] = paragraphs
+    env.filters["km"] = lambda km: f"{km:.1f} km"
+    env.filters["miles"] = lambda km: f"{km / 1.609344:.1f} miles"
+    env.filters["money"] = lambda v: f"£{v:,.0f}" if float(v).is_integer() else f"£{v:,.2f}"
+    env.tests["placeholder"] = lambda v: isinstance(v, Placeholder)
+    return env
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text with blank lines between paragraphs -> escaped <p> elements."""
+    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in str(text).split("\n\n") if p.strip())
+
+
+def json_ld(data: Any) -> Markup:
+    """JSON for a <script type="application/ld+json">: `<`, `>` and `&` escaped so data cannot end the script."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return Markup(text.translate(_JSON_ESCAPES))
+
+
+def fill(pattern: str, values: dict[str, str]) -> str:
+    return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), " ".join(pattern.split()))
+
+
+def fit_title(text: str) -> str:
+    """Shorten a title over 60 characters by dropping its ` | ...` tail, then its `, County`."""
+    if len(text) > TITLE_MAX and " | " in text:
+        text = text.rsplit(" | ", 1)[0]
+    if len(text) > TITLE_MAX and ", " in text:
+        text = text.rsplit(", ", 1)[0]
+    return text
+
+
+def fit_description(text: str) -> str:
+    if len(text) <= DESCRIPTION_MAX:
+        return text
+    cut = text[: DESCRIPTION_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+class Renderer:
+    """Renders pages of one project; shared context is computed once."""
+
+    def __init__(self, project: Project, plan: Plan, templates: Path):
+        self.project, self.plan, self.templates = project, plan, templates
+        self.env = make_environment(templates)
+        site = project.site
+        self.premises = {p.id: p for p in site.premises}
+        self.base = {
+            "site": site,
+            "clinic": site.name,
+            "treatments": sorted(project.treatments, key=lambda t: t.name),
+            "attribution": project.attribution,
+            "premises_list": site.premises,
+            "practitioners": site.practitioners,
+            "area_names": {loc.slug: loc.name for loc in project.locations},
+            "area_list": sorted(
+                ((slug, project.location(slug).name, min((r for _, r in items), key=lambda r: (r.km, r.premises)))
+                 for slug, items in plan.areas.items()), key=lambda row: row[1]),
+        }
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return f"{self.project.site.base_url}{path}"
+
+    def disclaimers(self, treatment: Treatment | None) -> list[tuple[str, str]]:
+        ids = list(self.project.site.required_disclaimers)
+        if treatment:
+            ids += [d for d in treatment.disclaimers if d not in ids]
+        return [(i, self.project.site.disclaimers[i]) for i in ids]
+
+    def clinic_ld(self, premises: Premises, area_names: list[str]) -> dict[str, Any]:
+        address = premises.address
+        postal = {"@type": "PostalAddress", "addressLocality": address.locality, "addressRegion": address.region,
+                  "addressCountry": address.country}
+        if not isinstance(address.street, Placeholder):
+            postal["streetAddress"] = address.street
+        if not isinstance(address.postcode, Placeholder):
+            postal["postalCode"] = address.postcode
+        data: dict[str, Any] = {
+            "@type": "MedicalClinic", "@id": self.url(f"/#{premises.id}"), "name": premises.name,
+            "url": self.url("/"), "address": postal,
+            "geo": {"@type": "GeoCoordinates", "latitude": round(premises.lat, 5), "longitude": round(premises.lon, 5)},
+            "areaServed": [{"@type": "Place", "name": n} for n in area_names],
+        }
+        if not isinstance(premises.phone, Placeholder):
+            data["telephone"] = premises.phone
+        if premises.opening_hours:
+            data["openingHoursSpecification"] = [
+                {"@type": "OpeningHoursSpecification", "dayOfWeek": [_DAY_URI[d] for d in h.days],
+                 "opens": h.opens, "closes": h.closes} for h in premises.opening_hours]
+        return data
+
+    def breadcrumbs(self, page: Page) -> list[tuple[str, str]]:
+        crumbs = [("Home", "/")]
+        if page.kind in ("areas", "area"):
+            crumbs.append(("Areas we serve", "/areas/"))
+        if page.treatment:
+            t = self.project.treatment(page.treatment)
+            crumbs.append((t.name, f"/{t.slug}/"))
+        if page.location:
+            crumbs.append((self.project.location(page.location).name, page.url_path))
+        return crumbs if page.kind != "home" else []
+
+    # -- the page ----------------------------------------------------------------------------------------
+    def context(self, page: Page) -> dict[str, Any]:
+        p = self.project
+        ctx: dict[str, Any] = dict(self.base)
+        treatment = p.treatment(page.treatment) if page.treatment else None
+        location = p.location(page.location) if page.location else None
+        first = p.site.premises[0]
+        values = {"clinic": p.site.name, "locality": first.address.locality}
+        served_names: list[str] = []
+        if page.kind in ("home", "areas", "not-found"):
+            served_names = sorted({p.location(s).name for s in self.plan.areas})
+        if treatment:
+            values["treatment"] = treatment.name
+            served = self.plan.served[treatment.slug]
+            ctx["served"] = sorted(served, key=lambda r: p.location(r.location).name)
+            ctx["related"] = [p.treatment(s) for s in treatment.related]
+            ctx["offered_at"] = premises_for(p, treatment.slug)
+            served_names = sorted(p.location(r.location).name for r in served)
+        if location:
+            values.update(area=location.name, county=location.county)
+            ctx["area_treatments"] = [(p.treatment(s), r) for s, r in self.plan.areas[location.slug]]
+            if not treatment:
+                reach = min((r for _, r in self.plan.areas[location.slug]), key=lambda r: (r.km, r.premises))
+                ctx["reach"] = reach
+                ctx["near_premises"] = self.premises[reach.premises]
+            served_names = [location.name]
+        if page.reach:
+            near = self.premises[page.reach.premises]
+            values.update(locality=near.address.locality, distance=f"{page.reach.km:.1f} km",
+                          direction=_OPPOSITE[page.reach.direction])
+            ctx["reach"], ctx["near_premises"] = page.reach, near
+            ctx["neighbours"] = [(p.location(n.location), n) for n in page.neighbours]
+        kind = {"not-found": "home", "areas": "home"}.get(page.kind, page.kind)
+        title = fit_title(fill(p.site.titles[kind], values))
+        description = fit_description(fill(p.site.descriptions[kind], values))
+        if page.kind == "areas":
+            title, description = fit_title(f"Areas we serve | {p.site.name}"), fit_description(
+                f"The towns and villages that {p.site.name} in {values['locality']}, Surrey serves, with the distance "
+                "from the clinic and the treatments offered to each.")
+        if page.kind == "not-found":
+            title = f"Page not found | {p.site.name}"
+        crumbs = self.breadcrumbs(page)
+        ctx.update(
+            page=page, treatment=treatment, location=location, title=title, description=description,
+            canonical=self.url(page.url_path), breadcrumbs=crumbs,
+            disclaimers=self.disclaimers(treatment) if page.kind not in ("not-found",) else [],
+            faqs=self.faqs(page, treatment, location),
+        )
+        ctx["jsonld"] = json_ld(self.structured_data(page, ctx, served_names))
+        return ctx
+
+    def faqs(self, page: Page, treatment: Treatment | None, location) -> list[tuple[str, str]]:
+        if page.kind == "treatment" and treatment:
+            return [(f.question, f.answer) for f in treatment.faqs]
+        if page.kind == "landing" and treatment and location and page.reach:
+            near = self.premises[page.reach.premises]
+            r = page.reach
+            town = near.address.locality
+            qa = [(f"How far is the clinic from {location.name}?",
+                   f"Our {town} clinic is about {r.km:.1f} km ({r.miles:.1f} miles) {_OPPOSITE[r.direction]} of "
+                   f"{location.name}, measured in a straight line.")]
+            if location.nearest_station:
+                qa.append((f"Which station serves {location.name}?",
+                           f"The nearest railway station to {location.name} is {location.nearest_station}."))
+            qa.append((f"Who can have {treatment.name.lower()}?",
+                       f"{treatment.name} are available only to adults aged {treatment.minimum_age} and over, after "
+                       "a face-to-face consultation." if treatment.name.endswith("s") else
+                       f"{treatment.name} is available only to adults aged {treatment.minimum_age} and over, after "
+                       "a face-to-face consultation."))
+            return qa
+        return []
+
+    def structured_data(self, page: Page, ctx: dict[str, Any], served_names: list[str]) -> dict[str, Any]:
+        near = ctx.get("near_premises") or self.project.site.premises[0]
+        graph: list[dict[str, Any]] = [self.clinic_ld(near, served_names)]
+        web: dict[str, Any] = {
+            "@type": "MedicalWebPage" if page.kind != "not-found" else "WebPage",
+            "@id": ctx["canonical"], "url": ctx["canonical"], "name": ctx["title"],
+            "description": ctx["description"], "inLanguage": self.project.site.language,
+            "isPartOf": {"@type": "WebSite", "name": self.project.site.name, "url": self.url("/")},
+        }
+        if ctx["treatment"]:
+            web["about"] = {"@type": "MedicalProcedure", "name": ctx["treatment"].name}
+        graph.append(web)
+        if ctx["breadcrumbs"]:
+            graph.append({"@type": "BreadcrumbList", "itemListElement": [
+                {"@type": "ListItem", "position": i, "name": name, "item": self.url(path)}
+                for i, (name, path) in enumerate(ctx["breadcrumbs"], 1)]})
+        if ctx["faqs"]:
+            graph.append({"@type": "FAQPage", "mainEntity": [
+                {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}}
+                for q, a in ctx["faqs"]]})
+        return {"@context": "https://schema.org", "@graph": graph}
+
+    def render(self, page: Page) -> Rendered:
+        ctx = self.context(page)
+        try:
+            template = self.env.get_template(page.template)
+            html = template.render(ctx)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(_relative(exc.filename, self.templates) or exc.name or page.template, exc.lineno,
+                                  exc.message or "syntax error", page.url_path) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateProblem(page.template, None, f"template not found: {exc.name}", page.url_path) from exc
+        except Exception as exc:  # an error while rendering: find the template line in the traceback
+            name, line = _template_frame(exc, self.templates)
+            raise TemplateProblem(name or page.template, line, f"{type(exc).__name__}: {exc}", page.url_path) from exc
+        return Rendered(page, html, ctx["title"], ctx["description"])
+
+
+_OPPOSITE = {"north": "south", "north-east": "south-west", "east": "west", "south-east": "north-west",
+             "south": "north", "south-west": "north-east", "west": "east", "north-west": "south-east"}
+_DAY_URI = {d: f"https://schema.org/{n}" for d, n in zip(
+    ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"),
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
+
+
+def _relative(filename: str | None, templates: Path) -> str | None:
+    if not filename:
+        return None
+    try:
+        return str(Path("templates") / Path(filename).resolve().relative_to(templates.resolve()))
+    except ValueError:
+        return filename
+
+
+def _template_frame(exc: BaseException, templates: Path) -> tuple[str | None, int | None]:
+    """The innermost traceback frame that belongs to a template file (Jinja2 rewrites frames to point there)."""
+    tb = exc.__traceback__
+    found: tuple[str | None, int | None] = (None, None)
+    root = str(templates.resolve())
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(root) or filename.endswith((".html", ".xml", ".txt", ".j2")):
+            found = (_relative(filename, templates), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_all(renderer: Renderer, pages: tuple[Page, ...]):
+    """Yield each page rendered, in plan order."""
+    for page in pages:
+        yield renderer.render(page)
+
+
+__all__ = ["Renderer", "Rendered", "render_all", "json_ld", "paragraphs", "Reach", "escape", "sys"]

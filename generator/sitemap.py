@@ -1,0 +1,48 @@
+"""sitemap.xml (split into an index past 50,000 URLs or 50 MB) and robots.txt."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+MAX_URLS = 50_000           # sitemaps.org protocol
+MAX_BYTES = 52_428_800      # 50 MiB uncompressed
+_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}">\n'
+_TAIL = "</urlset>\n"
+
+
+def _url(loc: str, lastmod: str | None) -> str:
+    mod = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+    return f"<url><loc>{escape(loc)}</loc>{mod}</url>\n"
+
+
+def sitemap_files(entries: list[tuple[str, str | None]], base_url: str,
+                  max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> dict[str, bytes]:
+    """{file name: bytes}: one sitemap.xml, or a sitemap.xml index with parts sitemap-1.xml, sitemap-2.xml, ..."""
+    parts: list[tuple[list[str], str | None]] = []
+    lines: list[str] = []
+    size, newest = len(_HEAD) + len(_TAIL), None
+    for loc, lastmod in sorted(entries):
+        line = _url(loc, lastmod)
+        if lines and (len(lines) >= max_urls or size + len(line.encode()) > max_bytes):
+            parts.append((lines, newest))
+            lines, size, newest = [], len(_HEAD) + len(_TAIL), None
+        lines.append(line)
+        size += len(line.encode())
+        if lastmod and (newest is None or lastmod > newest):
+            newest = lastmod
+    parts.append((lines, newest))
+    if len(parts) == 1:
+        return {"sitemap.xml": (_HEAD + "".join(lines) + _TAIL).encode()}
+    files = {f"sitemap-{i}.xml": (_HEAD + "".join(part) + _TAIL).encode() for i, (part, _) in enumerate(parts, 1)}
+    index = [f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{_NS}">\n']
+    for i, (_, newest) in enumerate(parts, 1):
+        mod = f"<lastmod>{newest}</lastmod>" if newest else ""
+        index.append(f"<sitemap><loc>{escape(base_url)}/sitemap-{i}.xml</loc>{mod}</sitemap>\n")
+    index.append("</sitemapindex>\n")
+    files["sitemap.xml"] = "".join(index).encode()
+    return files
+
+
+def robots_txt(base_url: str) -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n".encode()
