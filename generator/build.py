@@ -1,41 +1,56 @@
-"""The pipeline: load → validate → plan → render → write → sitemap. `build()` only calls the phases in order."""
+"""The pipeline: load → validate → plan → render → write → sitemap. `build()` only calls the phases in order.
+
+Builds are incremental: a page is rendered only when the digest of its inputs (its records, the templates it
+uses, the settings it reads) differs from the one in the build state, and a file is written only when its bytes
+differ from what output/ holds. A build with no change at all stops after hashing the input files.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.clock import today
 from generator.model import Project, load_project
-from generator.output import CommitResult, OutputTransaction, digest
-from generator.plan import Plan, plan_site
+from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes
+from generator.plan import Page, Plan, fingerprints, page_digest, plan_site
 from generator.render import Renderer
 from generator.sitemap import robots_txt, sitemap_files
-from generator.state import STATE_FILE, load_state
+from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+PARALLEL_MIN_PAGES = 1500   # below this, starting worker processes costs more than it saves
 
 
 @dataclass
 class BuildReport:
-    project: Project
-    plan: Plan
     output: Path
     pages: int
+    rendered: int
     seconds: float
     result: CommitResult
+    project: Project | None = None
+    plan: Plan | None = None
     placeholders: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def up_to_date(self) -> bool:
+        return self.project is None
+
     def summary(self) -> str:
+        if self.up_to_date:
+            return f"Up to date: {self.pages} pages, nothing changed ({self.seconds:.2f} s) -> {self.output}"
         r = self.result
-        return (f"Built {self.pages} pages in {self.seconds:.2f} s: {len(r.written)} files written, {r.unchanged} "
-                f"unchanged, {len(r.removed)} removed -> {self.output}")
+        return (f"Built {self.pages} pages in {self.seconds:.2f} s: {self.rendered} rendered, {len(r.written)} files "
+                f"written, {r.unchanged} unchanged, {len(r.removed)} removed -> {self.output}")
 
 
 def copy_assets(templates: Path) -> list[tuple[str, bytes]]:
@@ -47,38 +62,119 @@ def copy_assets(templates: Path) -> list[tuple[str, bytes]]:
             for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")]
 
 
-def build(project_dir: Path, output_dir: Path | None = None, progress: Progress | None = None) -> BuildReport:
+def output_is_as_left(output: Path, state: State) -> bool:
+    """True when output/'s manifest is the one the state was committed with (nobody rebuilt it elsewhere)."""
+    try:
+        return bool(state.manifest) and digest((output / MANIFEST).read_bytes()) == state.manifest
+    except OSError:
+        return False
+
+
+def build(project_dir: Path, output_dir: Path | None = None, progress: Progress | None = None,
+          clean: bool = False, jobs: int | None = None) -> BuildReport:
+    """Build the site. `clean` ignores the build state and renders every page (it still writes only changes)."""
     started = time.perf_counter()
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"
+    state = load_state(project_dir)
+    notices = [state.problem] if state.problem else []
+    inputs = input_digest(project_dir)
+    trusted = not clean and not state.problem and output_is_as_left(output, state)
+    if trusted and state.inputs == inputs and not (output.parent / f".{output.name}.staging").exists():
+        return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult())
+
     project = load_project(project_dir)
     plan = plan_site(project)
     renderer = Renderer(project, plan, project_dir / "templates")
-    state = load_state(project_dir)
-    notices = [state.problem] if state.problem else []
+    fps = fingerprints(project, plan)
     date = today()
     history: dict[str, dict[str, str]] = {}
     entries: list[tuple[str, str]] = []
-    with OutputTransaction(output) as tx:
-        total = len(plan.pages)
-        for n, page in enumerate(plan.pages, 1):
-            data = renderer.render(page).html.encode("utf-8")
-            sha = digest(data)
-            tx.put(page.file, data, sha)
-            lastmod = state.lastmod(page.file, sha, date)
-            history[page.file] = {"sha": sha, "lastmod": lastmod}
+    existed = output.exists()
+    with OutputTransaction(output, verify_existing=not trusted) as tx:
+        keys = {}
+        stale: list[Page] = []
+        for page in plan.pages:
+            template, wide = renderer.template_inputs(page.template)
+            keys[page.file] = key = page_digest(page, fps, wide, template)
+            old = state.pages.get(page.file)
+            if trusted and old and old.get("inputs") == key and tx.old.get(page.file) == old.get("sha"):
+                tx.keep(page.file, old["sha"])
+                history[page.file] = old
+            else:
+                stale.append(page)
+        for page, sha in render_pages(renderer, stale, tx, progress, jobs):
+            history[page.file] = {"inputs": keys[page.file], "sha": sha,
+                                  "lastmod": state.lastmod(page.file, sha, date)}
+        for page in plan.pages:
             if page.indexable:
-                entries.append((renderer.url(page.url_path), lastmod))
-            if progress and (n % 50 == 0 or n == total):
-                progress(n, total)
+                entries.append((renderer.url(page.url_path), history[page.file]["lastmod"]))
         for rel, data in copy_assets(project_dir / "templates"):
             tx.put(rel, data)
         for rel, data in sitemap_files(entries, project.site.base_url).items():
             tx.put(rel, data)
         tx.put("robots.txt", robots_txt(project.site.base_url))
-        tx.put_external(project_dir / STATE_FILE, state.to_bytes(history))
-        result = tx.commit()
+        manifest = digest(manifest_bytes(tx.new))
+        tx.put_external(project_dir / STATE_FILE, state_bytes(history, inputs, manifest))
+        result = tx.commit(scan_foreign=existed and not trusted)
     for rel in result.foreign:
         notices.append(f"{output.name}/{rel} was not made by clinic-pages; left in place")
-    return BuildReport(project, plan, output, len(plan.pages), time.perf_counter() - started, result,
+    return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
                        project.placeholders(), notices)
+
+
+# -- rendering, in this process or in parallel workers -------------------------------------------------------
+
+_WORKER: tuple[Renderer, OutputTransaction] | None = None
+
+
+def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page) -> tuple[str, bool]:
+    """Render a page and stage it if its bytes are new. Returns (digest, staged)."""
+    data = renderer.render(page).html.encode("utf-8")
+    sha = digest(data)
+    if tx.is_current(page.file, sha):
+        return sha, False
+    path = tx.staged_path(page.file)
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return sha, True
+
+
+def _render_chunk(pages: list[Page]) -> list[tuple[str, bool]]:
+    assert _WORKER is not None
+    renderer, tx = _WORKER
+    return [_render_one(renderer, tx, page) for page in pages]
+
+
+def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, progress: Progress | None = None,
+                 jobs: int | None = None) -> Iterator[tuple[Page, str]]:
+    """Render and stage `pages`, yielding (page, digest) in order. Large builds use every core."""
+    global _WORKER
+    jobs = jobs or os.cpu_count() or 1
+    total = len(pages)
+    if jobs > 1 and total >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+        _WORKER = (renderer, tx)
+        size = max(50, min(500, total // (jobs * 8)))
+        chunks = [pages[i:i + size] for i in range(0, total, size)]
+        done = 0
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for chunk, results in zip(chunks, pool.imap(_render_chunk, chunks)):
+                    for page, (sha, staged) in zip(chunk, results):
+                        tx.record(page.file, sha, staged)
+                        yield page, sha
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+        finally:
+            _WORKER = None
+        return
+    for n, page in enumerate(pages, 1):
+        sha, staged = _render_one(renderer, tx, page)
+        tx.record(page.file, sha, staged)
+        yield page, sha
+        if progress and (n % 100 == 0 or n == total):
+            progress(n, total)

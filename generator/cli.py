@@ -33,7 +33,8 @@ def _progress(stream):
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
-    report = build(Path(args.project), Path(args.output) if args.output else None, progress=_progress(sys.stderr))
+    report = build(Path(args.project), Path(args.output) if args.output else None, progress=_progress(sys.stderr),
+                   clean=args.clean, jobs=args.jobs)
     for notice in report.notices:
         log.warning("%s", notice)
     if report.placeholders:
@@ -62,6 +63,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the site into output/",
                        description="Validate the data, render every page, and write output/ all at once.")
     project_args(p)
+    p.add_argument("--clean", action="store_true",
+                   help="ignore the build state and render every page (files are still written only if changed)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes for large builds (default: all cores)")
     p.set_defaults(func=cmd_build)
     return parser
 

@@ -44,12 +44,15 @@ class TemplateProblem(ClinicPagesError):
     """A template failed to compile or render; names the template file and line."""
 
     def __init__(self, template: str, line: int | None, message: str, page: str = ""):
-        self.template, self.line, self.page = template, line, page
+        self.template, self.line, self.message, self.page = template, line, message, page
         where = f"{template}:{line}" if line else template
         text = f"{where}: {message}"
         if page:
             text += f"\n    while rendering {page}"
         super().__init__(text)
+
+    def __reduce__(self):  # survive the trip back from a worker process
+        return (TemplateProblem, (self.template, self.line, self.message, self.page))
 
 
 class OutputError(ClinicPagesError):

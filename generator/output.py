@@ -38,6 +38,11 @@ def safe_relative(rel: str) -> str:
     return str(path)
 
 
+def manifest_bytes(files: dict[str, str]) -> bytes:
+    """The manifest as written to disk; the build state records its digest to know output/ is as it left it."""
+    return json.dumps({"generator": "clinic-pages", "files": dict(sorted(files.items()))}, indent=0).encode()
+
+
 def read_manifest(output: Path) -> dict[str, str]:
     try:
         data = json.loads((output / MANIFEST).read_text("utf-8"))
@@ -106,16 +111,37 @@ class OutputTransaction:
         sha = sha or digest(data)
         self.new[rel] = sha
         target = self.output / rel
-        if self.old.get(rel) == sha and (not self.verify_existing or target.is_file()):
+        if self.is_current(rel, sha):
             self.unchanged += 1
             return False
         if rel not in self.old and (target.exists() or target.is_symlink()):
             self.conflicts.append(rel)
-        staged = self.staging / rel
+        staged = self.staged_path(rel)
         staged.parent.mkdir(parents=True, exist_ok=True)
         staged.write_bytes(data)
         self.staged.append(rel)
         return True
+
+    def staged_path(self, rel: str) -> Path:
+        """Where a file is staged before the commit (workers that render in parallel write here directly)."""
+        return self.staging / "tree" / rel
+
+    def is_current(self, rel: str, sha: str) -> bool:
+        """True when output/ already holds exactly these bytes (by the manifest), so nothing need be written."""
+        return self.old.get(rel) == sha and (not self.verify_existing or (self.output / rel).is_file())
+
+    def record(self, rel: str, sha: str, staged: bool) -> None:
+        """Register a file that a worker has staged itself (staged=True) or found current (staged=False)."""
+        rel = safe_relative(rel)
+        if rel in self.new:
+            raise OutputError(f"two pages would be written to {rel}; each page needs its own slug")
+        self.new[rel] = sha
+        if not staged:
+            self.unchanged += 1
+            return
+        if rel not in self.old and ((self.output / rel).exists() or (self.output / rel).is_symlink()):
+            self.conflicts.append(rel)
+        self.staged.append(rel)
 
     def keep(self, rel: str, sha: str) -> None:
         """Record a file as generated and unchanged without reading or writing it (incremental builds)."""
@@ -152,10 +178,13 @@ class OutputTransaction:
 
 def _apply(output: Path, staging: Path, journal: dict) -> None:
     """Carry out a journal. Safe to repeat: moves already made are skipped."""
+    tree = staging / "tree"
+    if not output.exists() and tree.is_dir() and not journal["removals"]:
+        os.rename(tree, output)  # a first build: one rename instead of one per file
     output.mkdir(parents=True, exist_ok=True)
     made_dirs: set[Path] = set()
     for rel in journal["moves"]:
-        src, dst = staging / rel, output / rel
+        src, dst = tree / rel, output / rel
         if src.exists():
             if dst.parent not in made_dirs:
                 dst.parent.mkdir(parents=True, exist_ok=True)
@@ -170,8 +199,7 @@ def _apply(output: Path, staging: Path, journal: dict) -> None:
         src = staging / name
         if src.exists():
             os.replace(src, dest)
-    _atomic_write(output / MANIFEST, json.dumps({"generator": "clinic-pages", "files": journal["manifest"]},
-                                                indent=0, sort_keys=True).encode())
+    _atomic_write(output / MANIFEST, manifest_bytes(journal["manifest"]))
     shutil.rmtree(staging, ignore_errors=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km
@@ -131,3 +132,41 @@ def plan_site(project: Project) -> Plan:
     areas = {slug: tuple(sorted(items, key=lambda it: project.treatment(it[0]).name))
              for slug, items in by_area.items()}
     return Plan(tuple(pages), served, areas)
+
+
+def _digest(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _record(value: object) -> str:
+    """Digest of a record's data, leaving out where it stands in its file (moving a record changes nothing)."""
+    fields = getattr(value, "__dataclass_fields__", {})
+    return _digest(*((k, getattr(value, k)) for k in fields if k != "line"))
+
+
+def fingerprints(project: Project, plan: Plan) -> dict[str, str]:
+    """A digest for every record key that pages depend on (`site`, `treatment:<slug>`, `index:areas`, ...)."""
+    site = project.site
+    fps = {"site": _digest(*((k, getattr(site, k)) for k in site.__dataclass_fields__ if k != "deploy")),
+           "attribution": _digest(project.attribution)}
+    for t in project.treatments:
+        fps[f"treatment:{t.slug}"] = _record(t)
+    for loc in project.locations:
+        fps[f"location:{loc.slug}"] = _record(loc)
+    fps["treatments:all"] = _digest(*(fps[f"treatment:{t.slug}"] for t in project.treatments))
+    fps["locations:all"] = _digest(*(fps[f"location:{loc.slug}"] for loc in project.locations))
+    fps["index:treatments"] = _digest(*((t.slug, t.name) for t in project.treatments))
+    fps["index:areas"] = _digest(
+        sorted(plan.served.items()), sorted(plan.areas.items()),
+        sorted((s, project.location(s).name, project.location(s).county) for s in plan.areas))
+    return fps
+
+
+def page_digest(page: Page, fps: dict[str, str], extra_deps: tuple[str, ...], template: str) -> str:
+    """The digest of everything a page's content can depend on: its own plan data, records and templates."""
+    keys = sorted(set(page.deps) | set(extra_deps) | {"index:areas"})
+    return _digest(page, template, *((k, fps[k]) for k in keys))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup, escape
 
 from generator.data import Placeholder
@@ -18,6 +20,9 @@ from generator.model import Premises, Project, Treatment
 from generator.plan import Page, Plan, Reach, premises_for
 
 TITLE_MAX, DESCRIPTION_MIN, DESCRIPTION_MAX = 60, 70, 160
+
+# Context names that carry data from many records: a template that uses one depends on all of them.
+WIDE_CONTEXT = {"treatments": "treatments:all", "area_names": "locations:all", "area_list": "index:areas"}
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
@@ -84,6 +89,7 @@ class Renderer:
     def __init__(self, project: Project, plan: Plan, templates: Path):
         self.project, self.plan, self.templates = project, plan, templates
         self.env = make_environment(templates)
+        self._template_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
         site = project.site
         self.premises = {p.id: p for p in site.premises}
         self.base = {
@@ -98,6 +104,39 @@ class Renderer:
                 ((slug, project.location(slug).name, min((r for _, r in items), key=lambda r: (r.km, r.premises)))
                  for slug, items in plan.areas.items()), key=lambda row: row[1]),
         }
+
+    # -- what a template depends on ----------------------------------------------------------------------
+    def template_inputs(self, name: str) -> tuple[str, tuple[str, ...]]:
+        """(digest of the template and every template it extends or includes, wide record keys it reads)."""
+        if name not in self._template_cache:
+            sources: dict[str, str] = {}
+            variables: set[str] = set()
+            self._collect(name, sources, variables)
+            digest = hashlib.blake2b(repr(sorted(sources.items())).encode(), digest_size=16).hexdigest()
+            keys = tuple(sorted(WIDE_CONTEXT[v] for v in variables if v in WIDE_CONTEXT))
+            self._template_cache[name] = (digest, keys)
+        return self._template_cache[name]
+
+    def _collect(self, name: str, sources: dict[str, str], variables: set[str]) -> None:
+        if name in sources:
+            return
+        try:
+            source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+            ast = self.env.parse(source, name)
+        except jinja2.TemplateNotFound:
+            sources[name] = "<missing>"
+            return
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(_relative(exc.filename, self.templates) or f"templates/{name}", exc.lineno,
+                                  exc.message or "syntax error") from exc
+        sources[name] = source
+        variables |= meta.find_undeclared_variables(ast)
+        for ref in meta.find_referenced_templates(ast):
+            if ref is None:  # a computed template name: depend on every template
+                for other in self.env.list_templates():
+                    self._collect(other, sources, variables)
+            else:
+                self._collect(ref, sources, variables)
 
     # -- helpers -----------------------------------------------------------------------------------------
     def url(self, path: str) -> str:

@@ -1,25 +1,35 @@
-"""The project's build state: for each page, the hash of its content and the date that content last changed.
+"""The project's build state, in one file (`.clinic-pages-state.json`) to commit beside the data.
 
-Kept in one file in the project (`.clinic-pages-state.json`), to be committed with the data, so that `lastmod`
-in the sitemap is the same on every machine for the same history and changes exactly when a page changes.
+For each page it keeps the hash of the page's inputs (records, templates, settings it reads), the hash of its
+content, and the date that content last changed: so a rebuild re-renders only pages whose inputs changed, and
+`lastmod` in the sitemap is the same on every machine for the same history and changes exactly when a page does.
+It also keeps a digest of every input file and of the output manifest, so a build with no change at all can stop
+at once. A missing, unreadable or foreign state file means a clean build, never a wrong one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import generator
+
 log = logging.getLogger(__name__)
 
 STATE_FILE = ".clinic-pages-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
+INPUT_FILES = ("site.yaml", "treatments.yaml", "locations.yaml")
 
 
 @dataclass
 class State:
-    pages: dict[str, dict[str, str]] = field(default_factory=dict)   # file -> {"sha": ..., "lastmod": ...}
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)   # file -> {"inputs", "sha", "lastmod"}
+    inputs: str = ""       # digest of every input file and of the generator's code
+    manifest: str = ""     # digest of the output manifest this state was committed with
+    extra: dict = field(default_factory=dict)  # other phases' stored data (e.g. check signatures)
     problem: str | None = None   # why a stored state was not used, if it was not
 
     def lastmod(self, file: str, sha: str, today: str) -> str:
@@ -29,19 +39,68 @@ class State:
             return old["lastmod"]
         return today
 
-    def to_bytes(self, pages: dict[str, dict[str, str]]) -> bytes:
-        return (json.dumps({"version": STATE_VERSION, "generator": "clinic-pages", "pages": pages},
-                           indent=1, sort_keys=True) + "\n").encode()
+
+def state_bytes(pages: dict[str, dict[str, str]], inputs: str, manifest: str, extra: dict | None = None) -> bytes:
+    data = {"version": STATE_VERSION, "generator": "clinic-pages", "inputs": inputs, "manifest": manifest,
+            "pages": dict(sorted(pages.items()))}
+    if extra:
+        data["extra"] = extra
+    return (json.dumps(data, indent=0, sort_keys=True) + "\n").encode()
 
 
 def load_state(project: Path) -> State:
     path = Path(project) / STATE_FILE
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(path.read_bytes())
     except FileNotFoundError:
         return State()
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        return State(problem=f"{STATE_FILE} is unreadable ({exc}); lastmod dates start again from today")
-    if not isinstance(data, dict) or data.get("version") != STATE_VERSION or not isinstance(data.get("pages"), dict):
-        return State(problem=f"{STATE_FILE} is from another version of clinic-pages; starting a fresh history")
-    return State(pages={k: v for k, v in data["pages"].items() if isinstance(v, dict)})
+    except (ValueError, OSError) as exc:
+        return State(problem=f"{STATE_FILE} is unreadable ({exc}); doing a clean build")
+    if not isinstance(data, dict) or not isinstance(data.get("pages"), dict):
+        return State(problem=f"{STATE_FILE} is not a clinic-pages state file; doing a clean build")
+    pages = {k: v for k, v in data["pages"].items() if isinstance(v, dict)}
+    if data.get("version") != STATE_VERSION:
+        # Keep the lastmod history across versions; everything else is rebuilt.
+        kept = {k: {"sha": v.get("sha", ""), "lastmod": v.get("lastmod", "")} for k, v in pages.items()}
+        return State(pages=kept, problem=f"{STATE_FILE} is from another version of clinic-pages; doing a clean build")
+    return State(pages=pages, inputs=str(data.get("inputs", "")), manifest=str(data.get("manifest", "")),
+                 extra=data.get("extra") if isinstance(data.get("extra"), dict) else {})
+
+
+def _code_digest() -> str:
+    """A digest of the generator's own code and rules, so upgrading clinic-pages rebuilds every page."""
+    h = hashlib.blake2b(generator.__version__.encode(), digest_size=16)
+    root = Path(generator.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".xsd") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+_CODE_DIGEST: str | None = None
+
+
+def code_digest() -> str:
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        _CODE_DIGEST = _code_digest()
+    return _CODE_DIGEST
+
+
+def input_digest(project: Path) -> str:
+    """A digest of everything a build reads: the data files, every file under templates/, and the code."""
+    project = Path(project)
+    h = hashlib.blake2b(code_digest().encode(), digest_size=16)
+    files = [project / name for name in INPUT_FILES]
+    templates = project / "templates"
+    if templates.is_dir():
+        files += sorted(p for p in templates.rglob("*") if p.is_file())
+    for path in files:
+        h.update(str(path.relative_to(project)).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"<missing>")
+        h.update(b"\0")
+    return h.hexdigest()
