@@ -33,10 +33,16 @@ class Document:
     file: str
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # where each mapping key was written
 
     def where(self, path: Path_) -> tuple[int | None, int | None]:
-        """Line and column (1-based) of the value at `path`, or of its nearest parent."""
+        """Line and column (1-based) of the field at `path` (its key; a list item itself), or of its nearest parent.
+
+        A field's key, not its value, because a block mapping or list value starts on the line after its key.
+        """
         while True:
+            if path in self.keys:
+                return self.keys[path]
             if path in self.marks:
                 return self.marks[path]
             if not path:
@@ -112,11 +118,13 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem])
                 problems.append(Problem(doc.file, line, col, format_path(path),
                                         "expected a plain name as key", "keys are words such as `name:`"))
                 continue
+            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in out:
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                first = doc.keys[path + (key,)][0]
                 problems.append(Problem(doc.file, line, col, format_path(path + (key,)),
-                                        f"`{key}` is given twice", "remove one of the two"))
+                                        f"`{key}` is given twice (first at line {first})", "remove one of the two"))
                 continue
+            doc.keys[path + (key,)] = (line, col)
             out[key] = _build(value_node, path + (key,), doc, problems)
         return out
     if isinstance(node, yaml.SequenceNode):

@@ -19,8 +19,17 @@ SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE = "site.yaml", "treatments.yaml", "lo
 # Top-level folders the site itself uses; a treatment slug may not take them.
 RESERVED_SLUGS = frozenset({"areas", "assets", "sitemap", "robots", "404", "index"})
 
+
+def _suggest_slug(value: str) -> str:
+    fixed = slugify(value)
+    return f"write it as `{fixed}`" if fixed else "use lower-case letters a-z, digits and hyphens only"
+
+
 _slug = Text(pattern=SLUG_RE, pattern_hint="a slug of lower-case letters, digits and single hyphens "
-             "(such as `jaw-fillers`)", single_line=True)
+             "(such as `jaw-fillers`)", single_line=True, suggest=_suggest_slug)
+_LAT_HINT = ("latitude is degrees north of the equator (about 51.3 in Surrey); "
+             "check that lat and lon are not swapped")
+_LON_HINT = "longitude is degrees east of Greenwich (about -0.4 in Surrey, west is negative)"
 _line = Text(single_line=True)
 _para = Text()
 _time = Text(pattern=re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"), pattern_hint="a time such as \"09:00\" (quoted)")
@@ -45,8 +54,8 @@ SITE_SCHEMA = Obj({
             "postcode": Field(Text(placeholder_ok=True, single_line=True)),
             "country": Field(Text(pattern=re.compile(r"^[A-Z]{2}$"), pattern_hint="a two-letter code such as GB")),
         })),
-        "lat": Field(Number(minimum=-90, maximum=90)),
-        "lon": Field(Number(minimum=-180, maximum=180)),
+        "lat": Field(Number(minimum=-90, maximum=90, hint=_LAT_HINT)),
+        "lon": Field(Number(minimum=-180, maximum=180, hint=_LON_HINT)),
         "phone": Field(Text(placeholder_ok=True, single_line=True)),
         "email": Field(Text(placeholder_ok=True, single_line=True), required=False),
         "opening_hours": Field(ListOf(Obj({
@@ -97,8 +106,8 @@ LOCATIONS_SCHEMA = Obj({
     "locations": Field(ListOf(Obj({
         "name": Field(_line),
         "slug": Field(_slug, required=False, doc="made from the name when absent"),
-        "lat": Field(Number(minimum=-90, maximum=90)),
-        "lon": Field(Number(minimum=-180, maximum=180)),
+        "lat": Field(Number(minimum=-90, maximum=90, hint=_LAT_HINT)),
+        "lon": Field(Number(minimum=-180, maximum=180, hint=_LON_HINT)),
         "county": Field(_line, required=False),
         "nearest_station": Field(_line, required=False),
         "notes": Field(_para, required=False),

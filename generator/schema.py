@@ -45,6 +45,7 @@ class Text(Rule):
     pattern_hint: str = ""
     placeholder_ok: bool = False
     single_line: bool = False
+    suggest: Callable[[str], str] | None = None  # the hint for a value that does not match `pattern`
 
     def check(self, value, path):
         if isinstance(value, Placeholder):
@@ -62,7 +63,8 @@ class Text(Rule):
         elif self.single_line and "\n" in stripped:
             yield path, "expected one line, found several", "join the lines"
         elif self.pattern and not self.pattern.match(value):
-            yield path, f"expected {self.pattern_hint}, found {describe(value)}", ""
+            yield path, f"expected {self.pattern_hint}, found {describe(value)}", (
+                self.suggest(value) if self.suggest else "")
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Number(Rule):
     maximum: float | None = None
     integer: bool = False
     placeholder_ok: bool = False
+    hint: str = ""  # the hint for a number out of range
 
     def check(self, value, path):
         if isinstance(value, Placeholder) and self.placeholder_ok:
@@ -83,7 +86,7 @@ class Number(Rule):
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
         ):
-            yield path, f"expected {kind}{self._range()}, found {value}", ""
+            yield path, f"expected {kind}{self._range()}, found {value}", self.hint
 
     def _range(self) -> str:
         if self.minimum is not None and self.maximum is not None:
