@@ -1,0 +1,267 @@
+"""Audit any folder of static HTML: read every page and the site's robots.txt and sitemaps, then run the SEO
+rules and the content checks over what is actually there."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from generator.checks import Finding, HtmlPage
+from generator.checks.seo import Site, Sitemap, check_seo, page_path, read_sitemap, robots_sitemaps
+from generator.errors import ClinicPagesError
+
+log = logging.getLogger(__name__)
+
+HTML_SUFFIXES = (".html", ".htm")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class AuditError(ClinicPagesError):
+    """The folder cannot be audited (missing, not a folder, no HTML in it, a bad --base-url)."""
+
+
+@dataclass
+class AuditResult:
+    root: Path
+    base_url: str | None
+    pages: int
+    findings: list[Finding]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def summary(self) -> str:
+        return (f"Audited {self.pages} pages in {self.seconds:.2f} s: {self.count('error')} errors, "
+                f"{self.count('warning')} warnings, {self.count('info')} notes")
+
+
+def list_files(root: Path) -> list[str]:
+    """Every file under `root` as a relative path with / separators, sorted; hidden files and folders skipped."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found.extend(prefix + name for name in files if not name.startswith("."))
+    return sorted(found)
+
+
+def decode_html(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def normalise_base_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AuditError(f"--base-url {url!r} is not an absolute http(s) URL; "
+                         "hint: give the live address, e.g. --base-url https://www.example.co.uk")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def guess_base_url(robots: str | None, sitemaps: list[Sitemap], pages: list[HtmlPage]) -> str | None:
+    """The site's own address, when --base-url is not given: from robots.txt's Sitemap line, else the first
+    sitemap entry, else the home page's canonical."""
+    candidates = robots_sitemaps(robots) if robots else []
+    candidates += [loc for s in sitemaps for loc in s.locs[:1]]
+    candidates += [p.canonical for p in pages if p.url_path == "/" and p.canonical]
+    for url in candidates:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def _sitemap_file(url: str, base_url: str | None, files: set[str]) -> str | None:
+    parts = urlsplit(url)
+    if parts.netloc and base_url and parts.netloc.lower() != urlsplit(base_url).netloc.lower():
+        return None
+    if parts.netloc and not base_url:
+        return None
+    rel = parts.path.lstrip("/")
+    base_path = urlsplit(base_url).path.strip("/") if base_url else ""
+    if base_path and rel.startswith(base_path + "/"):
+        rel = rel[len(base_path) + 1:]
+    return rel if rel in files else None
+
+
+def read_sitemaps(root: Path, files: set[str], robots: str | None, base_url: str | None) -> list[Sitemap]:
+    """The sitemaps robots.txt names (or /sitemap.xml), and the parts of any sitemap index, each read once."""
+    queue = [f for f in (_sitemap_file(u, base_url, files) for u in robots_sitemaps(robots or "")) if f]
+    if not queue and "sitemap.xml" in files:
+        queue = ["sitemap.xml"]
+    seen: set[str] = set()
+    sitemaps = []
+    while queue:
+        name = queue.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        sitemap = read_sitemap(name, (root / name).read_bytes())
+        sitemaps.append(sitemap)
+        if sitemap.kind == "sitemapindex":
+            queue += [f for f in (_sitemap_file(u, base_url, files) for u in sitemap.locs) if f]
+    return sitemaps
+
+
+# --- reading one page (until the engine's parse_html is in place) ------------------------------------------
+
+_INVISIBLE = frozenset({"script", "style", "template", "noscript", "head", "title", "meta", "link"})
+_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "header", "footer",
+                     "nav", "main", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "br",
+                     "blockquote", "figure", "figcaption", "form", "address", "details", "summary", "hr", "pre"})
+
+
+def _hidden(el) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = el.get("style")
+    if style:
+        style = "".join(style.split()).lower()
+        return "display:none" in style or "visibility:hidden" in style
+    return False
+
+
+def _visible_text(el, out: list[str]) -> None:
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _INVISIBLE and not _hidden(child):
+            block = tag in _BLOCKS
+            if block:
+                out.append(" ")
+            _visible_text(child, out)
+            if block:
+                out.append(" ")
+        if child.tail:
+            out.append(child.tail)
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def parse_page(file: str, html: str) -> HtmlPage:
+    """Read the parts of a page the checks use (see `HtmlPage`), with lxml's HTML parser."""
+    import lxml.html
+    from lxml import etree
+
+    page = HtmlPage(file=file, url_path=page_path(file))
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return page
+    page.lang = doc.get("lang")
+    titles = doc.findall(".//title")
+    page.titles = len(titles)
+    if titles:
+        page.title = _text(titles[0])
+    for meta in doc.iter("meta"):
+        name = (meta.get("name") or "").strip().lower()
+        if name == "description":
+            page.descriptions += 1
+            if page.description is None:
+                page.description = meta.get("content") or ""
+        elif name == "robots":
+            page.robots = (meta.get("content") or "").lower()
+        elif name == "viewport":
+            page.viewport = True
+    for link in doc.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and page.canonical is None:
+            page.canonical = link.get("href") or ""
+    for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        text = _text(h)
+        page.headings.append((int(h.tag[1]), text))
+        if h.tag == "h1":
+            page.h1.append(text)
+    page.links = [(a.get("href"), _text(a)) for a in doc.iter("a") if a.get("href") is not None]
+    page.images = [(img.get("src") or "", img.get("alt")) for img in doc.iter("img")]
+    page.ids = set(doc.xpath("//@id"))
+    page.jsonld = [s.text or "" for s in doc.iter("script")
+                   if (s.get("type") or "").strip().lower() == "application/ld+json"]
+    body = doc.find("body")
+    if body is not None:
+        out: list[str] = []
+        _visible_text(body, out)
+        page.visible_text = " ".join("".join(out).split())
+        main = body.find(".//main")
+        if main is not None and not _hidden(main):
+            out = []
+            _visible_text(main, out)
+            page.main_text = " ".join("".join(out).split())
+        else:
+            page.main_text = page.visible_text
+    for nav in doc.iter("nav"):
+        if (nav.get("aria-label") or "").strip().lower() in ("breadcrumb", "breadcrumbs"):
+            for li in nav.iter("li"):
+                a = li.find(".//a")
+                page.breadcrumbs.append((_text(li), a.get("href") if a is not None else ""))
+            break
+    return page
+
+
+def parser():
+    """The engine's `parse_html` when it is there, else this module's own `parse_page`."""
+    try:
+        from generator.checks import parse_html
+    except ImportError:
+        return parse_page
+    return parse_html
+
+
+def read_site(root: Path, base_url: str | None = None) -> Site:
+    root = Path(root)
+    if not root.exists():
+        raise AuditError(f"{root}: no such folder; hint: give the folder that holds the site's index.html")
+    if not root.is_dir():
+        raise AuditError(f"{root}: not a folder; hint: give the folder that holds the site's index.html")
+    files = list_files(root)
+    html_files = [f for f in files if f.lower().endswith(HTML_SUFFIXES)]
+    if not html_files:
+        raise AuditError(f"{root}: no .html files found; hint: audit the folder a static site was built into")
+    parse_html = parser()
+    pages = [parse_html(f, decode_html((root / f).read_bytes())) for f in html_files]
+    fileset = set(files)
+    robots = (root / "robots.txt").read_text("utf-8", errors="replace") if "robots.txt" in fileset else None
+    given = normalise_base_url(base_url) if base_url else None
+    sitemaps = read_sitemaps(root, fileset, robots, given or guess_base_url(robots, [], []))
+    return Site(pages=pages, files=frozenset(files), base_url=given or guess_base_url(robots, sitemaps, pages),
+                robots=robots, sitemaps=sitemaps)
+
+
+def content_findings(site: Site) -> list[Finding]:
+    """The check engine's content checks (duplicates, claims, leaks...), when the engine provides them."""
+    try:
+        from generator.checks import check_pages
+    except ImportError:
+        return []
+    return list(check_pages(site.pages))
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.page, f.rule, f.evidence))
+
+
+def audit(root: Path, base_url: str | None = None) -> AuditResult:
+    started = time.perf_counter()
+    site = read_site(Path(root), base_url)
+    log.debug("read %d pages, %d files; base URL %s", len(site.pages), len(site.files), site.base_url)
+    findings = list(check_seo(site)) + content_findings(site)
+    notes = [] if site.base_url else ["the site's address is unknown (no --base-url, no sitemap, no canonical): "
+                                      "absolute links and canonicals were not checked"]
+    return AuditResult(Path(root), site.base_url, len(site.pages), sort_findings(findings),
+                       time.perf_counter() - started, notes)
+
+
+__all__ = ["AuditError", "AuditResult", "audit", "list_files", "page_path", "read_site"]

@@ -1,0 +1,554 @@
+"""On-page and site-wide search rules: titles, descriptions, headings, canonicals, sitemap, robots.txt, links,
+images and structured data.
+
+The rules read `HtmlPage`s and a `Site` (the other files of the folder: robots.txt, the sitemaps, the list of
+files); they never touch the disk themselves, so `audit` (any folder) and `check` (the built site) share them.
+Thresholds cite /work/shared/seo.md: Screaming Frog flags titles over 60 characters and descriptions under 70
+or over 155-160; Google needs `name` and `address` for a LocalBusiness.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from urllib.parse import unquote, urljoin, urlsplit
+
+from generator.checks import Finding, HtmlPage
+
+TITLE_MAX = 60
+DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
+
+# rule id -> (default severity, how to fix it)
+RULES: dict[str, tuple[str, str]] = {
+    "seo.title-missing": ("error", "add a <title> in <head> naming the treatment and the place"),
+    "seo.title-empty": ("error", "write the page's title inside <title>...</title>"),
+    "seo.title-multiple": ("warning", "keep one <title> in <head>; search engines pick one at random"),
+    "seo.title-duplicate": ("error", "give every indexable page its own title"),
+    "seo.title-too-long": ("warning", f"keep titles to {TITLE_MAX} characters; longer ones are cut off"),
+    "seo.description-missing": ("error", 'add <meta name="description" content="..."> summarising the page'),
+    "seo.description-duplicate": ("error", "give every indexable page its own meta description"),
+    "seo.description-too-short": ("warning", f"write {DESCRIPTION_MIN} to {DESCRIPTION_MAX} characters"),
+    "seo.description-too-long": ("warning", f"write {DESCRIPTION_MIN} to {DESCRIPTION_MAX} characters; "
+                                            "longer ones are cut off"),
+    "seo.h1-missing": ("error", "give the page one <h1> saying what it is about"),
+    "seo.h1-multiple": ("error", "keep one <h1>; make the others <h2>"),
+    "seo.heading-skip": ("warning", "do not skip heading levels: an <h2> comes before any <h3>"),
+    "seo.lang-missing": ("error", 'set the language on the root element: <html lang="en-GB">'),
+    "seo.viewport-missing": ("error",
+                             'add <meta name="viewport" content="width=device-width, initial-scale=1">'),
+    "seo.canonical-missing": ("error", 'add <link rel="canonical" href="https://..."> with the page\'s own URL'),
+    "seo.canonical-relative": ("error", "write the canonical as an absolute URL, with https:// and the domain"),
+    "seo.canonical-broken": ("error", "point the canonical at a page that exists (usually the page itself)"),
+    "seo.canonical-noindex": ("error", "point the canonical at an indexable page, or remove the noindex"),
+    "seo.canonical-sitemap-mismatch": ("error", "list each page in the sitemap under its canonical URL only"),
+    "seo.sitemap-missing": ("error", "publish /sitemap.xml listing every indexable page"),
+    "seo.sitemap-invalid": ("error", "make the sitemap valid against the sitemaps.org schema"),
+    "seo.sitemap-noindex": ("error", "remove noindex pages from the sitemap, or remove the noindex"),
+    "seo.sitemap-missing-page": ("error", "list every indexable page in the sitemap"),
+    "seo.sitemap-dead-entry": ("error", "remove sitemap entries that have no page on this site"),
+    "seo.robots-missing": ("error", "publish /robots.txt with a `Sitemap:` line giving the sitemap's full URL"),
+    "seo.robots-no-sitemap": ("error", "add `Sitemap: https://.../sitemap.xml` to robots.txt"),
+    "seo.broken-link": ("error", "fix the address, or remove the link"),
+    "seo.broken-fragment": ("error", "link to an id that exists on the target page"),
+    "seo.broken-image": ("error", "fix the image address, or add the missing file"),
+    "seo.orphan-page": ("warning", "link to the page from a hub or related page so people and crawlers find it"),
+    "seo.link-text": ("warning", "say where the link goes (\"Lip fillers near Esher\"), not \"click here\""),
+    "seo.image-alt": ("error", 'describe the image in alt="..." (alt="" for a purely decorative image)'),
+    "seo.jsonld-invalid": ("error", "fix the JSON syntax in the <script type=\"application/ld+json\">"),
+    "seo.jsonld-business-incomplete": ("error", "give the business a name and a PostalAddress"),
+    "seo.breadcrumbs-mismatch": ("error", "make the BreadcrumbList match the breadcrumbs shown on the page"),
+    "seo.faq-not-visible": ("error", "show every FAQPage question on the page, or remove it from the JSON-LD"),
+}
+
+# schema.org types that are (or stand in for) a LocalBusiness and so need a name and an address.
+BUSINESS_TYPES = frozenset({
+    "LocalBusiness", "MedicalBusiness", "MedicalClinic", "HealthAndBeautyBusiness", "BeautySalon", "DaySpa",
+    "Dentist", "Physician", "Optician", "Pharmacy", "HealthClub", "MedicalOrganization",
+})
+
+# Link texts that say nothing about the target; compared after lower-casing and trimming punctuation.
+VAGUE_LINK_TEXT = frozenset({
+    "click here", "click", "here", "click this", "read more", "more", "learn more", "find out more", "more info",
+    "more information", "information", "info", "details", "more details", "see more", "this", "this page",
+    "this link", "link", "go", "go here", "start", "continue", "right here", "tap here", "press here",
+})
+
+_IGNORED_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "data:", "ftp:", "callto:", "whatsapp:")
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """One sitemap file as read: its root element kind, its `<loc>`s, and what is wrong with it."""
+
+    file: str                       # path relative to the site root ("sitemap.xml")
+    kind: str | None                # "urlset", "sitemapindex", or None when unreadable
+    locs: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()    # not well-formed, or not valid against the XSD
+
+
+@dataclass
+class Site:
+    """Everything the site-wide rules read besides the pages themselves."""
+
+    pages: list[HtmlPage]
+    files: frozenset[str]                   # every file under the root, relative, with / separators
+    base_url: str | None = None             # "https://example.com" (no trailing slash), None when unknown
+    robots: str | None = None               # robots.txt text, None when there is none
+    sitemaps: list[Sitemap] = field(default_factory=list)
+    severities: dict[str, str] = field(default_factory=dict)   # overrides of RULES' default severities
+
+
+# --- sitemap files -----------------------------------------------------------------------------------------
+
+@cache
+def _schema(kind: str):
+    from lxml import etree
+
+    with resources.files("generator").joinpath(f"schemas/{kind}.xsd").open("rb") as f:
+        return etree.XMLSchema(etree.parse(f))
+
+
+def read_sitemap(file: str, data: bytes) -> Sitemap:
+    """Parse one sitemap (a `urlset` or a `sitemapindex`) and validate it against the sitemaps.org XSD."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        return Sitemap(file, None, (), (f"not well-formed XML: {exc}",))
+    kind = etree.QName(root).localname
+    if kind not in ("urlset", "sitemapindex"):
+        return Sitemap(file, None, (), (f"root element is <{kind}>, expected <urlset> or <sitemapindex>",))
+    child = "url" if kind == "urlset" else "sitemap"
+    locs = tuple((loc.text or "").strip() for loc in root.iterfind(f"{{*}}{child}/{{*}}loc"))
+    schema = _schema("sitemap" if kind == "urlset" else "siteindex")
+    errors: tuple[str, ...] = ()
+    if not schema.validate(root):
+        errors = tuple(f"line {e.line}: {e.message}" for e in schema.error_log)
+    return Sitemap(file, kind, locs, errors)
+
+
+def robots_sitemaps(robots: str) -> list[str]:
+    """The URLs of the `Sitemap:` lines of a robots.txt (the field name is case-insensitive)."""
+    found = []
+    for line in robots.splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() == "sitemap" and value.split("#")[0].strip():
+            found.append(value.split("#")[0].strip())
+    return found
+
+
+# --- addresses ---------------------------------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_path(file: str) -> str:
+    """The URL path a static server gives a file: `a/index.html` -> `/a/`, `a/b.html` -> `/a/b.html`."""
+    if file == "index.html":
+        return "/"
+    if file.endswith("/index.html"):
+        return "/" + file[: -len("index.html")]
+    return "/" + file
+
+
+class Resolver:
+    """Turns hrefs and URLs into files of this site. Results are cached: most links repeat across pages."""
+
+    def __init__(self, site: Site):
+        self.base = site.base_url.rstrip("/") if site.base_url else None
+        self.host = urlsplit(self.base).netloc.lower() if self.base else None
+        self.files = site.files
+        self._cache: dict[tuple[str, str], tuple[str | None, str | None, str]] = {}
+
+    def url(self, url_path: str) -> str:
+        return (self.base or "") + url_path
+
+    def resolve(self, href: str, from_path: str = "/") -> tuple[str | None, str | None, str]:
+        """(path, file, fragment) of an internal address; path None when the address is not on this site,
+        file None when no file serves that path."""
+        key = (href, from_path if not href.startswith(("/", "http:", "https:")) else "")
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._resolve(href, from_path)
+        return hit
+
+    def _resolve(self, href: str, from_path: str) -> tuple[str | None, str | None, str]:
+        href = href.strip()
+        if href.lower().startswith(_IGNORED_SCHEMES):
+            return None, None, ""
+        parts = urlsplit(urljoin("http://site.invalid" + from_path, href))
+        if parts.scheme not in ("http", "https"):
+            return None, None, ""
+        if parts.netloc != "site.invalid" and (self.host is None or parts.netloc.lower() != self.host):
+            return None, None, ""
+        path = unquote(parts.path) or "/"
+        return path, self.file_for(path), unquote(parts.fragment)
+
+    def file_for(self, path: str) -> str | None:
+        rel = path.lstrip("/")
+        if rel == "" or rel.endswith("/"):
+            candidates = [rel + "index.html"]
+        else:
+            candidates = [rel, rel + "/index.html", rel + ".html"]
+        return next((c for c in candidates if c in self.files), None)
+
+
+# --- the rules ---------------------------------------------------------------------------------------------
+
+def check_seo(site: Site) -> Iterator[Finding]:
+    """Every SEO rule over the site, with severities from `site.severities` or the defaults."""
+    resolver = Resolver(site)
+    rules = (check_titles(site), check_descriptions(site), check_headings(site), check_basics(site),
+             check_canonicals(site, resolver), check_sitemap(site, resolver), check_robots(site),
+             check_links(site, resolver), check_images(site, resolver), check_structured_data(site, resolver))
+    for findings in rules:
+        for f in findings:
+            severity = site.severities.get(f.rule, f.severity)
+            yield f if severity == f.severity else Finding(f.rule, severity, f.page, f.message, f.evidence, f.hint)
+
+
+def finding(rule: str, page: str, message: str, evidence: str = "") -> Finding:
+    severity, hint = RULES[rule]
+    return Finding(rule, severity, page, message, evidence, hint)
+
+
+def _indexable(site: Site) -> list[HtmlPage]:
+    return [p for p in site.pages if not p.noindex]
+
+
+def _duplicates(pages: Iterable[HtmlPage], value, rule: str, what: str) -> Iterator[Finding]:
+    groups: dict[str, list[HtmlPage]] = defaultdict(list)
+    for page in pages:
+        text = value(page)
+        if text:
+            groups[_norm(text).casefold()].append(page)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        paths = sorted(p.url_path for p in group)
+        for page in group:
+            others = [p for p in paths if p != page.url_path]
+            shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            yield finding(rule, page.url_path, f"the same {what} as {len(others)} other page(s): {shown}",
+                          _norm(value(page)))
+
+
+def check_titles(site: Site) -> Iterator[Finding]:
+    for page in site.pages:
+        if page.titles == 0:
+            yield finding("seo.title-missing", page.url_path, "the page has no <title>")
+            continue
+        title = _norm(page.title or "")
+        if not title:
+            yield finding("seo.title-empty", page.url_path, "the <title> is empty")
+        if page.titles > 1:
+            yield finding("seo.title-multiple", page.url_path, f"the page has {page.titles} <title> elements")
+        if len(title) > TITLE_MAX:
+            yield finding("seo.title-too-long", page.url_path,
+                          f"the title is {len(title)} characters, over {TITLE_MAX}", title)
+    yield from _duplicates(_indexable(site), lambda p: p.title, "seo.title-duplicate", "title")
+
+
+def check_descriptions(site: Site) -> Iterator[Finding]:
+    for page in site.pages:
+        text = _norm(page.description or "")
+        if not text:
+            state = "is empty" if page.descriptions else "is missing"
+            yield finding("seo.description-missing", page.url_path, f"the meta description {state}")
+        elif len(text) < DESCRIPTION_MIN:
+            yield finding("seo.description-too-short", page.url_path,
+                          f"the meta description is {len(text)} characters, under {DESCRIPTION_MIN}", text)
+        elif len(text) > DESCRIPTION_MAX:
+            yield finding("seo.description-too-long", page.url_path,
+                          f"the meta description is {len(text)} characters, over {DESCRIPTION_MAX}", text)
+    yield from _duplicates(_indexable(site), lambda p: p.description, "seo.description-duplicate",
+                           "meta description")
+
+
+def check_headings(site: Site) -> Iterator[Finding]:
+    for page in site.pages:
+        if not page.h1:
+            yield finding("seo.h1-missing", page.url_path, "the page has no <h1>")
+        elif len(page.h1) > 1:
+            yield finding("seo.h1-multiple", page.url_path, f"the page has {len(page.h1)} <h1> headings",
+                          " | ".join(_norm(h) for h in page.h1))
+        previous = None
+        for level, text in page.headings:
+            if previous is not None and level > previous + 1:
+                yield finding("seo.heading-skip", page.url_path,
+                              f"<h{level}> follows <h{previous}>, skipping a level", _norm(text))
+                break    # one finding per page: the first skip usually explains the rest
+            previous = level
+
+
+def check_basics(site: Site) -> Iterator[Finding]:
+    for page in site.pages:
+        if not (page.lang or "").strip():
+            yield finding("seo.lang-missing", page.url_path, "the <html> element has no lang attribute")
+        if not page.viewport:
+            yield finding("seo.viewport-missing", page.url_path, 'the page has no <meta name="viewport">')
+
+
+def _sitemap_urls(site: Site) -> set[str]:
+    return {loc for s in site.sitemaps if s.kind == "urlset" for loc in s.locs}
+
+
+def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
+    by_file = {p.file: p for p in site.pages}
+    listed = _sitemap_urls(site)
+    for page in site.pages:
+        canonical = (page.canonical or "").strip()
+        if not canonical:
+            if not page.noindex:
+                yield finding("seo.canonical-missing", page.url_path, 'the page has no <link rel="canonical">')
+            continue
+        parts = urlsplit(canonical)
+        if not (parts.scheme and parts.netloc):
+            yield finding("seo.canonical-relative", page.url_path, "the canonical URL is not absolute", canonical)
+            continue
+        path, file, _ = resolver.resolve(canonical)
+        if path is None:
+            continue    # another site, or the site's address is unknown: nothing on disk to compare with
+        if file is None:
+            yield finding("seo.canonical-broken", page.url_path, "the canonical URL points to no page", canonical)
+            continue
+        target = by_file.get(file)
+        if target is not None and target.noindex and not page.noindex:
+            yield finding("seo.canonical-noindex", page.url_path,
+                          f"the canonical URL points to {target.url_path}, which is noindex", canonical)
+        if site.sitemaps and not page.noindex and file != page.file:
+            own = resolver.url(page.url_path)
+            if own in listed:
+                yield finding("seo.canonical-sitemap-mismatch", page.url_path,
+                              f"the sitemap lists this page, but its canonical points to {path}", canonical)
+
+
+def check_sitemap(site: Site, resolver: Resolver) -> Iterator[Finding]:
+    if not site.sitemaps:
+        yield finding("seo.sitemap-missing", "/sitemap.xml", "the site has no sitemap")
+        return
+    for sitemap in site.sitemaps:
+        for error in sitemap.errors:
+            yield finding("seo.sitemap-invalid", page_path(sitemap.file), f"{sitemap.file}: {error}")
+    by_file = {p.file: p for p in site.pages}
+    listed_files: set[str] = set()
+    for sitemap in site.sitemaps:
+        if sitemap.kind == "sitemapindex":
+            for loc in sitemap.locs:
+                path, file, _ = resolver.resolve(loc)
+                if path is None or file is None:
+                    yield finding("seo.sitemap-dead-entry", page_path(sitemap.file),
+                                  "the sitemap index lists a sitemap that is not on this site", loc)
+        if sitemap.kind != "urlset":
+            continue
+        for loc in sitemap.locs:
+            path, file, _ = resolver.resolve(loc)
+            if path is None:
+                yield finding("seo.sitemap-dead-entry", page_path(sitemap.file),
+                              "the sitemap lists a URL that is not on this site", loc)
+            elif file is None:
+                yield finding("seo.sitemap-dead-entry", page_path(sitemap.file),
+                              f"the sitemap lists {path}, which has no page", loc)
+            else:
+                listed_files.add(file)
+                page = by_file.get(file)
+                if page is not None and page.noindex:
+                    yield finding("seo.sitemap-noindex", page.url_path,
+                                  "the page is noindex but the sitemap lists it", loc)
+    for page in site.pages:
+        if page.noindex or page.file in listed_files:
+            continue
+        if page.canonical:
+            path, file, _ = resolver.resolve(page.canonical)
+            if path is not None and file is not None and file != page.file:
+                continue    # a duplicate pointing to its original: the original is the one to list
+        yield finding("seo.sitemap-missing-page", page.url_path, "the page is indexable but not in the sitemap",
+                      resolver.url(page.url_path))
+
+
+def check_robots(site: Site) -> Iterator[Finding]:
+    if site.robots is None:
+        yield finding("seo.robots-missing", "/robots.txt", "the site has no robots.txt")
+    elif not robots_sitemaps(site.robots):
+        yield finding("seo.robots-no-sitemap", "/robots.txt", "robots.txt does not name the sitemap")
+
+
+def _link_text(text: str) -> str:
+    return _norm(text).strip(" .,:;!?…»›→>-–—()[]\"'").casefold()
+
+
+def check_links(site: Site, resolver: Resolver) -> Iterator[Finding]:
+    by_file = {p.file: p for p in site.pages}
+    linked: set[str] = set()
+    for page in site.pages:
+        for href, text in page.links:
+            if _link_text(text) in VAGUE_LINK_TEXT:
+                yield finding("seo.link-text", page.url_path, f"the link text says nothing about {href}",
+                              _norm(text))
+            path, file, fragment = resolver.resolve(href, page.url_path)
+            if path is None:
+                continue
+            if file is None:
+                yield finding("seo.broken-link", page.url_path, f"the link points to {path}, which does not exist",
+                              href)
+                continue
+            if file != page.file:
+                linked.add(file)
+            target = by_file.get(file)
+            if fragment and target is not None and fragment not in target.ids and fragment != "top":
+                yield finding("seo.broken-fragment", page.url_path,
+                              f"the link points to #{fragment}, but {target.url_path} has no element with that id",
+                              href)
+    for page in site.pages:
+        if page.url_path != "/" and not page.noindex and page.file not in linked:
+            yield finding("seo.orphan-page", page.url_path, "no other page links to this page")
+
+
+def check_images(site: Site, resolver: Resolver) -> Iterator[Finding]:
+    for page in site.pages:
+        for src, alt in page.images:
+            if alt is None:
+                yield finding("seo.image-alt", page.url_path, "the image has no alt attribute", src)
+            if not src.strip():
+                yield finding("seo.broken-image", page.url_path, "the image has no src", "")
+                continue
+            path, file, _ = resolver.resolve(src, page.url_path)
+            if path is not None and file is None:
+                yield finding("seo.broken-image", page.url_path, f"the image {path} does not exist", src)
+
+
+# --- structured data ---------------------------------------------------------------------------------------
+
+def _nodes(value) -> Iterator[dict]:
+    """Every JSON-LD object in a parsed document, nested ones and `@graph` members included."""
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _nodes(child)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _nodes(item)
+
+
+def _types(node: dict) -> set[str]:
+    kind = node.get("@type", ())
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    return {k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for k in kinds if isinstance(k, str)}
+
+
+def _text(value) -> str:
+    return _norm(value) if isinstance(value, str) else ""
+
+
+def _has_address(node: dict) -> bool:
+    address = node.get("address")
+    if isinstance(address, list):
+        address = address[0] if address else None
+    if isinstance(address, str):
+        return bool(address.strip())
+    if isinstance(address, dict):
+        return any(_text(address.get(k)) for k in ("streetAddress", "addressLocality", "postalCode"))
+    return False
+
+
+def _jsonld_documents(page: HtmlPage) -> Iterator[tuple[object, str | None]]:
+    """(parsed document, None) or (None, parse error) for each ld+json script."""
+    for raw in page.jsonld:
+        text = raw.strip()
+        if text.startswith("<!--") and text.endswith("-->"):
+            text = text[4:-3]
+        try:
+            yield json.loads(text), None
+        except ValueError as exc:
+            yield None, str(exc)
+
+
+def check_structured_data(site: Site, resolver: Resolver) -> Iterator[Finding]:
+    for page in site.pages:
+        for doc, error in _jsonld_documents(page):
+            if error is not None:
+                yield finding("seo.jsonld-invalid", page.url_path, "a JSON-LD block does not parse", error)
+                continue
+            for node in _nodes(doc):
+                types = _types(node)
+                if types & BUSINESS_TYPES:
+                    missing = [k for k, ok in (("name", bool(_text(node.get("name")))),
+                                               ("address", _has_address(node))) if not ok]
+                    if missing:
+                        kind = sorted(types & BUSINESS_TYPES)[0]
+                        yield finding("seo.jsonld-business-incomplete", page.url_path,
+                                      f"the {kind} has no {' and no '.join(missing)}",
+                                      _text(node.get("name")) or str(node.get("@id", "")))
+                if "BreadcrumbList" in types:
+                    yield from _check_breadcrumbs(page, node, resolver)
+                if "FAQPage" in types:
+                    yield from _check_faq(page, node)
+
+
+def _crumb_path(href: str | None, page: HtmlPage) -> str:
+    """The path a breadcrumb points to, host ignored; the page itself when it has no link."""
+    if not href:
+        return page.url_path
+    return unquote(urlsplit(urljoin("http://site.invalid" + page.url_path, href)).path) or "/"
+
+
+def _jsonld_crumbs(node: dict, page: HtmlPage) -> list[tuple[str, str]]:
+    items = node.get("itemListElement") or []
+    if isinstance(items, dict):
+        items = [items]
+    items = [i for i in items if isinstance(i, dict)]
+    items.sort(key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0)
+    crumbs = []
+    for item in items:
+        target = item.get("item")
+        name = _text(item.get("name"))
+        if isinstance(target, dict):
+            name = name or _text(target.get("name"))
+            target = target.get("@id") or target.get("url")
+        crumbs.append((name, _crumb_path(target if isinstance(target, str) else None, page)))
+    return crumbs
+
+
+def _check_breadcrumbs(page: HtmlPage, node: dict, resolver: Resolver) -> Iterator[Finding]:
+    data = _jsonld_crumbs(node, page)
+    shown = [(_norm(text), _crumb_path(href, page)) for text, href in page.breadcrumbs]
+
+    def describe(crumbs: list[tuple[str, str]]) -> str:
+        return " > ".join(f"{name} ({path})" for name, path in crumbs)
+
+    if not shown:
+        yield finding("seo.breadcrumbs-mismatch", page.url_path,
+                      "the JSON-LD has a BreadcrumbList but the page shows no breadcrumbs", describe(data))
+        return
+    if len(data) != len(shown):
+        yield finding("seo.breadcrumbs-mismatch", page.url_path,
+                      f"the BreadcrumbList has {len(data)} items but the page shows {len(shown)}",
+                      f"JSON-LD: {describe(data)}; page: {describe(shown)}")
+        return
+    for n, ((name, path), (text, href)) in enumerate(zip(data, shown), 1):
+        if name.casefold() != text.casefold() or path != href:
+            yield finding("seo.breadcrumbs-mismatch", page.url_path,
+                          f"BreadcrumbList item {n} differs from the breadcrumb shown on the page",
+                          f"JSON-LD: {name} ({path}); page: {text} ({href})")
+            return
+
+
+def _check_faq(page: HtmlPage, node: dict) -> Iterator[Finding]:
+    visible = _norm(page.visible_text).casefold()
+    entities = node.get("mainEntity") or []
+    if isinstance(entities, dict):
+        entities = [entities]
+    for entity in entities:
+        if not isinstance(entity, dict):
+            continue
+        question = _text(entity.get("name"))
+        if question and question.casefold() not in visible:
+            yield finding("seo.faq-not-visible", page.url_path,
+                          "a FAQPage question in the JSON-LD is not shown on the page", question)
