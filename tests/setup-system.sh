@@ -2,12 +2,24 @@
 # Installs the system programs the tests use (Debian packages, npm packages), once per machine.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
+packages=(
+  chromium            # tests/browser: Playwright and Lighthouse drive Debian's Chromium (no browser downloads)
+  fonts-dejavu-core   # a font for Chromium to lay text out with
+)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 need=()
-for pkg in "$@"; do
+for pkg in "${packages[@]}" "$@"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# npm tools of the browser tests (axe-core, lighthouse), as locked in tests/browser/package-lock.json.
+browser="$(cd "$(dirname "$0")" && pwd)/browser"
+if [ ! -f "$browser/node_modules/.package-lock.json" ] || \
+   [ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then
+  (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
