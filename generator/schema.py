@@ -62,7 +62,7 @@ class Text(Rule):
             yield path, f"expected at most {self.max_len} characters, found {len(stripped)}", "shorten it"
         elif self.single_line and "\n" in stripped:
             yield path, "expected one line, found several", "join the lines"
-        elif self.pattern and not self.pattern.match(value):
+        elif self.pattern and not self.pattern.fullmatch(value):  # fullmatch: `$` allows a final newline
             yield path, f"expected {self.pattern_hint}, found {describe(value)}", (
                 self.suggest(value) if self.suggest else "")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would accept a trailing newline
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _TRANSLITERATE = str.maketrans({
@@ -23,4 +23,4 @@ def slugify(name: str) -> str:
 
 
 def is_slug(value: str) -> bool:
-    return bool(SLUG_RE.match(value))
+    return bool(SLUG_RE.fullmatch(value))
