@@ -283,11 +283,14 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(_relative(exc.filename, self.templates) or exc.name or page.template, exc.lineno,
                                   exc.message or "syntax error", page.url_path) from exc
-        except jinja2.TemplateNotFound as exc:
-            raise TemplateProblem(page.template, None, f"template not found: {exc.name}", page.url_path) from exc
+        except jinja2.TemplateNotFound as exc:  # the page's own template, or one it includes or extends
+            name, line = _template_frame(exc, self.templates)
+            raise TemplateProblem(name or f"templates/{page.template}", line, f"template not found: {exc.name}",
+                                  page.url_path) from exc
         except Exception as exc:  # an error while rendering: find the template line in the traceback
             name, line = _template_frame(exc, self.templates)
-            raise TemplateProblem(name or page.template, line, f"{type(exc).__name__}: {exc}", page.url_path) from exc
+            raise TemplateProblem(name or f"templates/{page.template}", line, f"{type(exc).__name__}: {exc}",
+                                  page.url_path) from exc
         return Rendered(page, html, ctx["title"], ctx["description"])
 
 

@@ -1,0 +1,144 @@
+"""The plan: which pages exist, where they go, their local facts, and what each one depends on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, edit
+from generator.geo import bearing_deg, compass_point, distance_km
+from generator.model import load_project
+from generator.plan import NEIGHBOURS, plan_site
+
+
+@pytest.fixture
+def mini(mini_project: Path):
+    project = load_project(mini_project)
+    return project, plan_site(project)
+
+
+def test_mini_pages(mini) -> None:
+    project, plan = mini
+    urls = [p.url_path for p in plan.pages]
+    assert urls[:3] == ["/", "/areas/", "/404.html"]
+    assert sorted(u for u in urls if u.count("/") == 2 and not u.startswith("/areas/")) == [
+        "/chemical-peel/", "/lip-fillers/"]
+    assert sorted(p.location for p in plan.pages if p.kind == "area") == [
+        "cobham", "east-molesey", "esher", "guildford", "walton-on-thames", "weybridge"]
+    landings = {(p.treatment, p.location) for p in plan.pages if p.kind == "landing"}
+    # Windsor is 17 km away, Thames Ditton is not published; Guildford is served only by the Guildford room,
+    # which offers only the chemical peel.
+    assert landings == {(t, loc) for t in ("lip-fillers", "chemical-peel")
+                        for loc in ("cobham", "east-molesey", "esher", "walton-on-thames", "weybridge")} | {
+        ("chemical-peel", "guildford")}
+
+
+def test_page_files_follow_their_urls(mini) -> None:
+    _, plan = mini
+    for page in plan.pages:
+        if page.url_path.endswith("/"):
+            assert page.file == page.url_path.lstrip("/") + "index.html"
+        else:
+            assert page.file == page.url_path.lstrip("/")
+    assert len({p.file for p in plan.pages}) == len(plan.pages)
+    assert len({p.url_path for p in plan.pages}) == len(plan.pages)
+
+
+def test_only_the_404_page_is_not_indexable(mini) -> None:
+    _, plan = mini
+    assert [p.url_path for p in plan.pages if not p.indexable] == ["/404.html"]
+
+
+def test_reach_is_from_the_nearest_premises_that_offers_the_treatment(mini) -> None:
+    project, plan = mini
+    peel = plan.page("/chemical-peel/guildford/")
+    assert peel.reach.premises == "guildford" and peel.reach.km == pytest.approx(0, abs=1e-9)
+    esher = plan.page("/lip-fillers/esher/")
+    assert esher.reach.premises == "west-molesey"
+    assert esher.reach.km == pytest.approx(3.5, abs=0.05)
+    assert esher.reach.direction == "south"            # Esher lies south of West Molesey
+    assert esher.reach.miles == pytest.approx(esher.reach.km / 1.609344)
+
+
+def test_neighbours_are_the_nearest_other_served_areas(mini) -> None:
+    project, plan = mini
+    for page in (p for p in plan.pages if p.kind == "landing"):
+        served = {r.location for r in plan.served[page.treatment]}
+        near = [n.location for n in page.neighbours]
+        assert page.location not in near
+        assert set(near) <= served
+        assert len(near) == min(NEIGHBOURS, len(served) - 1)
+        kms = [n.km for n in page.neighbours]
+        assert kms == sorted(kms)
+        origin = project.location(page.location)
+        farther = served - set(near) - {page.location}
+        for other in farther:
+            loc = project.location(other)
+            assert distance_km(origin.lat, origin.lon, loc.lat, loc.lon) >= kms[-1]
+
+
+def test_dependencies_name_the_records_each_page_reads(mini) -> None:
+    _, plan = mini
+    page = plan.page("/lip-fillers/esher/")
+    assert {"site", "treatment:lip-fillers", "location:esher"} <= set(page.deps)
+    assert {f"location:{n.location}" for n in page.neighbours} <= set(page.deps)
+    assert "treatment:chemical-peel" not in page.deps
+    hub = plan.page("/lip-fillers/")
+    assert "treatment:chemical-peel" in hub.deps      # it links to its related treatment by name
+    assert "location:esher" in plan.page("/areas/esher/").deps
+
+
+def test_restricting_a_premises_changes_what_is_served(mini_project: Path) -> None:
+    edit(mini_project / "site.yaml", "treatments: [chemical-peel]", "treatments: [chemical-peel, lip-fillers]")
+    plan = plan_site(load_project(mini_project))
+    assert plan.page("/lip-fillers/guildford/").reach.premises == "guildford"
+
+
+def test_unpublished_places_get_no_pages_and_are_no_ones_neighbour(mini) -> None:
+    _, plan = mini
+    assert all(p.location != "thames-ditton" for p in plan.pages)
+    assert all(n.location != "thames-ditton" for p in plan.pages for n in p.neighbours)
+
+
+def test_sample_serves_exactly_the_places_within_the_radius() -> None:
+    project = load_project(REPO)
+    plan = plan_site(project)
+    radius = project.site.service_radius_km
+    for t in project.treatments:
+        offering = [p for p in project.site.premises if p.treatments is None or t.slug in p.treatments]
+        expected = {loc.slug for loc in project.locations if loc.publish and any(
+            distance_km(p.lat, p.lon, loc.lat, loc.lon) <= radius for p in offering)}
+        landed = {p.location for p in plan.pages if p.kind == "landing" and p.treatment == t.slug}
+        assert landed == expected, t.slug
+        assert expected, f"{t.slug} serves no area"
+    assert len({p.url_path for p in plan.pages}) == len(plan.pages)
+
+
+def test_plan_is_deterministic() -> None:
+    first = plan_site(load_project(REPO))
+    second = plan_site(load_project(REPO))
+    assert first.pages == second.pages
+
+
+# -- geometry the plan relies on --------------------------------------------------------------------------------
+
+def test_distance_km_known_values() -> None:
+    assert distance_km(51.5074, -0.1278, 48.8566, 2.3522) == pytest.approx(343.5, abs=1.0)   # London - Paris
+    assert distance_km(51.4, -0.38, 51.4, -0.38) == 0
+    assert distance_km(0, 0, 0, 180) == pytest.approx(20015.1, abs=1)                      # half the equator
+
+
+@pytest.mark.parametrize(("to", "point"), [
+    ((52.0, 0.0), "north"), ((51.0, 0.0), "south"), ((51.5, 1.0), "east"), ((51.5, -1.0), "west"),
+    ((52.0, 1.0), "north-east"), ((51.0, -1.0), "south-west"), ((52.0, -1.0), "north-west"),
+    ((51.0, 1.0), "south-east"),
+])
+def test_compass_points_from_a_place(to: tuple[float, float], point: str) -> None:
+    assert compass_point(bearing_deg(51.5, 0.0, *to)) == point
+
+
+@pytest.mark.parametrize(("bearing", "point"), [(0, "north"), (22.4, "north"), (22.5, "north-east"),
+                                                 (337.5, "north"), (359.9, "north"), (180, "south")])
+def test_compass_point_boundaries(bearing: float, point: str) -> None:
+    assert compass_point(bearing) == point

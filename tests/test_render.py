@@ -1,0 +1,295 @@
+"""Rendering: escaped hostile data, JSON-LD, head tags, template errors that name file and line, golden pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import edit
+from generator.build import build
+from generator.errors import TemplateProblem
+from generator.model import load_project
+from generator.plan import plan_site
+from generator.render import (
+    DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX, Renderer, fit_description, fit_title, json_ld, paragraphs,
+)
+
+
+def html_pages(output: Path) -> Iterator[tuple[str, str, lxml.html.HtmlElement]]:
+    for path in sorted(output.rglob("*.html")):
+        text = path.read_text("utf-8")
+        yield path.relative_to(output).as_posix(), text, lxml.html.document_fromstring(text)
+
+
+def json_ld_of(doc: lxml.html.HtmlElement) -> dict:
+    scripts = doc.xpath('//script[@type="application/ld+json"]')
+    assert len(scripts) == 1
+    return json.loads(scripts[0].text)
+
+
+def strings_in(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings_in(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings_in(v)
+
+
+def hostile(field: str) -> str:
+    """The value tests/fixtures/hostile gives each text field."""
+    return f'</script><b>{field}</b> "dq" \'sq\' & <!-- {field} -->'
+
+
+# Every text field of the hostile fixture that the pages show.
+SHOWN_FIELDS = [
+    "site.name", "premises.name", "address.street", "address.locality", "address.region", "address.postcode",
+    "premises.phone", "premises.parking", "practitioner.name", "practitioner.profession",
+    "practitioner.registration_number", "disclaimer.text", "treatment.name", "treatment.summary",
+    "section.heading", "section.text", "treatment.what_to_expect", "treatment.aftercare", "treatment.downtime",
+    "treatment.risks", "faq.question", "faq.answer", "location.name", "location.county",
+    "location.nearest_station", "location.notes", "attribution",
+]
+# ... and those that structured data carries as whole values.
+JSON_LD_FIELDS = ["site.name", "premises.name", "address.street", "address.locality", "address.region",
+                  "address.postcode", "premises.phone", "treatment.name", "location.name", "faq.question",
+                  "faq.answer"]
+
+
+@pytest.fixture
+def hostile_site(hostile_project: Path) -> Path:
+    build(hostile_project)
+    return hostile_project / "output"
+
+
+def test_hostile_data_never_becomes_markup(hostile_site: Path) -> None:
+    pages = list(html_pages(hostile_site))
+    assert len(pages) == 8
+    for rel, text, doc in pages:
+        assert "<b>" not in text and "<i>" not in text and "<!--" not in text, rel
+        assert text.count("<script") == 1 and text.count("</script>") == 1, rel
+        assert "</title>" in text and text.count("</title>") == 1, rel
+        assert doc.xpath("//b | //i") == [], rel
+        assert len(doc.xpath("//title")) == 1 and len(doc.xpath("//h1")) == 1, rel
+
+
+def test_hostile_data_shows_as_the_text_that_was_written(hostile_site: Path) -> None:
+    shown = " ".join(" ".join(doc.text_content().split()) for _, _, doc in html_pages(hostile_site))
+    attributes = " ".join(value for _, _, doc in html_pages(hostile_site) for el in doc.iter()
+                          for value in el.attrib.values())
+    for field in SHOWN_FIELDS:
+        assert hostile(field) in shown, field
+    # Attributes (meta description, og:title, aria-label) carry it intact too.
+    assert hostile("site.name") in attributes and hostile("premises.name") in attributes
+
+
+def test_hostile_data_in_json_ld_parses_back_to_the_original_strings(hostile_site: Path) -> None:
+    values: set[str] = set()
+    for rel, text, doc in html_pages(hostile_site):
+        raw = doc.xpath('//script[@type="application/ld+json"]')[0].text
+        assert "<" not in raw and ">" not in raw and "&" not in raw, rel    # written as \u003c \u003e \u0026
+        values |= set(strings_in(json_ld_of(doc)))
+    for field in JSON_LD_FIELDS:
+        assert hostile(field) in values, field
+    assert f"How far is the clinic from {hostile('location.name')}?" in values
+
+
+def test_hostile_patterns_in_titles_and_descriptions_are_escaped(hostile_site: Path) -> None:
+    doc = lxml.html.document_fromstring((hostile_site / "hostile-treatment/index.html").read_text())
+    title = doc.xpath("//title")[0].text
+    assert title.startswith(hostile("treatment.name") + " </title> ")
+    description = doc.xpath('//meta[@name="description"]/@content')[0]
+    assert "</script> & 'quotes' and \"double quotes\"" in description or description.endswith("…")
+
+
+def test_json_ld_escapes_what_could_end_a_script() -> None:
+    text = str(json_ld({"name": "</script><!-- & -->", "n": 1}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"name": "</script><!-- & -->", "n": 1}
+
+
+def test_paragraphs_escape_each_paragraph() -> None:
+    assert str(paragraphs("One <b>\n\nTwo & three")) == "<p>One &lt;b&gt;</p>\n<p>Two &amp; three</p>"
+    assert str(paragraphs("")) == ""
+
+
+@pytest.mark.parametrize(("title", "fitted"), [
+    ("Short title | Clinic", "Short title | Clinic"),
+    ("Nose-to-mouth Line Fillers in West Molesey, Surrey | It's Me and You Clinic",
+     "Nose-to-mouth Line Fillers in West Molesey, Surrey"),
+    ("Nose-to-mouth Line Fillers near Cobham and Stoke d'Abernon, Surrey",
+     "Nose-to-mouth Line Fillers near Cobham and Stoke d'Abernon"),
+    ("A" * 70, "A" * 70),     # nothing to drop: kept whole rather than cut mid-word
+])
+def test_fit_title_drops_tails_to_reach_60(title: str, fitted: str) -> None:
+    assert fit_title(title) == fitted
+
+
+def test_fit_description_cuts_at_a_word_within_160() -> None:
+    text = "word " * 50
+    fitted = fit_description(text.strip())
+    assert len(fitted) <= DESCRIPTION_MAX and fitted.endswith("word…")
+    assert fit_description("short") == "short"
+
+
+# -- the sample site, as built ------------------------------------------------------------------------------------
+
+def test_sample_pages_have_the_head_a_search_engine_needs(built_sample: Path) -> None:
+    titles: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    for rel, text, doc in html_pages(built_sample):
+        assert text.startswith("<!DOCTYPE html>\n<html lang=\"en-GB\">"), rel
+        assert doc.get("lang") == "en-GB"
+        assert len(doc.xpath("//h1")) == 1, rel
+        assert doc.xpath('//meta[@name="viewport"]/@content') == ["width=device-width, initial-scale=1"], rel
+        title = doc.xpath("//title")[0].text
+        description = doc.xpath('//meta[@name="description"]/@content')[0]
+        assert len(title) <= TITLE_MAX, (rel, title)
+        assert DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX, (rel, len(description), description)
+        assert doc.xpath('//meta[@property="og:title"]/@content') == [title]
+        assert doc.xpath('//meta[@property="og:description"]/@content') == [description]
+        if rel == "404.html":
+            assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+            assert doc.xpath('//link[@rel="canonical"]') == []
+            continue
+        canonical = doc.xpath('//link[@rel="canonical"]/@href')
+        url_path = "/" + rel.removesuffix("index.html")
+        assert len(canonical) == 1 and re.fullmatch(r"https://[^/]+" + re.escape(url_path), canonical[0]), rel
+        assert doc.xpath('//meta[@property="og:url"]/@content') == canonical
+        titles[rel], descriptions[rel] = title, description
+    assert len(set(titles.values())) == len(titles), "titles must be unique"
+    assert len(set(descriptions.values())) == len(descriptions), "descriptions must be unique"
+
+
+def test_sample_structured_data(built_sample: Path) -> None:
+    kinds_seen = set()
+    for rel, _, doc in html_pages(built_sample):
+        graph = json_ld_of(doc)["@graph"]
+        by_type = {node["@type"]: node for node in graph}
+        kinds_seen |= set(by_type)
+        clinic = by_type["MedicalClinic"]
+        assert clinic["areaServed"] and all(a["@type"] == "Place" for a in clinic["areaServed"])
+        if rel == "404.html":
+            assert "WebPage" in by_type
+            continue
+        page = by_type["MedicalWebPage"]
+        assert page["url"] == doc.xpath('//link[@rel="canonical"]/@href')[0]
+        assert page["inLanguage"] == "en-GB"
+        if rel != "index.html":
+            crumbs = by_type["BreadcrumbList"]["itemListElement"]
+            assert [c["position"] for c in crumbs] == list(range(1, len(crumbs) + 1))
+            assert crumbs[-1]["item"] == page["url"]
+        faq_headings = doc.xpath('//section[@class="faqs"]//h3')
+        if faq_headings:
+            questions = [q["name"] for q in by_type["FAQPage"]["mainEntity"]]
+            assert questions == [h.text_content() for h in faq_headings], rel
+        else:
+            assert "FAQPage" not in by_type, rel
+        if rel.count("/") == 2 and not rel.startswith("areas/"):        # a landing page
+            area = doc.xpath('//nav[@aria-label="Breadcrumb"]//li[last()]')[0].text_content().strip()
+            assert [a["name"] for a in clinic["areaServed"]] == [area]
+    assert {"MedicalClinic", "MedicalWebPage", "BreadcrumbList", "FAQPage"} <= kinds_seen
+
+
+def test_sample_landing_pages_say_something_local(built_sample: Path) -> None:
+    landings = [(rel, doc) for rel, _, doc in html_pages(built_sample)
+                if rel.count("/") == 2 and not rel.startswith("areas/")]
+    assert len(landings) > 300
+    for rel, doc in landings:
+        treatment, area = rel.split("/")[:2]
+        text = " ".join(doc.text_content().split())
+        assert re.search(r"is about \d+\.\d km \(\d+\.\d miles\) (north|south|east|west)", text), rel
+        hrefs = doc.xpath("//main//a/@href")
+        assert f"/{treatment}/" in hrefs and f"/areas/{area}/" in hrefs, rel
+        nearby = [h for h in hrefs if h.startswith(f"/{treatment}/") and h.count("/") == 3 and h != f"/{rel[:-10]}"]
+        assert 1 <= len(nearby) <= 5, rel
+        assert doc.xpath('//section[@class="disclaimers"]//li'), rel
+
+
+# -- template errors --------------------------------------------------------------------------------------------
+
+def _render_all(project_dir: Path) -> None:
+    project = load_project(project_dir)
+    plan = plan_site(project)
+    renderer = Renderer(project, plan, project_dir / "templates")
+    for page in plan.pages:
+        renderer.render(page)
+
+
+def _append_to_line(path: Path, line: int, text: str) -> None:
+    lines = path.read_text("utf-8").split("\n")
+    lines[line - 1] += text
+    path.write_text("\n".join(lines), "utf-8")
+
+
+def test_template_syntax_error_names_file_and_line(mini_project: Path) -> None:
+    _append_to_line(mini_project / "templates/landing.html", 5, " {% if %}")
+    with pytest.raises(TemplateProblem) as caught:
+        _render_all(mini_project)
+    assert str(caught.value).split("\n")[0] == (
+        "templates/landing.html:5: Expected an expression, got 'end of statement block'")
+    assert (caught.value.template, caught.value.line) == ("templates/landing.html", 5)
+
+
+def test_undefined_variable_names_file_line_and_page(mini_project: Path) -> None:
+    _append_to_line(mini_project / "templates/landing.html", 7, " {{ location.no_such_field }}")
+    with pytest.raises(TemplateProblem) as caught:
+        _render_all(mini_project)
+    assert str(caught.value) == (
+        "templates/landing.html:7: UndefinedError: 'generator.model.Location object' has no attribute "
+        "'no_such_field'\n    while rendering /lip-fillers/east-molesey/")
+
+
+def test_error_in_an_included_template_names_the_included_file(mini_project: Path) -> None:
+    _append_to_line(mini_project / "templates/_faqs.html", 3, " {{ oops }}")
+    with pytest.raises(TemplateProblem) as caught:
+        _render_all(mini_project)
+    assert str(caught.value) == "templates/_faqs.html:3: UndefinedError: 'oops' is undefined\n" \
+                                "    while rendering /lip-fillers/"
+
+
+def test_missing_included_template_names_the_including_file(mini_project: Path) -> None:
+    _append_to_line(mini_project / "templates/_faqs.html", 3, ' {% include "nothere.html" %}')
+    with pytest.raises(TemplateProblem) as caught:
+        _render_all(mini_project)
+    assert str(caught.value) == ("templates/_faqs.html:3: template not found: nothere.html\n"
+                                 "    while rendering /lip-fillers/")
+
+
+def test_missing_page_template(mini_project: Path) -> None:
+    (mini_project / "templates/area.html").unlink()
+    with pytest.raises(TemplateProblem) as caught:
+        _render_all(mini_project)
+    assert str(caught.value) == ("templates/area.html: template not found: area.html\n"
+                                 "    while rendering /areas/cobham/")
+
+
+# -- golden pages -----------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def mini_site(mini_project: Path) -> Path:
+    build(mini_project)
+    return mini_project / "output"
+
+
+@pytest.mark.parametrize(("page", "golden_name"), [
+    ("lip-fillers/esher/index.html", "landing-lip-fillers-esher.html"),
+    ("lip-fillers/index.html", "treatment-lip-fillers.html"),
+    ("areas/esher/index.html", "area-esher.html"),
+])
+def test_golden_pages(mini_site: Path, golden, page: str, golden_name: str) -> None:
+    golden(golden_name, (mini_site / page).read_text("utf-8"))
+
+
+def test_a_data_change_shows_on_the_page(mini_project: Path) -> None:
+    edit(mini_project / "locations.yaml", "nearest_station: Esher", "nearest_station: Esher (for Sandown Park)")
+    build(mini_project)
+    text = (mini_project / "output/lip-fillers/esher/index.html").read_text()
+    assert "The nearest railway station to Esher is Esher (for Sandown Park)." in text
