@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from generator import __version__
@@ -44,6 +45,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.serve import PreviewServer
+
+    try:
+        server = PreviewServer(Path(args.project), Path(args.output) if args.output else None, args.host, args.port)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}; try another --port", file=sys.stderr)
+        return EXIT_USAGE
+    server.start()
+    print(f"Serving {server.preview.output} at {server.url} - edits to the data and templates rebuild the site; "
+          "Ctrl+C stops", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+        print("stopped")
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clinic-pages",
@@ -67,6 +88,14 @@ def make_parser() -> argparse.ArgumentParser:
                    help="ignore the build state and render every page (files are still written only if changed)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes for large builds (default: all cores)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
+                       description="Serve output/ on 127.0.0.1, watch the data and templates, rebuild on save and "
+                                   "reload the open page; errors show as an overlay in the browser.")
+    project_args(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,209 @@
+"""Preview: serve output/ on 127.0.0.1, rebuild on save, reload the open page, show errors as an overlay.
+
+The live-reload script is added to HTML responses as they are served; the files in output/ never contain it.
+While the data or a template has an error, the last good pages stay served and every page shows the error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from generator.build import build
+from generator.errors import ClinicPagesError
+from generator.state import INPUT_FILES
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/__clinic-pages/"
+POLL_SECONDS = 0.2
+
+LIVE_JS = r"""
+(function () {
+  var shown = null;
+  function overlay(text) {
+    if (!shown) {
+      shown = document.createElement("div");
+      shown.id = "clinic-pages-error";
+      shown.setAttribute("role", "alert");
+      shown.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5rem;" +
+        "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;white-space:pre-wrap";
+      document.body.appendChild(shown);
+    }
+    shown.textContent = "clinic-pages could not rebuild the site. The last good pages are still served.\n\n" + text +
+      "\n\nFix the file and save: this page reloads by itself.";
+  }
+  function clear() { if (shown) { shown.remove(); shown = null; } }
+  var version = null;
+  function handle(status) {
+    if (status.error) { overlay(status.error); } else { clear(); }
+    if (version !== null && status.version !== version && !status.error) { location.reload(); }
+    version = status.version;
+  }
+  fetch("/__clinic-pages/status").then(function (r) { return r.json(); }).then(function (s) {
+    handle(s);
+    var source = new EventSource("/__clinic-pages/events");
+    source.onmessage = function (e) { handle(JSON.parse(e.data)); };
+  });
+})();
+"""
+
+
+@dataclass
+class Preview:
+    """The state shared by the watcher and the HTTP handlers."""
+
+    project: Path
+    output: Path
+    version: int = 0
+    error: str | None = None
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def status(self) -> dict:
+        return {"version": self.version, "error": self.error}
+
+    def rebuild(self) -> None:
+        try:
+            report = build(self.project, self.output)
+        except ClinicPagesError as exc:
+            error = str(exc)
+            log.error("%s", error)
+        else:
+            error = None
+            log.info("%s", report.summary())
+        with self.changed:
+            self.version += 1
+            self.error = error
+            self.changed.notify_all()
+
+
+def watched_files(project: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every input the build reads."""
+    seen = {}
+    paths = [project / name for name in INPUT_FILES]
+    templates = project / "templates"
+    if templates.is_dir():
+        paths += [p for p in templates.rglob("*") if p.is_file()]
+    for path in paths:
+        try:
+            st = path.stat()
+            seen[str(path)] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            seen[str(path)] = (0, -1)
+    return seen
+
+
+def watch(preview: Preview, stop: threading.Event) -> None:
+    last = watched_files(preview.project)
+    while not stop.wait(POLL_SECONDS):
+        now = watched_files(preview.project)
+        if now != last:
+            time.sleep(0.05)  # let an editor finish writing
+            last = watched_files(preview.project)
+            preview.rebuild()
+
+
+class Handler(SimpleHTTPRequestHandler):
+    preview: Preview
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = self.path.split("?", 1)[0]
+        if path == PREFIX + "status":
+            return self._send(HTTPStatus.OK, "application/json", json.dumps(self.preview.status()).encode())
+        if path == PREFIX + "live.js":
+            return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVE_JS.encode())
+        if path == PREFIX + "events":
+            return self._events()
+        target = Path(self.translate_path(path))
+        if target.is_dir() and path.endswith("/"):
+            target = target / "index.html"
+        elif target.is_dir():
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", path + "/")
+            self.end_headers()
+            return None
+        if target.is_file():
+            if target.suffix == ".html":
+                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", _inject(target.read_bytes()))
+            return super().do_GET()
+        missing = Path(self.directory) / "404.html"
+        body = _inject(missing.read_bytes()) if missing.is_file() else b"Not found"
+        return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body)
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = -1
+        try:
+            while True:
+                with self.preview.changed:
+                    if self.preview.version == seen:
+                        self.preview.changed.wait(timeout=15)
+                    status = self.preview.status()
+                if status["version"] != seen:
+                    seen = status["version"]
+                    self.wfile.write(f"data: {json.dumps(status)}\n\n".encode())
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def _inject(html: bytes) -> bytes:
+    tag = f'<script src="{PREFIX}live.js"></script>'.encode()
+    at = html.rfind(b"</body>")
+    return html[:at] + tag + html[at:] if at >= 0 else html + tag
+
+
+class PreviewServer:
+    """A running preview: `start()` builds, serves and watches; `stop()` ends all three."""
+
+    def __init__(self, project: Path, output: Path | None = None, host: str = "127.0.0.1", port: int = 8000):
+        self.preview = Preview(Path(project), Path(output) if output else Path(project) / "output")
+        handler = type("PreviewHandler", (Handler,), {"preview": self.preview})
+        self.preview.output.mkdir(parents=True, exist_ok=True)
+        self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.preview.output)))
+        self.httpd.daemon_threads = True
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> PreviewServer:
+        self.preview.rebuild()
+        self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True),
+                         threading.Thread(target=watch, args=(self.preview, self._stop), daemon=True)]
+        for t in self._threads:
+            t.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        with self.preview.changed:
+            self.preview.changed.notify_all()

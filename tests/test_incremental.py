@@ -1,0 +1,293 @@
+"""Incremental builds: only what changed is rendered and written, and the result equals a clean build."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import build as build_module
+from generator.build import build
+from generator.output import MANIFEST
+from generator.state import STATE_FILE
+
+REPO = Path(__file__).resolve().parent.parent
+EPOCH = "1767225600"  # 2026-01-01
+
+
+def copy_project(dest: Path, treatments: int | None = None, locations: int | None = None) -> Path:
+    """The sample project, optionally cut down to the first N treatments and locations."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
+        shutil.copy(REPO / name, dest / name)
+    shutil.copytree(REPO / "templates", dest / "templates")
+    if treatments:
+        data = yaml.safe_load((dest / "treatments.yaml").read_text())
+        keep = data["treatments"][:treatments]
+        slugs = {t["slug"] for t in keep}
+        for t in keep:
+            t["related"] = [r for r in t.get("related", []) if r in slugs]
+        data["treatments"] = keep
+        (dest / "treatments.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    if locations:
+        data = yaml.safe_load((dest / "locations.yaml").read_text())
+        near = ["west-molesey", "east-molesey", "walton-on-thames", "esher", "weybridge", "cobham", "shepperton",
+                "thames-ditton", "hinchley-wood", "sunbury-on-thames"]
+        data["locations"] = [loc for loc in data["locations"] if loc["slug"] in near[:locations]]
+        (dest / "locations.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return dest
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def stamps(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def test_a_build_with_no_change_renders_and_writes_nothing(tmp_path):
+    project = copy_project(tmp_path / "p")
+    first = build(project)
+    assert first.rendered == first.pages > 300
+    before = stamps(project / "output")
+    again = build(project)
+    assert again.up_to_date and again.rendered == 0
+    assert again.summary().startswith(f"Up to date: {first.pages} pages, nothing changed")
+    assert stamps(project / "output") == before
+
+
+def test_editing_one_treatment_renders_only_the_pages_that_use_it(tmp_path):
+    project = copy_project(tmp_path / "p")
+    first = build(project)
+    before = stamps(project / "output")
+    edit_yaml(project / "treatments.yaml",
+              lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"] + " Edited for the test."))
+    slug = yaml.safe_load((project / "treatments.yaml").read_text())["treatments"][0]["slug"]
+    report = build(project)
+    shows_summary = {p.file for p in report.plan.pages if p.treatment == slug or p.kind == "home"}
+    links_to_it = {p.file for p in report.plan.pages
+                   if p.kind == "treatment" and slug in report.project.treatment(p.treatment).related}
+    changed = {f for f, t in stamps(project / "output").items() if before.get(f) != t}
+    # Pages that use the record are rendered again; only those whose bytes changed are written.
+    assert report.rendered == len(shows_summary | links_to_it) < first.pages / 5
+    assert changed - {MANIFEST, "sitemap.xml"} == shows_summary
+    assert "Edited for the test." in (project / "output" / slug / "index.html").read_text()
+
+
+def test_deleting_an_area_removes_its_pages_and_sitemap_entries(tmp_path):
+    project = copy_project(tmp_path / "p", treatments=3, locations=6)
+    build(project)
+    assert (project / "output/areas/esher/index.html").exists()
+    edit_yaml(project / "locations.yaml",
+              lambda d: d.update(locations=[loc for loc in d["locations"] if loc["slug"] != "esher"]))
+    report = build(project)
+    assert not (project / "output/areas/esher").exists()
+    assert not any("/esher/" in f for f in report.result.written)
+    assert all("esher" not in f for f in tree(project / "output"))
+    assert "/esher/" not in (project / "output/sitemap.xml").read_text()
+    assert len([f for f in report.result.removed if "esher" in f]) == 4  # area hub + 3 landing pages
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: p.write_text("{not json"), "unreadable"),
+    (lambda p: p.write_text(json.dumps({"version": 999, "pages": {}})), "another version"),
+    (lambda p: p.unlink(), None),
+])
+def test_a_missing_corrupt_or_foreign_state_falls_back_to_a_clean_build(tmp_path, damage, message):
+    project = copy_project(tmp_path / "p", treatments=2, locations=4)
+    build(project)
+    expected = tree(project / "output")
+    damage(project / STATE_FILE)
+    (project / "templates" / "landing.html").write_text(
+        (project / "templates" / "landing.html").read_text())  # touch nothing real
+    report = build(project)
+    assert report.rendered == report.pages
+    assert (message is None and not report.notices) or any(message in n for n in report.notices)
+    assert tree(project / "output") == expected
+
+
+def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, monkeypatch):
+    project = copy_project(tmp_path / "p", treatments=3, locations=5)
+    build(project)
+    first = json.loads((project / STATE_FILE).read_text())["pages"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400 * 40))  # 2026-02-10
+    edit_yaml(project / "locations.yaml", lambda d: d["locations"][0].update(notes="A new, true local note."))
+    changed_slug = yaml.safe_load((project / "locations.yaml").read_text())["locations"][0]["slug"]
+    build(project)
+    second = json.loads((project / STATE_FILE).read_text())["pages"]
+    moved = {f for f in second if second[f]["lastmod"] != first[f]["lastmod"]}
+    content_changed = {f for f in second if second[f]["sha"] != first[f]["sha"]}
+    assert moved == content_changed
+    assert moved and all(second[f]["lastmod"] == "2026-02-10" for f in moved)
+    assert any(changed_slug in f for f in moved)
+    sitemap = (project / "output" / "sitemap.xml").read_text()
+    assert sitemap.count("<lastmod>2026-02-10</lastmod>") == len([f for f in moved if f != "404.html"])
+
+
+def test_parallel_rendering_gives_the_same_bytes_as_one_process(tmp_path, monkeypatch):
+    one = copy_project(tmp_path / "one")
+    many = copy_project(tmp_path / "many")
+    build(one, jobs=1)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10)
+    build(many, jobs=2)
+    assert tree(one / "output") == tree(many / "output")
+
+
+# -- the property: any sequence of edits, built incrementally, equals a clean build ----------------------------
+
+def _edit_text(project: Path, i: int) -> None:
+    edit_yaml(project / "treatments.yaml", lambda d: d["treatments"][i % len(d["treatments"])].update(
+        summary=f"Changed text number {i}. " + d["treatments"][i % len(d["treatments"])]["summary"]))
+
+
+def _add_treatment(project: Path, i: int) -> None:
+    def change(d):
+        new = dict(d["treatments"][0], slug=f"added-{i}", name=f"Added Treatment {i}", related=[])
+        if all(t["slug"] != new["slug"] for t in d["treatments"]):
+            d["treatments"].append(new)
+    edit_yaml(project / "treatments.yaml", change)
+
+
+def _rename_treatment(project: Path, i: int) -> None:
+    def change(d):
+        t = d["treatments"][-1]
+        old = t["slug"]
+        t["slug"], t["name"] = f"renamed-{i}", f"Renamed Treatment {i}"
+        for other in d["treatments"]:
+            other["related"] = [t["slug"] if r == old else r for r in other.get("related", [])]
+    edit_yaml(project / "treatments.yaml", change)
+
+
+def _delete_treatment(project: Path, i: int) -> None:
+    def change(d):
+        if len(d["treatments"]) > 1:
+            gone = d["treatments"].pop(i % len(d["treatments"]))["slug"]
+            for other in d["treatments"]:
+                other["related"] = [r for r in other.get("related", []) if r != gone]
+    edit_yaml(project / "treatments.yaml", change)
+
+
+def _add_area(project: Path, i: int) -> None:
+    def change(d):
+        if all(loc["slug"] != f"new-place-{i}" for loc in d["locations"]):
+            d["locations"].append({"name": f"New Place {i}", "slug": f"new-place-{i}",
+                                   "lat": 51.39 + i / 1000, "lon": -0.36 - i / 1000})
+    edit_yaml(project / "locations.yaml", change)
+
+
+def _rename_area(project: Path, i: int) -> None:
+    edit_yaml(project / "locations.yaml",
+              lambda d: d["locations"][-1].update(name=f"Renamed Place {i}", slug=f"renamed-place-{i}"))
+
+
+def _delete_area(project: Path, i: int) -> None:
+    edit_yaml(project / "locations.yaml",
+              lambda d: len(d["locations"]) > 1 and d["locations"].pop(i % len(d["locations"])))
+
+
+def _change_template(project: Path, i: int) -> None:
+    path = project / "templates" / ("landing.html", "base.html", "_faqs.html", "area.html")[i % 4]
+    text = path.read_text()
+    path.write_text(text.replace("{% endblock %}", f"<p>Template edit {i}.</p>\n{{% endblock %}}", 1)
+                    if "{% endblock %}" in text else text + f"<!-- edit {i} -->\n")
+
+
+def set_radius(project: Path, km: float) -> None:
+    """site.yaml holds !placeholder tags, so edit its text rather than round-trip it through PyYAML."""
+    path = project / "site.yaml"
+    path.write_text(re.sub(r"(?m)^service_radius_km: *[0-9.]+", f"service_radius_km: {km}", path.read_text()))
+
+
+def _change_setting(project: Path, i: int) -> None:
+    set_radius(project, [4, 6, 15][i % 3])
+
+
+EDITS = [_edit_text, _add_treatment, _rename_treatment, _delete_treatment, _add_area, _rename_area, _delete_area,
+         _change_template, _change_setting]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=4))
+def test_any_sequence_of_edits_built_incrementally_equals_a_clean_build(tmp_path_factory, edits):
+    root = tmp_path_factory.mktemp("prop")
+    project = copy_project(root / "p", treatments=3, locations=5)
+    build(project)
+    for edit, n in edits:
+        edit(project, n)
+        build(project)
+        fresh = root / f"fresh-{n}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        copy_project(fresh)
+        for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
+            shutil.copy(project / name, fresh / name)
+        shutil.rmtree(fresh / "templates")
+        shutil.copytree(project / "templates", fresh / "templates")
+        build(fresh, clean=True)
+        assert tree(project / "output") == tree(fresh / "output"), f"after {edit.__name__}({n})"
+
+
+# -- killed builds --------------------------------------------------------------------------------------------
+
+def _big_project(path: Path) -> Path:
+    project = copy_project(path)
+    set_radius(project, 60)  # every area: ~850 pages
+    return project
+
+
+def test_a_killed_build_never_loses_the_last_good_output(tmp_path):
+    project = _big_project(tmp_path / "p")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)], env=env, check=True,
+                   capture_output=True)
+    good = tree(project / "output")
+    outcomes = set()
+    for attempt, delay in enumerate((0.2, 0.5, 0.9)):
+        path = project / "templates" / "landing.html"
+        path.write_text(path.read_text().replace("</h1>", f"</h1><p>Version {attempt}.</p>", 1))
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--project", str(project)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        staging = project / ".output.staging"
+        if not (staging / ".journal.json").exists():
+            # Killed before the commit: output/ is exactly the last good build.
+            assert tree(project / "output") == good
+            outcomes.add("untouched")
+        else:
+            outcomes.add("mid-commit")
+        # Whatever happened, the next build finishes the job and equals a clean build.
+        subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)], env=env, check=True,
+                       capture_output=True)
+        assert not staging.exists()
+        good = tree(project / "output")
+        fresh = tmp_path / f"fresh-{attempt}"
+        copy_project(fresh)
+        shutil.copy(project / "site.yaml", fresh / "site.yaml")
+        shutil.copy(path, fresh / "templates" / "landing.html")
+        build(fresh, clean=True)
+        assert good == tree(fresh / "output")
+    assert "untouched" in outcomes
