@@ -214,7 +214,7 @@ def parse_page(file: str, html: str) -> HtmlPage:
 def parser():
     """The engine's `parse_html` when it is there, else this module's own `parse_page`."""
     try:
-        from generator.checks import parse_html
+        from generator.checks.html import parse_html
     except ImportError:
         return parse_page
     return parse_html

@@ -527,6 +527,8 @@ def _check_breadcrumbs(page: HtmlPage, node: dict, resolver: Resolver) -> Iterat
         yield finding("seo.breadcrumbs-mismatch", page.url_path,
                       "the JSON-LD has a BreadcrumbList but the page shows no breadcrumbs", describe(data))
         return
+    if len(data) == len(shown) + 1 and data[-1][1] == page.url_path:
+        data = data[:-1]    # the page itself may close the trail in the JSON-LD without being shown as a crumb
     if len(data) != len(shown):
         yield finding("seo.breadcrumbs-mismatch", page.url_path,
                       f"the BreadcrumbList has {len(data)} items but the page shows {len(shown)}",
