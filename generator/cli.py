@@ -65,6 +65,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from generator.deploy import deploy, size
+    from generator.deploy.guard import refusals
+    from generator.deploy.target import resolve_target
+    from generator.model import load_project
+
+    project = load_project(Path(args.project))
+    output = Path(args.output) if args.output else Path(args.project) / "output"
+    target = resolve_target(project.site.deploy.targets, project.site.deploy.default, args.target)
+    reasons = refusals(project, output)
+    if reasons and args.force is None:
+        print("error: deploy refused:\n" + "\n".join(reasons) + "\n    hint: fix these, build, and deploy again; "
+              "or pass --force REASON to publish anyway", file=sys.stderr)
+        return EXIT_FINDINGS
+    if reasons:
+        print("warning: deploying despite:\n" + "\n".join(reasons) + f"\nreason given: {args.force}", file=sys.stderr)
+
+    def progress(done: int, total: int, sent: int) -> None:
+        if total >= 100 and sys.stderr.isatty():
+            sys.stderr.write(f"\rDeploying: {done}/{total} changes, {size(sent)} sent" + ("\n" if done == total else ""))
+            sys.stderr.flush()
+
+    try:
+        report = deploy(output, target, dry_run=args.dry_run, progress=progress)
+    except KeyboardInterrupt:
+        print("interrupted; what was sent is recorded on the server: run `clinic-pages deploy` again to finish",
+              file=sys.stderr)
+        return 130
+    if args.dry_run:
+        print("\n".join(report.plan.lines(None if args.verbose else 20)))
+    print(report.summary())
+    return EXIT_OK
+
+
+def _reason(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a reason, such as --force \"the clinic approved the wording\"")
+    return text.strip()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clinic-pages",
@@ -96,6 +136,19 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("deploy", help="publish output/ to web hosting, sending only what changed",
+                       description="Send new and changed files of the last build to a target, then the sitemap, then "
+                                   "delete what earlier deploys put there and the build no longer makes. Files that "
+                                   "clinic-pages did not make are never sent, overwritten or deleted.")
+    p.add_argument("target", nargs="?", metavar="TARGET",
+                   help="a target named in site.yaml, or a URL (file://, ftps://, ftp://, sftp://, ssh://); "
+                        "default: site.yaml's deploy: default")
+    project_args(p)
+    p.add_argument("--dry-run", action="store_true", help="show what would be sent and deleted; change nothing")
+    p.add_argument("--force", type=_reason, metavar="REASON",
+                   help="deploy although site.yaml has placeholders or `check` finds errors; the reason is printed")
+    p.set_defaults(func=cmd_deploy)
     return parser
 
 

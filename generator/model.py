@@ -10,7 +10,7 @@ from typing import Any
 from generator.data import Document, Placeholder, format_path, load_document
 from generator.errors import DataError, Problem
 from generator.schema import (
-    Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, describe, validate,
+    Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, describe, validate,
 )
 from generator.slugs import SLUG_RE, slugify
 
@@ -79,7 +79,13 @@ SITE_SCHEMA = Obj({
     "titles": Field(Obj({k: Field(_line) for k in ("home", "treatment", "area", "landing")})),
     "descriptions": Field(Obj({k: Field(_line) for k in ("home", "treatment", "area", "landing")})),
     "checks": Field(Obj(open_keys=True), required=False),
-    "deploy": Field(Obj(open_keys=True), required=False),
+    "deploy": Field(Obj({
+        "targets": Field(MapOf(key=_slug, value=Obj({
+            "url": Field(custom(lambda value, path: _check_target_url(value, path)),
+                         doc="where the site goes, such as ftps://user@host/public_html"),
+        }), min_items=1), doc="named places to publish to, such as staging and live"),
+        "default": Field(_slug, required=False, doc="the target `clinic-pages deploy` uses when given none"),
+    }), required=False),
 })
 
 TREATMENTS_SCHEMA = Obj({
@@ -155,6 +161,14 @@ class Practitioner:
 
 
 @dataclass(frozen=True)
+class DeploySettings:
+    """site.yaml's `deploy:` section: named target URLs and the one used by default."""
+
+    targets: dict[str, str]
+    default: str | None = None
+
+
+@dataclass(frozen=True)
 class Site:
     name: str
     base_url: str
@@ -167,7 +181,7 @@ class Site:
     titles: dict[str, str]
     descriptions: dict[str, str]
     checks: dict[str, Any]
-    deploy: dict[str, Any]
+    deploy: DeploySettings
 
 
 @dataclass(frozen=True)
@@ -332,6 +346,7 @@ def _cross_check(docs: dict[str, Document]) -> list[Problem]:
                 problems.append(_problem(site, ("premises", i, "opening_hours", j, "closes"),
                                          f"expected a time after {hours['opens']}, found {hours['closes']}"))
     problems += _check_patterns(site)
+    problems += _check_deploy(site)
     return problems
 
 
@@ -353,6 +368,31 @@ def _check_patterns(site: Document) -> list[Problem]:
                     problems.append(_problem(site, (section, kind), f"unknown name {{{name}}} in the pattern",
                                              f"use only {allowed}"))
     return problems
+
+
+def _check_target_url(value: Any, path: tuple):
+    from generator.deploy.target import url_problem   # here, not at the top: deploy is the last phase
+
+    problem = url_problem(value) if isinstance(value, str) else (f"expected a URL, found {describe(value)}", "")
+    if problem:
+        yield path, problem[0], problem[1]
+
+
+def _check_deploy(site: Document) -> list[Problem]:
+    deploy = site.data.get("deploy") or {}
+    default, targets = deploy.get("default"), deploy.get("targets") or {}
+    if default and default not in targets:
+        close = _suggest(default, set(targets), SITE_FILE)
+        return [_problem(site, ("deploy", "default"), f"unknown target `{default}`",
+                         close if close.startswith("did you mean") else
+                         f"name one of: {', '.join(sorted(targets))}")]
+    return []
+
+
+def _deploy_settings(section: dict | None) -> DeploySettings:
+    section = section or {}
+    return DeploySettings(targets={name: t["url"] for name, t in sorted((section.get("targets") or {}).items())},
+                          default=section.get("default"))
 
 
 def _suggest(ref: str, known: set[str], file: str) -> str:
@@ -433,7 +473,7 @@ def _make_project(root: Path, docs: dict[str, Document]) -> Project:
         disclaimers={k: _text(v) for k, v in sorted(s["disclaimers"].items())},
         required_disclaimers=tuple(s.get("required_disclaimers") or ()),
         titles=dict(s["titles"]), descriptions=dict(s["descriptions"]),
-        checks=dict(s.get("checks") or {}), deploy=dict(s.get("deploy") or {}),
+        checks=dict(s.get("checks") or {}), deploy=_deploy_settings(s.get("deploy")),
     )
     tdoc = docs[TREATMENTS_FILE]
     treatments = tuple(

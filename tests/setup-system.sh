@@ -5,6 +5,9 @@ set -euo pipefail
 packages=(
   chromium            # tests/browser: Playwright and Lighthouse drive Debian's Chromium (no browser downloads)
   fonts-dejavu-core   # a font for Chromium to lay text out with
+  openssh-server      # tests/test_deploy_ssh.py: sshd on 127.0.0.1 for SFTP and rsync deploys
+  openssh-client      # ssh and ssh-keygen
+  rsync               # ssh:// deploys need rsync on both ends
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 need=()
