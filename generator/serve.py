@@ -100,8 +100,8 @@ def watched_files(project: Path) -> dict[str, tuple[int, int]]:
     return seen
 
 
-def watch(preview: Preview, stop: threading.Event) -> None:
-    last = watched_files(preview.project)
+def watch(preview: Preview, stop: threading.Event, last: dict[str, tuple[int, int]]) -> None:
+    """Rebuild whenever an input differs from `last`, the snapshot taken before the previous build."""
     while not stop.wait(POLL_SECONDS):
         now = watched_files(preview.project)
         if now != last:
@@ -194,9 +194,10 @@ class PreviewServer:
         return f"http://{host}:{port}/"
 
     def start(self) -> PreviewServer:
+        snapshot = watched_files(self.preview.project)  # before building, so no edit can slip between the two
         self.preview.rebuild()
         self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True),
-                         threading.Thread(target=watch, args=(self.preview, self._stop), daemon=True)]
+                         threading.Thread(target=watch, args=(self.preview, self._stop, snapshot), daemon=True)]
         for t in self._threads:
             t.start()
         return self

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -21,51 +20,14 @@ from generator import build as build_module
 from generator.build import build
 from generator.output import MANIFEST
 from generator.state import STATE_FILE
+from tests.helpers import REPO, copy_project, edit_yaml, set_radius, stamps, tree
 
-REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1767225600"  # 2026-01-01
-
-
-def copy_project(dest: Path, treatments: int | None = None, locations: int | None = None) -> Path:
-    """The sample project, optionally cut down to the first N treatments and locations."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
-        shutil.copy(REPO / name, dest / name)
-    shutil.copytree(REPO / "templates", dest / "templates")
-    if treatments:
-        data = yaml.safe_load((dest / "treatments.yaml").read_text())
-        keep = data["treatments"][:treatments]
-        slugs = {t["slug"] for t in keep}
-        for t in keep:
-            t["related"] = [r for r in t.get("related", []) if r in slugs]
-        data["treatments"] = keep
-        (dest / "treatments.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    if locations:
-        data = yaml.safe_load((dest / "locations.yaml").read_text())
-        near = ["west-molesey", "east-molesey", "walton-on-thames", "esher", "weybridge", "cobham", "shepperton",
-                "thames-ditton", "hinchley-wood", "sunbury-on-thames"]
-        data["locations"] = [loc for loc in data["locations"] if loc["slug"] in near[:locations]]
-        (dest / "locations.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return dest
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def stamps(root: Path) -> dict[str, int]:
-    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-
-
-def edit_yaml(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 def test_a_build_with_no_change_renders_and_writes_nothing(tmp_path):
@@ -213,12 +175,6 @@ def _change_template(project: Path, i: int) -> None:
     text = path.read_text()
     path.write_text(text.replace("{% endblock %}", f"<p>Template edit {i}.</p>\n{{% endblock %}}", 1)
                     if "{% endblock %}" in text else text + f"<!-- edit {i} -->\n")
-
-
-def set_radius(project: Path, km: float) -> None:
-    """site.yaml holds !placeholder tags, so edit its text rather than round-trip it through PyYAML."""
-    path = project / "site.yaml"
-    path.write_text(re.sub(r"(?m)^service_radius_km: *[0-9.]+", f"service_radius_km: {km}", path.read_text()))
 
 
 def _change_setting(project: Path, i: int) -> None:
