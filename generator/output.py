@@ -93,6 +93,8 @@ class OutputTransaction:
         self.staged: list[str] = []
         self.external: dict[str, str] = {}  # absolute path -> staged name, for project files committed with output
         self.conflicts: list[str] = []
+        self.linked: list[str] = []   # staged files whose folder in output/ is a symbolic link
+        self._links: dict[str, bool] = {}
         self.unchanged = 0
 
     def __enter__(self) -> OutputTransaction:
@@ -110,12 +112,10 @@ class OutputTransaction:
             raise OutputError(f"two pages would be written to {rel}; each page needs its own slug")
         sha = sha or digest(data)
         self.new[rel] = sha
-        target = self.output / rel
         if self.is_current(rel, sha):
             self.unchanged += 1
             return False
-        if rel not in self.old and (target.exists() or target.is_symlink()):
-            self.conflicts.append(rel)
+        self._check_target(rel)
         staged = self.staged_path(rel)
         staged.parent.mkdir(parents=True, exist_ok=True)
         staged.write_bytes(data)
@@ -139,9 +139,27 @@ class OutputTransaction:
         if not staged:
             self.unchanged += 1
             return
-        if rel not in self.old and ((self.output / rel).exists() or (self.output / rel).is_symlink()):
-            self.conflicts.append(rel)
+        self._check_target(rel)
         self.staged.append(rel)
+
+    def _check_target(self, rel: str) -> None:
+        """Note a file that would overwrite one clinic-pages did not make, or be written through a link."""
+        target = self.output / rel
+        if self._through_link(rel):
+            self.linked.append(rel)
+        elif rel not in self.old and (target.exists() or target.is_symlink()):
+            self.conflicts.append(rel)
+
+    def _through_link(self, rel: str) -> str | None:
+        """The first folder on the way to `rel` that is a symbolic link (it may lead outside output/), if any."""
+        folder = ""
+        for part in rel.split("/")[:-1]:
+            folder = f"{folder}/{part}" if folder else part
+            if folder not in self._links:
+                self._links[folder] = (self.output / folder).is_symlink()
+            if self._links[folder]:
+                return folder
+        return None
 
     def keep(self, rel: str, sha: str) -> None:
         """Record a file as generated and unchanged without reading or writing it (incremental builds)."""
@@ -161,7 +179,12 @@ class OutputTransaction:
             listed = ", ".join(self.conflicts[:5]) + (" ..." if len(self.conflicts) > 5 else "")
             raise OutputError(f"{len(self.conflicts)} file(s) in {self.output} were not made by clinic-pages and "
                               f"would be overwritten: {listed}. Move them elsewhere, then build again")
-        removed = sorted(set(self.old) - set(self.new))
+        if self.linked:
+            self.abort()
+            folders = ", ".join(sorted({str(self._through_link(rel)) for rel in self.linked}))
+            raise OutputError(f"{folders} in {self.output} is a symbolic link, and clinic-pages writes only inside "
+                              "the output folder. Replace it with a real folder, then build again")
+        removed = sorted(rel for rel in set(self.old) - set(self.new) if not self._through_link(rel))
         journal = {"moves": self.staged, "removals": removed, "external": self.external,
                    "manifest": dict(sorted(self.new.items()))}
         self.staging.mkdir(parents=True, exist_ok=True)
@@ -173,6 +196,9 @@ class OutputTransaction:
         return result
 
     def abort(self) -> None:
+        """Discard the staged files; but once the journal is written the commit has begun: keep it for recover()."""
+        if (self.staging / JOURNAL).exists():
+            return
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
