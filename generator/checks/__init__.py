@@ -22,6 +22,7 @@ class Finding:
     message: str
     evidence: str = ""   # the snippet, value or other page that shows the problem
     hint: str = ""       # how to fix it
+    source: str = ""     # where the rule comes from (a ruling, guidance or specification), when it has one
 
 
 @dataclass
