@@ -1,0 +1,120 @@
+"""The whole pipeline: deterministic, byte-identical builds; the report; the state file; another output folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PINNED_DATE, REPO, copy_project, edit, tree_bytes
+from generator.build import build
+from generator.output import MANIFEST, read_manifest
+from generator.state import STATE_FILE, load_state
+
+
+def test_two_builds_in_two_places_are_byte_identical(tmp_path: Path) -> None:
+    """Different folders, different hash seeds, different working directories: the same bytes."""
+    trees = []
+    for seed in ("1", "2"):
+        project = copy_project(REPO, tmp_path / f"p{seed}")
+        env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)], env=env,
+                       cwd=tmp_path if seed == "1" else project, check=True, capture_output=True, timeout=300)
+        files = tree_bytes(project / "output")
+        files[STATE_FILE] = (project / STATE_FILE).read_bytes()
+        trees.append(files)
+    assert trees[0].keys() == trees[1].keys()
+    different = [name for name in trees[0] if trees[0][name] != trees[1][name]]
+    assert different == []
+    assert len(trees[0]) > 380
+
+
+def test_a_clean_rebuild_rewrites_nothing(mini_project: Path) -> None:
+    first = build(mini_project)
+    before = tree_bytes(mini_project / "output")
+    mtimes = {p: p.stat().st_mtime_ns for p in (mini_project / "output").rglob("*") if p.is_file()}
+    again = build(mini_project, clean=True)
+    assert again.rendered == first.pages and again.result.written == [] and again.result.removed == []
+    assert tree_bytes(mini_project / "output") == before
+    changed = [p for p, t in mtimes.items() if p.stat().st_mtime_ns != t and p.name != MANIFEST]
+    assert changed == []
+
+
+def test_the_build_report(mini_project: Path) -> None:
+    report = build(mini_project)
+    assert report.pages == 22 and report.rendered == 22
+    assert re.fullmatch(r"Built 22 pages in \d+\.\d\d s: 22 rendered, 25 files written, 0 unchanged, 0 removed -> "
+                        + re.escape(str(mini_project / "output")), report.summary())
+    assert report.placeholders == [
+        "site.yaml.practitioners[0].registration_number: NMC PIN to be confirmed",
+        "site.yaml.premises[0].address.postcode: Postcode to be confirmed",
+        "site.yaml.premises[1].phone: Phone number to be confirmed",
+    ]
+    again = build(mini_project)
+    assert again.up_to_date
+    assert re.fullmatch(r"Up to date: 22 pages, nothing changed \(\d+\.\d\d s\) -> "
+                        + re.escape(str(mini_project / "output")), again.summary())
+
+
+def test_the_manifest_lists_exactly_the_generated_files(mini_project: Path) -> None:
+    build(mini_project)
+    output = mini_project / "output"
+    manifest = read_manifest(output)
+    on_disk = set(tree_bytes(output)) - {MANIFEST}
+    assert set(manifest) == on_disk
+    assert {"index.html", "404.html", "sitemap.xml", "robots.txt", "assets/style.css"} <= on_disk
+    raw = json.loads((output / MANIFEST).read_text())
+    assert raw["generator"] == "clinic-pages"
+
+
+def test_the_state_file_keeps_a_lastmod_for_every_page(mini_project: Path) -> None:
+    report = build(mini_project)
+    state = load_state(mini_project)
+    assert state.problem is None
+    assert set(state.pages) == {p.file for p in report.plan.pages}
+    assert {entry["lastmod"] for entry in state.pages.values()} == {PINNED_DATE}
+    data = json.loads((mini_project / STATE_FILE).read_text())
+    assert data["generator"] == "clinic-pages" and "version" in data
+
+
+def test_the_shipped_state_file_is_readable() -> None:
+    """`.clinic-pages-state.json` is committed with the data: it must always load without a problem."""
+    state = load_state(REPO)
+    assert state.problem is None
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", entry["lastmod"]) for entry in state.pages.values())
+
+
+def test_build_into_another_output_folder(mini_project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "public" / "site"
+    report = build(mini_project, elsewhere)
+    assert report.output == elsewhere
+    assert (elsewhere / "lip-fillers" / "esher" / "index.html").exists()
+    assert not (mini_project / "output").exists()
+    assert not (elsewhere.parent / ".site.staging").exists()
+
+
+def test_removing_a_place_removes_only_its_pages(mini_project: Path) -> None:
+    build(mini_project)
+    edit(mini_project / "locations.yaml", "  - name: Cobham\n    slug: cobham\n    lat: 51.32997\n    lon: -0.4113\n",
+         "")
+    report = build(mini_project)
+    assert sorted(report.result.removed) == ["areas/cobham/index.html", "chemical-peel/cobham/index.html",
+                                             "lip-fillers/cobham/index.html"]
+    output = mini_project / "output"
+    assert not (output / "areas" / "cobham").exists()
+    assert "/cobham/" not in (output / "sitemap.xml").read_text()
+
+
+def test_an_unchanged_project_copied_with_its_state_builds_the_same_site(mini_project: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """The state travels with the project (it is committed): a fresh clone builds the same sitemap dates."""
+    build(mini_project)
+    clone = tmp_path / "clone"
+    shutil.copytree(mini_project, clone, ignore=shutil.ignore_patterns("output", ".output.*"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")     # years later
+    build(clone)
+    assert tree_bytes(clone / "output") == tree_bytes(mini_project / "output")

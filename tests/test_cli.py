@@ -1,0 +1,202 @@
+"""The command line as a person runs it: help, exact messages, the summary line, exit codes 0 / 2."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, edit, run_cli, tree_bytes
+from generator.state import STATE_FILE
+
+SUMMARY = re.compile(r"Built (\d+) pages in \d+\.\d\d s: (\d+) rendered, (\d+) files written, (\d+) unchanged, "
+                     r"(\d+) removed -> (.+)")
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    files = {f"output/{k}": v for k, v in tree_bytes(project / "output").items()}
+    files[STATE_FILE] = (project / STATE_FILE).read_bytes()
+    return files
+
+
+def test_help_lists_the_commands() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("usage: clinic-pages ")
+    assert re.search(r"^\s+build\s+build the site into output/$", result.stdout, re.M)
+    for option in ("--version", "--verbose", "--quiet", "--debug"):
+        assert option in result.stdout
+
+
+def test_build_help_shows_its_options() -> None:
+    result = run_cli("build", "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: clinic-pages build [-h] [--project DIR] [--output DIR]")
+    text = " ".join(result.stdout.split())        # argparse wraps to the terminal's width
+    assert "--project DIR folder with site.yaml, treatments.yaml, locations.yaml and templates/ (default: .)" in text
+    assert "--output DIR where the site is written (default: PROJECT/output)" in text
+
+
+def test_no_command_prints_help_and_exits_2() -> None:
+    result = run_cli()
+    assert result.returncode == 2 and result.stdout.startswith("usage: clinic-pages ")
+
+
+def test_an_unknown_command_or_option_exits_2() -> None:
+    result = run_cli("bulid")
+    assert result.returncode == 2
+    assert "invalid choice: 'bulid'" in result.stderr
+    assert run_cli("build", "--projet", ".").returncode == 2
+
+
+def test_version() -> None:
+    from generator import __version__
+
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout == f"clinic-pages {__version__}\n"
+
+
+def test_build_prints_one_summary_line_and_the_placeholders(mini_project: Path) -> None:
+    result = run_cli("build", "--project", str(mini_project))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    match = SUMMARY.fullmatch(lines[0])
+    assert match and match.group(1) == "22" and match.group(2) == "22" and match.group(6) == str(
+        mini_project / "output")
+    assert result.stderr == (
+        "WARNING: site.yaml still has 3 placeholder(s); `deploy` will refuse until they are replaced:\n"
+        "  site.yaml.practitioners[0].registration_number: NMC PIN to be confirmed\n"
+        "  site.yaml.premises[0].address.postcode: Postcode to be confirmed\n"
+        "  site.yaml.premises[1].phone: Phone number to be confirmed\n")
+    again = run_cli("-q", "build", "--project", str(mini_project))
+    assert again.returncode == 0 and again.stderr == ""
+    assert re.fullmatch(r"Up to date: 22 pages, nothing changed \(\d+\.\d\d s\) -> .+\n", again.stdout)
+
+
+def test_build_runs_in_the_current_folder_by_default(mini_project: Path) -> None:
+    result = run_cli("-q", "build", cwd=mini_project)
+    assert result.returncode == 0
+    assert SUMMARY.fullmatch(result.stdout.strip()).group(6) == "output"
+    assert (mini_project / "output" / "index.html").exists()
+
+
+def test_build_with_an_output_folder(mini_project: Path, tmp_path: Path) -> None:
+    result = run_cli("-q", "build", "--project", str(mini_project), "--output", str(tmp_path / "public"))
+    assert result.returncode == 0
+    assert (tmp_path / "public" / "sitemap.xml").exists() and not (mini_project / "output").exists()
+
+
+def test_bad_data_exits_2_lists_every_problem_and_writes_nothing(mini_project: Path) -> None:
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    before = snapshot(mini_project)
+    edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 91.5")
+    edit(mini_project / "locations.yaml", "nearest_station: Esher", "nearest_staton: Esher")
+    edit(mini_project / "treatments.yaml", "related: [chemical-peel]", "related: [chemical-peal]")
+    result = run_cli("build", "--project", str(mini_project))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    # The unknown related treatment is not reported yet: references between files are checked once every
+    # file is valid on its own, so that one mistake does not cause a flood of follow-on errors.
+    assert result.stderr == (
+        "locations.yaml:5:5: locations[0].lat: expected a number between -90 and 90, found 91.5\n"
+        "    hint: latitude is degrees north of the equator (about 51.3 in Surrey); check that lat and lon are "
+        "not swapped\n"
+        "locations.yaml:16:5: locations[2].nearest_staton: unknown field `nearest_staton`\n"
+        "    hint: did you mean `nearest_station`?\n"
+        "2 problem(s) found; nothing was written.\n")
+    assert snapshot(mini_project) == before
+
+
+@pytest.mark.parametrize(("file", "damage", "first_line"), [
+    ("site.yaml", b"", "site.yaml:1:1: the file is empty"),
+    ("treatments.yaml", b"treatments:\n  - name: Caf\xe9\n", "treatments.yaml:2:14: the file is not UTF-8 (byte 0xe9)"),
+    ("locations.yaml", b"locations: [\n", "locations.yaml:2:1: not valid YAML: did not find expected node content"),
+])
+def test_unreadable_files_exit_2_and_write_nothing(mini_project: Path, file: str, damage: bytes,
+                                                   first_line: str) -> None:
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    before = snapshot(mini_project)
+    (mini_project / file).write_bytes(damage)
+    result = run_cli("build", "--project", str(mini_project))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == first_line
+    assert result.stderr.endswith("1 problem(s) found; nothing was written.\n")
+    assert snapshot(mini_project) == before
+
+
+def test_a_template_error_exits_2_names_file_and_line_and_writes_nothing(mini_project: Path) -> None:
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    before = snapshot(mini_project)
+    path = mini_project / "templates" / "landing.html"
+    lines = path.read_text().split("\n")
+    lines[6] += " {{ location.no_such_field }}"
+    path.write_text("\n".join(lines))
+    result = run_cli("build", "--project", str(mini_project))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: templates/landing.html:7: UndefinedError: 'generator.model.Location object' has no attribute "
+        "'no_such_field'\n    while rendering /lip-fillers/east-molesey/\n")
+    assert snapshot(mini_project) == before
+
+
+def test_debug_shows_the_traceback(mini_project: Path) -> None:
+    edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 91.5")
+    result = run_cli("--debug", "build", "--project", str(mini_project))
+    assert result.returncode != 0
+    assert "Traceback (most recent call last)" in result.stderr and "DataError" in result.stderr
+
+
+def test_a_missing_project_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("build", "--project", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[:6] == [
+        "locations.yaml: file not found", "    hint: create locations.yaml; see README.md for its fields",
+        "site.yaml: file not found", "    hint: create site.yaml; see README.md for its fields",
+        "treatments.yaml: file not found", "    hint: create treatments.yaml; see README.md for its fields"]
+    assert result.stderr.endswith("3 problem(s) found; nothing was written.\n")
+
+
+def test_progress_is_shown_on_a_terminal_for_a_big_build(sample_project: Path) -> None:
+    """On a terminal a build of hundreds of pages shows `Rendering pages: n/total`; piped, it does not."""
+    main, secondary = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "-q", "build", "--project", str(sample_project)],
+                            stdout=subprocess.PIPE, stderr=secondary, env=env)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:          # the child closed its end
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = proc.communicate(timeout=300)
+    os.close(main)
+    assert proc.returncode == 0
+    pages = SUMMARY.fullmatch(out.decode().strip()).group(1)
+    assert f"Rendering pages: {pages}/{pages}".encode() in seen
+    assert b"\rRendering pages: " in seen
+    piped = run_cli("build", "--clean", "--project", str(sample_project))
+    assert "Rendering pages" not in piped.stderr
+
+
+def test_python_dash_m_generator_and_the_installed_command_agree(mini_project: Path) -> None:
+    via_module = run_cli("--help")
+    script = Path(sys.executable).parent / "clinic-pages"
+    if not script.exists():
+        found = shutil.which("clinic-pages")
+        if found is None:
+            pytest.skip("clinic-pages is not installed in this environment (make test installs it)")
+        script = Path(found)
+    via_script = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert via_script.returncode == 0
+    assert via_script.stdout == via_module.stdout
