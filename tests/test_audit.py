@@ -372,7 +372,7 @@ def test_non_descriptive_link_text(site, kinds):
 # --- structured data ---------------------------------------------------------------------------------------
 
 def test_json_ld_that_does_not_parse(site, kinds):
-    plant(site, kinds["landing"], r'"@graph": \[', '"@graph": [,')
+    plant(site, kinds["landing"], r'"@graph":\s*\[', '"@graph": [,')
     [f] = found(site, "seo.jsonld-invalid")
     assert f.page == url_of(kinds["landing"]) and "line" in f.evidence
 
@@ -426,7 +426,7 @@ def test_faq_question_not_visible(site, kinds):
 
 
 def test_faq_question_hidden_from_view_is_not_visible(site, kinds):
-    question = json.loads(re.search(r'"name": ("[^"]*\?")', read(site, kinds["landing"])).group(1))
+    question = json.loads(re.search(r'"name":\s*("[^"]*\?")', read(site, kinds["landing"])).group(1))
     plant(site, kinds["landing"], rf"<h3>{re.escape(question)}</h3>", f'<h3 hidden>{question}</h3>')
     [f] = found(site, "seo.faq-not-visible")
     assert f.evidence == question

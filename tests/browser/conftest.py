@@ -1,0 +1,54 @@
+"""Fixtures for the browser tests: the built sample site served on 127.0.0.1, and headless Debian Chromium
+driven by Playwright (never `playwright install`: the browser is the system's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import CHROMIUM, CHROMIUM_ARGS, SETUP_HINT, missing_tools, page_per_kind, serve
+
+
+@pytest.fixture(scope="session")
+def site_url(built_sample: Path):
+    """Base URL of the built sample site, served over HTTP on 127.0.0.1 for the whole session."""
+    with serve(built_sample) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def kinds(built_sample: Path) -> dict[str, str]:
+    """{page kind: URL path}, one page of each kind."""
+    chosen = page_per_kind(built_sample.parent)
+    assert set(chosen) == {"home", "areas", "area", "treatment", "landing", "not-found"}
+    return chosen
+
+
+@pytest.fixture(scope="session")
+def browser():
+    missing = missing_tools()
+    if missing:
+        pytest.fail(f"not installed: {', '.join(missing)}; {SETUP_HINT}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(url, width) -> (page, response): a fresh tab of the given width, closed after the test."""
+    contexts = []
+
+    def opener(url: str, width: int = 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=True)
+        contexts.append(context)
+        page = context.new_page()
+        response = page.goto(url, wait_until="load")
+        return page, response
+
+    yield opener
+    for context in contexts:
+        context.close()

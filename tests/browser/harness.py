@@ -1,0 +1,76 @@
+"""What the browser tests and the Lighthouse script share: a static HTTP server on 127.0.0.1, Debian's Chromium
+and its flags, the npm tools in tests/browser/node_modules, and one page of each kind."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+NODE_MODULES = HERE / "node_modules"
+CHROMIUM = "/usr/bin/chromium"
+# No downloads, no first-run dialogs, nothing in the background that could make a run slow or flaky.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check"]
+SETUP_HINT = "run `bash tests/setup-system.sh` (installs Debian's chromium and the npm packages of tests/browser)"
+
+
+def missing_tools(*npm_packages: str) -> list[str]:
+    """What is not installed of Chromium, node and the given npm packages."""
+    missing = [] if Path(CHROMIUM).exists() else [CHROMIUM]
+    if npm_packages and shutil.which("node") is None:
+        missing.append("node")
+    missing += [f"tests/browser/node_modules/{p}" for p in npm_packages if not (NODE_MODULES / p).is_dir()]
+    return missing
+
+
+class _StaticHandler(SimpleHTTPRequestHandler):
+    """Serves files as a static host does, with the site's own 404.html for missing paths."""
+
+    def log_message(self, format: str, *args) -> None:   # keep test output clean
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` over HTTP on 127.0.0.1 (a free port) and yield its base URL; stop the server on exit."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_StaticHandler, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="static-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def page_per_kind(project: Path, indexable_only: bool = False) -> dict[str, str]:
+    """{page kind: URL path} for the first page of each kind (home, areas, area, treatment, landing,
+    not-found) that the project's plan makes."""
+    from generator.model import load_project
+    from generator.plan import plan_site
+
+    chosen: dict[str, str] = {}
+    for page in sorted(plan_site(load_project(project)).pages, key=lambda p: p.url_path):
+        if page.indexable or not indexable_only:
+            chosen.setdefault(page.kind, page.url_path)
+    return chosen
