@@ -1,0 +1,80 @@
+"""README.md documents every data field of the three YAML files and every command (like sqlite-utils' test_docs)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import REPO
+from generator.cli import make_parser
+from generator.model import LOCATIONS_SCHEMA, SITE_SCHEMA, TREATMENTS_SCHEMA
+from generator.schema import ListOf, MapOf, Obj, Rule
+
+README = (REPO / "README.md").read_text("utf-8")
+
+
+def field_paths(rule: Rule, prefix: str = "") -> Iterator[str]:
+    """`premises[].address.street`, `deploy.targets.<name>.url`, ...: the names the README's tables use."""
+    if isinstance(rule, Obj):
+        for name, spec in rule.fields.items():
+            path = f"{prefix}.{name}" if prefix else name
+            yield path
+            yield from field_paths(spec.rule, path)
+    elif isinstance(rule, ListOf):
+        yield from field_paths(rule.item, prefix + "[]")
+    elif isinstance(rule, MapOf):
+        yield from field_paths(rule.value, prefix + ".<name>")
+
+
+SCHEMAS = {"site.yaml": SITE_SCHEMA, "treatments.yaml": TREATMENTS_SCHEMA, "locations.yaml": LOCATIONS_SCHEMA}
+FIELDS = [(file, path) for file, schema in SCHEMAS.items() for path in field_paths(schema)]
+
+
+def section(title: str) -> str:
+    """The README's text under a `### title` (or `## title`) heading, up to the next heading of that level."""
+    match = re.search(rf"^(#+) {re.escape(title)}\n(.*?)(?=^\1 |\Z)", README, re.M | re.S)
+    assert match, f"README.md has no section {title!r}"
+    return match.group(2)
+
+
+def test_field_paths_cover_nested_fields() -> None:
+    paths = dict.fromkeys(path for _, path in FIELDS)
+    assert "premises[].address.street" in paths
+    assert "treatments[].faqs[].answer" in paths
+    assert "locations[].nearest_station" in paths
+
+
+@pytest.mark.parametrize(("file", "path"), FIELDS, ids=[f"{f}:{p}" for f, p in FIELDS])
+def test_every_data_field_is_documented(file: str, path: str) -> None:
+    text = section(file)
+    assert re.search(rf"^\| `{re.escape(path)}` \|", text, re.M), (
+        f"README.md: the {file} section has no table row for `{path}`")
+
+
+def _commands() -> list[str]:
+    parser = make_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_is_documented_with_an_example(command: str) -> None:
+    assert re.search(rf"^#+ `clinic-pages {command}`", README, re.M), f"README.md has no heading for {command}"
+    examples = re.findall(r"```(?:sh|console|bash)?\n(.*?)```", README, re.S)
+    assert any(re.search(rf"^(\$ )?clinic-pages( -\S+)* {command}\b", block, re.M) for block in examples), (
+        f"README.md has no example of `clinic-pages {command}`")
+
+
+def test_quick_start_is_exactly_two_commands() -> None:
+    block = re.search(r"```(?:sh|console|bash)?\n(.*?)```", section("Quick start"), re.S).group(1)
+    commands = [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert commands == ["make build", "make test"]
+
+
+def test_readme_credits_geonames_and_explains_the_state_file() -> None:
+    assert "GeoNames" in README and "CC BY 4.0" in README
+    assert ".clinic-pages-state.json" in README and ".clinic-pages-manifest.json" in README
+    assert "!placeholder" in README
+    assert "--update-golden" in README
