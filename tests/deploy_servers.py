@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 SSHD = "/usr/sbin/sshd"
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
 PART = ".clinic-pages-part"
 
 
@@ -187,8 +188,8 @@ class SshServer:
     """OpenSSH's sshd on a free port, with host and client keys made here (run as root in a sandbox).
 
     Logs in as the current user with the client key; `client_env` holds the environment variables that point
-    clinic-pages at that key and at a known_hosts file that trusts this server. SFTP is the internal server,
-    logging each file operation (`sftp_renames()` counts the files placed). `cut_key` is a second client key
+    clinic-pages at that key and at a known_hosts file that trusts this server. OpenSSH's sftp-server logs
+    each file operation (`sftp_renames()` counts the files placed). `cut_key` is a second client key
     whose sessions run through `relay.py`, which drops the connection after `cut_bytes` bytes of an rsync upload.
     """
 
@@ -208,13 +209,15 @@ class SshServer:
         host_pub = " ".join(self.host_key.with_suffix(".pub").read_text().split()[:2])
         self.known_hosts = folder / "known_hosts"
         self.known_hosts.write_text(f"[127.0.0.1]:{self.port} {host_pub}\n")
+        self.sftp_log = folder / "sftp.log"
+        self.sftp_log.touch()
         config = folder / "sshd_config"
         config.write_text("\n".join([
             f"Port {self.port}", "ListenAddress 127.0.0.1", f"HostKey {self.host_key}",
             f"PidFile {folder / 'sshd.pid'}", "UsePAM no", "StrictModes no",
             f"AuthorizedKeysFile {folder / 'authorized_keys'}", "PermitRootLogin yes",
             "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
-            "Subsystem sftp internal-sftp -l INFO", "LogLevel VERBOSE", "PrintMotd no", "UseDNS no",
+            f"Subsystem sftp {SFTP_SERVER} -e -l INFO 2>>{self.sftp_log}", "LogLevel VERBOSE", "PrintMotd no", "UseDNS no",
             "MaxStartups 50", "",
         ]))
         Path("/run/sshd").mkdir(parents=True, exist_ok=True)     # sshd's privilege separation folder
@@ -228,7 +231,6 @@ class SshServer:
         except TimeoutError:
             self.stop()
             raise RuntimeError("sshd did not start:\n" + "\n".join(self.log)) from None
-        self.watchers: list[Callable[[str], None]] = []
 
     def _keygen(self, name: str) -> Path:
         path = self.folder / name
@@ -239,8 +241,6 @@ class SshServer:
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
             self.log.append(line.rstrip("\n"))
-            for watch in list(getattr(self, "watchers", [])):
-                watch(line)
 
     def client_env(self, key: Path | None = None) -> dict[str, str]:
         return {"CLINIC_PAGES_DEPLOY_SSH_KEY": str(key or self.client_key),
@@ -250,8 +250,26 @@ class SshServer:
         return f"{scheme}://{self.user}@127.0.0.1:{self.port}{path}"
 
     def sftp_renames(self, under: Path) -> int:
-        """Files placed over SFTP under `under`, counted from the server's own log."""
-        return sum(1 for line in self.log if "rename old" in line and f'new "{under}/' in line)
+        """Files placed over SFTP under `under` (the deploy's manifest aside), counted from the server's own log."""
+        lines = self.sftp_log.read_text(errors="replace").splitlines()
+        return sum(1 for line in lines if "rename old" in line and f'new "{under}/' in line
+                   and '.clinic-pages-deploy.json"' not in line)
+
+    def cut_when(self, condition: Callable[[], bool]) -> threading.Event:
+        """Watch (in a thread) until `condition()` holds, then cut every session; the event is set when cut."""
+        cut = threading.Event()
+
+        def watch() -> None:
+            deadline = time.monotonic() + 60
+            while not condition():
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    return
+                time.sleep(0.002)
+            self.cut_sessions()
+            cut.set()
+
+        threading.Thread(target=watch, daemon=True).start()
+        return cut
 
     def cut_sessions(self) -> None:
         """Kill every session process (not the listener): the client's connection drops mid-work."""

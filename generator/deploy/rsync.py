@@ -26,18 +26,21 @@ log = logging.getLogger(__name__)
 TIMEOUT = 30
 _SECRET_ENV = "CLINIC_PAGES_ASKPASS_SECRET"   # set only in the environment of the ssh child processes
 _MISSING = 3                                  # exit status our shell snippets use for "no such file"
+BATCH = 500                                   # files per rsync run
 
 
 def open_ssh(target: Target) -> Remote:
     """rsync over SSH when both ends have rsync, else SFTP on the same server."""
+    from generator.deploy.sftp import SftpRemote
+
+    if not shutil.which("rsync"):
+        log.info("rsync is not installed on this computer; deploying over SFTP instead")
+        return SftpRemote(target)
     remote = RsyncRemote(target)
     if remote.has_rsync:
         return remote
     remote.close()
-    from generator.deploy.sftp import SftpRemote
-
-    log.info("rsync is not installed %s; deploying over SFTP instead",
-             "on this computer" if not shutil.which("rsync") else f"on {target.host}")
+    log.info("rsync is not installed on %s; deploying over SFTP instead", target.host)
     return SftpRemote(target)
 
 
@@ -48,11 +51,12 @@ class RsyncRemote(Remote):
             raise DeployError("the `ssh` program is not installed\n    hint: install OpenSSH's client, or use an "
                               "sftp:// target instead")
         self.private = Path(tempfile.mkdtemp(prefix="clinic-pages-ssh-"))    # mode 0700
+        self.control: Path | None = None
         self.ssh = self._write_ssh_wrapper()
         path = target.path
         self.root = path[3:] if path == "/~" or path.startswith("/~/") else path   # "" or relative: the home
         probe = self._sh("command -v rsync >/dev/null 2>&1 && echo rsync || echo none")
-        self.has_rsync = bool(shutil.which("rsync")) and probe.stdout.strip() == b"rsync"
+        self.has_rsync = probe.stdout.strip() == b"rsync"
 
     def _write_ssh_wrapper(self) -> str:
         """A private script that runs `ssh` with our options: rsync's -e and our own commands both use it."""
@@ -70,6 +74,11 @@ class RsyncRemote(Remote):
             if any(c.isspace() for c in known):
                 raise DeployError(f"{KNOWN_HOSTS_ENV} must name a file whose path has no spaces")
             args += ["-o", f"UserKnownHostsFile=~/.ssh/known_hosts {known}"]
+        control = self.private / "cm"
+        if len(str(control)) < 90:      # a socket path must be short: else each command makes its own connection
+            # One SSH connection serves every command and rsync run of the deploy (a handshake can take a second).
+            args += ["-o", "ControlMaster=auto", "-o", f"ControlPath={control}", "-o", "ControlPersist=20"]
+            self.control = control
         self.env = dict(os.environ)
         if t.password:
             askpass = self.private / "askpass"
@@ -142,35 +151,29 @@ class RsyncRemote(Remote):
         return None if done.returncode == _MISSING else set(done.stdout.decode("utf-8", "replace").splitlines())
 
     def upload(self, paths: list[str], source: Path, done: Done) -> None:
-        if not paths:
-            return
+        # A file counts as done only when rsync has finished: its sender names a file before the receiver has
+        # renamed it into place. Batches keep progress and the manifest moving on large deploys.
+        for start in range(0, len(paths), BATCH):
+            batch = paths[start:start + BATCH]
+            self._rsync(batch, source)
+            for rel in batch:
+                done(rel)
+
+    def _rsync(self, paths: list[str], source: Path) -> None:
         listing = self.private / "files"
         listing.write_bytes(b"\0".join(p.encode() for p in paths) + b"\0")
         host = f"[{self.target.host}]" if ":" in self.target.host else self.target.host
         dest = f"{host}:{self.root.rstrip('/') + '/' if self.root else ''}"
-        command = ["rsync", "-s", "--ignore-times",
-                   f"--files-from={listing}", "--from0", "--out-format=%n", "--timeout", str(TIMEOUT * 2),
-                   "-e", self.ssh, "--", f"{source}/", dest]
-        pending = set(paths)
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
+        # -s: the remote path reaches rsync whole (no remote shell word-splitting); --ignore-times: send every
+        # listed file (only its differences travel); no --inplace, so each is written aside and renamed.
+        command = ["rsync", "-s", "--ignore-times", f"--files-from={listing}", "--from0",
+                   "--timeout", str(TIMEOUT * 2), "-e", self.ssh, "--", f"{source}/", dest]
         try:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                rel = line.decode("utf-8", "replace").rstrip("\n")
-                if rel in pending:
-                    pending.discard(rel)
-                    done(rel)
-            stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            code = proc.wait()
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if code != 0:
-            raise self._failure(code, stderr)
-        for rel in paths:
-            if rel in pending:
-                done(rel)
+            done = subprocess.run(command, capture_output=True, env=self.env, timeout=TIMEOUT * 60)
+        except subprocess.TimeoutExpired:
+            raise ConnectionLost(f"{self.target.host} stopped answering") from None
+        if done.returncode != 0:
+            raise self._failure(done.returncode, done.stderr.decode("utf-8", "replace"))
 
     def delete(self, paths: list[str], partial: set[str], done: Done) -> None:
         if not paths:
@@ -184,4 +187,7 @@ class RsyncRemote(Remote):
             done(rel)
 
     def close(self) -> None:
+        if self.control and self.control.exists():
+            host = f"[{self.target.host}]" if ":" in self.target.host else self.target.host
+            subprocess.run([self.ssh, "-O", "exit", host], capture_output=True, env=self.env, timeout=TIMEOUT)
         shutil.rmtree(self.private, ignore_errors=True)

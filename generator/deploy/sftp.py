@@ -104,23 +104,29 @@ class SftpRemote(Remote):
 
     def read_file(self, rel):
         try:
-            with self._call(f"read {rel}", self.sftp.open, self._path(rel), "rb") as fh:
-                return self._call(f"read {rel}", fh.read)
+            return self._call(f"read {rel}", self._read, self._path(rel))
         except OSError as exc:
             if exc.errno == errno.ENOENT:
                 return None
             raise self._refused("read", rel, exc) from None
 
+    def _read(self, path: str) -> bytes:
+        with self.sftp.open(path, "rb") as fh:
+            return fh.read()
+
     def write_file(self, rel, data):
         self._make_folders(posixpath.dirname(rel))
         part, final = self._path(part_name(rel)), self._path(rel)
         try:
-            with self._call(f"send {rel}", self.sftp.open, part, "wb") as fh:
-                fh.set_pipelined(True)
-                self._call(f"send {rel}", fh.write, data)
+            self._call(f"send {rel}", self._write, part, data)
             self._call(f"rename {rel}", self._rename, part, final)
         except OSError as exc:
             raise self._refused("write", rel, exc) from None
+
+    def _write(self, path: str, data: bytes) -> None:
+        with self.sftp.open(path, "wb") as fh:
+            fh.set_pipelined(True)
+            fh.write(data)
 
     def _rename(self, src: str, dst: str) -> None:
         try:
