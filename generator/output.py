@@ -15,7 +15,7 @@ import logging
 import os
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.errors import OutputError
 
@@ -31,16 +31,16 @@ def digest(data: bytes) -> str:
 
 def safe_relative(rel: str) -> str:
     """Refuse any output path that could land outside the output folder."""
-    path = PurePosixPath(rel)
-    if (not rel or path.is_absolute() or "\\" in rel or any(part in ("..", ".", "") for part in rel.split("/"))
-            or rel.startswith(".clinic-pages")):
+    if (not rel or rel[0] == "/" or "\\" in rel or "\0" in rel or rel.startswith(".clinic-pages")
+            or any(part in ("..", ".", "") for part in rel.split("/"))):
         raise OutputError(f"refusing to write {rel!r}: it is not a plain path inside the output folder")
-    return str(path)
+    return rel
 
 
 def manifest_bytes(files: dict[str, str]) -> bytes:
     """The manifest as written to disk; the build state records its digest to know output/ is as it left it."""
-    return json.dumps({"generator": "clinic-pages", "files": dict(sorted(files.items()))}, indent=0).encode()
+    lines = ",\n".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in sorted(files.items()))
+    return f'{{"generator":"clinic-pages","files":{{\n{lines}}}}}\n'.encode()
 
 
 def read_manifest(output: Path) -> dict[str, str]:

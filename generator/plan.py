@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km
@@ -11,7 +12,7 @@ from generator.model import Location, Premises, Project
 NEIGHBOURS = 5  # nearby areas linked from each landing page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Reach:
     """How an area relates to the nearest premises that offers a treatment: the page's local facts."""
 
@@ -24,8 +25,11 @@ class Reach:
     def miles(self) -> float:
         return self.km / KM_PER_MILE
 
+    def __repr__(self) -> str:  # hashed for every page of an incremental build: keep it cheap
+        return f"Reach({self.location!r}, {self.premises!r}, {self.km!r}, {self.direction!r})"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Page:
     """One output page: where it goes, which template draws it, and what it depends on."""
 
@@ -37,8 +41,14 @@ class Page:
     location: str | None = None
     reach: Reach | None = None
     neighbours: tuple[Reach, ...] = ()
-    deps: tuple[str, ...] = ()     # record keys, see `fingerprints` in generator.build
+    deps: tuple[str, ...] = ()     # record keys, see `fingerprints` below
     indexable: bool = True
+
+    def __repr__(self) -> str:  # every field, generically (so a new field joins the page's digest), but fast
+        return "Page(" + ", ".join(repr(getattr(self, name)) for name in _PAGE_FIELDS) + ")"
+
+
+_PAGE_FIELDS = tuple(Page.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -68,16 +78,24 @@ def reach_of(location: Location, premises: list[Premises]) -> Reach | None:
 
 def nearest_neighbours(project: Project, origin: Location, served: tuple[Reach, ...]) -> tuple[Reach, ...]:
     """The nearest other served areas to `origin`, with distance and direction from the origin."""
-    found = []
-    for r in served:
+    lat0, lon0 = math.radians(origin.lat), math.radians(origin.lon)
+    cos0 = math.cos(lat0)
+    ranked = []
+    for r in served:  # haversine, inlined: this runs areas x areas times
         if r.location == origin.slug:
             continue
         other = project.location(r.location)
+        lat, lon = math.radians(other.lat), math.radians(other.lon)
+        h = math.sin((lat - lat0) / 2) ** 2 + cos0 * math.cos(lat) * math.sin((lon - lon0) / 2) ** 2
+        ranked.append((h, other.slug, r.premises))
+    ranked.sort()
+    found = []
+    for _, slug, premises in ranked[:NEIGHBOURS]:
+        other = project.location(slug)
         km = distance_km(origin.lat, origin.lon, other.lat, other.lon)
         direction = compass_point(bearing_deg(origin.lat, origin.lon, other.lat, other.lon))
-        found.append(Reach(other.slug, r.premises, km, direction))
-    found.sort(key=lambda r: (r.km, r.location))
-    return tuple(found[:NEIGHBOURS])
+        found.append(Reach(slug, premises, km, direction))
+    return tuple(found)
 
 
 SITE_DEPS = ("site", "index:treatments", "attribution")
@@ -168,5 +186,8 @@ def fingerprints(project: Project, plan: Plan) -> dict[str, str]:
 
 def page_digest(page: Page, fps: dict[str, str], extra_deps: tuple[str, ...], template: str) -> str:
     """The digest of everything a page's content can depend on: its own plan data, records and templates."""
-    keys = sorted(set(page.deps) | set(extra_deps) | {"index:areas"})
-    return _digest(page, template, *((k, fps[k]) for k in keys))
+    h = hashlib.blake2b(repr(page).encode(), digest_size=16)
+    h.update(template.encode())
+    for key in sorted({*page.deps, *extra_deps, "index:areas"}):
+        h.update(f"\0{key}={fps[key]}".encode())
+    return h.hexdigest()

@@ -59,7 +59,7 @@ def paragraphs(text: str) -> Markup:
 
 def json_ld(data: Any) -> Markup:
     """JSON for a <script type="application/ld+json">: `<`, `>` and `&` escaped so data cannot end the script."""
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, 10x faster
     return Markup(text.translate(_JSON_ESCAPES))
 
 
@@ -90,6 +90,7 @@ class Renderer:
         self.project, self.plan, self.templates = project, plan, templates
         self.env = make_environment(templates)
         self._template_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._served: dict[str, tuple[list[Reach], list[str]]] = {}
         site = project.site
         self.premises = {p.id: p for p in site.premises}
         self.base = {
@@ -139,6 +140,13 @@ class Renderer:
                 self._collect(ref, sources, variables)
 
     # -- helpers -----------------------------------------------------------------------------------------
+    def served_by_name(self, treatment: str) -> tuple[list[Reach], list[str]]:
+        """The areas a treatment is offered to, sorted by name, and their names (computed once per treatment)."""
+        if treatment not in self._served:
+            served = sorted(self.plan.served[treatment], key=lambda r: self.project.location(r.location).name)
+            self._served[treatment] = (served, [self.project.location(r.location).name for r in served])
+        return self._served[treatment]
+
     def url(self, path: str) -> str:
         return f"{self.project.site.base_url}{path}"
 
@@ -194,11 +202,9 @@ class Renderer:
             served_names = sorted({p.location(s).name for s in self.plan.areas})
         if treatment:
             values["treatment"] = treatment.name
-            served = self.plan.served[treatment.slug]
-            ctx["served"] = sorted(served, key=lambda r: p.location(r.location).name)
+            ctx["served"], served_names = self.served_by_name(treatment.slug)
             ctx["related"] = [p.treatment(s) for s in treatment.related]
             ctx["offered_at"] = premises_for(p, treatment.slug)
-            served_names = sorted(p.location(r.location).name for r in served)
         if location:
             values.update(area=location.name, county=location.county)
             ctx["area_treatments"] = [(p.treatment(s), r) for s, r in self.plan.areas[location.slug]]
