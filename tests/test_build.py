@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PINNED_DATE, REPO, copy_project, edit, tree_bytes
+from tests.projects import PINNED_DATE, REPO, copy_project, edit, tree_bytes
 from generator.build import build
 from generator.output import MANIFEST, read_manifest
 from generator.state import STATE_FILE, load_state

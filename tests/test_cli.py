@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit, run_cli, tree_bytes
+from tests.projects import REPO, edit, run_cli, tree_bytes
 from generator.state import STATE_FILE
 
 SUMMARY = re.compile(r"Built (\d+) pages in \d+\.\d\d s: (\d+) rendered, (\d+) files written, (\d+) unchanged, "

@@ -9,11 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit, run_cli
-from deploy_servers import PART, FtpServer, assert_exact_copy, build_site, make_certificate, publishable, tree
 
 from generator.deploy import DeployError, deploy, parse_target
 from generator.deploy.plan import REMOTE_MANIFEST, is_index_file
+from tests.deploy_servers import (
+    PART,
+    FtpServer,
+    assert_exact_copy,
+    build_site,
+    make_certificate,
+    publishable,
+    tree,
+)
+from tests.projects import REPO, edit, run_cli
 
 PASSWORD = "s3cret-Pa55"
 
@@ -178,8 +186,8 @@ def test_wrong_password_gives_a_clear_error_and_changes_nothing(site, tmp_path):
         assert done.returncode == 2
         assert done.stderr.splitlines()[-2:] == [
             "error: 127.0.0.1 refused the login for user clinic (530 Authentication failed.)",
-            "    hint: check the password in CLINIC_PAGES_DEPLOY_PASSWORD or ~/.netrc, and the user name in the "
-            "target URL"]
+            ("    hint: check the password in CLINIC_PAGES_DEPLOY_PASSWORD or ~/.netrc, and the user name in the "
+             "target URL")]
         assert "wrong-Pa55word" not in done.stdout + done.stderr
         assert tree(remote) == {"index.html": b"the old site"} and server.events == []
 

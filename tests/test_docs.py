@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import REPO
+from tests.projects import REPO
 from generator.cli import make_parser
 from generator.model import LOCATIONS_SCHEMA, SITE_SCHEMA, TREATMENTS_SCHEMA
 from generator.schema import ListOf, MapOf, Obj, Rule

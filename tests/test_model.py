@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.projects import REPO, edit
 
-from conftest import REPO, edit
 from generator.data import Placeholder
 from generator.errors import DataError
 from generator.model import load_project

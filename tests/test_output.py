@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit, tree_bytes
+from tests.projects import REPO, edit, tree_bytes
 from generator.build import build
 from generator.errors import OutputError, TemplateProblem
 from generator.output import JOURNAL, MANIFEST, OutputTransaction, read_manifest, recover, safe_relative

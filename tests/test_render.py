@@ -9,14 +9,21 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from tests.projects import edit
 
-from conftest import edit
 from generator.build import build
 from generator.errors import TemplateProblem
 from generator.model import load_project
 from generator.plan import plan_site
 from generator.render import (
-    DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX, Renderer, fit_description, fit_title, json_ld, paragraphs,
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    TITLE_MAX,
+    Renderer,
+    fit_description,
+    fit_title,
+    json_ld,
+    paragraphs,
 )
 
 

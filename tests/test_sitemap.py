@@ -7,8 +7,8 @@ from pathlib import Path
 
 import lxml.etree as etree
 import pytest
+from tests.projects import REPO, edit
 
-from conftest import REPO, edit
 from generator.build import build
 from generator.sitemap import MAX_URLS, robots_txt, sitemap_files
 

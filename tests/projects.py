@@ -1,0 +1,50 @@
+"""Helpers for the tests: copies of the sample and fixture projects, trees of output files, edits, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+DATA_FILES = ("site.yaml", "treatments.yaml", "locations.yaml")
+
+# 2023-11-14 22:13:20 UTC: every build in the tests sees this date unless a test sets another.
+PINNED_EPOCH = "1700000000"
+PINNED_DATE = "2023-11-14"
+
+
+def copy_project(source: Path, dest: Path, templates: Path | None = None) -> Path:
+    """Copy a project's three data files and its templates (the repo's own when it has none) into `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in DATA_FILES:
+        if (source / name).exists():
+            shutil.copyfile(source / name, dest / name)
+    shutil.copytree(templates or (source / "templates" if (source / "templates").is_dir() else REPO / "templates"),
+                    dest / "templates")
+    return dest
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (hidden ones too), as relative path -> bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a fixture file, failing loudly when the text is not there."""
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), "utf-8")
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `python -m generator ARGS` in a child process, as a person would run the command."""
+    full_env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, text=True,
+                          capture_output=True, timeout=timeout)
