@@ -1,0 +1,523 @@
+"""Time clinic-pages against Hugo, Eleventy and a naive Jinja2 script on synthetic sites, side by side.
+
+For each size (1,000 and 10,000 landing pages; 100,000 with --big) and each target (tmpfs and disk) it builds the
+same site with every generator, interleaved (A, B, C, D, A, B, C, D, ...), and reports the median of the
+repetitions for: a full clean build, a full build with checks, a no-op rebuild, a rebuild after editing one
+treatment and one after editing one area; pages per second of the clean build, the peak memory of the build
+(the process and all its children), and the mean size of a landing page.
+
+    bash bench/setup.sh                      # once: Hugo from Debian, Eleventy from npm
+    python3 bench/run.py                     # 1,000 and 10,000 pages, 3 repetitions
+    python3 bench/run.py --big --json bench/results.json
+
+It prints a Markdown table ready for the README's performance section. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+from bench import sites  # noqa: E402
+from bench.synth import SOURCES, SynthData, edit_location, edit_treatment, synth_data, write_data, write_project  # noqa: E402,E501
+
+ELEVENTY = BENCH / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
+NAIVE = BENCH / "naive_jinja.py"
+SIZES = {1_000: (8, 125), 10_000: (40, 250), 100_000: (100, 1_000)}
+SCENARIOS = ("clean", "checks", "noop", "edit_treatment", "edit_area")
+HEADINGS = {"clean": "clean build", "checks": "build + checks", "noop": "no-op rebuild",
+            "edit_treatment": "edit 1 treatment", "edit_area": "edit 1 area"}
+
+
+# -- measuring one run -----------------------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    seconds: float
+    cpu: float          # user + system seconds of the process and its children
+    peak_mb: float      # max of the largest single process's RSS and the sampled PSS of the whole tree
+    rc: int
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and all its descendants, from /proc/PID/task/TID/children."""
+    found, i = [pid], 0
+    while i < len(found):
+        p = found[i]
+        i += 1
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    found += [int(c) for c in fh.read().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> Run:
+    """Run `cmd` to completion; its wall time, CPU time and peak memory. Raise if its exit code is not in `ok`."""
+    os.sync()  # don't let the previous run's dirty pages be written back on this run's clock
+    peak_kb = 0
+    stop = threading.Event()
+
+    def sample(pid: int) -> None:
+        nonlocal peak_kb
+        while not stop.wait(0.05):
+            peak_kb = max(peak_kb, sum(_pss_kb(p) for p in _tree(pid)))
+
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        sampler = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+    proc.returncode = rc = os.waitstatus_to_exitcode(status)
+    if rc not in ok:
+        tail = log.read_text("utf-8", "replace")[-3000:]
+        raise RuntimeError(f"{' '.join(cmd)} exited with {rc}:\n{tail}")
+    peak_mb = max(usage.ru_maxrss, peak_kb) / 1024
+    return Run(seconds, usage.ru_utime + usage.ru_stime, peak_mb, rc)
+
+
+def combine(runs: list[Run]) -> Run:
+    """Runs one after another (a build, then a separate check) as one."""
+    return Run(sum(r.seconds for r in runs), sum(r.cpu for r in runs), max(r.peak_mb for r in runs),
+               max(r.rc for r in runs))
+
+
+# -- the generators ----------------------------------------------------------------------------------------------
+
+class Generator:
+    """One generator's copy of the site: its sources in `root/src`, its output in `root/out`."""
+
+    name = ""
+
+    def __init__(self, root: Path):
+        self.root, self.src, self.out = root, root / "src", root / "out"
+
+    def write(self, data: SynthData) -> None:
+        raise NotImplementedError
+
+    def update(self, data: SynthData, changed: str) -> None:
+        """Rewrite the one data file that an edit changed ("treatments.yaml" or "locations.yaml")."""
+        raise NotImplementedError
+
+    def build(self) -> list[str]:
+        raise NotImplementedError
+
+    def env(self) -> dict[str, str] | None:
+        return None
+
+    def clean(self) -> None:
+        """Remove the output and anything the generator keeps beside it, so that the next build starts cold."""
+        for entry in self.root.iterdir():
+            if entry != self.src:
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+
+    def run_build(self, log: Path) -> Run:
+        return measure(self.build(), log, self.env())
+
+
+class ClinicPages(Generator):
+    name = "clinic-pages"
+    ok = (0, 1)  # 1: the checks found something; the build itself still happened
+
+    def __init__(self, root: Path, checks: CheckMode):
+        super().__init__(root)
+        self.checks = checks
+
+    def write(self, data: SynthData) -> None:
+        write_project(data, self.src)
+
+    def update(self, data: SynthData, changed: str) -> None:
+        write_data(data, self.src, only=(changed,))
+
+    def env(self) -> dict[str, str]:
+        return dict(os.environ, PYTHONPATH=str(REPO))
+
+    def cli(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "generator", "-q", *args]
+
+    def build(self, *extra: str) -> list[str]:
+        return self.cli("build", "--project", str(self.src), "--output", str(self.out), *extra)
+
+    def clean(self) -> None:
+        super().clean()
+        for entry in self.src.iterdir():  # the build state and any cache the generator keeps in the project
+            if entry.name not in SOURCES:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+    def run_build(self, log: Path, *extra: str) -> Run:
+        return measure(self.build(*extra), log, self.env(), self.ok)
+
+    def run_check(self, log: Path) -> Run:
+        cmd = self.cli("check", "--project", str(self.src))
+        if self.checks.check_takes_output:
+            cmd += ["--output", str(self.out)]
+        return measure(cmd, log, self.env(), self.ok)
+
+
+class Hugo(Generator):
+    name = "Hugo"
+
+    def write(self, data: SynthData) -> None:
+        sites.write_hugo(data, self.src)
+
+    def update(self, data: SynthData, changed: str) -> None:
+        sites.write_data_files(data, self.src / "data", only=(_peer_file(changed),))
+
+    def build(self) -> list[str]:
+        return ["hugo", "--quiet", "--source", str(self.src), "--destination", str(self.out)]
+
+    def clean(self) -> None:
+        super().clean()
+        shutil.rmtree(self.src / "resources", ignore_errors=True)
+
+
+class Eleventy(Generator):
+    name = "Eleventy"
+
+    def write(self, data: SynthData) -> None:
+        sites.write_eleventy(data, self.src)
+
+    def update(self, data: SynthData, changed: str) -> None:
+        sites.write_data_files(data, self.src / "_data", only=(_peer_file(changed),))
+
+    def build(self) -> list[str]:
+        return ["node", str(ELEVENTY), "--quiet", f"--config={self.src / 'eleventy.config.cjs'}",
+                f"--input={self.src}", f"--output={self.out}"]
+
+
+class NaiveJinja(Generator):
+    name = "Jinja2 script"
+
+    def write(self, data: SynthData) -> None:
+        sites.write_naive(data, self.src)
+
+    def update(self, data: SynthData, changed: str) -> None:
+        sites.write_data_files(data, self.src / "data", only=(_peer_file(changed),))
+
+    def build(self) -> list[str]:
+        return [sys.executable, str(NAIVE), str(self.src), str(self.out)]
+
+
+def _peer_file(changed: str) -> str:
+    return {"treatments.yaml": "treatments", "locations.yaml": "areas"}[changed]
+
+
+GENERATORS = {"clinic-pages": ClinicPages, "hugo": Hugo, "eleventy": Eleventy, "jinja2": NaiveJinja}
+
+
+# -- how clinic-pages runs its checks (it changes while the checks are being written) --------------------------------
+
+@dataclass
+class CheckMode:
+    kind: str                       # "in-build" | "separate" | "none"
+    skip_flag: str | None = None    # the build option that skips checks, when the build runs them
+    check_takes_output: bool = False
+
+    def describe(self) -> str:
+        if self.kind == "in-build" and self.skip_flag:
+            return (f"`clinic-pages build` runs the checks: clean build = `build {self.skip_flag}`, "
+                    "build + checks = `build`; the rebuilds run the checks.")
+        if self.kind == "in-build":
+            return ("`clinic-pages build` runs the checks and has no option to skip them: clean build and "
+                    "build + checks are the same run; the rebuilds run the checks.")
+        if self.kind == "separate":
+            return ("`clinic-pages build` does not run the checks: build + checks = the clean build followed by "
+                    "`clinic-pages check`; the rebuilds do not include checks.")
+        return "`clinic-pages` has no checks yet: build + checks is not measured."
+
+
+def detect_check_mode() -> CheckMode:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+
+    def help_text(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "generator", *args, "--help"], capture_output=True, text=True,
+                              env=env)
+        return done.stdout if done.returncode == 0 else ""
+
+    build_help = help_text("build")
+    skip = re.search(r"--(?:no|skip)-checks?\b", build_help)
+    if skip or re.search(r"\bchecks?\b", build_help.split("options:")[0], re.I):
+        return CheckMode("in-build", skip.group(0) if skip else None)
+    check_help = help_text("check")
+    if check_help:
+        return CheckMode("separate", check_takes_output="--output" in check_help)
+    return CheckMode("none")
+
+
+# -- the benchmark ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    runs: dict[str, list[Run]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
+    pages: int = 0
+    landing_kb: float = 0.0
+
+    def median(self, scenario: str) -> Run | None:
+        runs = self.runs[scenario]
+        if not runs:
+            return None
+        return Run(statistics.median(r.seconds for r in runs), statistics.median(r.cpu for r in runs),
+                   max(r.peak_mb for r in runs), max(r.rc for r in runs))
+
+
+def count_pages(out: Path) -> tuple[int, float]:
+    """HTML pages in `out`, and the mean size in KB of the landing pages (`/<treatment>/<area>/index.html`)."""
+    pages, landing, size = 0, 0, 0
+    for dirpath, _, files in os.walk(out):
+        rel = Path(dirpath).relative_to(out).parts
+        for name in files:
+            if name.endswith(".html"):
+                pages += 1
+                if name == "index.html" and len(rel) == 2 and rel[0] != "areas":
+                    landing += 1
+                    size += os.path.getsize(os.path.join(dirpath, name))
+    return pages, (size / landing / 1000 if landing else 0.0)
+
+
+def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: list[str], reps: int,
+               checks: CheckMode, logs: Path, say) -> dict[tuple[str, str], Cell]:
+    data = synth_data(*tl)
+    cells: dict[tuple[str, str], Cell] = {}
+    for medium, base in media.items():
+        root = Path(tempfile.mkdtemp(prefix=f"clinic-bench-{size}-", dir=base))
+        try:
+            gens = [ClinicPages(root / n, checks) if n == "clinic-pages" else GENERATORS[n](root / n) for n in names]
+            for g in gens:
+                g.src.mkdir(parents=True)
+                g.write(data)
+                cells[(medium, g.name)] = Cell()
+            for rep in range(reps):
+                say(f"{size:,} pages, {medium}, repetition {rep + 1}/{reps}")
+                for scenario in SCENARIOS:
+                    if scenario == "edit_treatment":
+                        changed = edit_treatment(data, rep, rep + 1)
+                    elif scenario == "edit_area":
+                        changed = edit_location(data, rep * 7, rep + 1)
+                    for g in gens:
+                        cell = cells[(medium, g.name)]
+                        log = logs / f"{size}-{medium}-{g.name.replace(' ', '_')}-{scenario}-{rep}.log"
+                        run = step(g, scenario, data, changed if scenario.startswith("edit") else None, log,
+                                   checks)
+                        if run is not None:
+                            cell.runs[scenario].append(run)
+                        if scenario == "clean" and rep == 0:
+                            cell.pages, cell.landing_kb = count_pages(g.out)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    return cells
+
+
+def step(g: Generator, scenario: str, data: SynthData, changed: str | None, log: Path,
+         checks: CheckMode) -> Run | None:
+    """One measured step of one generator; None when it does not apply (checks for the other generators)."""
+    cp = g if isinstance(g, ClinicPages) else None
+    if scenario == "clean":
+        g.clean()
+        if cp and checks.kind == "in-build" and checks.skip_flag:
+            return cp.run_build(log, checks.skip_flag)
+        return g.run_build(log)
+    if scenario == "checks":
+        if not cp or checks.kind == "none":
+            return None
+        if checks.kind == "separate":  # the clean build just made is checked: its time is added in `report`
+            return cp.run_check(log)
+        cp.clean()
+        return cp.run_build(log)
+    if changed:
+        g.update(data, changed)
+    return g.run_build(log)
+
+
+# -- the report ------------------------------------------------------------------------------------------------------
+
+def _s(run: Run | None) -> str:
+    return "–" if run is None else f"{run.seconds:.2f}"
+
+
+def report(results: dict[int, dict[tuple[str, str], Cell]], names: list[str], checks: CheckMode, reps: dict[int, int],
+           media: dict[str, Path]) -> str:
+    lines = ["| pages | to | generator | clean build (s) | build + checks (s) | no-op rebuild (s) | "
+             "edit 1 treatment (s) | edit 1 area (s) | pages/s | peak MB | KB/page |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, cells in results.items():
+        for (medium, name), cell in cells.items():
+            clean = cell.median("clean")
+            checked = cell.median("checks")
+            if checked is not None and checks.kind == "separate" and clean is not None:
+                checked = combine([clean, checked])
+            rate = f"{cell.pages / clean.seconds:,.0f}" if clean and clean.seconds else "–"
+            peak = max((r.peak_mb for runs in cell.runs.values() for r in runs), default=0)
+            lines.append(f"| {size:,} | {medium} | {name} | {_s(clean)} | {_s(checked)} | "
+                         f"{_s(cell.median('noop'))} | {_s(cell.median('edit_treatment'))} | "
+                         f"{_s(cell.median('edit_area'))} | {rate} | {peak:,.0f} | {cell.landing_kb:.1f} |")
+    notes = [
+        "",
+        f"Median of {', '.join(f'{n} ({s:,} pages)' for s, n in reps.items())} interleaved repetitions; "
+        f"{os.cpu_count()} cores; {', '.join(f'{m} = {p}' for m, p in media.items())}. "
+        f"Peak MB: the largest of any repetition, for the build and every process it starts. "
+        "KB/page: mean size of a landing page. Pages: every HTML page (T x L landing pages, T treatment pages, "
+        "L area pages, home, areas, 404).",
+        checks.describe(),
+        f"Versions: {versions()}.",
+    ]
+    return "\n".join(lines + notes) + "\n" + targets(results, checks)
+
+
+def targets(results: dict[int, dict[tuple[str, str], Cell]], checks: CheckMode) -> str:
+    """The issue's targets, each with the measured figure and whether it is met."""
+    out = []
+    cells = results.get(10_000, {})
+    for medium in ("tmpfs", "disk"):
+        cp, hugo = cells.get((medium, "clinic-pages")), cells.get((medium, "Hugo"))
+        if cp and hugo and cp.median("clean") and hugo.median("clean"):
+            ratio = hugo.median("clean").seconds / cp.median("clean").seconds
+            out.append(f"- 10,000 pages to {medium}: Hugo's clean build / clinic-pages' = {ratio:.2f} "
+                       f"(target ≥ 1.5): {'met' if ratio >= 1.5 else 'not met'}")
+    cp = cells.get(("disk", "clinic-pages"))
+    if cp:
+        for scenario, limit in (("noop", 0.3), ("edit_treatment", 0.5)):
+            run = cp.median(scenario)
+            if run:
+                extra = "" if checks.kind == "in-build" or scenario == "noop" else " (without checks)"
+                out.append(f"- 10,000 pages on disk, {HEADINGS[scenario]}: {run.seconds:.2f} s{extra} (target < "
+                           f"{limit} s): {'met' if run.seconds < limit else 'not met'}")
+    big = results.get(100_000, {})
+    peaks = [r.peak_mb for (m, n), c in big.items() if n == "clinic-pages" for runs in c.runs.values() for r in runs]
+    if peaks:
+        out.append(f"- 100,000 pages, peak memory of clinic-pages: {max(peaks):,.0f} MB (target < 1,024 MB): "
+                   f"{'met' if max(peaks) < 1024 else 'not met'}")
+    return ("\nTargets (issue 5):\n" + "\n".join(out) + "\n") if out else ""
+
+
+def versions() -> str:
+    def first_line(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "?"
+
+    commit = first_line(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    hugo = first_line(["hugo", "version"]).split(" ")[1] if shutil.which("hugo") else "?"
+    eleventy = first_line(["node", str(ELEVENTY), "--version"])
+    import jinja2
+    return (f"clinic-pages at {commit}, Python {platform.python_version()}, Hugo {hugo}, Eleventy {eleventy}, "
+            f"Node {first_line(['node', '--version'])}, Jinja2 {jinja2.__version__}")
+
+
+# -- command line ----------------------------------------------------------------------------------------------------
+
+def _is_tmpfs(path: Path) -> bool:
+    best, fstype = "", ""
+    for line in Path("/proc/mounts").read_text().splitlines():
+        _, mount, kind, *_ = line.split()
+        if str(path.resolve()).startswith(mount) and len(mount) > len(best):
+            best, fstype = mount, kind
+    return fstype == "tmpfs"
+
+
+def parse_size(text: str) -> tuple[int, tuple[int, int]]:
+    if "x" in text:
+        t, l = (int(v) for v in text.split("x"))
+        return t * l, (t, l)
+    size = int(text.replace(",", "").replace("_", ""))
+    if size not in SIZES:
+        raise argparse.ArgumentTypeError(f"unknown size {text}: use {', '.join(map(str, SIZES))} or TxL")
+    return size, SIZES[size]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated page counts (1000, 10000, 100000) "
+                        "or TxL such as 3x4 (default: 1000,10000)")
+    parser.add_argument("--big", action="store_true", help="add 100,000 pages (100 treatments x 1,000 areas)")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions per size (default 3)")
+    parser.add_argument("--big-reps", type=int, default=1, help="repetitions for 100,000 pages (default 1)")
+    parser.add_argument("--generators", default="clinic-pages,hugo,eleventy,jinja2",
+                        help="comma-separated subset of: " + ", ".join(GENERATORS))
+    parser.add_argument("--media", default="tmpfs,disk", help="tmpfs, disk or both (default)")
+    parser.add_argument("--tmpfs-dir", type=Path, default=Path("/dev/shm"))
+    parser.add_argument("--disk-dir", type=Path, default=Path("/tmp"))
+    parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
+    parser.add_argument("--logs", type=Path, help="keep each run's output in this folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+
+    try:
+        sizes = dict(parse_size(s) for s in args.sizes.split(",") if s)
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        parser.error(str(exc))
+    if args.big:
+        sizes[100_000] = SIZES[100_000]
+    names = [n.strip() for n in args.generators.split(",") if n.strip()]
+    unknown = [n for n in names if n not in GENERATORS]
+    if unknown:
+        parser.error(f"unknown generator(s): {', '.join(unknown)}; choose from {', '.join(GENERATORS)}")
+    if "hugo" in names and not shutil.which("hugo") or "eleventy" in names and not ELEVENTY.exists():
+        print("Hugo or Eleventy is missing: run `bash bench/setup.sh` first.", file=sys.stderr)
+        return 2
+    media = {m: {"tmpfs": args.tmpfs_dir, "disk": args.disk_dir}[m] for m in args.media.split(",") if m}
+    if "tmpfs" in media and not _is_tmpfs(media["tmpfs"]):
+        parser.error(f"{media['tmpfs']} is not a tmpfs")
+    if "disk" in media and _is_tmpfs(media["disk"]):
+        parser.error(f"{media['disk']} is a tmpfs, not a disk: pass --disk-dir")
+
+    checks = detect_check_mode() if "clinic-pages" in names else CheckMode("none")
+    logs = args.logs or Path(tempfile.mkdtemp(prefix="clinic-bench-logs-"))
+    logs.mkdir(parents=True, exist_ok=True)
+    reps = {size: args.big_reps if size >= 100_000 else args.reps for size in sizes}
+    started = time.perf_counter()
+
+    def say(text: str) -> None:
+        print(f"[{time.perf_counter() - started:6.0f} s] {text}", file=sys.stderr, flush=True)
+
+    results = {size: bench_size(size, tl, media, names, reps[size], checks, logs, say) for size, tl in sizes.items()}
+    print(report(results, names, checks, reps, media))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "versions": versions(), "checks": checks.describe(), "cores": os.cpu_count(),
+            "media": {m: str(p) for m, p in media.items()},
+            "results": [{"pages": size, "to": medium, "generator": name, "html_pages": cell.pages,
+                         "landing_kb": round(cell.landing_kb, 2),
+                         "runs": {s: [asdict(r) for r in runs] for s, runs in cell.runs.items()}}
+                        for size, cells in results.items() for (medium, name), cell in cells.items()],
+        }, indent=1) + "\n")
+    if not args.logs:
+        shutil.rmtree(logs, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

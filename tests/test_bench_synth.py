@@ -1,0 +1,91 @@
+"""bench/synth.py keeps making projects that the generator accepts and builds, and that look like a real site.
+
+The benchmark itself (bench/run.py) is not part of the test suite; this proves that its synthetic projects stay
+in step with the schema, and that the naive Jinja2 baseline makes the same URLs as clinic-pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import sites  # noqa: E402
+from bench.synth import edit_location, edit_treatment, make_project, synth_data, write_project  # noqa: E402
+from generator.model import load_project  # noqa: E402
+from generator.plan import plan_site  # noqa: E402
+
+T, L = 3, 4
+
+
+def _build(project: Path, output: Path) -> subprocess.CompletedProcess:
+    """Build as the benchmark does: the CLI in a child process."""
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project), "--output",
+                           str(output)], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+
+
+def _landing_pages(output: Path) -> dict[str, Path]:
+    return {str(p.parent.relative_to(output)): p for p in output.glob("*/*/index.html") if p.parts[-3] != "areas"}
+
+
+def _shingles(html: str) -> set[tuple[str, ...]]:
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    words = re.findall(r"\w+", re.sub(r"<[^>]+>", " ", main).lower())
+    return {tuple(words[i:i + 5]) for i in range(len(words) - 4)}
+
+
+def test_synthetic_project_loads_with_every_area_in_the_radius(tmp_path: Path) -> None:
+    project = load_project(make_project(tmp_path / "p", treatments=T, areas=L))
+    assert len(project.treatments) == T and len(project.locations) == L
+    plan = plan_site(project)
+    assert sum(p.kind == "landing" for p in plan.pages) == T * L
+
+
+def test_synthetic_project_builds_pages_of_about_11_kb_that_are_not_near_duplicates(tmp_path: Path) -> None:
+    done = _build(make_project(tmp_path / "p", treatments=T, areas=L), tmp_path / "out")
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = _landing_pages(tmp_path / "out")
+    assert len(pages) == T * L
+    sizes = [p.stat().st_size for p in pages.values()]
+    assert 8_000 <= sum(sizes) / len(sizes) <= 14_000, sizes
+    shingles = {url: _shingles(p.read_text("utf-8")) for url, p in pages.items()}
+    for a, b in combinations(sorted(shingles), 2):
+        similarity = len(shingles[a] & shingles[b]) / len(shingles[a] | shingles[b])
+        assert similarity < 0.9, (a, b, similarity)
+
+
+def test_same_seed_same_bytes_and_edits_change_one_file(tmp_path: Path) -> None:
+    first = make_project(tmp_path / "a", treatments=T, areas=L, seed=7)
+    second = make_project(tmp_path / "b", treatments=T, areas=L, seed=7)
+    for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+    data = synth_data(T, L, seed=7)
+    lines = {name: len(text.splitlines()) for name, text in
+             ((n, (first / n).read_text("utf-8")) for n in ("treatments.yaml", "locations.yaml"))}
+    assert edit_treatment(data, 1, 1) == "treatments.yaml"
+    assert edit_location(data, 2, 1) == "locations.yaml"
+    write_project(data, first)
+    assert load_project(first).treatments[1].summary.endswith("Reviewed in round 1.")
+    assert load_project(first).locations[2].notes.endswith("The notes were checked in round 1.")
+    for name, count in lines.items():  # an edit keeps every other record on its line
+        assert len((first / name).read_text("utf-8").splitlines()) == count
+
+
+def test_naive_jinja_baseline_makes_the_same_landing_urls_as_clinic_pages(tmp_path: Path) -> None:
+    data = synth_data(T, L)
+    assert _build(write_project(data, tmp_path / "p"), tmp_path / "out").returncode == 0
+    sites.write_naive(data, tmp_path / "naive")
+    subprocess.run([sys.executable, str(REPO / "bench" / "naive_jinja.py"), str(tmp_path / "naive"),
+                    str(tmp_path / "naive-out")], check=True)
+    ours, theirs = _landing_pages(tmp_path / "out"), _landing_pages(tmp_path / "naive-out")
+    assert sorted(ours) == sorted(theirs)
+    mean = {name: sum(p.stat().st_size for p in pages.values()) / len(pages)
+            for name, pages in (("ours", ours), ("theirs", theirs))}
+    assert 0.8 <= mean["theirs"] / mean["ours"] <= 1.25, mean
