@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,24 @@ _para = Text()
 _time = Text(pattern=re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"), pattern_hint="a time such as \"09:00\" (quoted)")
 _DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _REGISTERS = ("GMC", "NMC", "GDC", "GPhC", "HCPC", "JCCP", "Save Face")
+
+# `checks:` in site.yaml. Rule ids are `family.name`; the families are the check engine's modules.
+CHECK_FAMILIES = ("duplicates", "claims", "disclaimers", "leaks", "consistency", "seo")
+CHECK_POLICIES = ("fail", "warn", "demote")
+
+
+def _check_rule_key(value: Any, path: tuple):
+    if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)?$", value):
+        yield path, f"expected a rule id such as `claims.hype` or a family such as `claims`, found {describe(value)}", ""
+        return
+    family = value.split(".")[0]
+    if family not in CHECK_FAMILIES:
+        import difflib
+        close = difflib.get_close_matches(family, CHECK_FAMILIES, n=1, cutoff=0.6)
+        hint = f"did you mean `{value.replace(family, close[0], 1)}`?" if close else \
+            f"families: {', '.join(CHECK_FAMILIES)}"
+        yield path, f"unknown check family `{family}`", hint
+
 
 SITE_SCHEMA = Obj({
     "name": Field(_line, doc="the clinic's name as patients know it"),
@@ -78,7 +96,29 @@ SITE_SCHEMA = Obj({
                                   doc="disclaimer ids shown on every page"),
     "titles": Field(Obj({k: Field(_line) for k in ("home", "treatment", "area", "landing")})),
     "descriptions": Field(Obj({k: Field(_line) for k in ("home", "treatment", "area", "landing")})),
-    "checks": Field(Obj(open_keys=True), required=False),
+    "checks": Field(Obj({
+        "duplicates": Field(Obj({
+            "near_threshold": Field(Number(minimum=0.5, maximum=1), required=False,
+                                    doc="Jaccard similarity at which two pages are near duplicates (0.90)"),
+            "boilerplate_share": Field(Number(minimum=0.1, maximum=1), required=False,
+                                       doc="share of pages a shingle must be on to count as boilerplate (0.5)"),
+            "min_unique_share": Field(Number(minimum=0, maximum=1), required=False,
+                                      doc="below this share of text of its own a page is thin (0.05)"),
+            "min_unique_words": Field(Number(minimum=0, integer=True), required=False,
+                                      doc="below this many words of its own a page is thin (30)"),
+        }), required=False),
+        "policies": Field(MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), required=False,
+                          doc="rule or family -> fail, warn or demote"),
+        "rules": Field(ListOf(_line, unique=True), required=False,
+                       doc="extra claims rule files, relative to the project folder"),
+        "default_rules": Field(Boolean(), required=False, doc="use the built-in UK rule set (true)"),
+        "waivers": Field(ListOf(Obj({
+            "page": Field(Text(pattern=re.compile(r"^/\S*$"), single_line=True,
+                               pattern_hint="the page's URL path, such as /lip-fillers/esher/")),
+            "rule": Field(_line),
+            "reason": Field(_para),
+        })), required=False),
+    }), required=False),
     "deploy": Field(Obj({
         "targets": Field(MapOf(key=_slug, value=Obj({
             "url": Field(custom(lambda value, path: _check_target_url(value, path)),
@@ -169,6 +209,31 @@ class DeploySettings:
 
 
 @dataclass(frozen=True)
+class SiteWaiver:
+    """site.yaml `checks.waivers`: one page excused from one rule, with the reason written down."""
+
+    page: str
+    rule: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """site.yaml's `checks:` section; the defaults protect the clinic."""
+
+    near_threshold: float = 0.90
+    boilerplate_share: float = 0.5
+    min_unique_share: float = 0.05
+    min_unique_words: int = 30
+    policies: dict[str, str] = field(default_factory=dict)
+    policy_lines: dict[str, int | None] = field(default_factory=dict)
+    rules: tuple[str, ...] = ()
+    default_rules: bool = True
+    waivers: tuple[SiteWaiver, ...] = ()
+
+
+@dataclass(frozen=True)
 class Site:
     name: str
     base_url: str
@@ -180,7 +245,7 @@ class Site:
     required_disclaimers: tuple[str, ...]
     titles: dict[str, str]
     descriptions: dict[str, str]
-    checks: dict[str, Any]
+    checks: CheckSettings
     deploy: DeploySettings
 
 
@@ -200,6 +265,7 @@ class Faq:
 class Waiver:
     rule: str
     reason: str
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -389,6 +455,23 @@ def _check_deploy(site: Document) -> list[Problem]:
     return []
 
 
+def _check_settings(section: dict | None, doc: Document) -> CheckSettings:
+    section = section or {}
+    dup = section.get("duplicates") or {}
+    defaults = CheckSettings()
+    policies = dict(section.get("policies") or {})
+    return CheckSettings(
+        near_threshold=float(dup.get("near_threshold", defaults.near_threshold)),
+        boilerplate_share=float(dup.get("boilerplate_share", defaults.boilerplate_share)),
+        min_unique_share=float(dup.get("min_unique_share", defaults.min_unique_share)),
+        min_unique_words=int(dup.get("min_unique_words", defaults.min_unique_words)),
+        policies=policies, policy_lines={k: doc.where(("checks", "policies", k))[0] for k in policies},
+        rules=tuple(section.get("rules") or ()), default_rules=section.get("default_rules", True),
+        waivers=tuple(SiteWaiver(w["page"], w["rule"], _text(w["reason"]), doc.where(("checks", "waivers", i))[0])
+                      for i, w in enumerate(section.get("waivers") or [])),
+    )
+
+
 def _deploy_settings(section: dict | None) -> DeploySettings:
     section = section or {}
     return DeploySettings(targets={name: t["url"] for name, t in sorted((section.get("targets") or {}).items())},
@@ -473,7 +556,7 @@ def _make_project(root: Path, docs: dict[str, Document]) -> Project:
         disclaimers={k: _text(v) for k, v in sorted(s["disclaimers"].items())},
         required_disclaimers=tuple(s.get("required_disclaimers") or ()),
         titles=dict(s["titles"]), descriptions=dict(s["descriptions"]),
-        checks=dict(s.get("checks") or {}), deploy=_deploy_settings(s.get("deploy")),
+        checks=_check_settings(s.get("checks"), docs[SITE_FILE]), deploy=_deploy_settings(s.get("deploy")),
     )
     tdoc = docs[TREATMENTS_FILE]
     treatments = tuple(
@@ -485,7 +568,8 @@ def _make_project(root: Path, docs: dict[str, Document]) -> Project:
             price_from=t.get("price_from"),
             faqs=tuple(Faq(_text(f["question"]), _text(f["answer"])) for f in t.get("faqs") or []),
             disclaimers=tuple(t.get("disclaimers") or ()), related=tuple(t.get("related") or ()),
-            waivers=tuple(Waiver(w["rule"], _text(w["reason"])) for w in t.get("waivers") or []),
+            waivers=tuple(Waiver(w["rule"], _text(w["reason"]), tdoc.where(("treatments", i, "waivers", j))[0])
+                          for j, w in enumerate(t.get("waivers") or [])),
             line=tdoc.where(("treatments", i))[0],
         )
         for i, t in enumerate(tdoc.data["treatments"])

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -227,13 +228,21 @@ def page_texts(page: HtmlPage) -> list[tuple[str, str]]:
         texts.append(("image alt text", "\n".join(alts)))
     strings: list[str] = []
     for raw in page.jsonld:
-        try:
-            _strings(json.loads(raw), strings)
-        except ValueError:
-            continue
+        data = parse_json(raw)
+        if data is not None:
+            _strings(data, strings)
     if strings:
         texts.append(("JSON-LD", "\n".join(strings)))
     return texts
+
+
+@lru_cache(maxsize=256)
+def parse_json(raw: str):
+    """The JSON-LD of a script, or None when it is not valid JSON (parsed once for all the checks)."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
 
 
 def _strings(value, out: list[str]) -> None:
@@ -276,26 +285,27 @@ class ClaimsChecker:
 
     def matches(self, text: str) -> Iterator[tuple[ClaimRule, int, int]]:
         """(rule, start, end) of every term and pattern found in a normalised text."""
-        tokens = list(_WORD.finditer(text))
-        words = [t.group() for t in tokens]
-        clauses: list[int] | None = None
-        for i, word in enumerate(words):
-            for rule, term, needs_context in self.index.get(word, ()):
-                last = i + len(term) - 1
-                if last >= len(words):
-                    continue
-                if not all(words[i + k] in term[k] and _joined(text, tokens[i + k - 1].end(), tokens[i + k].start())
-                           for k in range(1, len(term))):
-                    continue
-                if needs_context:
-                    if clauses is None:
-                        clauses = _clause_numbers(text, tokens)
-                    lo, hi = max(0, i - rule.within), min(len(words), last + rule.within + 1)
-                    if not any(words[j] in rule.context and clauses[j] == clauses[i]
-                               for j in range(lo, hi) if j < i or j > last):
-                        continue
-                yield rule, tokens[i].start(), tokens[last].end()
+        words = _WORD.findall(text)
         present = set(words)
+        starts = self.index.keys() & present
+        if starts:
+            tokens = list(_WORD.finditer(text))
+            clauses: list[int] | None = None
+            for i in [i for i, w in enumerate(words) if w in starts]:
+                for rule, term, needs_context in self.index[words[i]]:
+                    last = i + len(term) - 1
+                    if last >= len(words) or not all(
+                            words[i + k] in term[k] and _joined(text, tokens[i + k - 1].end(), tokens[i + k].start())
+                            for k in range(1, len(term))):
+                        continue
+                    if needs_context:
+                        if clauses is None:
+                            clauses = _clause_numbers(text, tokens)
+                        lo, hi = max(0, i - rule.within), min(len(words), last + rule.within + 1)
+                        if not any(words[j] in rule.context and clauses[j] == clauses[i]
+                                   for j in range(lo, hi) if j < i or j > last):
+                            continue
+                    yield rule, tokens[i].start(), tokens[last].end()
         for rule in self.with_patterns:
             if rule.triggers is not None and present.isdisjoint(rule.triggers) and \
                     not any(t in text for t in rule.triggers if not t[0].isalnum()):

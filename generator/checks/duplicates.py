@@ -39,6 +39,8 @@ ALL_PAIRS_BUCKET = 48           # a bucket up to this size is compared pair by p
 RING = 24                       # compared with the RING pages after it (large buckets are template clones)
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|\n")
+BREAK = np.uint64(0)   # the word hash of a block break
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _C1, _C2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 _S33, _S32 = np.uint64(33), np.uint64(32)
@@ -52,6 +54,9 @@ def words(text: str) -> list[str]:
 
 class _WordHashes(dict):
     """word -> stable 64-bit hash, computed once per distinct word (blake2b: the same in every run)."""
+
+    def __init__(self):
+        super().__init__({"\n": int(BREAK)})
 
     def __missing__(self, word: str) -> int:
         value = self[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
@@ -67,21 +72,27 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def shingle_hashes(ids: np.ndarray) -> np.ndarray:
-    """32-bit hashes of each run of SHINGLE consecutive word hashes, in order; a shorter text is one shingle."""
-    n = len(ids)
-    if n == 0:
-        return np.empty(0, np.uint32)
-    if n < SHINGLE:
-        h = ids[:1].copy()
-        for i in range(1, n):
-            h = h * _P1 + ids[i:i + 1]
-    else:
-        h = ids[: n - SHINGLE + 1] * _P1
-        for i in range(1, SHINGLE - 1):
-            h = (h + ids[i: n - SHINGLE + 1 + i]) * _P1
-        h += ids[SHINGLE - 1:]
-    return (_mix(h) >> _S32).astype(np.uint32)
+def shingle_hashes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """32-bit hashes of each run of SHINGLE consecutive words inside one block, and where each run starts.
+
+    `ids` are word hashes with BREAK between blocks (paragraphs, headings, list items): a shingle never spans
+    two blocks, so a heading does not glue itself to the next paragraph, and a block shorter than a shingle
+    adds nothing.
+    """
+    n = len(ids) - SHINGLE + 1
+    if n <= 0:
+        return np.empty(0, np.uint32), np.empty(0, np.int64)
+    h = ids[:n] * _P1
+    for i in range(1, SHINGLE - 1):
+        h = (h + ids[i: n + i]) * _P1
+    h += ids[SHINGLE - 1:]
+    breaks = np.flatnonzero(ids == BREAK)
+    valid = np.ones(n, bool)
+    for k in range(SHINGLE):   # a window starting at b - k contains the break at b
+        starts = breaks - k
+        valid[starts[(starts >= 0) & (starts < n)]] = False
+    where = np.flatnonzero(valid)
+    return (_mix(h[where]) >> _S32).astype(np.uint32), where
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,7 @@ class PageStats:
     twin_similarity: float = 0.0    # exact Jaccard of content shingles with the twin
     duplicate_of: str | None = None     # first page of its exact-duplicate group, when not itself
     cluster: int | None = None          # index into DuplicateResult.clusters
+    thin: bool = False                  # under min_unique_share or min_unique_words
 
 
 @dataclass
@@ -139,6 +151,7 @@ class DuplicateIndex:
         self._pages: list[str] = []
         self._words: list[int] = []
         self._shingles: list[np.ndarray] = []     # ordered, one per page
+        self._starts: list[np.ndarray] = []       # the token position where each shingle starts
         self._exact: dict[bytes, int] = {}         # text digest -> first page index
         self._same_as: list[int] = []             # index of the first page with identical text (or itself)
 
@@ -146,72 +159,82 @@ class DuplicateIndex:
         return len(self._pages)
 
     def add(self, page: str, main_text: str) -> None:
-        tokens = words(main_text)
+        """Add one page's main text (blocks on separate lines, as `HtmlPage.main_text` has them)."""
+        tokens = _TOKEN.findall(main_text.lower())
         ids = np.fromiter(map(self._hashes.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-        key = hashlib.blake2b(ids.tobytes(), digest_size=16).digest()
+        words_only = ids[ids != BREAK]
+        key = hashlib.blake2b(words_only.tobytes(), digest_size=16).digest()
         index = len(self._pages)
         self._same_as.append(self._exact.setdefault(key, index))
         self._pages.append(page)
-        self._words.append(len(tokens))
-        self._shingles.append(shingle_hashes(ids))
+        self._words.append(len(words_only))
+        hashes, starts = shingle_hashes(ids)
+        self._shingles.append(hashes)
+        self._starts.append(starts)
 
     # -- the comparison ---------------------------------------------------------------------------------------
-    def finish(self, explain: Callable[[str, str], str] | None = None) -> DuplicateResult:
-        """Compare every page with every other. `explain(page_a, page_b)` says why two pages are alike."""
+    def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
+               demote_thin: bool = False) -> DuplicateResult:
+        """Compare every page with every other.
+
+        `explain(page_a, page_b)` says why two pages are alike. `ranks` orders the judging of thin pages
+        (lowest first; by default the deepest URL first); with `demote_thin`, a thin page leaves the index
+        before the pages of the next rank are judged, so the text it repeats counts as theirs alone (an area
+        page is not thin because the landing pages that repeated its facts were).
+        """
         n = len(self._pages)
         s = self.settings
-        reps = [i for i in range(n) if self._same_as[i] == i]
+        groups: dict[int, list[int]] = {}
+        for i, first in enumerate(self._same_as):
+            groups.setdefault(first, []).append(i)
+        reps = sorted(groups)
         sets = [np.unique(self._shingles[i]) for i in range(n)]
         boiler = self._boilerplate(sets, reps)
-        counts_keys, counts = _count([sets[i] for i in reps])
-        group_size = np.bincount(np.asarray(self._same_as, dtype=np.int64), minlength=n)
+        content = [sets[i][~_member(sets[i], boiler)] for i in range(n)]
+        stats = [PageStats(page=self._pages[i], words=self._words[i], content_shingles=len(content[i]),
+                           unique_share=0.0, unique_words=0,
+                           boilerplate_share=round(1 - len(content[i]) / len(sets[i]), 4) if len(sets[i]) else 0.0,
+                           duplicate_of=self._pages[self._same_as[i]] if self._same_as[i] != i else None)
+                 for i in range(n)]
 
-        content: list[np.ndarray] = []
-        stats: list[PageStats] = []
-        for i in range(n):
-            page_set = sets[i]
-            is_boiler = _member(page_set, boiler)
-            kept = page_set[~is_boiler]
-            content.append(kept)
-            if group_size[self._same_as[i]] > 1:
-                unique_mask = np.zeros(len(kept), bool)
-            else:
-                unique_mask = _lookup(kept, counts_keys, counts) == 1
-            unique_set = kept[unique_mask]
-            stats.append(PageStats(
-                page=self._pages[i], words=self._words[i], content_shingles=len(kept),
-                unique_share=round(float(unique_mask.mean()) if len(kept) else 0.0, 4),
-                unique_words=_covered_words(self._shingles[i], unique_set, self._words[i]),
-                boilerplate_share=round(float(is_boiler.mean()) if len(page_set) else 0.0, 4),
-                duplicate_of=self._pages[self._same_as[i]] if self._same_as[i] != i else None,
-            ))
-        self._shingles = []   # the ordered shingles are no longer needed
+        # unique share, judged rank by rank against the pages still in the index
+        rank_of = [(ranks or {}).get(p, -p.count("/")) for p in self._pages]
+        active = set(reps)
+        for rank in sorted(set(rank_of)):
+            keys, counts = _count([content[i] for i in sorted(active)])
+            judged = [i for i in range(n) if rank_of[i] == rank]
+            for i in judged:
+                if len(groups[self._same_as[i]]) > 1:
+                    continue   # identical text elsewhere: nothing here is unique
+                unique = content[i][_lookup(content[i], keys, counts) == 1]
+                st = stats[i]
+                st.unique_share = round(len(unique) / len(content[i]), 4) if len(content[i]) else 0.0
+                st.unique_words = _covered_words(self._shingles[i], self._starts[i], unique)
+            for i in judged:
+                st = stats[i]
+                st.thin = st.unique_share < s.min_unique_share or st.unique_words < s.min_unique_words
+                if st.thin and demote_thin:
+                    active.discard(self._same_as[i])
+        self._shingles, self._starts = [], []   # the ordered shingles are no longer needed
 
-        clusters: list[Cluster] = []
-        for first in reps:
-            members = [i for i in range(n) if self._same_as[i] == first] if group_size[first] > 1 else []
-            if members:
-                clusters.append(Cluster("exact", [self._pages[i] for i in members], 1.0, 1.0))
-
-        near_reps = [i for i in reps if len(content[i])]
-        pairs, compared = self._near_pairs(near_reps, content, stats)
+        clusters = [Cluster("exact", [self._pages[i] for i in members], 1.0, 1.0)
+                    for members in groups.values() if len(members) > 1]
+        pairs, compared = self._near_pairs([i for i in reps if len(content[i])], content, stats)
         clusters += self._near_clusters(pairs, stats)
+        for cluster in clusters:
+            cluster.pages.sort()
         clusters.sort(key=lambda c: (c.kind != "exact", c.pages[0]))
         by_page = {st.page: st for st in stats}
         for number, cluster in enumerate(clusters):
-            cluster.pages.sort()
             for page in cluster.pages:
                 by_page[page].cluster = number
             if explain is not None and len(cluster.pages) > 1:
                 cluster.why = explain(cluster.pages[0], cluster.pages[1])
-        # pages with identical text share the twin of their group
-        for i in range(n):
-            if self._same_as[i] != i:
-                st = stats[i]
-                st.twin, st.twin_similarity = self._pages[self._same_as[i]], 1.0
-            elif group_size[i] > 1:
-                other = next(j for j in range(n) if self._same_as[j] == i and j != i)
-                stats[i].twin, stats[i].twin_similarity = self._pages[other], 1.0
+        for members in groups.values():   # pages with identical text are each other's twins
+            if len(members) > 1:
+                for i in members:
+                    other = members[1] if i == members[0] else members[0]
+                    stats[i].twin, stats[i].twin_similarity = self._pages[other], 1.0
         return DuplicateResult(stats, clusters, len(boiler), compared, len(pairs))
 
     def _boilerplate(self, sets: list[np.ndarray], reps: list[int]) -> np.ndarray:
@@ -314,18 +337,18 @@ def _lookup(values: np.ndarray, keys: np.ndarray, counts: np.ndarray) -> np.ndar
     return counts[np.minimum(pos, len(keys) - 1)] if len(keys) else np.zeros(len(values), np.int64)
 
 
-def _covered_words(ordered: np.ndarray, unique_set: np.ndarray, n_words: int) -> int:
-    """How many words sit under at least one unique shingle."""
+def _covered_words(ordered: np.ndarray, starts: np.ndarray, unique_set: np.ndarray) -> int:
+    """How many words sit under at least one unique shingle (positions count block breaks, never covered)."""
     if len(unique_set) == 0 or len(ordered) == 0:
         return 0
-    starts = _member(ordered, unique_set)
-    if n_words < SHINGLE:
-        return n_words if starts.any() else 0
-    covered = np.zeros(n_words + 1, np.int32)
-    idx = np.flatnonzero(starts)
-    np.add.at(covered, idx, 1)
-    np.add.at(covered, idx + SHINGLE, -1)
-    return int(np.count_nonzero(np.cumsum(covered)[:n_words]))
+    first = starts[_member(ordered, unique_set)]
+    if len(first) == 0:
+        return 0
+    span = int(first.max()) + SHINGLE + 1
+    covered = np.zeros(span, np.int32)
+    np.add.at(covered, first, 1)
+    np.add.at(covered, first + SHINGLE, -1)
+    return int(np.count_nonzero(np.cumsum(covered)))
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -47,7 +47,7 @@ def _blocks(node: LexborNode | None) -> str:
 
 _HEAD_SELECTOR = "title, meta[name], link[rel][href], script[type]"
 _BODY_SELECTOR = ("a, img, [id], [style], [hidden], [aria-hidden], script, style, template, noscript, svg, main, "
-                  "nav[aria-label]")
+                  "nav[aria-label], ul, ol")
 _NOT_SHOWN_TAGS = frozenset({"script", "style", "template", "noscript"})
 _HEADINGS = "h1, h2, h3, h4, h5, h6"
 
@@ -95,6 +95,9 @@ def parse_html(file: str, html: str | bytes) -> HtmlPage:
             page.images.append((attrs.get("src") or "", squash(alt) if alt is not None else None))
         elif tag == "main" and main is None:
             main = node
+        elif tag in ("ul", "ol"):
+            if node.css_first("li") is None:
+                page.empty_lists.append(attrs.get("aria-label") or attrs.get("id") or attrs.get("class") or "")
         elif tag == "nav" and (attrs.get("aria-label") or "").strip().lower() == "breadcrumb":
             page.breadcrumbs = [(_text(a), a.attrs.get("href") or "") for a in node.css("a")]
         if node.id:

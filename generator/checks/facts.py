@@ -1,0 +1,116 @@
+"""What the generator knows about each page it made: the records behind it, what it must say, where it belongs.
+
+`check` compares every built page with these facts (consistency, required disclaimers, waivers, demotion);
+`audit` of a folder that clinic-pages did not make has no facts and skips those checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.data import Placeholder
+from generator.model import Premises, Project
+from generator.plan import Plan
+
+# The order in which thin pages are judged and demoted: the most specific pages first, hubs last.
+KIND_RANK = {"landing": 0, "area": 1, "treatment": 2, "areas": 3, "home": 4, "not-found": 5}
+
+
+@dataclass(frozen=True)
+class PageWaiver:
+    rule: str
+    reason: str
+    origin: str          # "treatments.yaml:120: treatments[3].waivers[0]" or "site.yaml:80: checks.waivers[1]"
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    url_path: str
+    file: str
+    kind: str
+    canonical: str                       # the page's own absolute URL
+    indexable: bool                      # made indexable by the plan (the 404 page is not)
+    hub: str                             # where a demoted page points its canonical: its treatment, or /areas/
+    treatment: str | None = None         # names, as shown
+    area: str | None = None
+    county: str | None = None
+    premises: Premises | None = None
+    disclaimers: tuple[tuple[str, str], ...] = ()    # (id, text) that must be visible
+    waivers: tuple[PageWaiver, ...] = ()
+    location: str | None = None          # slugs, for consistency of the URL
+    treatment_slug: str | None = None
+
+    @property
+    def rank(self) -> int:
+        return KIND_RANK.get(self.kind, 0)
+
+
+@dataclass
+class SiteFacts:
+    base_url: str
+    clinic: str
+    pages: dict[str, PageFacts]                        # by URL path
+    disclaimer_texts: list[str] = field(default_factory=list)   # the whole library: claims never fire inside
+    sitemap: set[str] | None = None                    # absolute URLs in the sitemap, when known
+    area_names: tuple[str, ...] = ()
+
+
+def site_facts(project: Project, plan: Plan) -> SiteFacts:
+    """The facts of every planned page, from the validated records and the plan."""
+    site = project.site
+    base = str(site.base_url)
+    premises = {p.id: p for p in site.premises}
+    site_waivers = tuple(_site_waivers(site.checks))
+    pages: dict[str, PageFacts] = {}
+    for page in plan.pages:
+        treatment = project.treatment(page.treatment) if page.treatment else None
+        location = project.location(page.location) if page.location else None
+        if page.reach:
+            near = premises[page.reach.premises]
+        elif location is not None and page.location in plan.areas:
+            reach = min((r for _, r in plan.areas[page.location]), key=lambda r: (r.km, r.premises))
+            near = premises[reach.premises]
+        else:
+            near = site.premises[0]
+        ids = [] if page.kind == "not-found" else list(site.required_disclaimers)
+        if treatment and page.kind != "not-found":
+            ids += [d for d in treatment.disclaimers if d not in ids]
+        waivers = [w for w in site_waivers if w.origin_page == page.url_path]
+        own = [PageWaiver(w.rule, w.reason, w.origin) for w in waivers]
+        if treatment:
+            own += [PageWaiver(w.rule, w.reason, f"treatments.yaml:{w.line or treatment.line}: "
+                               f"treatment `{treatment.slug}` waivers") for w in treatment.waivers]
+        hub = f"/{treatment.slug}/" if treatment and page.kind == "landing" else "/areas/" if page.kind == "area" \
+            else "/"
+        pages[page.url_path] = PageFacts(
+            url_path=page.url_path, file=page.file, kind=page.kind, canonical=f"{base}{page.url_path}",
+            indexable=page.indexable, hub=hub,
+            treatment=treatment.name if treatment else None, area=location.name if location else None,
+            county=location.county if location else None, premises=near,
+            disclaimers=tuple((i, site.disclaimers[i]) for i in ids), waivers=tuple(own),
+            location=location.slug if location else None, treatment_slug=treatment.slug if treatment else None,
+        )
+    return SiteFacts(base_url=base, clinic=site.name, pages=pages,
+                     disclaimer_texts=list(site.disclaimers.values()),
+                     area_names=tuple(sorted({loc.name for loc in project.locations})))
+
+
+@dataclass(frozen=True)
+class _SiteWaiver:
+    origin_page: str
+    rule: str
+    reason: str
+    origin: str
+
+
+def _site_waivers(checks) -> list[_SiteWaiver]:
+    """Waivers written in site.yaml `checks.waivers` (validated by the model)."""
+    found = []
+    for i, w in enumerate(getattr(checks, "waivers", ()) or ()):
+        found.append(_SiteWaiver(w.page, w.rule, w.reason, f"site.yaml:{w.line}: checks.waivers[{i}]"
+                                 if w.line else f"site.yaml: checks.waivers[{i}]"))
+    return found
+
+
+def is_placeholder(value) -> bool:
+    return isinstance(value, Placeholder)

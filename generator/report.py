@@ -1,0 +1,266 @@
+"""Reports of findings for people (terminal, HTML) and machines (JSON), shared by `check`, `build` and `audit`.
+
+Build a `Report` from a run's results, then `text_report`, `json_report` or `html_report` it. The JSON schema
+is documented in README.md under "Check reports"; it never contains times or absolute paths, so the same site
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from generator import __version__
+from generator.checks import SEVERITIES, Finding
+
+SCHEMA = "clinic-pages/check-report"
+SCHEMA_VERSION = 1
+TERMINAL_PER_RULE = 10      # findings shown per rule in the terminal before "... and N more"
+
+
+@dataclass
+class Report:
+    command: str                                  # check | build | audit
+    site: str                                     # the folder, as the user named it
+    pages: int
+    findings: list[Finding]
+    waived: list[tuple[Finding, Any]] = field(default_factory=list)   # (finding, waiver with .reason, .origin)
+    demoted: dict[str, str] = field(default_factory=dict)
+    duplicates: Any = None                        # checks.duplicates.DuplicateResult, when run
+    near_threshold: float | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @classmethod
+    def from_result(cls, command: str, site: str, result, near_threshold: float | None = None) -> Report:
+        """From a checks.engine.CheckResult."""
+        return cls(command, site, result.pages, list(result.findings), list(result.waived), dict(result.demoted),
+                   result.duplicates, near_threshold, seconds=result.seconds)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def summary(self) -> str:
+        parts = [f"{self.pages} page(s) checked: {self.count('error')} error(s), {self.count('warning')} warning(s)"]
+        if self.demoted:
+            parts.append(f"{len(self.demoted)} demoted")
+        if self.waived:
+            parts.append(f"{len(self.waived)} waived")
+        return ", ".join(parts)
+
+
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9,
+                                           f.rule, f.page, f.message))
+
+
+# -- terminal ------------------------------------------------------------------------------------------------
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold": "\033[1m", "dim": "\033[2m"}
+_RESET = "\033[0m"
+
+
+def text_report(report: Report, colour: bool = False, limit: int | None = TERMINAL_PER_RULE) -> str:
+    """Findings grouped by rule, each with page, snippet and fix; clusters; waivers; one summary line."""
+    def paint(text: str, what: str) -> str:
+        return f"{_COLOURS[what]}{text}{_RESET}" if colour else text
+
+    lines: list[str] = []
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in _sorted(report.findings):
+        by_rule[f.rule].append(f)
+    for rule, items in by_rule.items():
+        severity = items[0].severity
+        lines.append(paint(f"{rule}", "bold") + f" ({len(items)} {severity}{'s' if len(items) != 1 else ''})")
+        hints = {f.hint for f in items}
+        shown = items if limit is None else items[:limit]
+        for f in shown:
+            lines.append(f"  {paint(severity, severity)} {f.page or '(site)'}: {f.message}")
+            if f.evidence:
+                lines.append(paint(f"      {f.evidence}", "dim"))
+            if len(hints) > 1 and f.hint:
+                lines.append(f"      fix: {f.hint}")
+        if len(items) > len(shown):
+            lines.append(f"  ... and {len(items) - len(shown)} more (all of them with -v, or --format json)")
+        if len(hints) == 1 and items[0].hint:
+            lines.append(f"  fix: {items[0].hint}")
+        if items[0].source:
+            lines.append(paint(f"  source: {items[0].source}", "dim"))
+        lines.append("")
+    dup = report.duplicates
+    if dup is not None and dup.clusters:
+        lines.append(paint("Duplicate clusters", "bold"))
+        for n, c in enumerate(dup.clusters, 1):
+            alike = "identical" if c.kind == "exact" else f"{c.min_similarity:.0%}–{c.max_similarity:.0%} alike"
+            lines.append(f"  {n}. {len(c.pages)} pages, {alike}" + (f": {c.why}" if c.why else ""))
+            pages = c.pages if limit is None else c.pages[:limit]
+            lines += [f"     {p}" for p in pages]
+            if len(c.pages) > len(pages):
+                lines.append(f"     ... and {len(c.pages) - len(pages)} more")
+        lines.append("")
+    if report.waived:
+        lines.append(paint("Waived", "bold"))
+        for f, w in sorted(report.waived, key=lambda fw: (fw[0].page, fw[0].rule)):
+            lines.append(f"  {f.page}: {f.rule}: {f.message}")
+            lines.append(f"      reason: {w.reason} ({w.origin})")
+        lines.append("")
+    lines += [f"note: {n}" for n in report.notes]
+    colour_summary = "error" if report.count("error") else "warning" if report.count("warning") else "info"
+    lines.append(paint(report.summary(), colour_summary))
+    return "\n".join(lines) + "\n"
+
+
+# -- JSON ----------------------------------------------------------------------------------------------------
+
+def _finding(f: Finding) -> dict[str, str]:
+    return {k: v for k, v in asdict(f).items()}
+
+
+def json_report(report: Report) -> str:
+    """The stable machine-readable report (schema: README.md, "Check reports")."""
+    dup = report.duplicates
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "version": SCHEMA_VERSION,
+        "tool": f"clinic-pages {__version__}",
+        "command": report.command,
+        "site": report.site,
+        "summary": {"pages": report.pages, "errors": report.count("error"), "warnings": report.count("warning"),
+                    "info": report.count("info"), "demoted": len(report.demoted), "waived": len(report.waived)},
+        "findings": [_finding(f) for f in _sorted(report.findings)],
+        "waived": [{**_finding(f), "reason": w.reason, "waiver": w.origin}
+                   for f, w in sorted(report.waived, key=lambda fw: (fw[0].page, fw[0].rule, fw[0].message))],
+        "demoted": [{"page": p, "canonical": hub} for p, hub in sorted(report.demoted.items())],
+        "duplicates": None,
+        "notes": list(report.notes),
+    }
+    if dup is not None:
+        data["duplicates"] = {
+            "near_threshold": report.near_threshold,
+            "boilerplate_shingles": dup.boilerplate_shingles,
+            "clusters": [{"kind": c.kind, "pages": c.pages, "min_similarity": c.min_similarity,
+                          "max_similarity": c.max_similarity, "why": c.why} for c in dup.clusters],
+            "pages": [{"page": s.page, "words": s.words, "unique_share": s.unique_share,
+                       "unique_words": s.unique_words, "boilerplate_share": s.boilerplate_share,
+                       "twin": s.twin, "twin_similarity": s.twin_similarity, "thin": s.thin,
+                       "cluster": s.cluster} for s in sorted(dup.pages, key=lambda s: s.page)],
+        }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+# -- HTML ----------------------------------------------------------------------------------------------------
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
+.summary{display:flex;gap:1rem;flex-wrap:wrap}.summary div{padding:.5rem 1rem;border-radius:6px;background:#f3f3f3}
+.error{color:#b00020}.warning{color:#8a5a00}.info{color:#055}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee;
+vertical-align:top}th{cursor:pointer;background:#fafafa;position:sticky;top:0}td.num{text-align:right}
+details{margin:.4rem 0}summary{cursor:pointer}.evidence{color:#555;font-size:.9em}.hint{font-size:.9em}
+code{background:#f3f3f3;padding:0 .2rem}
+"""
+_SORT_SCRIPT = """
+document.querySelectorAll('table.sortable th').forEach(function (th, col) {
+  th.addEventListener('click', function () {
+    var table = th.closest('table'), body = table.tBodies[0], rows = Array.from(body.rows);
+    var asc = th.dataset.asc !== '1'; th.dataset.asc = asc ? '1' : '0';
+    rows.sort(function (a, b) {
+      var x = a.cells[col].dataset.v || a.cells[col].textContent, y = b.cells[col].dataset.v || b.cells[col].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var r = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return asc ? r : -r;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+});
+"""
+
+
+def html_report(report: Report) -> str:
+    """A report a marketer can open: summary, findings by page, duplicate clusters, unique share per page."""
+    e = html.escape
+    out = [f"<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+           f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+           f"<title>clinic-pages {e(report.command)} report: {e(report.site)}</title>\n<style>{_STYLE}</style>\n"
+           f"</head>\n<body>\n<h1>clinic-pages {e(report.command)} report: <code>{e(report.site)}</code></h1>\n"]
+    out.append("<div class=\"summary\">")
+    out.append(f"<div>{report.pages} pages</div><div class=\"error\">{report.count('error')} errors</div>"
+               f"<div class=\"warning\">{report.count('warning')} warnings</div>"
+               f"<div>{len(report.demoted)} demoted</div><div>{len(report.waived)} waived</div></div>\n")
+    out.append(f"<p>{e(report.summary())}</p>\n")
+    for note in report.notes:
+        out.append(f"<p class=\"info\">{e(note)}</p>\n")
+
+    out.append("<h2>Findings by page</h2>\n")
+    by_page: dict[str, list[Finding]] = defaultdict(list)
+    for f in _sorted(report.findings):
+        by_page[f.page].append(f)
+    if not by_page:
+        out.append("<p>No findings.</p>\n")
+    for page in sorted(by_page, key=lambda p: (min(SEVERITIES.index(f.severity) for f in by_page[p]), p)):
+        items = by_page[page]
+        errors = sum(f.severity == "error" for f in items)
+        out.append(f"<details{' open' if errors else ''}><summary><code>{e(page or '(site)')}</code>: "
+                   f"{len(items)} finding(s)</summary>\n<ul>\n")
+        for f in items:
+            out.append(f"<li><span class=\"{e(f.severity)}\">{e(f.severity)}</span> <code>{e(f.rule)}</code> "
+                       f"{e(f.message)}")
+            if f.evidence:
+                out.append(f"<div class=\"evidence\">{e(f.evidence)}</div>")
+            if f.hint:
+                out.append(f"<div class=\"hint\">Fix: {e(f.hint)}</div>")
+            if f.source:
+                out.append(f"<div class=\"hint\">Source: <a href=\"{e(f.source)}\">{e(f.source)}</a></div>")
+            out.append("</li>\n")
+        out.append("</ul></details>\n")
+
+    dup = report.duplicates
+    if dup is not None:
+        out.append("<h2>Duplicate clusters</h2>\n")
+        if not dup.clusters:
+            threshold = f" (threshold {report.near_threshold:.0%})" if report.near_threshold else ""
+            out.append(f"<p>No exact or near-duplicate pages{threshold}.</p>\n")
+        for n, c in enumerate(dup.clusters, 1):
+            alike = "identical text" if c.kind == "exact" else f"{c.min_similarity:.0%}–{c.max_similarity:.0%} alike"
+            out.append(f"<details><summary>Cluster {n}: {len(c.pages)} pages, {alike}"
+                       f"{': ' + e(c.why) if c.why else ''}</summary><ul>")
+            out += [f"<li><code>{e(p)}</code></li>" for p in c.pages]
+            out.append("</ul></details>\n")
+        out.append("<h2>Unique share per page</h2>\n<p>Click a heading to sort. Unique share: the part of the page's "
+                   "main text (boilerplate aside) found on no other page. Twin: the most similar page found.</p>\n")
+        out.append("<table class=\"sortable\"><thead><tr><th>Page</th><th>Words</th><th>Unique share</th>"
+                   "<th>Unique words</th><th>Boilerplate</th><th>Closest twin</th><th>Similarity</th><th>Thin</th>"
+                   "</tr></thead><tbody>\n")
+        for s in sorted(dup.pages, key=lambda s: (s.unique_share, s.page)):
+            out.append(f"<tr><td><code>{e(s.page)}</code></td><td class=\"num\">{s.words}</td>"
+                       f"<td class=\"num\" data-v=\"{s.unique_share}\">{s.unique_share:.0%}</td>"
+                       f"<td class=\"num\">{s.unique_words}</td>"
+                       f"<td class=\"num\" data-v=\"{s.boilerplate_share}\">{s.boilerplate_share:.0%}</td>"
+                       f"<td>{e(s.twin or '')}</td>"
+                       f"<td class=\"num\" data-v=\"{s.twin_similarity}\">"
+                       f"{f'{s.twin_similarity:.0%}' if s.twin else ''}</td>"
+                       f"<td>{'thin' if s.thin else ''}</td></tr>\n")
+        out.append("</tbody></table>\n")
+    if report.waived:
+        out.append("<h2>Waived</h2>\n<ul>\n")
+        for f, w in sorted(report.waived, key=lambda fw: (fw[0].page, fw[0].rule)):
+            out.append(f"<li><code>{e(f.page)}</code> <code>{e(f.rule)}</code>: {e(f.message)}<br>"
+                       f"Reason: {e(w.reason)} <span class=\"evidence\">({e(w.origin)})</span></li>\n")
+        out.append("</ul>\n")
+    if report.demoted:
+        out.append("<h2>Demoted pages</h2>\n<p>Each carries noindex and a canonical to its hub, and is left out of "
+                   "the sitemap.</p>\n<table class=\"sortable\"><thead><tr><th>Page</th><th>Canonical</th></tr></thead>"
+                   "<tbody>\n")
+        out += [f"<tr><td><code>{e(p)}</code></td><td><code>{e(h)}</code></td></tr>\n"
+                for p, h in sorted(report.demoted.items())]
+        out.append("</tbody></table>\n")
+    out.append(f"<script>{_SORT_SCRIPT}</script>\n</body>\n</html>\n")
+    return "".join(out)
+
+
+FORMATS = {"text": text_report, "json": json_report, "html": html_report}
