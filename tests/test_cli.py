@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.projects import REPO, edit, run_cli, tree_bytes
 from generator.state import STATE_FILE
+from tests.projects import FIXTURES, PINNED_EPOCH, REPO, copy_project, edit, run_cli, tree_bytes
+from tests.test_model import BAD_INPUTS
 
 SUMMARY = re.compile(r"Built (\d+) pages in \d+\.\d\d s: (\d+) rendered, (\d+) files written, (\d+) unchanged, "
                      r"(\d+) removed -> (.+)")
@@ -112,6 +113,36 @@ def test_bad_data_exits_2_lists_every_problem_and_writes_nothing(mini_project: P
         "    hint: did you mean `nearest_station`?\n"
         "2 problem(s) found; nothing was written.\n")
     assert snapshot(mini_project) == before
+
+
+@pytest.fixture(scope="module")
+def built_mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini project, built once: each bad-input case below starts from a copy of it."""
+    from generator.build import build
+
+    project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("built-mini") / "mini")
+    os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
+    build(project)
+    return project
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_every_bad_input_exits_2_with_its_exact_message_and_writes_nothing(
+        case: str, built_mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The real command (in this process, for speed) for every case of test_model.BAD_INPUTS."""
+    from generator.cli import main
+
+    project = tmp_path / "mini"
+    shutil.copytree(built_mini, project)
+    before = snapshot(project)
+    file, old, new, expected = BAD_INPUTS[case]
+    edit(project / file, old, new)
+    assert main(["build", "--project", str(project)]) == 2
+    out, err = capsys.readouterr()
+    problems = sum(1 for line in expected if not line.startswith("    hint: "))
+    assert out == ""
+    assert err == "\n".join(expected) + f"\n{problems} problem(s) found; nothing was written.\n"
+    assert snapshot(project) == before
 
 
 @pytest.mark.parametrize(("file", "damage", "first_line"), [
