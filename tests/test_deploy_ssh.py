@@ -7,11 +7,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.projects import edit, run_cli
-from deploy_servers import SSHD, SshServer, assert_exact_copy, build_site, inodes, publishable, tree
 
 from generator.deploy import DeployError, deploy, parse_target
 from generator.deploy.plan import REMOTE_MANIFEST
+from tests.deploy_servers import (
+    FORCE,
+    SSHD,
+    SshServer,
+    assert_exact_copy,
+    build_site,
+    inodes,
+    publishable,
+    tree,
+)
+from tests.projects import edit, run_cli
 
 pytestmark = pytest.mark.skipif(not (os.path.exists(SSHD) and shutil.which("rsync") and os.geteuid() == 0),
                                 reason="needs openssh-server and rsync (tests/setup-system.sh) and root")
@@ -127,10 +136,10 @@ def test_wrong_key_gives_a_clear_error_and_changes_nothing(scheme, site, sshd, s
     remote = tmp_path / "www" / "site"
     remote.mkdir(parents=True)
     (remote / "index.html").write_text("the old site")
-    done = run_cli("deploy", sshd.url(scheme, remote), "--project", str(site),
+    done = run_cli("deploy", sshd.url(scheme, remote), "--project", str(site), *FORCE,
                    env=sshd.client_env(key=sshd.wrong_key))
     assert done.returncode == 2
-    assert done.stderr.startswith(f"error: 127.0.0.1 refused the login for user {sshd.user} (")
+    assert f"error: 127.0.0.1 refused the login for user {sshd.user} (" in done.stderr
     assert "hint: check the user name in the target URL; for a key, add its public half" in done.stderr
     assert tree(remote) == {"index.html": b"the old site"}
 
@@ -153,7 +162,7 @@ def test_ssh_target_falls_back_to_sftp_without_rsync_here(site, sshd, ssh_env, t
     (bin_dir / "ssh").symlink_to(shutil.which("ssh"))
     remote = tmp_path / "www" / "site"
     renames = sshd.sftp_renames(remote)
-    done = run_cli("-v", "deploy", sshd.url("ssh", remote), "--project", str(site),
+    done = run_cli("-v", "deploy", sshd.url("ssh", remote), "--project", str(site), *FORCE,
                    env={**ssh_env, "PATH": str(bin_dir)})
     assert done.returncode == 0, done.stderr
     assert "INFO: rsync is not installed on this computer; deploying over SFTP instead" in done.stderr

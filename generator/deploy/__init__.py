@@ -23,13 +23,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.deploy.plan import (
-    REMOTE_MANIFEST, DeployPlan, LocalSite, make_plan, parse_remote_manifest, read_local, remote_manifest_bytes,
+    REMOTE_MANIFEST,
+    DeployPlan,
+    LocalSite,
+    make_plan,
+    parse_remote_manifest,
+    read_local,
+    remote_manifest_bytes,
 )
 from generator.deploy.remote import Remote
 from generator.deploy.target import ConnectionLost, DeployError, Target, parse_target, with_credentials
 
-__all__ = ["DeployError", "DeployPlan", "DeployReport", "REMOTE_MANIFEST", "Target", "deploy", "open_remote",
-           "parse_target"]
+__all__ = [
+    "REMOTE_MANIFEST",
+    "DeployError",
+    "DeployPlan",
+    "DeployReport",
+    "Target",
+    "deploy",
+    "open_remote",
+    "parse_target",
+]
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ _LOST = (OSError, EOFError, ftplib.error_temp, ftplib.error_proto, ftplib.error_
 class FtpRemote(Remote):
     def __init__(self, target: Target):
         self.target = target
-        path = target.path[1:] if target.path.startswith("/") else target.path
+        path = target.path.removeprefix("/")
         self.root = path.rstrip("/") if path != "/" else path
         self.folders: set[str] = set()       # server paths of folders known to exist
         if target.scheme == "ftp":

@@ -1,10 +1,12 @@
-"""Why a deploy must not go ahead: the site still has placeholders, or `check` finds errors in it."""
+"""Why a deploy must not go ahead: site.yaml still holds placeholders, or `clinic-pages check` finds errors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from generator.model import Project
+
+SHOWN = 10      # findings listed in a refusal; `clinic-pages check` lists them all
 
 
 def refusals(project: Project, output: Path) -> list[str]:
@@ -14,4 +16,19 @@ def refusals(project: Project, output: Path) -> list[str]:
     if placeholders:
         reasons.append(f"site.yaml still holds {len(placeholders)} placeholder(s); replace each with the real "
                        "value:\n  " + "\n  ".join(placeholders))
+    errors = check_errors(project.root, output)
+    if errors:
+        more = f"\n  ... and {len(errors) - SHOWN} more (run `clinic-pages check`)" if len(errors) > SHOWN else ""
+        reasons.append(f"`clinic-pages check` finds {len(errors)} error(s) in the built site:\n  "
+                       + "\n  ".join(errors[:SHOWN]) + more)
     return reasons
+
+
+def check_errors(project_dir: Path, output: Path) -> list[str]:
+    """The errors `clinic-pages check` reports for the built site, one line each."""
+    try:
+        from generator.checks.engine import check_built_site
+    except ImportError:     # a tree without the check engine: placeholders are then the only gate
+        return []
+    return [f"{finding.page or '(site)'}: {finding.rule}: {finding.message}"
+            for finding in check_built_site(project_dir, output) if finding.severity == "error"]

@@ -61,7 +61,7 @@ def read_local(output: Path) -> LocalSite:
         listed = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise DeployError(f"{len(missing)} file(s) of the last build are missing from {output}: {listed}\n"
                           "    hint: run `clinic-pages build` again, then deploy")
-    return LocalSite(output, files, sizes, find_foreign(output, built), edited)
+    return LocalSite(output, files, sizes, sorted(find_foreign(output, built)), edited)
 
 
 def parse_remote_manifest(data: bytes | None, where: str) -> dict[str, str | None]:

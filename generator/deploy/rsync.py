@@ -101,7 +101,7 @@ class RsyncRemote(Remote):
         """Run a POSIX shell snippet on the server, in the home folder."""
         host = f"[{self.target.host}]" if ":" in self.target.host else self.target.host
         try:
-            done = subprocess.run([self.ssh, host, "sh -c " + shlex.quote(script)], input=data,
+            done = subprocess.run([self.ssh, host, "sh -c " + shlex.quote(script)], input=data, check=False,
                                   capture_output=True, env=self.env, timeout=TIMEOUT * 20)
         except subprocess.TimeoutExpired:
             raise ConnectionLost(f"{self.target.host} stopped answering") from None
@@ -169,7 +169,7 @@ class RsyncRemote(Remote):
         command = ["rsync", "-s", "--ignore-times", f"--files-from={listing}", "--from0",
                    "--timeout", str(TIMEOUT * 2), "-e", self.ssh, "--", f"{source}/", dest]
         try:
-            done = subprocess.run(command, capture_output=True, env=self.env, timeout=TIMEOUT * 60)
+            done = subprocess.run(command, capture_output=True, env=self.env, timeout=TIMEOUT * 60, check=False)
         except subprocess.TimeoutExpired:
             raise ConnectionLost(f"{self.target.host} stopped answering") from None
         if done.returncode != 0:
@@ -189,5 +189,5 @@ class RsyncRemote(Remote):
     def close(self) -> None:
         if self.control and self.control.exists():
             host = f"[{self.target.host}]" if ":" in self.target.host else self.target.host
-            subprocess.run([self.ssh, "-O", "exit", host], capture_output=True, env=self.env, timeout=TIMEOUT)
+            subprocess.run([self.ssh, "-O", "exit", host], capture_output=True, env=self.env, timeout=TIMEOUT, check=False)
         shutil.rmtree(self.private, ignore_errors=True)

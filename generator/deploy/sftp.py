@@ -15,8 +15,15 @@ import socket
 import stat
 
 from generator.deploy.remote import Remote, part_name
-from generator.deploy.target import KNOWN_HOSTS_ENV, PASSWORD_ENV, SSH_KEY_ENV, ConnectionLost, DeployError, Target, \
-    redact
+from generator.deploy.target import (
+    KNOWN_HOSTS_ENV,
+    PASSWORD_ENV,
+    SSH_KEY_ENV,
+    ConnectionLost,
+    DeployError,
+    Target,
+    redact,
+)
 
 TIMEOUT = 30
 

@@ -1,0 +1,293 @@
+"""Deploy: target URLs, site.yaml's deploy section, the plan and its order, file:// targets, and the CLI.
+
+FTP, FTPS, SFTP and rsync over SSH are tested against real servers in test_deploy_ftp.py and test_deploy_ssh.py.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.deploy import DeployError, deploy, parse_target, size
+from generator.deploy.plan import REMOTE_MANIFEST, DeployPlan, LocalSite, make_plan
+from generator.deploy.target import resolve_target, url_problem, with_credentials
+from generator.errors import DataError
+from generator.model import load_project
+from tests.deploy_servers import FORCE, assert_exact_copy, build_site, inodes, publishable, tree
+from tests.projects import edit, run_cli
+
+
+@pytest.fixture
+def site(mini_project: Path) -> Path:
+    publishable(mini_project)
+    build_site(mini_project)
+    return mini_project
+
+
+# Target URLs
+
+
+@pytest.mark.parametrize(("url", "shown", "parts"), [
+    ("file:///srv/www/site/", "file:///srv/www/site", ("file", "", 0, "", "/srv/www/site")),
+    ("ftps://clinic@ftp.example.co.uk/public_html", "ftps://clinic@ftp.example.co.uk/public_html",
+     ("ftps", "ftp.example.co.uk", 21, "clinic", "/public_html")),
+    ("ftp://u@127.0.0.1:2121/site", "ftp://u@127.0.0.1:2121/site", ("ftp", "127.0.0.1", 2121, "u", "/site")),
+    ("sftp://deploy@host:2222/~/www", "sftp://deploy@host:2222/~/www", ("sftp", "host", 2222, "deploy", "/~/www")),
+    ("ssh://me@[::1]/var/www", "ssh://me@[::1]/var/www", ("ssh", "::1", 22, "me", "/var/www")),
+])
+def test_target_urls_are_parsed_and_shown_without_secrets(url, shown, parts):
+    target = parse_target(url)
+    assert (target.scheme, target.host, target.port, target.user, target.path) == parts
+    assert str(target) == shown
+
+
+@pytest.mark.parametrize(("url", "message", "hint"), [
+    ("ftps://clinic:hunter22@host/x", "the target URL contains a password",
+     "remove it from the URL and set CLINIC_PAGES_DEPLOY_PASSWORD or use ~/.netrc; never keep passwords in "
+     "project files"),
+    ("gopher://host/x", "unknown kind of target `gopher://`", "use one of file://, ftp://, ftps://, sftp://, ssh://"),
+    ("sftp://host/var/www", "the sftp:// target has no user name", "write sftp://USER@host/var/www"),
+    ("file://server/share", "file:// targets are local folders, found host `server`",
+     "write three slashes: file:///srv/www/site"),
+    ("file:///", "a file:// target needs an absolute folder other than /", "such as file:///srv/www/site"),
+    ("ftp://host:99999/x", "cannot read the target URL: Port out of range 0-65535",
+     "for example file:///srv/www/site, ftps://user@host/public_html or sftp://user@host/var/www"),
+    ("/srv/www", "expected a target URL, found '/srv/www'",
+     "for example file:///srv/www/site, ftps://user@host/public_html or sftp://user@host/var/www"),
+])
+def test_bad_target_urls_are_refused_with_a_hint(url, message, hint):
+    assert url_problem(url) == (message, hint)
+
+
+def test_a_password_comes_from_the_environment_and_is_never_shown(monkeypatch):
+    monkeypatch.setenv("CLINIC_PAGES_DEPLOY_PASSWORD", "pa55-word")
+    target = with_credentials(parse_target("ftps://clinic@host/x"))
+    assert target.password == "pa55-word"
+    assert "pa55-word" not in str(target) + repr(target) + target.label
+
+
+def test_ftp_without_any_password_says_where_to_put_one(monkeypatch, tmp_path):
+    monkeypatch.delenv("CLINIC_PAGES_DEPLOY_PASSWORD", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(DeployError) as caught:
+        with_credentials(parse_target("ftps://clinic@host/x"))
+    assert str(caught.value) == ("no password for clinic@host\n    hint: set CLINIC_PAGES_DEPLOY_PASSWORD in the "
+                                 "environment, or add `machine host login clinic password ...` to ~/.netrc")
+
+
+def test_targets_resolve_by_url_name_default_or_the_only_one():
+    targets = {"live": "ftps://c@live.example/public_html", "staging": "file:///srv/staging"}
+    assert resolve_target(targets, "live", None).label == "live (ftps://c@live.example/public_html)"
+    assert resolve_target(targets, "live", "staging").path == "/srv/staging"
+    assert resolve_target(targets, None, "file:///tmp/x").path == "/tmp/x"
+    assert resolve_target({"only": "file:///srv/a"}, None, None).name == "only"
+    with pytest.raises(DeployError, match=r"unknown deploy target `stagign`\n    hint: did you mean `staging`\?"):
+        resolve_target(targets, None, "stagign")
+    with pytest.raises(DeployError, match="site.yaml names 2 deploy targets and no default"):
+        resolve_target(targets, None, None)
+    with pytest.raises(DeployError, match="^no deploy target\n    hint: give a URL"):
+        resolve_target({}, None, None)
+
+
+# site.yaml's deploy section
+
+
+def test_site_yaml_deploy_section_is_validated_with_lines_and_did_you_mean(mini_project):
+    with (mini_project / "site.yaml").open("a") as fh:
+        fh.write("deploy:\n  defualt: live\n  targets:\n    live:\n      url: ftps://c:secret@host/x\n"
+                 "    staging:\n      uri: file:///srv/staging\n")
+    with pytest.raises(DataError) as caught:
+        load_project(mini_project)
+    text = str(caught.value)
+    assert "deploy.defualt: unknown field `defualt`\n    hint: did you mean `default`?" in text
+    assert "deploy.targets.live.url: the target URL contains a password" in text
+    assert "deploy.targets.staging: `url` is missing\n    hint: add `url:` (where the site goes" in text
+    assert "deploy.targets.staging.uri: unknown field `uri`\n    hint: did you mean `url`?" in text
+    assert "secret" not in text
+
+
+def test_site_yaml_default_must_name_a_target(mini_project):
+    with (mini_project / "site.yaml").open("a") as fh:
+        fh.write("deploy:\n  default: liv\n  targets:\n    live:\n      url: file:///srv/live\n")
+    with pytest.raises(DataError) as caught:
+        load_project(mini_project)
+    assert "deploy.default: unknown target `liv`\n    hint: did you mean `live`?" in str(caught.value)
+
+
+def test_the_shipped_site_yaml_loads_with_its_commented_deploy_example():
+    from tests.projects import REPO
+
+    assert "# deploy:" in (REPO / "site.yaml").read_text()
+    assert load_project(REPO).site.deploy.targets == {}
+
+
+# The plan and its order
+
+
+def plan_of(local: dict[str, str], remote: dict[str, str | None]) -> DeployPlan:
+    return make_plan(LocalSite(Path("out"), local, {rel: 10 for rel in local}), remote)
+
+
+def test_plan_sends_new_then_changed_assets_before_pages_then_the_sitemap_and_deletes_last():
+    local = {"index.html": "b", "a/index.html": "new", "assets/site.css": "new", "assets/old.css": "c2",
+             "robots.txt": "r", "sitemap.xml": "s2", "sitemap-1.xml": "p1", "b/index.html": "same"}
+    remote = {"index.html": "a", "assets/old.css": "c1", "robots.txt": "r", "sitemap.xml": "s1",
+              "b/index.html": "same", "gone/index.html": "g"}
+    plan = plan_of(local, remote)
+    assert plan.phases() == [
+        ("new", ["assets/site.css", "a/index.html"]),
+        ("changed", ["assets/old.css", "index.html"]),
+        ("sitemap", ["sitemap-1.xml", "sitemap.xml"]),
+    ]
+    assert plan.deleted == ["gone/index.html"] and plan.unchanged == 2
+    assert plan.lines() == [
+        "new (2):", "  + assets/site.css (10 bytes)", "  + a/index.html (10 bytes)",
+        "changed (2):", "  ~ assets/old.css (10 bytes)", "  ~ index.html (10 bytes)",
+        "then the sitemap (2):", "  + sitemap-1.xml (10 bytes)", "  ~ sitemap.xml (10 bytes)",
+        "deleted (1):", "  - gone/index.html",
+    ]
+
+
+def test_files_an_interrupted_deploy_left_unknown_are_sent_again():
+    plan = plan_of({"a.html": "x", "b.html": "y"}, {"a.html": None, "b.html": "y", "c.html": None})
+    assert plan.changed == ["a.html"] and plan.deleted == ["c.html"] and plan.partial == {"a.html", "c.html"}
+
+
+# file:// targets
+
+
+def test_first_deploy_to_a_folder_then_nothing_to_do(site, tmp_path):
+    remote = tmp_path / "www"
+    report = deploy(site / "output", parse_target(f"file://{remote}"))
+    assert_exact_copy(site / "output", remote)
+    assert report.summary().startswith(f"Deployed to file://{remote}: 25 files sent (25 new, 0 changed), 0 deleted,")
+    before = inodes(remote)
+    again = deploy(site / "output", parse_target(f"file://{remote}"))
+    assert again.summary() == f"Nothing to deploy: file://{remote} already matches {site / 'output'} (25 files)."
+    assert inodes(remote) == before
+
+
+def test_files_in_output_that_clinic_pages_did_not_make_are_not_deployed(site, tmp_path):
+    (site / "output" / "draft.html").write_text("a page someone dropped into output/")
+    (site / "output" / "areas" / "notes.txt").write_text("notes")
+    remote = tmp_path / "www"
+    report = deploy(site / "output", parse_target(f"file://{remote}"))
+    assert report.local.foreign == ["areas/notes.txt", "draft.html"]
+    assert not (remote / "draft.html").exists() and not (remote / "areas/notes.txt").exists()
+    assert not (remote / ".clinic-pages-manifest.json").exists()
+    assert_exact_copy(site / "output", remote)
+
+
+def test_a_deploy_refuses_a_damaged_or_hostile_remote_manifest(site, tmp_path):
+    remote = tmp_path / "www"
+    remote.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not the site's")
+    (remote / REMOTE_MANIFEST).write_text(json.dumps({"generator": "clinic-pages",
+                                                      "files": {"../victim.txt": "x"}}))
+    with pytest.raises(DeployError, match=r"\.clinic-pages-deploy\.json is damaged"):
+        deploy(site / "output", parse_target(f"file://{remote}"))
+    assert victim.read_text() == "not the site's"
+    assert tree(remote) == {REMOTE_MANIFEST: (remote / REMOTE_MANIFEST).read_bytes()}
+
+
+def test_deploy_refuses_an_output_folder_without_a_finished_build(mini_project, tmp_path):
+    with pytest.raises(DeployError) as caught:
+        deploy(mini_project / "output", parse_target(f"file://{tmp_path}/www"))
+    assert str(caught.value).endswith("has no finished build (.clinic-pages-manifest.json is missing or empty)\n"
+                                      "    hint: run `clinic-pages build` first")
+
+
+def test_deploy_waits_for_a_build_that_is_writing_the_output(site, tmp_path):
+    with open(site / ".output.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(DeployError, match="a clinic-pages build is writing"):
+            deploy(site / "output", parse_target(f"file://{tmp_path}/www"))
+    assert not (tmp_path / "www").exists()
+
+
+def test_deploy_refuses_to_copy_the_output_into_itself(site):
+    with pytest.raises(DeployError, match="refusing to deploy .* into itself"):
+        deploy(site / "output", parse_target(f"file://{site / 'output' / 'copy'}"))
+
+
+# The command line
+
+
+def test_cli_refuses_while_check_finds_errors_and_names_them(site, tmp_path):
+    """The build refuses pages with check errors; this one was edited by hand in output/ after the build."""
+    pytest.importorskip("generator.checks.engine")
+    edit(site / "output/index.html", "</main>", "<p>Ask us about Botox.</p></main>")
+    done = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(site))
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: deploy refused:\n`clinic-pages check` finds ")
+    assert ": claims.pom: " in done.stderr
+    assert not (tmp_path / "www").exists()
+
+
+def test_cli_refuses_while_site_yaml_has_placeholders_and_names_them(mini_project, tmp_path):
+    build_site(mini_project)
+    done = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(mini_project))
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "error: deploy refused:\n"
+        "site.yaml still holds 3 placeholder(s); replace each with the real value:\n"
+        "  site.yaml.practitioners[0].registration_number: NMC PIN to be confirmed\n"
+        "  site.yaml.premises[0].address.postcode: Postcode to be confirmed\n"
+        "  site.yaml.premises[1].phone: Phone number to be confirmed\n")
+    assert done.stderr.endswith("\n    hint: fix these, build, and deploy again; or pass --force REASON to publish "
+                                "anyway\n")
+    assert done.stdout == "" and not (tmp_path / "www").exists()
+
+
+def test_cli_force_overrides_a_refusal_and_prints_the_reason(mini_project, tmp_path):
+    build_site(mini_project)
+    done = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(mini_project),
+                   "--force", "the clinic approved publishing before the phone line is set up")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("warning: deploying despite:\nsite.yaml still holds 3 placeholder(s)")
+    assert "reason given: the clinic approved publishing before the phone line is set up\n" in done.stderr
+    assert done.stdout.startswith(f"Deployed to file://{tmp_path}/www: 25 files sent")
+    assert run_cli("deploy", "file:///tmp/x", "--project", str(mini_project), "--force", " ").returncode == 2
+
+
+def test_cli_deploys_to_the_default_target_named_in_site_yaml(site, tmp_path):
+    with (site / "site.yaml").open("a") as fh:
+        fh.write(f"deploy:\n  default: staging\n  targets:\n    staging:\n      url: file://{tmp_path}/staging\n"
+                 f"    live:\n      url: file://{tmp_path}/live\n")
+    done = run_cli("deploy", "--project", str(site), *FORCE)
+    assert done.returncode == 0, done.stderr
+    sent = size(sum(len(data) for rel, data in tree(site / "output").items() if not rel.startswith(".")))
+    assert done.stdout.startswith(f"Deployed to staging (file://{tmp_path}/staging): 25 files sent (25 new, 0 changed)"
+                                  f", 0 deleted, {sent} in ")
+    assert_exact_copy(site / "output", tmp_path / "staging")
+    assert not (tmp_path / "live").exists()
+
+    done = run_cli("deploy", "lve", "--project", str(site), *FORCE)
+    assert (done.returncode, done.stderr) == (2, "error: unknown deploy target `lve`\n    hint: did you mean `live`?\n")
+
+
+def test_cli_dry_run_lists_the_plan_and_changes_nothing(site, tmp_path):
+    remote = tmp_path / "www"
+    assert run_cli("deploy", f"file://{remote}", "--project", str(site), *FORCE).returncode == 0
+    edit(site / "treatments.yaml", "then neutralised.", "then neutralised and rinsed off.")
+    build_site(site)
+    before = inodes(remote)
+    done = run_cli("deploy", f"file://{remote}", "--project", str(site), "--dry-run", *FORCE)
+    assert done.returncode == 0, done.stderr
+    size = (site / "output/chemical-peel/index.html").stat().st_size
+    assert done.stdout == (f"changed (1):\n  ~ chemical-peel/index.html ({size} bytes)\n"
+                           f"Dry run for file://{remote}: would send 1 files (0 new, 1 changed, {size / 1000:.1f} kB) "
+                           "and delete 0; 24 unchanged. Nothing was changed.\n")
+    assert inodes(remote) == before
+
+
+def test_cli_reports_a_deploy_error_with_exit_code_2(site, tmp_path):
+    done = run_cli("deploy", "ftp://clinic@127.0.0.1:1/site", "--project", str(site), *FORCE,
+                   env={"CLINIC_PAGES_DEPLOY_PASSWORD": "x", "HOME": str(tmp_path)})
+    assert done.returncode == 2
+    assert done.stderr.endswith("error: cannot connect to 127.0.0.1 port 1: Connection refused\n    hint: check "
+                                "the host name and port in the target URL, and that this computer is online\n")
