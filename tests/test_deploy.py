@@ -291,3 +291,39 @@ def test_cli_reports_a_deploy_error_with_exit_code_2(site, tmp_path):
     assert done.returncode == 2
     assert done.stderr.endswith("error: cannot connect to 127.0.0.1 port 1: Connection refused\n    hint: check "
                                 "the host name and port in the target URL, and that this computer is online\n")
+
+
+def test_progress_is_shown_on_a_terminal_for_a_large_deploy(sample_project, tmp_path):
+    """Hundreds of files: on a terminal `Deploying: n/total changes, size sent`; piped, only the summary."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.projects import REPO
+
+    build_site(sample_project)
+    files = len(tree(sample_project / "output")) - 1
+    main, secondary = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "-q", "deploy", f"file://{tmp_path}/www",
+                             "--project", str(sample_project), *FORCE], stdout=subprocess.PIPE, stderr=secondary,
+                            env=env)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:          # the child closed its end
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = proc.communicate(timeout=300)
+    os.close(main)
+    assert proc.returncode == 0
+    assert out.decode().startswith(f"Deployed to file://{tmp_path}/www: {files} files sent ({files} new, 0 changed)")
+    assert b"\rDeploying: 1/" in seen and f"\rDeploying: {files}/{files} changes, ".encode() in seen
+    (sample_project / "output/index.html").write_bytes(b"<!doctype html><title>x</title>")
+    piped = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(sample_project), *FORCE)
+    assert "Deploying:" not in piped.stderr
