@@ -19,7 +19,7 @@ def site_url(built_sample: Path):
 @pytest.fixture(scope="session")
 def kinds(built_sample: Path) -> dict[str, str]:
     """{page kind: URL path}, one page of each kind."""
-    chosen = page_per_kind(built_sample.parent)
+    chosen = page_per_kind(built_sample.parent, built_sample)
     assert set(chosen) == {"home", "areas", "area", "treatment", "landing", "not-found"}
     return chosen
 

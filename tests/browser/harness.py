@@ -3,6 +3,7 @@ and its flags, the npm tools in tests/browser/node_modules, and one page of each
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -63,14 +64,25 @@ def serve(folder: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def page_per_kind(project: Path, indexable_only: bool = False) -> dict[str, str]:
-    """{page kind: URL path} for the first page of each kind (home, areas, area, treatment, landing,
-    not-found) that the project's plan makes."""
+def page_per_kind(project: Path, site: Path | None = None, indexable_only: bool = False) -> dict[str, str]:
+    """{page kind: URL path}: for each kind of page the project's plan makes (home, areas, area, treatment,
+    landing, not-found), the first by URL that is indexable in the built `site` folder, else the first.
+    With `indexable_only`, kinds with no indexable page are left out (the build may demote thin pages)."""
     from generator.model import load_project
     from generator.plan import plan_site
 
+    def noindex(page) -> bool:
+        if not page.indexable:
+            return True
+        path = (site / page.file) if site else None
+        return bool(path and path.is_file() and _NOINDEX.search(path.read_text("utf-8", errors="replace")))
+
+    ranked = sorted((noindex(p), p.url_path, p.kind) for p in plan_site(load_project(project)).pages)
     chosen: dict[str, str] = {}
-    for page in sorted(plan_site(load_project(project)).pages, key=lambda p: p.url_path):
-        if page.indexable or not indexable_only:
-            chosen.setdefault(page.kind, page.url_path)
+    for hidden, url_path, kind in ranked:
+        if not (hidden and indexable_only):
+            chosen.setdefault(kind, url_path)
     return chosen
+
+
+_NOINDEX = re.compile(r"<meta\s+name=[\"']?robots[\"']?\s+content=[\"'][^\"']*noindex", re.I)

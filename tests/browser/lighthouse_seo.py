@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
         print(f"not installed: {', '.join(missing)}; {SETUP_HINT}", file=sys.stderr)
         return 2
     site = Path(argv[0]) if argv else REPO / "output"
-    paths = argv[1:] or sorted(page_per_kind(REPO, indexable_only=True).values())
+    paths = argv[1:] or sorted(page_per_kind(REPO, site, indexable_only=True).values())
     if not (site / "index.html").exists() and not argv[1:]:
         print(f"{site}: no index.html; build the site first (`clinic-pages build`)", file=sys.stderr)
         return 2
