@@ -11,8 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.checks import Finding, HtmlPage
-from generator.checks.seo import Site, Sitemap, check_seo, page_path, read_sitemap, robots_sitemaps
+from generator.checks.seo import RULES, Site, Sitemap, check_seo, page_path, read_sitemap, robots_sitemaps
 from generator.errors import ClinicPagesError
+from generator.model import CheckSettings
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +27,25 @@ class AuditError(ClinicPagesError):
 
 @dataclass
 class AuditResult:
+    """What `audit` found: the SEO findings and the content checks' findings, sorted, and the engine's extras
+    (duplicate clusters, waived findings) for the reports."""
+
     root: Path
     base_url: str | None
     pages: int
     findings: list[Finding]
     seconds: float
     notes: list[str] = field(default_factory=list)
+    waived: list = field(default_factory=list)
+    demoted: dict[str, str] = field(default_factory=dict)
+    duplicates: object = None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("error") == 0
 
     def summary(self) -> str:
         return (f"Audited {self.pages} pages in {self.seconds:.2f} s: {self.count('error')} errors, "
@@ -240,28 +251,37 @@ def read_site(root: Path, base_url: str | None = None) -> Site:
                 robots=robots, sitemaps=sitemaps)
 
 
-def content_findings(site: Site) -> list[Finding]:
-    """The check engine's content checks (duplicates, claims, leaks...), when the engine provides them."""
-    try:
-        from generator.checks import check_pages
-    except ImportError:
-        return []
-    return list(check_pages(site.pages))
+def seo_severities(settings: CheckSettings | None) -> dict[str, str]:
+    """site.yaml `checks: policies:` for SEO rules (by id, or `seo` for the family): fail -> error, warn ->
+    warning."""
+    if settings is None:
+        return {}
+    policies = settings.policies
+    family = policies.get("seo")
+    severity = {"fail": "error", "warn": "warning"}
+    return {rule: severity[policies.get(rule, family)] for rule in RULES
+            if policies.get(rule, family) in severity}
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.page, f.rule, f.evidence))
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.rule, f.page, f.message))
 
 
-def audit(root: Path, base_url: str | None = None) -> AuditResult:
+def audit(root: Path, base_url: str | None = None, settings: CheckSettings | None = None) -> AuditResult:
+    """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks)."""
+    from generator.checks import check_pages
+
     started = time.perf_counter()
     site = read_site(Path(root), base_url)
+    site.severities = seo_severities(settings)
     log.debug("read %d pages, %d files; base URL %s", len(site.pages), len(site.files), site.base_url)
-    findings = list(check_seo(site)) + content_findings(site)
+    findings = list(check_seo(site))
+    content = check_pages(site.pages, settings)
     notes = [] if site.base_url else ["the site's address is unknown (no --base-url, no sitemap, no canonical): "
                                       "absolute links and canonicals were not checked"]
-    return AuditResult(Path(root), site.base_url, len(site.pages), sort_findings(findings),
-                       time.perf_counter() - started, notes)
+    return AuditResult(Path(root), site.base_url, len(site.pages), sort_findings(findings + content.findings),
+                       time.perf_counter() - started, notes, list(content.waived), dict(content.demoted),
+                       content.duplicates)
 
 
 __all__ = ["AuditError", "AuditResult", "audit", "list_files", "page_path", "read_site"]
