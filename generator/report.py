@@ -141,7 +141,7 @@ def json_report(report: Report) -> str:
     if dup is not None:
         data["duplicates"] = {
             "near_threshold": report.near_threshold,
-            "boilerplate_shingles": dup.boilerplate_shingles,
+            "boilerplate_blocks": dup.boilerplate_blocks,
             "clusters": [{"kind": c.kind, "pages": c.pages, "min_similarity": c.min_similarity,
                           "max_similarity": c.max_similarity, "why": c.why} for c in dup.clusters],
             "pages": [{"page": s.page, "words": s.words, "unique_share": s.unique_share,

@@ -336,7 +336,7 @@ class ClaimsChecker:
                 else:
                     found[key] = [rule, where, 1, snippet(raw, start, end)]
         for (_, term), (rule, where, count, evidence) in sorted(found.items(), key=lambda kv: kv[0]):
-            times = f" ({count} times)" if count > 1 else ""
+            times = f" (found {count} times)" if count > 1 else ""
             yield Finding(rule.rule, rule.severity, page.url_path, f"{rule.message}: \"{term}\" in the {where}{times}",
                           evidence, rule.hint, rule.source)
 

@@ -3,9 +3,10 @@
 How pages are compared (figures from /work/shared/seo.md):
   * Each page's main text (its <main>) is cut into 4-word shingles (Broder 1997; the Stanford IR book, 19.6),
     after lower-casing; shingles are hashed to 32 bits (collisions cost well under 0.1% of a similarity).
-  * Boilerplate: shingles found on at least `boilerplate_share` of the distinct pages (the shared sentences of
-    a template, the disclaimers) are set aside, once there are enough pages to tell (MIN_PAGES_FOR_BOILERPLATE).
-    What is left is the page's *content*.
+  * Boilerplate: blocks (paragraphs, headings, list items) found word for word on at least `boilerplate_share`
+    of the distinct pages (navigation, disclaimers, a footer inside <main>) are set aside, once there are enough
+    pages to tell (MIN_PAGES_FOR_BOILERPLATE). Whole blocks, not shingles: a doorway template whose sentences
+    differ only by the place name is *content*, and so is caught as near-duplicate. The rest is the *content*.
   * Exact duplicates: the same words in the same order (hash of the normalised main text).
   * Near duplicates: Jaccard similarity of content shingle sets, reported at `near_threshold` (0.90, as
     Screaming Frog). Candidates come from MinHash + LSH: a 128-value one-permutation MinHash per page (Li, Owen
@@ -133,7 +134,7 @@ class Cluster:
 class DuplicateResult:
     pages: list[PageStats]
     clusters: list[Cluster]
-    boilerplate_shingles: int
+    boilerplate_blocks: int
     candidate_pairs: int = 0        # pairs compared by their MinHash estimate
     confirmed_pairs: int = 0        # pairs checked by exact Jaccard
     stats: dict[str, PageStats] = field(default_factory=dict)
@@ -152,6 +153,7 @@ class DuplicateIndex:
         self._words: list[int] = []
         self._shingles: list[np.ndarray] = []     # ordered, one per page
         self._starts: list[np.ndarray] = []       # the token position where each shingle starts
+        self._blocks: list[np.ndarray] = []       # per shingle, the hash of the block (line) it is in
         self._exact: dict[bytes, int] = {}         # text digest -> first page index
         self._same_as: list[int] = []             # index of the first page with identical text (or itself)
 
@@ -171,6 +173,7 @@ class DuplicateIndex:
         hashes, starts = shingle_hashes(ids)
         self._shingles.append(hashes)
         self._starts.append(starts)
+        self._blocks.append(_block_of(ids, starts))
 
     # -- the comparison ---------------------------------------------------------------------------------------
     def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
@@ -188,14 +191,15 @@ class DuplicateIndex:
         for i, first in enumerate(self._same_as):
             groups.setdefault(first, []).append(i)
         reps = sorted(groups)
-        sets = [np.unique(self._shingles[i]) for i in range(n)]
-        boiler = self._boilerplate(sets, reps)
-        content = [sets[i][~_member(sets[i], boiler)] for i in range(n)]
-        stats = [PageStats(page=self._pages[i], words=self._words[i], content_shingles=len(content[i]),
-                           unique_share=0.0, unique_words=0,
-                           boilerplate_share=round(1 - len(content[i]) / len(sets[i]), 4) if len(sets[i]) else 0.0,
-                           duplicate_of=self._pages[self._same_as[i]] if self._same_as[i] != i else None)
-                 for i in range(n)]
+        boiler = self._boilerplate(reps)
+        content, stats = [], []
+        for i in range(n):
+            in_boiler = _member(self._blocks[i], boiler)
+            content.append(np.unique(self._shingles[i][~in_boiler]))
+            stats.append(PageStats(
+                page=self._pages[i], words=self._words[i], content_shingles=len(content[i]), unique_share=0.0,
+                unique_words=0, boilerplate_share=round(float(in_boiler.mean()), 4) if len(in_boiler) else 0.0,
+                duplicate_of=self._pages[self._same_as[i]] if self._same_as[i] != i else None))
 
         # unique share, judged rank by rank against the pages still in the index
         rank_of = [(ranks or {}).get(p, -p.count("/")) for p in self._pages]
@@ -215,7 +219,7 @@ class DuplicateIndex:
                 st.thin = st.unique_share < s.min_unique_share or st.unique_words < s.min_unique_words
                 if st.thin and demote_thin:
                     active.discard(self._same_as[i])
-        self._shingles, self._starts = [], []   # the ordered shingles are no longer needed
+        self._shingles, self._starts, self._blocks = [], [], []   # no longer needed
 
         clusters = [Cluster("exact", [self._pages[i] for i in members], 1.0, 1.0)
                     for members in groups.values() if len(members) > 1]
@@ -237,11 +241,12 @@ class DuplicateIndex:
                     stats[i].twin, stats[i].twin_similarity = self._pages[other], 1.0
         return DuplicateResult(stats, clusters, len(boiler), compared, len(pairs))
 
-    def _boilerplate(self, sets: list[np.ndarray], reps: list[int]) -> np.ndarray:
+    def _boilerplate(self, reps: list[int]) -> np.ndarray:
+        """Hashes of the blocks (paragraphs, headings, list items) found word for word on a large share of pages."""
         s = self.settings
         if len(reps) < MIN_PAGES_FOR_BOILERPLATE:
-            return np.empty(0, np.uint32)
-        keys, counts = _count([sets[i] for i in reps])
+            return np.empty(0, np.uint64)
+        keys, counts = _count([np.unique(self._blocks[i]) for i in reps])
         need = max(2, int(np.ceil(s.boilerplate_share * len(reps))))
         return keys[counts >= need]
 
@@ -310,6 +315,17 @@ class DuplicateIndex:
 
 
 # -- numeric helpers -----------------------------------------------------------------------------------------
+
+def _block_of(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """For each shingle (by its start), a hash of the whole block it lies in."""
+    breaks = np.flatnonzero(ids == BREAK)
+    edges = np.concatenate(([-1], breaks, [len(ids)]))
+    block_hash = np.empty(len(edges) - 1, np.uint64)
+    for b in range(len(edges) - 1):
+        words_in = ids[edges[b] + 1: edges[b + 1]]
+        block_hash[b] = int.from_bytes(hashlib.blake2b(words_in.tobytes(), digest_size=8).digest(), "little")
+    return block_hash[np.searchsorted(breaks, starts)]
+
 
 def _count(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values over all sets (sorted) and on how many sets each appears."""
@@ -464,8 +480,12 @@ def describe_differences(diffs: list[tuple[str, str]], names_a: tuple[str, ...] 
             return "distance"
         if all(t in _COMPASS for t in ta + tb):
             return "direction"
-        la, lb = strip(a), strip(b)
-        if any(la == strip(x) for x in names_a) and any(lb == strip(y) for y in names_b):
+        def only_names(text: str, names: tuple[str, ...]) -> bool:
+            rest = strip(text)
+            for name in sorted(names, key=len, reverse=True):
+                rest = rest.replace(strip(name), " ")
+            return bool(names) and not rest.strip() and bool(strip(text))
+        if only_names(a, names_a) and only_names(b, names_b):
             return "area name"
         return None
 
