@@ -124,7 +124,7 @@ class FtpRemote(Remote):
     def list_folder(self, rel):
         path = self._path(rel)
         try:
-            names = {name for name, _ in self._call(f"list {path}", self.ftp.mlsd, path)}
+            names = {name for name, _ in self._call(f"list {path}", lambda p: list(self.ftp.mlsd(p)), path)}
         except ftplib.error_perm as exc:
             if not str(exc).startswith(("500", "501", "502")):
                 return None
