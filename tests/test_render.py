@@ -151,6 +151,7 @@ def test_fit_description_cuts_at_a_word_within_160() -> None:
 def test_sample_pages_have_the_head_a_search_engine_needs(built_sample: Path) -> None:
     titles: dict[str, str] = {}
     descriptions: dict[str, str] = {}
+    demoted: set[str] = set()      # the hubs that demoted pages point to
     for rel, text, doc in html_pages(built_sample):
         assert text.startswith("<!DOCTYPE html>\n<html lang=\"en-GB\">"), rel
         assert doc.get("lang") == "en-GB"
@@ -168,11 +169,21 @@ def test_sample_pages_have_the_head_a_search_engine_needs(built_sample: Path) ->
             continue
         canonical = doc.xpath('//link[@rel="canonical"]/@href')
         url_path = "/" + rel.removesuffix("index.html")
-        assert len(canonical) == 1 and re.fullmatch(r"https://[^/]+" + re.escape(url_path), canonical[0]), rel
+        assert len(canonical) == 1 and re.fullmatch(r"https://[^/]+/\S*", canonical[0]), rel
         assert doc.xpath('//meta[@property="og:url"]/@content') == canonical
+        if "noindex" in "".join(doc.xpath('//meta[@name="robots"]/@content')):
+            # Demoted by the checks (thin or duplicate content): canonical to its hub, which stays indexable.
+            hub = re.sub(r"^https://[^/]+", "", canonical[0])
+            assert hub != url_path and url_path.startswith(hub) or hub == "/areas/", (rel, hub)
+            demoted.add(hub)
+        else:
+            assert canonical[0].endswith(url_path) and canonical[0].count("/") == url_path.count("/") + 2, rel
         titles[rel], descriptions[rel] = title, description
     assert len(set(titles.values())) == len(titles), "titles must be unique"
     assert len(set(descriptions.values())) == len(descriptions), "descriptions must be unique"
+    for hub in demoted:
+        doc = lxml.html.document_fromstring((built_sample / hub.lstrip("/") / "index.html").read_text())
+        assert "noindex" not in "".join(doc.xpath('//meta[@name="robots"]/@content')), hub
 
 
 def test_sample_structured_data(built_sample: Path) -> None:
@@ -187,7 +198,9 @@ def test_sample_structured_data(built_sample: Path) -> None:
             assert "WebPage" in by_type
             continue
         page = by_type["MedicalWebPage"]
-        assert page["url"] == doc.xpath('//link[@rel="canonical"]/@href')[0]
+        own_url = re.match(r"https://[^/]+", doc.xpath('//link[@rel="canonical"]/@href')[0]).group(0) + \
+            "/" + rel.removesuffix("index.html")
+        assert page["url"] == page["@id"] == own_url, rel
         assert page["inLanguage"] == "en-GB"
         if rel != "index.html":
             crumbs = by_type["BreadcrumbList"]["itemListElement"]

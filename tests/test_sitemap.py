@@ -55,10 +55,12 @@ def test_sample_sitemap_is_valid_and_lists_every_indexable_page_once(built_sampl
     urls = locs(root)
     assert len(urls) == len(set(urls))
     base = re.match(r"https?://[^/]+", urls[0]).group(0)
-    pages = {"/" + p.relative_to(built_sample).as_posix().removesuffix("index.html")
+    pages = {"/" + p.relative_to(built_sample).as_posix().removesuffix("index.html"): p.read_text()
              for p in built_sample.rglob("*.html")}
-    assert "/404.html" in pages
-    assert {u.removeprefix(base) for u in urls} == pages - {"/404.html"}
+    indexable = {path for path, html in pages.items() if '<meta name="robots" content="noindex">' not in html}
+    assert "/404.html" in pages and "/404.html" not in indexable
+    assert {"/", "/areas/"} <= indexable
+    assert {u.removeprefix(base) for u in urls} == indexable     # noindex pages (404, demoted) are left out
     assert all(u.startswith(base + "/") for u in urls)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", m) for m in root.xpath("//s:lastmod/text()", namespaces=NS))
 
