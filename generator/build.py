@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.checks.engine import CheckResult, ChecksFailed, check_build
 from generator.clock import today
 from generator.model import Project, load_project
 from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes
@@ -40,6 +41,7 @@ class BuildReport:
     plan: Plan | None = None
     placeholders: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    checks: CheckResult | None = None
 
     @property
     def up_to_date(self) -> bool:
@@ -106,8 +108,18 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
         for page, sha in render_pages(renderer, stale, tx, progress, jobs):
             history[page.file] = {"inputs": keys[page.file], "sha": sha,
                                   "lastmod": state.lastmod(page.file, sha, date)}
+        checks = check_build(project, plan, _page_reader(tx))   # errors stop the build here: nothing committed
+        if not checks.ok:
+            raise ChecksFailed(checks)
+        renderer.demoted = checks.demoted
+        by_url = {page.url_path: page for page in plan.pages}
+        for url in checks.redo:   # demoted (or no longer demoted) since it was rendered: render it again
+            page = by_url[url]
+            sha = tx.restage(page.file, renderer.render(page).html.encode("utf-8"))
+            history[page.file] = {"inputs": keys[page.file], "sha": sha,
+                                  "lastmod": state.lastmod(page.file, sha, date)}
         for page in plan.pages:
-            if page.indexable:
+            if page.indexable and page.url_path not in checks.demoted:
                 entries.append((renderer.url(page.url_path), history[page.file]["lastmod"]))
         for rel, data in copy_assets(project_dir / "templates"):
             tx.put(rel, data)
@@ -120,7 +132,20 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     for rel in result.foreign:
         notices.append(f"{output.name}/{rel} was not made by clinic-pages; left in place")
     return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
-                       project.placeholders(), notices)
+                       project.placeholders(), notices, checks)
+
+
+def _page_reader(tx: OutputTransaction) -> Callable[[Page], bytes | None]:
+    """A page's bytes as this build will publish them: staged just now, or unchanged in the output folder."""
+    staged = set(tx.staged)
+
+    def read(page: Page) -> bytes | None:
+        path = tx.staged_path(page.file) if page.file in staged else tx.output / page.file
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+    return read
 
 
 # -- rendering, in this process or in parallel workers -------------------------------------------------------

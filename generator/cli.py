@@ -31,11 +31,47 @@ def _progress(stream):
     return show
 
 
+def _show_checks(args: argparse.Namespace, command: str, site: str, result, threshold: float | None) -> None:
+    """Print (or write to --report) the findings of a check run in the chosen format."""
+    from generator.report import FORMATS, Report, text_report
+
+    report = Report.from_result(command, site, result, threshold)
+    fmt = getattr(args, "format", "text")
+    report_file = getattr(args, "report", None)
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if fmt == "text":
+        body = text_report(report, colour=colour and not report_file, limit=None if args.verbose else 10)
+    else:
+        body = FORMATS[fmt](report)
+    if report_file:
+        Path(report_file).write_text(text_report(report, limit=None) if fmt == "text" else body, "utf-8")
+        print(f"{report.summary()}; report written to {report_file}")
+    else:
+        sys.stdout.write(body)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.checks import check_built_site
+
+    result = check_built_site(Path(args.project), Path(args.output) if args.output else None)
+    site = args.output or str(Path(args.project) / "output")
+    _show_checks(args, "check", site, result, None)
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.checks.engine import ChecksFailed
 
-    report = build(Path(args.project), Path(args.output) if args.output else None, progress=_progress(sys.stderr),
-                   clean=args.clean, jobs=args.jobs)
+    try:
+        report = build(Path(args.project), Path(args.output) if args.output else None,
+                       progress=_progress(sys.stderr), clean=args.clean, jobs=args.jobs)
+    except ChecksFailed as exc:
+        _show_checks(args, "build", args.output or str(Path(args.project) / "output"), exc.result, None)
+        print(f"error: the build stopped: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    if report.checks is not None:
+        log.debug("checks: %s", report.checks.summary())   # `clinic-pages check` shows the findings
     for notice in report.notices:
         log.warning("%s", notice)
     if report.placeholders:
@@ -128,6 +164,17 @@ def make_parser() -> argparse.ArgumentParser:
                    help="ignore the build state and render every page (files are still written only if changed)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes for large builds (default: all cores)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="check the built site: duplicates, disclaimers, claims, leaks, consistency",
+                       description="Check every page of the built site against the records and the rules: exact "
+                                   "and near-duplicate and thin pages, required disclaimers, unlawful claims, "
+                                   "template leaks, and agreement of name, address, phone, JSON-LD, title, h1, "
+                                   "canonical and sitemap. Exit 0: no errors; 1: errors; 2: usage or input errors.")
+    project_args(p)
+    p.add_argument("--format", choices=("text", "json", "html"), default="text",
+                   help="report format (default: text)")
+    p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
                        description="Serve output/ on 127.0.0.1, watch the data and templates, rebuild on save and "

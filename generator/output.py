@@ -161,6 +161,25 @@ class OutputTransaction:
                 return folder
         return None
 
+    def restage(self, rel: str, data: bytes) -> str:
+        """Replace what this transaction holds for a file already put (a page re-rendered after the checks)."""
+        rel = safe_relative(rel)
+        if rel not in self.new:
+            raise OutputError(f"{rel} was not staged, so it cannot be replaced")
+        sha = self.new[rel] = digest(data)
+        if rel in self.staged:
+            self.staged.remove(rel)
+        else:   # it was counted as unchanged
+            self.unchanged -= 1
+        if self.is_current(rel, sha):
+            self.unchanged += 1
+            return sha
+        staged = self.staged_path(rel)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        self.staged.append(rel)
+        return sha
+
     def keep(self, rel: str, sha: str) -> None:
         """Record a file as generated and unchanged without reading or writing it (incremental builds)."""
         self.new[safe_relative(rel)] = sha

@@ -93,6 +93,7 @@ class Renderer:
         self._served: dict[str, tuple[list[Reach], list[str]]] = {}
         site = project.site
         self.premises = {p.id: p for p in site.premises}
+        self.demoted: dict[str, str] = {}   # URL path -> hub path: pages the checks demoted (noindex, canonical)
         self.base = {
             "site": site,
             "clinic": site.name,
@@ -231,7 +232,8 @@ class Renderer:
         crumbs = self.breadcrumbs(page)
         ctx.update(
             page=page, treatment=treatment, location=location, title=title, description=description,
-            canonical=self.url(page.url_path), breadcrumbs=crumbs,
+            canonical=self.url(self.demoted.get(page.url_path, page.url_path)), breadcrumbs=crumbs,
+            demoted=page.url_path in self.demoted,
             disclaimers=self.disclaimers(treatment) if page.kind not in ("not-found",) else [],
             faqs=self.faqs(page, treatment, location),
         )
@@ -264,7 +266,7 @@ class Renderer:
         graph: list[dict[str, Any]] = [self.clinic_ld(near, served_names)]
         web: dict[str, Any] = {
             "@type": "MedicalWebPage" if page.kind != "not-found" else "WebPage",
-            "@id": ctx["canonical"], "url": ctx["canonical"], "name": ctx["title"],
+            "@id": self.url(page.url_path), "url": self.url(page.url_path), "name": ctx["title"],
             "description": ctx["description"], "inLanguage": self.project.site.language,
             "isPartOf": {"@type": "WebSite", "name": self.project.site.name, "url": self.url("/")},
         }
