@@ -40,8 +40,8 @@ from bench.synth import SOURCES, SynthData, edit_location, edit_treatment, synth
 ELEVENTY = BENCH / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
 NAIVE = BENCH / "naive_jinja.py"
 SIZES = {1_000: (8, 125), 10_000: (40, 250), 100_000: (100, 1_000)}
-SCENARIOS = ("clean", "checks", "noop", "edit_treatment", "edit_area")
-HEADINGS = {"clean": "clean build", "checks": "build + checks", "noop": "no-op rebuild",
+SCENARIOS = ("clean", "checks", "check", "noop", "edit_treatment", "edit_area")
+HEADINGS = {"clean": "clean build", "checks": "build + checks", "check": "check alone", "noop": "no-op rebuild",
             "edit_treatment": "edit 1 treatment", "edit_area": "edit 1 area"}
 
 
@@ -152,7 +152,6 @@ class Generator:
 
 class ClinicPages(Generator):
     name = "clinic-pages"
-    ok = (0, 1)  # 1: the checks found something; the build itself still happened
 
     def __init__(self, root: Path, checks: CheckMode):
         super().__init__(root)
@@ -180,13 +179,14 @@ class ClinicPages(Generator):
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
     def run_build(self, log: Path, *extra: str) -> Run:
-        return measure(self.build(*extra), log, self.env(), self.ok)
+        # Exit 1 is a build the checks stopped, leaving no output: not a build to time, so it fails the benchmark.
+        return measure(self.build(*extra), log, self.env())
 
     def run_check(self, log: Path) -> Run:
         cmd = self.cli("check", "--project", str(self.src))
         if self.checks.check_takes_output:
             cmd += ["--output", str(self.out)]
-        return measure(cmd, log, self.env(), self.ok)
+        return measure(cmd, log, self.env(), ok=(0, 1))  # 1: the checks found errors
 
 
 class Hugo(Generator):
@@ -244,39 +244,40 @@ GENERATORS = {"clinic-pages": ClinicPages, "hugo": Hugo, "eleventy": Eleventy, "
 
 @dataclass
 class CheckMode:
-    kind: str                       # "in-build" | "separate" | "none"
-    skip_flag: str | None = None    # the build option that skips checks, when the build runs them
+    in_build: bool                  # `build` runs the checks
+    skip_flag: str | None = None    # the build option that skips them, if there is one
+    check_command: bool = False     # there is a `check` command
     check_takes_output: bool = False
 
     def describe(self) -> str:
-        if self.kind == "in-build" and self.skip_flag:
-            return (f"`clinic-pages build` runs the checks: clean build = `build {self.skip_flag}`, "
-                    "build + checks = `build`; the rebuilds run the checks.")
-        if self.kind == "in-build":
-            return ("`clinic-pages build` runs the checks and has no option to skip them: clean build and "
-                    "build + checks are the same run; the rebuilds run the checks.")
-        if self.kind == "separate":
-            return ("`clinic-pages build` does not run the checks: build + checks = the clean build followed by "
-                    "`clinic-pages check`; the rebuilds do not include checks.")
-        return "`clinic-pages` has no checks yet: build + checks is not measured."
+        alone = " Check alone: `clinic-pages check` on the output just built." if self.check_command else ""
+        if self.in_build and self.skip_flag:
+            return (f"`clinic-pages build` runs the checks: clean build = `build {self.skip_flag}`, build + checks = "
+                    f"`build`; the rebuilds run the checks.{alone}")
+        if self.in_build:
+            return ("`clinic-pages build` runs the checks and has no option to skip them: for clinic-pages the clean "
+                    f"build is the build + checks (one run, shown in both columns); the rebuilds run the checks.{alone}")
+        if self.check_command:
+            return ("`clinic-pages build` does not run the checks: build + checks = the clean build plus `clinic-pages "
+                    f"check` on its output; the rebuilds do not include checks.{alone}")
+        return "clinic-pages has no checks yet: build + checks is not measured."
 
 
 def detect_check_mode() -> CheckMode:
+    """How this version of clinic-pages runs its checks (it changed while the checks were being written)."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
 
-    def help_text(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "generator", *args, "--help"], capture_output=True, text=True,
-                              env=env)
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env)
         return done.stdout if done.returncode == 0 else ""
 
-    build_help = help_text("build")
+    build_help = run("-m", "generator", "build", "--help")
+    check_help = run("-m", "generator", "check", "--help")
     skip = re.search(r"--(?:no|skip)-checks?\b", build_help)
-    if skip or re.search(r"\bchecks?\b", build_help.split("options:")[0], re.I):
-        return CheckMode("in-build", skip.group(0) if skip else None)
-    check_help = help_text("check")
-    if check_help:
-        return CheckMode("separate", check_takes_output="--output" in check_help)
-    return CheckMode("none")
+    reports_checks = run("-c", "import dataclasses, generator.build as b; "
+                               "print('checks' in {f.name for f in dataclasses.fields(b.BuildReport)})").strip()
+    return CheckMode(in_build=bool(skip) or reports_checks == "True", skip_flag=skip.group(0) if skip else None,
+                     check_command=bool(check_help), check_takes_output="--output" in check_help)
 
 
 # -- the benchmark ---------------------------------------------------------------------------------------------------
@@ -344,20 +345,18 @@ def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: li
 
 def step(g: Generator, scenario: str, data: SynthData, changed: str | None, log: Path,
          checks: CheckMode) -> Run | None:
-    """One measured step of one generator; None when it does not apply (checks for the other generators)."""
+    """One measured step of one generator; None when it does not apply (checks, for the other generators)."""
     cp = g if isinstance(g, ClinicPages) else None
     if scenario == "clean":
         g.clean()
-        if cp and checks.kind == "in-build" and checks.skip_flag:
-            return cp.run_build(log, checks.skip_flag)
-        return g.run_build(log)
-    if scenario == "checks":
-        if not cp or checks.kind == "none":
+        return cp.run_build(log, checks.skip_flag) if cp and checks.skip_flag else g.run_build(log)
+    if scenario == "checks":  # only when the build can skip its checks: otherwise `report` derives it
+        if not cp or not checks.skip_flag:
             return None
-        if checks.kind == "separate":  # the clean build just made is checked: its time is added in `report`
-            return cp.run_check(log)
         cp.clean()
         return cp.run_build(log)
+    if scenario == "check":
+        return cp.run_check(log) if cp and checks.check_command else None
     if changed:
         g.update(data, changed)
     return g.run_build(log)
@@ -371,31 +370,40 @@ def _s(run: Run | None) -> str:
 
 def report(results: dict[int, dict[tuple[str, str], Cell]], names: list[str], checks: CheckMode, reps: dict[int, int],
            media: dict[str, Path]) -> str:
-    lines = ["| pages | to | generator | clean build (s) | build + checks (s) | no-op rebuild (s) | "
+    lines = ["| pages | to | generator | clean build (s) | build + checks (s) | check alone (s) | no-op rebuild (s) | "
              "edit 1 treatment (s) | edit 1 area (s) | pages/s | peak MB | KB/page |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size, cells in results.items():
         for (medium, name), cell in cells.items():
             clean = cell.median("clean")
-            checked = cell.median("checks")
-            if checked is not None and checks.kind == "separate" and clean is not None:
-                checked = combine([clean, checked])
+            checked = build_with_checks(cell, checks)
             rate = f"{cell.pages / clean.seconds:,.0f}" if clean and clean.seconds else "–"
             peak = max((r.peak_mb for runs in cell.runs.values() for r in runs), default=0)
-            lines.append(f"| {size:,} | {medium} | {name} | {_s(clean)} | {_s(checked)} | "
+            lines.append(f"| {size:,} | {medium} | {name} | {_s(clean)} | {_s(checked)} | {_s(cell.median('check'))} | "
                          f"{_s(cell.median('noop'))} | {_s(cell.median('edit_treatment'))} | "
                          f"{_s(cell.median('edit_area'))} | {rate} | {peak:,.0f} | {cell.landing_kb:.1f} |")
     notes = [
         "",
-        f"Median of {', '.join(f'{n} ({s:,} pages)' for s, n in reps.items())} interleaved repetitions; "
+        f"Repetitions, interleaved, the median shown: {', '.join(f'{n} at {s:,} pages' for s, n in reps.items())}; "
         f"{os.cpu_count()} cores; {', '.join(f'{m} = {p}' for m, p in media.items())}. "
         f"Peak MB: the largest of any repetition, for the build and every process it starts. "
         "KB/page: mean size of a landing page. Pages: every HTML page (T x L landing pages, T treatment pages, "
         "L area pages, home, areas, 404).",
-        checks.describe(),
+        checks.describe() if "clinic-pages" in names else "",
         f"Versions: {versions()}.",
     ]
     return "\n".join(lines + notes) + "\n" + targets(results, checks)
+
+
+def build_with_checks(cell: Cell, checks: CheckMode) -> Run | None:
+    clean, check = cell.median("clean"), cell.median("check")
+    if clean is None or not cell.runs["check"] and not cell.runs["checks"]:
+        return None  # not clinic-pages, or no checks
+    if checks.skip_flag:
+        return cell.median("checks")
+    if checks.in_build:
+        return clean
+    return combine([clean, check]) if check else None
 
 
 def targets(results: dict[int, dict[tuple[str, str], Cell]], checks: CheckMode) -> str:
@@ -413,7 +421,7 @@ def targets(results: dict[int, dict[tuple[str, str], Cell]], checks: CheckMode) 
         for scenario, limit in (("noop", 0.3), ("edit_treatment", 0.5)):
             run = cp.median(scenario)
             if run:
-                extra = "" if checks.kind == "in-build" or scenario == "noop" else " (without checks)"
+                extra = "" if checks.in_build or scenario == "noop" else " (without checks)"
                 out.append(f"- 10,000 pages on disk, {HEADINGS[scenario]}: {run.seconds:.2f} s{extra} (target < "
                            f"{limit} s): {'met' if run.seconds < limit else 'not met'}")
     big = results.get(100_000, {})
@@ -466,7 +474,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated page counts (1000, 10000, 100000) "
                         "or TxL such as 3x4 (default: 1000,10000)")
     parser.add_argument("--big", action="store_true", help="add 100,000 pages (100 treatments x 1,000 areas)")
-    parser.add_argument("--reps", type=int, default=3, help="repetitions per size (default 3)")
+    parser.add_argument("--reps", default="3", help="repetitions per size (default 3), or per size such as "
+                        "1000:3,10000:1")
     parser.add_argument("--big-reps", type=int, default=1, help="repetitions for 100,000 pages (default 1)")
     parser.add_argument("--generators", default="clinic-pages,hugo,eleventy,jinja2",
                         help="comma-separated subset of: " + ", ".join(GENERATORS))
@@ -496,10 +505,15 @@ def main(argv: list[str] | None = None) -> int:
     if "disk" in media and _is_tmpfs(media["disk"]):
         parser.error(f"{media['disk']} is a tmpfs, not a disk: pass --disk-dir")
 
-    checks = detect_check_mode() if "clinic-pages" in names else CheckMode("none")
+    checks = detect_check_mode() if "clinic-pages" in names else CheckMode(in_build=False)
     logs = args.logs or Path(tempfile.mkdtemp(prefix="clinic-bench-logs-"))
     logs.mkdir(parents=True, exist_ok=True)
-    reps = {size: args.big_reps if size >= 100_000 else args.reps for size in sizes}
+    try:
+        per_size = dict((parse_size(k)[0], int(v)) for k, v in (r.split(":") for r in args.reps.split(",") if ":" in r))
+        default_reps = int(args.reps) if ":" not in args.reps else 3
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        parser.error(f"--reps: {exc}")
+    reps = {size: per_size.get(size, args.big_reps if size >= 100_000 else default_reps) for size in sizes}
     started = time.perf_counter()
 
     def say(text: str) -> None:

@@ -86,8 +86,8 @@ _AREA_SENTENCES = (
     "{landmark}.",
     "{surname}'s {shop} and {surname2}'s {shop2} face each other across {street}, next to {landmark2}.",
     "On {weekday} mornings {name}'s {event} fills {street2} with stalls selling bread, cheese and plants.",
-    "The {route} from {name} to {other} crosses the River {river} by a {adj} footbridge built in {year}.",
-    "{landmark_cap} dates from {year} and now houses a {shop} run by the {surname} family.",
+    "The {route} from {name} to {other} crosses the River {river} by the {adj} footbridge built in {year}.",
+    "{landmark_cap} dates from {year} and now houses the {shop} run by the {surname} family.",
     "Buses numbered {bus} and {bus2} link {name} with {other} and {other2}, calling at {street2} on the way.",
     "Friends meeting up in {name} often choose the {shop} on {street}, which opens at {opens} most days.",
     "The lane from {street} climbs to {feature3}, where there are views over {other} on a clear day.",
@@ -143,7 +143,7 @@ _QUESTIONS = (
     ("What should I avoid after {name_l}?",
      "Avoid make-up, saunas and hard exercise for {days} days, and use sun protection of SPF {spf} on the "
      "{region}."),
-    ("How long does a {name_l} appointment take?",
+    ("How long does an appointment for {name_l} take?",
      "Allow about {minutes} minutes, plus time before the first session for a consultation about your medical "
      "history."),
     ("Can I have {name_l} before an event?",
