@@ -73,14 +73,15 @@ def output_is_as_left(output: Path, state: State) -> bool:
 
 
 def build(project_dir: Path, output_dir: Path | None = None, progress: Progress | None = None,
-          clean: bool = False, jobs: int | None = None) -> BuildReport:
-    """Build the site. `clean` ignores the build state and renders every page (it still writes only changes)."""
+          clean: bool = False, jobs: int | None = None, checks: bool = True) -> BuildReport:
+    """Build the site. `clean` ignores the build state and renders every page (it still writes only changes).
+    `checks=False` skips the checks (for timing the build alone): nothing is demoted then."""
     started = time.perf_counter()
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"
     state = load_state(project_dir)
     notices = [state.problem] if state.problem else []
-    inputs = input_digest(project_dir)
+    inputs = input_digest(project_dir) + ("" if checks else "+no-checks")   # an unchecked build is not the same
     trusted = not clean and not state.problem and output_is_as_left(output, state)
     if trusted and state.inputs == inputs and not (output.parent / f".{output.name}.staging").exists():
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult())
@@ -108,18 +109,18 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
         for page, sha in render_pages(renderer, stale, tx, progress, jobs):
             history[page.file] = {"inputs": keys[page.file], "sha": sha,
                                   "lastmod": state.lastmod(page.file, sha, date)}
-        checks = check_build(project, plan, _page_reader(tx))   # errors stop the build here: nothing committed
-        if not checks.ok:
-            raise ChecksFailed(checks)
-        renderer.demoted = checks.demoted
+        checked = check_build(project, plan, _page_reader(tx)) if checks else None   # errors stop the build here
+        if checked is not None and not checked.ok:
+            raise ChecksFailed(checked)
+        renderer.demoted = checked.demoted if checked else {}
         by_url = {page.url_path: page for page in plan.pages}
-        for url in checks.redo:   # demoted (or no longer demoted) since it was rendered: render it again
+        for url in checked.redo if checked else []:   # demoted (or no longer) since it was rendered: render again
             page = by_url[url]
             sha = tx.restage(page.file, renderer.render(page).html.encode("utf-8"))
             history[page.file] = {"inputs": keys[page.file], "sha": sha,
                                   "lastmod": state.lastmod(page.file, sha, date)}
         for page in plan.pages:
-            if page.indexable and page.url_path not in checks.demoted:
+            if page.indexable and page.url_path not in renderer.demoted:
                 entries.append((renderer.url(page.url_path), history[page.file]["lastmod"]))
         for rel, data in copy_assets(project_dir / "templates"):
             tx.put(rel, data)
@@ -132,7 +133,7 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     for rel in result.foreign:
         notices.append(f"{output.name}/{rel} was not made by clinic-pages; left in place")
     return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
-                       project.placeholders(), notices, checks)
+                       project.placeholders(), notices, checked)
 
 
 def _page_reader(tx: OutputTransaction) -> Callable[[Page], bytes | None]:

@@ -65,7 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         report = build(Path(args.project), Path(args.output) if args.output else None,
-                       progress=_progress(sys.stderr), clean=args.clean, jobs=args.jobs)
+                       progress=_progress(sys.stderr), clean=args.clean, jobs=args.jobs, checks=not args.no_checks)
     except ChecksFailed as exc:
         _show_checks(args, "build", args.output or str(Path(args.project) / "output"), exc.result, None)
         print(f"error: the build stopped: {exc}", file=sys.stderr)
@@ -163,6 +163,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", action="store_true",
                    help="ignore the build state and render every page (files are still written only if changed)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes for large builds (default: all cores)")
+    p.add_argument("--no-checks", action="store_true",
+                   help="skip the checks (to time the build alone; `deploy` still refuses pages that fail them)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("check", help="check the built site: duplicates, disclaimers, claims, leaks, consistency",

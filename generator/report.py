@@ -38,8 +38,9 @@ class Report:
     @classmethod
     def from_result(cls, command: str, site: str, result, near_threshold: float | None = None) -> Report:
         """From a checks.engine.CheckResult."""
-        return cls(command, site, result.pages, list(result.findings), list(result.waived), dict(result.demoted),
-                   result.duplicates, near_threshold, seconds=result.seconds)
+        return cls(command, site, result.pages, list(result.findings), list(getattr(result, "waived", [])),
+                   dict(getattr(result, "demoted", {})), getattr(result, "duplicates", None), near_threshold,
+                   notes=list(getattr(result, "notes", [])), seconds=getattr(result, "seconds", 0.0))
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

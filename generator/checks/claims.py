@@ -101,11 +101,16 @@ def term_words(term: str) -> tuple[frozenset[str], ...]:
 
 def normalise(text: str) -> str:
     """Lower-case, (R) and (TM) as spaces, straight quotes: the form rules match (same length as the text)."""
-    return text.lower().translate(_NORMALISE)
+    text = text.lower()
+    if not text.isascii():   # str.replace per character is many times faster than str.translate
+        for old, new in _NORMALISE:
+            if old in text:
+                text = text.replace(old, new)
+    return text
 
 
-_NORMALISE = str.maketrans({"®": " ", "™": " ", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                            "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_NORMALISE = (("®", " "), ("™", " "), ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
+              ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
@@ -275,24 +280,36 @@ class ClaimsChecker:
         self.rules = rules
         self.exempt = [normalise(" ".join(t.split())) for t in exempt if t.strip()]
         # first word form -> the terms that can start there: one dictionary look-up per word of the page
+        # one-word terms by word, longer ones by their first two words: a page's words and word pairs meet these
+        # keys in two set intersections, and only the positions found are looked at
         self.index: dict[str, list[tuple[ClaimRule, tuple[frozenset[str], ...], bool]]] = {}
+        self.pairs: dict[tuple[str, str], list[tuple[ClaimRule, tuple[frozenset[str], ...], bool]]] = {}
         for rule in rules:
             for terms, needs_context in ((rule.terms, False), (rule.context_terms, True)):
                 for term in dict.fromkeys(terms):
                     for form in term[0]:
-                        self.index.setdefault(form, []).append((rule, term, needs_context))
+                        if len(term) == 1:
+                            self.index.setdefault(form, []).append((rule, term, needs_context))
+                        else:
+                            for second in term[1]:
+                                self.pairs.setdefault((form, second), []).append((rule, term, needs_context))
         self.with_patterns = [r for r in rules if r.patterns is not None]
 
     def matches(self, text: str) -> Iterator[tuple[ClaimRule, int, int]]:
         """(rule, start, end) of every term and pattern found in a normalised text."""
         words = _WORD.findall(text)
         present = set(words)
-        starts = self.index.keys() & present
-        if starts:
+        singles = self.index.keys() & present
+        pairs = self.pairs.keys() & set(zip(words, words[1:]))
+        if singles or pairs:
+            firsts = singles | {a for a, _ in pairs}
             tokens = list(_WORD.finditer(text))
             clauses: list[int] | None = None
-            for i in [i for i, w in enumerate(words) if w in starts]:
-                for rule, term, needs_context in self.index[words[i]]:
+            for i in [i for i, w in enumerate(words) if w in firsts]:
+                found = list(self.index.get(words[i], ()))
+                if i + 1 < len(words) and (words[i], words[i + 1]) in pairs:
+                    found += self.pairs[(words[i], words[i + 1])]
+                for rule, term, needs_context in found:
                     last = i + len(term) - 1
                     if last >= len(words) or not all(
                             words[i + k] in term[k] and _joined(text, tokens[i + k - 1].end(), tokens[i + k].start())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from generator.checks import Finding, HtmlPage
 from generator.checks.claims import parse_json, snippet
@@ -46,10 +47,15 @@ def finding(rule: str, page: str, message: str, evidence: str = "") -> Finding:
 
 def fold(text: str) -> str:
     """The form in which visible texts are compared: whitespace squashed, case and quote styles folded."""
-    return " ".join(text.translate(_FOLD).split()).casefold()
+    if not text.isascii():
+        for old, new in _FOLD:
+            if old in text:
+                text = text.replace(old, new)
+    return " ".join(text.split()).casefold()
 
 
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+fold_record = lru_cache(maxsize=4096)(fold)   # the same disclaimer and address texts, page after page
+_FOLD = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
 
 
 # -- required disclaimers --------------------------------------------------------------------------------------
@@ -57,7 +63,7 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"
 def check_disclaimers(page: HtmlPage, facts: PageFacts, visible: str) -> Iterator[Finding]:
     """Every disclaimer the page needs must be in its visible text, word for word (`visible` is folded)."""
     for ident, text in facts.disclaimers:
-        if fold(text) not in visible:
+        if fold_record(text) not in visible:
             yield finding("disclaimers.missing", page.url_path, f"the required disclaimer `{ident}` is not visible",
                           text if len(text) <= 120 else text[:117] + "...")
 
@@ -65,8 +71,7 @@ def check_disclaimers(page: HtmlPage, facts: PageFacts, visible: str) -> Iterato
 # -- template leaks -----------------------------------------------------------------------------------------
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\}\}|\{%|%\}")
-_MISSING = re.compile(r"(?<![\w.!?] )(?<!^)\b(?:None|undefined|NaN|nan|null|\[object Object\])\b|"
-                      r"\b(?:undefined|NaN|\[object Object\])\b|£\s*(?:nan|None)\b", re.M)
+_MISSING = re.compile(r"\b(?:None|undefined|NaN|nan|null)\b|\[object Object\]")
 _JSON_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%|%\}|\{#")   # a lone "}}" closes two JSON objects
 _JSON_MISSING = re.compile(r':\s*(?:null\b|"(?:None|undefined|nan|NaN)?")')
 _MISSING_WORDS = ("None", "undefined", "NaN", "nan", "null", "[object")
@@ -87,6 +92,9 @@ def check_leaks(page: HtmlPage, facts: PageFacts | None) -> Iterator[Finding]:
             yield finding("leaks.template", page.url_path, f"template syntax `{m.group()[:40]}` in the {where}",
                           snippet(text, m.start(), m.end()))
         for m in (_MISSING.finditer(text) if any(w in text for w in _MISSING_WORDS) else ()):
+            before = text[max(0, m.start() - 2):m.start()]
+            if m.group() == "None" and (m.start() == 0 or before in (". ", "! ", "? ") or before.endswith("\n")):
+                continue   # "None of our treatments..." starts a sentence
             yield finding("leaks.missing-value", page.url_path, f"`{m.group()}` where a value belongs, in the {where}",
                           snippet(text, m.start(), m.end()))
             break
@@ -142,15 +150,15 @@ def _articles(page: HtmlPage, facts: PageFacts) -> Iterator[Finding]:
 def check_consistency(page: HtmlPage, facts: PageFacts, site: SiteFacts, visible: str) -> Iterator[Finding]:
     """The visible name, address and phone, the JSON-LD, the title and the h1 agree with the records."""
     url = page.url_path
-    if fold(site.clinic) not in visible:
+    if fold_record(site.clinic) not in visible:
         yield finding("consistency.name", url, f"the clinic's name “{site.clinic}” is not on the page")
     prem = facts.premises
     if prem is not None:
         for part in (prem.address.street, prem.address.locality, prem.address.postcode):
-            if fold(str(part)) not in visible:
+            if fold_record(str(part)) not in visible:
                 yield finding("consistency.address", url, f"the address line “{part}” of {prem.name} is not on the "
                               "page")
-        if fold(str(prem.phone)) not in visible:
+        if fold_record(str(prem.phone)) not in visible:
             yield finding("consistency.phone", url, f"the phone number “{prem.phone}” of {prem.name} is not on the "
                           "page")
     yield from _jsonld(page, facts, site)

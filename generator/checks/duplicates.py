@@ -28,6 +28,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -327,6 +328,11 @@ def _block_of(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return block_hash[np.searchsorted(breaks, starts)]
 
 
+@lru_cache(maxsize=None)
+def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, k=1)
+
+
 def _count(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values over all sets (sorted) and on how many sets each appears."""
     if not sets:
@@ -428,7 +434,7 @@ def _candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         for start, size in zip(edges[:-1][sizes > 1], sizes[sizes > 1]):
             members = np.sort(order[start:start + size])
             if size <= ALL_PAIRS_BUCKET:
-                ii, jj = np.triu_indices(size, k=1)
+                ii, jj = _pairs_of(int(size))
             else:
                 span = min(RING, size - 1)
                 ii = np.repeat(np.arange(size), span)
