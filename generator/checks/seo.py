@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -158,12 +158,18 @@ def page_path(file: str) -> str:
     return "/" + file
 
 
+_ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s]")
+_PLAIN_PATH = re.compile(r"/[^?#%\\\s]*(?:#\S*)?")    # a root-relative path with nothing to normalise
+
+
 class Resolver:
     """Turns hrefs and URLs into files of this site. Results are cached: most links repeat across pages."""
 
     def __init__(self, site: Site):
         self.base = site.base_url.rstrip("/") if site.base_url else None
-        self.host = urlsplit(self.base).netloc.lower() if self.base else None
+        parts = urlsplit(self.base) if self.base else None
+        self.host = parts.netloc.lower() if parts else None
+        self.prefix = parts.path.rstrip("/") if parts else ""     # a site published below the host's root
         self.files = site.files
         self._cache: dict[tuple[str, str], tuple[str | None, str | None, str]] = {}
 
@@ -172,32 +178,50 @@ class Resolver:
 
     def resolve(self, href: str, from_path: str = "/") -> tuple[str | None, str | None, str]:
         """(path, file, fragment) of an internal address; path None when the address is not on this site,
-        file None when no file serves that path."""
+        file None when no file serves that path. Paths are relative to the site's root."""
+        if href.startswith("#"):     # this page: no need to parse the address
+            return from_path, self.file_for(from_path), unquote(href[1:])
         key = (href, from_path if not href.startswith(("/", "http:", "https:")) else "")
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self._resolve(href, from_path)
+            hit = self._cache[key] = self._resolve(href.strip(), from_path)
         return hit
 
+    def _local(self, path: str) -> tuple[str, str | None, str]:
+        path, _, fragment = path.partition("#")
+        return path, self.file_for(path), unquote(fragment)
+
     def _resolve(self, href: str, from_path: str) -> tuple[str | None, str | None, str]:
-        href = href.strip()
-        if href.lower().startswith(_IGNORED_SCHEMES):
+        if href[:12].lower().startswith(_IGNORED_SCHEMES):
             return None, None, ""
-        parts = urlsplit(urljoin("http://site.invalid" + from_path, href))
+        # Fast paths for the two common forms: the site's own absolute URLs, and plain root-relative paths.
+        if self.base and href.startswith(self.base + "/"):
+            rest = href[len(self.base):]
+            if _PLAIN_PATH.fullmatch(rest) and "/." not in rest:
+                return self._local(rest)
+        elif not self.prefix and href.startswith("/") and not href.startswith("//") and "/." not in href \
+                and _PLAIN_PATH.fullmatch(href):
+            return self._local(href)
+        parts = urlsplit(urljoin("http://site.invalid" + self.prefix + from_path, href))
         if parts.scheme not in ("http", "https"):
             return None, None, ""
         if parts.netloc != "site.invalid" and (self.host is None or parts.netloc.lower() != self.host):
             return None, None, ""
         path = unquote(parts.path) or "/"
+        if self.prefix:
+            if path != self.prefix and not path.startswith(self.prefix + "/"):
+                return None, None, ""
+            path = path[len(self.prefix):] or "/"
         return path, self.file_for(path), unquote(parts.fragment)
 
     def file_for(self, path: str) -> str | None:
         rel = path.lstrip("/")
         if rel == "" or rel.endswith("/"):
-            candidates = [rel + "index.html"]
-        else:
-            candidates = [rel, rel + "/index.html", rel + ".html"]
-        return next((c for c in candidates if c in self.files), None)
+            return rel + "index.html" if rel + "index.html" in self.files else None
+        for candidate in (rel, rel + "/index.html", rel + ".html"):
+            if candidate in self.files:
+                return candidate
+        return None
 
 
 # --- the rules ---------------------------------------------------------------------------------------------
@@ -309,8 +333,7 @@ def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
             if not page.noindex:
                 yield finding("seo.canonical-missing", page.url_path, 'the page has no <link rel="canonical">')
             continue
-        parts = urlsplit(canonical)
-        if not (parts.scheme and parts.netloc):
+        if not _ABSOLUTE.match(canonical):
             yield finding("seo.canonical-relative", page.url_path, "the canonical URL is not absolute", canonical)
             continue
         path, file, _ = resolver.resolve(canonical)
@@ -380,7 +403,12 @@ def check_robots(site: Site) -> Iterator[Finding]:
         yield finding("seo.robots-no-sitemap", "/robots.txt", "robots.txt does not name the sitemap")
 
 
+_LONGEST_VAGUE = max(len(t) for t in VAGUE_LINK_TEXT) + 10     # room for spaces and punctuation
+
+
 def _link_text(text: str) -> str:
+    if len(text) > _LONGEST_VAGUE:
+        return ""           # a long text says something; most links are skipped here cheaply
     return _norm(text).strip(" .,:;!?…»›→>-–—()[]\"'").casefold()
 
 
@@ -426,19 +454,37 @@ def check_images(site: Site, resolver: Resolver) -> Iterator[Finding]:
 
 # --- structured data ---------------------------------------------------------------------------------------
 
+# Types that hold no business, breadcrumb list or FAQ page inside them: not walked into (a clinic's areaServed
+# can list hundreds of places), or read directly by their own rule (BreadcrumbList items, FAQPage questions).
+_LEAVES = frozenset({"Place", "City", "AdministrativeArea", "Country", "GeoCoordinates", "GeoCircle", "PostalAddress",
+                     "OpeningHoursSpecification", "ContactPoint", "ImageObject", "PropertyValue", "ListItem",
+                     "Question", "Answer", "BreadcrumbList", "FAQPage", "MedicalProcedure", "Offer"})
+
+
+_CHECKED = frozenset({"BreadcrumbList", "FAQPage"})
+
+
 def _nodes(value) -> Iterator[dict]:
-    """Every JSON-LD object in a parsed document, nested ones and `@graph` members included."""
-    if isinstance(value, dict):
-        yield value
-        for child in value.values():
-            yield from _nodes(child)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _nodes(item)
+    """Every typed JSON-LD object in a parsed document, nested ones and `@graph` members included."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            kind = item.get("@type")
+            if kind is not None:
+                yield item
+                if isinstance(kind, str) and kind in _LEAVES:
+                    continue
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
 
 
 def _types(node: dict) -> set[str]:
+    """The node's schema.org types, short names ("MedicalClinic" for "https://schema.org/MedicalClinic")."""
     kind = node.get("@type", ())
+    if isinstance(kind, str) and "/" not in kind and ":" not in kind:
+        return {kind}
     kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
     return {k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for k in kinds if isinstance(k, str)}
 
@@ -477,6 +523,9 @@ def check_structured_data(site: Site, resolver: Resolver) -> Iterator[Finding]:
                 yield finding("seo.jsonld-invalid", page.url_path, "a JSON-LD block does not parse", error)
                 continue
             for node in _nodes(doc):
+                kind = node["@type"]
+                if isinstance(kind, str) and kind in _LEAVES and kind not in _CHECKED:
+                    continue        # most nodes: a place served, an address, a question
                 types = _types(node)
                 if types & BUSINESS_TYPES:
                     missing = [k for k, ok in (("name", bool(_text(node.get("name")))),
@@ -496,7 +545,17 @@ def _crumb_path(href: str | None, page: HtmlPage) -> str:
     """The path a breadcrumb points to, host ignored; the page itself when it has no link."""
     if not href:
         return page.url_path
-    return unquote(urlsplit(urljoin("http://site.invalid" + page.url_path, href)).path) or "/"
+    return _path_of(href, "" if href.startswith(("/", "http:", "https:")) else page.url_path)
+
+
+@lru_cache(maxsize=65536)
+def _path_of(href: str, from_path: str) -> str:
+    if href.startswith(("http://", "https://")):
+        slash = href.find("/", href.index("//") + 2)
+        rest = href[slash:] if slash > 0 else "/"
+        if _PLAIN_PATH.fullmatch(rest) and "/." not in rest:
+            return rest.partition("#")[0]
+    return unquote(urlsplit(urljoin("http://site.invalid" + (from_path or "/"), href)).path) or "/"
 
 
 def _jsonld_crumbs(node: dict, page: HtmlPage) -> list[tuple[str, str]]:
@@ -543,7 +602,7 @@ def _check_breadcrumbs(page: HtmlPage, node: dict, resolver: Resolver) -> Iterat
 
 
 def _check_faq(page: HtmlPage, node: dict) -> Iterator[Finding]:
-    visible = _norm(page.visible_text).casefold()
+    visible = None
     entities = node.get("mainEntity") or []
     if isinstance(entities, dict):
         entities = [entities]
@@ -551,6 +610,10 @@ def _check_faq(page: HtmlPage, node: dict) -> Iterator[Finding]:
         if not isinstance(entity, dict):
             continue
         question = _text(entity.get("name"))
-        if question and question.casefold() not in visible:
+        if not question or question in page.visible_text:
+            continue        # the common case, without folding the whole text
+        if visible is None:
+            visible = _norm(page.visible_text).casefold()
+        if question.casefold() not in visible:
             yield finding("seo.faq-not-visible", page.url_path,
                           "a FAQPage question in the JSON-LD is not shown on the page", question)
