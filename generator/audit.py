@@ -4,6 +4,7 @@ rules and the content checks over what is actually there."""
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from generator.model import CheckSettings
 log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = (".html", ".htm")
+PARALLEL_MIN_PAGES = 400     # below this, starting workers costs more than it saves
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -231,7 +233,24 @@ def parser():
     return parse_html
 
 
-def read_site(root: Path, base_url: str | None = None) -> Site:
+def _parse_files(job: tuple[str, list[str]]) -> list[HtmlPage]:
+    root, files = job
+    parse_html = parser()
+    return [parse_html(f, decode_html((Path(root) / f).read_bytes())) for f in files]
+
+
+def read_pages(root: Path, files: list[str], jobs: int | None = None) -> list[HtmlPage]:
+    """Parse every page, in worker processes when there are many (parsing is most of an audit's time)."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2 or len(files) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return _parse_files((str(root), files))
+    size = max(50, min(500, len(files) // (jobs * 8)))
+    chunks = [(str(root), files[i:i + size]) for i in range(0, len(files), size)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return [page for chunk in pool.imap(_parse_files, chunks) for page in chunk]
+
+
+def read_site(root: Path, base_url: str | None = None, jobs: int | None = None) -> Site:
     root = Path(root)
     if not root.exists():
         raise AuditError(f"{root}: no such folder; hint: give the folder that holds the site's index.html")
@@ -241,8 +260,7 @@ def read_site(root: Path, base_url: str | None = None) -> Site:
     html_files = [f for f in files if f.lower().endswith(HTML_SUFFIXES)]
     if not html_files:
         raise AuditError(f"{root}: no .html files found; hint: audit the folder a static site was built into")
-    parse_html = parser()
-    pages = [parse_html(f, decode_html((root / f).read_bytes())) for f in html_files]
+    pages = read_pages(root, html_files, jobs)
     fileset = set(files)
     robots = (root / "robots.txt").read_text("utf-8", errors="replace") if "robots.txt" in fileset else None
     given = normalise_base_url(base_url) if base_url else None
@@ -267,12 +285,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.rule, f.page, f.message))
 
 
-def audit(root: Path, base_url: str | None = None, settings: CheckSettings | None = None) -> AuditResult:
+def audit(root: Path, base_url: str | None = None, settings: CheckSettings | None = None,
+          jobs: int | None = None) -> AuditResult:
     """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks)."""
     from generator.checks import check_pages
 
     started = time.perf_counter()
-    site = read_site(Path(root), base_url)
+    site = read_site(Path(root), base_url, jobs)
     site.severities = seo_severities(settings)
     log.debug("read %d pages, %d files; base URL %s", len(site.pages), len(site.files), site.base_url)
     findings = list(check_seo(site))
