@@ -479,3 +479,13 @@ def test_audit_runs_the_claims_and_duplicate_checks_of_the_engine(site, kinds):
     assert ("claims.guarantee", url_of(kinds["treatment"])) in rules
     assert {("duplicates.exact", "/copy-of-a-page.html"), ("duplicates.exact", url_of(kinds["area"]))} & rules
     assert ("seo.orphan-page", "/copy-of-a-page.html") in {(f.rule, f.page) for f in result.findings}
+
+
+def test_pages_parsed_in_worker_processes_are_the_same_as_in_one(built_sample, monkeypatch):
+    import generator.audit as audit_module
+
+    files = [f for f in audit_module.list_files(built_sample) if f.endswith(".html")]
+    one = audit_module.read_pages(built_sample, files, jobs=1)
+    monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 10)
+    two = audit_module.read_pages(built_sample, files, jobs=2)
+    assert [p.file for p in two] == files and two == one
