@@ -1,0 +1,243 @@
+"""The check engine end to end: disclaimers, leaks, consistency, policies, waivers, demotion, build and CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.checks import HtmlPage, check_built_site, check_pages, parse_html
+from generator.checks.content import check_disclaimers, check_leaks, fold
+from generator.checks.engine import ChecksFailed
+from generator.checks.facts import PageFacts
+from generator.errors import DataError
+from tests.projects import edit, run_cli, tree_bytes
+
+DISCLAIMER = "Results vary from person to person."
+FACTS = PageFacts("/x/", "x/index.html", "landing", "https://e.example/x/", True, "/t/", treatment="Lip Fillers",
+                  area="Esher", disclaimers=(("results-vary", DISCLAIMER),))
+
+
+def page_with(body: str) -> HtmlPage:
+    return parse_html("x/index.html", f"<!DOCTYPE html><html><body><main>{body}</main></body></html>")
+
+
+def missing(body: str) -> bool:
+    page = page_with(body)
+    return bool(list(check_disclaimers(page, FACTS, fold(page.visible_text))))
+
+
+# -- disclaimers ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    f"<p>{DISCLAIMER}</p>",
+    f"<p>Results   vary from\n person to <b>person</b>.</p>",
+    f"<ul><li data-x='1'>RESULTS VARY FROM PERSON TO PERSON.</li></ul>",
+])
+def test_a_visible_disclaimer_counts(body):
+    assert not missing(body)
+
+
+@pytest.mark.parametrize("body", [
+    f"<p hidden>{DISCLAIMER}</p>",
+    f"<div aria-hidden='true'><p>{DISCLAIMER}</p></div>",
+    f"<p style='color: red; display: none'>{DISCLAIMER}</p>",
+    f"<p style='visibility:hidden'>{DISCLAIMER}</p>",
+    f"<template><p>{DISCLAIMER}</p></template>",
+    f"<noscript><p>{DISCLAIMER}</p></noscript>",
+    f"<!-- {DISCLAIMER} -->",
+    f"<script>var d = '{DISCLAIMER}';</script>",
+    f"<img src='a.png' alt='{DISCLAIMER}'>",
+    f"<p title='{DISCLAIMER}'>Read the small print.</p>",
+    "<p>Results vary from one person to the next.</p>",      # edited: counts as missing
+])
+def test_a_hidden_or_edited_disclaimer_is_missing(body):
+    assert missing(body)
+
+
+# -- leaks ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "rule"), [
+    ("<p>Lip fillers near {{ area.name }}</p>", "leaks.template"),
+    ("<p>Phone: None</p>", "leaks.missing-value"),
+    ("<p>From £nan</p>", "leaks.missing-value"),
+    ("<p>Distance: undefined km</p>", "leaks.missing-value"),
+    ("<h2>Nearby</h2><ul></ul><p>x</p>", "leaks.empty-list"),
+    ("<h2>Questions</h2><h2>Aftercare</h2><p>Rest.</p>", "leaks.empty-heading"),
+    ("<p>Visit us from a Esher address.</p>", "leaks.article"),
+])
+def test_template_leaks(body, rule):
+    assert [f.rule for f in check_leaks(page_with(body), FACTS)] == [rule]
+
+
+@pytest.mark.parametrize("body", [
+    "<p>None of our treatments is suitable for everyone.</p>",
+    "<h2>Questions</h2><h3>How long?</h3><p>Months.</p>",
+    "<p>An Esher resident.</p>",
+])
+def test_what_is_not_a_leak(body):
+    assert list(check_leaks(page_with(body), FACTS)) == []
+
+
+# -- the built site -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def built_mini(mini_project: Path) -> Path:
+    build(mini_project)
+    return mini_project
+
+
+def set_checks(project: Path, section: str) -> None:
+    """Replace the mini fixture's `checks:` section (which only warns on its deliberately alike pages)."""
+    site = (project / "site.yaml").read_text()
+    start = site.index("\nchecks:\n")
+    (project / "site.yaml").write_text(site[:start] + "\nchecks:\n  policies:\n    duplicates: warn\n" + section)
+
+
+CLAIM_AT = "summary: A hyaluronic acid gel"
+
+
+def test_the_sample_site_passes_its_own_checks(built_sample: Path):
+    result = check_built_site(built_sample.parent)
+    assert result.errors == 0, [f for f in result.findings if f.severity == "error"][:5]
+    assert result.duplicates.clusters == []
+
+
+def test_demoted_pages_get_noindex_a_canonical_to_their_hub_and_leave_the_sitemap(built_sample: Path):
+    result = check_built_site(built_sample.parent)
+    landing = "/lip-fillers/esher/"
+    assert result.demoted[landing] == "/lip-fillers/"
+    html = (built_sample / "lip-fillers/esher/index.html").read_text()
+    assert '<meta name="robots" content="noindex">' in html
+    assert re.search(r'<link rel="canonical" href="https?://[^"]+/lip-fillers/">', html)
+    sitemap = (built_sample / "sitemap.xml").read_text()
+    assert "/lip-fillers/esher/<" not in sitemap and "/areas/esher/<" in sitemap and "/lip-fillers/<" in sitemap
+    area = (built_sample / "areas/esher/index.html").read_text()
+    assert "noindex" not in area                   # its facts are its own once the landing pages are demoted
+
+
+def test_consistency_with_the_records(built_mini: Path):
+    out = built_mini / "output"
+    edit(out / "lip-fillers/esher/index.html", "020 0000 0000", "020 9999 9999", count=10)
+    page = out / "areas/esher/index.html"
+    page.write_text(page.read_text().replace("<h1>", "<h1>Welcome</h1><h1>", 1))
+    sitemap = out / "sitemap.xml"
+    sitemap.write_text(re.sub(r"<url><loc>[^<]*/areas/cobham/</loc>.*?</url>\n", "", sitemap.read_text()))
+    (out / "lip-fillers/cobham/index.html").unlink()
+    found = {(f.rule, f.page) for f in check_built_site(built_mini).findings if f.severity == "error"}
+    assert ("consistency.phone", "/lip-fillers/esher/") in found
+    assert ("consistency.h1", "/areas/esher/") in found
+    assert ("consistency.sitemap", "/areas/cobham/") in found
+    assert ("consistency.missing-page", "/lip-fillers/cobham/") in found
+
+
+def test_a_claim_in_the_data_stops_the_build_and_leaves_output_untouched(built_mini: Path):
+    before = tree_bytes(built_mini / "output")
+    edit(built_mini / "treatments.yaml", CLAIM_AT, "summary: A revolutionary hyaluronic acid gel")
+    with pytest.raises(ChecksFailed) as exc:
+        build(built_mini)
+    assert [f.rule for f in exc.value.result.findings if f.severity == "error"][0] == "claims.hype"
+    assert tree_bytes(built_mini / "output") == before
+
+
+def test_policies_and_waivers_from_the_data(built_mini: Path):
+    edit(built_mini / "treatments.yaml", CLAIM_AT, "summary: A revolutionary hyaluronic acid gel")
+    set_checks(built_mini, "    claims.hype: warn\n")
+    report = build(built_mini)
+    hype = [f for f in report.checks.findings if f.rule == "claims.hype"]
+    assert hype and {f.severity for f in hype} == {"warning"}
+    # a waiver with a reason: the finding is listed as waived, not reported
+    edit(built_mini / "treatments.yaml", "  - slug: lip-fillers\n",
+         "  - slug: lip-fillers\n    waivers:\n      - rule: claims.hype\n        reason: The word is a quotation.\n")
+    report = build(built_mini)
+    assert not [f for f in report.checks.findings if f.rule == "claims.hype" and "/lip-fillers/" in f.page]
+    assert {w.reason for _, w in report.checks.waived} == {"The word is a quotation."}
+    assert all(w.origin.startswith("treatments.yaml:") for _, w in report.checks.waived)
+
+
+def test_unknown_rules_in_policies_and_waivers_name_file_line_and_a_suggestion(built_mini: Path):
+    set_checks(built_mini, "    claims.hyp: warn\n    claims.pom: demote\n"
+               "  waivers:\n    - page: /lip-fillers/esher/\n      rule: claims.hpye\n      reason: x\n")
+    with pytest.raises(DataError) as exc:
+        check_built_site(built_mini)
+    text = str(exc.value)
+    assert re.search(r"site\.yaml:\d+: checks\.policies\.claims\.hyp: unknown rule `claims\.hyp`\n"
+                     r"    hint: did you mean `claims\.hype`\?", text)
+    assert "checks.policies.claims.pom: only duplicate and thin content can be demoted" in text
+    site = (built_mini / "site.yaml").read_text().replace("    claims.hyp: warn\n", "").replace(
+        "    claims.pom: demote\n", "")
+    (built_mini / "site.yaml").write_text(site)
+    with pytest.raises(DataError) as exc:
+        check_built_site(built_mini)
+    assert re.search(r"site\.yaml:\d+: waivers\.rule: unknown rule `claims\.hpye`\n    hint: did you mean "
+                     r"`claims\.hype`\?", str(exc.value))
+
+
+def test_an_unknown_checks_key_gets_did_you_mean(built_mini: Path):
+    set_checks(built_mini, "  duplicate:\n    near_threshold: 0.9\n")
+    result = run_cli("check", "--project", str(built_mini))
+    assert result.returncode == 2
+    assert "checks.duplicate: unknown field `duplicate`\n    hint: did you mean `duplicates`?" in result.stderr
+
+
+# -- the command line -------------------------------------------------------------------------------------------
+
+def test_check_exit_codes_and_summary(built_mini: Path, tmp_path: Path):
+    ok = run_cli("check", "--project", str(built_mini))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert re.search(r"^\d+ page\(s\) checked: 0 error\(s\), \d+ warning\(s\)", ok.stdout.splitlines()[-1])
+    edit(built_mini / "output" / "lip-fillers/index.html", "<main id=\"main\">",
+         "<main id=\"main\"><p>Completely safe, with guaranteed results.</p>")
+    bad = run_cli("check", "--project", str(built_mini))
+    assert bad.returncode == 1
+    assert "claims.risk (1 error)\n  error /lip-fillers/: claims or implies the treatment is free of risk: " \
+           "\"completely safe\" in the page text\n" in bad.stdout
+    assert "  fix: say what the risks are instead" in bad.stdout
+    none = run_cli("check", "--project", str(tmp_path))
+    assert none.returncode == 2
+    assert none.stderr == f"error: {tmp_path / 'output'}: no built site here; run `clinic-pages build` first\n"
+
+
+def test_build_stops_with_the_report_and_exit_1(built_mini: Path):
+    edit(built_mini / "treatments.yaml", CLAIM_AT, "summary: Results are guaranteed. A hyaluronic acid gel")
+    result = run_cli("build", "--project", str(built_mini))
+    assert result.returncode == 1
+    assert "claims.guarantee" in result.stdout
+    assert re.fullmatch(r"error: the build stopped: \d+ check error\(s\); output/ was left as it was\n", result.stderr)
+
+
+def test_json_and_html_reports(built_sample: Path, tmp_path: Path):
+    project = built_sample.parent
+    report = tmp_path / "r.json"
+    done = run_cli("check", "--project", str(project), "--format", "json", "--report", str(report))
+    assert done.returncode == 0 and done.stdout.endswith(f"; report written to {report}\n")
+    data = json.loads(report.read_text())
+    assert data["schema"] == "clinic-pages/check-report" and data["version"] == 1
+    assert set(data) == {"schema", "version", "tool", "command", "site", "summary", "findings", "waived", "demoted",
+                         "duplicates", "notes"}
+    assert set(data["summary"]) == {"pages", "errors", "warnings", "info", "demoted", "waived"}
+    assert {d["page"] for d in data["demoted"]} == {f["page"] for f in data["findings"] if f["rule"] ==
+                                                    "duplicates.thin"}
+    row = data["duplicates"]["pages"][0]
+    assert set(row) == {"page", "words", "unique_share", "unique_words", "boilerplate_share", "twin",
+                        "twin_similarity", "thin", "cluster"}
+    again = run_cli("check", "--project", str(project), "--format", "json")
+    assert json.loads(again.stdout) == data                         # stable: no times, same order
+    html = run_cli("check", "--project", str(project), "--format", "html").stdout
+    assert html.startswith("<!DOCTYPE html>") and "<table class=\"sortable\">" in html
+    assert "Unique share per page" in html and "Duplicate clusters" in html
+
+
+def test_near_duplicates_say_why_they_are_alike():
+    body = ("{n} is about {km} km north of our clinic, measured in a straight line. "
+            + " ".join(f"word{i}" for i in range(200)) + ".")
+    pages = [parse_html(f"{n.lower()}/index.html", "<html><body><main><h1>Lip Fillers near " + n + "</h1><p>"
+                        + body.format(n=n, km=km) + "</p></main></body></html>")
+             for n, km in (("Esher", "3.5"), ("Cobham", "7.1"))]
+    [cluster] = check_pages(pages).duplicates.clusters
+    assert cluster.kind == "near" and cluster.min_similarity >= 0.9
+    # without the records (an audit) the names are just words that differ
+    assert cluster.why == "the distance and 1 other passage(s) differ: «Cobham Cobham» / «Esher Esher»"
