@@ -59,6 +59,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from generator.audit import audit
+
+    result = audit(Path(args.folder), args.base_url)
+    for note in result.notes:
+        log.warning("%s", note)
+    _show_checks(args, "audit", args.folder, result, None)
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
     from generator.checks.engine import ChecksFailed
@@ -177,6 +187,21 @@ def make_parser() -> argparse.ArgumentParser:
                    help="report format (default: text)")
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("audit", help="audit any folder of HTML: SEO, links, sitemap, structured data, claims",
+                       description="Audit the static HTML in FOLDER as published, whoever made it: titles, "
+                                   "descriptions, headings, canonicals, lang, viewport, sitemap (against the XSD) "
+                                   "and robots.txt, broken links and #fragments, orphan pages, link text, image "
+                                   "alt, JSON-LD, and the content checks of `check` (claims, duplicates, leaks). "
+                                   "Exit 0: no errors; 1: errors; 2: usage or input errors.")
+    p.add_argument("folder", metavar="FOLDER", help="the folder holding the site's index.html")
+    p.add_argument("--base-url", metavar="URL",
+                   help="the site's live address, e.g. https://www.example.co.uk (default: read from robots.txt, "
+                        "the sitemap or the home page's canonical)")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text",
+                   help="report format (default: text)")
+    p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
                        description="Serve output/ on 127.0.0.1, watch the data and templates, rebuild on save and "

@@ -1,0 +1,105 @@
+"""`clinic-pages audit FOLDER`: exact output and exit codes, as a person runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.projects import run_cli
+
+
+@pytest.fixture
+def site(tmp_path: Path, built_sample: Path) -> Path:
+    dest = tmp_path / "site"
+    shutil.copytree(built_sample, dest, copy_function=os.link)
+    return dest
+
+
+def break_title(site: Path) -> None:
+    page = site / "areas" / "index.html"
+    text = page.read_text("utf-8")
+    page.unlink()       # a hard link to the session's build: replace, do not write through
+    page.write_text(re.sub(r"<title>.*?</title>", "", text), "utf-8")
+
+
+def test_a_clean_site_exits_0_with_one_summary_line(built_sample):
+    run = run_cli("audit", str(built_sample))
+    assert run.returncode == 0, run.stderr
+    pages = sum(1 for _ in built_sample.rglob("*.html"))
+    assert run.stdout.splitlines()[-1] == f"{pages} page(s) checked: 0 error(s), 0 warning(s)"
+    assert run.stderr == ""
+
+
+def test_findings_exit_1_and_say_what_where_and_how_to_fix(site):
+    break_title(site)
+    run = run_cli("audit", str(site))
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    start = lines.index("seo.title-missing (1 error)")
+    assert lines[start + 1:start + 3] == ["  error /areas/: the page has no <title>",
+                                          "  fix: add a <title> in <head> naming the treatment and the place"]
+    assert re.fullmatch(r"\d+ page\(s\) checked: 1 error\(s\), 0 warning\(s\)", lines[-1])
+
+
+def test_json_report(site):
+    break_title(site)
+    run = run_cli("audit", str(site), "--format", "json")
+    assert run.returncode == 1
+    data = json.loads(run.stdout)
+    assert (data["command"], data["site"], data["summary"]["errors"]) == ("audit", str(site), 1)
+    [finding] = [f for f in data["findings"] if f["severity"] == "error"]
+    assert finding == {"rule": "seo.title-missing", "severity": "error", "page": "/areas/",
+                       "message": "the page has no <title>", "evidence": "",
+                       "hint": "add a <title> in <head> naming the treatment and the place", "source": ""}
+
+
+def test_html_report_written_to_a_file(site, tmp_path):
+    break_title(site)
+    report = tmp_path / "audit.html"
+    run = run_cli("audit", str(site), "--format", "html", "--report", str(report))
+    assert run.returncode == 1
+    assert re.fullmatch(rf"\d+ page\(s\) checked: 1 error\(s\), 0 warning\(s\); report written to {re.escape(str(report))}\n",
+                        run.stdout)
+    html = report.read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "seo.title-missing" in html and "/areas/" in html
+
+
+def test_the_base_url_can_be_given(built_sample):
+    run = run_cli("audit", str(built_sample), "--base-url", "https://itsmeandyou.example/", "--format", "json")
+    assert run.returncode == 0 and json.loads(run.stdout)["summary"]["errors"] == 0
+
+
+def test_a_folder_with_no_address_says_what_was_not_checked(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Home of a '
+        'small example site</title></head><body><h1>Home</h1></body></html>', "utf-8")
+    run = run_cli("audit", str(tmp_path))
+    assert run.returncode == 1
+    assert run.stderr == ("WARNING: the site's address is unknown (no --base-url, no sitemap, no canonical): "
+                          "absolute links and canonicals were not checked\n")
+    assert "seo.robots-missing (1 error)" in run.stdout and "seo.sitemap-missing (1 error)" in run.stdout
+
+
+def test_usage_and_input_errors_exit_2(tmp_path):
+    run = run_cli("audit", str(tmp_path / "nowhere"))
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == (f"error: {tmp_path / 'nowhere'}: no such folder; "
+                          "hint: give the folder that holds the site's index.html\n")
+    run = run_cli("audit", str(tmp_path))
+    assert run.returncode == 2
+    assert run.stderr == (f"error: {tmp_path}: no .html files found; "
+                          "hint: audit the folder a static site was built into\n")
+    (tmp_path / "index.html").write_text("<title>x</title>", "utf-8")
+    run = run_cli("audit", str(tmp_path), "--base-url", "example.com")
+    assert run.returncode == 2
+    assert run.stderr == ("error: --base-url 'example.com' is not an absolute http(s) URL; "
+                          "hint: give the live address, e.g. --base-url https://www.example.co.uk\n")
+    run = run_cli("audit", str(tmp_path), "--format", "pdf")
+    assert run.returncode == 2 and "invalid choice: 'pdf'" in run.stderr
+    run = run_cli("audit")
+    assert run.returncode == 2 and "the following arguments are required: FOLDER" in run.stderr
