@@ -1,8 +1,8 @@
 """The baseline: a naive single-process Jinja2 script that renders and writes the benchmark's pages.
 
-It reads the same data files as the Hugo and Eleventy sites (`data/*.json`, written by bench/sites.py) and renders
-the same templates (bench/peers/templates, which are both Jinja2 and Nunjucks), one page after another, with
-no checks, no state and no care for unchanged files: the speed a generator gets for free.
+It reads the same data files as the Hugo and Eleventy sites (`data/*.json`, written by bench/sites.py) and
+renders the same templates (bench/peers/templates, which are both Jinja2 and Nunjucks), one page after
+another, with no checks, no state and no care for unchanged files: the speed a generator gets for free.
 
     python3 bench/naive_jinja.py SITE_DIR OUTPUT_DIR
 """

@@ -1,14 +1,15 @@
 """Time clinic-pages against Hugo, Eleventy and a naive Jinja2 script on synthetic sites, side by side.
 
-For each size (1,000 and 10,000 landing pages; 100,000 with --big) and each target (tmpfs and disk) it builds the
-same site with every generator, interleaved (A, B, C, D, A, B, C, D, ...), and reports the median of the
-repetitions for: a full clean build, a full build with checks, a no-op rebuild, a rebuild after editing one
-treatment and one after editing one area; pages per second of the clean build, the peak memory of the build
-(the process and all its children), and the mean size of a landing page.
+For each size (1,000 and 10,000 landing pages; 100,000 with --big) and each target (tmpfs and disk) it builds
+the same site with every generator, interleaved (A, B, C, D, A, B, C, D, ...), and reports the median of the
+repetitions for: a clean build, a build with checks, the checks alone, a no-op rebuild, a rebuild after
+editing one treatment and one after editing one area; pages per second of the clean build, the peak memory of
+the build (the process and all its children), and the mean size of a landing page.
 
     bash bench/setup.sh                      # once: Hugo from Debian, Eleventy from npm
     python3 bench/run.py                     # 1,000 and 10,000 pages, 3 repetitions
-    python3 bench/run.py --big --json bench/results.json
+    python3 bench/run.py --big --json results.json
+    python3 bench/run.py --report results.json
 
 It prints a Markdown table ready for the README's performance section. Not part of the test suite.
 """
@@ -34,24 +35,32 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
-from bench import sites  # noqa: E402
-from bench.synth import SOURCES, SynthData, edit_location, edit_treatment, synth_data, write_data, write_project  # noqa: E402,E501
+from bench import sites
+from bench.synth import (
+    SOURCES,
+    SynthData,
+    edit_location,
+    edit_treatment,
+    synth_data,
+    write_data,
+    write_project,
+)
 
 ELEVENTY = BENCH / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
 NAIVE = BENCH / "naive_jinja.py"
 SIZES = {1_000: (8, 125), 10_000: (40, 250), 100_000: (100, 1_000)}
 SCENARIOS = ("clean", "checks", "check", "noop", "edit_treatment", "edit_area")
-HEADINGS = {"clean": "clean build", "checks": "build + checks", "check": "check alone", "noop": "no-op rebuild",
-            "edit_treatment": "edit 1 treatment", "edit_area": "edit 1 area"}
+HEADINGS = {"clean": "clean build", "checks": "build + checks", "check": "check alone",
+            "noop": "no-op rebuild", "edit_treatment": "edit 1 treatment", "edit_area": "edit 1 area"}
 
 
-# -- measuring one run -----------------------------------------------------------------------------------------
+# -- measuring one run ---------------------------------------------------------------------------------------
 
 @dataclass
 class Run:
     seconds: float
     cpu: float          # user + system seconds of the process and its children
-    peak_mb: float      # max of the largest single process's RSS and the sampled PSS of the whole tree
+    peak_mb: float      # the larger of the biggest single process's RSS and the sampled PSS of the whole tree
     rc: int
 
 
@@ -82,7 +91,7 @@ def _pss_kb(pid: int) -> int:
 
 
 def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> Run:
-    """Run `cmd` to completion; its wall time, CPU time and peak memory. Raise if its exit code is not in `ok`."""
+    """Run `cmd` to completion: its wall time, CPU time and peak memory; raise on an exit code not in `ok`."""
     os.sync()  # don't let the previous run's dirty pages be written back on this run's clock
     peak_kb = 0
     stop = threading.Event()
@@ -107,17 +116,57 @@ def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None, ok: tu
     if rc not in ok:
         tail = log.read_text("utf-8", "replace")[-3000:]
         raise RuntimeError(f"{' '.join(cmd)} exited with {rc}:\n{tail}")
-    peak_mb = max(usage.ru_maxrss, peak_kb) / 1024
-    return Run(seconds, usage.ru_utime + usage.ru_stime, peak_mb, rc)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, peak_kb) / 1024, rc)
 
 
 def combine(runs: list[Run]) -> Run:
-    """Runs one after another (a build, then a separate check) as one."""
+    """Runs made one after another (a build, then a separate check) as one."""
     return Run(sum(r.seconds for r in runs), sum(r.cpu for r in runs), max(r.peak_mb for r in runs),
                max(r.rc for r in runs))
 
 
-# -- the generators ----------------------------------------------------------------------------------------------
+# -- how clinic-pages runs its checks (this changed while the checks were being written) ---------------------
+
+@dataclass
+class CheckMode:
+    in_build: bool                  # `build` runs the checks
+    skip_flag: str | None = None    # the build option that skips them, if there is one
+    check_command: bool = False     # there is a `check` command
+    check_takes_output: bool = False
+
+    def describe(self) -> str:
+        alone = " Check alone: `clinic-pages check` on the output just built." if self.check_command else ""
+        if self.in_build and self.skip_flag:
+            return (f"`clinic-pages build` runs the checks: clean build = `build {self.skip_flag}`, build + "
+                    f"checks = `build`; the rebuilds run the checks.{alone}")
+        if self.in_build:
+            return ("`clinic-pages build` runs the checks and has no option to skip them: its clean build is "
+                    "the build + checks (one run, shown in both columns); the rebuilds run the checks."
+                    + alone)
+        if self.check_command:
+            return ("`clinic-pages build` does not run the checks: build + checks = the clean build plus "
+                    f"`clinic-pages check` on its output; the rebuilds do not include checks.{alone}")
+        return "clinic-pages has no checks yet: build + checks is not measured."
+
+
+def detect_check_mode() -> CheckMode:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, check=False)
+        return done.stdout if done.returncode == 0 else ""
+
+    build_help = run("-m", "generator", "build", "--help")
+    check_help = run("-m", "generator", "check", "--help")
+    skip = re.search(r"--(?:no|skip)-checks?\b", build_help)
+    reports_checks = run("-c", "import dataclasses, generator.build as b; "
+                         "print('checks' in {f.name for f in dataclasses.fields(b.BuildReport)})").strip()
+    return CheckMode(in_build=bool(skip) or reports_checks == "True",
+                     skip_flag=skip.group(0) if skip else None, check_command=bool(check_help),
+                     check_takes_output="--output" in check_help)
+
+
+# -- the generators ------------------------------------------------------------------------------------------
 
 class Generator:
     """One generator's copy of the site: its sources in `root/src`, its output in `root/out`."""
@@ -141,7 +190,7 @@ class Generator:
         return None
 
     def clean(self) -> None:
-        """Remove the output and anything the generator keeps beside it, so that the next build starts cold."""
+        """Remove the output and whatever the generator keeps beside it, so the next build starts cold."""
         for entry in self.root.iterdir():
             if entry != self.src:
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
@@ -179,7 +228,7 @@ class ClinicPages(Generator):
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
     def run_build(self, log: Path, *extra: str) -> Run:
-        # Exit 1 is a build the checks stopped, leaving no output: not a build to time, so it fails the benchmark.
+        # Exit 1 is a build that the checks stopped, leaving no output: nothing to time; the benchmark fails.
         return measure(self.build(*extra), log, self.env())
 
     def run_check(self, log: Path) -> Run:
@@ -240,50 +289,16 @@ def _peer_file(changed: str) -> str:
 GENERATORS = {"clinic-pages": ClinicPages, "hugo": Hugo, "eleventy": Eleventy, "jinja2": NaiveJinja}
 
 
-# -- how clinic-pages runs its checks (it changes while the checks are being written) --------------------------------
-
-@dataclass
-class CheckMode:
-    in_build: bool                  # `build` runs the checks
-    skip_flag: str | None = None    # the build option that skips them, if there is one
-    check_command: bool = False     # there is a `check` command
-    check_takes_output: bool = False
-
-    def describe(self) -> str:
-        alone = " Check alone: `clinic-pages check` on the output just built." if self.check_command else ""
-        if self.in_build and self.skip_flag:
-            return (f"`clinic-pages build` runs the checks: clean build = `build {self.skip_flag}`, build + checks = "
-                    f"`build`; the rebuilds run the checks.{alone}")
-        if self.in_build:
-            return ("`clinic-pages build` runs the checks and has no option to skip them: for clinic-pages the clean "
-                    f"build is the build + checks (one run, shown in both columns); the rebuilds run the checks.{alone}")
-        if self.check_command:
-            return ("`clinic-pages build` does not run the checks: build + checks = the clean build plus `clinic-pages "
-                    f"check` on its output; the rebuilds do not include checks.{alone}")
-        return "clinic-pages has no checks yet: build + checks is not measured."
+def make_generator(name: str, root: Path, checks: CheckMode) -> Generator:
+    return ClinicPages(root, checks) if name == "clinic-pages" else GENERATORS[name](root)
 
 
-def detect_check_mode() -> CheckMode:
-    """How this version of clinic-pages runs its checks (it changed while the checks were being written)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-
-    def run(*args: str) -> str:
-        done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env)
-        return done.stdout if done.returncode == 0 else ""
-
-    build_help = run("-m", "generator", "build", "--help")
-    check_help = run("-m", "generator", "check", "--help")
-    skip = re.search(r"--(?:no|skip)-checks?\b", build_help)
-    reports_checks = run("-c", "import dataclasses, generator.build as b; "
-                               "print('checks' in {f.name for f in dataclasses.fields(b.BuildReport)})").strip()
-    return CheckMode(in_build=bool(skip) or reports_checks == "True", skip_flag=skip.group(0) if skip else None,
-                     check_command=bool(check_help), check_takes_output="--output" in check_help)
-
-
-# -- the benchmark ---------------------------------------------------------------------------------------------------
+# -- the benchmark -------------------------------------------------------------------------------------------
 
 @dataclass
 class Cell:
+    """Every run of one generator at one size to one target."""
+
     runs: dict[str, list[Run]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
     pages: int = 0
     landing_kb: float = 0.0
@@ -295,9 +310,15 @@ class Cell:
         return Run(statistics.median(r.seconds for r in runs), statistics.median(r.cpu for r in runs),
                    max(r.peak_mb for r in runs), max(r.rc for r in runs))
 
+    def peak_mb(self) -> float:
+        return max((r.peak_mb for runs in self.runs.values() for r in runs), default=0.0)
+
+
+Results = dict[int, dict[tuple[str, str], Cell]]   # size -> (target, generator) -> runs
+
 
 def count_pages(out: Path) -> tuple[int, float]:
-    """HTML pages in `out`, and the mean size in KB of the landing pages (`/<treatment>/<area>/index.html`)."""
+    """HTML pages in `out`, and the mean size in KB of its landing pages (`<treatment>/<area>/index.html`)."""
     pages, landing, size = 0, 0, 0
     for dirpath, _, files in os.walk(out):
         rel = Path(dirpath).relative_to(out).parts
@@ -317,7 +338,7 @@ def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: li
     for medium, base in media.items():
         root = Path(tempfile.mkdtemp(prefix=f"clinic-bench-{size}-", dir=base))
         try:
-            gens = [ClinicPages(root / n, checks) if n == "clinic-pages" else GENERATORS[n](root / n) for n in names]
+            gens = [make_generator(n, root / n, checks) for n in names]
             for g in gens:
                 g.src.mkdir(parents=True)
                 g.write(data)
@@ -325,6 +346,7 @@ def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: li
             for rep in range(reps):
                 say(f"{size:,} pages, {medium}, repetition {rep + 1}/{reps}")
                 for scenario in SCENARIOS:
+                    changed = None
                     if scenario == "edit_treatment":
                         changed = edit_treatment(data, rep, rep + 1)
                     elif scenario == "edit_area":
@@ -332,8 +354,7 @@ def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: li
                     for g in gens:
                         cell = cells[(medium, g.name)]
                         log = logs / f"{size}-{medium}-{g.name.replace(' ', '_')}-{scenario}-{rep}.log"
-                        run = step(g, scenario, data, changed if scenario.startswith("edit") else None, log,
-                                   checks)
+                        run = step(g, scenario, data, changed, log, checks)
                         if run is not None:
                             cell.runs[scenario].append(run)
                         if scenario == "clean" and rep == 0:
@@ -350,7 +371,7 @@ def step(g: Generator, scenario: str, data: SynthData, changed: str | None, log:
     if scenario == "clean":
         g.clean()
         return cp.run_build(log, checks.skip_flag) if cp and checks.skip_flag else g.run_build(log)
-    if scenario == "checks":  # only when the build can skip its checks: otherwise `report` derives it
+    if scenario == "checks":  # a second clean build, when the first skipped the checks
         if not cp or not checks.skip_flag:
             return None
         cp.clean()
@@ -362,43 +383,17 @@ def step(g: Generator, scenario: str, data: SynthData, changed: str | None, log:
     return g.run_build(log)
 
 
-# -- the report ------------------------------------------------------------------------------------------------------
+# -- the report ----------------------------------------------------------------------------------------------
 
 def _s(run: Run | None) -> str:
     return "–" if run is None else f"{run.seconds:.2f}"
 
 
-def report(results: dict[int, dict[tuple[str, str], Cell]], names: list[str], checks: CheckMode, reps: dict[int, int],
-           media: dict[str, Path]) -> str:
-    lines = ["| pages | to | generator | clean build (s) | build + checks (s) | check alone (s) | no-op rebuild (s) | "
-             "edit 1 treatment (s) | edit 1 area (s) | pages/s | peak MB | KB/page |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for size, cells in results.items():
-        for (medium, name), cell in cells.items():
-            clean = cell.median("clean")
-            checked = build_with_checks(cell, checks)
-            rate = f"{cell.pages / clean.seconds:,.0f}" if clean and clean.seconds else "–"
-            peak = max((r.peak_mb for runs in cell.runs.values() for r in runs), default=0)
-            lines.append(f"| {size:,} | {medium} | {name} | {_s(clean)} | {_s(checked)} | {_s(cell.median('check'))} | "
-                         f"{_s(cell.median('noop'))} | {_s(cell.median('edit_treatment'))} | "
-                         f"{_s(cell.median('edit_area'))} | {rate} | {peak:,.0f} | {cell.landing_kb:.1f} |")
-    notes = [
-        "",
-        f"Repetitions, interleaved, the median shown: {', '.join(f'{n} at {s:,} pages' for s, n in reps.items())}; "
-        f"{os.cpu_count()} cores; {', '.join(f'{m} = {p}' for m, p in media.items())}. "
-        f"Peak MB: the largest of any repetition, for the build and every process it starts. "
-        "KB/page: mean size of a landing page. Pages: every HTML page (T x L landing pages, T treatment pages, "
-        "L area pages, home, areas, 404).",
-        checks.describe() if "clinic-pages" in names else "",
-        f"Versions: {versions()}.",
-    ]
-    return "\n".join(lines + notes) + "\n" + targets(results, checks)
-
-
-def build_with_checks(cell: Cell, checks: CheckMode) -> Run | None:
+def build_with_checks(cell: Cell, name: str, checks: CheckMode) -> Run | None:
+    """clinic-pages' clean build with its checks, however this version runs them; None for the others."""
     clean, check = cell.median("clean"), cell.median("check")
-    if clean is None or not cell.runs["check"] and not cell.runs["checks"]:
-        return None  # not clinic-pages, or no checks
+    if name != "clinic-pages" or clean is None:
+        return None
     if checks.skip_flag:
         return cell.median("checks")
     if checks.in_build:
@@ -406,48 +401,121 @@ def build_with_checks(cell: Cell, checks: CheckMode) -> Run | None:
     return combine([clean, check]) if check else None
 
 
-def targets(results: dict[int, dict[tuple[str, str], Cell]], checks: CheckMode) -> str:
-    """The issue's targets, each with the measured figure and whether it is met."""
+def report(results: Results, names: list[str], checks: CheckMode, reps: dict[int, int],
+           media: dict[str, Path], versions_text: str) -> str:
+    columns = ["pages", "to", "generator", "clean build (s)", "build + checks (s)", "check alone (s)",
+               "no-op rebuild (s)", "edit 1 treatment (s)", "edit 1 area (s)", "pages/s", "peak MB",
+               "KB/page"]
+    lines = ["| " + " | ".join(columns) + " |", "|---:|---|---|" + "---:|" * (len(columns) - 3)]
+    for size, cells in results.items():
+        for (medium, name), cell in cells.items():
+            clean = cell.median("clean")
+            rate = f"{cell.pages / clean.seconds:,.0f}" if clean and clean.seconds else "–"
+            row = [f"{size:,}", medium, name, _s(clean), _s(build_with_checks(cell, name, checks)),
+                   *(_s(cell.median(s)) for s in ("check", "noop", "edit_treatment", "edit_area")),
+                   rate, f"{cell.peak_mb():,.0f}", f"{cell.landing_kb:.1f}"]
+            lines.append("| " + " | ".join(row) + " |")
+    repetitions = ", ".join(f"{n} at {s:,} pages" for s, n in reps.items())
+    targets_used = ", ".join(f"{m} = {p}" for m, p in media.items())
+    notes = [
+        "",
+        f"Repetitions, interleaved, the median shown: {repetitions}; {os.cpu_count()} cores; {targets_used}. "
+        "Peak MB: the largest of any repetition, for the build and every process it starts. KB/page: mean "
+        "size of a landing page. Pages: every HTML page (T x L landing pages, T treatment pages, L area "
+        "pages, home, areas, 404).",
+        checks.describe() if "clinic-pages" in names else "",
+        f"Versions: {versions_text}.",
+    ]
+    return "\n".join(lines + notes) + "\n" + targets(results, checks)
+
+
+def targets(results: Results, checks: CheckMode) -> str:
+    """The issues' targets, each with the figure measured and whether it is met."""
     out = []
-    cells = results.get(10_000, {})
-    for medium in ("tmpfs", "disk"):
-        cp, hugo = cells.get((medium, "clinic-pages")), cells.get((medium, "Hugo"))
-        if cp and hugo and cp.median("clean") and hugo.median("clean"):
-            ratio = hugo.median("clean").seconds / cp.median("clean").seconds
-            out.append(f"- 10,000 pages to {medium}: Hugo's clean build / clinic-pages' = {ratio:.2f} "
-                       f"(target ≥ 1.5): {'met' if ratio >= 1.5 else 'not met'}")
-    cp = cells.get(("disk", "clinic-pages"))
-    if cp:
-        for scenario, limit in (("noop", 0.3), ("edit_treatment", 0.5)):
-            run = cp.median(scenario)
-            if run:
-                extra = "" if checks.in_build or scenario == "noop" else " (without checks)"
-                out.append(f"- 10,000 pages on disk, {HEADINGS[scenario]}: {run.seconds:.2f} s{extra} (target < "
-                           f"{limit} s): {'met' if run.seconds < limit else 'not met'}")
-    big = results.get(100_000, {})
-    peaks = [r.peak_mb for (m, n), c in big.items() if n == "clinic-pages" for runs in c.runs.values() for r in runs]
+
+    def verdict(label: str, value: float, target: str, met: bool) -> None:
+        out.append(f"- {label}: {value:,.2f} (target {target}): {'met' if met else 'NOT met'}")
+
+    for size in (10_000, 100_000):
+        cells = results.get(size, {})
+        for medium in ("tmpfs", "disk"):
+            cp, hugo = cells.get((medium, "clinic-pages")), cells.get((medium, "Hugo"))
+            if size == 10_000 and cp and hugo and cp.median("clean") and hugo.median("clean"):
+                hugo_s = hugo.median("clean").seconds
+                ratio = hugo_s / cp.median("clean").seconds
+                verdict(f"10,000 pages to {medium}, Hugo's clean build time / clinic-pages' (issue 5)", ratio,
+                        "≥ 1.5", ratio >= 1.5)
+                checked = build_with_checks(cp, "clinic-pages", checks)
+                if checked:
+                    ratio = checked.seconds / hugo_s
+                    verdict(f"10,000 pages to {medium}, clinic-pages' build + checks / Hugo's build "
+                            "(issue 3)", ratio, "≤ 1.5", ratio <= 1.5)
+            check = cp.median("check") if cp else None
+            if check:
+                limit = 5 if size == 10_000 else 60
+                verdict(f"{size:,} pages to {medium}, check alone in s (issue 3)", check.seconds,
+                        f"< {limit}", check.seconds < limit)
+    cp = results.get(10_000, {}).get(("disk", "clinic-pages"))
+    for scenario, limit in (("noop", 0.3), ("edit_treatment", 0.5)):
+        run = cp.median(scenario) if cp else None
+        if run:
+            extra = ", with checks" if checks.in_build else ", without checks"
+            verdict(f"10,000 pages on disk, {HEADINGS[scenario]} in s{extra} (issue 5)", run.seconds,
+                    f"< {limit}", run.seconds < limit)
+    peaks = [c.peak_mb() for (_, n), c in results.get(100_000, {}).items() if n == "clinic-pages"]
     if peaks:
-        out.append(f"- 100,000 pages, peak memory of clinic-pages: {max(peaks):,.0f} MB (target < 1,024 MB): "
-                   f"{'met' if max(peaks) < 1024 else 'not met'}")
-    return ("\nTargets (issue 5):\n" + "\n".join(out) + "\n") if out else ""
+        verdict("100,000 pages, peak memory of clinic-pages in MB, build and checks (issues 3 and 5)",
+                max(peaks), "< 1,024", max(peaks) < 1024)
+    return ("\nTargets:\n" + "\n".join(out) + "\n") if out else ""
+
+
+def save_json(path: Path, results: Results, names: list[str], checks: CheckMode, reps: dict[int, int],
+              media: dict[str, Path], versions_text: str) -> None:
+    path.write_text(json.dumps({
+        "versions": versions_text, "checks": checks.describe(), "check_mode": asdict(checks),
+        "cores": os.cpu_count(), "generators": names, "reps": reps,
+        "media": {m: str(p) for m, p in media.items()},
+        "results": [{"pages": size, "to": medium, "generator": name, "html_pages": cell.pages,
+                     "landing_kb": cell.landing_kb,
+                     "runs": {s: [asdict(r) for r in runs] for s, runs in cell.runs.items()}}
+                    for size, cells in results.items() for (medium, name), cell in cells.items()],
+    }, indent=1) + "\n")
+
+
+def report_from_json(path: Path) -> str:
+    saved = json.loads(path.read_text("utf-8"))
+    results: Results = {}
+    for row in saved["results"]:
+        cell = Cell(pages=row["html_pages"], landing_kb=row["landing_kb"])
+        for scenario, runs in row["runs"].items():
+            cell.runs[scenario] = [Run(**r) for r in runs]
+        results.setdefault(row["pages"], {})[(row["to"], row["generator"])] = cell
+    names = saved.get("generators") or sorted({n for cells in results.values() for _, n in cells})
+    reps = {int(k): v for k, v in saved.get("reps", {}).items()} or {
+        size: max(len(c.runs["clean"]) for c in cells.values()) for size, cells in results.items()}
+    checks = CheckMode(**saved["check_mode"]) if "check_mode" in saved else CheckMode(in_build=False)
+    media = {m: Path(p) for m, p in saved["media"].items()}
+    return report(results, names, checks, reps, media, saved["versions"])
 
 
 def versions() -> str:
+    import jinja2
+
     def first_line(cmd: list[str]) -> str:
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
+            return done.stdout.strip().splitlines()[0]
         except (OSError, IndexError, subprocess.SubprocessError):
             return "?"
 
     commit = first_line(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
     hugo = first_line(["hugo", "version"]).split(" ")[1] if shutil.which("hugo") else "?"
-    eleventy = first_line(["node", str(ELEVENTY), "--version"])
-    import jinja2
-    return (f"clinic-pages at {commit}, Python {platform.python_version()}, Hugo {hugo}, Eleventy {eleventy}, "
+    return (f"clinic-pages at {commit}, Python {platform.python_version()}, Hugo {hugo}, "
+            f"Eleventy {first_line(['node', str(ELEVENTY), '--version'])}, "
             f"Node {first_line(['node', '--version'])}, Jinja2 {jinja2.__version__}")
 
 
-# -- command line ----------------------------------------------------------------------------------------------------
+# -- command line --------------------------------------------------------------------------------------------
 
 def _is_tmpfs(path: Path) -> bool:
     best, fstype = "", ""
@@ -459,39 +527,56 @@ def _is_tmpfs(path: Path) -> bool:
 
 
 def parse_size(text: str) -> tuple[int, tuple[int, int]]:
+    """"10000" -> (10000, (40, 250)); "3x4" -> (12, (3, 4))."""
     if "x" in text:
-        t, l = (int(v) for v in text.split("x"))
-        return t * l, (t, l)
+        treatments, areas = (int(v) for v in text.split("x"))
+        return treatments * areas, (treatments, areas)
     size = int(text.replace(",", "").replace("_", ""))
     if size not in SIZES:
-        raise argparse.ArgumentTypeError(f"unknown size {text}: use {', '.join(map(str, SIZES))} or TxL")
+        raise ValueError(f"unknown size {text}: use {', '.join(map(str, SIZES))} or TxL such as 3x4")
     return size, SIZES[size]
+
+
+def parse_reps(text: str, sizes: dict[int, tuple[int, int]], big_reps: int) -> dict[int, int]:
+    """"3" -> 3 for every size (big_reps for 100,000); "1000:3,10000:1" -> per size (3 where not given)."""
+    if ":" not in text:
+        default, per_size = int(text), {}
+    else:
+        default = 3
+        per_size = {parse_size(k)[0]: int(v) for k, v in (r.split(":") for r in text.split(",") if r)}
+    return {size: per_size.get(size, big_reps if size >= 100_000 else default) for size in sizes}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated page counts (1000, 10000, 100000) "
-                        "or TxL such as 3x4 (default: 1000,10000)")
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated page counts (1000, 10000, "
+                        "100000) or TxL such as 3x4 (default: 1000,10000)")
     parser.add_argument("--big", action="store_true", help="add 100,000 pages (100 treatments x 1,000 areas)")
     parser.add_argument("--reps", default="3", help="repetitions per size (default 3), or per size such as "
                         "1000:3,10000:1")
     parser.add_argument("--big-reps", type=int, default=1, help="repetitions for 100,000 pages (default 1)")
-    parser.add_argument("--generators", default="clinic-pages,hugo,eleventy,jinja2",
+    parser.add_argument("--generators", default=",".join(GENERATORS),
                         help="comma-separated subset of: " + ", ".join(GENERATORS))
     parser.add_argument("--media", default="tmpfs,disk", help="tmpfs, disk or both (default)")
     parser.add_argument("--tmpfs-dir", type=Path, default=Path("/dev/shm"))
     parser.add_argument("--disk-dir", type=Path, default=Path("/tmp"))
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
-    parser.add_argument("--logs", type=Path, help="keep each run's output in this folder (default: a temporary one)")
+    parser.add_argument("--logs", type=Path, help="keep each run's output in this folder")
+    parser.add_argument("--report", type=Path, metavar="JSON", help="only print the table again from a file "
+                        "written by --json")
     args = parser.parse_args(argv)
+    if args.report:
+        print(report_from_json(args.report))
+        return 0
 
     try:
         sizes = dict(parse_size(s) for s in args.sizes.split(",") if s)
-    except (ValueError, argparse.ArgumentTypeError) as exc:
+        if args.big:
+            sizes[100_000] = SIZES[100_000]
+        reps = parse_reps(args.reps, sizes, args.big_reps)
+    except ValueError as exc:
         parser.error(str(exc))
-    if args.big:
-        sizes[100_000] = SIZES[100_000]
     names = [n.strip() for n in args.generators.split(",") if n.strip()]
     unknown = [n for n in names if n not in GENERATORS]
     if unknown:
@@ -508,30 +593,21 @@ def main(argv: list[str] | None = None) -> int:
     checks = detect_check_mode() if "clinic-pages" in names else CheckMode(in_build=False)
     logs = args.logs or Path(tempfile.mkdtemp(prefix="clinic-bench-logs-"))
     logs.mkdir(parents=True, exist_ok=True)
-    try:
-        per_size = dict((parse_size(k)[0], int(v)) for k, v in (r.split(":") for r in args.reps.split(",") if ":" in r))
-        default_reps = int(args.reps) if ":" not in args.reps else 3
-    except (ValueError, argparse.ArgumentTypeError) as exc:
-        parser.error(f"--reps: {exc}")
-    reps = {size: per_size.get(size, args.big_reps if size >= 100_000 else default_reps) for size in sizes}
     started = time.perf_counter()
 
     def say(text: str) -> None:
         print(f"[{time.perf_counter() - started:6.0f} s] {text}", file=sys.stderr, flush=True)
 
-    results = {size: bench_size(size, tl, media, names, reps[size], checks, logs, say) for size, tl in sizes.items()}
-    print(report(results, names, checks, reps, media))
+    try:
+        results = {size: bench_size(size, tl, media, names, reps[size], checks, logs, say)
+                   for size, tl in sizes.items()}
+    finally:
+        if not args.logs:
+            shutil.rmtree(logs, ignore_errors=True)
+    versions_text = versions()
+    print(report(results, names, checks, reps, media, versions_text))
     if args.json:
-        args.json.write_text(json.dumps({
-            "versions": versions(), "checks": checks.describe(), "cores": os.cpu_count(),
-            "media": {m: str(p) for m, p in media.items()},
-            "results": [{"pages": size, "to": medium, "generator": name, "html_pages": cell.pages,
-                         "landing_kb": round(cell.landing_kb, 2),
-                         "runs": {s: [asdict(r) for r in runs] for s, runs in cell.runs.items()}}
-                        for size, cells in results.items() for (medium, name), cell in cells.items()],
-        }, indent=1) + "\n")
-    if not args.logs:
-        shutil.rmtree(logs, ignore_errors=True)
+        save_json(args.json, results, names, checks, reps, media, versions_text)
     return 0
 
 

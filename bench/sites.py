@@ -1,11 +1,11 @@
 """The same synthetic site for the other generators: Hugo, Eleventy and a naive Jinja2 script.
 
-Each renders one page per treatment x area at the same URLs as clinic-pages (`/<treatment>/<area>/`), plus the
-treatment, area, home, areas, 404 pages and a sitemap, from the same data, with minimal templates that give pages
-of about the same size (bench/peers/). What clinic-pages works out itself from the YAML (distances, compass
-points, the five nearest neighbours, formatted prices and paragraphs) is worked out here once, untimed, and
-handed to the others as JSON data files: Hugo's templates cannot do trigonometry, and the comparison is about
-rendering and writing pages.
+Each renders one page per treatment x area at the same URLs as clinic-pages (`/<treatment>/<area>/`), plus
+the treatment, area, home, areas and 404 pages and a sitemap, from the same data, with minimal templates
+that give pages of about the same size (bench/peers/). What clinic-pages works out itself from the YAML
+(distances, compass points, the five nearest neighbours, formatted prices and paragraphs) is worked out here
+once, untimed, and handed to the others as JSON data files: Hugo's templates cannot do trigonometry, and the
+comparison is about rendering and writing pages.
 """
 
 from __future__ import annotations
@@ -159,9 +159,9 @@ def write_hugo(data: SynthData, dest: Path, repo: Path = REPO) -> Path:
     """A Hugo site: one content file per page (Hugo 0.111 has no content adapters), data/*.json, layouts/."""
     dest.mkdir(parents=True, exist_ok=True)
     site = data.site
-    (dest / "hugo.toml").write_text(
-        f'baseURL = "{site["base_url"].rstrip("/")}/"\nlanguageCode = "en-gb"\ntitle = {json.dumps(site["name"])}\n'
-        'disableKinds = ["RSS", "taxonomy", "term"]\n', "utf-8")
+    (dest / "hugo.toml").write_text("\n".join((
+        f'baseURL = "{site["base_url"].rstrip("/")}/"', 'languageCode = "en-gb"',
+        f"title = {json.dumps(site['name'])}", 'disableKinds = ["RSS", "taxonomy", "term"]', "")), "utf-8")
     write_data_files(data, dest / "data")
     _copy(PEERS / "hugo" / "layouts", dest / "layouts")
     _assets(dest / "static" / "assets", repo)

@@ -23,40 +23,47 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as a script: `python3 bench/synth.py`
+    sys.path.insert(0, str(REPO))
+
+from generator.geo import distance_km
+
 SOURCES = ("site.yaml", "treatments.yaml", "locations.yaml", "templates")
 
 # The real sample's premises (West Molesey): the grid of areas is laid out around it.
 PREMISES_LAT, PREMISES_LON = 51.39985, -0.37997
 GRID_KM = 1.2  # spacing between neighbouring areas
 
-# -- word lists (neutral local and procedural vocabulary: nothing the claims rules forbid) ----------------------
+# -- word lists (neutral local and procedural vocabulary: nothing the claims rules forbid) ------------------
 
 _PREFIXES = ("Ash", "Brook", "Chal", "Dun", "Elm", "Fern", "Gold", "Hazel", "Ick", "Kings", "Lang", "Marl",
              "Nether", "Oak", "Pen", "Quen", "Rush", "Sand", "Thorn", "Ux", "Ver", "Wick", "Yarn", "Alder",
              "Bar", "Cold", "Dray", "Ever", "Fox", "Grim", "Holm", "Ivy", "Kel", "Lid", "Mint", "Nor")
-_SUFFIXES = ("ford", "ley", "ham", "worth", "stead", "bury", "combe", "field", "hurst", "den", "well",
-             "ton", "brook", "mere", "wick", "gate", "holt", "by", "cote", "minster")
+_SUFFIXES = ("ford", "ley", "ham", "worth", "stead", "bury", "combe", "field", "hurst", "den", "well", "ton",
+             "brook", "mere", "wick", "gate", "holt", "by", "cote", "minster")
 _QUALIFIERS = ("", "Upper ", "Lower ", "Great ", "Little ", "North ", "South ", "East ", "West ", "Old ")
-_STREET_WORDS = ("Orchard", "Mill", "Station", "Church", "Chestnut", "Willow", "Meadow", "Bridge", "Kiln", "Heath",
-                 "Forge", "Ferry", "Priory", "Manor", "Quarry", "Rectory", "Cherry", "Hazel", "Elm", "Rowan",
-                 "Beech", "Copse", "Spring", "Wharf", "Tannery", "Brewery", "Pond", "Common", "Market", "Abbey",
-                 "Chapel", "Granary", "Vicarage", "Holly", "Juniper", "Larch", "Poplar", "Sandpit", "Weir",
-                 "Lock", "Tollgate", "Pound", "Barn", "Dairy", "Stable", "Smithy", "Well", "Cooper")
+_STREET_WORDS = ("Orchard", "Mill", "Station", "Church", "Chestnut", "Willow", "Meadow", "Bridge", "Kiln",
+                 "Heath", "Forge", "Ferry", "Priory", "Manor", "Quarry", "Rectory", "Cherry", "Hazel", "Elm",
+                 "Rowan", "Beech", "Copse", "Spring", "Wharf", "Tannery", "Brewery", "Pond", "Common",
+                 "Market", "Abbey", "Chapel", "Granary", "Vicarage", "Holly", "Juniper", "Larch", "Poplar",
+                 "Sandpit", "Weir", "Lock", "Tollgate", "Pound", "Barn", "Dairy", "Stable", "Smithy", "Well",
+                 "Cooper")
 _STREET_TYPES = ("Lane", "Road", "Street", "Close", "Way", "Avenue", "Drive", "Walk", "Row", "Hill", "Rise",
                  "Gardens", "Place", "Terrace", "Crescent", "Grove", "Mews", "Parade")
-_SAINTS = ("Mary", "Peter", "Nicholas", "Andrew", "John", "Michael", "Lawrence", "Margaret", "James", "George",
-           "Giles", "Bartholomew", "Catherine", "Leonard", "Martin", "Botolph", "Alban", "Swithun", "Edmund")
-_BUILDING_ADJ = ("old", "red-brick", "timber-framed", "flint", "Victorian", "Georgian", "restored", "thatched",
-                 "converted", "former", "whitewashed", "Edwardian", "weatherboarded", "listed")
-_BUILDINGS = ("corn mill", "library", "village hall", "post office", "fire station", "coaching inn", "almshouses",
-              "water tower", "cricket pavilion", "bandstand", "forge", "market hall", "railway cottages",
-              "brewery", "lock-keeper's cottage", "signal box", "tithe barn", "war memorial", "maltings",
-              "granary", "toll house", "chapel", "drill hall", "boathouse")
+_SAINTS = ("Mary", "Peter", "Nicholas", "Andrew", "John", "Michael", "Lawrence", "Margaret", "James",
+           "George", "Giles", "Bartholomew", "Catherine", "Leonard", "Martin", "Botolph", "Alban", "Swithun",
+           "Edmund")
+_BUILDING_ADJ = ("old", "red-brick", "timber-framed", "flint", "Victorian", "Georgian", "restored",
+                 "thatched", "converted", "former", "whitewashed", "Edwardian", "weatherboarded", "listed")
+_BUILDINGS = ("corn mill", "library", "village hall", "post office", "fire station", "coaching inn",
+              "almshouses", "water tower", "cricket pavilion", "bandstand", "forge", "market hall",
+              "railway cottages", "brewery", "lock-keeper's cottage", "signal box", "tithe barn",
+              "war memorial", "maltings", "granary", "toll house", "chapel", "drill hall", "boathouse")
 _SURNAMES = ("Ashby", "Barlow", "Carter", "Dunn", "Ellis", "Fairley", "Gower", "Hale", "Irving", "Jessop",
              "Kemp", "Lacey", "Marsh", "Noakes", "Oliver", "Pryce", "Quill", "Rudd", "Stokes", "Tilley",
              "Upton", "Vane", "Webb", "Yates", "Brennan", "Cowley", "Dexter", "Frost", "Goddard", "Harwood")
-_SHOPS = ("bakery", "hardware shop", "bookshop", "garden centre", "delicatessen", "butcher's", "florist", "café",
-          "farm shop", "ironmonger's", "cheese shop", "bicycle shop", "greengrocer's", "tea room")
+_SHOPS = ("bakery", "hardware shop", "bookshop", "garden centre", "delicatessen", "butcher's", "florist",
+          "café", "farm shop", "ironmonger's", "cheese shop", "bicycle shop", "greengrocer's", "tea room")
 _EVENTS = ("summer fete", "farmers' market", "carnival", "flower show", "cricket week", "beer festival",
            "duck race", "bonfire night", "open gardens weekend", "lantern parade", "charity fun run",
            "village show", "horticultural show", "folk festival", "antiques fair", "ploughing match",
@@ -66,29 +73,32 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _FEATURES = ("wide village green", "duck pond", "row of Georgian shops", "Norman church tower",
              "riverside meadows", "allotments", "bluebell woods", "heathland walks", "cricket ground",
              "independent shops", "Victorian railway station", "old coaching inns", "canal towpath",
-             "recreation ground", "community orchard", "sailing lake", "golf course", "nature reserve", "lido",
-             "walled garden", "water meadows", "chalk downland", "market square", "almshouse courtyard")
-_RIVERS = ("Mole", "Wey", "Thames", "Ember", "Hogsmill", "Bourne", "Tillingbourne", "Blackwater", "Eden", "Arun",
-           "Rythe", "Dead River", "Pipp Brook", "Addle Bourne")
+             "recreation ground", "community orchard", "sailing lake", "golf course", "nature reserve",
+             "lido", "walled garden", "water meadows", "chalk downland", "market square",
+             "almshouse courtyard")
+_RIVERS = ("Mole", "Wey", "Thames", "Ember", "Hogsmill", "Bourne", "Tillingbourne", "Blackwater", "Eden",
+           "Arun", "Rythe", "Dead River", "Pipp Brook", "Addle Bourne")
 _ROUTES = ("footpath", "bridleway", "towpath", "cycle route", "greenway", "old drovers' road")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 _AREA_SENTENCES = (
     "{name} grew up around {landmark} on {street}, and most visitors still arrive along the {road} from "
     "{other}.",
-    "The {bus} bus stops outside {landmark} every {every} minutes on weekdays and runs less often on Sundays.",
+    "The {bus} bus stops outside {landmark} every {every} minutes on weekdays and runs less often on "
+    "Sundays.",
     "If you drive, the car park behind {surname}'s {shop} on {street} has space for {spaces} cars; bays on "
     "{street2} allow parking for up to {hours} hours.",
     "Local people know {name} for its {feature}, its {feature2} and the {event} held each {month}.",
-    "From {name}, the drive to our clinic goes past {landmark2} and takes about {drive} minutes outside the "
-    "rush hour.",
+    "From {name}, the drive to our clinic goes past {landmark2} and takes about {drive} minutes outside "
+    "the rush hour.",
     "Cyclists can follow the {route} beside the River {river}, which meets {street} a little {side} of "
     "{landmark}.",
     "{surname}'s {shop} and {surname2}'s {shop2} face each other across {street}, next to {landmark2}.",
     "On {weekday} mornings {name}'s {event} fills {street2} with stalls selling bread, cheese and plants.",
     "The {route} from {name} to {other} crosses the River {river} by the {adj} footbridge built in {year}.",
     "{landmark_cap} dates from {year} and now houses the {shop} run by the {surname} family.",
-    "Buses numbered {bus} and {bus2} link {name} with {other} and {other2}, calling at {street2} on the way.",
+    "Buses numbered {bus} and {bus2} link {name} with {other} and {other2}, calling at {street2} on the "
+    "way.",
     "Friends meeting up in {name} often choose the {shop} on {street}, which opens at {opens} most days.",
     "The lane from {street} climbs to {feature3}, where there are views over {other} on a clear day.",
     "{name}'s {event2} began in {year} and still closes {street2} to traffic for one {weekday} in {month2}.",
@@ -100,8 +110,9 @@ _KINDS = ("Skin Peel", "Microneedling", "Skin Booster", "Hydrating Facial", "LED
           "Dermaplaning", "Filler", "Mesotherapy", "Enzyme Facial", "Micro-Infusion", "Oxygen Facial",
           "Polynucleotide Session")
 _INJECTABLE = ("Skin Booster", "Filler", "Mesotherapy", "Micro-Infusion", "Polynucleotide Session")
-_ADJ = ("lightweight", "cross-linked", "buffered", "plant-derived", "low-strength", "fragrance-free", "single-use",
-        "pH-balanced", "cooling", "water-based", "layered", "medium-depth", "superficial", "fine-textured")
+_ADJ = ("lightweight", "cross-linked", "buffered", "plant-derived", "low-strength", "fragrance-free",
+        "single-use", "pH-balanced", "cooling", "water-based", "layered", "medium-depth", "superficial",
+        "fine-textured")
 _SUBSTANCES = ("hyaluronic acid", "lactic acid", "glycolic acid", "mandelic acid", "vitamin C", "niacinamide",
                "peptide", "amino acid", "ceramide", "polynucleotide", "azelaic acid", "salicylic acid")
 _FORMS = ("gel", "serum", "solution", "mask", "cream", "mist", "balm")
@@ -119,51 +130,62 @@ _TREATMENT_SENTENCES = (
     "daylight and explains what {name} can and cannot change.",
     "The {substance} {form} is chosen for your skin at the consultation, and the strength is adjusted from "
     "one visit to the next.",
-    "Many clients pair {name} with {other} when they also want to look at {concern3}, but the two are planned "
-    "separately.",
-    "The {region} is cleansed first, then {tool2} is used in small sections so the practitioner can check how "
-    "your skin responds.",
-    "Changes build gradually over {weeks2} weeks, and a review is booked after the last session of the course.",
-    "People with active cold sores, broken skin or an infection on the {region} are asked to wait until it has "
-    "healed.",
+    "Many clients pair {name} with {other} when they also want to look at {concern3}, but the two are "
+    "planned separately.",
+    "The {region} is cleansed first, then {tool2} is used in small sections so the practitioner can check "
+    "how your skin responds.",
+    "Changes build gradually over {weeks2} weeks, and a review is booked after the last session of the "
+    "course.",
+    "People with active cold sores, broken skin or an infection on the {region} are asked to wait until it "
+    "has healed.",
     "The price depends on the size of the {region} and the number of sessions, and is agreed at the "
     "consultation.",
-    "Your practitioner photographs the {region} with your consent so that you can compare it at the review in "
-    "week {weeks3}.",
+    "Your practitioner photographs the {region} with your consent so that you can compare it at the review "
+    "in week {weeks3}.",
     "Sun protection of SPF {spf} is advised for {days} days afterwards, because the {region} can be more "
     "sensitive to light.",
 )
 _QUESTIONS = (
     ("How many sessions of {name_l} will I need?",
-     "Most people book {sessions} sessions about {weeks} weeks apart. Your practitioner suggests a number at the "
-     "consultation and reviews it as you go."),
+     "Most people book {sessions} sessions about {weeks} weeks apart. Your practitioner suggests a number "
+     "at the consultation and reviews it as you go."),
     ("Does {name_l} hurt?",
-     "Most people feel warmth or pressure on the {region} rather than pain. {tool_cap} is used gently, and the "
-     "practitioner checks how you feel throughout."),
+     "Most people feel warmth or pressure on the {region} rather than pain. {tool_cap} is used gently, "
+     "and the practitioner checks how you feel throughout."),
     ("What should I avoid after {name_l}?",
      "Avoid make-up, saunas and hard exercise for {days} days, and use sun protection of SPF {spf} on the "
      "{region}."),
     ("How long does an appointment for {name_l} take?",
-     "Allow about {minutes} minutes, plus time before the first session for a consultation about your medical "
-     "history."),
+     "Allow about {minutes} minutes, plus time before the first session for a consultation about your "
+     "medical history."),
     ("Can I have {name_l} before an event?",
-     "Leave at least {days} days between a session and any big occasion, because the {region} may look pink "
-     "or feel tender for a short time."),
+     "Leave at least {days} days between a session and any big occasion, because the {region} may look "
+     "pink or feel tender for a short time."),
 )
 _TREATMENT_HEADINGS = ("What is {name_l}?", "Who might consider {name_l}?", "How {name_l} is planned",
                        "What {name_l} involves", "Choosing {name_l}")
-_EXPECT = ("You will sit in a reclining chair while the {region} is cleansed and, if needed, a numbing cream is "
-           "applied for {numb} minutes.", "The practitioner works across the {region} in sections with {tool}, "
-           "checking your comfort as they go.", "At the end a {adj} {form} is applied and you are shown the "
-           "{region} in a mirror before you leave.")
-_AFTERCARE = ("Keep the {region} clean and dry for {days} days, and avoid make-up until the next morning.",
-              "Use a plain moisturiser and SPF {spf} sun protection, and avoid saunas and swimming pools for "
-              "{days} days.", "Call the clinic if the {region} becomes increasingly sore, hot or swollen.")
-_DOWNTIME = ("Most people see some redness on the {region} for {days} days.", "You can usually go back to work "
-             "the next day, although the skin may feel tight.")
-_RISKS = ("Redness, swelling and tenderness on the {region} are common and usually settle within {days} days.",
-          "Less often the skin becomes dry, flaky or darker in small patches.", "Infection and allergic "
-          "reactions are uncommon, and we go through every risk with you at the consultation.")
+_EXPECT = (
+    "You will sit in a reclining chair while the {region} is cleansed and, if needed, a numbing cream is "
+    "applied for {numb} minutes.",
+    "The practitioner works across the {region} in sections with {tool}, checking your comfort as they go.",
+    "At the end a {adj} {form} is applied and you are shown the {region} in a mirror before you leave.",
+)
+_AFTERCARE = (
+    "Keep the {region} clean and dry for {days} days, and avoid make-up until the next morning.",
+    "Use a plain moisturiser and SPF {spf} sun protection, and avoid saunas and swimming pools for {days} "
+    "days.",
+    "Call the clinic if the {region} becomes increasingly sore, hot or swollen.",
+)
+_DOWNTIME = (
+    "Most people see some redness on the {region} for {days} days.",
+    "You can usually go back to work the next day, although the skin may feel tight.",
+)
+_RISKS = (
+    "Redness, swelling and tenderness on the {region} are common and usually settle within {days} days.",
+    "Less often the skin becomes dry, flaky or darker in small patches.",
+    "Infection and allergic reactions are uncommon, and we go through every risk with you at the "
+    "consultation.",
+)
 
 
 @dataclass
@@ -210,11 +232,13 @@ def grid_points(count: int) -> list[tuple[float, float]]:
     """`count` points on a square grid around the premises, nearest first: (lat, lon)."""
     side = math.ceil(math.sqrt(count)) | 1
     half = side // 2
-    cells = sorted(((dy, dx) for dy in range(-half, half + 1) for dx in range(-half, half + 1) if (dy, dx) != (0, 0)),
+    span = range(-half, half + 1)
+    cells = sorted(((dy, dx) for dy in span for dx in span if (dy, dx) != (0, 0)),
                    key=lambda c: (c[0] ** 2 + c[1] ** 2, c))
     dlat = GRID_KM / 111.2
     dlon = GRID_KM / (111.2 * math.cos(math.radians(PREMISES_LAT)))
-    return [(round(PREMISES_LAT + dy * dlat, 5), round(PREMISES_LON + dx * dlon, 5)) for dy, dx in cells[:count]]
+    return [(round(PREMISES_LAT + dy * dlat, 5), round(PREMISES_LON + dx * dlon, 5))
+            for dy, dx in cells[:count]]
 
 
 def _street(rng: random.Random) -> str:
@@ -240,15 +264,18 @@ def area_notes(name: str, others: list[str], rng: random.Random, sentences: int 
             "name": name, "landmark": landmark, "landmark_cap": landmark[0].upper() + landmark[1:],
             "landmark2": _landmark(rng), "street": _street(rng), "street2": _street(rng),
             "road": f"A{rng.randrange(20, 3400)}", "other": rng.choice(others), "other2": rng.choice(others),
-            "bus": rng.randrange(1, 999), "bus2": rng.randrange(1, 999), "every": rng.choice((10, 12, 15, 20, 30)),
+            "bus": rng.randrange(1, 999), "bus2": rng.randrange(1, 999),
+            "every": rng.choice((10, 12, 15, 20, 30)),
             "surname": rng.choice(_SURNAMES), "surname2": rng.choice(_SURNAMES), "shop": rng.choice(_SHOPS),
             "shop2": rng.choice(_SHOPS), "spaces": rng.randrange(12, 240), "hours": rng.randrange(2, 5),
             "feature": rng.choice(_FEATURES), "feature2": rng.choice(_FEATURES),
-            "feature3": "the " + rng.choice(_FEATURES), "event": rng.choice(_EVENTS), "event2": rng.choice(_EVENTS),
+            "feature3": "the " + rng.choice(_FEATURES), "event": rng.choice(_EVENTS),
+            "event2": rng.choice(_EVENTS),
             "month": rng.choice(_MONTHS), "month2": rng.choice(_MONTHS), "drive": rng.randrange(6, 45),
             "route": rng.choice(_ROUTES), "river": rng.choice(_RIVERS), "side": rng.choice(("north", "south",
                                                                                              "east", "west")),
-            "weekday": rng.choice(_WEEKDAYS), "adj": rng.choice(_BUILDING_ADJ), "year": rng.randrange(1180, 1990),
+            "weekday": rng.choice(_WEEKDAYS), "adj": rng.choice(_BUILDING_ADJ),
+            "year": rng.randrange(1180, 1990),
             "opens": f"{rng.randrange(7, 10)}:{rng.choice(('00', '15', '30', '45'))}",
         }
         lines.append(template.format(**values))
@@ -262,7 +289,8 @@ def _treatment_values(name: str, region: str, others: list[str], rng: random.Ran
         "Name": name, "name": name.lower(), "name_l": name.lower(), "region": region.lower(),
         "adj": rng.choice(_ADJ), "substance": rng.choice(_SUBSTANCES), "form": rng.choice(_FORMS),
         "tool": tool, "tool_cap": tool[0].upper() + tool[1:], "tool2": rng.choice(_TOOLS),
-        "concern": rng.choice(_CONCERNS), "concern2": rng.choice(_CONCERNS), "concern3": rng.choice(_CONCERNS),
+        "concern": rng.choice(_CONCERNS), "concern2": rng.choice(_CONCERNS),
+        "concern3": rng.choice(_CONCERNS),
         "minutes": rng.choice((20, 30, 40, 45, 60, 75)), "sessions": rng.randrange(2, 7),
         "weeks": rng.randrange(2, 7), "weeks2": rng.randrange(4, 13), "weeks3": rng.randrange(6, 14),
         "other": rng.choice(others).lower(), "spf": rng.choice((30, 50)), "days": rng.randrange(2, 8),
@@ -278,7 +306,8 @@ def make_treatment(region: str, kind: str, others: list[str], related: list[str]
     def text(pool: tuple[str, ...], n: int) -> str:
         return " ".join(s.format(**v) for s in rng.sample(pool, n))
 
-    summary = " ".join(s.format(**v) for s in _TREATMENT_SENTENCES[:2]) + " " + text(_TREATMENT_SENTENCES[2:], 7)
+    first = " ".join(s.format(**v) for s in _TREATMENT_SENTENCES[:2])
+    summary = first + " " + text(_TREATMENT_SENTENCES[2:], 7)
     headings = rng.sample(_TREATMENT_HEADINGS, 2)
     record: dict[str, Any] = {
         "slug": name.lower().replace(" ", "-"),
@@ -317,8 +346,8 @@ def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO) ->
     locations = []
     for i, (name, (lat, lon)) in enumerate(zip(names, points)):
         others = [n for n in rng.sample(names, min(len(names), 4)) if n != name] or ["the town centre"]
-        record: dict[str, Any] = {"name": name, "slug": name.lower().replace(" ", "-"), "lat": lat, "lon": lon,
-                                  "county": "Surrey"}
+        record: dict[str, Any] = {"name": name, "slug": name.lower().replace(" ", "-"), "lat": lat,
+                                  "lon": lon, "county": "Surrey"}
         if i % 3 != 2:
             record["nearest_station"] = f"{name} {rng.choice(('Halt', 'Junction', 'Parkway', 'Road'))}"
         record["notes"] = area_notes(name, others, rng)
@@ -332,14 +361,12 @@ def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO) ->
         others = [n for n in t_names if n != t_names[i]] or ["a skin consultation"]
         treatment_records.append(make_treatment(region, kind, others, sorted(set(related)), own, rng))
 
-    radius = max(math.ceil(max(math.dist((0, 0), ((lat - PREMISES_LAT) * 111.2,
-                                                    (lon - PREMISES_LON) * 111.2 * math.cos(math.radians(lat))))
-                                for lat, lon in points)) + 5, 10)
+    farthest = max(distance_km(PREMISES_LAT, PREMISES_LON, lat, lon) for lat, lon in points)
     site = {
         "name": "Benchmark Skin Clinic",
         "base_url": "https://bench.example",
         "language": "en-GB",
-        "service_radius_km": min(radius, 200),
+        "service_radius_km": min(200, max(10, math.ceil(farthest) + 5)),
         "premises": [{
             "id": "main",
             "name": "Benchmark Skin Clinic, West Molesey",
@@ -351,8 +378,8 @@ def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO) ->
                               {"days": ["Sa"], "opens": "10:00", "closes": "16:00"}],
             "parking": "There are four parking spaces behind the clinic, and more on the road outside.",
         }],
-        "practitioners": [{"name": "Alex Example", "profession": "Registered nurse prescriber", "register": "NMC",
-                           "registration_number": "00A0000A"}],
+        "practitioners": [{"name": "Alex Example", "profession": "Registered nurse prescriber",
+                           "register": "NMC", "registration_number": "00A0000A"}],
         "disclaimers": real["disclaimers"],
         "required_disclaimers": required,
         "titles": real["titles"],
@@ -360,9 +387,9 @@ def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO) ->
     }
     if real.get("checks"):
         site["checks"] = real["checks"]
+    attribution = "Place names and coordinates: synthetic, made for the benchmark"
     return SynthData(site=site, treatments={"treatments": treatment_records},
-                     locations={"attribution": "Place names and coordinates: synthetic, made for the benchmark",
-                                "locations": locations})
+                     locations={"attribution": attribution, "locations": locations})
 
 
 class _Dumper(yaml.SafeDumper):
@@ -404,7 +431,7 @@ def make_project(dest: Path | str, treatments: int = 40, areas: int = 250, seed:
     return write_project(synth_data(treatments, areas, seed, repo), dest, repo)
 
 
-# -- edits the benchmark makes between rebuilds ----------------------------------------------------------------
+# -- edits the benchmark makes between rebuilds -------------------------------------------------------------
 
 def edit_treatment(data: SynthData, index: int, mark: int) -> str:
     """Change one treatment's summary (same number of lines); return the file that changed."""
@@ -422,7 +449,8 @@ def edit_location(data: SynthData, index: int, mark: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write a synthetic clinic-pages project of T x L landing pages.")
+    parser = argparse.ArgumentParser(description="Write a synthetic clinic-pages project of T x L landing "
+                                     "pages.")
     parser.add_argument("dest", type=Path, help="folder to write (created if missing)")
     parser.add_argument("-t", "--treatments", type=int, default=40, help="number of treatments (default 40)")
     parser.add_argument("-l", "--areas", type=int, default=250, help="number of areas (default 250)")

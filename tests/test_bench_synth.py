@@ -1,7 +1,7 @@
 """bench/synth.py keeps making projects that the generator accepts and builds, and that look like a real site.
 
-The benchmark itself (bench/run.py) is not part of the test suite; this proves that its synthetic projects stay
-in step with the schema, and that the naive Jinja2 baseline makes the same URLs as clinic-pages.
+The benchmark itself (bench/run.py) is not part of the test suite; this proves that its synthetic projects
+stay in step with the schema, and that the naive Jinja2 baseline makes the same URLs as clinic-pages.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench import sites  # noqa: E402
-from bench.synth import edit_location, edit_treatment, make_project, synth_data, write_project  # noqa: E402
-from generator.model import load_project  # noqa: E402
-from generator.plan import plan_site  # noqa: E402
+from bench import sites
+from bench.synth import edit_location, edit_treatment, make_project, synth_data, write_project
+from generator.model import load_project
+from generator.plan import plan_site
 
 T, L = 3, 4
 
@@ -27,11 +27,13 @@ T, L = 3, 4
 def _build(project: Path, output: Path) -> subprocess.CompletedProcess:
     """Build as the benchmark does: the CLI in a child process."""
     return subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project), "--output",
-                           str(output)], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+                           str(output)], capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
 
 
 def _landing_pages(output: Path) -> dict[str, Path]:
-    return {str(p.parent.relative_to(output)): p for p in output.glob("*/*/index.html") if p.parts[-3] != "areas"}
+    return {str(p.parent.relative_to(output)): p for p in output.glob("*/*/index.html")
+            if p.parts[-3] != "areas"}
 
 
 def _shingles(html: str) -> set[tuple[str, ...]]:
