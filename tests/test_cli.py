@@ -126,9 +126,20 @@ def built_mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
+@pytest.fixture
+def cli_logging():
+    """main() points the `generator` logger at this test's captured stderr: put the logger back afterwards."""
+    import logging
+
+    logger = logging.getLogger("generator")
+    saved = logger.handlers[:], logger.level, logger.propagate
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved
+
+
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_every_bad_input_exits_2_with_its_exact_message_and_writes_nothing(
-        case: str, built_mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        case: str, built_mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_logging) -> None:
     """The real command (in this process, for speed) for every case of test_model.BAD_INPUTS."""
     from generator.cli import main
 
