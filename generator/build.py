@@ -109,7 +109,7 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
         for page, sha in render_pages(renderer, stale, tx, progress, jobs):
             history[page.file] = {"inputs": keys[page.file], "sha": sha,
                                   "lastmod": state.lastmod(page.file, sha, date)}
-        checked = check_build(project, plan, _page_reader(tx)) if checks else None   # errors stop the build here
+        checked = check_build(project, plan, _page_reader(tx), jobs) if checks else None   # errors stop it here
         if checked is not None and not checked.ok:
             raise ChecksFailed(checked)
         renderer.demoted = checked.demoted if checked else {}
@@ -136,17 +136,13 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
                        project.placeholders(), notices, checked)
 
 
-def _page_reader(tx: OutputTransaction) -> Callable[[Page], bytes | None]:
-    """A page's bytes as this build will publish them: staged just now, or unchanged in the output folder."""
+def _page_reader(tx: OutputTransaction) -> Callable[[Page], Path]:
+    """Where a page is as this build will publish it: staged just now, or unchanged in the output folder."""
     staged = set(tx.staged)
 
-    def read(page: Page) -> bytes | None:
-        path = tx.staged_path(page.file) if page.file in staged else tx.output / page.file
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-    return read
+    def where(page: Page) -> Path:
+        return tx.staged_path(page.file) if page.file in staged else tx.output / page.file
+    return where
 
 
 # -- rendering, in this process or in parallel workers -------------------------------------------------------

@@ -241,3 +241,13 @@ def test_near_duplicates_say_why_they_are_alike():
     assert cluster.kind == "near" and cluster.min_similarity >= 0.9
     # without the records (an audit) the names are just words that differ
     assert cluster.why == "the distance and 1 other passage(s) differ: «Cobham Cobham» / «Esher Esher»"
+
+
+def test_worker_processes_find_the_same(built_sample: Path, monkeypatch: pytest.MonkeyPatch):
+    from generator.checks import engine
+    one = check_built_site(built_sample.parent, jobs=1)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_PAGES", 10)
+    two = check_built_site(built_sample.parent, jobs=2)
+    assert two.findings == one.findings and two.demoted == one.demoted
+    assert [(s.page, s.unique_share, s.twin) for s in two.duplicates.pages] == \
+        [(s.page, s.unique_share, s.twin) for s in one.duplicates.pages]

@@ -98,6 +98,17 @@ def shingle_hashes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """One page's main text as the comparison keeps it."""
+
+    key: bytes                  # digest of its words, for exact duplicates
+    words: int
+    shingles: np.ndarray        # uint32, in order
+    starts: np.ndarray          # the word position where each shingle starts
+    blocks: np.ndarray          # per shingle, the hash of its block
+
+
+@dataclass(frozen=True)
 class DuplicateSettings:
     near_threshold: float = 0.90
     boilerplate_share: float = 0.5
@@ -163,18 +174,25 @@ class DuplicateIndex:
 
     def add(self, page: str, main_text: str) -> None:
         """Add one page's main text (blocks on separate lines, as `HtmlPage.main_text` has them)."""
+        self.add_prepared(page, self.prepare(main_text))
+
+    def prepare(self, main_text: str) -> Prepared:
+        """The part of `add` that needs no other page (worker processes run it in parallel)."""
         tokens = _TOKEN.findall(main_text.lower())
         ids = np.fromiter(map(self._hashes.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
         words_only = ids[ids != BREAK]
         key = hashlib.blake2b(words_only.tobytes(), digest_size=16).digest()
-        index = len(self._pages)
-        self._same_as.append(self._exact.setdefault(key, index))
-        self._pages.append(page)
-        self._words.append(len(words_only))
         hashes, starts = shingle_hashes(ids)
-        self._shingles.append(hashes)
-        self._starts.append(starts)
-        self._blocks.append(_block_of(ids, starts))
+        return Prepared(key, len(words_only), hashes, starts, _block_of(ids, starts))
+
+    def add_prepared(self, page: str, prepared: Prepared) -> None:
+        index = len(self._pages)
+        self._same_as.append(self._exact.setdefault(prepared.key, index))
+        self._pages.append(page)
+        self._words.append(prepared.words)
+        self._shingles.append(prepared.shingles)
+        self._starts.append(prepared.starts)
+        self._blocks.append(prepared.blocks)
 
     # -- the comparison ---------------------------------------------------------------------------------------
     def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,

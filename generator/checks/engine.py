@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import html
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +17,7 @@ from generator.checks.claims import ClaimRule, ClaimsChecker, load_rules
 from generator.checks.content import RULES as CONTENT_RULES
 from generator.checks.content import check_consistency, check_disclaimers, check_indexing, check_leaks, fold
 from generator.checks.duplicates import (
-    DuplicateIndex, DuplicateResult, DuplicateSettings, describe_differences, differences,
+    DuplicateIndex, DuplicateResult, DuplicateSettings, Prepared, describe_differences, differences,
 )
 from generator.checks.facts import PageWaiver, SiteFacts
 from generator.errors import ClinicPagesError, DataError, Problem
@@ -160,21 +162,55 @@ class CheckRun:
     # -- the pages --------------------------------------------------------------------------------------------
     def add(self, page: HtmlPage) -> None:
         """Check one page; keep only what the site-wide checks need."""
+        self.absorb(self.inspect(page))
+
+    def inspect(self, page: HtmlPage) -> PageResult:
+        """The per-page checks: they need no other page, so worker processes can run them in parallel."""
         url = page.url_path
-        self.seen.add(url)
         facts = self.facts.pages.get(url) if self.facts else None
-        self.raw += self.claims.check(page)
-        self.raw += check_leaks(page, facts)
+        findings = list(self.claims.check(page))
+        findings += check_leaks(page, facts)
+        indexing = None
         if facts is not None:
             visible = fold(page.visible_text)
-            self.raw += check_disclaimers(page, facts, visible)
-            self.raw += check_consistency(page, facts, self.facts, visible)
-            self.indexing[url] = (page.canonical, page.robots)
+            findings += check_disclaimers(page, facts, visible)
+            findings += check_consistency(page, facts, self.facts, visible)
+            indexing = (page.canonical, page.robots)
         indexable = facts.indexable if facts is not None else "noindex" not in page.robots
-        if indexable:
-            self.index.add(url, page.main_text)
-            if self.reload is None:
-                self.texts[url] = page.main_text
+        prepared = self.index.prepare(page.main_text) if indexable else None
+        text = page.main_text if indexable and self.reload is None else None
+        return PageResult(url, findings, indexing, prepared, text)
+
+    def absorb(self, result: PageResult) -> None:
+        url = result.url
+        self.seen.add(url)
+        self.raw += result.findings
+        if result.indexing is not None:
+            self.indexing[url] = result.indexing
+        if result.prepared is not None:
+            self.index.add_prepared(url, result.prepared)
+        if result.text is not None:
+            self.texts[url] = result.text
+
+    def add_files(self, files: list[tuple[str, str]], jobs: int | None = None) -> None:
+        """Read, parse and check pages from disk, `(path relative to the site root, file path)` each, in order;
+        a large site is shared among worker processes (one per core)."""
+        global _RUN
+        jobs = jobs or os.cpu_count() or 1
+        if jobs > 1 and len(files) >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+            size = max(20, min(250, len(files) // (jobs * 8)))
+            chunks = [files[i:i + size] for i in range(0, len(files), size)]
+            _RUN = self
+            try:
+                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    for results in pool.imap(_inspect_chunk, chunks):
+                        for result in results:
+                            self.absorb(result)
+            finally:
+                _RUN = None
+            return
+        for result in _inspect_chunk(files, self):
+            self.absorb(result)
 
     def finish(self) -> CheckResult:
         facts = self.facts
@@ -278,6 +314,34 @@ class CheckRun:
         return page.main_text if page else None
 
 
+@dataclass
+class PageResult:
+    """What one page leaves behind once its own checks have run."""
+
+    url: str
+    findings: list[Finding]
+    indexing: tuple[str | None, str] | None
+    prepared: Prepared | None
+    text: str | None
+
+
+PARALLEL_MIN_PAGES = 2000    # below this, starting worker processes costs more than it saves
+_RUN: CheckRun | None = None
+
+
+def _inspect_chunk(files: list[tuple[str, str]], run: CheckRun | None = None) -> list[PageResult]:
+    from generator.checks.html import parse_html
+    run = run or _RUN
+    out = []
+    for rel, path in files:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        out.append(run.inspect(parse_html(rel, data)))
+    return out
+
+
 def _replace(f: Finding, **changes) -> Finding:
     from dataclasses import replace
     return replace(f, **changes)
@@ -338,7 +402,7 @@ def read_sitemap_urls(output: Path) -> set[str] | None:
     return urls
 
 
-def check_built_site(project_dir: Path, output_dir: Path | None = None) -> CheckResult:
+def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None) -> CheckResult:
     """`clinic-pages check`: every planned page as it is in the output folder, against the records."""
     from generator.checks.facts import site_facts
     from generator.checks.html import parse_html
@@ -362,16 +426,13 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None) -> Check
             return None
 
     run = CheckRun(project.site.checks, facts, reload=read, project_dir=project_dir)
-    for url in files:
-        page = read(url)
-        if page is not None:
-            run.add(page)
+    run.add_files([(rel, str(output / rel)) for rel in files.values()], jobs)
     return run.finish()
 
 
-def check_build(project, plan, page_bytes: Callable[[object], bytes | None]) -> CheckResult:
-    """The checks at the end of `build`, before anything is committed. `page_bytes(page)` gives a planned page's
-    HTML as it will be published (just rendered, or unchanged in the output folder)."""
+def check_build(project, plan, page_file: Callable[[object], Path], jobs: int | None = None) -> CheckResult:
+    """The checks at the end of `build`, before anything is committed. `page_file(page)` is where a planned
+    page's HTML is as it will be published (just rendered and staged, or unchanged in the output folder)."""
     from generator.checks.facts import site_facts
     from generator.checks.html import parse_html
 
@@ -379,14 +440,13 @@ def check_build(project, plan, page_bytes: Callable[[object], bytes | None]) -> 
     pages = {p.url_path: p for p in plan.pages}
 
     def read(url: str) -> HtmlPage | None:
-        data = page_bytes(pages[url])
-        return parse_html(pages[url].file, data) if data is not None else None
+        try:
+            return parse_html(pages[url].file, page_file(pages[url]).read_bytes())
+        except OSError:
+            return None
 
     run = CheckRun(project.site.checks, facts, reload=read, project_dir=project.root, indexing=False)
-    for url in pages:
-        page = read(url)
-        if page is not None:
-            run.add(page)
+    run.add_files([(page.file, str(page_file(page))) for page in plan.pages], jobs)
     return run.finish()
 
 
