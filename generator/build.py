@@ -101,7 +101,8 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
             template, wide = renderer.template_inputs(page.template)
             keys[page.file] = key = page_digest(page, fps, wide, template)
             old = state.pages.get(page.file)
-            if trusted and old and old.get("inputs") == key and tx.old.get(page.file) == old.get("sha"):
+            if (trusted and old and old.get("inputs") == key and tx.old.get(page.file) == old.get("sha")
+                    and os.path.isfile(tx.output / page.file)):  # a person may have deleted it
                 tx.keep(page.file, old["sha"])
                 history[page.file] = old
             else:

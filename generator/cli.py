@@ -157,17 +157,23 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build, check, audit and deploy a clinic's honest local landing pages from YAML.",
     )
     parser.add_argument("--version", action="version", version=f"clinic-pages {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show more detail")
-    parser.add_argument("-q", "--quiet", action="store_true", help="show only errors and the summary")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)  # accepted before or after the command
+    for target, default in ((parser, False), (common, argparse.SUPPRESS)):
+        target.add_argument("-v", "--verbose", action="store_true", default=default, help="show more detail")
+        target.add_argument("-q", "--quiet", action="store_true", default=default,
+                            help="show only errors and the summary")
+        target.add_argument("--debug", action="store_true", default=default, help="show a traceback on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], **kwargs)
 
     def project_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--project", default=".", metavar="DIR",
                        help="folder with site.yaml, treatments.yaml, locations.yaml and templates/ (default: .)")
         p.add_argument("--output", metavar="DIR", help="where the site is written (default: PROJECT/output)")
 
-    p = sub.add_parser("build", help="build the site into output/",
+    p = command("build", help="build the site into output/",
                        description="Validate the data, render every page, and write output/ all at once.")
     project_args(p)
     p.add_argument("--clean", action="store_true",
@@ -177,7 +183,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="skip the checks (to time the build alone; `deploy` still refuses pages that fail them)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("check", help="check the built site: duplicates, disclaimers, claims, leaks, consistency",
+    p = command("check", help="check the built site: duplicates, disclaimers, claims, leaks, consistency",
                        description="Check every page of the built site against the records and the rules: exact "
                                    "and near-duplicate and thin pages, required disclaimers, unlawful claims, "
                                    "template leaks, and agreement of name, address, phone, JSON-LD, title, h1, "
@@ -188,7 +194,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("audit", help="audit any folder of HTML: SEO, links, sitemap, structured data, claims",
+    p = command("audit", help="audit any folder of HTML: SEO, links, sitemap, structured data, claims",
                        description="Audit the static HTML in FOLDER as published, whoever made it: titles, "
                                    "descriptions, headings, canonicals, lang, viewport, sitemap (against the XSD) "
                                    "and robots.txt, broken links and #fragments, orphan pages, link text, image "
@@ -203,7 +209,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
     p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
+    p = command("serve", help="preview the site locally, rebuilding and reloading on every save",
                        description="Serve output/ on 127.0.0.1, watch the data and templates, rebuild on save and "
                                    "reload the open page; errors show as an overlay in the browser.")
     project_args(p)
@@ -211,7 +217,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("deploy", help="publish output/ to web hosting, sending only what changed",
+    p = command("deploy", help="publish output/ to web hosting, sending only what changed",
                        description="Send new and changed files of the last build to a target, then the sitemap, then "
                                    "delete what earlier deploys put there and the build no longer makes. Files that "
                                    "clinic-pages did not make are never sent, overwritten or deleted.")

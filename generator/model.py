@@ -10,7 +10,17 @@ from typing import Any
 from generator.data import Document, Placeholder, format_path, load_document
 from generator.errors import DataError, Problem
 from generator.schema import (
-    Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, describe, validate,
+    Boolean,
+    Choice,
+    Field,
+    ListOf,
+    MapOf,
+    Number,
+    Obj,
+    Text,
+    custom,
+    describe,
+    validate,
 )
 from generator.slugs import SLUG_RE, slugify
 
@@ -348,6 +358,10 @@ def _as_plain(value: Any) -> Any:
 def load_project(root: Path) -> Project:
     """Load and validate the three data files; raise DataError with every problem found."""
     root = Path(root)
+    if not any((root / name).exists() for name in (SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE)):
+        what = "no such folder" if not root.is_dir() else "no site.yaml, treatments.yaml or locations.yaml here"
+        raise DataError([Problem(str(root), None, None, "", f"not a clinic-pages project ({what})",
+                                 "run the command in the project folder, or pass --project DIR")])
     docs: dict[str, Document] = {}
     problems: list[Problem] = []
     for name, schema in ((SITE_FILE, SITE_SCHEMA), (TREATMENTS_FILE, TREATMENTS_SCHEMA),
@@ -437,7 +451,7 @@ def _check_patterns(site: Document) -> list[Problem]:
 
 
 def _check_target_url(value: Any, path: tuple):
-    from generator.deploy.target import url_problem   # here, not at the top: deploy is the last phase
+    from generator.deploy.target import url_problem  # here, not at the top: deploy is the last phase
 
     problem = url_problem(value) if isinstance(value, str) else (f"expected a URL, found {describe(value)}", "")
     if problem:

@@ -87,3 +87,14 @@ def golden(request: pytest.FixtureRequest):
                         f"`pytest --update-golden` and review `git diff tests/golden/`):\n{diff[:6000]}")
 
     return compare
+
+
+@pytest.fixture()
+def preview(tmp_path):
+    """`clinic-pages serve` of a small copy of the sample, running on a free port of 127.0.0.1."""
+    from generator.serve import PreviewServer
+    from tests.projects import sample_subset
+
+    server = PreviewServer(sample_subset(tmp_path / "p", treatments=3, locations=5), port=0).start()
+    yield server
+    server.stop()

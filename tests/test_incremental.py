@@ -20,7 +20,8 @@ from generator import build as build_module
 from generator.build import build
 from generator.output import MANIFEST
 from generator.state import STATE_FILE
-from tests.helpers import REPO, copy_project, edit_yaml, set_radius, stamps, tree
+from tests.projects import REPO, edit_yaml, sample_subset, set_radius, stamps
+from tests.projects import tree_bytes as tree
 
 EPOCH = "1767225600"  # 2026-01-01
 
@@ -31,7 +32,7 @@ def fixed_clock(monkeypatch):
 
 
 def test_a_build_with_no_change_renders_and_writes_nothing(tmp_path):
-    project = copy_project(tmp_path / "p")
+    project = sample_subset(tmp_path / "p")
     first = build(project)
     assert first.rendered == first.pages > 300
     before = stamps(project / "output")
@@ -42,7 +43,7 @@ def test_a_build_with_no_change_renders_and_writes_nothing(tmp_path):
 
 
 def test_editing_one_treatment_renders_only_the_pages_that_use_it(tmp_path):
-    project = copy_project(tmp_path / "p")
+    project = sample_subset(tmp_path / "p")
     first = build(project)
     before = stamps(project / "output")
     edit_yaml(project / "treatments.yaml",
@@ -60,7 +61,7 @@ def test_editing_one_treatment_renders_only_the_pages_that_use_it(tmp_path):
 
 
 def test_deleting_an_area_removes_its_pages_and_sitemap_entries(tmp_path):
-    project = copy_project(tmp_path / "p", treatments=3, locations=6)
+    project = sample_subset(tmp_path / "p", treatments=3, locations=6)
     build(project)
     assert (project / "output/areas/esher/index.html").exists()
     edit_yaml(project / "locations.yaml",
@@ -79,7 +80,7 @@ def test_deleting_an_area_removes_its_pages_and_sitemap_entries(tmp_path):
     (lambda p: p.unlink(), None),
 ])
 def test_a_missing_corrupt_or_foreign_state_falls_back_to_a_clean_build(tmp_path, damage, message):
-    project = copy_project(tmp_path / "p", treatments=2, locations=4)
+    project = sample_subset(tmp_path / "p", treatments=2, locations=4)
     build(project)
     expected = tree(project / "output")
     damage(project / STATE_FILE)
@@ -92,7 +93,7 @@ def test_a_missing_corrupt_or_foreign_state_falls_back_to_a_clean_build(tmp_path
 
 
 def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, monkeypatch):
-    project = copy_project(tmp_path / "p", treatments=3, locations=5)
+    project = sample_subset(tmp_path / "p", treatments=3, locations=5)
     build(project)
     first = json.loads((project / STATE_FILE).read_text())["pages"]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400 * 40))  # 2026-02-10
@@ -110,8 +111,8 @@ def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, m
 
 
 def test_parallel_rendering_gives_the_same_bytes_as_one_process(tmp_path, monkeypatch):
-    one = copy_project(tmp_path / "one")
-    many = copy_project(tmp_path / "many")
+    one = sample_subset(tmp_path / "one")
+    many = sample_subset(tmp_path / "many")
     build(one, jobs=1)
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10)
     build(many, jobs=2)
@@ -189,14 +190,14 @@ EDITS = [_edit_text, _add_treatment, _rename_treatment, _delete_treatment, _add_
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=4))
 def test_any_sequence_of_edits_built_incrementally_equals_a_clean_build(tmp_path_factory, edits):
     root = tmp_path_factory.mktemp("prop")
-    project = copy_project(root / "p", treatments=3, locations=5)
+    project = sample_subset(root / "p", treatments=3, locations=5)
     build(project)
     for edit, n in edits:
         edit(project, n)
         build(project)
         fresh = root / f"fresh-{n}"
         shutil.rmtree(fresh, ignore_errors=True)
-        copy_project(fresh)
+        sample_subset(fresh)
         for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
             shutil.copy(project / name, fresh / name)
         shutil.rmtree(fresh / "templates")
@@ -208,7 +209,7 @@ def test_any_sequence_of_edits_built_incrementally_equals_a_clean_build(tmp_path
 # -- killed builds --------------------------------------------------------------------------------------------
 
 def _big_project(path: Path) -> Path:
-    project = copy_project(path)
+    project = sample_subset(path)
     set_radius(project, 60)  # every area: ~850 pages
     return project
 
@@ -241,7 +242,7 @@ def test_a_killed_build_never_loses_the_last_good_output(tmp_path):
         assert not staging.exists()
         good = tree(project / "output")
         fresh = tmp_path / f"fresh-{attempt}"
-        copy_project(fresh)
+        sample_subset(fresh)
         shutil.copy(project / "site.yaml", fresh / "site.yaml")
         shutil.copy(path, fresh / "templates" / "landing.html")
         build(fresh, clean=True)

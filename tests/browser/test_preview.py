@@ -1,0 +1,27 @@
+"""`clinic-pages serve` in headless Chromium: the open page reloads after an edit, and errors show as an overlay."""
+
+from __future__ import annotations
+
+import time
+
+from tests.projects import edit
+
+
+def test_the_open_page_reloads_after_an_edit_and_shows_errors(preview, browser):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(preview.url + "jaw-fillers/")
+        page.wait_for_function("window.EventSource !== undefined")
+        time.sleep(0.5)  # the page has opened its event stream
+        edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+             "<h1>{{ treatment.name }}</h1><p id='fresh'>Reloaded by itself.</p>")
+        page.wait_for_selector("#fresh", timeout=15000)
+        edit(preview.preview.project / "treatments.yaml", "name: Jaw Fillers", "name: [Jaw Fillers")
+        overlay = page.wait_for_selector("#clinic-pages-error", timeout=15000)
+        assert "treatments.yaml:" in overlay.inner_text()
+        assert page.locator("h1").inner_text() == "Jaw Fillers"  # the last good page is still there
+        edit(preview.preview.project / "treatments.yaml", "name: [Jaw Fillers", "name: Jaw Fillers")
+        page.wait_for_selector("#clinic-pages-error", state="detached", timeout=15000)
+    finally:
+        context.close()
