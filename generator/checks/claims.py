@@ -236,6 +236,8 @@ def page_texts(page: HtmlPage) -> list[tuple[str, str]]:
         data = parse_json(raw)
         if data is not None:
             _strings(data, strings)
+    visible = page.visible_text
+    strings = [t for t in strings if t not in visible]   # most (names, FAQ answers) are on the page already
     if strings:
         texts.append(("JSON-LD", "\n".join(strings)))
     return texts

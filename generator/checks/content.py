@@ -136,9 +136,12 @@ def _empty_headings(page: HtmlPage) -> Iterator[Finding]:
 
 def _articles(page: HtmlPage, facts: PageFacts) -> Iterator[Finding]:
     """"a Esher"-style errors where the generator inserted a name."""
+    lowered = page.visible_text.lower()
     for name in {n for n in (facts.area, facts.treatment, facts.county) if n}:
         vowel = name[0].lower() in "aeiou" and not _VOWEL_SOUND_EXCEPTIONS.match(name) or _SILENT_H.match(name)
         wrong = "a" if vowel else "an"
+        if f"{wrong} {name.lower()}" not in lowered:   # the common case, without compiling a pattern per name
+            continue
         m = re.search(rf"\b{wrong}\s+{re.escape(name)}\b", page.visible_text, re.I)
         if m:
             yield finding("leaks.article", page.url_path, f"“{m.group()}”",

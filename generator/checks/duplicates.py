@@ -337,13 +337,17 @@ class DuplicateIndex:
 
 def _block_of(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """For each shingle (by its start), a hash of the whole block it lies in."""
-    breaks = np.flatnonzero(ids == BREAK)
-    edges = np.concatenate(([-1], breaks, [len(ids)]))
-    block_hash = np.empty(len(edges) - 1, np.uint64)
-    for b in range(len(edges) - 1):
-        words_in = ids[edges[b] + 1: edges[b + 1]]
-        block_hash[b] = int.from_bytes(hashlib.blake2b(words_in.tobytes(), digest_size=8).digest(), "little")
-    return block_hash[np.searchsorted(breaks, starts)]
+    if len(ids) == 0:
+        return np.empty(0, np.uint64)
+    is_break = ids == BREAK
+    block = np.cumsum(is_break)                           # block number of each token (a break opens the next)
+    first = np.flatnonzero(np.concatenate(([True], is_break[:-1])))   # where each block starts
+    position = np.arange(len(ids)) - first[block]
+    # an order-sensitive hash of each block's words: mix(word ^ position), summed per block, mixed again
+    values = _mix((ids ^ (position.astype(np.uint64) * _P1)) | np.uint64(1))
+    values[is_break] = 0
+    block_hash = _mix(np.add.reduceat(values, first))
+    return block_hash[block[starts]]
 
 
 @lru_cache(maxsize=None)
