@@ -252,6 +252,14 @@ def test_canonical_that_disagrees_with_the_sitemap(site, kinds):
     assert f.page == url_of(kinds["area"]) and url_of(kinds["treatment"]) in f.message
 
 
+def test_canonical_that_differs_from_the_sitemap_entry_for_the_same_page(site, kinds):
+    url = "https://itsmeandyou.example" + url_of(kinds["area"])
+    plant(site, kinds["area"], r'<link rel="canonical" href="[^"]*">', f'<link rel="canonical" href="{url.rstrip("/")}">')
+    [f] = found(site, "seo.canonical-sitemap-mismatch")
+    assert f.page == url_of(kinds["area"]) and f.evidence == url.rstrip("/")
+    assert f.message == f"the sitemap lists this page as {url}, but its canonical URL is another"
+
+
 def test_the_base_url_given_decides_what_is_internal(built_sample):
     """With another domain, the canonicals and sitemap entries are not this site's: each is reported."""
     result = audit(built_sample, "https://www.another-clinic.example/")

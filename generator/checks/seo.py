@@ -320,13 +320,21 @@ def check_basics(site: Site) -> Iterator[Finding]:
             yield finding("seo.viewport-missing", page.url_path, 'the page has no <meta name="viewport">')
 
 
-def _sitemap_urls(site: Site) -> set[str]:
-    return {loc for s in site.sitemaps if s.kind == "urlset" for loc in s.locs}
+def _listed_files(site: Site, resolver: Resolver) -> dict[str, str]:
+    """{file: the URL the sitemap lists it under} (the first, if it is listed twice)."""
+    listed: dict[str, str] = {}
+    for sitemap in site.sitemaps:
+        if sitemap.kind == "urlset":
+            for loc in sitemap.locs:
+                file = resolver.resolve(loc)[1]
+                if file is not None:
+                    listed.setdefault(file, loc)
+    return listed
 
 
 def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
     by_file = {p.file: p for p in site.pages}
-    listed = _sitemap_urls(site)
+    listed = _listed_files(site, resolver)
     for page in site.pages:
         canonical = (page.canonical or "").strip()
         if not canonical:
@@ -346,11 +354,15 @@ def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
         if target is not None and target.noindex and not page.noindex:
             yield finding("seo.canonical-noindex", page.url_path,
                           f"the canonical URL points to {target.url_path}, which is noindex", canonical)
-        if site.sitemaps and not page.noindex and file != page.file:
-            own = resolver.url(page.url_path)
-            if own in listed:
-                yield finding("seo.canonical-sitemap-mismatch", page.url_path,
-                              f"the sitemap lists this page, but its canonical points to {path}", canonical)
+        loc = listed.get(page.file)
+        if loc is None or page.noindex:
+            continue
+        if file != page.file:
+            yield finding("seo.canonical-sitemap-mismatch", page.url_path,
+                          f"the sitemap lists this page, but its canonical points to {path}", canonical)
+        elif loc != canonical:
+            yield finding("seo.canonical-sitemap-mismatch", page.url_path,
+                          f"the sitemap lists this page as {loc}, but its canonical URL is another", canonical)
 
 
 def check_sitemap(site: Site, resolver: Resolver) -> Iterator[Finding]:
