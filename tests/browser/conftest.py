@@ -24,8 +24,10 @@ def kinds(built_sample: Path) -> dict[str, str]:
     return chosen
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module: Playwright's sync API runs an event loop while it is started, so it is
+    stopped before other modules (the preview tests start their own)."""
     missing = missing_tools()
     if missing:
         pytest.fail(f"not installed: {', '.join(missing)}; {SETUP_HINT}")
