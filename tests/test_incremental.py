@@ -107,7 +107,8 @@ def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, m
     assert moved and all(second[f]["lastmod"] == "2026-02-10" for f in moved)
     assert any(changed_slug in f for f in moved)
     sitemap = (project / "output" / "sitemap.xml").read_text()
-    assert sitemap.count("<lastmod>2026-02-10</lastmod>") == len([f for f in moved if f != "404.html"])
+    listed = [f for f in moved if f"/{f.removesuffix('index.html')}</loc>" in sitemap]   # demoted pages are not
+    assert listed and sitemap.count("<lastmod>2026-02-10</lastmod>") == len(listed)
 
 
 def test_parallel_rendering_gives_the_same_bytes_as_one_process(tmp_path, monkeypatch):
@@ -191,6 +192,11 @@ EDITS = [_edit_text, _add_treatment, _rename_treatment, _delete_treatment, _add_
 def test_any_sequence_of_edits_built_incrementally_equals_a_clean_build(tmp_path_factory, edits):
     root = tmp_path_factory.mktemp("prop")
     project = sample_subset(root / "p", treatments=3, locations=5)
+    # An added treatment starts as a copy of another: report duplicates rather than stop the build (thin pages
+    # are still demoted, so demotion is part of what must come out the same).
+    site = project / "site.yaml"
+    site.write_text(site.read_text().replace("duplicates.exact: fail", "duplicates.exact: warn")
+                    .replace("duplicates.near: fail", "duplicates.near: warn"))
     build(project)
     for edit, n in edits:
         edit(project, n)
