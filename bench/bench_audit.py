@@ -60,8 +60,9 @@ def render_site(project: Path, site: Path) -> int:
     return len(plan.pages)
 
 
-def timed_audit(site: Path, report: Path) -> tuple[float, int, int, dict]:
-    """(wall seconds, exit code, peak RSS in KiB, summary) of one `clinic-pages audit` in a child process."""
+def timed_audit(site: Path, report: Path) -> tuple[float, float, int, int, dict]:
+    """(wall seconds, CPU seconds, exit code, peak RSS in KiB, summary) of one `clinic-pages audit` in a child
+    process (CPU: the process and its parsing workers, user + system)."""
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "-q", "audit", str(site), "--format", "json",
@@ -70,7 +71,7 @@ def timed_audit(site: Path, report: Path) -> tuple[float, int, int, dict]:
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     summary = json.loads(report.read_text("utf-8"))["summary"] if report.exists() else {}
-    return seconds, proc.returncode, usage.ru_maxrss, summary
+    return seconds, usage.ru_utime + usage.ru_stime, proc.returncode, usage.ru_maxrss, summary
 
 
 def phases(site: Path) -> dict[str, float]:
@@ -116,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         files = sum(1 for _ in site.rglob("*.html"))
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         print(f"auditing {files} HTML files, {size / 1e6:.0f} MB, {os.cpu_count()} cores, Python "
-              f"{sys.version.split()[0]}")
+              f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
         runs = []
         for n in range(1, args.runs + 1):
-            seconds, code, rss, summary = timed_audit(site, Path(tmp) / "audit.json")
+            seconds, cpu, code, rss, summary = timed_audit(site, Path(tmp) / "audit.json")
             runs.append(seconds)
-            print(f"  run {n}: {seconds:.2f} s, exit {code}, peak memory {rss / 1024:.0f} MB, "
+            print(f"  run {n}: {seconds:.2f} s ({cpu:.2f} s CPU), exit {code}, peak memory {rss / 1024:.0f} MB, "
                   f"{summary.get('errors')} errors, {summary.get('warnings')} warnings")
             if code not in (0, 1):
                 print(f"audit failed with exit code {code}", file=sys.stderr)
