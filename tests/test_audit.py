@@ -338,6 +338,13 @@ def test_robots_txt_without_a_sitemap_line(site):
     assert found(site, "seo.sitemap-missing") == []     # /sitemap.xml is still found where it usually is
 
 
+def test_robots_txt_naming_a_sitemap_that_does_not_exist(site):
+    plant(site, "robots.txt", r"sitemap\.xml", "sitemap_index.xml")
+    [f] = found(site, "seo.robots-no-sitemap")
+    assert f.message == "robots.txt names the sitemap /sitemap_index.xml, which does not exist"
+    assert f.evidence == "https://itsmeandyou.example/sitemap_index.xml"
+
+
 # --- links and images --------------------------------------------------------------------------------------
 
 def test_broken_internal_link(site, kinds):

@@ -230,7 +230,7 @@ def check_seo(site: Site) -> Iterator[Finding]:
     """Every SEO rule over the site, with severities from `site.severities` or the defaults."""
     resolver = Resolver(site)
     rules = (check_titles(site), check_descriptions(site), check_headings(site), check_basics(site),
-             check_canonicals(site, resolver), check_sitemap(site, resolver), check_robots(site),
+             check_canonicals(site, resolver), check_sitemap(site, resolver), check_robots(site, resolver),
              check_links(site, resolver), check_images(site, resolver), check_structured_data(site, resolver))
     for findings in rules:
         for f in findings:
@@ -408,11 +408,18 @@ def check_sitemap(site: Site, resolver: Resolver) -> Iterator[Finding]:
                       resolver.url(page.url_path))
 
 
-def check_robots(site: Site) -> Iterator[Finding]:
+def check_robots(site: Site, resolver: Resolver) -> Iterator[Finding]:
     if site.robots is None:
         yield finding("seo.robots-missing", "/robots.txt", "the site has no robots.txt")
-    elif not robots_sitemaps(site.robots):
+        return
+    named = robots_sitemaps(site.robots)
+    if not named:
         yield finding("seo.robots-no-sitemap", "/robots.txt", "robots.txt does not name the sitemap")
+    for url in named:
+        path, file, _ = resolver.resolve(url)
+        if path is not None and file is None:
+            yield finding("seo.robots-no-sitemap", "/robots.txt",
+                          f"robots.txt names the sitemap {path}, which does not exist", url)
 
 
 _LONGEST_VAGUE = max(len(t) for t in VAGUE_LINK_TEXT) + 10     # room for spaces and punctuation
