@@ -106,17 +106,37 @@ def test_the_sample_site_passes_its_own_checks(built_sample: Path):
     assert result.duplicates.clusters == []
 
 
-def test_demoted_pages_get_noindex_a_canonical_to_their_hub_and_leave_the_sitemap(built_sample: Path):
+def test_the_sample_landing_pages_are_indexable_on_their_local_facts(built_sample: Path):
     result = check_built_site(built_sample.parent)
-    landing = "/lip-fillers/esher/"
-    assert result.demoted[landing] == "/lip-fillers/"
-    html = (built_sample / "lip-fillers/esher/index.html").read_text()
+    assert result.demoted == {}
+    stats = result.duplicates.stats
+    landing = [s for s in stats.values() if s.page.count("/") == 3 and not s.page.startswith("/areas/")]
+    assert len(landing) > 300 and min(s.unique_words for s in landing) >= 60
+
+
+def test_doorway_pages_are_demoted_noindex_canonical_to_their_hub_and_out_of_the_sitemap(sample_project: Path):
+    # A landing template with no local facts: the treatment's text with the place name swapped in.
+    landing = sample_project / "templates" / "landing.html"
+    text = landing.read_text()
+    start, end = text.index('<section aria-labelledby="getting-here">'), text.index("{% include \"_disclaimers.html\" %}")
+    landing.write_text(text[:start] + "<p>{{ treatment.summary }}</p>\n" + text[end:])
+    with pytest.raises(ChecksFailed) as stopped:   # by default such pages stop the build: near-duplicates
+        build(sample_project)
+    assert {f.rule for f in stopped.value.result.findings if f.severity == "error"} == {"duplicates.near"}
+    site = sample_project / "site.yaml"
+    site.write_text(site.read_text().replace("duplicates.near: fail", "duplicates.near: demote"))
+    build(sample_project)
+    out = sample_project / "output"
+    result = check_built_site(sample_project)
+    lip = sorted(url for url in result.demoted if url.startswith("/lip-fillers/"))
+    assert len(lip) >= 20 and all(result.demoted[url] == "/lip-fillers/" for url in lip)
+    html = (out / lip[0].strip("/") / "index.html").read_text()
     assert '<meta name="robots" content="noindex">' in html
     assert re.search(r'<link rel="canonical" href="https?://[^"]+/lip-fillers/">', html)
-    sitemap = (built_sample / "sitemap.xml").read_text()
-    assert "/lip-fillers/esher/<" not in sitemap and "/areas/esher/<" in sitemap and "/lip-fillers/<" in sitemap
-    area = (built_sample / "areas/esher/index.html").read_text()
-    assert "noindex" not in area                   # its facts are its own once the landing pages are demoted
+    sitemap = (out / "sitemap.xml").read_text()
+    assert f"{lip[0]}<" not in sitemap and "/lip-fillers/<" in sitemap
+    area = (out / "areas" / lip[0].split("/")[2] / "index.html").read_text()
+    assert "noindex" not in area                   # the area's own page keeps its local facts and stays indexable
 
 
 def test_consistency_with_the_records(built_mini: Path):

@@ -16,7 +16,8 @@ How pages are compared (figures from /work/shared/seo.md):
     Candidates are screened by their MinHash estimate (kept when within ESTIMATE_MARGIN of the threshold)
     and confirmed by exact Jaccard. Confirmed pairs are joined into clusters.
   * Unique share: the fraction of a page's content shingles found on no other page; the unique word count is
-    the number of its words covered by such a shingle. Pages under either minimum are thin.
+    the number of its words covered by such a shingle. Pages under either minimum are thin. With the
+    generator's records (`check`), the pages about one area count as one page here: see `finish`.
   * Closest twin: the most similar page among the LSH candidates (pages less than about 50% alike rarely meet
     in a bucket, and then no twin is named).
 """
@@ -196,13 +197,19 @@ class DuplicateIndex:
 
     # -- the comparison ---------------------------------------------------------------------------------------
     def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
-               demote_thin: bool = False) -> DuplicateResult:
+               demote_thin: bool = False, areas: dict[str, str] | None = None) -> DuplicateResult:
         """Compare every page with every other.
 
         `explain(page_a, page_b)` says why two pages are alike. `ranks` orders the judging of thin pages
         (lowest first; by default the deepest URL first); with `demote_thin`, a thin page leaves the index
         before the pages of the next rank are judged, so the text it repeats counts as theirs alone (an area
         page is not thin because the landing pages that repeated its facts were).
+
+        `areas` ({page: area slug}, known to the generator) makes the pages about one area count as one page
+        when unique text is counted: "Jaw Fillers near Esher" and "Lip Fillers near Esher" both carry Esher's
+        local facts, and those are what make each of them more than a doorway. Text found on a page about
+        another area (a treatment's summary on every area's page) is never unique. Without `areas` (`audit`),
+        every page stands alone.
         """
         n = len(self._pages)
         s = self.settings
@@ -223,8 +230,10 @@ class DuplicateIndex:
         # unique share, judged rank by rank against the pages still in the index
         rank_of = [(ranks or {}).get(p, -p.count("/")) for p in self._pages]
         active = set(reps)
+        area_of = [(areas or {}).get(p, f"\0{p}") for p in self._pages]
         for rank in sorted(set(rank_of)):
-            keys, counts = _count([content[i] for i in sorted(active)])
+            keys, counts = _count(_by_area([content[i] for i in sorted(active)],
+                                           [area_of[i] for i in sorted(active)]))
             judged = [i for i in range(n) if rank_of[i] == rank]
             for i in judged:
                 if len(groups[self._same_as[i]]) > 1:
@@ -366,6 +375,15 @@ def _count(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     starts = np.flatnonzero(np.concatenate(([True], allv[1:] != allv[:-1])))
     counts = np.diff(np.append(starts, len(allv)))
     return allv[starts], counts
+
+
+def _by_area(sets: list[np.ndarray], area: list[str]) -> list[np.ndarray]:
+    """One set per area: the union of its pages' sets (a shingle then counts once however many pages of the
+    area carry it)."""
+    merged: dict[str, list[np.ndarray]] = {}
+    for values, key in zip(sets, area):
+        merged.setdefault(key, []).append(values)
+    return [parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts)) for parts in merged.values()]
 
 
 def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:

@@ -216,7 +216,8 @@ class CheckRun:
         facts = self.facts
         demote_thin = facts is not None and self.policy("duplicates.thin") == "demote"
         ranks = {u: f.rank for u, f in facts.pages.items()} if facts else None
-        dup = self.index.finish(self._explain, ranks, demote_thin)
+        areas = {u: f.location for u, f in facts.pages.items() if f.location} if facts else None
+        dup = self.index.finish(self._explain, ranks, demote_thin, areas)
         self.raw += self._duplicate_findings(dup)
         findings, waived, demoted = self._apply_policies(self.raw)
         redo = []
