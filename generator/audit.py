@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.checks import Finding, HtmlPage
+from generator.checks import CheckRun, Finding, HtmlPage
+from generator.checks.engine import PageResult
 from generator.checks.seo import RULES, Site, Sitemap, check_seo, page_path, read_sitemap, robots_sitemaps
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
@@ -233,24 +234,50 @@ def parser():
     return parse_html
 
 
-def _parse_files(job: tuple[str, list[str]]) -> list[HtmlPage]:
+# The content checks' run, shared with forked workers: each worker parses its pages and runs the per-page
+# checks on them (`CheckRun.inspect`); this process gathers the results in page order (`CheckRun.absorb`).
+_RUN: CheckRun | None = None
+
+
+def _parse_files(job: tuple[str, list[str]]) -> list[tuple[HtmlPage, PageResult | None]]:
     root, files = job
     parse_html = parser()
-    return [parse_html(f, decode_html((Path(root) / f).read_bytes())) for f in files]
+    out = []
+    for file in files:
+        page = parse_html(file, decode_html((Path(root) / file).read_bytes()))
+        result = None
+        if _RUN is not None:
+            result = _RUN.inspect(page)
+            page.main_text = ""     # the run keeps what it needs of it; the SEO rules do not read it
+        out.append((page, result))
+    return out
 
 
-def read_pages(root: Path, files: list[str], jobs: int | None = None) -> list[HtmlPage]:
-    """Parse every page, in worker processes when there are many (parsing is most of an audit's time)."""
+def read_pages(root: Path, files: list[str], jobs: int | None = None,
+               run: CheckRun | None = None) -> list[HtmlPage]:
+    """Parse every page, in worker processes when there are many; with a check run, each page's per-page
+    content checks run beside its parsing and their results go to the run."""
+    global _RUN
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(files) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        return _parse_files((str(root), files))
-    size = max(50, min(500, len(files) // (jobs * 8)))
-    chunks = [(str(root), files[i:i + size]) for i in range(0, len(files), size)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [page for chunk in pool.imap(_parse_files, chunks) for page in chunk]
+    _RUN = run
+    try:
+        if jobs < 2 or len(files) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+            parsed = _parse_files((str(root), files))
+        else:
+            size = max(50, min(500, len(files) // (jobs * 8)))
+            chunks = [(str(root), files[i:i + size]) for i in range(0, len(files), size)]
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                parsed = [item for chunk in pool.imap(_parse_files, chunks) for item in chunk]
+    finally:
+        _RUN = None
+    if run is not None:
+        for _, result in parsed:
+            run.absorb(result)
+    return [page for page, _ in parsed]
 
 
-def read_site(root: Path, base_url: str | None = None, jobs: int | None = None) -> Site:
+def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
+              run: CheckRun | None = None) -> Site:
     root = Path(root)
     if not root.exists():
         raise AuditError(f"{root}: no such folder; hint: give the folder that holds the site's index.html")
@@ -260,7 +287,7 @@ def read_site(root: Path, base_url: str | None = None, jobs: int | None = None) 
     html_files = [f for f in files if f.lower().endswith(HTML_SUFFIXES)]
     if not html_files:
         raise AuditError(f"{root}: no .html files found; hint: audit the folder a static site was built into")
-    pages = read_pages(root, html_files, jobs)
+    pages = read_pages(root, html_files, jobs, run)
     fileset = set(files)
     robots = (root / "robots.txt").read_text("utf-8", errors="replace") if "robots.txt" in fileset else None
     given = normalise_base_url(base_url) if base_url else None
@@ -288,14 +315,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 def audit(root: Path, base_url: str | None = None, settings: CheckSettings | None = None,
           jobs: int | None = None) -> AuditResult:
     """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks)."""
-    from generator.checks import check_pages
-
     started = time.perf_counter()
-    site = read_site(Path(root), base_url, jobs)
+    run = CheckRun(settings)
+    site = read_site(Path(root), base_url, jobs, run)
     site.severities = seo_severities(settings)
     log.debug("read %d pages, %d files; base URL %s", len(site.pages), len(site.files), site.base_url)
     findings = list(check_seo(site))
-    content = check_pages(site.pages, settings)
+    content = run.finish()
     notes = [] if site.base_url else ["the site's address is unknown (no --base-url, no sitemap, no canonical): "
                                       "absolute links and canonicals were not checked"]
     return AuditResult(Path(root), site.base_url, len(site.pages), sort_findings(findings + content.findings),

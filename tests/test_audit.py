@@ -504,3 +504,15 @@ def test_pages_parsed_in_worker_processes_are_the_same_as_in_one(built_sample, m
     monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 10)
     two = audit_module.read_pages(built_sample, files, jobs=2)
     assert [p.file for p in two] == files and two == one
+
+
+def test_an_audit_in_worker_processes_finds_what_one_process_finds(site, kinds, monkeypatch):
+    import generator.audit as audit_module
+
+    plant(site, kinds["treatment"], r"</h1>", "</h1><p>Book Botox today.</p>")
+    plant(site, kinds["area"], r"<title>.*?</title>", "")
+    one = audit_module.audit(site, jobs=1)
+    monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 10)
+    two = audit_module.audit(site, jobs=2)
+    assert {"claims.pom", "seo.title-missing"} <= {f.rule for f in one.findings}
+    assert two.findings == one.findings and two.pages == one.pages
