@@ -75,7 +75,8 @@ def timed_audit(site: Path, report: Path) -> tuple[float, float, int, int, dict]
 
 
 def phases(site: Path) -> dict[str, float]:
-    """Seconds per phase of one audit in this process: read and parse, SEO rules, content checks."""
+    """Seconds per phase of an audit done step by step in this one process (the real one runs the parsing and
+    the per-page content checks in a worker per core): read and parse, SEO rules, content checks."""
     from generator.audit import read_site
     from generator.checks import check_pages
     from generator.checks.seo import check_seo
@@ -127,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             if code not in (0, 1):
                 print(f"audit failed with exit code {code}", file=sys.stderr)
                 return 2
+        print("  step by step in one process:")
         for name, value in phases(site).items():
-            print(f"  {name}: {value:.2f} s" if name != "findings" else f"  {name}: {value}")
+            print(f"    {name}: {value:.2f} s" if name != "findings" else f"    {name}: {value}")
         median = statistics.median(runs)
         verdict = "within" if median < TARGET_SECONDS else "OVER"
         print(f"audit of {files} pages: median {median:.2f} s, best {min(runs):.2f} s "
