@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from generator.checks import CheckRun, Finding, HtmlPage
 from generator.checks.engine import PageResult
-from generator.checks.seo import RULES, Site, Sitemap, check_seo, page_path, read_sitemap, robots_sitemaps
+from generator.checks.html import parse_html
+from generator.checks.seo import RULES, Site, Sitemap, check_seo, read_sitemap, robots_sitemaps
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
 
@@ -128,112 +129,6 @@ def read_sitemaps(root: Path, files: set[str], robots: str | None, base_url: str
     return sitemaps
 
 
-# --- reading one page (until the engine's parse_html is in place) ------------------------------------------
-
-_INVISIBLE = frozenset({"script", "style", "template", "noscript", "head", "title", "meta", "link"})
-_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "header", "footer",
-                     "nav", "main", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "br",
-                     "blockquote", "figure", "figcaption", "form", "address", "details", "summary", "hr", "pre"})
-
-
-def _hidden(el) -> bool:
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").strip().lower() == "true":
-        return True
-    style = el.get("style")
-    if style:
-        style = "".join(style.split()).lower()
-        return "display:none" in style or "visibility:hidden" in style
-    return False
-
-
-def _visible_text(el, out: list[str]) -> None:
-    if el.text:
-        out.append(el.text)
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in _INVISIBLE and not _hidden(child):
-            block = tag in _BLOCKS
-            if block:
-                out.append(" ")
-            _visible_text(child, out)
-            if block:
-                out.append(" ")
-        if child.tail:
-            out.append(child.tail)
-
-
-def _text(el) -> str:
-    return " ".join(el.text_content().split())
-
-
-def parse_page(file: str, html: str) -> HtmlPage:
-    """Read the parts of a page the checks use (see `HtmlPage`), with lxml's HTML parser."""
-    import lxml.html
-    from lxml import etree
-
-    page = HtmlPage(file=file, url_path=page_path(file))
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return page
-    page.lang = doc.get("lang")
-    titles = doc.findall(".//title")
-    page.titles = len(titles)
-    if titles:
-        page.title = _text(titles[0])
-    for meta in doc.iter("meta"):
-        name = (meta.get("name") or "").strip().lower()
-        if name == "description":
-            page.descriptions += 1
-            if page.description is None:
-                page.description = meta.get("content") or ""
-        elif name == "robots":
-            page.robots = (meta.get("content") or "").lower()
-        elif name == "viewport":
-            page.viewport = True
-    for link in doc.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and page.canonical is None:
-            page.canonical = link.get("href") or ""
-    for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6"):
-        text = _text(h)
-        page.headings.append((int(h.tag[1]), text))
-        if h.tag == "h1":
-            page.h1.append(text)
-    page.links = [(a.get("href"), _text(a)) for a in doc.iter("a") if a.get("href") is not None]
-    page.images = [(img.get("src") or "", img.get("alt")) for img in doc.iter("img")]
-    page.ids = set(doc.xpath("//@id"))
-    page.jsonld = [s.text or "" for s in doc.iter("script")
-                   if (s.get("type") or "").strip().lower() == "application/ld+json"]
-    body = doc.find("body")
-    if body is not None:
-        out: list[str] = []
-        _visible_text(body, out)
-        page.visible_text = " ".join("".join(out).split())
-        main = body.find(".//main")
-        if main is not None and not _hidden(main):
-            out = []
-            _visible_text(main, out)
-            page.main_text = " ".join("".join(out).split())
-        else:
-            page.main_text = page.visible_text
-    for nav in doc.iter("nav"):
-        if (nav.get("aria-label") or "").strip().lower() in ("breadcrumb", "breadcrumbs"):
-            for li in nav.iter("li"):
-                a = li.find(".//a")
-                page.breadcrumbs.append((_text(li), a.get("href") if a is not None else ""))
-            break
-    return page
-
-
-def parser():
-    """The engine's `parse_html` when it is there, else this module's own `parse_page`."""
-    try:
-        from generator.checks.html import parse_html
-    except ImportError:
-        return parse_page
-    return parse_html
-
-
 # The content checks' run, shared with forked workers: each worker parses its pages and runs the per-page
 # checks on them (`CheckRun.inspect`); this process gathers the results in page order (`CheckRun.absorb`).
 _RUN: CheckRun | None = None
@@ -241,7 +136,6 @@ _RUN: CheckRun | None = None
 
 def _parse_files(job: tuple[str, list[str]]) -> list[tuple[HtmlPage, PageResult | None]]:
     root, files = job
-    parse_html = parser()
     out = []
     for file in files:
         page = parse_html(file, decode_html((Path(root) / file).read_bytes()))
@@ -329,4 +223,4 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
                        content.duplicates)
 
 
-__all__ = ["AuditError", "AuditResult", "audit", "list_files", "page_path", "read_site"]
+__all__ = ["AuditError", "AuditResult", "audit", "list_files", "read_pages", "read_site"]

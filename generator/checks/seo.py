@@ -13,12 +13,13 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.checks import Finding, HtmlPage
+from generator.checks.html import page_path
 
 TITLE_MAX = 60
 DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
@@ -149,15 +150,6 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def page_path(file: str) -> str:
-    """The URL path a static server gives a file: `a/index.html` -> `/a/`, `a/b.html` -> `/a/b.html`."""
-    if file == "index.html":
-        return "/"
-    if file.endswith("/index.html"):
-        return "/" + file[: -len("index.html")]
-    return "/" + file
-
-
 _ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s]")
 _PLAIN_PATH = re.compile(r"/[^?#%\\\s]*(?:#\S*)?")    # a root-relative path with nothing to normalise
 
@@ -235,7 +227,7 @@ def check_seo(site: Site) -> Iterator[Finding]:
     for findings in rules:
         for f in findings:
             severity = site.severities.get(f.rule, f.severity)
-            yield f if severity == f.severity else Finding(f.rule, severity, f.page, f.message, f.evidence, f.hint)
+            yield f if severity == f.severity else replace(f, severity=severity)
 
 
 def finding(rule: str, page: str, message: str, evidence: str = "") -> Finding:
