@@ -108,6 +108,12 @@ def test_every_rule_has_a_severity_and_a_hint():
         assert rule.startswith("seo.") and severity in ("error", "warning", "info") and hint
 
 
+def test_every_rule_is_planted_in_a_test_of_this_file():
+    source = Path(__file__).read_text("utf-8")
+    untested = [rule for rule in RULES if f'found(site, "{rule}")' not in source and f'"{rule}", "/' not in source]
+    assert untested == []
+
+
 def test_a_missing_folder_or_a_folder_without_html_is_an_audit_error(tmp_path):
     with pytest.raises(AuditError, match="no such folder"):
         audit(tmp_path / "nowhere")
