@@ -138,7 +138,12 @@ def _parse_files(job: tuple[str, list[str]]) -> list[tuple[HtmlPage, PageResult 
     root, files = job
     out = []
     for file in files:
-        page = parse_html(file, decode_html((Path(root) / file).read_bytes()))
+        try:
+            data = (Path(root) / file).read_bytes()
+        except OSError as exc:
+            raise AuditError(f"{Path(root) / file}: cannot be read ({exc.strerror or exc}); "
+                             "hint: fix its permissions or the link, or move it out of the folder") from None
+        page = parse_html(file, decode_html(data))
         result = None
         if _RUN is not None:
             result = _RUN.inspect(page)

@@ -106,3 +106,8 @@ def test_usage_and_input_errors_exit_2(tmp_path):
     assert run.returncode == 2 and "invalid choice: 'pdf'" in run.stderr
     run = run_cli("audit")
     assert run.returncode == 2 and "the following arguments are required: FOLDER" in run.stderr
+    (tmp_path / "broken.html").symlink_to(tmp_path / "gone.html")
+    run = run_cli("audit", str(tmp_path))
+    assert run.returncode == 2
+    assert run.stderr == (f"error: {tmp_path / 'broken.html'}: cannot be read (No such file or directory); "
+                          "hint: fix its permissions or the link, or move it out of the folder\n")
