@@ -284,7 +284,10 @@ class CheckRun:
                     message = (f"{sim:.0%} alike to {dup.stats[page].twin}, in a cluster of {len(cluster.pages)} "
                                f"pages {cluster.min_similarity:.0%}–{cluster.max_similarity:.0%} alike{why}")
                 yield Finding(rule, "error", page, message, f"kept: {keeper}", hint)
+        facts = self.facts.pages if self.facts else {}
         for st in dup.pages:
+            if st.page in facts and facts[st.page].kind in NAVIGATION_KINDS:
+                continue   # the home page and the list of areas repeat what they link to, by design
             if st.thin and st.duplicate_of is None and st.cluster is None:
                 yield Finding("duplicates.thin", "error", st.page,
                               f"thin: {st.unique_words} words ({st.unique_share:.0%}) of its own, out of {st.words}",
@@ -449,6 +452,9 @@ def check_build(project, plan, page_file: Callable[[object], Path], jobs: int | 
     run = CheckRun(project.site.checks, facts, reload=read, project_dir=project.root, indexing=False)
     run.add_files([(page.file, str(page_file(page))) for page in plan.pages], jobs)
     return run.finish()
+
+
+NAVIGATION_KINDS = ("home", "areas", "not-found")   # pages that list others: never judged thin
 
 
 class ChecksFailed(ClinicPagesError):
