@@ -300,6 +300,7 @@ class Cell:
     """Every run of one generator at one size to one target."""
 
     runs: dict[str, list[Run]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
+    failed: dict[str, str] = field(default_factory=dict)   # scenario -> the first failure's message
     pages: int = 0
     landing_kb: float = 0.0
 
@@ -354,7 +355,12 @@ def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: li
                     for g in gens:
                         cell = cells[(medium, g.name)]
                         log = logs / f"{size}-{medium}-{g.name.replace(' ', '_')}-{scenario}-{rep}.log"
-                        run = step(g, scenario, data, changed, log, checks)
+                        try:
+                            run = step(g, scenario, data, changed, log, checks)
+                        except RuntimeError as exc:  # report it, and go on with the others
+                            say(f"FAILED: {exc}")
+                            cell.failed.setdefault(scenario, str(exc).splitlines()[0])
+                            continue
                         if run is not None:
                             cell.runs[scenario].append(run)
                         if scenario == "clean" and rep == 0:
@@ -385,8 +391,10 @@ def step(g: Generator, scenario: str, data: SynthData, changed: str | None, log:
 
 # -- the report ----------------------------------------------------------------------------------------------
 
-def _s(run: Run | None) -> str:
-    return "–" if run is None else f"{run.seconds:.2f}"
+def _s(run: Run | None, failed: bool = False) -> str:
+    if run is None:
+        return "failed" if failed else "–"
+    return f"{run.seconds:.2f}" + (" (1 failed)" if failed else "")
 
 
 def build_with_checks(cell: Cell, name: str, checks: CheckMode) -> Run | None:
@@ -411,8 +419,10 @@ def report(results: Results, names: list[str], checks: CheckMode, reps: dict[int
         for (medium, name), cell in cells.items():
             clean = cell.median("clean")
             rate = f"{cell.pages / clean.seconds:,.0f}" if clean and clean.seconds else "–"
-            row = [f"{size:,}", medium, name, _s(clean), _s(build_with_checks(cell, name, checks)),
-                   *(_s(cell.median(s)) for s in ("check", "noop", "edit_treatment", "edit_area")),
+            row = [f"{size:,}", medium, name, _s(clean, "clean" in cell.failed),
+                   _s(build_with_checks(cell, name, checks), "checks" in cell.failed),
+                   *(_s(cell.median(s), s in cell.failed)
+                     for s in ("check", "noop", "edit_treatment", "edit_area")),
                    rate, f"{cell.peak_mb():,.0f}", f"{cell.landing_kb:.1f}"]
             lines.append("| " + " | ".join(row) + " |")
     repetitions = ", ".join(f"{n} at {s:,} pages" for s, n in reps.items())
@@ -425,6 +435,9 @@ def report(results: Results, names: list[str], checks: CheckMode, reps: dict[int
         "pages, home, areas, 404).",
         checks.describe() if "clinic-pages" in names else "",
         f"Versions: {versions_text}.",
+        *(f"Failed: {size:,} pages to {medium}, {name}, {HEADINGS[s]}: {message}"
+          for size, cells in results.items() for (medium, name), cell in cells.items()
+          for s, message in cell.failed.items()),
     ]
     return "\n".join(lines + notes) + "\n" + targets(results, checks)
 
@@ -476,7 +489,7 @@ def save_json(path: Path, results: Results, names: list[str], checks: CheckMode,
         "cores": os.cpu_count(), "generators": names, "reps": reps,
         "media": {m: str(p) for m, p in media.items()},
         "results": [{"pages": size, "to": medium, "generator": name, "html_pages": cell.pages,
-                     "landing_kb": cell.landing_kb,
+                     "landing_kb": cell.landing_kb, "failed": cell.failed,
                      "runs": {s: [asdict(r) for r in runs] for s, runs in cell.runs.items()}}
                     for size, cells in results.items() for (medium, name), cell in cells.items()],
     }, indent=1) + "\n")
@@ -486,7 +499,7 @@ def report_from_json(path: Path) -> str:
     saved = json.loads(path.read_text("utf-8"))
     results: Results = {}
     for row in saved["results"]:
-        cell = Cell(pages=row["html_pages"], landing_kb=row["landing_kb"])
+        cell = Cell(pages=row["html_pages"], landing_kb=row["landing_kb"], failed=row.get("failed", {}))
         for scenario, runs in row["runs"].items():
             cell.runs[scenario] = [Run(**r) for r in runs]
         results.setdefault(row["pages"], {})[(row["to"], row["generator"])] = cell
@@ -509,7 +522,7 @@ def versions() -> str:
             return "?"
 
     commit = first_line(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
-    hugo = first_line(["hugo", "version"]).split(" ")[1] if shutil.which("hugo") else "?"
+    hugo = (first_line(["hugo", "version"]).split(" ") + ["?"])[1]
     return (f"clinic-pages at {commit}, Python {platform.python_version()}, Hugo {hugo}, "
             f"Eleventy {first_line(['node', str(ELEVENTY), '--version'])}, "
             f"Node {first_line(['node', '--version'])}, Jinja2 {jinja2.__version__}")
@@ -598,16 +611,17 @@ def main(argv: list[str] | None = None) -> int:
     def say(text: str) -> None:
         print(f"[{time.perf_counter() - started:6.0f} s] {text}", file=sys.stderr, flush=True)
 
+    versions_text = versions()
+    results: Results = {}
     try:
-        results = {size: bench_size(size, tl, media, names, reps[size], checks, logs, say)
-                   for size, tl in sizes.items()}
+        for size, tl in sizes.items():
+            results[size] = bench_size(size, tl, media, names, reps[size], checks, logs, say)
+            if args.json:  # after each size, so that an interrupted run keeps what it measured
+                save_json(args.json, results, names, checks, reps, media, versions_text)
     finally:
         if not args.logs:
             shutil.rmtree(logs, ignore_errors=True)
-    versions_text = versions()
     print(report(results, names, checks, reps, media, versions_text))
-    if args.json:
-        save_json(args.json, results, names, checks, reps, media, versions_text)
     return 0
 
 
