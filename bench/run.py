@@ -115,7 +115,8 @@ def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None, ok: tu
     proc.returncode = rc = os.waitstatus_to_exitcode(status)
     if rc not in ok:
         tail = log.read_text("utf-8", "replace")[-3000:]
-        raise RuntimeError(f"{' '.join(cmd)} exited with {rc}:\n{tail}")
+        last = next((line.strip() for line in reversed(tail.splitlines()) if line.strip()), "no output")
+        raise RuntimeError(f"exited with {rc}: {last}\n$ {' '.join(cmd)}\n{tail}")
     return Run(seconds, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, peak_kb) / 1024, rc)
 
 
