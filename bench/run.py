@@ -22,6 +22,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -108,9 +109,15 @@ def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None, ok: tu
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         sampler = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # interrupted: leave no build running behind
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            stop.set()
         seconds = time.perf_counter() - started
-        stop.set()
         sampler.join()
     proc.returncode = rc = os.waitstatus_to_exitcode(status)
     if rc not in ok:
@@ -604,6 +611,7 @@ def main(argv: list[str] | None = None) -> int:
     if "disk" in media and _is_tmpfs(media["disk"]):
         parser.error(f"{media['disk']} is a tmpfs, not a disk: pass --disk-dir")
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up the work folders when stopped
     checks = detect_check_mode() if "clinic-pages" in names else CheckMode(in_build=False)
     logs = args.logs or Path(tempfile.mkdtemp(prefix="clinic-bench-logs-"))
     logs.mkdir(parents=True, exist_ok=True)
