@@ -71,7 +71,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
-    from generator.checks.engine import ChecksFailed
+    from generator.errors import ChecksFailed
 
     try:
         report = build(Path(args.project), Path(args.output) if args.output else None,

@@ -57,3 +57,11 @@ class TemplateProblem(ClinicPagesError):
 
 class OutputError(ClinicPagesError):
     """The output folder cannot be written safely."""
+
+
+class ChecksFailed(ClinicPagesError):
+    """The checks found errors, so the build stopped before writing anything (`result` holds the findings)."""
+
+    def __init__(self, result):
+        self.result = result
+        super().__init__(f"{result.errors} check error(s); output/ was left as it was")

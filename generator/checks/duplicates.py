@@ -461,7 +461,6 @@ def minhash(sets: list[np.ndarray]) -> np.ndarray:
 
 def _candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of rows that agree on every value of at least one band, each pair once (a < b)."""
-    n = len(sig)
     found: list[np.ndarray] = []
     weights = (np.random.default_rng(7).integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1))
     for band in range(BANDS):

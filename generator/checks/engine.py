@@ -17,10 +17,15 @@ from generator.checks.claims import ClaimRule, ClaimsChecker, load_rules
 from generator.checks.content import RULES as CONTENT_RULES
 from generator.checks.content import check_consistency, check_disclaimers, check_indexing, check_leaks, fold
 from generator.checks.duplicates import (
-    DuplicateIndex, DuplicateResult, DuplicateSettings, Prepared, describe_differences, differences,
+    DuplicateIndex,
+    DuplicateResult,
+    DuplicateSettings,
+    Prepared,
+    describe_differences,
+    differences,
 )
 from generator.checks.facts import PageWaiver, SiteFacts
-from generator.errors import ClinicPagesError, DataError, Problem
+from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {
@@ -457,9 +462,4 @@ def check_build(project, plan, page_file: Callable[[object], Path], jobs: int | 
 NAVIGATION_KINDS = ("home", "areas", "not-found")   # pages that list others: never judged thin
 
 
-class ChecksFailed(ClinicPagesError):
-    """The checks found errors, so the build stopped before writing anything."""
 
-    def __init__(self, result: CheckResult):
-        self.result = result
-        super().__init__(f"{result.errors} check error(s); output/ was left as it was")
