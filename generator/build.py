@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 from generator.clock import today
 from generator.errors import ChecksFailed
-from generator.model import Project, load_project
 from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes
-from generator.plan import Page, Plan, fingerprints, page_digest, plan_site
 from generator.sitemap import robots_txt, sitemap_files
 from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
     from generator.checks.engine import CheckResult
+    from generator.model import Project
+    from generator.plan import Page, Plan
     from generator.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,8 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult())
 
     from generator.checks.engine import check_build
+    from generator.model import load_project
+    from generator.plan import fingerprints, page_digest, plan_site
     from generator.render import Renderer
 
     project = load_project(project_dir)
