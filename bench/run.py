@@ -342,9 +342,9 @@ def count_pages(out: Path) -> tuple[int, float]:
 
 def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: list[str], reps: int,
                checks: CheckMode, logs: Path, say) -> dict[tuple[str, str], Cell]:
-    data = synth_data(*tl)
     cells: dict[tuple[str, str], Cell] = {}
     for medium, base in media.items():
+        data = synth_data(*tl)  # afresh for each target: the edits below must change what this target holds
         root = Path(tempfile.mkdtemp(prefix=f"clinic-bench-{size}-", dir=base))
         try:
             gens = [make_generator(n, root / n, checks) for n in names]
