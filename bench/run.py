@@ -355,11 +355,13 @@ def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: li
             for rep in range(reps):
                 say(f"{size:,} pages, {medium}, repetition {rep + 1}/{reps}")
                 for scenario in SCENARIOS:
-                    changed = None
+                    changed, proof = None, None
                     if scenario == "edit_treatment":
                         changed = edit_treatment(data, rep, rep + 1)
+                        proof = _page_of(data, rep, 0), f"Reviewed in round {rep + 1}."
                     elif scenario == "edit_area":
                         changed = edit_location(data, rep * 7, rep + 1)
+                        proof = _page_of(data, 0, rep * 7), f"The notes were checked in round {rep + 1}."
                     for g in gens:
                         cell = cells[(medium, g.name)]
                         log = logs / f"{size}-{medium}-{g.name.replace(' ', '_')}-{scenario}-{rep}.log"
@@ -369,13 +371,29 @@ def bench_size(size: int, tl: tuple[int, int], media: dict[str, Path], names: li
                             say(f"FAILED: {exc}")
                             cell.failed.setdefault(scenario, str(exc).splitlines()[0])
                             continue
-                        if run is not None:
+                        if proof and proof[1] not in _read(g.out / proof[0]):
+                            cell.failed.setdefault(scenario, f"the edit is not in {proof[0]}")
+                            say(f"FAILED: {g.name}: the edit is not in {proof[0]}")
+                        elif run is not None:
                             cell.runs[scenario].append(run)
                         if scenario == "clean" and rep == 0:
                             cell.pages, cell.landing_kb = count_pages(g.out)
         finally:
             shutil.rmtree(root, ignore_errors=True)
     return cells
+
+
+def _page_of(data: SynthData, treatment: int, area: int) -> str:
+    """The landing page of the treatment and area at these positions (wrapping round, as the edits do)."""
+    ts, ls = data.treatments["treatments"], data.locations["locations"]
+    return f"{ts[treatment % len(ts)]['slug']}/{ls[area % len(ls)]['slug']}/index.html"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        return ""
 
 
 def step(g: Generator, scenario: str, data: SynthData, changed: str | None, log: Path,
