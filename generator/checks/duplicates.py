@@ -42,7 +42,6 @@ ALL_PAIRS_BUCKET = 48           # a bucket up to this size is compared pair by p
 RING = 24                       # compared with the RING pages after it (large buckets are template clones)
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|\n")
 BREAK = np.uint64(0)   # the word hash of a block break
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _C1, _C2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
@@ -100,13 +99,16 @@ def shingle_hashes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Prepared:
-    """One page's main text as the comparison keeps it."""
+    """One page's main text as the comparison keeps it: the blocks it is made of, in order.
 
-    key: bytes                  # digest of its words, for exact duplicates
+    A block (a paragraph, heading or list item: one line of the main text) is stored once however many pages
+    repeat it. `new` carries the blocks this process had not stored before, so a worker process sends each block
+    to the index once."""
+
+    key: bytes                  # digest of its blocks in order, for exact duplicates
     words: int
-    shingles: np.ndarray        # uint32, in order
-    starts: np.ndarray          # the word position where each shingle starts
-    blocks: np.ndarray          # per shingle, the hash of its block
+    blocks: np.ndarray          # uint64 block hashes, in page order (repeats kept)
+    new: tuple[tuple[int, int, np.ndarray], ...] = ()   # (block hash, words, its shingle hashes in order)
 
 
 @dataclass(frozen=True)
@@ -156,19 +158,28 @@ class DuplicateResult:
         self.stats = {s.page: s for s in self.pages}
 
 
+LINE_MEMO = 300_000   # distinct lines remembered (line -> block) before the memo starts again
+
+
 class DuplicateIndex:
-    """Collects pages one at a time (keeping only their shingle hashes), then compares them all in `finish`."""
+    """Collects pages one at a time as lists of blocks, then compares them all in `finish`.
+
+    Each distinct block (its words and shingle hashes) is kept once: a site of treatments x areas repeats each
+    treatment's paragraphs on every area's page, so the index grows with the distinct text, not the pages, and
+    the site-wide work (boilerplate, unique share, MinHash) runs over the distinct blocks."""
 
     def __init__(self, settings: DuplicateSettings | None = None):
         self.settings = settings or DuplicateSettings()
         self._hashes = _WordHashes()
+        self._lines: dict[str, tuple[int, int]] = {}   # a line of main text -> (block hash, words)
+        self._row: dict[int, int] = {}                 # block hash -> row in the block table
+        self._bwords: list[int] = []                   # per block: its words
+        self._bsh: list[np.ndarray] = []               # per block: its shingle hashes (uint32), in order
         self._pages: list[str] = []
         self._words: list[int] = []
-        self._shingles: list[np.ndarray] = []     # ordered, one per page
-        self._starts: list[np.ndarray] = []       # the token position where each shingle starts
-        self._blocks: list[np.ndarray] = []       # per shingle, the hash of the block (line) it is in
-        self._exact: dict[bytes, int] = {}         # text digest -> first page index
-        self._same_as: list[int] = []             # index of the first page with identical text (or itself)
+        self._rows: list[np.ndarray] = []              # per page: its blocks' rows, in order
+        self._exact: dict[bytes, int] = {}             # text digest -> first page index
+        self._same_as: list[int] = []                  # index of the first page with identical text (or itself)
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -179,21 +190,57 @@ class DuplicateIndex:
 
     def prepare(self, main_text: str) -> Prepared:
         """The part of `add` that needs no other page (worker processes run it in parallel)."""
-        tokens = _TOKEN.findall(main_text.lower())
-        ids = np.fromiter(map(self._hashes.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-        words_only = ids[ids != BREAK]
-        key = hashlib.blake2b(words_only.tobytes(), digest_size=16).digest()
+        memo = self._lines
+        if len(memo) > LINE_MEMO:
+            memo.clear()
+        lines = main_text.split("\n")
+        unknown = [line for line in dict.fromkeys(lines) if line not in memo]
+        new = self._learn(unknown) if unknown else ()
+        seq, words = [], 0
+        for line in lines:
+            block, count = memo[line]
+            if count:
+                seq.append(block)
+                words += count
+        blocks = np.array(seq, dtype=np.uint64)
+        return Prepared(hashlib.blake2b(blocks.tobytes(), digest_size=16).digest(), words, blocks, new)
+
+    def _learn(self, lines: list[str]) -> tuple[tuple[int, int, np.ndarray], ...]:
+        """Hash the words and shingles of lines not seen before (one vectorised pass); store new blocks."""
+        tokens = [_WORD.findall(line.lower()) for line in lines]
+        counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        flat = [w for t in tokens for w in (*t, "\n")]
+        ids = np.fromiter(map(self._hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
         hashes, starts = shingle_hashes(ids)
-        return Prepared(key, len(words_only), hashes, starts, _block_of(ids, starts))
+        line_start = np.concatenate(([0], np.cumsum(counts + 1)[:-1]))   # where each line's words begin in ids
+        line_of = np.searchsorted(line_start, starts, side="right") - 1
+        per_line = np.split(hashes, np.cumsum(np.bincount(line_of, minlength=len(lines)))[:-1])
+        words_only = ids[ids != BREAK]
+        block_hash = _block_hashes(words_only, counts)
+        new = []
+        for line, count, block, shingles in zip(lines, counts.tolist(), block_hash.tolist(), per_line):
+            self._lines[line] = (block, count)
+            if count and block not in self._row:
+                self._store(block, count, shingles)
+                new.append((block, count, shingles))
+        return tuple(new)
+
+    def _store(self, block: int, words: int, shingles: np.ndarray) -> None:
+        self._row[block] = len(self._bsh)
+        self._bwords.append(words)
+        self._bsh.append(shingles)
 
     def add_prepared(self, page: str, prepared: Prepared) -> None:
+        for block, words, shingles in prepared.new:
+            if block not in self._row:
+                self._store(block, words, shingles)
         index = len(self._pages)
         self._same_as.append(self._exact.setdefault(prepared.key, index))
         self._pages.append(page)
         self._words.append(prepared.words)
-        self._shingles.append(prepared.shingles)
-        self._starts.append(prepared.starts)
-        self._blocks.append(prepared.blocks)
+        row = self._row
+        self._rows.append(np.fromiter((row[b] for b in prepared.blocks.tolist()), dtype=np.int64,
+                                      count=len(prepared.blocks)))
 
     # -- the comparison ---------------------------------------------------------------------------------------
     def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
@@ -210,6 +257,9 @@ class DuplicateIndex:
         local facts, and those are what make each of them more than a doorway. Text found on a page about
         another area (a treatment's summary on every area's page) is never unique. Without `areas` (`audit`),
         every page stands alone.
+
+        Shingles are counted per distinct block of a page: a phrase repeated in two different paragraphs of
+        one page counts twice in its content and unique shingles.
         """
         n = len(self._pages)
         s = self.settings
@@ -217,41 +267,61 @@ class DuplicateIndex:
         for i, first in enumerate(self._same_as):
             groups.setdefault(first, []).append(i)
         reps = sorted(groups)
-        boiler = self._boilerplate(reps)
-        content, stats = [], []
-        for i in range(n):
-            in_boiler = _member(self._blocks[i], boiler)
-            content.append(np.unique(self._shingles[i][~in_boiler]))
-            stats.append(PageStats(
-                page=self._pages[i], words=self._words[i], content_shingles=len(content[i]), unique_share=0.0,
-                unique_words=0, boilerplate_share=round(float(in_boiler.mean()), 4) if len(in_boiler) else 0.0,
-                duplicate_of=self._pages[self._same_as[i]] if self._same_as[i] != i else None))
+        t = _Tables(self)
+
+        # boilerplate: blocks with shingles on at least boilerplate_share of the distinct pages
+        boiler = np.zeros(t.blocks, bool)
+        if len(reps) >= MIN_PAGES_FOR_BOILERPLATE:
+            is_rep = np.zeros(n, bool)
+            is_rep[reps] = True
+            pick = is_rep[t.dpage] & (t.bsize[t.dblock] > 0)
+            need = max(2, int(np.ceil(s.boilerplate_share * len(reps))))
+            boiler = np.bincount(t.dblock[pick], minlength=t.blocks) >= need
+        occ_shingles = t.blen[t.occ_block].astype(np.float64)
+        all_sh = np.bincount(t.occ_page, weights=occ_shingles, minlength=n)
+        boiler_sh = np.bincount(t.occ_page, weights=occ_shingles * boiler[t.occ_block], minlength=n)
+        keep = ~boiler[t.dblock] & (t.bsize[t.dblock] > 0)
+        cpage, cblock = t.dpage[keep], t.dblock[keep]           # each page's distinct content blocks
+        shared_page, shared_sh = t.shared_pairs(cpage, cblock)  # shingles of several blocks, once per page
+        content_sh = (np.bincount(cpage, weights=t.single[cblock], minlength=n)
+                      + np.bincount(shared_page, minlength=n)).astype(np.int64)
+        content_occ = ~boiler[t.occ_block]
+        stats = [PageStats(page=self._pages[i], words=self._words[i], content_shingles=int(content_sh[i]),
+                           unique_share=0.0, unique_words=0,
+                           boilerplate_share=round(float(boiler_sh[i] / all_sh[i]), 4) if all_sh[i] else 0.0,
+                           duplicate_of=self._pages[self._same_as[i]] if self._same_as[i] != i else None)
+                 for i in range(n)]
 
         # unique share, judged rank by rank against the pages still in the index
-        rank_of = [(ranks or {}).get(p, -p.count("/")) for p in self._pages]
-        active = set(reps)
-        area_of = [(areas or {}).get(p, f"\0{p}") for p in self._pages]
-        for rank in sorted(set(rank_of)):
-            keys, counts = _count(_by_area([content[i] for i in sorted(active)],
-                                           [area_of[i] for i in sorted(active)]))
-            judged = [i for i in range(n) if rank_of[i] == rank]
+        rank_of = np.array([(ranks or {}).get(p, -p.count("/")) for p in self._pages], dtype=np.int64)
+        area_ids: dict[str, int] = {}
+        page_area = np.array([area_ids.setdefault((areas or {}).get(p, f"\0{p}"), len(area_ids))
+                              for p in self._pages], dtype=np.int64)
+        active = np.zeros(n, bool)
+        active[reps] = True
+        for rank in sorted(set(rank_of.tolist())):
+            unique_count, own, covered = t.unique_by_block(cpage, cblock, active, page_area, len(area_ids))
+            unique_sh = (np.bincount(cpage, weights=unique_count[cblock], minlength=n)
+                         + np.bincount(shared_page[own[shared_sh]], minlength=n))
+            unique_w = np.bincount(t.occ_page, weights=covered[t.occ_block] * content_occ, minlength=n)
+            judged = np.flatnonzero(rank_of == rank).tolist()
             for i in judged:
                 if len(groups[self._same_as[i]]) > 1:
                     continue   # identical text elsewhere: nothing here is unique
-                unique = content[i][_lookup(content[i], keys, counts) == 1]
                 st = stats[i]
-                st.unique_share = round(len(unique) / len(content[i]), 4) if len(content[i]) else 0.0
-                st.unique_words = _covered_words(self._shingles[i], self._starts[i], unique)
+                st.unique_share = round(float(unique_sh[i] / content_sh[i]), 4) if content_sh[i] else 0.0
+                st.unique_words = int(unique_w[i])
             for i in judged:
                 st = stats[i]
                 st.thin = st.unique_share < s.min_unique_share or st.unique_words < s.min_unique_words
                 if st.thin and demote_thin:
-                    active.discard(self._same_as[i])
-        self._shingles, self._starts, self._blocks = [], [], []   # no longer needed
+                    active[self._same_as[i]] = False
 
         clusters = [Cluster("exact", [self._pages[i] for i in members], 1.0, 1.0)
                     for members in groups.values() if len(members) > 1]
-        pairs, compared = self._near_pairs([i for i in reps if len(content[i])], content, stats)
+        has_content = content_sh > 0
+        pairs, compared = self._near_pairs([i for i in reps if has_content[i]], t, cpage, cblock, shared_page,
+                                           shared_sh, content_sh, stats)
         clusters += self._near_clusters(pairs, stats)
         for cluster in clusters:
             cluster.pages.sort()
@@ -267,23 +337,19 @@ class DuplicateIndex:
                 for i in members:
                     other = members[1] if i == members[0] else members[0]
                     stats[i].twin, stats[i].twin_similarity = self._pages[other], 1.0
-        return DuplicateResult(stats, clusters, len(boiler), compared, len(pairs))
+        return DuplicateResult(stats, clusters, int(boiler.sum()), compared, len(pairs))
 
-    def _boilerplate(self, reps: list[int]) -> np.ndarray:
-        """Hashes of the blocks (paragraphs, headings, list items) found word for word on a large share of pages."""
-        s = self.settings
-        if len(reps) < MIN_PAGES_FOR_BOILERPLATE:
-            return np.empty(0, np.uint64)
-        keys, counts = _count([np.unique(self._blocks[i]) for i in reps])
-        need = max(2, int(np.ceil(s.boilerplate_share * len(reps))))
-        return keys[counts >= need]
-
-    def _near_pairs(self, reps: list[int], content: list[np.ndarray], stats: list[PageStats]):
+    def _near_pairs(self, reps: list[int], t: _Tables, cpage: np.ndarray, cblock: np.ndarray,
+                    shared_page: np.ndarray, shared_sh: np.ndarray, sizes: np.ndarray,
+                    stats: list[PageStats]):
         """Confirmed near-duplicate pairs (i, j, jaccard) among `reps`; also sets each page's closest twin."""
         threshold = self.settings.near_threshold
         if len(reps) < 2:
             return [], 0
-        sig = minhash([content[i] for i in reps])
+        position = np.full(len(self._pages), -1, np.int64)
+        position[reps] = np.arange(len(reps))
+        pick = position[cpage] >= 0
+        sig = _densify(t.page_minhash(position[cpage[pick]], cblock[pick], len(reps)))
         a, b = _candidates(sig)
         if len(a) == 0:
             return [], 0
@@ -291,21 +357,33 @@ class DuplicateIndex:
         # each page's best candidate by estimate, to name its closest twin
         best_for: dict[int, tuple[float, int]] = {}
         order = np.argsort(-estimate, kind="stable")
-        for k in order:
+        for k in order.tolist():
             x, y, e = int(a[k]), int(b[k]), float(estimate[k])
             for p, q in ((x, y), (y, x)):
                 if p not in best_for:
                     best_for[p] = (e, q)
+        n = len(self._pages)
+        block_ptr = np.searchsorted(cpage, np.arange(n + 1))
+        shared_ptr = np.searchsorted(shared_page, np.arange(n + 1))
         exact_cache: dict[tuple[int, int], float] = {}
 
         def jaccard(x: int, y: int) -> float:
+            """Exact Jaccard of two pages' content sets. A shingle of one block only is common to both pages
+            exactly when that block is; the shingles that several blocks share are compared one by one."""
             key = (x, y) if x < y else (y, x)
             if key not in exact_cache:
-                exact_cache[key] = _jaccard(content[reps[key[0]]], content[reps[key[1]]])
+                p, q = reps[key[0]], reps[key[1]]
+                common = np.intersect1d(cblock[block_ptr[p]:block_ptr[p + 1]],
+                                        cblock[block_ptr[q]:block_ptr[q + 1]], assume_unique=True)
+                inter = int(t.single[common].sum()) + len(np.intersect1d(
+                    shared_sh[shared_ptr[p]:shared_ptr[p + 1]], shared_sh[shared_ptr[q]:shared_ptr[q + 1]],
+                    assume_unique=True))
+                union = int(sizes[p]) + int(sizes[q]) - inter
+                exact_cache[key] = inter / union if union else 1.0
             return exact_cache[key]
 
         pairs = []
-        for k in np.flatnonzero(estimate >= threshold - ESTIMATE_MARGIN):
+        for k in np.flatnonzero(estimate >= threshold - ESTIMATE_MARGIN).tolist():
             x, y = int(a[k]), int(b[k])
             j = jaccard(x, y)
             if j >= threshold:
@@ -337,53 +415,135 @@ class DuplicateIndex:
             members = sorted({m for x, y, _ in edges for m in (x, y)})
             sims = [j for _, _, j in edges]
             pages = [stats[m].page for m in members]
-            # pages with identical text to a member belong to the cluster too
             clusters.append(Cluster("near", pages, round(min(sims), 4), round(max(sims), 4)))
         return clusters
 
 
+class _Tables:
+    """The index as flat arrays for `finish`: block shingle sets, and each page's block occurrences."""
+
+    def __init__(self, index: DuplicateIndex):
+        self.blocks = nb = len(index._bsh)
+        self.blen = np.fromiter(map(len, index._bsh), dtype=np.int64, count=nb)
+        self.bwords = np.array(index._bwords, dtype=np.int64)
+        self.flat = np.concatenate(index._bsh) if nb else np.empty(0, np.uint32)   # ordered shingles per block
+        self.flat_block = np.repeat(np.arange(nb, dtype=np.int64), self.blen)
+        combo = distinct((self.flat_block.astype(np.uint64) << np.uint64(32)) | self.flat.astype(np.uint64))
+        self.set_block = (combo >> np.uint64(32)).astype(np.int64)                  # distinct shingles per block
+        self.set_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        self.bsize = np.bincount(self.set_block, minlength=nb).astype(np.int64)
+        self.set_ptr = np.concatenate(([0], np.cumsum(self.bsize)))
+        # every distinct shingle gets a number; a shingle found in several blocks ("lip fillers near" in many
+        # headings) is counted once per page
+        order = np.argsort(self.set_sh, kind="stable")
+        ordered = self.set_sh[order]
+        first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)
+        self.group_start = np.flatnonzero(first)
+        gid_sorted = np.cumsum(first) - 1
+        self.set_gid = np.empty(len(ordered), np.int64)
+        self.set_gid[order] = gid_sorted
+        self.sorted_block = self.set_block[order]            # set entries in shingle order
+        size = np.diff(np.append(self.group_start, len(ordered)))
+        self.shared = (size > 1)[self.set_gid]
+        self.single = np.bincount(self.set_block[~self.shared], minlength=nb).astype(np.float64)
+        self.shared_gid = self.set_gid[self.shared]
+        per_block = np.bincount(self.set_block[self.shared], minlength=nb)
+        self.shared_ptr = np.concatenate(([0], np.cumsum(per_block)))
+        self.flat_gid = np.searchsorted(ordered[first], self.flat) if len(ordered) else np.empty(0, np.int64)
+        n = len(index._rows)
+        lengths = np.fromiter(map(len, index._rows), dtype=np.int64, count=n)
+        self.occ_page = np.repeat(np.arange(n, dtype=np.int64), lengths)           # every block on every page
+        self.occ_block = np.concatenate(index._rows) if n else np.empty(0, np.int64)
+        pairs = distinct(self.occ_page * max(nb, 1) + self.occ_block)             # distinct blocks per page
+        self.dpage, self.dblock = pairs // max(nb, 1), pairs % max(nb, 1)
+
+    def shared_pairs(self, cpage: np.ndarray, cblock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(page, shingle number), each once, for the shingles of a page's content blocks that other blocks
+        share."""
+        count = self.shared_ptr[cblock + 1] - self.shared_ptr[cblock]
+        page = np.repeat(cpage, count)
+        first = np.repeat(self.shared_ptr[cblock], count)
+        offset = np.arange(len(page)) - np.repeat(np.cumsum(count) - count, count)
+        pairs = distinct((page << 32) | self.shared_gid[first + offset])
+        return pairs >> 32, pairs & 0xFFFFFFFF
+
+    def unique_by_block(self, cpage, cblock, active, page_area, areas: int):
+        """Which shingles (by number) are on the pages of one area only; per block, how many of those it holds
+        that no other block holds, and how many of its words they cover. Only content blocks of active pages
+        count."""
+        nb = self.blocks
+        pick = active[cpage]
+        pairs = distinct(cblock[pick] * areas + page_area[cpage[pick]])
+        pb, pa = pairs // areas, pairs % areas
+        nareas = np.bincount(pb, minlength=nb)
+        label = np.full(nb, -2, np.int64)
+        label[pb] = pa
+        label[nareas > 1] = -1
+        if len(self.sorted_block) == 0:
+            return np.zeros(nb, np.int64), np.zeros(0, bool), np.zeros(nb, np.int64)
+        lab = label[self.sorted_block]
+        present = lab != -2
+        big = np.iinfo(np.int64).max
+        lo = np.minimum.reduceat(np.where(present, lab, big), self.group_start)
+        hi = np.maximum.reduceat(np.where(present, lab, -3), self.group_start)
+        own = (lo == hi) & (lo >= 0)                           # per shingle number
+        entry_present = label[self.set_block] != -2
+        counted = own[self.set_gid] & ~self.shared & entry_present
+        unique_count = np.bincount(self.set_block[counted], minlength=nb)
+        # words covered by those shingles, block by block (a block of w words has shingles at 0 .. w-4)
+        hit = own[self.flat_gid] & (label[self.flat_block] >= 0)
+        word_start = np.concatenate(([0], np.cumsum(self.bwords)))
+        first_shingle = np.concatenate(([0], np.cumsum(self.blen)))
+        position = word_start[self.flat_block] + (np.arange(len(self.flat)) - first_shingle[self.flat_block])
+        total = int(word_start[-1])
+        cover = (np.bincount(position[hit], minlength=total + SHINGLE)
+                 - np.bincount(position[hit] + SHINGLE, minlength=total + SHINGLE))
+        covered_word = np.cumsum(cover)[:total] > 0
+        covered = np.add.reduceat(covered_word, word_start[:-1]) if total else np.zeros(nb, np.int64)
+        covered[self.bwords == 0] = 0
+        return unique_count, own, covered.astype(np.int64)
+
+    def page_minhash(self, rows: np.ndarray, blocks: np.ndarray, n: int) -> np.ndarray:
+        """MinHash of each page's content: the minimum, bin by bin, of its content blocks' MinHash (a page's
+        content set is the union of its blocks' sets). `rows`/`blocks`: (row, block) pairs sorted by row."""
+        used = distinct(blocks)
+        local = np.searchsorted(used, blocks)
+        sets = [self.set_sh[self.set_ptr[b]:self.set_ptr[b + 1]] for b in used.tolist()]
+        block_sig = _raw_minhash(sets)
+        sig = np.full((n, BINS), _EMPTY, dtype=np.uint32)
+        starts = np.searchsorted(rows, np.arange(n))
+        have = np.flatnonzero(np.diff(np.append(starts, len(rows))) > 0)
+        step = max(1, 40000)
+        k = 0
+        while k < len(have):   # in chunks of about `step` blocks, to bound the gathered array
+            end = int(np.searchsorted(starts[have], starts[have[k]] + step, side="left"))
+            end = max(end, k + 1)
+            lo, hi = starts[have[k]], (starts[have[end]] if end < len(have) else len(rows))
+            part = block_sig[local[lo:hi]]
+            sig[have[k:end]] = np.minimum.reduceat(part, starts[have[k:end]] - lo, axis=0)
+            k = end
+        return sig
+
+
+def _block_hashes(words: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """An order-sensitive hash of each line's words (`counts` words each, concatenated in `words`); 0 for none."""
+    out = np.zeros(len(counts), np.uint64)
+    if len(words) == 0:
+        return out
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    line = np.repeat(np.arange(len(counts)), counts)
+    position = np.arange(len(words)) - first[line]
+    values = _mix((words ^ (position.astype(np.uint64) * _P1)) | np.uint64(1))
+    nonempty = counts > 0
+    out[nonempty] = _mix(np.add.reduceat(values, first[nonempty]))
+    return out
+
+
 # -- numeric helpers -----------------------------------------------------------------------------------------
-
-def _block_of(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """For each shingle (by its start), a hash of the whole block it lies in."""
-    if len(ids) == 0:
-        return np.empty(0, np.uint64)
-    is_break = ids == BREAK
-    block = np.cumsum(is_break)                           # block number of each token (a break opens the next)
-    first = np.flatnonzero(np.concatenate(([True], is_break[:-1])))   # where each block starts
-    position = np.arange(len(ids)) - first[block]
-    # an order-sensitive hash of each block's words: mix(word ^ position), summed per block, mixed again
-    values = _mix((ids ^ (position.astype(np.uint64) * _P1)) | np.uint64(1))
-    values[is_break] = 0
-    block_hash = _mix(np.add.reduceat(values, first))
-    return block_hash[block[starts]]
-
 
 @lru_cache(maxsize=None)
 def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, k=1)
-
-
-def _count(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values over all sets (sorted) and on how many sets each appears."""
-    if not sets:
-        return np.empty(0, np.uint32), np.empty(0, np.int64)
-    allv = np.concatenate(sets)
-    allv.sort()
-    if len(allv) == 0:
-        return allv, np.empty(0, np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], allv[1:] != allv[:-1])))
-    counts = np.diff(np.append(starts, len(allv)))
-    return allv[starts], counts
-
-
-def _by_area(sets: list[np.ndarray], area: list[str]) -> list[np.ndarray]:
-    """One set per area: the union of its pages' sets (a shingle then counts once however many pages of the
-    area carry it)."""
-    merged: dict[str, list[np.ndarray]] = {}
-    for values, key in zip(sets, area):
-        merged.setdefault(key, []).append(values)
-    return [parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts)) for parts in merged.values()]
 
 
 def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -394,23 +554,13 @@ def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return sorted_keys[pos] == values
 
 
-def _lookup(values: np.ndarray, keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    pos = np.searchsorted(keys, values)
-    return counts[np.minimum(pos, len(keys) - 1)] if len(keys) else np.zeros(len(values), np.int64)
-
-
-def _covered_words(ordered: np.ndarray, starts: np.ndarray, unique_set: np.ndarray) -> int:
-    """How many words sit under at least one unique shingle (positions count block breaks, never covered)."""
-    if len(unique_set) == 0 or len(ordered) == 0:
-        return 0
-    first = starts[_member(ordered, unique_set)]
-    if len(first) == 0:
-        return 0
-    span = int(first.max()) + SHINGLE + 1
-    covered = np.zeros(span, np.int32)
-    np.add.at(covered, first, 1)
-    np.add.at(covered, first + SHINGLE, -1)
-    return int(np.count_nonzero(np.cumsum(covered)))
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: np.unique by sorting (numpy 2's hash-based np.unique is many times slower on
+    these integer arrays)."""
+    out = np.sort(values)
+    if len(out) > 1:
+        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
+    return out
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -432,13 +582,23 @@ def minhash(sets: list[np.ndarray]) -> np.ndarray:
     on its own fixed pseudo-random probe sequence, the same for every page, which keeps the chance that two
     pages agree on a bin equal to their Jaccard similarity (Shrivastava, ICML 2017).
     """
+    return _densify(_raw_minhash(sets))
+
+
+def _raw_minhash(sets: list[np.ndarray]) -> np.ndarray:
+    """The minimum per bin of each set (empty bins hold _EMPTY). The union of sets has the bin-wise minimum of
+    theirs, which is how a page's MinHash is made from its blocks'."""
     n = len(sets)
     lengths = np.fromiter((len(x) for x in sets), dtype=np.int64, count=n)
     allv = np.concatenate(sets) if n else np.empty(0, np.uint32)
     owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
     sig = np.full(n * BINS, _EMPTY, dtype=np.uint32)
     np.minimum.at(sig, owner * BINS + (allv >> np.uint32(25)).astype(np.int64), allv & np.uint32(0x1FFFFFF))
-    sig = sig.reshape(n, BINS)
+    return sig.reshape(n, BINS)
+
+
+def _densify(sig: np.ndarray) -> np.ndarray:
+    """Fill each empty bin from the bins on its probe sequence (optimal densification)."""
     empty = sig == _EMPTY
     rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
     if len(rows):
