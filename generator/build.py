@@ -23,7 +23,8 @@ from generator.sitemap import robots_txt, sitemap_files
 from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
-    from generator.checks.engine import CheckResult
+    from generator.checks.engine import CheckResult, PageResult
+    from generator.checks.incremental import BuildChecks
     from generator.model import Project
     from generator.plan import Page, Plan
     from generator.render import Renderer
@@ -90,7 +91,6 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     if trusted and state.inputs == inputs and not (output.parent / f".{output.name}.staging").exists():
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult())
 
-    from generator.checks.engine import check_build
     from generator.model import load_project
     from generator.plan import fingerprints, page_digest, plan_site
     from generator.render import Renderer
@@ -99,6 +99,10 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     plan = plan_site(project)
     renderer = Renderer(project, plan, project_dir / "templates")
     fps = fingerprints(project, plan)
+    checker = None
+    if checks:
+        from generator.checks.incremental import BuildChecks
+        checker = BuildChecks(project, plan, project_dir)
     date = today()
     history: dict[str, dict[str, str]] = {}
     entries: list[tuple[str, str]] = []
@@ -114,19 +118,25 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
                     and os.path.isfile(tx.output / page.file)):  # a person may have deleted it
                 tx.keep(page.file, old["sha"])
                 history[page.file] = old
+                if checker is not None:
+                    checker.kept(page, old["sha"])
             else:
                 stale.append(page)
-        for page, sha in render_pages(renderer, stale, tx, progress, jobs):
+        for page, sha, result in render_pages(renderer, stale, tx, progress, jobs, checker):
             history[page.file] = {"inputs": keys[page.file], "sha": sha,
                                   "lastmod": state.lastmod(page.file, sha, date)}
-        checked = check_build(project, plan, _page_reader(tx), jobs) if checks else None   # errors stop it here
-        if checked is not None and not checked.ok:
+            if checker is not None:
+                checker.rendered(page, sha, result)
+        checked = checker.finish(_page_reader(tx), jobs) if checker is not None else None
+        if checked is not None and not checked.ok:   # errors stop the build here, output/ untouched
+            checker.save()
             raise ChecksFailed(checked)
         renderer.demoted = checked.demoted if checked else {}
         by_url = {page.url_path: page for page in plan.pages}
         for url in checked.redo if checked else []:   # demoted (or no longer) since it was rendered: render again
             page = by_url[url]
             sha = tx.restage(page.file, renderer.render(page).html.encode("utf-8"))
+            checker.forget(page)   # checked as first rendered; the next build reads it again
             history[page.file] = {"inputs": keys[page.file], "sha": sha,
                                   "lastmod": state.lastmod(page.file, sha, date)}
         for page in plan.pages:
@@ -140,6 +150,8 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
         manifest = digest(manifest_bytes(tx.new))
         tx.put_external(project_dir / STATE_FILE, state_bytes(history, inputs, manifest))
         result = tx.commit(scan_foreign=existed and not trusted)
+    if checker is not None:
+        checker.save()
     for rel in result.foreign:
         notices.append(f"{output.name}/{rel} was not made by clinic-pages; left in place")
     return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
@@ -157,47 +169,53 @@ def _page_reader(tx: OutputTransaction) -> Callable[[Page], Path]:
 
 # -- rendering, in this process or in parallel workers -------------------------------------------------------
 
-_WORKER: tuple[Renderer, OutputTransaction] | None = None
+_WORKER: tuple[Renderer, OutputTransaction, BuildChecks | None] | None = None
 
 
-def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page) -> tuple[str, bool]:
-    """Render a page and stage it if its bytes are new. Returns (digest, staged)."""
-    data = renderer.render(page).html.encode("utf-8")
+def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page,
+                checker: BuildChecks | None = None) -> tuple[str, bool, PageResult | None]:
+    """Render a page, check it (with a checker) and stage it if its bytes are new. Returns (digest, staged,
+    the page's check result)."""
+    html = renderer.render(page).html
+    result = checker.inspect(page.file, html) if checker is not None else None
+    data = html.encode("utf-8")
     sha = digest(data)
     if tx.is_current(page.file, sha):
-        return sha, False
+        return sha, False, result
     path = tx.staged_path(page.file)
     try:
         path.write_bytes(data)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    return sha, True
+    return sha, True, result
 
 
-def _render_chunk(pages: list[Page]) -> list[tuple[str, bool]]:
+def _render_chunk(pages: list[Page]) -> list[tuple[str, bool, PageResult | None]]:
     assert _WORKER is not None
-    renderer, tx = _WORKER
-    return [_render_one(renderer, tx, page) for page in pages]
+    renderer, tx, checker = _WORKER
+    return [_render_one(renderer, tx, page, checker) for page in pages]
 
 
 def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, progress: Progress | None = None,
-                 jobs: int | None = None) -> Iterator[tuple[Page, str]]:
-    """Render and stage `pages`, yielding (page, digest) in order. Large builds use every core."""
+                 jobs: int | None = None, checker: BuildChecks | None = None
+                 ) -> Iterator[tuple[Page, str, PageResult | None]]:
+    """Render, check (with a checker) and stage `pages`, yielding (page, digest, check result) in order.
+    Large builds use every core."""
     global _WORKER
     jobs = jobs or os.cpu_count() or 1
     total = len(pages)
     if jobs > 1 and total >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
-        _WORKER = (renderer, tx)
+        _WORKER = (renderer, tx, checker)
         size = max(50, min(500, total // (jobs * 8)))
         chunks = [pages[i:i + size] for i in range(0, total, size)]
         done = 0
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for chunk, results in zip(chunks, pool.imap(_render_chunk, chunks)):
-                    for page, (sha, staged) in zip(chunk, results):
+                    for page, (sha, staged, result) in zip(chunk, results):
                         tx.record(page.file, sha, staged)
-                        yield page, sha
+                        yield page, sha, result
                     done += len(chunk)
                     if progress:
                         progress(done, total)
@@ -205,8 +223,8 @@ def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, p
             _WORKER = None
         return
     for n, page in enumerate(pages, 1):
-        sha, staged = _render_one(renderer, tx, page)
+        sha, staged, result = _render_one(renderer, tx, page, checker)
         tx.record(page.file, sha, staged)
-        yield page, sha
+        yield page, sha, result
         if progress and (n % 100 == 0 or n == total):
             progress(n, total)

@@ -230,10 +230,30 @@ class DuplicateIndex:
         self._bwords.append(words)
         self._bsh.append(shingles)
 
-    def add_prepared(self, page: str, prepared: Prepared) -> None:
+    def receive(self, prepared: Prepared) -> None:
+        """Store the blocks a page brought that the index does not have yet (from a worker process)."""
         for block, words, shingles in prepared.new:
             if block not in self._row:
                 self._store(block, words, shingles)
+
+    def seed(self, hashes: np.ndarray, words: np.ndarray, lengths: np.ndarray, shingles: np.ndarray) -> None:
+        """Store blocks known from an earlier run (see `export`)."""
+        parts = np.split(shingles, np.cumsum(lengths)[:-1]) if len(lengths) else []
+        for block, count, part in zip(hashes.tolist(), words.tolist(), parts):
+            if block not in self._row:
+                self._store(block, count, part)
+
+    def export(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The stored blocks among `hashes`: (hashes, words, shingle counts, shingles concatenated)."""
+        rows = [self._row[h] for h in hashes.tolist() if h in self._row]
+        kept = np.array([h for h in hashes.tolist() if h in self._row], dtype=np.uint64)
+        parts = [self._bsh[r] for r in rows]
+        return (kept, np.array([self._bwords[r] for r in rows], dtype=np.int64),
+                np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)),
+                np.concatenate(parts) if parts else np.empty(0, np.uint32))
+
+    def add_prepared(self, page: str, prepared: Prepared) -> None:
+        self.receive(prepared)
         index = len(self._pages)
         self._same_as.append(self._exact.setdefault(prepared.key, index))
         self._pages.append(page)

@@ -200,6 +200,11 @@ class CheckRun:
     def add_files(self, files: list[tuple[str, str]], jobs: int | None = None) -> None:
         """Read, parse and check pages from disk, `(path relative to the site root, file path)` each, in order;
         a large site is shared among worker processes (one per core)."""
+        for result in self.inspect_files(files, jobs):
+            self.absorb(result)
+
+    def inspect_files(self, files: list[tuple[str, str]], jobs: int | None = None) -> Iterator[PageResult]:
+        """The per-page results of pages on disk, in order (a file that cannot be read gives none)."""
         global _RUN
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(files) >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
@@ -209,13 +214,11 @@ class CheckRun:
             try:
                 with multiprocessing.get_context("fork").Pool(jobs) as pool:
                     for results in pool.imap(_inspect_chunk, chunks):
-                        for result in results:
-                            self.absorb(result)
+                        yield from results
             finally:
                 _RUN = None
             return
-        for result in _inspect_chunk(files, self):
-            self.absorb(result)
+        yield from _inspect_chunk(files, self)
 
     def finish(self) -> CheckResult:
         facts = self.facts
@@ -436,26 +439,6 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
 
     run = CheckRun(project.site.checks, facts, reload=read, project_dir=project_dir)
     run.add_files([(rel, str(output / rel)) for rel in files.values()], jobs)
-    return run.finish()
-
-
-def check_build(project, plan, page_file: Callable[[object], Path], jobs: int | None = None) -> CheckResult:
-    """The checks at the end of `build`, before anything is committed. `page_file(page)` is where a planned
-    page's HTML is as it will be published (just rendered and staged, or unchanged in the output folder)."""
-    from generator.checks.facts import site_facts
-    from generator.checks.html import parse_html
-
-    facts = site_facts(project, plan)
-    pages = {p.url_path: p for p in plan.pages}
-
-    def read(url: str) -> HtmlPage | None:
-        try:
-            return parse_html(pages[url].file, page_file(pages[url]).read_bytes())
-        except OSError:
-            return None
-
-    run = CheckRun(project.site.checks, facts, reload=read, project_dir=project.root, indexing=False)
-    run.add_files([(page.file, str(page_file(page))) for page in plan.pages], jobs)
     return run.finish()
 
 

@@ -1,0 +1,206 @@
+"""The checks of a build, page by page as pages are rendered, with what unchanged pages left behind kept.
+
+A build checks each page it renders right away, in the process that rendered it, from the HTML in memory: no
+re-reading, and the work is shared among the render workers. A page that was not rendered (its inputs did not
+change) needs no checking again: its findings and its duplicate-check signature (the blocks of its main text)
+are kept in a cache file beside the project, `.clinic-pages-checks.npz`, under the digest of its HTML and of the
+facts it was checked against. Only the site-wide part (duplicates across pages, demotions) runs over every page
+at every build, and it works on those stored signatures.
+
+The cache is only a cache: missing, unreadable or written by other code, settings or rules, it is ignored and
+each page is read from the output folder and checked again. It is git-ignored; the build state stays in
+`.clinic-pages-state.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from generator.checks import Finding
+from generator.checks.duplicates import Prepared
+from generator.checks.engine import CheckResult, CheckRun, PageResult
+from generator.checks.html import parse_html
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = ".clinic-pages-checks.npz"
+CACHE_VERSION = 1
+
+
+def config_digest(project, run: CheckRun) -> str:
+    """Everything besides a page's own HTML and facts that its checks depend on."""
+    from generator.state import code_digest
+    h = hashlib.blake2b(f"{CACHE_VERSION}\0{code_digest()}\0".encode(), digest_size=16)
+    settings = project.site.checks
+    h.update(repr((settings.near_threshold, settings.boilerplate_share, settings.min_unique_share,
+                   settings.min_unique_words, settings.rules, settings.default_rules)).encode())
+    for rule in run.claims.rules:
+        h.update(repr(rule.id).encode())
+    for name in settings.rules:
+        try:
+            h.update((Path(project.root) / name).read_bytes())
+        except OSError:
+            h.update(b"<missing>")
+    facts = run.facts
+    h.update(repr((facts.base_url, facts.clinic, facts.disclaimer_texts, facts.area_names)).encode())
+    return h.hexdigest()
+
+
+def facts_digest(page_facts, memo: dict[int, str] | None = None) -> str:
+    """A digest of what the checks know of a page (the premises' text is worked out once per premises)."""
+    premises = page_facts.premises
+    if memo is None:
+        memo = {}
+    key = memo.get(id(premises))
+    if key is None:
+        key = memo[id(premises)] = repr(premises)
+    fields = (page_facts.url_path, page_facts.file, page_facts.kind, page_facts.canonical, page_facts.indexable,
+              page_facts.hub, page_facts.treatment, page_facts.area, page_facts.county, key,
+              page_facts.disclaimers, page_facts.location, page_facts.treatment_slug)
+    return hashlib.blake2b(repr(fields).encode(), digest_size=12).hexdigest()
+
+
+class BuildChecks:
+    """The checks of one build: `rendered` for each page checked as it was rendered, `kept` for each page left
+    as it was, then `finish`."""
+
+    def __init__(self, project, plan, project_dir: Path):
+        from generator.checks.facts import site_facts
+        self.project_dir = Path(project_dir)
+        self.facts = site_facts(project, plan)
+        self.run = CheckRun(project.site.checks, self.facts, reload=None, project_dir=project.root,
+                            indexing=False)
+        self.config = config_digest(project, self.run)
+        self.plan = plan
+        self.results: dict[str, PageResult] = {}       # by URL path
+        self.shas: dict[str, str] = {}                 # file -> digest of the HTML that was checked
+        self.unread: dict[str, str] = {}                # URL path -> digest, of kept pages the cache lacked
+        self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run)
+        memo: dict[int, str] = {}
+        self.digests = {url: facts_digest(f, memo) for url, f in self.facts.pages.items()}
+
+    def inspect(self, file: str, html: str) -> PageResult:
+        """The per-page checks of a page just rendered (in a render worker, or in this process)."""
+        return self.run.inspect(parse_html(file, html))
+
+    def rendered(self, page, sha: str, result: PageResult) -> None:
+        if result.prepared is not None:
+            self.run.index.receive(result.prepared)
+        self.results[page.url_path] = result
+        self.shas[page.file] = sha
+
+    def kept(self, page, sha: str) -> None:
+        entry = self.cached.get(page.file)
+        if entry is not None and entry[0] == sha and entry[1] == self.digests[page.url_path]:
+            self.results[page.url_path] = entry[2]
+            self.shas[page.file] = sha
+        else:
+            self.unread[page.url_path] = sha
+
+    def forget(self, page) -> None:
+        """Keep no cache entry for a page (rendered again after the checks: its stored result is stale)."""
+        self.shas.pop(page.file, None)
+
+    def finish(self, page_file: Callable[[object], Path], jobs: int | None = None) -> CheckResult:
+        """Check the kept pages the cache did not know, then the whole site. `page_file(page)` is where a
+        page's HTML is as it will be published."""
+        by_url = {p.url_path: p for p in self.plan.pages}
+        if self.unread:
+            log.debug("checks: %d page(s) not in the check cache, read from disk", len(self.unread))
+            files = [(by_url[url].file, str(page_file(by_url[url]))) for url in self.unread]
+            for result in self.run.inspect_files(files, jobs):
+                self.rendered(by_url[result.url], self.unread[result.url], result)
+
+        def reload(url: str):
+            try:
+                return parse_html(by_url[url].file, page_file(by_url[url]).read_bytes())
+            except OSError:
+                return None
+
+        self.run.reload = reload
+        for page in self.plan.pages:   # in plan order, whatever order they were checked in
+            result = self.results.get(page.url_path)
+            if result is not None:
+                self.run.absorb(result)
+        return self.run.finish()
+
+    def save(self) -> None:
+        """Write the cache for the pages as they are now (best effort: a cache that cannot be written is
+        only a slower next build)."""
+        try:
+            _save(self.project_dir / CACHE_FILE, self.config, self.digests, self.plan, self.results, self.shas,
+                  self.run)
+        except OSError as exc:
+            log.debug("checks: could not write %s (%s)", CACHE_FILE, exc)
+
+
+# -- the cache file -------------------------------------------------------------------------------------------
+
+def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[str, PageResult], shas: dict[str, str],
+          run: CheckRun) -> None:
+    pages = {}
+    blocks: list[np.ndarray] = []
+    offset = 0
+    for page in plan.pages:
+        result = results.get(page.url_path)
+        sha = shas.get(page.file)
+        if result is None or not sha:
+            continue
+        prepared = result.prepared
+        entry = [sha, digests[page.url_path],
+                 [[f.rule, f.severity, f.page, f.message, f.evidence, f.hint, f.source] for f in result.findings],
+                 list(result.indexing) if result.indexing is not None else None, None]
+        if prepared is not None:
+            entry[4] = [prepared.key.hex(), prepared.words, offset, len(prepared.blocks)]
+            blocks.append(prepared.blocks)
+            offset += len(prepared.blocks)
+        pages[page.file] = entry
+    page_blocks = np.concatenate(blocks) if blocks else np.empty(0, np.uint64)
+    hashes, words, lengths, flat = run.index.export(np.unique(page_blocks))
+    meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages}).encode()
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=hashes,
+                 block_words=words, block_len=lengths, block_shingles=flat)
+    os.replace(tmp, path)
+
+
+def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, PageResult]]:
+    """file -> (HTML digest, facts digest, result) from the cache, with its blocks put in the index."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(data["meta"].tobytes())
+            if meta.get("version") != CACHE_VERSION or meta.get("config") != config:
+                log.debug("checks: %s is from other code, settings or rules; checking every page", CACHE_FILE)
+                return {}
+            page_blocks = data["page_blocks"]
+            run.index.seed(data["block_hash"], data["block_words"], data["block_len"], data["block_shingles"])
+    except FileNotFoundError:
+        return {}
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as exc:   # damaged: start again
+        log.debug("checks: %s unreadable (%s); checking every page", CACHE_FILE, exc)
+        return {}
+    url_of = {f.file: f.url_path for f in run.facts.pages.values()}
+    out = {}
+    try:
+        for file, (sha, fdigest, findings, indexing, prep) in meta["pages"].items():
+            if file not in url_of:
+                continue
+            prepared = None
+            if prep is not None:
+                key, words, start, count = prep
+                prepared = Prepared(bytes.fromhex(key), int(words), page_blocks[start:start + count])
+            result = PageResult(url_of[file], [Finding(*f) for f in findings],
+                                tuple(indexing) if indexing is not None else None, prepared, None)
+            out[file] = (sha, fdigest, result)
+    except (ValueError, TypeError, AttributeError) as exc:
+        log.debug("checks: %s damaged (%s); checking every page", CACHE_FILE, exc)
+        return {}
+    return out

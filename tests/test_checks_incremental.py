@@ -1,0 +1,105 @@
+"""The checks of a build run on the pages it renders; unchanged pages keep their results in the check cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.build import build
+from generator.checks.incremental import CACHE_FILE, BuildChecks
+from generator.errors import ChecksFailed
+from tests.projects import edit_yaml, sample_subset
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+
+@pytest.fixture
+def inspected(monkeypatch):
+    """The files whose HTML the checks parsed in this process (rendered, or read back from disk)."""
+    seen: list[str] = []
+    real = BuildChecks.inspect
+
+    def spy(self, file, html):
+        seen.append(file)
+        return real(self, file, html)
+
+    real_files = BuildChecks.finish
+
+    def spy_finish(self, page_file, jobs=None):
+        seen.extend(f"read:{url}" for url in self.unread)
+        return real_files(self, page_file, jobs)
+
+    monkeypatch.setattr(BuildChecks, "inspect", spy)
+    monkeypatch.setattr(BuildChecks, "finish", spy_finish)
+    return seen
+
+
+def summary(report):
+    checks = report.checks
+    return (sorted((f.rule, f.page, f.message) for f in checks.findings), checks.demoted,
+            [(s.page, s.unique_share, s.unique_words, s.twin, s.twin_similarity) for s in checks.duplicates.pages])
+
+
+def test_an_edit_checks_only_the_pages_it_renders_and_finds_what_a_clean_build_finds(tmp_path, inspected):
+    project = sample_subset(tmp_path / "p")
+    first = build(project)
+    assert (project / CACHE_FILE).is_file()
+    assert len(inspected) == first.pages
+    inspected.clear()
+    edit_yaml(project / "treatments.yaml",
+              lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"] + " Edited for the test."))
+    report = build(project)
+    assert 0 < report.rendered < first.pages / 5
+    assert len(inspected) == report.rendered    # nothing read back from disk, nothing else parsed
+    (project / CACHE_FILE).unlink()
+    (project / "output" / "index.html").write_text("stale")   # forces this page to be rendered again
+    clean = build(project, clean=True)
+    assert summary(report) == summary(clean)
+
+
+def test_a_claim_in_an_edit_is_caught_while_the_other_pages_come_from_the_cache(tmp_path, inspected):
+    project = sample_subset(tmp_path / "p")
+    build(project)
+    inspected.clear()
+    edit_yaml(project / "treatments.yaml",
+              lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"] + " It is 100% safe."))
+    with pytest.raises(ChecksFailed) as failed:
+        build(project)
+    pages = {f.page for f in failed.value.result.findings if f.rule.startswith("claims.")}
+    assert pages and len(inspected) < 100
+    inspected.clear()
+    edit_yaml(project / "treatments.yaml",
+              lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"].replace(" It is 100% safe.",
+                                                                                               "")))
+    assert build(project).checks.ok
+    assert len(inspected) < 100   # the failed build's results of the unchanged pages were kept
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a cache", None])
+def test_a_missing_or_damaged_cache_means_every_page_is_checked_again(tmp_path, inspected, damage):
+    project = sample_subset(tmp_path / "p")
+    first = build(project)
+    expected = summary(first)
+    if damage is None:
+        (project / CACHE_FILE).unlink()
+    else:
+        (project / CACHE_FILE).write_bytes(damage)
+    (project / "site.yaml").write_text((project / "site.yaml").read_text() + "\n")   # not a no-op build
+    inspected.clear()
+    again = build(project)
+    assert again.rendered == 0
+    assert len(inspected) == first.pages and all(f.startswith("read:") for f in inspected)
+    assert summary(again) == expected
+
+
+def test_changed_check_settings_ignore_the_cache(tmp_path, inspected):
+    project = sample_subset(tmp_path / "p")
+    first = build(project)
+    text = (project / "site.yaml").read_text()
+    assert "near_threshold: 0.90" in text
+    (project / "site.yaml").write_text(text.replace("near_threshold: 0.90", "near_threshold: 0.95", 1))
+    inspected.clear()
+    build(project)
+    assert len(inspected) == first.pages
