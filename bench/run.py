@@ -141,9 +141,11 @@ class CheckMode:
     skip_flag: str | None = None    # the build option that skips them, if there is one
     check_command: bool = False     # there is a `check` command
     check_takes_output: bool = False
+    check_no_cache: bool = False    # `check --no-cache` checks every page again
 
     def describe(self) -> str:
-        alone = " Check alone: `clinic-pages check` on the output just built." if self.check_command else ""
+        alone = (" Check alone: `clinic-pages check" + (" --no-cache" if self.check_no_cache else "")
+                 + "` on the output just built." if self.check_command else "")
         if self.in_build and self.skip_flag:
             return (f"`clinic-pages build` runs the checks: clean build = `build {self.skip_flag}`, build + "
                     f"checks = `build`; the rebuilds run the checks.{alone}")
@@ -171,7 +173,7 @@ def detect_check_mode() -> CheckMode:
                          "print('checks' in {f.name for f in dataclasses.fields(b.BuildReport)})").strip()
     return CheckMode(in_build=bool(skip) or reports_checks == "True",
                      skip_flag=skip.group(0) if skip else None, check_command=bool(check_help),
-                     check_takes_output="--output" in check_help)
+                     check_takes_output="--output" in check_help, check_no_cache="--no-cache" in check_help)
 
 
 # -- the generators ------------------------------------------------------------------------------------------
@@ -243,6 +245,8 @@ class ClinicPages(Generator):
         cmd = self.cli("check", "--project", str(self.src))
         if self.checks.check_takes_output:
             cmd += ["--output", str(self.out)]
+        if self.checks.check_no_cache:   # time the checking itself, not the results kept from the build
+            cmd += ["--no-cache"]
         return measure(cmd, log, self.env(), ok=(0, 1))  # 1: the checks found errors
 
 

@@ -53,7 +53,8 @@ def _show_checks(args: argparse.Namespace, command: str, site: str, result, thre
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.checks import check_built_site
 
-    result = check_built_site(Path(args.project), Path(args.output) if args.output else None)
+    result = check_built_site(Path(args.project), Path(args.output) if args.output else None,
+                              cache=not args.no_cache)
     site = args.output or str(Path(args.project) / "output")
     _show_checks(args, "check", site, result, None)
     return EXIT_OK if result.ok else EXIT_FINDINGS
@@ -192,6 +193,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "html"), default="text",
                    help="report format (default: text)")
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
+    p.add_argument("--no-cache", action="store_true",
+                   help="check every page again, ignoring the results kept for pages unchanged since they were "
+                        "last checked (.clinic-pages-checks.npz)")
     p.set_defaults(func=cmd_check)
 
     p = command("audit", help="audit any folder of HTML: SEO, links, sitemap, structured data, claims",

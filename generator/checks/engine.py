@@ -414,11 +414,13 @@ def read_sitemap_urls(output: Path) -> set[str] | None:
     return urls
 
 
-def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None) -> CheckResult:
-    """`clinic-pages check`: every planned page as it is in the output folder, against the records."""
-    from generator.checks.facts import site_facts
-    from generator.checks.html import parse_html
+def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None,
+                     cache: bool = True) -> CheckResult:
+    """`clinic-pages check`: every planned page as it is in the output folder, against the records. A page
+    whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all)."""
+    from generator.checks.incremental import BuildChecks
     from generator.model import load_project
+    from generator.output import digest
     from generator.plan import plan_site
 
     project_dir = Path(project_dir)
@@ -427,19 +429,20 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
         raise ClinicPagesError(f"{output}: no built site here; run `clinic-pages build` first")
     project = load_project(project_dir)
     plan = plan_site(project)
-    facts = site_facts(project, plan)
-    facts.sitemap = read_sitemap_urls(output)
-    files = {p.url_path: p.file for p in plan.pages}
-
-    def read(url: str) -> HtmlPage | None:
-        try:
-            return parse_html(files[url], (output / files[url]).read_bytes())
-        except OSError:
-            return None
-
-    run = CheckRun(project.site.checks, facts, reload=read, project_dir=project_dir)
-    run.add_files([(rel, str(output / rel)) for rel in files.values()], jobs)
-    return run.finish()
+    checks = BuildChecks(project, plan, project_dir, indexing=True, cache=cache)
+    checks.facts.sitemap = read_sitemap_urls(output)
+    for page in plan.pages:
+        if cache:
+            try:
+                checks.kept(page, digest((output / page.file).read_bytes()))
+            except OSError:
+                continue   # reported as a missing page
+        else:
+            checks.unread[page.url_path] = ""
+    result = checks.finish(lambda page: output / page.file, jobs)
+    if cache:
+        checks.save()
+    return result
 
 
 NAVIGATION_KINDS = ("home", "areas", "not-found")   # pages that list others: never judged thin

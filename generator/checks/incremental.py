@@ -1,4 +1,5 @@
-"""The checks of a build, page by page as pages are rendered, with what unchanged pages left behind kept.
+"""The checks of a build (and of `check`), page by page as pages are rendered, with what unchanged pages left
+behind kept.
 
 A build checks each page it renders right away, in the process that rendered it, from the HTML in memory: no
 re-reading, and the work is shared among the render workers. A page that was not rendered (its inputs did not
@@ -71,18 +72,18 @@ class BuildChecks:
     """The checks of one build: `rendered` for each page checked as it was rendered, `kept` for each page left
     as it was, then `finish`."""
 
-    def __init__(self, project, plan, project_dir: Path):
+    def __init__(self, project, plan, project_dir: Path, indexing: bool = False, cache: bool = True):
         from generator.checks.facts import site_facts
         self.project_dir = Path(project_dir)
         self.facts = site_facts(project, plan)
         self.run = CheckRun(project.site.checks, self.facts, reload=None, project_dir=project.root,
-                            indexing=False)
+                            indexing=indexing)
         self.config = config_digest(project, self.run)
         self.plan = plan
         self.results: dict[str, PageResult] = {}       # by URL path
         self.shas: dict[str, str] = {}                 # file -> digest of the HTML that was checked
         self.unread: dict[str, str] = {}                # URL path -> digest, of kept pages the cache lacked
-        self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run)
+        self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run) if cache else {}
         memo: dict[int, str] = {}
         self.digests = {url: facts_digest(f, memo) for url, f in self.facts.pages.items()}
 
