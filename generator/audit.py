@@ -215,8 +215,19 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
           jobs: int | None = None) -> AuditResult:
     """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks)."""
     started = time.perf_counter()
-    run = CheckRun(settings)
+    file_of: dict[str, str] = {}
+
+    def reload(url: str) -> HtmlPage | None:
+        """A page read again, to say why two pages are alike (only for duplicate clusters): the workers need
+        not send every page's main text back."""
+        try:
+            return parse_html(file_of[url], decode_html((Path(root) / file_of[url]).read_bytes()))
+        except (KeyError, OSError):
+            return None
+
+    run = CheckRun(settings, reload=reload)
     site = read_site(Path(root), base_url, jobs, run)
+    file_of.update((page.url_path, page.file) for page in site.pages)
     site.severities = seo_severities(settings)
     log.debug("read %d pages, %d files; base URL %s", len(site.pages), len(site.files), site.base_url)
     findings = list(check_seo(site))
