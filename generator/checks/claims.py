@@ -211,6 +211,23 @@ def _negated(text: str, start: int, end: int) -> bool:
     clause_start = 0
     for m in _CLAUSE_END.finditer(text, max(0, start - 200), start):
         clause_start = m.end()
+    return _negated_from(text, clause_start, start, end)
+
+
+def _negated_in_line(line: str, start: int, end: int) -> bool | None:
+    """`_negated` for a match in one line of a text (`line` with its "\n"), or None when the answer depends on the
+    lines before: no clause ends in the 200 characters before the match, and they do not reach the line's start."""
+    clause_start = -1
+    for m in _CLAUSE_END.finditer(line, max(0, start - 200), start):
+        clause_start = m.end()
+    if clause_start < 0:
+        if start >= 200:
+            return None
+        clause_start = 0
+    return _negated_from(line, clause_start, start, end)
+
+
+def _negated_from(text: str, clause_start: int, start: int, end: int) -> bool:
     before = text[clause_start:start]
     if _NOT_NEGATIONS.search(before):
         return False
@@ -253,16 +270,37 @@ def parse_json(raw: str):
 
 
 def _strings(value, out: list[str]) -> None:
+    """The strings in a JSON value, in order, but for links and the values of keys that name no text."""
     if isinstance(value, str):
-        if not value.startswith(("http://", "https://", "/")):
+        if not value.startswith(_LINKS):
             out.append(value)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if k not in ("@type", "@context", "@id", "url", "sameAs", "image", "logo", "item"):
-                _strings(v, out)
-    elif isinstance(value, list):
-        for v in value:
-            _strings(v, out)
+        return
+    if not isinstance(value, (dict, list)):
+        return
+    # depth first with a stack of iterators (no call per container); a dict's iterator gives (key, value) pairs
+    stack = [(iter(value.items()), True) if isinstance(value, dict) else (iter(value), False)]
+    while stack:
+        items, pairs = stack[-1]
+        for v in items:
+            if pairs:
+                k, v = v
+                if k in _NOT_TEXT_KEYS:
+                    continue
+            if isinstance(v, str):
+                if not v.startswith(_LINKS):
+                    out.append(v)
+            elif isinstance(v, dict):
+                stack.append((iter(v.items()), True))
+                break
+            elif isinstance(v, list):
+                stack.append((iter(v), False))
+                break
+        else:
+            stack.pop()
+
+
+_LINKS = ("http://", "https://", "/")
+_NOT_TEXT_KEYS = frozenset({"@type", "@context", "@id", "url", "sameAs", "image", "logo", "item"})
 
 
 def snippet(text: str, start: int, end: int, width: int = 60) -> str:
@@ -276,7 +314,15 @@ def snippet(text: str, start: int, end: int, width: int = 60) -> str:
 
 
 class ClaimsChecker:
-    """Matches a rule set against pages; `exempt` are texts (the disclaimer library) in which nothing counts."""
+    """Matches a rule set against pages; `exempt` are texts (the disclaimer library) in which nothing counts.
+
+    A claim never spans lines (a term's words are joined by spaces or hyphens, a clause ends at a new line, and an
+    exempt text is one line), so what a line contributes is worked out once per distinct line and remembered: most
+    lines (treatment paragraphs, notes on an area, the footer) repeat on thousands of pages. Patterns may span
+    lines; they run on the whole text, and a text in which one matches is checked as a whole.
+    """
+
+    MEMO_LINES = 200_000   # remembered lines (each a few hundred bytes): the memo starts again past this
 
     def __init__(self, rules: list[ClaimRule], exempt: list[str] = ()):
         self.rules = rules
@@ -295,14 +341,26 @@ class ClaimsChecker:
                         else:
                             for second in term[1]:
                                 self.pairs.setdefault((form, second), []).append((rule, term, needs_context))
+        self._pair_firsts = frozenset(a for a, _ in self.pairs)
         self.with_patterns = [r for r in rules if r.patterns is not None]
+        triggers = frozenset(t for r in self.with_patterns if r.triggers for t in r.triggers)
+        self._trigger_words = triggers
+        self._trigger_symbols = tuple(t for t in triggers if not t[0].isalnum())
+        # normalised line -> (its claims: (rule, start, end, key, negated: False, or None to decide on the page),
+        #                     the pattern triggers in it)
+        self._lines: dict[str, tuple[tuple[tuple[ClaimRule, int, int, tuple[str, str], bool | None], ...],
+                                     frozenset[str]]] = {}
 
     def matches(self, text: str) -> Iterator[tuple[ClaimRule, int, int]]:
         """(rule, start, end) of every term and pattern found in a normalised text."""
         words = _WORD.findall(text)
         present = set(words)
+        yield from self._term_matches(text, words, present)
+        yield from self._pattern_matches(text, present)
+
+    def _term_matches(self, text: str, words: list[str], present: set[str]) -> Iterator[tuple[ClaimRule, int, int]]:
         singles = self.index.keys() & present
-        pairs = self.pairs.keys() & set(zip(words, words[1:]))
+        pairs = self.pairs.keys() & set(zip(words, words[1:])) if not present.isdisjoint(self._pair_firsts) else ()
         if singles or pairs:
             firsts = singles | {a for a, _ in pairs}
             tokens = list(_WORD.finditer(text))
@@ -325,6 +383,8 @@ class ClaimsChecker:
                                    for j in range(lo, hi) if j < i or j > last):
                             continue
                     yield rule, tokens[i].start(), tokens[last].end()
+
+    def _pattern_matches(self, text: str, present: set[str]) -> Iterator[tuple[ClaimRule, int, int]]:
         for rule in self.with_patterns:
             if rule.triggers is not None and present.isdisjoint(rule.triggers) and \
                     not any(t in text for t in rule.triggers if not t[0].isalnum()):
@@ -337,27 +397,99 @@ class ClaimsChecker:
         found: dict[tuple[str, str], list] = {}
         for where, raw in page_texts(page):
             text = normalise(raw)
-            spans = self._exempt_spans(text)
-            hits = sorted(self.matches(text), key=lambda h: (h[0].id, h[1], -h[2]))
-            kept: list[tuple[ClaimRule, int, int]] = []
-            for hit in hits:   # "completely safe" is one claim, not also "safe"
-                if kept and kept[-1][0] is hit[0] and hit[1] < kept[-1][2]:
-                    continue
-                kept.append(hit)
-            for rule, start, end in kept:
-                if any(a <= start and end <= b for a, b in spans):
-                    continue
-                if rule.negatable and _negated(text, start, end):
-                    continue
-                key = (rule.id, " ".join(text[start:end].split()))
-                if key in found:
-                    found[key][2] += 1
-                else:
-                    found[key] = [rule, where, 1, snippet(raw, start, end)]
+            if not self._check_lines(text, raw, where, found):
+                self._check_text(text, raw, where, found)
         for (_, term), (rule, where, count, evidence) in sorted(found.items(), key=lambda kv: kv[0]):
             times = f" (found {count} times)" if count > 1 else ""
             yield Finding(rule.rule, rule.severity, page.url_path, f"{rule.message}: \"{term}\" in the {where}{times}",
                           evidence, rule.hint, rule.source)
+
+    def _check_text(self, text: str, raw: str, where: str, found: dict[tuple[str, str], list]) -> None:
+        """Add the claims of a whole normalised text to `found` ((rule id, term) -> [rule, where, count, evidence])."""
+        spans = self._exempt_spans(text)
+        hits = sorted(self.matches(text), key=lambda h: (h[0].id, h[1], -h[2]))
+        kept: list[tuple[ClaimRule, int, int]] = []
+        for hit in hits:   # "completely safe" is one claim, not also "safe"
+            if kept and kept[-1][0] is hit[0] and hit[1] < kept[-1][2]:
+                continue
+            kept.append(hit)
+        for rule, start, end in kept:
+            if any(a <= start and end <= b for a, b in spans):
+                continue
+            if rule.negatable and _negated(text, start, end):
+                continue
+            key = (rule.id, " ".join(text[start:end].split()))
+            if key in found:
+                found[key][2] += 1
+            else:
+                found[key] = [rule, where, 1, snippet(raw, start, end)]
+
+    def _check_lines(self, text: str, raw: str, where: str, found: dict[tuple[str, str], list]) -> bool:
+        """`_check_text` line by line, with what each distinct line holds remembered; False (and nothing added)
+        when a pattern matches the text, which is then left to `_check_text`."""
+        memo = self._lines
+        lines = text.split("\n")
+        found_in: list[tuple[int, tuple]] = []   # (line number, its claims)
+        triggers: set[str] = set()
+        for i, line in enumerate(lines):
+            if line in memo:
+                entry = memo[line]
+            else:
+                if len(memo) >= self.MEMO_LINES:
+                    memo.clear()
+                entry = memo[line] = self._line(line)
+            if entry is not _NOTHING:
+                if entry[0]:
+                    found_in.append((i, entry[0]))
+                if entry[1]:
+                    triggers |= entry[1]
+        for rule in self.with_patterns:   # the triggers in the text are those in its lines
+            if rule.triggers is not None and triggers.isdisjoint(rule.triggers):
+                continue
+            for m in rule.patterns.finditer(text):
+                if m.end() > m.start():
+                    return False
+        done, offset = 0, 0   # the offset of line number `done`
+        for i, claims in found_in:
+            offset += sum(map(len, lines[done:i])) + i - done
+            done = i
+            for rule, start, end, key, negated in claims:
+                if negated is None and _negated(text, offset + start, offset + end):
+                    continue
+                if key in found:
+                    found[key][2] += 1
+                else:
+                    found[key] = [rule, where, 1, snippet(raw, offset + start, offset + end)]
+        return True
+
+    def _line(self, line: str):
+        """The claims of one line (term matches only: no pattern matched its text) and the pattern triggers in it."""
+        text = line + "\n"   # the new line ends the last clause, as in the text
+        words = _WORD.findall(text)
+        present = set(words)
+        triggers = self._trigger_words & present
+        if self._trigger_symbols:
+            triggers |= {t for t in self._trigger_symbols if t in text}
+        hits = sorted(self._term_matches(text, words, present), key=lambda h: (h[0].id, h[1], -h[2]))
+        if not hits and not triggers:
+            return _NOTHING
+        kept: list[tuple[ClaimRule, int, int]] = []
+        for hit in hits:   # "completely safe" is one claim, not also "safe"
+            if kept and kept[-1][0] is hit[0] and hit[1] < kept[-1][2]:
+                continue
+            kept.append(hit)
+        spans = self._exempt_spans(text) if kept else []
+        claims = []
+        for rule, start, end in kept:
+            if any(a <= start and end <= b for a, b in spans):
+                continue
+            negated = rule.negatable and _negated_in_line(text, start, end)
+            if negated:
+                continue
+            claims.append((rule, start, end, (rule.id, " ".join(text[start:end].split())), negated))
+        if not claims and not triggers:
+            return _NOTHING
+        return tuple(claims), frozenset(triggers)
 
     def _exempt_spans(self, text: str) -> list[tuple[int, int]]:
         spans = []
@@ -367,3 +499,6 @@ class ClaimsChecker:
                 spans.append((start, start + len(t)))
                 start = text.find(t, start + 1)
         return spans
+
+
+_NOTHING: tuple[tuple, frozenset[str]] = ((), frozenset())   # a line without claims or triggers

@@ -47,6 +47,14 @@ def finding(rule: str, page: str, message: str, evidence: str = "") -> Finding:
 
 def fold(text: str) -> str:
     """The form in which visible texts are compared: whitespace squashed, case and quote styles folded."""
+    if "\n" in text:   # a page's text: line by line, each distinct line folded once (see _line_facts)
+        memo = _LINES
+        return " ".join(filter(None, [(memo[line] if line in memo else _line_facts(line))[0]
+                                      for line in text.split("\n")]))
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if not text.isascii():
         for old, new in _FOLD:
             if old in text:
@@ -73,6 +81,7 @@ def check_disclaimers(page: HtmlPage, facts: PageFacts, visible: str) -> Iterato
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\}\}|\{%|%\}")
 _MISSING = re.compile(r"\b(?:None|undefined|NaN|nan|null)\b|\[object Object\]")
 _JSON_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%|%\}|\{#")   # a lone "}}" closes two JSON objects
+                                                         # (every match has "{{", "%" or "{#": tested first)
 _JSON_MISSING = re.compile(r':\s*(?:null\b|"(?:None|undefined|nan|NaN)?")')
 _MISSING_WORDS = ("None", "undefined", "NaN", "nan", "null", "[object")
 _VOWEL_SOUND_EXCEPTIONS = re.compile(r"^(?:uni|use|usu|uk\b|eu|one|once|ewe)", re.I)
@@ -91,15 +100,13 @@ def check_leaks(page: HtmlPage, facts: PageFacts | None) -> Iterator[Finding]:
         if m:
             yield finding("leaks.template", page.url_path, f"template syntax `{m.group()[:40]}` in the {where}",
                           snippet(text, m.start(), m.end()))
-        for m in (_MISSING.finditer(text) if any(w in text for w in _MISSING_WORDS) else ()):
-            before = text[max(0, m.start() - 2):m.start()]
-            if m.group() == "None" and (m.start() == 0 or before in (". ", "! ", "? ") or before.endswith("\n")):
-                continue   # "None of our treatments..." starts a sentence
-            yield finding("leaks.missing-value", page.url_path, f"`{m.group()}` where a value belongs, in the {where}",
-                          snippet(text, m.start(), m.end()))
-            break
+        m = _missing_value(text)
+        if m:
+            start, end, value = m
+            yield finding("leaks.missing-value", page.url_path, f"`{value}` where a value belongs, in the {where}",
+                          snippet(text, start, end))
     for raw in page.jsonld:
-        if _JSON_TEMPLATE.search(raw) or _JSON_MISSING.search(raw):
+        if (("%" in raw or "{{" in raw or "{#" in raw) and _JSON_TEMPLATE.search(raw)) or _JSON_MISSING.search(raw):
             yield finding("leaks.missing-value", page.url_path, "an empty or template value in the JSON-LD",
                           raw[:120])
     for label in page.empty_lists:
@@ -107,6 +114,44 @@ def check_leaks(page: HtmlPage, facts: PageFacts | None) -> Iterator[Finding]:
     yield from _empty_headings(page)
     if facts is not None:
         yield from _articles(page, facts)
+
+
+def _missing_value(text: str) -> tuple[int, int, str] | None:
+    """(start, end, word) of the first "None", "undefined", ... standing where a value belongs, or None."""
+    if "\n" not in text:
+        return _missing_in_line(text)
+    memo = _LINES   # a match never spans lines, and whether it counts depends on its line only
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = (memo[line] if line in memo else _line_facts(line))[1]
+        if m:
+            offset = sum(map(len, lines[:i])) + i
+            return offset + m[0], offset + m[1], m[2]
+    return None
+
+
+def _missing_in_line(text: str) -> tuple[int, int, str] | None:
+    for m in (_MISSING.finditer(text) if any(w in text for w in _MISSING_WORDS) else ()):
+        before = text[max(0, m.start() - 2):m.start()]
+        if m.group() == "None" and (m.start() == 0 or before in (". ", "! ", "? ") or before.endswith("\n")):
+            continue   # "None of our treatments..." starts a sentence
+        return m.start(), m.end(), m.group()
+    return None
+
+
+_LINES: dict[str, tuple[str, tuple[int, int, str] | None]] = {}
+MEMO_LINES = 200_000   # remembered lines: the memo starts again past this
+
+
+def _line_facts(line: str) -> tuple[str, tuple[int, int, str] | None]:
+    """A line of a page's text folded, and its missing value: worked out once per distinct line (most lines, such
+    as a treatment's paragraphs, repeat on thousands of pages)."""
+    if line in _LINES:
+        return _LINES[line]
+    if len(_LINES) >= MEMO_LINES:
+        _LINES.clear()
+    facts = _LINES[line] = (_fold(line), _missing_in_line(line))
+    return facts
 
 
 def _empty_headings(page: HtmlPage) -> Iterator[Finding]:

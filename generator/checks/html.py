@@ -19,6 +19,10 @@ BLOCK = "\x07"   # marks the start and end of a block element before parsing, so
 _BLOCK_TAGS = ("p|h[1-6]|li|dt|dd|div|section|article|header|footer|nav|aside|main|td|th|tr|caption|"
                "figcaption|blockquote|pre|address|summary|details|ul|ol|dl|table|form|label|button|option|legend")
 _BLOCK_END = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))", re.I)   # a block's start and end
+# the same without re.I (faster even with the check) gives the same split when no tag name has a capital (or one of the
+# non-ASCII letters re.I lets match i, k or s: İ ı K ſ): _MIXED_CASE finds one in a tag name that might be a block's
+_BLOCK_END_LOWER = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))")
+_MIXED_CASE = re.compile("</?+[a-z]*+[A-Z\u0130\u0131\u017f\u212a]")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
                            re.I)
 
@@ -41,8 +45,14 @@ def _blocks(node: LexborNode | None) -> str:
     """The text of a node, one line per block element, whitespace collapsed."""
     if node is None:
         return ""
-    text = " ".join(node.text(deep=True, separator="", strip=False).split())
-    return "\n".join(filter(None, text.replace(" " + BLOCK, BLOCK).replace(BLOCK + " ", BLOCK).split(BLOCK)))
+    return "\n".join(_lines(node.text(deep=True, separator="", strip=False)))
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a node's raw text: each piece between block marks with its whitespace collapsed, empty ones
+    dropped. Pieces are independent, so for P + M + Q where P ends with a mark (or is empty) and M ends with a mark
+    (or Q starts with one, or is empty), _lines(P + M + Q) == _lines(P) + _lines(M) + _lines(Q)."""
+    return [line for line in map(" ".join, map(str.split, text.split(BLOCK))) if line]
 
 
 _HEAD_SELECTOR = "title, meta[name], link[rel][href], script[type]"
@@ -54,7 +64,7 @@ _HEADINGS = "h1, h2, h3, h4, h5, h6"
 
 def _mark_blocks(html: str) -> str:
     """Put BLOCK before each block tag and <br>/<hr> (split and join: 4x faster than a template sub)."""
-    parts = _BLOCK_END.split(html)
+    parts = (_BLOCK_END if _MIXED_CASE.search(html) else _BLOCK_END_LOWER).split(html)
     parts[1::2] = [BLOCK + tag for tag in parts[1::2]]
     return "".join(parts)
 
@@ -71,53 +81,82 @@ def parse_html(file: str, html: str | bytes) -> HtmlPage:
     page = HtmlPage(file=file, url_path=page_path(file))
     root = tree.css_first("html")
     if root is not None:
-        page.lang = squash(root.attrs.get("lang") or "") or None
+        page.lang = squash(root.attributes.get("lang") or "") or None
     _read_head(tree, page)
     body = tree.body
     if body is None:
         return page
     # One walk over the body finds what a crawler follows and what a visitor never sees. Links, images and
     # ids are read before hidden parts go: a hidden link is still a link.
-    seen: set[int] = set()
+    seen: set[int] = set()   # css() gives a node once for each selector it matches
     hidden: list[LexborNode] = []
     main = None
     for node in body.css(_BODY_SELECTOR):
         if node.mem_id in seen:
             continue
         seen.add(node.mem_id)
-        tag, attrs = node.tag, node.attrs
+        tag, attrs = node.tag, node.attributes   # a plain dict: much faster to query than node.attrs
         if tag == "a":
             href = attrs.get("href")
             if href is not None:
-                page.links.append((href, _text(node)))
+                page.links.append((href, " ".join(node.text(deep=True, separator="", strip=False)
+                                                  .replace(BLOCK, " ").split())))   # _text, inline
         elif tag == "img":
             alt = attrs.get("alt")
             page.images.append((attrs.get("src") or "", squash(alt) if alt is not None else None))
         elif tag == "main" and main is None:
             main = node
         elif tag in ("ul", "ol"):
-            if node.css_first("li") is None:
+            if not _has_li_child(node) and node.css_first("li") is None:
                 page.empty_lists.append(attrs.get("aria-label") or attrs.get("id") or attrs.get("class") or "")
         elif tag == "nav" and (attrs.get("aria-label") or "").strip().lower() == "breadcrumb":
-            page.breadcrumbs = [(_text(a), a.attrs.get("href") or "") for a in node.css("a")]
+            page.breadcrumbs = [(_text(a), a.attributes.get("href") or "") for a in node.css("a")]
         if node.id:
             page.ids.add(node.id)
+        style = attrs.get("style")
         if (tag in _NOT_SHOWN_TAGS or "hidden" in attrs
                 or (attrs.get("aria-hidden") or "").strip().lower() == "true"
-                or _HIDDEN_STYLE.search(attrs.get("style") or "")):
+                or (style and _HIDDEN_STYLE.search(style))):
             hidden.append(node)
         elif tag == "svg":
             hidden.extend(node.css("title, desc"))   # tooltips and descriptions, not text on the page
     for node in hidden:
         node.remove()   # detach only: a hidden node may sit inside another one already removed
     for h in body.css(_HEADINGS):
-        text = _text(h)
-        page.headings.append((int(h.tag[1]), text))
-        if h.tag == "h1":
+        text = " ".join(h.text(deep=True, separator="", strip=False).replace(BLOCK, " ").split())   # _text
+        tag = h.tag
+        page.headings.append((int(tag[1]), text))
+        if tag == "h1":
             page.h1.append(text)
-    page.visible_text = _blocks(body)
-    page.main_text = _blocks(main) if main is not None and _attached(main) else page.visible_text
+    raw = body.text(deep=True, separator="", strip=False)
+    lines = _lines(raw)
+    page.visible_text = "\n".join(lines)
+    if main is None or not _attached(main):
+        page.main_text = page.visible_text
+    else:
+        page.main_text = "\n".join(_main_lines(raw, lines, main.text(deep=True, separator="", strip=False)))
     return page
+
+
+def _main_lines(body: str, lines: list[str], main: str) -> list[str]:
+    """The lines of <main>, taken from the body's `lines` when main's raw text sits in the body's raw text between
+    block marks (as it does: <main> is a block), else worked out on their own."""
+    start = body.find(main)
+    end = start + len(main)
+    if start < 0 or (start and body[start - 1] != BLOCK) or \
+            (end < len(body) and not main.endswith(BLOCK) and body[end] != BLOCK):
+        return _lines(main)
+    return lines[len(_lines(body[:start])):len(lines) - len(_lines(body[end:]))]
+
+
+def _has_li_child(node: LexborNode) -> bool:
+    """True when a child of the node is an <li> (then so is a descendant: a quicker test than a selector)."""
+    child = node.first_child
+    while child is not None:
+        if child.tag == "li":
+            return True
+        child = child.next
+    return False
 
 
 def _read_head(tree: LexborHTMLParser, page: HtmlPage) -> None:
@@ -125,7 +164,7 @@ def _read_head(tree: LexborHTMLParser, page: HtmlPage) -> None:
     descriptions: list[str] = []
     robots: list[str] = []
     for node in tree.css(_HEAD_SELECTOR):
-        tag, attrs = node.tag, node.attrs
+        tag, attrs = node.tag, node.attributes
         if tag == "title":
             if _inside(node, "svg"):
                 continue

@@ -1,0 +1,161 @@
+"""The fast paths of the per-page checks give what the plain computations give.
+
+Claims, missing values and folding are worked out once per distinct line and remembered; parse_html takes the
+text of <main> from the body's lines and splits block marks with a case-sensitive pattern when it can. Each test
+compares a fast path with the whole-text computation it replaces, on texts made to find the edges.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+
+from generator.checks import HtmlPage, content, parse_html
+from generator.checks.claims import ClaimsChecker, _strings, load_rules, normalise
+from generator.checks.html import _BLOCK_TAGS, _blocks, _mark_blocks
+
+EXEMPT = ["Results vary from person to person and are not guaranteed.", "Botox is a prescription-only medicine."]
+LONG = " ".join(["lorem ipsum dolor sit amet consectetur adipiscing elit"] * 6)   # a clause of 300+ characters
+
+
+@pytest.fixture(scope="module")
+def checker() -> ClaimsChecker:
+    return ClaimsChecker(load_rules(), EXEMPT)
+
+
+def whole_text(checker: ClaimsChecker, page: HtmlPage) -> list[tuple[str, str, str]]:
+    """The findings as the checker worked them out before lines were remembered: each text as a whole."""
+    from generator.checks.claims import page_texts
+    found: dict = {}
+    for where, raw in page_texts(page):
+        checker._check_text(normalise(raw), raw, where, found)
+    return sorted((rule.rule, f"{term}|{where}|{count}", evidence)
+                  for (_, term), (rule, where, count, evidence) in found.items())
+
+
+def by_line(checker: ClaimsChecker, page: HtmlPage) -> list[tuple[str, str, str]]:
+    out = []
+    for f in checker.check(page):
+        term, where = f.message.split('"')[1], f.message.split(" in the ")[-1]
+        count = re.search(r"\(found (\d+) times\)$", where)
+        where = where.split(" (found")[0]
+        out.append((f.rule, f"{term}|{where}|{count.group(1) if count else 1}", f.evidence))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("text", [
+    "It is safe.\nIt is safe.\nResults are guaranteed.",                      # counted across lines, first evidence
+    "We never compromise\nit is safe",                                        # the negation is on the line before
+    "Not only that\n" + LONG + " it is safe",                                 # a long clause: decided on the page
+    "not only\n" + LONG + " it is safe",
+    "Not only that\n" + LONG + " there is no safe way",                     # "not only" on the page excuses "no"
+    LONG + " it is not safe\nbut this is safe",
+    "Results are\nnot guaranteed.",                                           # the negation is on the line after
+    "only 3\nslots left, it is safe",                                         # a pattern across lines
+    "Book an appointment.\nOnly 2 places left!",                              # its trigger on another line
+    "Results vary from person to person and are not guaranteed.\nResults are guaranteed.",   # an exempt line
+    "Botox is a prescription-only medicine.",
+    "It is risk -\nfree and completely\nsafe",
+    "A completely safe - painless - treatment\n\nrisk free*\n",
+])
+def test_claims_by_line_are_the_claims_of_the_whole_text(checker, text):
+    page = HtmlPage("x/index.html", "/x/", visible_text=text, title=text.replace("\n", " "), description=text,
+                    images=[("a.jpg", text)], jsonld=[json.dumps({"name": text})])
+    assert by_line(checker, page) == whole_text(checker, page)
+    assert by_line(checker, page) == whole_text(checker, page)   # again, from the remembered lines
+
+
+def test_claims_by_line_on_random_texts(checker):
+    rnd = random.Random(4)
+    words = ["safe", "completely", "risk", "free", "risk-free", "guaranteed", "results", "permanent", "painless", "botox", "treats", "acne", "cure", "not", "only", "no", "never", "cannot", "is", "are", "be", "isn't", "nothing", "but", "hurry", "only", "3", "slots", "left", "places", "appointment", "free*", "*", "lunchtime", "treatment", "revolutionary", "exosome", "therapy", "the", "a", "we", "you", "it", "-", "--", ".", ",", ";", ":", "!", "?"]
+    small = ClaimsChecker(load_rules(), EXEMPT)
+    small.MEMO_LINES = 50   # the memo starts again many times
+    for _ in range(1500):
+        lines = []
+        for _ in range(rnd.randint(1, 6)):
+            if rnd.random() < 0.2:
+                lines.append(LONG + " " + " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 6))))
+            elif rnd.random() < 0.1:
+                lines.append(rnd.choice(EXEMPT) + " " + rnd.choice(words))
+            else:
+                lines.append(rnd.choice([" ", "  ", "\u2019", " \u2014 "]).join(
+                    rnd.choice(words) for _ in range(rnd.randint(0, 12))))
+        page = HtmlPage("x/index.html", "/x/", visible_text="\n".join(lines))
+        assert by_line(small, page) == whole_text(small, page), page.visible_text
+    assert len(small._lines) <= small.MEMO_LINES
+
+
+def test_jsonld_strings_in_order_without_links_and_named_keys():
+    out: list[str] = []
+    _strings({"@type": "X", "name": "a", "url": "b", "x": [{"item": "c", "d": ["e", "/f", 1, None, {"g": "h"}]},
+                                                           "https://i", "j"], "k": {"sameAs": ["l"], "m": "n"}}, out)
+    assert out == ["a", "e", "h", "j", "n"]
+    out = []
+    _strings("plain", out)
+    _strings(3, out)
+    assert out == ["plain"]
+
+
+@pytest.mark.parametrize("text", [
+    "None of our treatments\nNone\n. None here\nvalue: None", "a\nNone", "x None\ny", "ok\n\nnull", "ok\nnan\n",
+    "fine\nundefined value", "[object Object]\nNone", "NaN", "", "\n", "a  b\t\n c\u00a0d \u2019Quote\u201d ΑΣ Straße",
+])
+def test_missing_values_and_folding_by_line(text):
+    content.MEMO_LINES, limit = 3, content.MEMO_LINES
+    try:
+        for _ in range(2):
+            assert content._missing_value(text) == content._missing_in_line(text)   # the whole text at once
+            assert content.fold(text) == content._fold(text)
+    finally:
+        content.MEMO_LINES = limit
+
+
+def test_block_marks_without_ignorecase_split_as_with_it():
+    reference = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))", re.IGNORECASE)
+    for html in ["<p>a</p><li>b", "<P>a</P>", "<dIv>x</Div >", "<ſection>", "<lİ>a", "<lı>", "<sK>", "<BR>a<Hr/>",
+                 "<br><bR>", "<h1>t</H1>", "<!DOCTYPE html><html><body><main>x</main>", "<pre>a</pre><PRE>b",
+                 "<span>no</span>", "<Span>", "a < b > c", "</TABLE>", "<tablE\n>"]:
+        parts = reference.split(html)
+        parts[1::2] = ["\x07" + tag for tag in parts[1::2]]
+        assert _mark_blocks(html) == "".join(parts), html
+
+
+@pytest.mark.parametrize("html", [
+    "<body><header><p>Head</p></header><main><h1>T</h1><p>one</p><p>two</p></main><footer>F</footer></body>",
+    "<body><main>only text</main></body>",
+    "<body>before<main><p>a</p></main>after</body>",
+    "<body><p>a</p><main></main><p>b</p></body>",
+    "<body><main><p>a</p></main><main><p>b</p></main></body>",
+    "<body><p>same</p><main><p>same</p></main></body>",
+    "<body><div hidden><main><p>gone</p></main></div><p>shown</p></body>",
+    "<body><main hidden><p>gone</p></main><p>shown</p></body>",
+    "<body><p>x</p><MAIN><p>  spaced   out </p><br>next</MAIN>   <p>y</p></body>",
+    "<body><section><main><p>a</p></section>b</main>c</body>",
+])
+def test_main_text_from_the_body_lines_is_main_on_its_own(html):
+    page = parse_html("index.html", html)
+    tree_main = _reference_main(html)
+    assert page.main_text == (tree_main if tree_main is not None else page.visible_text)
+
+
+def _reference_main(html: str) -> str | None:
+    """The main text the way it was worked out before: the attached first <main>, on its own."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from generator.checks.html import _BODY_SELECTOR, _HIDDEN_STYLE, _NOT_SHOWN_TAGS, _attached
+    tree = LexborHTMLParser(_mark_blocks(html))
+    hidden, main = [], None
+    for node in tree.body.css(_BODY_SELECTOR):
+        attrs = node.attrs
+        if node.tag == "main" and main is None:
+            main = node
+        if node.tag in _NOT_SHOWN_TAGS or "hidden" in attrs or \
+                (attrs.get("aria-hidden") or "").strip().lower() == "true" or \
+                _HIDDEN_STYLE.search(attrs.get("style") or ""):
+            hidden.append(node)
+    for node in hidden:
+        node.remove()
+    return _blocks(main) if main is not None and _attached(main) else None
