@@ -108,7 +108,7 @@ class Prepared:
     key: bytes                  # digest of its blocks in order, for exact duplicates
     words: int
     blocks: np.ndarray          # uint64 block hashes, in page order (repeats kept)
-    new: tuple[tuple[int, int, np.ndarray], ...] = ()   # (block hash, words, its shingle hashes in order)
+    new: tuple[tuple[int, int, str], ...] = ()   # (block hash, number of words, the words joined by spaces)
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,9 @@ class DuplicateIndex:
         self._lines: dict[str, tuple[int, int]] = {}   # a line of main text -> (block hash, words)
         self._row: dict[int, int] = {}                 # block hash -> row in the block table
         self._bwords: list[int] = []                   # per block: its words
-        self._bsh: list[np.ndarray] = []               # per block: its shingle hashes (uint32), in order
+        self._bsh: list[np.ndarray | str] = []         # per block: its shingle hashes (uint32), in order, or
+                                                       # its words, until `_materialise` hashes them
+        self._pending: list[int] = []                  # rows of blocks stored as words
         self._pages: list[str] = []
         self._words: list[int] = []
         self._rows: list[np.ndarray] = []              # per page: its blocks' rows, in order
@@ -189,52 +191,62 @@ class DuplicateIndex:
         self.add_prepared(page, self.prepare(main_text))
 
     def prepare(self, main_text: str) -> Prepared:
-        """The part of `add` that needs no other page (worker processes run it in parallel)."""
+        """The part of `add` that needs no other page (worker processes run it in parallel). A line not seen
+        before costs one regular expression and one hash; its shingles are worked out later, with every other new
+        block's, in one vectorised pass (`_materialise`)."""
         memo = self._lines
         if len(memo) > LINE_MEMO:
             memo.clear()
-        lines = main_text.split("\n")
-        unknown = [line for line in dict.fromkeys(lines) if line not in memo]
-        new = self._learn(unknown) if unknown else ()
+        new = []
         seq, words = [], 0
-        for line in lines:
-            block, count = memo[line]
-            if count:
-                seq.append(block)
-                words += count
+        for line in main_text.split("\n"):
+            known = memo.get(line)
+            if known is None:
+                found = _WORD.findall(line.lower())
+                if not found:
+                    known = memo[line] = (0, 0)
+                else:
+                    text = " ".join(found)
+                    block = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+                    known = memo[line] = (block, len(found))
+                    if block not in self._row:
+                        self._store(block, len(found), text)
+                        new.append((block, len(found), text))
+            if known[1]:
+                seq.append(known[0])
+                words += known[1]
         blocks = np.array(seq, dtype=np.uint64)
-        return Prepared(hashlib.blake2b(blocks.tobytes(), digest_size=16).digest(), words, blocks, new)
+        return Prepared(hashlib.blake2b(blocks.tobytes(), digest_size=16).digest(), words, blocks, tuple(new))
 
-    def _learn(self, lines: list[str]) -> tuple[tuple[int, int, np.ndarray], ...]:
-        """Hash the words and shingles of lines not seen before (one vectorised pass); store new blocks."""
-        tokens = [_WORD.findall(line.lower()) for line in lines]
+    def _store(self, block: int, words: int, shingles: np.ndarray | str) -> None:
+        """A new block, with its shingle hashes, or with its words (joined by spaces) to hash them later."""
+        self._row[block] = len(self._bsh)
+        self._bwords.append(words)
+        self._bsh.append(shingles)
+        if isinstance(shingles, str):
+            self._pending.append(len(self._bsh) - 1)
+
+    def _materialise(self) -> None:
+        """Work out the shingle hashes of every block stored as words, in one vectorised pass."""
+        rows, self._pending = self._pending, []
+        if not rows:
+            return
+        tokens = [self._bsh[r].split() for r in rows]
         counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         flat = [w for t in tokens for w in (*t, "\n")]
         ids = np.fromiter(map(self._hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
         hashes, starts = shingle_hashes(ids)
-        line_start = np.concatenate(([0], np.cumsum(counts + 1)[:-1]))   # where each line's words begin in ids
+        line_start = np.concatenate(([0], np.cumsum(counts + 1)[:-1]))   # where each block's words begin
         line_of = np.searchsorted(line_start, starts, side="right") - 1
-        per_line = np.split(hashes, np.cumsum(np.bincount(line_of, minlength=len(lines)))[:-1])
-        words_only = ids[ids != BREAK]
-        block_hash = _block_hashes(words_only, counts)
-        new = []
-        for line, count, block, shingles in zip(lines, counts.tolist(), block_hash.tolist(), per_line):
-            self._lines[line] = (block, count)
-            if count and block not in self._row:
-                self._store(block, count, shingles)
-                new.append((block, count, shingles))
-        return tuple(new)
-
-    def _store(self, block: int, words: int, shingles: np.ndarray) -> None:
-        self._row[block] = len(self._bsh)
-        self._bwords.append(words)
-        self._bsh.append(shingles)
+        per_block = np.split(hashes, np.cumsum(np.bincount(line_of, minlength=len(rows)))[:-1])
+        for r, shingles in zip(rows, per_block):
+            self._bsh[r] = shingles
 
     def receive(self, prepared: Prepared) -> None:
         """Store the blocks a page brought that the index does not have yet (from a worker process)."""
-        for block, words, shingles in prepared.new:
+        for block, words, text in prepared.new:
             if block not in self._row:
-                self._store(block, words, shingles)
+                self._store(block, words, text)
 
     def seed(self, hashes: np.ndarray, words: np.ndarray, lengths: np.ndarray, shingles: np.ndarray) -> None:
         """Store blocks known from an earlier run (see `export`)."""
@@ -245,6 +257,7 @@ class DuplicateIndex:
 
     def export(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The stored blocks among `hashes`: (hashes, words, shingle counts, shingles concatenated)."""
+        self._materialise()
         rows = [self._row[h] for h in hashes.tolist() if h in self._row]
         kept = np.array([h for h in hashes.tolist() if h in self._row], dtype=np.uint64)
         parts = [self._bsh[r] for r in rows]
@@ -287,6 +300,7 @@ class DuplicateIndex:
         for i, first in enumerate(self._same_as):
             groups.setdefault(first, []).append(i)
         reps = sorted(groups)
+        self._materialise()
         t = _Tables(self)
 
         # boilerplate: blocks with shingles on at least boilerplate_share of the distinct pages
@@ -543,20 +557,6 @@ class _Tables:
             sig[have[k:end]] = np.minimum.reduceat(part, starts[have[k:end]] - lo, axis=0)
             k = end
         return sig
-
-
-def _block_hashes(words: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """An order-sensitive hash of each line's words (`counts` words each, concatenated in `words`); 0 for none."""
-    out = np.zeros(len(counts), np.uint64)
-    if len(words) == 0:
-        return out
-    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    line = np.repeat(np.arange(len(counts)), counts)
-    position = np.arange(len(words)) - first[line]
-    values = _mix((words ^ (position.astype(np.uint64) * _P1)) | np.uint64(1))
-    nonempty = counts > 0
-    out[nonempty] = _mix(np.add.reduceat(values, first[nonempty]))
-    return out
 
 
 # -- numeric helpers -----------------------------------------------------------------------------------------
