@@ -641,6 +641,7 @@ def _densify(sig: np.ndarray) -> np.ndarray:
 
 def _candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of rows that agree on every value of at least one band, each pair once (a < b)."""
+    n = len(sig)
     found: list[np.ndarray] = []
     weights = (np.random.default_rng(7).integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1))
     for band in range(BANDS):
@@ -650,19 +651,21 @@ def _candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sorted_keys = key[order]
         edges = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True])))
         sizes = np.diff(edges)
-        for start, size in zip(edges[:-1][sizes > 1], sizes[sizes > 1]):
-            members = np.sort(order[start:start + size])
+        starts = edges[:-1]
+        for size in np.unique(sizes[sizes > 1]).tolist():   # the buckets of one size at once
+            members = np.sort(order[starts[sizes == size][:, None] + np.arange(size)], axis=1)
             if size <= ALL_PAIRS_BUCKET:
-                ii, jj = _pairs_of(int(size))
+                ii, jj = _pairs_of(size)
             else:
                 span = min(RING, size - 1)
                 ii = np.repeat(np.arange(size), span)
                 jj = (ii + np.tile(np.arange(1, span + 1), size)) % size
-            x, y = members[ii], members[jj]
-            found.append(np.stack([np.minimum(x, y), np.maximum(x, y)], axis=1))
+            x, y = members[:, ii].ravel(), members[:, jj].ravel()
+            found.append(np.minimum(x, y) * n + np.maximum(x, y))
     if not found:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    pairs = np.unique(np.concatenate(found), axis=0)
+    keys = distinct(np.concatenate(found))
+    pairs = np.stack([keys // n, keys % n], axis=1)
     # equal band keys can hide different values (a collision of the key hash): keep pairs that truly agree
     same = (sig[pairs[:, 0]] == sig[pairs[:, 1]])
     agree = np.zeros(len(pairs), bool)
