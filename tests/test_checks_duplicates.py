@@ -156,3 +156,73 @@ def test_the_threshold_is_a_setting(threshold):
     index.add("/a/", " ".join(a))
     index.add("/b/", " ".join(with_changes(a, 8, rng)))   # J = 365/429 = 0.85
     assert bool(index.finish().clusters) == (threshold == 0.8)
+
+
+def reference_figures(pages: dict[str, str], areas: dict[str, str], boilerplate_share: float = 0.5):
+    """Content shingles, unique share and unique words worked out from their definitions with Python sets
+    (shingles as word tuples), for pages of one rank without exact duplicates."""
+    from math import ceil
+
+    from generator.checks.duplicates import MIN_PAGES_FOR_BOILERPLATE, SHINGLE, words
+
+    blocks = {url: [tuple(words(line)) for line in text.split("\n") if words(line)] for url, text in pages.items()}
+
+    def shingles(block):
+        return {block[k:k + SHINGLE] for k in range(len(block) - SHINGLE + 1)}
+
+    boiler = set()
+    if len(pages) >= MIN_PAGES_FOR_BOILERPLATE:
+        on = {}
+        for url, bs in blocks.items():
+            for b in set(bs):
+                if shingles(b):
+                    on.setdefault(b, set()).add(url)
+        boiler = {b for b, urls in on.items() if len(urls) >= max(2, ceil(boilerplate_share * len(pages)))}
+    content = {url: set().union(*(shingles(b) for b in bs if b not in boiler)) for url, bs in blocks.items()}
+    area_of_shingle = {}
+    for url, sh in content.items():
+        for s in sh:
+            area_of_shingle.setdefault(s, set()).add(areas[url])
+    out = {}
+    for url, sh in content.items():
+        unique = {s for s in sh if area_of_shingle[s] == {areas[url]}}
+        covered = 0
+        for b in blocks[url]:
+            if b in boiler:
+                continue
+            hit = [False] * len(b)
+            for k in range(len(b) - SHINGLE + 1):
+                if b[k:k + SHINGLE] in unique:
+                    hit[k:k + SHINGLE] = [True] * SHINGLE
+            covered += sum(hit)
+        out[url] = (len(sh), round(len(unique) / len(sh), 4) if sh else 0.0, covered)
+    return out
+
+
+@pytest.mark.parametrize("chunk", [None, 7])
+def test_unique_share_and_words_match_their_definition(monkeypatch, chunk):
+    """Blocks repeat phrases of each other (a small vocabulary), pages share blocks within and across areas:
+    the figures worked out over distinct blocks equal those worked out page by page with sets (also when the
+    shared shingles are counted in chunks of a few entries)."""
+    from generator.checks.duplicates import _Tables
+    if chunk:
+        monkeypatch.setattr(_Tables, "SHARED_CHUNK", chunk)
+    rng = random.Random(11)
+    vocab = [f"v{i}" for i in range(12)]
+    common = [" ".join(rng.choice(vocab) for _ in range(rng.randint(3, 12))) for _ in range(8)]
+    pages, areas = {}, {}
+    for n in range(24):
+        area = f"area{n % 5}"
+        lines = rng.sample(common, 3) + [" ".join(rng.choice(vocab) for _ in range(rng.randint(2, 15)))
+                                         for _ in range(rng.randint(1, 4))]
+        lines.append(f"{area} facts " + " ".join(rng.choice(vocab) for _ in range(6)))
+        pages[f"/p{n:02d}/"] = "\n".join(lines)
+        areas[f"/p{n:02d}/"] = area
+    index = DuplicateIndex(DuplicateSettings(min_unique_share=0, min_unique_words=0))
+    for url, text in pages.items():
+        index.add(url, text)
+    result = index.finish(areas=areas)
+    assert not any(s.duplicate_of for s in result.pages)
+    got = {s.page: (s.content_shingles, s.unique_share, s.unique_words) for s in result.pages}
+    assert got == reference_figures(pages, areas)
+    assert any(share not in (0.0, 1.0) for _, share, _ in got.values())   # the test says something

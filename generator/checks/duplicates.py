@@ -316,9 +316,8 @@ class DuplicateIndex:
         boiler_sh = np.bincount(t.occ_page, weights=occ_shingles * boiler[t.occ_block], minlength=n)
         keep = ~boiler[t.dblock] & (t.bsize[t.dblock] > 0)
         cpage, cblock = t.dpage[keep], t.dblock[keep]           # each page's distinct content blocks
-        shared_page, shared_sh = t.shared_pairs(cpage, cblock)  # shingles of several blocks, once per page
         content_sh = (np.bincount(cpage, weights=t.single[cblock], minlength=n)
-                      + np.bincount(shared_page, minlength=n)).astype(np.int64)
+                      + t.shared_counts(cpage, cblock, n)).astype(np.int64)
         content_occ = ~boiler[t.occ_block]
         stats = [PageStats(page=self._pages[i], words=self._words[i], content_shingles=int(content_sh[i]),
                            unique_share=0.0, unique_words=0,
@@ -336,7 +335,7 @@ class DuplicateIndex:
         for rank in sorted(set(rank_of.tolist())):
             unique_count, own, covered = t.unique_by_block(cpage, cblock, active, page_area, len(area_ids))
             unique_sh = (np.bincount(cpage, weights=unique_count[cblock], minlength=n)
-                         + np.bincount(shared_page[own[shared_sh]], minlength=n))
+                         + t.shared_counts(cpage, cblock, n, own))
             unique_w = np.bincount(t.occ_page, weights=covered[t.occ_block] * content_occ, minlength=n)
             judged = np.flatnonzero(rank_of == rank).tolist()
             for i in judged:
@@ -354,8 +353,8 @@ class DuplicateIndex:
         clusters = [Cluster("exact", [self._pages[i] for i in members], 1.0, 1.0)
                     for members in groups.values() if len(members) > 1]
         has_content = content_sh > 0
-        pairs, compared = self._near_pairs([i for i in reps if has_content[i]], t, cpage, cblock, shared_page,
-                                           shared_sh, content_sh, stats)
+        pairs, compared = self._near_pairs([i for i in reps if has_content[i]], t, cpage, cblock, content_sh,
+                                           stats)
         clusters += self._near_clusters(pairs, stats)
         for cluster in clusters:
             cluster.pages.sort()
@@ -374,8 +373,7 @@ class DuplicateIndex:
         return DuplicateResult(stats, clusters, int(boiler.sum()), compared, len(pairs))
 
     def _near_pairs(self, reps: list[int], t: _Tables, cpage: np.ndarray, cblock: np.ndarray,
-                    shared_page: np.ndarray, shared_sh: np.ndarray, sizes: np.ndarray,
-                    stats: list[PageStats]):
+                    sizes: np.ndarray, stats: list[PageStats]):
         """Confirmed near-duplicate pairs (i, j, jaccard) among `reps`; also sets each page's closest twin."""
         threshold = self.settings.near_threshold
         if len(reps) < 2:
@@ -398,7 +396,14 @@ class DuplicateIndex:
                     best_for[p] = (e, q)
         n = len(self._pages)
         block_ptr = np.searchsorted(cpage, np.arange(n + 1))
-        shared_ptr = np.searchsorted(shared_page, np.arange(n + 1))
+        shared: dict[int, np.ndarray] = {}
+
+        def shared_of(page: int) -> np.ndarray:
+            if page not in shared:
+                if len(shared) > 20000:
+                    shared.clear()
+                shared[page] = t.page_shared(cblock[block_ptr[page]:block_ptr[page + 1]])
+            return shared[page]
         exact_cache: dict[tuple[int, int], float] = {}
 
         def jaccard(x: int, y: int) -> float:
@@ -409,9 +414,8 @@ class DuplicateIndex:
                 p, q = reps[key[0]], reps[key[1]]
                 common = np.intersect1d(cblock[block_ptr[p]:block_ptr[p + 1]],
                                         cblock[block_ptr[q]:block_ptr[q + 1]], assume_unique=True)
-                inter = int(t.single[common].sum()) + len(np.intersect1d(
-                    shared_sh[shared_ptr[p]:shared_ptr[p + 1]], shared_sh[shared_ptr[q]:shared_ptr[q + 1]],
-                    assume_unique=True))
+                inter = int(t.single[common].sum()) + len(np.intersect1d(shared_of(p), shared_of(q),
+                                                                         assume_unique=True))
                 union = int(sizes[p]) + int(sizes[q]) - inter
                 exact_cache[key] = inter / union if union else 1.0
             return exact_cache[key]
@@ -491,15 +495,39 @@ class _Tables:
         pairs = distinct(self.occ_page * max(nb, 1) + self.occ_block)             # distinct blocks per page
         self.dpage, self.dblock = pairs // max(nb, 1), pairs % max(nb, 1)
 
-    def shared_pairs(self, cpage: np.ndarray, cblock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(page, shingle number), each once, for the shingles of a page's content blocks that other blocks
-        share."""
-        count = self.shared_ptr[cblock + 1] - self.shared_ptr[cblock]
-        page = np.repeat(cpage, count)
-        first = np.repeat(self.shared_ptr[cblock], count)
-        offset = np.arange(len(page)) - np.repeat(np.cumsum(count) - count, count)
-        pairs = distinct((page << 32) | self.shared_gid[first + offset])
-        return pairs >> 32, pairs & 0xFFFFFFFF
+    SHARED_CHUNK = 2_000_000   # (page, shingle) entries expanded at once
+
+    def shared_counts(self, cpage: np.ndarray, cblock: np.ndarray, n: int,
+                      only: np.ndarray | None = None) -> np.ndarray:
+        """Per page, how many distinct shingles its content blocks hold that other blocks hold too (`only`: of
+        those, the shingles numbered True in it). Worked out in chunks of pages, to bound memory."""
+        keep, ptr = self.shared_gid, self.shared_ptr
+        if only is not None:   # the shared entries that count, per block
+            pick = only[self.shared_gid]
+            keep = self.shared_gid[pick]
+            ptr = np.concatenate(([0], np.cumsum(_segment_sums(pick, self.shared_ptr))))
+        count = ptr[cblock + 1] - ptr[cblock]
+        cum = np.cumsum(count)
+        out = np.zeros(n, np.float64)
+        start = 0
+        while start < len(cblock):
+            end = int(np.searchsorted(cum, (cum[start - 1] if start else 0) + self.SHARED_CHUNK, side="right"))
+            if end < len(cblock):   # end on a page boundary: a page's shingles are made distinct in one chunk
+                end = int(np.searchsorted(cpage, cpage[end], side="left"))
+                if end <= start:
+                    end = int(np.searchsorted(cpage, cpage[start], side="right"))
+            c = count[start:end]
+            page = np.repeat(cpage[start:end], c)
+            first = np.repeat(ptr[cblock[start:end]] - (np.cumsum(c) - c), c)
+            pairs = distinct((page << 32) | keep[first + np.arange(len(page))])
+            out += np.bincount(pairs >> 32, minlength=n)
+            start = end
+        return out
+
+    def page_shared(self, blocks: np.ndarray) -> np.ndarray:
+        """The distinct shared shingle numbers of one page's content blocks, sorted."""
+        parts = [self.shared_gid[self.shared_ptr[b]:self.shared_ptr[b + 1]] for b in blocks.tolist()]
+        return distinct(np.concatenate(parts)) if parts else np.empty(0, np.int64)
 
     def unique_by_block(self, cpage, cblock, active, page_area, areas: int):
         """Which shingles (by number) are on the pages of one area only; per block, how many of those it holds
@@ -572,6 +600,12 @@ def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     pos = np.searchsorted(sorted_keys, values)
     pos[pos == len(sorted_keys)] = 0
     return sorted_keys[pos] == values
+
+
+def _segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
+    """The number of True flags in each segment [ptr[k], ptr[k + 1]) (empty segments included)."""
+    total = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    return total[ptr[1:]] - total[ptr[:-1]]
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
