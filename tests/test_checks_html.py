@@ -64,3 +64,21 @@ def test_no_main_falls_back_to_the_body_and_bytes_are_decoded():
 def test_page_path():
     assert [page_path(f) for f in ("index.html", "a/index.html", "a/b.html", "404.html")] == \
         ["/", "/a/", "/a/b.html", "/404.html"]
+
+
+def test_without_links_the_content_is_the_same():
+    """build and check parse with links=False (no links, ids or breadcrumbs): everything the content checks read
+    must be what the full parse gives, on the golden pages, the exosome article and the page above."""
+    from dataclasses import asdict
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    pages = [("lip-fillers/esher/index.html", PAGE)]
+    pages += [(f"{p.stem}/index.html", p.read_text("utf-8")) for p in sorted((here / "golden").glob("*.html"))]
+    pages.append(("exosomes/index.html", (here / "fixtures" / "checks" / "exosome-article.html").read_text("utf-8")))
+    for file, html in pages:
+        full, lite = asdict(parse_html(file, html)), asdict(parse_html(file, html, links=False))
+        assert full["links"] and not lite["links"] and not lite["ids"] and not lite["breadcrumbs"]
+        for key in ("links", "ids", "breadcrumbs"):
+            del full[key], lite[key]
+        assert lite == full, file

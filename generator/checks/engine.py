@@ -350,7 +350,7 @@ def _inspect_chunk(files: list[tuple[str, str]], run: CheckRun | None = None) ->
             data = Path(path).read_bytes()
         except OSError:
             continue
-        out.append(run.inspect(parse_html(rel, data)))
+        out.append(run.inspect(parse_html(rel, data, links=False)))
     return out
 
 

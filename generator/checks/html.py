@@ -73,8 +73,14 @@ def _text(node: LexborNode) -> str:
     return squash(node.text(deep=True, separator="", strip=False))
 
 
-def parse_html(file: str, html: str | bytes) -> HtmlPage:
-    """Read one page. `file` is its path relative to the site root ("jaw-fillers/esher/index.html")."""
+_CONTENT_SELECTOR = ("img, [style], [hidden], [aria-hidden], script, style, template, noscript, svg, main, ul, "
+                     "ol")
+
+
+def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
+    """Read one page. `file` is its path relative to the site root ("jaw-fillers/esher/index.html").
+    `links=False` leaves out what only the SEO rules of `audit` read (links, ids, breadcrumbs): the content
+    checks of `build` and `check` do not need them."""
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
     tree = LexborHTMLParser(_mark_blocks(html))
@@ -91,7 +97,7 @@ def parse_html(file: str, html: str | bytes) -> HtmlPage:
     seen: set[int] = set()   # css() gives a node once for each selector it matches
     hidden: list[LexborNode] = []
     main = None
-    for node in body.css(_BODY_SELECTOR):
+    for node in body.css(_BODY_SELECTOR if links else _CONTENT_SELECTOR):
         if node.mem_id in seen:
             continue
         seen.add(node.mem_id)
@@ -111,7 +117,7 @@ def parse_html(file: str, html: str | bytes) -> HtmlPage:
                 page.empty_lists.append(attrs.get("aria-label") or attrs.get("id") or attrs.get("class") or "")
         elif tag == "nav" and (attrs.get("aria-label") or "").strip().lower() == "breadcrumb":
             page.breadcrumbs = [(_text(a), a.attributes.get("href") or "") for a in node.css("a")]
-        if node.id:
+        if links and node.id:
             page.ids.add(node.id)
         style = attrs.get("style")
         if (tag in _NOT_SHOWN_TAGS or "hidden" in attrs

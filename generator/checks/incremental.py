@@ -89,7 +89,7 @@ class BuildChecks:
 
     def inspect(self, file: str, html: str) -> PageResult:
         """The per-page checks of a page just rendered (in a render worker, or in this process)."""
-        return self.run.inspect(parse_html(file, html))
+        return self.run.inspect(parse_html(file, html, links=False))
 
     def rendered(self, page, sha: str, result: PageResult) -> None:
         if result.prepared is not None:
