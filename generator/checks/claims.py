@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -238,8 +238,9 @@ def _negated_from(text: str, clause_start: int, start: int, end: int) -> bool:
     return bool(_NEGATION_AFTER.search(after))
 
 
-def page_texts(page: HtmlPage) -> list[tuple[str, str]]:
-    """(where, text) pairs that a claim can hide in."""
+def page_texts(page: HtmlPage, worth: Callable[[str], bool] | None = None) -> list[tuple[str, str]]:
+    """(where, text) pairs that a claim can hide in. `worth(text)` says whether a JSON-LD string holds anything
+    a rule could find: when none does, the strings are not looked for in the visible text."""
     texts = [("page text", page.visible_text)]
     if page.title:
         texts.append(("title", page.title))
@@ -254,7 +255,10 @@ def page_texts(page: HtmlPage) -> list[tuple[str, str]]:
         if data is not None:
             _strings(data, strings)
     visible = page.visible_text
-    strings = [t for t in strings if t not in visible]   # most (names, FAQ answers) are on the page already
+    if worth is not None and not any(map(worth, strings)):
+        strings = []
+    else:
+        strings = [t for t in strings if t not in visible]   # most (names, FAQ answers) are on the page already
     if strings:
         texts.append(("JSON-LD", "\n".join(strings)))
     return texts
@@ -346,6 +350,7 @@ class ClaimsChecker:
         triggers = frozenset(t for r in self.with_patterns if r.triggers for t in r.triggers)
         self._trigger_words = triggers
         self._trigger_symbols = tuple(t for t in triggers if not t[0].isalnum())
+        self._patterns_always = any(r.triggers is None for r in self.with_patterns)
         # normalised line -> (its claims: (rule, start, end, key, negated: False, or None to decide on the page),
         #                     the pattern triggers in it)
         self._lines: dict[str, tuple[tuple[tuple[ClaimRule, int, int, tuple[str, str], bool | None], ...],
@@ -395,7 +400,7 @@ class ClaimsChecker:
 
     def check(self, page: HtmlPage) -> Iterator[Finding]:
         found: dict[tuple[str, str], list] = {}
-        for where, raw in page_texts(page):
+        for where, raw in page_texts(page, None if self._patterns_always else self._worth):
             text = normalise(raw)
             if not self._check_lines(text, raw, where, found):
                 self._check_text(text, raw, where, found)
@@ -461,6 +466,19 @@ class ClaimsChecker:
                 else:
                     found[key] = [rule, where, 1, snippet(raw, offset + start, offset + end)]
         return True
+
+    def _worth(self, text: str) -> bool:
+        """True when a line of `text` holds a claim or a pattern's trigger (what each line holds is remembered)."""
+        memo = self._lines
+        for line in normalise(text).split("\n"):
+            entry = memo.get(line)
+            if entry is None:
+                if len(memo) >= self.MEMO_LINES:
+                    memo.clear()
+                entry = memo[line] = self._line(line)
+            if entry is not _NOTHING:
+                return True
+        return False
 
     def _line(self, line: str):
         """The claims of one line (term matches only: no pattern matched its text) and the pattern triggers in it."""
