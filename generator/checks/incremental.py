@@ -76,7 +76,9 @@ class BuildChecks:
         from generator.checks.facts import site_facts
         self.project_dir = Path(project_dir)
         self.facts = site_facts(project, plan)
-        self.run = CheckRun(project.site.checks, self.facts, reload=None, project_dir=project.root,
+        self.page_file: Callable[[object], Path] | None = None   # where pages are, once `finish` is told
+        self._by_url: dict[str, object] = {}
+        self.run = CheckRun(project.site.checks, self.facts, reload=self._reload, project_dir=project.root,
                             indexing=indexing)
         self.config = config_digest(project, self.run)
         self.plan = plan
@@ -105,6 +107,17 @@ class BuildChecks:
         else:
             self.unread[page.url_path] = sha
 
+    def _reload(self, url: str):
+        """A page read again from where it is published, to say why it is alike another (duplicate clusters):
+        the checks keep no page's text."""
+        page = self._by_url.get(url)
+        if page is None or self.page_file is None:
+            return None
+        try:
+            return parse_html(page.file, self.page_file(page).read_bytes())
+        except OSError:
+            return None
+
     def forget(self, page) -> None:
         """Keep no cache entry for a page (rendered again after the checks: its stored result is stale)."""
         self.shas.pop(page.file, None)
@@ -112,20 +125,14 @@ class BuildChecks:
     def finish(self, page_file: Callable[[object], Path], jobs: int | None = None) -> CheckResult:
         """Check the kept pages the cache did not know, then the whole site. `page_file(page)` is where a
         page's HTML is as it will be published."""
-        by_url = {p.url_path: p for p in self.plan.pages}
+        self._by_url = by_url = {p.url_path: p for p in self.plan.pages}
         if self.unread:
             log.debug("checks: %d page(s) not in the check cache, read from disk", len(self.unread))
+            self.page_file = page_file
             files = [(by_url[url].file, str(page_file(by_url[url]))) for url in self.unread]
             for result in self.run.inspect_files(files, jobs):
                 self.rendered(by_url[result.url], self.unread[result.url], result)
-
-        def reload(url: str):
-            try:
-                return parse_html(by_url[url].file, page_file(by_url[url]).read_bytes())
-            except OSError:
-                return None
-
-        self.run.reload = reload
+        self.page_file = page_file
         for page in self.plan.pages:   # in plan order, whatever order they were checked in
             result = self.results.get(page.url_path)
             if result is not None:
