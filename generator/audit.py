@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.checks import CheckRun, Finding, HtmlPage
+from generator.checks.duplicates import BlockBatch
 from generator.checks.engine import PageResult
 from generator.checks.html import parse_html
 from generator.checks.seo import RULES, Site, Sitemap, check_seo, read_sitemap, robots_sitemaps
@@ -134,7 +135,9 @@ def read_sitemaps(root: Path, files: set[str], robots: str | None, base_url: str
 _RUN: CheckRun | None = None
 
 
-def _parse_files(job: tuple[str, list[str]]) -> list[tuple[HtmlPage, PageResult | None]]:
+def _parse_files(job: tuple[str, list[str]]
+                 ) -> tuple[list[tuple[HtmlPage, PageResult | None]], BlockBatch | None]:
+    """Parse and check pages; with the blocks of main text the checks stored (for the main process)."""
     root, files = job
     out = []
     for file in files:
@@ -149,7 +152,7 @@ def _parse_files(job: tuple[str, list[str]]) -> list[tuple[HtmlPage, PageResult 
             result = _RUN.inspect(page)
             page.main_text = ""     # the run keeps what it needs of it; the SEO rules do not read it
         out.append((page, result))
-    return out
+    return out, _RUN.index.take_new() if _RUN is not None else None
 
 
 def read_pages(root: Path, files: list[str], jobs: int | None = None,
@@ -161,12 +164,18 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
     _RUN = run
     try:
         if jobs < 2 or len(files) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-            parsed = _parse_files((str(root), files))
+            parsed, _ = _parse_files((str(root), files))
         else:
             size = max(50, min(500, len(files) // (jobs * 8)))
             chunks = [(str(root), files[i:i + size]) for i in range(0, len(files), size)]
+            if run is not None:
+                run.index.mark_sent()
+            parsed = []
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                parsed = [item for chunk in pool.imap(_parse_files, chunks) for item in chunk]
+                for chunk, blocks in pool.imap(_parse_files, chunks):
+                    if run is not None:
+                        run.index.receive(blocks)
+                    parsed += chunk
     finally:
         _RUN = None
     if run is not None:

@@ -23,6 +23,7 @@ from generator.sitemap import robots_txt, sitemap_files
 from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
+    from generator.checks.duplicates import BlockBatch
     from generator.checks.engine import CheckResult, PageResult
     from generator.checks.incremental import BuildChecks
     from generator.model import Project
@@ -191,10 +192,12 @@ def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page,
     return sha, True, result
 
 
-def _render_chunk(pages: list[Page]) -> list[tuple[str, bool, PageResult | None]]:
+def _render_chunk(pages: list[Page]) -> tuple[list[tuple[str, bool, PageResult | None]], BlockBatch | None]:
+    """In a worker process: render, check and stage pages; with the blocks of main text the checks stored."""
     assert _WORKER is not None
     renderer, tx, checker = _WORKER
-    return [_render_one(renderer, tx, page, checker) for page in pages]
+    done = [_render_one(renderer, tx, page, checker) for page in pages]
+    return done, checker.run.index.take_new() if checker is not None else None
 
 
 def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, progress: Progress | None = None,
@@ -207,12 +210,16 @@ def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, p
     total = len(pages)
     if jobs > 1 and total >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
         _WORKER = (renderer, tx, checker)
+        if checker is not None:
+            checker.run.index.mark_sent()
         size = max(50, min(500, total // (jobs * 8)))
         chunks = [pages[i:i + size] for i in range(0, total, size)]
         done = 0
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for chunk, results in zip(chunks, pool.imap(_render_chunk, chunks)):
+                for chunk, (results, blocks) in zip(chunks, pool.imap(_render_chunk, chunks)):
+                    if checker is not None:
+                        checker.run.index.receive(blocks)
                     for page, (sha, staged, result) in zip(chunk, results):
                         tx.record(page.file, sha, staged)
                         yield page, sha, result

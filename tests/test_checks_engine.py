@@ -265,9 +265,9 @@ def test_near_duplicates_say_why_they_are_alike():
 
 def test_worker_processes_find_the_same(built_sample: Path, monkeypatch: pytest.MonkeyPatch):
     from generator.checks import engine
-    one = check_built_site(built_sample.parent, jobs=1)
+    one = check_built_site(built_sample.parent, jobs=1, cache=False)
     monkeypatch.setattr(engine, "PARALLEL_MIN_PAGES", 10)
-    two = check_built_site(built_sample.parent, jobs=2)
+    two = check_built_site(built_sample.parent, jobs=2, cache=False)   # blocks come back from the workers
     assert two.findings == one.findings and two.demoted == one.demoted
     assert [(s.page, s.unique_share, s.twin) for s in two.duplicates.pages] == \
         [(s.page, s.unique_share, s.twin) for s in one.duplicates.pages]

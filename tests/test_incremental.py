@@ -114,10 +114,13 @@ def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, m
 def test_parallel_rendering_gives_the_same_bytes_as_one_process(tmp_path, monkeypatch):
     one = sample_subset(tmp_path / "one")
     many = sample_subset(tmp_path / "many")
-    build(one, jobs=1)
+    first = build(one, jobs=1)
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10)
-    build(many, jobs=2)
+    second = build(many, jobs=2)   # checked in the render workers, their blocks sent back in batches
     assert tree(one / "output") == tree(many / "output")
+    assert second.checks.findings == first.checks.findings and second.checks.demoted == first.checks.demoted
+    assert [(s.page, s.unique_share, s.unique_words, s.twin) for s in second.checks.duplicates.pages] == \
+        [(s.page, s.unique_share, s.unique_words, s.twin) for s in first.checks.duplicates.pages]
 
 
 # -- the property: any sequence of edits, built incrementally, equals a clean build ----------------------------

@@ -29,6 +29,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 
 import numpy as np
@@ -99,16 +100,22 @@ def shingle_hashes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Prepared:
-    """One page's main text as the comparison keeps it: the blocks it is made of, in order.
-
-    A block (a paragraph, heading or list item: one line of the main text) is stored once however many pages
-    repeat it. `new` carries the blocks this process had not stored before, so a worker process sends each block
-    to the index once."""
+    """One page's main text as the comparison keeps it: the blocks it is made of, in order. A block (a
+    paragraph, heading or list item: one line of the main text) is stored once in the index however many pages
+    repeat it; a worker process sends the blocks it stored to the main one in batches (`take_new`)."""
 
     key: bytes                  # digest of its blocks in order, for exact duplicates
     words: int
     blocks: np.ndarray          # uint64 block hashes, in page order (repeats kept)
-    new: tuple[tuple[int, int, str], ...] = ()   # (block hash, number of words, the words joined by spaces)
+
+
+class BlockBatch(NamedTuple):
+    """Blocks with their shingles, packed: how they travel between processes and into the check cache."""
+
+    hashes: np.ndarray          # uint64
+    words: np.ndarray           # int64, words in each block
+    lengths: np.ndarray         # int64, shingles of each block
+    shingles: np.ndarray        # uint32, every block's shingle hashes, one after another
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,8 @@ class DuplicateIndex:
         self._bsh: list[np.ndarray | str] = []         # per block: its shingle hashes (uint32), in order, or
                                                        # its words, until `_materialise` hashes them
         self._pending: list[int] = []                  # rows of blocks stored as words
+        self._row_hash: list[int] = []                 # per row: the block's hash
+        self._sent = 0                                 # rows before this one are in the main process too
         self._pages: list[str] = []
         self._words: list[int] = []
         self._rows: list[np.ndarray] = []              # per page: its blocks' rows, in order
@@ -197,7 +206,6 @@ class DuplicateIndex:
         memo = self._lines
         if len(memo) > LINE_MEMO:
             memo.clear()
-        new = []
         seq, words = [], 0
         for line in main_text.split("\n"):
             known = memo.get(line)
@@ -211,45 +219,61 @@ class DuplicateIndex:
                     known = memo[line] = (block, len(found))
                     if block not in self._row:
                         self._store(block, len(found), text)
-                        new.append((block, len(found), text))
             if known[1]:
                 seq.append(known[0])
                 words += known[1]
         blocks = np.array(seq, dtype=np.uint64)
-        return Prepared(hashlib.blake2b(blocks.tobytes(), digest_size=16).digest(), words, blocks, tuple(new))
+        return Prepared(hashlib.blake2b(blocks.tobytes(), digest_size=16).digest(), words, blocks)
 
     def _store(self, block: int, words: int, shingles: np.ndarray | str) -> None:
         """A new block, with its shingle hashes, or with its words (joined by spaces) to hash them later."""
         self._row[block] = len(self._bsh)
+        self._row_hash.append(block)
         self._bwords.append(words)
         self._bsh.append(shingles)
         if isinstance(shingles, str):
             self._pending.append(len(self._bsh) - 1)
 
-    def _materialise(self) -> None:
-        """Work out the shingle hashes of every block stored as words, in one vectorised pass."""
-        rows, self._pending = self._pending, []
-        if not rows:
-            return
-        tokens = [self._bsh[r].split() for r in rows]
-        counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-        flat = [w for t in tokens for w in (*t, "\n")]
-        ids = np.fromiter(map(self._hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
-        hashes, starts = shingle_hashes(ids)
-        line_start = np.concatenate(([0], np.cumsum(counts + 1)[:-1]))   # where each block's words begin
-        line_of = np.searchsorted(line_start, starts, side="right") - 1
-        per_block = np.split(hashes, np.cumsum(np.bincount(line_of, minlength=len(rows)))[:-1])
-        for r, shingles in zip(rows, per_block):
-            self._bsh[r] = shingles
+    MATERIALISE_CHUNK = 20000   # blocks hashed in one pass (bounds the temporary lists of words)
 
-    def receive(self, prepared: Prepared) -> None:
-        """Store the blocks a page brought that the index does not have yet (from a worker process)."""
-        for block, words, text in prepared.new:
-            if block not in self._row:
-                self._store(block, words, text)
+    def _materialise(self) -> None:
+        """Work out the shingle hashes of every block stored as words, in vectorised passes."""
+        rows, self._pending = self._pending, []
+        for at in range(0, len(rows), self.MATERIALISE_CHUNK):
+            part = rows[at:at + self.MATERIALISE_CHUNK]
+            tokens = [self._bsh[r].split() for r in part]
+            counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+            flat = [w for t in tokens for w in (*t, "\n")]
+            ids = np.fromiter(map(self._hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
+            del tokens, flat
+            hashes, starts = shingle_hashes(ids)
+            line_start = np.concatenate(([0], np.cumsum(counts + 1)[:-1]))   # where each block's words begin
+            line_of = np.searchsorted(line_start, starts, side="right") - 1
+            per_block = np.split(hashes, np.cumsum(np.bincount(line_of, minlength=len(part)))[:-1])
+            for r, shingles in zip(part, per_block):
+                self._bsh[r] = shingles
+
+    def mark_sent(self) -> None:
+        """Before worker processes fork: what the index holds now, they hold too."""
+        self._sent = len(self._bsh)
+
+    def take_new(self) -> BlockBatch:
+        """The blocks stored since the last call (or `mark_sent`), packed, to send to the main process."""
+        self._materialise()
+        start, self._sent = self._sent, len(self._bsh)
+        parts = self._bsh[start:]
+        return BlockBatch(np.array(self._row_hash[start:], dtype=np.uint64),
+                          np.array(self._bwords[start:], dtype=np.int64),
+                          np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)),
+                          np.concatenate(parts) if parts else np.empty(0, np.uint32))
+
+    def receive(self, batch: BlockBatch | None) -> None:
+        """Store the blocks of a batch that the index does not hold yet."""
+        if batch is not None:
+            self.seed(*batch)
 
     def seed(self, hashes: np.ndarray, words: np.ndarray, lengths: np.ndarray, shingles: np.ndarray) -> None:
-        """Store blocks known from an earlier run (see `export`)."""
+        """Store blocks known from elsewhere: a worker process, or an earlier run (see `export`)."""
         parts = np.split(shingles, np.cumsum(lengths)[:-1]) if len(lengths) else []
         for block, count, part in zip(hashes.tolist(), words.tolist(), parts):
             if block not in self._row:
@@ -266,7 +290,6 @@ class DuplicateIndex:
                 np.concatenate(parts) if parts else np.empty(0, np.uint32))
 
     def add_prepared(self, page: str, prepared: Prepared) -> None:
-        self.receive(prepared)
         index = len(self._pages)
         self._same_as.append(self._exact.setdefault(prepared.key, index))
         self._pages.append(page)

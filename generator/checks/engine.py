@@ -17,6 +17,7 @@ from generator.checks.claims import ClaimRule, ClaimsChecker, load_rules
 from generator.checks.content import RULES as CONTENT_RULES
 from generator.checks.content import check_consistency, check_disclaimers, check_indexing, check_leaks, fold
 from generator.checks.duplicates import (
+    BlockBatch,
     DuplicateIndex,
     DuplicateResult,
     DuplicateSettings,
@@ -211,9 +212,11 @@ class CheckRun:
             size = max(20, min(250, len(files) // (jobs * 8)))
             chunks = [files[i:i + size] for i in range(0, len(files), size)]
             _RUN = self
+            self.index.mark_sent()
             try:
                 with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                    for results in pool.imap(_inspect_chunk, chunks):
+                    for results, blocks in pool.imap(_inspect_in_worker, chunks):
+                        self.index.receive(blocks)
                         yield from results
             finally:
                 _RUN = None
@@ -341,9 +344,15 @@ PARALLEL_MIN_PAGES = 2000    # below this, starting worker processes costs more 
 _RUN: CheckRun | None = None
 
 
-def _inspect_chunk(files: list[tuple[str, str]], run: CheckRun | None = None) -> list[PageResult]:
+def _inspect_in_worker(files: list[tuple[str, str]]) -> tuple[list[PageResult], BlockBatch]:
+    """In a worker process: the pages' results, and the blocks of their main text it had not sent yet."""
+    assert _RUN is not None
+    results = _inspect_chunk(files, _RUN)
+    return results, _RUN.index.take_new()
+
+
+def _inspect_chunk(files: list[tuple[str, str]], run: CheckRun) -> list[PageResult]:
     from generator.checks.html import parse_html
-    run = run or _RUN
     out = []
     for rel, path in files:
         try:

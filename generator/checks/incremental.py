@@ -94,8 +94,6 @@ class BuildChecks:
         return self.run.inspect(parse_html(file, html, links=False))
 
     def rendered(self, page, sha: str, result: PageResult) -> None:
-        if result.prepared is not None:
-            self.run.index.receive(result.prepared)
         self.results[page.url_path] = result
         self.shas[page.file] = sha
 
