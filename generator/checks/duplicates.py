@@ -481,42 +481,47 @@ class DuplicateIndex:
 
 
 class _Tables:
-    """The index as flat arrays for `finish`: block shingle sets, and each page's block occurrences."""
+    """The index as flat arrays for `finish`: block shingle sets, and each page's block occurrences. Block,
+    shingle and page numbers are 32-bit (widened before they are combined into one key)."""
 
     def __init__(self, index: DuplicateIndex):
         self.blocks = nb = len(index._bsh)
         self.blen = np.fromiter(map(len, index._bsh), dtype=np.int64, count=nb)
         self.bwords = np.array(index._bwords, dtype=np.int64)
         self.flat = np.concatenate(index._bsh) if nb else np.empty(0, np.uint32)   # ordered shingles per block
-        self.flat_block = np.repeat(np.arange(nb, dtype=np.int64), self.blen)
+        self.flat_block = np.repeat(np.arange(nb, dtype=np.int32), self.blen)
         combo = distinct((self.flat_block.astype(np.uint64) << np.uint64(32)) | self.flat.astype(np.uint64))
-        self.set_block = (combo >> np.uint64(32)).astype(np.int64)                  # distinct shingles per block
+        self.set_block = (combo >> np.uint64(32)).astype(np.int32)                  # distinct shingles per block
         self.set_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        del combo
         self.bsize = np.bincount(self.set_block, minlength=nb).astype(np.int64)
         self.set_ptr = np.concatenate(([0], np.cumsum(self.bsize)))
         # every distinct shingle gets a number; a shingle found in several blocks ("lip fillers near" in many
         # headings) is counted once per page
-        order = np.argsort(self.set_sh, kind="stable")
+        order = np.argsort(self.set_sh, kind="stable").astype(np.int32)
         ordered = self.set_sh[order]
         first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)
         self.group_start = np.flatnonzero(first)
-        gid_sorted = np.cumsum(first) - 1
-        self.set_gid = np.empty(len(ordered), np.int64)
-        self.set_gid[order] = gid_sorted
+        self.set_gid = np.empty(len(ordered), np.int32)
+        self.set_gid[order] = np.cumsum(first) - 1
         self.sorted_block = self.set_block[order]            # set entries in shingle order
+        del order
         size = np.diff(np.append(self.group_start, len(ordered)))
         self.shared = (size > 1)[self.set_gid]
         self.single = np.bincount(self.set_block[~self.shared], minlength=nb).astype(np.float64)
         self.shared_gid = self.set_gid[self.shared]
         per_block = np.bincount(self.set_block[self.shared], minlength=nb)
         self.shared_ptr = np.concatenate(([0], np.cumsum(per_block)))
-        self.flat_gid = np.searchsorted(ordered[first], self.flat) if len(ordered) else np.empty(0, np.int64)
+        self.flat_gid = (np.searchsorted(ordered[first], self.flat).astype(np.int32) if len(ordered)
+                         else np.empty(0, np.int32))
+        del ordered, first
         n = len(index._rows)
         lengths = np.fromiter(map(len, index._rows), dtype=np.int64, count=n)
-        self.occ_page = np.repeat(np.arange(n, dtype=np.int64), lengths)           # every block on every page
-        self.occ_block = np.concatenate(index._rows) if n else np.empty(0, np.int64)
-        pairs = distinct(self.occ_page * max(nb, 1) + self.occ_block)             # distinct blocks per page
-        self.dpage, self.dblock = pairs // max(nb, 1), pairs % max(nb, 1)
+        self.occ_page = np.repeat(np.arange(n, dtype=np.int32), lengths)           # every block on every page
+        self.occ_block = (np.concatenate(index._rows).astype(np.int32) if n else np.empty(0, np.int32))
+        pairs = distinct(self.occ_page.astype(np.int64) * max(nb, 1) + self.occ_block)   # distinct per page
+        self.dpage = (pairs // max(nb, 1)).astype(np.int32)
+        self.dblock = (pairs % max(nb, 1)).astype(np.int32)
 
     SHARED_CHUNK = 2_000_000   # (page, shingle) entries expanded at once
 
@@ -540,7 +545,7 @@ class _Tables:
                 if end <= start:
                     end = int(np.searchsorted(cpage, cpage[start], side="right"))
             c = count[start:end]
-            page = np.repeat(cpage[start:end], c)
+            page = np.repeat(cpage[start:end].astype(np.int64), c)
             first = np.repeat(ptr[cblock[start:end]] - (np.cumsum(c) - c), c)
             pairs = distinct((page << 32) | keep[first + np.arange(len(page))])
             out += np.bincount(pairs >> 32, minlength=n)
@@ -558,7 +563,7 @@ class _Tables:
         count."""
         nb = self.blocks
         pick = active[cpage]
-        pairs = distinct(cblock[pick] * areas + page_area[cpage[pick]])
+        pairs = distinct(cblock[pick].astype(np.int64) * areas + page_area[cpage[pick]])
         pb, pa = pairs // areas, pairs % areas
         nareas = np.bincount(pb, minlength=nb)
         label = np.full(nb, -2, np.int64)
@@ -588,25 +593,37 @@ class _Tables:
         covered[self.bwords == 0] = 0
         return unique_count, own, covered.astype(np.int64)
 
+    MINHASH_CHUNK = 2_000_000   # shingles (or blocks x bins) folded into page signatures at once
+
     def page_minhash(self, rows: np.ndarray, blocks: np.ndarray, n: int) -> np.ndarray:
-        """MinHash of each page's content: the minimum, bin by bin, of its content blocks' MinHash (a page's
-        content set is the union of its blocks' sets). `rows`/`blocks`: (row, block) pairs sorted by row."""
-        used = distinct(blocks)
-        local = np.searchsorted(used, blocks)
-        sets = [self.set_sh[self.set_ptr[b]:self.set_ptr[b + 1]] for b in used.tolist()]
-        block_sig = _raw_minhash(sets)
-        sig = np.full((n, BINS), _EMPTY, dtype=np.uint32)
-        starts = np.searchsorted(rows, np.arange(n))
-        have = np.flatnonzero(np.diff(np.append(starts, len(rows))) > 0)
-        step = max(1, 40000)
-        k = 0
-        while k < len(have):   # in chunks of about `step` blocks, to bound the gathered array
-            end = int(np.searchsorted(starts[have], starts[have[k]] + step, side="left"))
-            end = max(end, k + 1)
-            lo, hi = starts[have[k]], (starts[have[end]] if end < len(have) else len(rows))
-            part = block_sig[local[lo:hi]]
-            sig[have[k:end]] = np.minimum.reduceat(part, starts[have[k:end]] - lo, axis=0)
-            k = end
+        """MinHash of each page's content, the union of its content blocks' shingles: the bin-wise minimum of
+        its blocks' values. `rows`/`blocks`: (row, block) pairs, sorted by row. A block found on several pages
+        has its MinHash worked out once; the shingles of a page's own blocks go straight into its bins."""
+        sig = np.full(n * BINS, _EMPTY, dtype=np.uint32)
+        uses = np.bincount(blocks, minlength=self.blocks)
+        several = uses[blocks] > 1
+        own_rows, own_blocks = rows[~several], blocks[~several]
+        count = self.bsize[own_blocks]
+        cum = np.cumsum(count)
+        start = 0
+        while start < len(own_blocks):
+            end = max(int(np.searchsorted(cum, (cum[start - 1] if start else 0) + self.MINHASH_CHUNK,
+                                          side="right")), start + 1)
+            c = count[start:end]
+            page = np.repeat(own_rows[start:end].astype(np.int64), c)
+            first = np.repeat(self.set_ptr[own_blocks[start:end]] - (np.cumsum(c) - c), c)
+            values = self.set_sh[first + np.arange(len(page))]
+            bins = page * BINS + (values >> np.uint32(25)).astype(np.int64)
+            np.minimum.at(sig, bins, values & np.uint32(0x1FFFFFF))
+            start = end
+        sig = sig.reshape(n, BINS)
+        used = distinct(blocks[several])
+        if len(used):
+            block_sig = _raw_minhash([self.set_sh[self.set_ptr[b]:self.set_ptr[b + 1]] for b in used.tolist()])
+            shared_rows, local = rows[several], np.searchsorted(used, blocks[several])
+            step = max(1, self.MINHASH_CHUNK // BINS)
+            for at in range(0, len(local), step):
+                np.minimum.at(sig, shared_rows[at:at + step], block_sig[local[at:at + step]])
         return sig
 
 
