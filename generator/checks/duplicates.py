@@ -7,7 +7,7 @@ How pages are compared (figures from /work/shared/seo.md):
     of the distinct pages (navigation, disclaimers, a footer inside <main>) are set aside, once there are enough
     pages to tell (MIN_PAGES_FOR_BOILERPLATE). Whole blocks, not shingles: a doorway template whose sentences
     differ only by the place name is *content*, and so is caught as near-duplicate. The rest is the *content*.
-  * Exact duplicates: the same words in the same order (hash of the normalised main text).
+  * Exact duplicates: the same blocks with the same words in the same order (a hash of the blocks' hashes).
   * Near duplicates: Jaccard similarity of content shingle sets, reported at `near_threshold` (0.90, as
     Screaming Frog). Candidates come from MinHash + LSH: a 128-value one-permutation MinHash per page (Li, Owen
     & Zhang 2012) with optimal densification (Shrivastava 2017), so each page costs one hash per shingle;
@@ -20,6 +20,14 @@ How pages are compared (figures from /work/shared/seo.md):
     generator's records (`check`), the pages about one area count as one page here: see `finish`.
   * Closest twin: the most similar page among the LSH candidates (pages less than about 50% alike rarely meet
     in a bucket, and then no twin is named).
+
+How it stays fast: a page is kept as the list of its blocks, and each distinct block (its words, its shingle
+hashes) once for the whole site, so the work grows with the distinct text rather than with pages x text (a
+treatment's paragraphs sit on every area's page). Boilerplate is a count of pages per block; a page's content
+set is the union of its content blocks' sets, its MinHash the bin-wise minimum of theirs; unique text is found
+per distinct shingle from the areas of the blocks that hold it; and a shingle held by several blocks (a phrase
+repeated in many headings) is counted once per page, so every figure is the one the definitions above give
+(tests/test_checks_duplicates.py checks them against plain set arithmetic).
 """
 
 from __future__ import annotations
