@@ -171,11 +171,14 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
     page_blocks = np.concatenate(blocks) if blocks else np.empty(0, np.uint64)
     hashes, words, lengths, flat = run.index.export(np.unique(page_blocks))
     meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages}).encode()
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=hashes,
-                 block_words=words, block_len=lengths, block_shingles=flat)
-    os.replace(tmp, path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")   # two writers never share a temporary file
+    try:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=hashes,
+                     block_words=words, block_len=lengths, block_shingles=flat)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, PageResult]]:
