@@ -416,7 +416,7 @@ class DuplicateIndex:
         a, b = _candidates(sig)
         if len(a) == 0:
             return [], 0
-        estimate = (sig[a] == sig[b]).mean(axis=1)
+        estimate = _agreement(sig, a, b)
         # each page's best candidate by estimate, to name its closest twin
         best_for: dict[int, tuple[float, int]] = {}
         order = np.argsort(-estimate, kind="stable")
@@ -531,7 +531,7 @@ class _Tables:
         self.dpage = (pairs // max(nb, 1)).astype(np.int32)
         self.dblock = (pairs % max(nb, 1)).astype(np.int32)
 
-    SHARED_CHUNK = 2_000_000   # (page, shingle) entries expanded at once
+    SHARED_CHUNK = 500_000     # (page, shingle) entries expanded at once
 
     def shared_counts(self, cpage: np.ndarray, cblock: np.ndarray, n: int,
                       only: np.ndarray | None = None) -> np.ndarray:
@@ -601,7 +601,7 @@ class _Tables:
         covered[self.bwords == 0] = 0
         return unique_count, own, covered.astype(np.int64)
 
-    MINHASH_CHUNK = 2_000_000   # shingles (or blocks x bins) folded into page signatures at once
+    MINHASH_CHUNK = 500_000     # shingles (or blocks x bins) folded into page signatures at once
 
     def page_minhash(self, rows: np.ndarray, blocks: np.ndarray, n: int) -> np.ndarray:
         """MinHash of each page's content, the union of its content blocks' shingles: the bin-wise minimum of
@@ -648,6 +648,17 @@ def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     pos = np.searchsorted(sorted_keys, values)
     pos[pos == len(sorted_keys)] = 0
     return sorted_keys[pos] == values
+
+
+PAIR_CHUNK = 20_000   # candidate pairs whose signatures are compared at once (2 x 10 MB)
+
+
+def _agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each pair (a[k], b[k]), the share of MinHash values the two pages have in common."""
+    out = np.empty(len(a), np.float64)
+    for at in range(0, len(a), PAIR_CHUNK):
+        out[at:at + PAIR_CHUNK] = (sig[a[at:at + PAIR_CHUNK]] == sig[b[at:at + PAIR_CHUNK]]).mean(axis=1)
+    return out
 
 
 def _segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
@@ -749,10 +760,10 @@ def _candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keys = distinct(np.concatenate(found))
     pairs = np.stack([keys // n, keys % n], axis=1)
     # equal band keys can hide different values (a collision of the key hash): keep pairs that truly agree
-    same = (sig[pairs[:, 0]] == sig[pairs[:, 1]])
     agree = np.zeros(len(pairs), bool)
-    for band in range(BANDS):
-        agree |= same[:, band * ROWS:(band + 1) * ROWS].all(axis=1)
+    for at in range(0, len(pairs), PAIR_CHUNK):
+        same = sig[pairs[at:at + PAIR_CHUNK, 0]] == sig[pairs[at:at + PAIR_CHUNK, 1]]
+        agree[at:at + PAIR_CHUNK] = same.reshape(len(same), BANDS, ROWS).all(axis=2).any(axis=1)
     pairs = pairs[agree]
     return pairs[:, 0], pairs[:, 1]
 
