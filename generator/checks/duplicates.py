@@ -642,14 +642,6 @@ def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, k=1)
 
 
-def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
-    if len(sorted_keys) == 0 or len(values) == 0:
-        return np.zeros(len(values), bool)
-    pos = np.searchsorted(sorted_keys, values)
-    pos[pos == len(sorted_keys)] = 0
-    return sorted_keys[pos] == values
-
-
 PAIR_CHUNK = 20_000   # candidate pairs whose signatures are compared at once (2 x 10 MB)
 
 

@@ -124,13 +124,12 @@ class BuildChecks:
         """Check the kept pages the cache did not know, then the whole site. `page_file(page)` is where a
         page's HTML is as it will be published."""
         self._by_url = by_url = {p.url_path: p for p in self.plan.pages}
+        self.page_file = page_file
         if self.unread:
             log.debug("checks: %d page(s) not in the check cache, read from disk", len(self.unread))
-            self.page_file = page_file
             files = [(by_url[url].file, str(page_file(by_url[url]))) for url in self.unread]
             for result in self.run.inspect_files(files, jobs):
                 self.rendered(by_url[result.url], self.unread[result.url], result)
-        self.page_file = page_file
         for page in self.plan.pages:   # in plan order, whatever order they were checked in
             result = self.results.get(page.url_path)
             if result is not None:
