@@ -164,7 +164,9 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
     _RUN = run
     try:
         if jobs < 2 or len(files) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-            parsed, _ = _parse_files((str(root), files))
+            parsed, blocks = _parse_files((str(root), files))
+            if run is not None:
+                run.index.receive(blocks)
         else:
             size = max(50, min(500, len(files) // (jobs * 8)))
             chunks = [(str(root), files[i:i + size]) for i in range(0, len(files), size)]

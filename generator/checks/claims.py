@@ -326,7 +326,7 @@ class ClaimsChecker:
     lines; they run on the whole text, and a text in which one matches is checked as a whole.
     """
 
-    MEMO_LINES = 200_000   # remembered lines (each a few hundred bytes): the memo starts again past this
+    MEMO_LINES = 50_000    # remembered lines (each a few hundred bytes): the memo starts again past this
 
     def __init__(self, rules: list[ClaimRule], exempt: list[str] = ()):
         self.rules = rules

@@ -140,7 +140,7 @@ def _missing_in_line(text: str) -> tuple[int, int, str] | None:
 
 
 _LINES: dict[str, tuple[str, tuple[int, int, str] | None]] = {}
-MEMO_LINES = 200_000   # remembered lines: the memo starts again past this
+MEMO_LINES = 50_000    # remembered lines: the memo starts again past this
 
 
 def _line_facts(line: str) -> tuple[str, tuple[int, int, str] | None]:

@@ -173,7 +173,8 @@ class DuplicateResult:
         self.stats = {s.page: s for s in self.pages}
 
 
-LINE_MEMO = 300_000   # distinct lines remembered (line -> block) before the memo starts again
+LINE_MEMO = 50_000    # distinct lines remembered (line -> block) before the memo starts again: most
+                      # lines of a large site are on one page only, and a hot line is soon back
 
 
 class DuplicateIndex:
@@ -181,22 +182,24 @@ class DuplicateIndex:
 
     Each distinct block (its words and shingle hashes) is kept once: a site of treatments x areas repeats each
     treatment's paragraphs on every area's page, so the index grows with the distinct text, not the pages, and
-    the site-wide work (boilerplate, unique share, MinHash) runs over the distinct blocks."""
+    the site-wide work (boilerplate, unique share, MinHash) runs over the distinct blocks.
+
+    Blocks are kept packed, as `BlockBatch`es (from worker processes, the check cache, or this process's own
+    new blocks), and a page as the array of its blocks' hashes: no Python object per block, so 100,000 pages
+    (800,000 distinct blocks) fit in tens of megabytes. `finish` merges the batches into one table."""
 
     def __init__(self, settings: DuplicateSettings | None = None):
         self.settings = settings or DuplicateSettings()
         self._hashes = _WordHashes()
         self._lines: dict[str, tuple[int, int]] = {}   # a line of main text -> (block hash, words)
-        self._row: dict[int, int] = {}                 # block hash -> row in the block table
-        self._bwords: list[int] = []                   # per block: its words
-        self._bsh: list[np.ndarray | str] = []         # per block: its shingle hashes (uint32), in order, or
-                                                       # its words, until `_materialise` hashes them
-        self._pending: list[int] = []                  # rows of blocks stored as words
-        self._row_hash: list[int] = []                 # per row: the block's hash
-        self._sent = 0                                 # rows before this one are in the main process too
+        self._new: dict[int, tuple[int, str]] = {}     # blocks this process stored since it last packed them:
+                                                       # hash -> (words, the words joined by spaces)
+        self._known = np.empty(0, np.uint64)           # sorted hashes the main process held when workers forked
+        self._batches: list[BlockBatch] = []           # packed blocks (a block may be in several)
+        self._table: BlockBatch | None = None          # the batches merged: distinct hashes, sorted (`_merge`)
         self._pages: list[str] = []
         self._words: list[int] = []
-        self._rows: list[np.ndarray] = []              # per page: its blocks' rows, in order
+        self._blocks: list[np.ndarray] = []            # per page: its blocks' hashes, in order
         self._exact: dict[bytes, int] = {}             # text digest -> first page index
         self._same_as: list[int] = []                  # index of the first page with identical text (or itself)
 
@@ -210,7 +213,7 @@ class DuplicateIndex:
     def prepare(self, main_text: str) -> Prepared:
         """The part of `add` that needs no other page (worker processes run it in parallel). A line not seen
         before costs one regular expression and one hash; its shingles are worked out later, with every other new
-        block's, in one vectorised pass (`_materialise`)."""
+        block's, in one vectorised pass (`_pack`)."""
         memo = self._lines
         if len(memo) > LINE_MEMO:
             memo.clear()
@@ -225,86 +228,104 @@ class DuplicateIndex:
                     text = " ".join(found)
                     block = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
                     known = memo[line] = (block, len(found))
-                    if block not in self._row:
-                        self._store(block, len(found), text)
+                    if block not in self._new:   # (one the memo forgot may be sent twice: merged away)
+                        self._new[block] = (len(found), text)
             if known[1]:
                 seq.append(known[0])
                 words += known[1]
         blocks = np.array(seq, dtype=np.uint64)
         return Prepared(hashlib.blake2b(blocks.tobytes(), digest_size=16).digest(), words, blocks)
 
-    def _store(self, block: int, words: int, shingles: np.ndarray | str) -> None:
-        """A new block, with its shingle hashes, or with its words (joined by spaces) to hash them later."""
-        self._row[block] = len(self._bsh)
-        self._row_hash.append(block)
-        self._bwords.append(words)
-        self._bsh.append(shingles)
-        if isinstance(shingles, str):
-            self._pending.append(len(self._bsh) - 1)
-
     MATERIALISE_CHUNK = 20000   # blocks hashed in one pass (bounds the temporary lists of words)
 
-    def _materialise(self) -> None:
-        """Work out the shingle hashes of every block stored as words, in vectorised passes."""
-        rows, self._pending = self._pending, []
-        for at in range(0, len(rows), self.MATERIALISE_CHUNK):
-            part = rows[at:at + self.MATERIALISE_CHUNK]
-            tokens = [self._bsh[r].split() for r in part]
+    def _pack(self) -> BlockBatch:
+        """This process's new blocks that the main process did not hold at the fork, with their shingle hashes
+        worked out in vectorised passes."""
+        new, self._new = self._new, {}
+        hashes = np.fromiter(new, dtype=np.uint64, count=len(new))
+        if len(self._known) and len(hashes):
+            at = np.minimum(np.searchsorted(self._known, hashes), len(self._known) - 1)
+            fresh = self._known[at] != hashes
+            hashes = hashes[fresh]
+            entries = [new[h] for h, f in zip(new, fresh.tolist()) if f]
+        else:
+            entries = list(new.values())
+        del new
+        words = np.fromiter((w for w, _ in entries), dtype=np.int64, count=len(entries))
+        lengths, parts = np.zeros(len(entries), np.int64), []
+        for at in range(0, len(entries), self.MATERIALISE_CHUNK):
+            part = entries[at:at + self.MATERIALISE_CHUNK]
+            tokens = [text.split() for _, text in part]
             counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
             flat = [w for t in tokens for w in (*t, "\n")]
             ids = np.fromiter(map(self._hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
             del tokens, flat
-            hashes, starts = shingle_hashes(ids)
+            shingles, starts = shingle_hashes(ids)
             line_start = np.concatenate(([0], np.cumsum(counts + 1)[:-1]))   # where each block's words begin
             line_of = np.searchsorted(line_start, starts, side="right") - 1
-            per_block = np.split(hashes, np.cumsum(np.bincount(line_of, minlength=len(part)))[:-1])
-            for r, shingles in zip(part, per_block):
-                self._bsh[r] = shingles
+            lengths[at:at + len(part)] = np.bincount(line_of, minlength=len(part))
+            parts.append(shingles)
+        return BlockBatch(hashes, words, lengths, np.concatenate(parts) if parts else np.empty(0, np.uint32))
 
     def mark_sent(self) -> None:
-        """Before worker processes fork: what the index holds now, they hold too."""
-        self._sent = len(self._bsh)
+        """Before worker processes fork: what the index holds now, they hold too (and need not send back)."""
+        self._absorb_new()
+        self._known = distinct(np.concatenate([b.hashes for b in self._batches])) if self._batches else \
+            np.empty(0, np.uint64)
 
     def take_new(self) -> BlockBatch:
-        """The blocks stored since the last call (or `mark_sent`), packed, to send to the main process."""
-        self._materialise()
-        start, self._sent = self._sent, len(self._bsh)
-        parts = self._bsh[start:]
-        return BlockBatch(np.array(self._row_hash[start:], dtype=np.uint64),
-                          np.array(self._bwords[start:], dtype=np.int64),
-                          np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)),
-                          np.concatenate(parts) if parts else np.empty(0, np.uint32))
+        """The blocks stored since the last call (or the fork), packed, to send to the main process."""
+        return self._pack()
 
     def receive(self, batch: BlockBatch | None) -> None:
-        """Store the blocks of a batch that the index does not hold yet."""
-        if batch is not None:
-            self.seed(*batch)
+        """Keep the blocks of a batch (those the index holds already are dropped when the batches merge)."""
+        if batch is not None and len(batch.hashes):
+            self._batches.append(batch)
+            self._table = None
 
     def seed(self, hashes: np.ndarray, words: np.ndarray, lengths: np.ndarray, shingles: np.ndarray) -> None:
-        """Store blocks known from elsewhere: a worker process, or an earlier run (see `export`)."""
-        parts = np.split(shingles, np.cumsum(lengths)[:-1]) if len(lengths) else []
-        for block, count, part in zip(hashes.tolist(), words.tolist(), parts):
-            if block not in self._row:
-                self._store(block, count, part)
+        """Keep blocks known from elsewhere: a worker process, or an earlier run (see `export`)."""
+        self.receive(BlockBatch(hashes, words, lengths, shingles))
+
+    def _absorb_new(self) -> None:
+        if self._new:
+            self.receive(self._pack())
+
+    def _merge(self) -> BlockBatch:
+        """Every block once, sorted by hash: (hashes, words, shingle counts, shingles one block after another)."""
+        self._absorb_new()
+        if self._table is None:
+            batches = self._batches
+            hashes = np.concatenate([b.hashes for b in batches]) if batches else np.empty(0, np.uint64)
+            order = np.argsort(hashes, kind="stable")
+            ordered = hashes[order]
+            first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)
+            pick = order[first]                     # the first copy of each block, in hash order
+            lengths = np.concatenate([b.lengths for b in batches]) if batches else np.empty(0, np.int64)
+            words = np.concatenate([b.words for b in batches]) if batches else np.empty(0, np.int64)
+            flat = np.concatenate([b.shingles for b in batches]) if batches else np.empty(0, np.uint32)
+            offsets = np.cumsum(lengths) - lengths
+            _, at = _ranges(offsets[pick], lengths[pick])
+            self._table = BlockBatch(ordered[first], words[pick], lengths[pick], flat[at])
+            self._batches = [self._table]
+        return self._table
 
     def export(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The stored blocks among `hashes`: (hashes, words, shingle counts, shingles concatenated)."""
-        self._materialise()
-        rows = [self._row[h] for h in hashes.tolist() if h in self._row]
-        kept = np.array([h for h in hashes.tolist() if h in self._row], dtype=np.uint64)
-        parts = [self._bsh[r] for r in rows]
-        return (kept, np.array([self._bwords[r] for r in rows], dtype=np.int64),
-                np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)),
-                np.concatenate(parts) if parts else np.empty(0, np.uint32))
+        """The stored blocks among `hashes` (sorted, distinct): (hashes, words, shingle counts, shingles
+        concatenated)."""
+        table = self._merge()
+        rows = _rows_of(table.hashes, hashes)
+        rows = rows[rows >= 0]
+        offsets = np.cumsum(table.lengths) - table.lengths
+        _, at = _ranges(offsets[rows], table.lengths[rows])
+        return table.hashes[rows], table.words[rows], table.lengths[rows], table.shingles[at]
 
     def add_prepared(self, page: str, prepared: Prepared) -> None:
         index = len(self._pages)
         self._same_as.append(self._exact.setdefault(prepared.key, index))
         self._pages.append(page)
         self._words.append(prepared.words)
-        row = self._row
-        self._rows.append(np.fromiter((row[b] for b in prepared.blocks.tolist()), dtype=np.int64,
-                                      count=len(prepared.blocks)))
+        self._blocks.append(prepared.blocks)
 
     # -- the comparison ---------------------------------------------------------------------------------------
     def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
@@ -331,7 +352,6 @@ class DuplicateIndex:
         for i, first in enumerate(self._same_as):
             groups.setdefault(first, []).append(i)
         reps = sorted(groups)
-        self._materialise()
         t = _Tables(self)
 
         # boilerplate: blocks with shingles on at least boilerplate_share of the distinct pages
@@ -345,6 +365,7 @@ class DuplicateIndex:
         occ_shingles = t.blen[t.occ_block].astype(np.float64)
         all_sh = np.bincount(t.occ_page, weights=occ_shingles, minlength=n)
         boiler_sh = np.bincount(t.occ_page, weights=occ_shingles * boiler[t.occ_block], minlength=n)
+        del occ_shingles
         keep = ~boiler[t.dblock] & (t.bsize[t.dblock] > 0)
         cpage, cblock = t.dpage[keep], t.dblock[keep]           # each page's distinct content blocks
         content_sh = (np.bincount(cpage, weights=t.single[cblock], minlength=n)
@@ -431,7 +452,7 @@ class DuplicateIndex:
 
         def shared_of(page: int) -> np.ndarray:
             if page not in shared:
-                if len(shared) > 20000:
+                if len(shared) > 5000:
                     shared.clear()
                 shared[page] = t.page_shared(cblock[block_ptr[page]:block_ptr[page + 1]])
             return shared[page]
@@ -493,16 +514,21 @@ class _Tables:
     shingle and page numbers are 32-bit (widened before they are combined into one key)."""
 
     def __init__(self, index: DuplicateIndex):
-        self.blocks = nb = len(index._bsh)
-        self.blen = np.fromiter(map(len, index._bsh), dtype=np.int64, count=nb)
-        self.bwords = np.array(index._bwords, dtype=np.int64)
-        self.flat = np.concatenate(index._bsh) if nb else np.empty(0, np.uint32)   # ordered shingles per block
-        self.flat_block = np.repeat(np.arange(nb, dtype=np.int32), self.blen)
-        combo = distinct((self.flat_block.astype(np.uint64) << np.uint64(32)) | self.flat.astype(np.uint64))
-        self.set_block = (combo >> np.uint64(32)).astype(np.int32)                  # distinct shingles per block
+        table = index._merge()
+        self.blocks = nb = len(table.hashes)
+        self.blen = table.lengths
+        self.bwords = table.words
+        self.flat = table.shingles                                     # ordered shingles per block
+        combo = np.repeat(np.arange(nb, dtype=np.uint64), self.blen)                # (block, shingle), built
+        combo <<= np.uint64(32)                                                       # in place: the largest
+        combo |= self.flat                                                            # array of the check
+        combo.sort()
+        if len(combo) > 1:
+            combo = combo[np.concatenate(([True], combo[1:] != combo[:-1]))]
+        set_block = (combo >> np.uint64(32)).astype(np.int32)                       # distinct shingles per block
         self.set_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         del combo
-        self.bsize = np.bincount(self.set_block, minlength=nb).astype(np.int64)
+        self.bsize = np.bincount(set_block, minlength=nb).astype(np.int64)
         self.set_ptr = np.concatenate(([0], np.cumsum(self.bsize)))
         # every distinct shingle gets a number; a shingle found in several blocks ("lip fillers near" in many
         # headings) is counted once per page
@@ -512,21 +538,25 @@ class _Tables:
         self.group_start = np.flatnonzero(first)
         self.set_gid = np.empty(len(ordered), np.int32)
         self.set_gid[order] = np.cumsum(first) - 1
-        self.sorted_block = self.set_block[order]            # set entries in shingle order
+        self.sorted_block = set_block[order]                 # set entries in shingle order
         del order
         size = np.diff(np.append(self.group_start, len(ordered)))
         self.shared = (size > 1)[self.set_gid]
-        self.single = np.bincount(self.set_block[~self.shared], minlength=nb).astype(np.float64)
+        self.single = np.bincount(set_block[~self.shared], minlength=nb).astype(np.float64)
         self.shared_gid = self.set_gid[self.shared]
-        per_block = np.bincount(self.set_block[self.shared], minlength=nb)
+        per_block = np.bincount(set_block[self.shared], minlength=nb)
+        del set_block   # the set entries are grouped by block (set_ptr): tables that big are made when needed
         self.shared_ptr = np.concatenate(([0], np.cumsum(per_block)))
         self.flat_gid = (np.searchsorted(ordered[first], self.flat).astype(np.int32) if len(ordered)
                          else np.empty(0, np.int32))
         del ordered, first
-        n = len(index._rows)
-        lengths = np.fromiter(map(len, index._rows), dtype=np.int64, count=n)
+        n = len(index._blocks)
+        lengths = np.fromiter(map(len, index._blocks), dtype=np.int64, count=n)
         self.occ_page = np.repeat(np.arange(n, dtype=np.int32), lengths)           # every block on every page
-        self.occ_block = (np.concatenate(index._rows).astype(np.int32) if n else np.empty(0, np.int32))
+        occ = _rows_of(table.hashes, np.concatenate(index._blocks)) if n else np.empty(0, np.int64)
+        if (occ < 0).any():
+            raise RuntimeError("duplicate check: a page's block was never stored (a worker's batch went missing)")
+        self.occ_block = occ.astype(np.int32)
         pairs = distinct(self.occ_page.astype(np.int64) * max(nb, 1) + self.occ_block)   # distinct per page
         self.dpage = (pairs // max(nb, 1)).astype(np.int32)
         self.dblock = (pairs % max(nb, 1)).astype(np.int32)
@@ -572,31 +602,39 @@ class _Tables:
         nb = self.blocks
         pick = active[cpage]
         pairs = distinct(cblock[pick].astype(np.int64) * areas + page_area[cpage[pick]])
-        pb, pa = pairs // areas, pairs % areas
+        del pick
+        pb = pairs // areas
         nareas = np.bincount(pb, minlength=nb)
-        label = np.full(nb, -2, np.int64)
-        label[pb] = pa
+        label = np.full(nb, -2, np.int32)     # per block: the one area of the pages holding it, -1 for several
+        label[pb] = pairs % areas
         label[nareas > 1] = -1
+        del pairs, pb, nareas
         if len(self.sorted_block) == 0:
             return np.zeros(nb, np.int64), np.zeros(0, bool), np.zeros(nb, np.int64)
         lab = label[self.sorted_block]
         present = lab != -2
-        big = np.iinfo(np.int64).max
-        lo = np.minimum.reduceat(np.where(present, lab, big), self.group_start)
+        lo = np.minimum.reduceat(np.where(present, lab, np.iinfo(np.int32).max), self.group_start)
         hi = np.maximum.reduceat(np.where(present, lab, -3), self.group_start)
+        del lab, present
         own = (lo == hi) & (lo >= 0)                           # per shingle number
-        entry_present = label[self.set_block] != -2
-        counted = own[self.set_gid] & ~self.shared & entry_present
-        unique_count = np.bincount(self.set_block[counted], minlength=nb)
+        del lo, hi
+        counted = own[self.set_gid]
+        counted &= ~self.shared
+        counted &= np.repeat(label != -2, self.bsize)
+        unique_count = _segment_sums(counted, self.set_ptr)
+        del counted
         # words covered by those shingles, block by block (a block of w words has shingles at 0 .. w-4)
-        hit = own[self.flat_gid] & (label[self.flat_block] >= 0)
+        hit = np.flatnonzero(own[self.flat_gid] & np.repeat(label >= 0, self.blen))
         word_start = np.concatenate(([0], np.cumsum(self.bwords)))
         first_shingle = np.concatenate(([0], np.cumsum(self.blen)))
-        position = word_start[self.flat_block] + (np.arange(len(self.flat)) - first_shingle[self.flat_block])
+        block = np.searchsorted(first_shingle, hit, side="right") - 1
+        position = word_start[block] + (hit - first_shingle[block])
+        del hit, block
         total = int(word_start[-1])
-        cover = (np.bincount(position[hit], minlength=total + SHINGLE)
-                 - np.bincount(position[hit] + SHINGLE, minlength=total + SHINGLE))
-        covered_word = np.cumsum(cover)[:total] > 0
+        covered_word = np.zeros(total + SHINGLE, bool)
+        for k in range(SHINGLE):
+            covered_word[position + k] = True
+        covered_word = covered_word[:total]
         covered = np.add.reduceat(covered_word, word_start[:-1]) if total else np.zeros(nb, np.int64)
         covered[self.bwords == 0] = 0
         return unique_count, own, covered.astype(np.int64)
@@ -626,12 +664,19 @@ class _Tables:
             start = end
         sig = sig.reshape(n, BINS)
         used = distinct(blocks[several])
-        if len(used):
-            block_sig = _raw_minhash([self.set_sh[self.set_ptr[b]:self.set_ptr[b + 1]] for b in used.tolist()])
-            shared_rows, local = rows[several], np.searchsorted(used, blocks[several])
+        if len(used):   # in chunks of blocks, each chunk's signatures folded into the pages that use them
+            local = np.searchsorted(used, blocks[several])
+            order = np.argsort(local, kind="stable")
+            shared_rows, local = rows[several][order], local[order]
+            del order
             step = max(1, self.MINHASH_CHUNK // BINS)
-            for at in range(0, len(local), step):
-                np.minimum.at(sig, shared_rows[at:at + step], block_sig[local[at:at + step]])
+            for first in range(0, len(used), step):
+                block_sig = _raw_minhash([self.set_sh[self.set_ptr[b]:self.set_ptr[b + 1]]
+                                          for b in used[first:first + step].tolist()])
+                lo, hi = np.searchsorted(local, (first, first + step))
+                for at in range(lo, hi, step):
+                    end = min(at + step, hi)
+                    np.minimum.at(sig, shared_rows[at:end], block_sig[local[at:end] - first])
         return sig
 
 
@@ -651,6 +696,23 @@ def _agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     for at in range(0, len(a), PAIR_CHUNK):
         out[at:at + PAIR_CHUNK] = (sig[a[at:at + PAIR_CHUNK]] == sig[b[at:at + PAIR_CHUNK]]).mean(axis=1)
     return out
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ranges [starts[k], starts[k] + lengths[k]) one after another, as (k, position) for each entry."""
+    lengths = np.asarray(lengths, np.int64)
+    owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    offset = np.cumsum(lengths) - lengths
+    return owner, np.repeat(np.asarray(starts, np.int64) - offset, lengths) + np.arange(int(lengths.sum()),
+                                                                                         dtype=np.int64)
+
+
+def _rows_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """The position of each hash in the sorted `table`, or -1 where it is not there."""
+    if len(table) == 0:
+        return np.full(len(hashes), -1, np.int64)
+    at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
+    return np.where(table[at] == hashes, at, -1)
 
 
 def _segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
@@ -702,12 +764,18 @@ def _raw_minhash(sets: list[np.ndarray]) -> np.ndarray:
     return sig.reshape(n, BINS)
 
 
+DENSIFY_CHUNK = 8192   # signatures filled at once (the probe lookups make several arrays of this x BINS)
+
+
 def _densify(sig: np.ndarray) -> np.ndarray:
     """Fill each empty bin from the bins on its probe sequence (optimal densification)."""
     empty = sig == _EMPTY
-    rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
-    if len(rows):
-        part, part_empty = sig[rows], empty[rows]
+    all_rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    del empty
+    for at in range(0, len(all_rows), DENSIFY_CHUNK):
+        rows = all_rows[at:at + DENSIFY_CHUNK]
+        part = sig[rows]
+        part_empty = part == _EMPTY
         filled, todo = part.copy(), part_empty.copy()
         index = np.arange(len(rows))[:, None]
         for attempt in range(_PROBES):

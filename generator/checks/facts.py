@@ -62,6 +62,7 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
     premises = {p.id: p for p in site.premises}
     site_waivers = tuple(_site_waivers(site.checks))
     pages: dict[str, PageFacts] = {}
+    shared: dict = {}   # equal values (the disclaimers, a hub's address) kept once for 100,000 pages
     for page in plan.pages:
         treatment = project.treatment(page.treatment) if page.treatment else None
         location = project.location(page.location) if page.location else None
@@ -82,12 +83,15 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
                                f"treatment `{treatment.slug}` waivers") for w in treatment.waivers]
         hub = f"/{treatment.slug}/" if treatment and page.kind == "landing" else "/areas/" if page.kind == "area" \
             else "/"
+        hub = shared.setdefault(hub, hub)
+        disclaimers = tuple((i, site.disclaimers[i]) for i in ids)
+        disclaimers = shared.setdefault(disclaimers, disclaimers)
         pages[page.url_path] = PageFacts(
             url_path=page.url_path, file=page.file, kind=page.kind, canonical=f"{base}{page.url_path}",
             indexable=page.indexable, hub=hub,
             treatment=treatment.name if treatment else None, area=location.name if location else None,
             county=location.county if location else None, premises=near,
-            disclaimers=tuple((i, site.disclaimers[i]) for i in ids), waivers=tuple(own),
+            disclaimers=disclaimers, waivers=tuple(own),
             location=location.slug if location else None, treatment_slug=treatment.slug if treatment else None,
         )
     return SiteFacts(base_url=base, clinic=site.name, pages=pages,
