@@ -226,3 +226,41 @@ def test_unique_share_and_words_match_their_definition(monkeypatch, chunk):
     got = {s.page: (s.content_shingles, s.unique_share, s.unique_words) for s in result.pages}
     assert got == reference_figures(pages, areas)
     assert any(share not in (0.0, 1.0) for _, share, _ in got.values())   # the test says something
+
+
+def test_blocks_sent_from_workers_in_batches_give_the_same_figures():
+    """Worker processes prepare pages and send only blocks the main process did not hold when they forked; the
+    main process may get a block twice (two workers, or a memo that forgot it). The figures are the same as
+    those of one process that prepared every page itself."""
+    import copy
+    rng = random.Random(9)
+    shared = [" ".join(random_words(rng, 30)) for _ in range(12)]       # paragraphs on many pages
+    texts = {f"/p{i}/": "\n".join(rng.sample(shared, 4) + [" ".join(random_words(rng, 40))]) for i in range(60)}
+    pages = sorted(texts)
+
+    alone = DuplicateIndex()
+    for page in pages:
+        alone.add(page, texts[page])
+    expected = alone.finish()
+
+    main = DuplicateIndex()
+    for page in pages[:10]:                       # some pages before the fork: their blocks are not sent again
+        main.add(page, texts[page])
+    main.mark_sent()
+    known = set(main._merge().hashes.tolist())
+    results = {}
+    for part in (pages[10:35], pages[35:]):       # two "workers", each a copy of the main index at the fork
+        worker = copy.deepcopy(main)
+        for at in range(0, len(part), 7):        # a batch per chunk
+            for page in part[at:at + 7]:
+                results[page] = worker.prepare(texts[page])
+            batch = worker.take_new()
+            assert known.isdisjoint(batch.hashes.tolist())
+            main.receive(batch)
+    for page in pages[10:]:
+        main.add_prepared(page, results[page])
+    got = main.finish()
+    assert [vars(s) for s in got.pages] == [vars(s) for s in expected.pages]
+    assert got.boilerplate_blocks == expected.boilerplate_blocks
+    sent = np.concatenate([b.hashes for b in main._batches])
+    assert len(sent) == len(np.unique(sent))      # merged: each block once

@@ -405,6 +405,10 @@ class DuplicateIndex:
         clusters = [Cluster("exact", [self._pages[i] for i in members], 1.0, 1.0)
                     for members in groups.values() if len(members) > 1]
         has_content = content_sh > 0
+        del keep, content_occ, page_area, active
+        if len(rank_of):
+            del unique_count, own, covered, unique_sh, unique_w
+        t.keep_for_pairs()
         pairs, compared = self._near_pairs([i for i in reps if has_content[i]], t, cpage, cblock, content_sh,
                                            stats)
         clusters += self._near_clusters(pairs, stats)
@@ -464,10 +468,8 @@ class DuplicateIndex:
             key = (x, y) if x < y else (y, x)
             if key not in exact_cache:
                 p, q = reps[key[0]], reps[key[1]]
-                common = np.intersect1d(cblock[block_ptr[p]:block_ptr[p + 1]],
-                                        cblock[block_ptr[q]:block_ptr[q + 1]], assume_unique=True)
-                inter = int(t.single[common].sum()) + len(np.intersect1d(shared_of(p), shared_of(q),
-                                                                         assume_unique=True))
+                common = _common(cblock[block_ptr[p]:block_ptr[p + 1]], cblock[block_ptr[q]:block_ptr[q + 1]])
+                inter = int(t.single[common].sum()) + len(_common(shared_of(p), shared_of(q)))
                 union = int(sizes[p]) + int(sizes[q]) - inter
                 exact_cache[key] = inter / union if union else 1.0
             return exact_cache[key]
@@ -561,6 +563,13 @@ class _Tables:
         self.dpage = (pairs // max(nb, 1)).astype(np.int32)
         self.dblock = (pairs % max(nb, 1)).astype(np.int32)
 
+    def keep_for_pairs(self) -> None:
+        """Let go of what only boilerplate and unique text needed, before the pages are compared in pairs (the
+        largest tables of a 100,000-page check: keeping them would raise its peak by a sixth)."""
+        for name in ("sorted_block", "set_gid", "group_start", "flat_gid", "shared", "occ_page", "occ_block",
+                     "dpage", "dblock"):
+            delattr(self, name)
+
     SHARED_CHUNK = 500_000     # (page, shingle) entries expanded at once
 
     def shared_counts(self, cpage: np.ndarray, cblock: np.ndarray, n: int,
@@ -601,8 +610,11 @@ class _Tables:
         count."""
         nb = self.blocks
         pick = active[cpage]
-        pairs = distinct(cblock[pick].astype(np.int64) * areas + page_area[cpage[pick]])
+        pairs = cblock[pick].astype(np.int64)    # (block, area) of every active page's content blocks, in place
+        pairs *= areas
+        pairs += page_area[cpage[pick]]
         del pick
+        pairs = distinct(pairs)
         pb = pairs // areas
         nareas = np.bincount(pb, minlength=nb)
         label = np.full(nb, -2, np.int32)     # per block: the one area of the pages holding it, -1 for several
@@ -713,6 +725,15 @@ def _rows_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
         return np.full(len(hashes), -1, np.int64)
     at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
     return np.where(table[at] == hashes, at, -1)
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both of two sorted arrays of distinct values (twice as fast as np.intersect1d here)."""
+    if len(a) == 0 or len(b) == 0:
+        return a[:0]
+    at = a.searchsorted(b)
+    np.minimum(at, len(a) - 1, out=at)
+    return b[a[at] == b]
 
 
 def _segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
