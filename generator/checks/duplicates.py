@@ -47,6 +47,7 @@ BINS = 128                      # MinHash values per page
 BANDS, ROWS = 16, 8             # LSH: BANDS x ROWS == BINS
 ESTIMATE_MARGIN = 0.12          # about 4.5 standard errors of a 128-value estimate at 0.90
 MIN_PAGES_FOR_BOILERPLATE = 10  # below this, "common to a large share of pages" means too little
+SHARED_SETS_KEPT = 5000         # pages' shared-shingle sets remembered while twins are compared (x 2)
 ALL_PAIRS_BUCKET = 48           # a bucket up to this size is compared pair by pair; past it, each page is
 RING = 24                       # compared with the RING pages after it (large buckets are template clones)
 
@@ -442,24 +443,29 @@ class DuplicateIndex:
         if len(a) == 0:
             return [], 0
         estimate = _agreement(sig, a, b)
-        # each page's best candidate by estimate, to name its closest twin
-        best_for: dict[int, tuple[float, int]] = {}
-        order = np.argsort(-estimate, kind="stable")
-        for k in order.tolist():
-            x, y, e = int(a[k]), int(b[k]), float(estimate[k])
-            for p, q in ((x, y), (y, x)):
-                if p not in best_for:
-                    best_for[p] = (e, q)
+        # each page's best candidate by estimate (the first in order of falling estimate), to name its closest twin
+        rank = np.empty(len(a), np.int64)
+        rank[np.argsort(-estimate, kind="stable")] = np.arange(len(a))
+        ends, partners = np.concatenate((a, b)), np.concatenate((b, a))
+        order = np.lexsort((np.concatenate((rank, rank)), ends))
+        ends, partners = ends[order], partners[order]
+        first = np.concatenate(([True], ends[1:] != ends[:-1]))
+        twin_of, twin = ends[first].tolist(), partners[first].tolist()
+        del rank, ends, partners, order, first
         n = len(self._pages)
         block_ptr = np.searchsorted(cpage, np.arange(n + 1))
-        shared: dict[int, np.ndarray] = {}
+        cache: list[dict[int, np.ndarray]] = [{}, {}]   # recent and older: pages' shared shingle sets
 
         def shared_of(page: int) -> np.ndarray:
-            if page not in shared:
-                if len(shared) > 5000:
-                    shared.clear()
-                shared[page] = t.page_shared(cblock[block_ptr[page]:block_ptr[page + 1]])
-            return shared[page]
+            found = cache[0].get(page)
+            if found is None:
+                found = cache[1].get(page)
+                if found is None:
+                    found = t.page_shared(cblock[block_ptr[page]:block_ptr[page + 1]])
+                if len(cache[0]) >= SHARED_SETS_KEPT:
+                    cache[:] = [{}, cache[0]]
+                cache[0][page] = found
+            return found
         exact_cache: dict[tuple[int, int], float] = {}
 
         def jaccard(x: int, y: int) -> float:
@@ -480,7 +486,7 @@ class DuplicateIndex:
             j = jaccard(x, y)
             if j >= threshold:
                 pairs.append((reps[x], reps[y], j))
-        for p, (_, q) in best_for.items():
+        for p, q in _by_component(twin_of, twin):   # a page's set is still remembered when its next pair comes
             st = stats[reps[p]]
             st.twin, st.twin_similarity = stats[reps[q]].page, round(jaccard(p, q), 4)
         return pairs, len(a)
@@ -528,14 +534,15 @@ class _Tables:
         if len(combo) > 1:
             combo = combo[np.concatenate(([True], combo[1:] != combo[:-1]))]
         set_block = (combo >> np.uint64(32)).astype(np.int32)                       # distinct shingles per block
-        self.set_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        set_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         del combo
         self.bsize = np.bincount(set_block, minlength=nb).astype(np.int64)
         self.set_ptr = np.concatenate(([0], np.cumsum(self.bsize)))
         # every distinct shingle gets a number; a shingle found in several blocks ("lip fillers near" in many
         # headings) is counted once per page
-        order = np.argsort(self.set_sh, kind="stable").astype(np.int32)
-        ordered = self.set_sh[order]
+        order = np.argsort(set_sh, kind="stable").astype(np.int32)
+        ordered = set_sh[order]
+        del set_sh   # each entry's shingle is values[set_gid]
         first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)
         self.group_start = np.flatnonzero(first)
         self.set_gid = np.empty(len(ordered), np.int32)
@@ -545,13 +552,11 @@ class _Tables:
         size = np.diff(np.append(self.group_start, len(ordered)))
         self.shared = (size > 1)[self.set_gid]
         self.single = np.bincount(set_block[~self.shared], minlength=nb).astype(np.float64)
-        self.shared_gid = self.set_gid[self.shared]
-        per_block = np.bincount(set_block[self.shared], minlength=nb)
         del set_block   # the set entries are grouped by block (set_ptr): tables that big are made when needed
-        self.shared_ptr = np.concatenate(([0], np.cumsum(per_block)))
-        self.flat_gid = (np.searchsorted(ordered[first], self.flat).astype(np.int32) if len(ordered)
-                         else np.empty(0, np.int32))
+        self.values = ordered[first]                         # the distinct shingles, by number
         del ordered, first
+        self.flat_gid = (np.searchsorted(self.values, self.flat).astype(np.int32) if len(self.values)
+                         else np.empty(0, np.int32))
         n = len(index._blocks)
         lengths = np.fromiter(map(len, index._blocks), dtype=np.int64, count=n)
         self.occ_page = np.repeat(np.arange(n, dtype=np.int32), lengths)           # every block on every page
@@ -566,9 +571,11 @@ class _Tables:
     def keep_for_pairs(self) -> None:
         """Let go of what only boilerplate and unique text needed, before the pages are compared in pairs (the
         largest tables of a 100,000-page check: keeping them would raise its peak by a sixth)."""
-        for name in ("sorted_block", "set_gid", "group_start", "flat_gid", "shared", "occ_page", "occ_block",
-                     "dpage", "dblock"):
+        for name in ("sorted_block", "group_start", "flat_gid", "occ_page", "occ_block", "dpage", "dblock"):
             delattr(self, name)
+        self.shared_gid = self.set_gid[self.shared]          # each block's shared shingles, for `page_shared`
+        self.shared_ptr = np.concatenate(([0], np.cumsum(_segment_sums(self.shared, self.set_ptr))))
+        del self.shared
 
     SHARED_CHUNK = 500_000     # (page, shingle) entries expanded at once
 
@@ -576,11 +583,10 @@ class _Tables:
                       only: np.ndarray | None = None) -> np.ndarray:
         """Per page, how many distinct shingles its content blocks hold that other blocks hold too (`only`: of
         those, the shingles numbered True in it). Worked out in chunks of pages, to bound memory."""
-        keep, ptr = self.shared_gid, self.shared_ptr
-        if only is not None:   # the shared entries that count, per block
-            pick = only[self.shared_gid]
-            keep = self.shared_gid[pick]
-            ptr = np.concatenate(([0], np.cumsum(_segment_sums(pick, self.shared_ptr))))
+        pick = self.shared if only is None else self.shared & only[self.set_gid]   # the entries that count
+        keep = self.set_gid[pick]
+        ptr = np.concatenate(([0], np.cumsum(_segment_sums(pick, self.set_ptr))))
+        del pick
         count = ptr[cblock + 1] - ptr[cblock]
         cum = np.cumsum(count)
         out = np.zeros(n, np.float64)
@@ -670,7 +676,7 @@ class _Tables:
             c = count[start:end]
             page = np.repeat(own_rows[start:end].astype(np.int64), c)
             first = np.repeat(self.set_ptr[own_blocks[start:end]] - (np.cumsum(c) - c), c)
-            values = self.set_sh[first + np.arange(len(page))]
+            values = self.values[self.set_gid[first + np.arange(len(page))]]
             bins = page * BINS + (values >> np.uint32(25)).astype(np.int64)
             np.minimum.at(sig, bins, values & np.uint32(0x1FFFFFF))
             start = end
@@ -683,7 +689,7 @@ class _Tables:
             del order
             step = max(1, self.MINHASH_CHUNK // BINS)
             for first in range(0, len(used), step):
-                block_sig = _raw_minhash([self.set_sh[self.set_ptr[b]:self.set_ptr[b + 1]]
+                block_sig = _raw_minhash([self.values[self.set_gid[self.set_ptr[b]:self.set_ptr[b + 1]]]
                                           for b in used[first:first + step].tolist()])
                 lo, hi = np.searchsorted(local, (first, first + step))
                 for at in range(lo, hi, step):
@@ -725,6 +731,24 @@ def _rows_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
         return np.full(len(hashes), -1, np.int64)
     at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
     return np.where(table[at] == hashes, at, -1)
+
+
+def _by_component(xs: list[int], ys: list[int]) -> list[tuple[int, int]]:
+    """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a
+    page come one after another."""
+    parent: dict[int, int] = {}
+
+    def root(v: int) -> int:
+        parent.setdefault(v, v)
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+    for x, y in zip(xs, ys):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    return sorted(zip(xs, ys), key=lambda pair: (root(pair[0]), pair[0]))
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
