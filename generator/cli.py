@@ -248,22 +248,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
     root.propagate = False
 
 
-def release_freed_memory() -> None:
-    """Let large freed blocks go back to the system at once (glibc only). glibc otherwise raises its mmap threshold
-    after the first large block is freed and serves later ones (the duplicate check's tables, up to tens of MB
-    each) from a heap it can seldom shrink: at 100,000 pages that kept hundreds of MB of freed tables."""
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6").mallopt(-3, MMAP_THRESHOLD)   # -3: M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        pass   # another C library: its own policy
-
-
-MMAP_THRESHOLD = 256 * 1024
-
-
 def main(argv: list[str] | None = None) -> int:
-    release_freed_memory()
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
