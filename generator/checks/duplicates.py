@@ -495,19 +495,7 @@ class DuplicateIndex:
         return pairs, len(a)
 
     def _near_clusters(self, pairs, stats: list[PageStats]) -> list[Cluster]:
-        parent: dict[int, int] = {}
-
-        def root(x: int) -> int:
-            parent.setdefault(x, x)
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for x, y, _ in pairs:
-            rx, ry = root(x), root(y)
-            if rx != ry:
-                parent[max(rx, ry)] = min(rx, ry)
+        root = _joined([(x, y) for x, y, _ in pairs])
         groups: dict[int, list[tuple[int, int, float]]] = {}
         for x, y, j in pairs:
             groups.setdefault(root(x), []).append((x, y, j))
@@ -749,9 +737,8 @@ def _rows_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     return np.where(table[at] == hashes, at, -1)
 
 
-def _by_component(xs: list[int], ys: list[int]) -> list[tuple[int, int]]:
-    """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a
-    page come one after another."""
+def _joined(edges: list[tuple[int, int]]) -> Callable[[int], int]:
+    """Union-find over the edges: gives each node the root of its connected part (the smallest node in it)."""
     parent: dict[int, int] = {}
 
     def root(v: int) -> int:
@@ -760,11 +747,19 @@ def _by_component(xs: list[int], ys: list[int]) -> list[tuple[int, int]]:
             parent[v] = parent[parent[v]]
             v = parent[v]
         return v
-    for x, y in zip(xs, ys):
+    for x, y in edges:
         rx, ry = root(x), root(y)
         if rx != ry:
             parent[max(rx, ry)] = min(rx, ry)
-    return sorted(zip(xs, ys), key=lambda pair: (root(pair[0]), pair[0]))
+    return root
+
+
+def _by_component(xs: list[int], ys: list[int]) -> list[tuple[int, int]]:
+    """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a
+    page come one after another."""
+    pairs = list(zip(xs, ys))
+    root = _joined(pairs)
+    return sorted(pairs, key=lambda pair: (root(pair[0]), pair[0]))
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
