@@ -94,6 +94,37 @@ def test_a_missing_or_damaged_cache_means_every_page_is_checked_again(tmp_path, 
     assert summary(again) == expected
 
 
+def _rewrite(path, **changes):
+    """The cache file with some of its arrays replaced (same format: a cache another version might leave)."""
+    import io
+
+    import numpy as np
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays.update({name: change(arrays[name]) for name, change in changes.items()})
+    out = io.BytesIO()
+    np.savez(out, **arrays)
+    path.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("changes", [
+    {"block_len": lambda a: a[:-1]},                              # counts that do not add up to the shingles
+    {"block_shingles": lambda a: a[: len(a) // 2]},
+    {"block_hash": lambda a: a[1:], "block_words": lambda a: a[1:], "block_len": lambda a: a[1:]},   # a block lost
+    {"page_blocks": lambda a: a.astype("float64")},               # the wrong kind of numbers
+])
+def test_a_cache_whose_parts_disagree_means_every_page_is_checked_again(tmp_path, inspected, changes):
+    project = sample_subset(tmp_path / "p")
+    first = build(project)
+    expected = summary(first)
+    _rewrite(project / CACHE_FILE, **changes)
+    (project / "site.yaml").write_text((project / "site.yaml").read_text() + "\n")   # not a no-op build
+    inspected.clear()
+    again = build(project)
+    assert len(inspected) == first.pages and all(f.startswith("read:") for f in inspected)
+    assert summary(again) == expected
+
+
 def test_changed_check_settings_ignore_the_cache(tmp_path, inspected):
     project = sample_subset(tmp_path / "p")
     first = build(project)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from generator.checks import Finding
-from generator.checks.duplicates import Prepared
+from generator.checks.duplicates import BlockBatch, Prepared
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 
@@ -181,7 +181,8 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
 
 
 def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, PageResult]]:
-    """file -> (HTML digest, facts digest, result) from the cache, with its blocks put in the index."""
+    """file -> (HTML digest, facts digest, result) from the cache, with its blocks put in the index. A cache that
+    cannot be read, or whose parts do not agree with each other, is ignored whole."""
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(data["meta"].tobytes())
@@ -189,26 +190,41 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
                 log.debug("checks: %s is from other code, settings or rules; checking every page", CACHE_FILE)
                 return {}
             page_blocks = data["page_blocks"]
-            run.index.seed(data["block_hash"], data["block_words"], data["block_len"], data["block_shingles"])
-    except FileNotFoundError:
-        return {}
-    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as exc:   # damaged: start again
-        log.debug("checks: %s unreadable (%s); checking every page", CACHE_FILE, exc)
-        return {}
-    url_of = {f.file: f.url_path for f in run.facts.pages.values()}
-    out = {}
-    try:
+            blocks = BlockBatch(data["block_hash"], data["block_words"], data["block_len"], data["block_shingles"])
+        _check_packed(page_blocks, blocks)
+        url_of = {f.file: f.url_path for f in run.facts.pages.values()}
+        out = {}
         for file, (sha, fdigest, findings, indexing, prep) in meta["pages"].items():
             if file not in url_of:
                 continue
             prepared = None
             if prep is not None:
                 key, words, start, count = prep
+                if not 0 <= start <= start + count <= len(page_blocks):
+                    raise ValueError(f"the blocks of {file} are not in the cache")
                 prepared = Prepared(bytes.fromhex(key), int(words), page_blocks[start:start + count])
             result = PageResult(url_of[file], [Finding(*f) for f in findings],
                                 tuple(indexing) if indexing is not None else None, prepared, None)
             out[file] = (sha, fdigest, result)
-    except (ValueError, TypeError, AttributeError) as exc:
-        log.debug("checks: %s damaged (%s); checking every page", CACHE_FILE, exc)
+    except FileNotFoundError:
         return {}
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as exc:   # damaged: start again
+        log.debug("checks: %s unreadable or damaged (%s); checking every page", CACHE_FILE, exc)
+        return {}
+    run.index.receive(blocks)
     return out
+
+
+def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch) -> None:
+    """Raise ValueError unless the arrays are those `_save` writes and agree with each other: a count per block,
+    counts that add up to the shingles, and every block a page names stored."""
+    kinds = ((page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
+             (blocks.lengths, np.int64), (blocks.shingles, np.uint32))
+    if any(a.dtype != kind or a.ndim != 1 for a, kind in kinds):
+        raise ValueError("arrays of the wrong kind")
+    if not len(blocks.hashes) == len(blocks.words) == len(blocks.lengths):
+        raise ValueError("block tables of different lengths")
+    if (blocks.lengths < 0).any() or int(blocks.lengths.sum()) != len(blocks.shingles):
+        raise ValueError("shingle counts that do not add up")
+    if not np.isin(page_blocks, blocks.hashes).all():
+        raise ValueError("a page names a block that is not stored")
