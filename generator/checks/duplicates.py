@@ -215,7 +215,7 @@ class DuplicateIndex:
     def prepare(self, main_text: str) -> Prepared:
         """The part of `add` that needs no other page (worker processes run it in parallel). A line not seen
         before costs one regular expression and one hash; its shingles are worked out later, with every other new
-        block's, in one vectorised pass (`_pack`)."""
+        block's, in one vectorised pass (`take_new`)."""
         memo = self._lines
         if len(memo) > LINE_MEMO:
             memo.clear()
@@ -240,18 +240,14 @@ class DuplicateIndex:
 
     MATERIALISE_CHUNK = 20000   # blocks hashed in one pass (bounds the temporary lists of words)
 
-    def _pack(self) -> BlockBatch:
-        """This process's new blocks that the main process did not hold at the fork, with their shingle hashes
-        worked out in vectorised passes."""
+    def take_new(self) -> BlockBatch:
+        """The blocks this process stored since the last call that the main process did not hold when it forked,
+        packed, with their shingle hashes worked out in vectorised passes (a worker sends them back this way)."""
         new, self._new = self._new, {}
         hashes = np.fromiter(new, dtype=np.uint64, count=len(new))
-        if len(self._known) and len(hashes):
-            at = np.minimum(np.searchsorted(self._known, hashes), len(self._known) - 1)
-            fresh = self._known[at] != hashes
-            hashes = hashes[fresh]
-            entries = [new[h] for h, f in zip(new, fresh.tolist()) if f]
-        else:
-            entries = list(new.values())
+        fresh = ~_lookup(self._known, hashes)[1]
+        hashes = hashes[fresh]
+        entries = [entry for entry, f in zip(new.values(), fresh.tolist()) if f]
         del new
         words = np.fromiter((w for w, _ in entries), dtype=np.int64, count=len(entries))
         lengths, parts = np.zeros(len(entries), np.int64), []
@@ -275,40 +271,28 @@ class DuplicateIndex:
         self._known = distinct(np.concatenate([b.hashes for b in self._batches])) if self._batches else \
             np.empty(0, np.uint64)
 
-    def take_new(self) -> BlockBatch:
-        """The blocks stored since the last call (or the fork), packed, to send to the main process."""
-        return self._pack()
-
     def receive(self, batch: BlockBatch | None) -> None:
         """Keep the blocks of a batch (those the index holds already are dropped when the batches merge)."""
         if batch is not None and len(batch.hashes):
             self._batches.append(batch)
             self._table = None
 
-    def seed(self, hashes: np.ndarray, words: np.ndarray, lengths: np.ndarray, shingles: np.ndarray) -> None:
-        """Keep blocks known from elsewhere: a worker process, or an earlier run (see `export`)."""
-        self.receive(BlockBatch(hashes, words, lengths, shingles))
-
     def _absorb_new(self) -> None:
         if self._new:
-            self.receive(self._pack())
+            self.receive(self.take_new())
 
     def _merge(self) -> BlockBatch:
         """Every block once, sorted by hash: (hashes, words, shingle counts, shingles one block after another)."""
         self._absorb_new()
         if self._table is None:
-            batches = self._batches
-            hashes = np.concatenate([b.hashes for b in batches]) if batches else np.empty(0, np.uint64)
-            order = np.argsort(hashes, kind="stable")
-            ordered = hashes[order]
+            batches = self._batches or [BlockBatch(np.empty(0, np.uint64), np.empty(0, np.int64),
+                                                   np.empty(0, np.int64), np.empty(0, np.uint32))]
+            every = BlockBatch(*(np.concatenate(part) for part in zip(*batches)))
+            order = np.argsort(every.hashes, kind="stable")
+            ordered = every.hashes[order]
             first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)
-            pick = order[first]                     # the first copy of each block, in hash order
-            lengths = np.concatenate([b.lengths for b in batches]) if batches else np.empty(0, np.int64)
-            words = np.concatenate([b.words for b in batches]) if batches else np.empty(0, np.int64)
-            flat = np.concatenate([b.shingles for b in batches]) if batches else np.empty(0, np.uint32)
-            offsets = np.cumsum(lengths) - lengths
-            _, at = _ranges(offsets[pick], lengths[pick])
-            self._table = BlockBatch(ordered[first], words[pick], lengths[pick], flat[at])
+            del ordered
+            self._table = _take(every, order[first])   # the first copy of each block, in hash order
             self._batches = [self._table]
         return self._table
 
@@ -317,10 +301,7 @@ class DuplicateIndex:
         concatenated)."""
         table = self._merge()
         rows = _rows_of(table.hashes, hashes)
-        rows = rows[rows >= 0]
-        offsets = np.cumsum(table.lengths) - table.lengths
-        _, at = _ranges(offsets[rows], table.lengths[rows])
-        return table.hashes[rows], table.words[rows], table.lengths[rows], table.shingles[at]
+        return _take(table, rows[rows >= 0])
 
     def add_prepared(self, page: str, prepared: Prepared) -> None:
         index = len(self._pages)
@@ -729,12 +710,26 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
                                                                                          dtype=np.int64)
 
 
+def _take(batch: BlockBatch, rows: np.ndarray) -> BlockBatch:
+    """The blocks at `rows` of a packed batch, in that order."""
+    offsets = np.cumsum(batch.lengths) - batch.lengths
+    _, at = _ranges(offsets[rows], batch.lengths[rows])
+    return BlockBatch(batch.hashes[rows], batch.words[rows], batch.lengths[rows], batch.shingles[at])
+
+
+def _lookup(table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each value, where it is or would be in the sorted `table`, and whether it is there."""
+    if len(table) == 0:
+        return np.zeros(len(values), np.int64), np.zeros(len(values), bool)
+    at = table.searchsorted(values)
+    np.minimum(at, len(table) - 1, out=at)
+    return at, table[at] == values
+
+
 def _rows_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     """The position of each hash in the sorted `table`, or -1 where it is not there."""
-    if len(table) == 0:
-        return np.full(len(hashes), -1, np.int64)
-    at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
-    return np.where(table[at] == hashes, at, -1)
+    at, found = _lookup(table, hashes)
+    return np.where(found, at, -1)
 
 
 def _joined(edges: list[tuple[int, int]]) -> Callable[[int], int]:
@@ -764,11 +759,7 @@ def _by_component(xs: list[int], ys: list[int]) -> list[tuple[int, int]]:
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values in both of two sorted arrays of distinct values (twice as fast as np.intersect1d here)."""
-    if len(a) == 0 or len(b) == 0:
-        return a[:0]
-    at = a.searchsorted(b)
-    np.minimum(at, len(a) - 1, out=at)
-    return b[a[at] == b]
+    return b[_lookup(a, b)[1]]
 
 
 def _segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
