@@ -691,9 +691,9 @@ def _agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _return_freed_memory() -> None:
     """Let the large arrays made from now on go back to the system as soon as they are freed (glibc only).
     glibc otherwise raises its mmap threshold after the first large block is freed and serves the next ones (this
-    check's tables, up to tens of MB each at 100,000 pages) from a heap it can seldom shrink: that raised the
-    peak of a 100,000-page build by about 45 MB. Each such array then costs fresh pages (audit of 10,000 pages
-    took about 0.5 s longer), which is why small sites go without."""
+    check's tables, up to tens of MB each at 100,000 pages) from a heap it can seldom shrink: in a profile of a
+    100,000-page build that kept the peak about 45 MB higher. Each such array then costs fresh pages
+    (bench/bench_audit.py: audit of 10,000 pages about 0.5 s slower), which is why small sites go without."""
     try:
         import ctypes
         ctypes.CDLL("libc.so.6").mallopt(-3, 256 * 1024)   # -3: M_MMAP_THRESHOLD
