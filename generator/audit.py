@@ -4,7 +4,6 @@ rules and the content checks over what is actually there."""
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from generator.checks.html import parse_html
 from generator.checks.seo import RULES, Site, Sitemap, check_seo, read_sitemap, robots_sitemaps
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
+from generator.workers import can_fork, forked_pool
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
     jobs = jobs or os.cpu_count() or 1
     _RUN = run
     try:
-        if jobs < 2 or len(files) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork(jobs, len(files), PARALLEL_MIN_PAGES):
             parsed, blocks = _parse_files((str(root), files))
             if run is not None:
                 run.index.receive(blocks)
@@ -173,7 +173,7 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
             if run is not None:
                 run.index.mark_sent()
             parsed = []
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with forked_pool(jobs) as pool:
                 for chunk, blocks in pool.imap(_parse_files, chunks):
                     if run is not None:
                         run.index.receive(blocks)

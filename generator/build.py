@@ -8,7 +8,6 @@ differ from what output/ holds. A build with no change at all stops after hashin
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from generator.errors import ChecksFailed
 from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes
 from generator.sitemap import robots_txt, sitemap_files
 from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
+from generator.workers import can_fork, forked_pool
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
     from generator.checks.duplicates import BlockBatch
@@ -109,13 +109,21 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     entries: list[tuple[str, str]] = []
     existed = output.exists()
     with OutputTransaction(output, verify_existing=not trusted) as tx:
-        keys = {}
+        keys: dict[str, str] = {}
+
+        def inputs_of(page: Page) -> str:
+            """The digest of the page's inputs (computed by the worker that renders it, in a clean build)."""
+            if page.file not in keys:
+                template, wide = renderer.template_inputs(page.template)
+                keys[page.file] = page_digest(page, fps, wide, template)
+            return keys[page.file]
+
+        for name in {page.template for page in plan.pages}:
+            renderer.template_inputs(name)   # a template's syntax error stops the build here
         stale: list[Page] = []
         for page in plan.pages:
-            template, wide = renderer.template_inputs(page.template)
-            keys[page.file] = key = page_digest(page, fps, wide, template)
-            old = state.pages.get(page.file)
-            if (trusted and old and old.get("inputs") == key and tx.old.get(page.file) == old.get("sha")
+            old = state.pages.get(page.file) if trusted else None
+            if (old and old.get("inputs") == inputs_of(page) and tx.old.get(page.file) == old.get("sha")
                     and os.path.isfile(tx.output / page.file)):  # a person may have deleted it
                 tx.keep(page.file, old["sha"])
                 history[page.file] = old
@@ -123,9 +131,9 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
                     checker.kept(page, old["sha"])
             else:
                 stale.append(page)
-        for page, sha, result in render_pages(renderer, stale, tx, progress, jobs, checker):
-            history[page.file] = {"inputs": keys[page.file], "sha": sha,
-                                  "lastmod": state.lastmod(page.file, sha, date)}
+        for page, key, sha, result in render_pages(renderer, stale, tx, progress, jobs, checker, inputs_of):
+            keys[page.file] = key
+            history[page.file] = {"inputs": key, "sha": sha, "lastmod": state.lastmod(page.file, sha, date)}
             if checker is not None:
                 checker.rendered(page, sha, result)
         checked = checker.finish(_page_reader(tx), jobs) if checker is not None else None
@@ -170,59 +178,60 @@ def _page_reader(tx: OutputTransaction) -> Callable[[Page], Path]:
 
 # -- rendering, in this process or in parallel workers -------------------------------------------------------
 
-_WORKER: tuple[Renderer, OutputTransaction, BuildChecks | None] | None = None
+_WORKER: tuple[Renderer, OutputTransaction, BuildChecks | None, Callable[[Page], str]] | None = None
 
 
-def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page,
-                checker: BuildChecks | None = None) -> tuple[str, bool, PageResult | None]:
-    """Render a page, check it (with a checker) and stage it if its bytes are new. Returns (digest, staged,
-    the page's check result)."""
+def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page, checker: BuildChecks | None,
+                inputs_of: Callable[[Page], str]) -> tuple[str, str, bool, PageResult | None]:
+    """Render a page, check it (with a checker) and stage it if its bytes are new. Returns (digest of its
+    inputs, digest of its bytes, staged, the page's check result)."""
+    key = inputs_of(page)
     html = renderer.render(page).html
     result = checker.inspect(page.file, html) if checker is not None else None
     data = html.encode("utf-8")
     sha = digest(data)
     if tx.is_current(page.file, sha):
-        return sha, False, result
+        return key, sha, False, result
     path = tx.staged_path(page.file)
     try:
         path.write_bytes(data)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    return sha, True, result
+    return key, sha, True, result
 
 
-def _render_chunk(pages: list[Page]) -> tuple[list[tuple[str, bool, PageResult | None]], BlockBatch | None]:
+def _render_chunk(pages: list[Page]) -> tuple[list[tuple[str, str, bool, PageResult | None]], BlockBatch | None]:
     """In a worker process: render, check and stage pages; with the blocks of main text the checks stored."""
     assert _WORKER is not None
-    renderer, tx, checker = _WORKER
-    done = [_render_one(renderer, tx, page, checker) for page in pages]
+    renderer, tx, checker, inputs_of = _WORKER
+    done = [_render_one(renderer, tx, page, checker, inputs_of) for page in pages]
     return done, checker.run.index.take_new() if checker is not None else None
 
 
-def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, progress: Progress | None = None,
-                 jobs: int | None = None, checker: BuildChecks | None = None
-                 ) -> Iterator[tuple[Page, str, PageResult | None]]:
-    """Render, check (with a checker) and stage `pages`, yielding (page, digest, check result) in order.
-    Large builds use every core."""
+def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, progress: Progress | None,
+                 jobs: int | None, checker: BuildChecks | None, inputs_of: Callable[[Page], str]
+                 ) -> Iterator[tuple[Page, str, str, PageResult | None]]:
+    """Render, check (with a checker) and stage `pages`, yielding (page, digest of its inputs, digest of its
+    bytes, check result) in order. Large builds use every core."""
     global _WORKER
     jobs = jobs or os.cpu_count() or 1
     total = len(pages)
-    if jobs > 1 and total >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
-        _WORKER = (renderer, tx, checker)
+    if can_fork(jobs, total, PARALLEL_MIN_PAGES):
+        _WORKER = (renderer, tx, checker, inputs_of)
         if checker is not None:
             checker.run.index.mark_sent()
         size = max(50, min(500, total // (jobs * 8)))
         chunks = [pages[i:i + size] for i in range(0, total, size)]
         done = 0
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with forked_pool(jobs) as pool:
                 for chunk, (results, blocks) in zip(chunks, pool.imap(_render_chunk, chunks)):
                     if checker is not None:
                         checker.run.index.receive(blocks)
-                    for page, (sha, staged, result) in zip(chunk, results):
+                    for page, (key, sha, staged, result) in zip(chunk, results):
                         tx.record(page.file, sha, staged)
-                        yield page, sha, result
+                        yield page, key, sha, result
                     done += len(chunk)
                     if progress:
                         progress(done, total)
@@ -230,8 +239,8 @@ def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, p
             _WORKER = None
         return
     for n, page in enumerate(pages, 1):
-        sha, staged, result = _render_one(renderer, tx, page, checker)
+        key, sha, staged, result = _render_one(renderer, tx, page, checker, inputs_of)
         tx.record(page.file, sha, staged)
-        yield page, sha, result
+        yield page, key, sha, result
         if progress and (n % 100 == 0 or n == total):
             progress(n, total)

@@ -95,6 +95,7 @@ class OutputTransaction:
         self.conflicts: list[str] = []
         self.linked: list[str] = []   # staged files whose folder in output/ is a symbolic link
         self._links: dict[str, bool] = {}
+        self._listings: dict[str, set[str]] = {}   # folder -> names in it now (one listing, not a stat a file)
         self.unchanged = 0
 
     def __enter__(self) -> OutputTransaction:
@@ -144,11 +145,17 @@ class OutputTransaction:
 
     def _check_target(self, rel: str) -> None:
         """Note a file that would overwrite one clinic-pages did not make, or be written through a link."""
-        target = self.output / rel
         if self._through_link(rel):
             self.linked.append(rel)
-        elif rel not in self.old and (target.exists() or target.is_symlink()):
-            self.conflicts.append(rel)
+        elif rel not in self.old:
+            folder, _, name = rel.rpartition("/")
+            if folder not in self._listings:
+                try:
+                    self._listings[folder] = set(os.listdir(self.output / folder))
+                except OSError:   # no such folder (yet): nothing in it to overwrite
+                    self._listings[folder] = set()
+            if name in self._listings[folder]:
+                self.conflicts.append(rel)
 
     def _through_link(self, rel: str) -> str | None:
         """The first folder on the way to `rel` that is a symbolic link (it may lead outside output/), if any."""
@@ -224,11 +231,13 @@ class OutputTransaction:
 def _apply(output: Path, staging: Path, journal: dict) -> None:
     """Carry out a journal. Safe to repeat: moves already made are skipped."""
     tree = staging / "tree"
+    moves = journal["moves"]
     if not output.exists() and tree.is_dir() and not journal["removals"]:
         os.rename(tree, output)  # a first build: one rename instead of one per file
+        moves = []
     output.mkdir(parents=True, exist_ok=True)
     made_dirs: set[Path] = set()
-    for rel in journal["moves"]:
+    for rel in moves:
         src, dst = tree / rel, output / rel
         if src.exists():
             if dst.parent not in made_dirs:

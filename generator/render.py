@@ -91,6 +91,7 @@ class Renderer:
         self.env = make_environment(templates)
         self._template_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._served: dict[str, tuple[list[Reach], list[str]]] = {}
+        self._area_treatments: dict[str, list[tuple[Treatment, Reach]]] = {}
         site = project.site
         self.premises = {p.id: p for p in site.premises}
         self.demoted: dict[str, str] = {}   # URL path -> hub path: pages the checks demoted (noindex, canonical)
@@ -190,6 +191,12 @@ class Renderer:
             crumbs.append((self.project.location(page.location).name, page.url_path))
         return crumbs if page.kind != "home" else []
 
+    def area_treatments(self, area: str) -> list[tuple[Treatment, Reach]]:
+        """The treatments offered to an area, by name, with its reach (computed once per area)."""
+        if area not in self._area_treatments:
+            self._area_treatments[area] = [(self.project.treatment(s), r) for s, r in self.plan.areas[area]]
+        return self._area_treatments[area]
+
     # -- the page ----------------------------------------------------------------------------------------
     def context(self, page: Page) -> dict[str, Any]:
         p = self.project
@@ -208,7 +215,7 @@ class Renderer:
             ctx["offered_at"] = premises_for(p, treatment.slug)
         if location:
             values.update(area=location.name, county=location.county)
-            ctx["area_treatments"] = [(p.treatment(s), r) for s, r in self.plan.areas[location.slug]]
+            ctx["area_treatments"] = self.area_treatments(location.slug)
             if not treatment:
                 reach = min((r for _, r in self.plan.areas[location.slug]), key=lambda r: (r.km, r.premises))
                 ctx["reach"] = reach

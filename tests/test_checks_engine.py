@@ -34,8 +34,8 @@ def missing(body: str) -> bool:
 
 @pytest.mark.parametrize("body", [
     f"<p>{DISCLAIMER}</p>",
-    f"<p>Results   vary from\n person to <b>person</b>.</p>",
-    f"<ul><li data-x='1'>RESULTS VARY FROM PERSON TO PERSON.</li></ul>",
+    "<p>Results   vary from\n person to <b>person</b>.</p>",
+    "<ul><li data-x='1'>RESULTS VARY FROM PERSON TO PERSON.</li></ul>",
 ])
 def test_a_visible_disclaimer_counts(body):
     assert not missing(body)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import multiprocessing
 import os
 import re
 import time
@@ -28,6 +27,7 @@ from generator.checks.duplicates import (
 from generator.checks.facts import PageWaiver, SiteFacts
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings
+from generator.workers import can_fork, forked_pool
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {
     "duplicates.exact": ("fail", "give each page text of its own, or stop generating the copies"),
@@ -208,13 +208,13 @@ class CheckRun:
         """The per-page results of pages on disk, in order (a file that cannot be read gives none)."""
         global _RUN
         jobs = jobs or os.cpu_count() or 1
-        if jobs > 1 and len(files) >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+        if can_fork(jobs, len(files), PARALLEL_MIN_PAGES):
             size = max(20, min(250, len(files) // (jobs * 8)))
             chunks = [files[i:i + size] for i in range(0, len(files), size)]
             _RUN = self
             self.index.mark_sent()
             try:
-                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                with forked_pool(jobs) as pool:
                     for results, blocks in pool.imap(_inspect_in_worker, chunks):
                         self.index.receive(blocks)
                         yield from results
