@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 MAX_URLS = 50_000           # sitemaps.org protocol
 MAX_BYTES = 52_428_800      # 50 MiB uncompressed
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}">\n'
 _TAIL = "</urlset>\n"
+_XML_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+
+
+def escape(text: str) -> str:
+    """Text for an XML element (xml.sax.saxutils would do, but importing it loads urllib.request and http)."""
+    return text.translate(_XML_ESCAPES)
 
 
 def _url(loc: str, lastmod: str | None) -> str:
