@@ -264,3 +264,39 @@ def test_blocks_sent_from_workers_in_batches_give_the_same_figures():
     assert got.boilerplate_blocks == expected.boilerplate_blocks
     sent = np.concatenate([b.hashes for b in main._batches])
     assert len(sent) == len(np.unique(sent))      # merged: each block once
+
+
+def _pairs_index(texts: dict[str, str]) -> DuplicateIndex:
+    index = DuplicateIndex()
+    for page, text in texts.items():
+        index.add(page, text)
+    return index
+
+
+def test_similarities_known_from_an_earlier_finish_are_not_worked_out_again():
+    """A finish keeps the exact similarity of each pair it compared, under keys of the two content sets; a later
+    finish given them (`known_similarities`, from the check cache) takes them instead of comparing the pages.
+    Planted wrong values show that they are taken; a page whose text changed is compared afresh."""
+    rng = random.Random(11)
+    texts = {}
+    for pair in range(20):
+        a = random_words(rng, 300)
+        texts[f"/a{pair}/"] = " ".join(a)
+        texts[f"/b{pair}/"] = " ".join(with_changes(a, 3, rng))   # J about 0.92: near duplicates
+    first = _pairs_index(texts)
+    expected = first.finish()
+    keys, values = first.similarities
+    assert len(keys) == 20 and ((values > 0.9) & (values < 1)).all()
+
+    again = _pairs_index(texts)
+    again.known_similarities = (keys, values)
+    assert [vars(s) for s in again.finish().pages] == [vars(s) for s in expected.pages]
+
+    changed = dict(texts)
+    changed["/b0/"] = " ".join(with_changes(texts["/a0/"].split(), 2, rng))
+    planted = _pairs_index(changed)
+    planted.known_similarities = (keys, np.full(len(keys), 0.95))
+    result = {s.page: s for s in planted.finish().pages}
+    assert all(result[f"/a{pair}/"].twin_similarity == 0.95 for pair in range(1, 20))   # taken, not worked out
+    assert 0.94 < result["/a0/"].twin_similarity < 0.95                               # compared afresh
+    assert len(planted.similarities[0]) == 20

@@ -204,6 +204,10 @@ class DuplicateIndex:
         self._blocks: list[np.ndarray] = []            # per page: its blocks' hashes, in order
         self._exact: dict[bytes, int] = {}             # text digest -> first page index
         self._same_as: list[int] = []                  # index of the first page with identical text (or itself)
+        # exact similarities of pairs of content sets, by `_pair_keys` (sorted) and value: those a cache held
+        # before `finish`, and those `finish` worked out or used (for the cache to keep)
+        self.known_similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
+        self.similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -434,10 +438,13 @@ class DuplicateIndex:
         order = np.lexsort((np.concatenate((rank, rank)), ends))
         ends, partners = ends[order], partners[order]
         first = np.concatenate(([True], ends[1:] != ends[:-1]))
-        twin_of, twin = ends[first].tolist(), partners[first].tolist()
+        twin_of, twin = ends[first], partners[first]
         del rank, ends, partners, order, first
         n = len(self._pages)
         block_ptr = np.searchsorted(cpage, np.arange(n + 1))
+        screened = np.flatnonzero(estimate >= threshold - ESTIMATE_MARGIN)
+        exact_cache = self._known_pairs(np.concatenate((a[screened], twin_of)), np.concatenate((b[screened], twin)),
+                                        np.asarray(reps, np.int64), cblock, block_ptr)
         cache: list[dict[int, np.ndarray]] = [{}, {}]   # recent and older: pages' shared shingle sets
 
         def shared_of(page: int) -> np.ndarray:
@@ -450,7 +457,6 @@ class DuplicateIndex:
                     cache[:] = [{}, cache[0]]
                 cache[0][page] = found
             return found
-        exact_cache: dict[tuple[int, int], float] = {}
 
         def jaccard(x: int, y: int) -> float:
             """Exact Jaccard of two pages' content sets. A shingle of one block only is common to both pages
@@ -465,15 +471,50 @@ class DuplicateIndex:
             return exact_cache[key]
 
         pairs = []
-        for k in np.flatnonzero(estimate >= threshold - ESTIMATE_MARGIN).tolist():
+        for k in screened.tolist():
             x, y = int(a[k]), int(b[k])
             j = jaccard(x, y)
             if j >= threshold:
                 pairs.append((reps[x], reps[y], j))
-        for p, q in _by_component(twin_of, twin):   # a page's set is still remembered when its next pair comes
+        for p, q in _by_component(twin_of.tolist(), twin.tolist()):   # a page's set is still remembered when its next pair comes
             st = stats[reps[p]]
             st.twin, st.twin_similarity = stats[reps[q]].page, round(jaccard(p, q), 4)
+        self._keep_pairs(exact_cache, np.asarray(reps, np.int64), cblock, block_ptr)
         return pairs, len(a)
+
+    def _content_keys(self, cblock: np.ndarray, block_ptr: np.ndarray) -> np.ndarray:
+        """A 64-bit key per page for the set of its content blocks (so for its content shingles): the sum of its
+        blocks' mixed hashes, which no order changes."""
+        mixed = _mix(self._merge().hashes[cblock])
+        total = np.concatenate((np.zeros(1, np.uint64), np.cumsum(mixed, dtype=np.uint64)))
+        return total[block_ptr[1:]] - total[block_ptr[:-1]]
+
+    def _known_pairs(self, xs, ys, reps: np.ndarray, cblock: np.ndarray, block_ptr: np.ndarray
+                     ) -> dict[tuple[int, int], float]:
+        """The similarities of the pairs (xs[k], ys[k]) (positions in `reps`) that `known_similarities` holds,
+        by (smaller position, larger): a page whose content set has not changed is not compared again."""
+        table, values = self.known_similarities
+        xs, ys = np.minimum(xs, ys), np.maximum(xs, ys)
+        if len(table) == 0 or len(xs) == 0:
+            return {}
+        keys = self._content_keys(cblock, block_ptr)
+        at, found = _lookup(table, _pair_keys(keys[reps[xs]], keys[reps[ys]]))
+        return dict(zip(zip(xs[found].tolist(), ys[found].tolist()), values[at[found]].tolist()))
+
+    def _keep_pairs(self, exact: dict[tuple[int, int], float], reps: np.ndarray, cblock: np.ndarray,
+                    block_ptr: np.ndarray) -> None:
+        """`similarities`: the pairs compared or looked up in this `finish`, by the keys of their content sets."""
+        if not exact:
+            self.similarities = (np.empty(0, np.uint64), np.empty(0))
+            return
+        keys = self._content_keys(cblock, block_ptr)
+        xs = np.fromiter((x for x, _ in exact), np.int64, len(exact))
+        ys = np.fromiter((y for _, y in exact), np.int64, len(exact))
+        pair = _pair_keys(keys[reps[xs]], keys[reps[ys]])
+        order = np.argsort(pair, kind="stable")
+        pair, values = pair[order], np.fromiter(exact.values(), np.float64, len(exact))[order]
+        first = np.concatenate(([True], pair[1:] != pair[:-1]))
+        self.similarities = (pair[first], values[first])
 
     def _near_clusters(self, pairs, stats: list[PageStats]) -> list[Cluster]:
         root = _joined([(x, y) for x, y, _ in pairs])
@@ -686,6 +727,15 @@ def _agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     for at in range(0, len(a), PAIR_CHUNK):
         out[at:at + PAIR_CHUNK] = (sig[a[at:at + PAIR_CHUNK]] == sig[b[at:at + PAIR_CHUNK]]).mean(axis=1)
     return out
+
+
+def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One 64-bit key for each pair of content-set keys, whichever comes first."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = _mix(lo)
+    key *= _P1
+    key += hi
+    return _mix(key)
 
 
 def _return_freed_memory() -> None:

@@ -6,7 +6,9 @@ re-reading, and the work is shared among the render workers. A page that was not
 change) needs no checking again: its findings and its duplicate-check signature (the blocks of its main text)
 are kept in a cache file beside the project, `.clinic-pages-checks.npz`, under the digest of its HTML and of the
 facts it was checked against. Only the site-wide part (duplicates across pages, demotions) runs over every page
-at every build, and it works on those stored signatures.
+at every build, and it works on those stored signatures; the cache also keeps the exact similarity of each pair of
+pages it compared, under a key of the two pages' content sets, so a pair whose content did not change is not
+compared again.
 
 The cache is only a cache: missing, unreadable or written by other code, settings or rules, it is ignored and
 each page is read from the output folder and checked again. It is git-ignored; the build state stays in
@@ -32,7 +34,7 @@ from generator.checks.html import parse_html
 log = logging.getLogger(__name__)
 
 CACHE_FILE = ".clinic-pages-checks.npz"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def config_digest(project, run: CheckRun) -> str:
@@ -174,7 +176,8 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
     try:
         with open(tmp, "wb") as fh:
             np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=hashes,
-                     block_words=words, block_len=lengths, block_shingles=flat)
+                     block_words=words, block_len=lengths, block_shingles=flat,
+                     similar_keys=run.index.similarities[0], similar_values=run.index.similarities[1])
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -191,7 +194,8 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
                 return {}
             page_blocks = data["page_blocks"]
             blocks = BlockBatch(data["block_hash"], data["block_words"], data["block_len"], data["block_shingles"])
-        _check_packed(page_blocks, blocks)
+            similar = (data["similar_keys"], data["similar_values"])
+        _check_packed(page_blocks, blocks, similar)
         url_of = {f.file: f.url_path for f in run.facts.pages.values()}
         out = {}
         for file, (sha, fdigest, findings, indexing, prep) in meta["pages"].items():
@@ -212,14 +216,17 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
         log.debug("checks: %s unreadable or damaged (%s); checking every page", CACHE_FILE, exc)
         return {}
     run.index.receive(blocks)
+    run.index.known_similarities = similar
     return out
 
 
-def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch) -> None:
+def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np.ndarray, np.ndarray]) -> None:
     """Raise ValueError unless the arrays are those `_save` writes and agree with each other: a count per block,
-    counts that add up to the shingles, and every block a page names stored."""
+    counts that add up to the shingles, every block a page names stored, and similarities between 0 and 1 under
+    keys in rising order."""
+    keys, values = similar
     kinds = ((page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
-             (blocks.lengths, np.int64), (blocks.shingles, np.uint32))
+             (blocks.lengths, np.int64), (blocks.shingles, np.uint32), (keys, np.uint64), (values, np.float64))
     if any(a.dtype != kind or a.ndim != 1 for a, kind in kinds):
         raise ValueError("arrays of the wrong kind")
     if not len(blocks.hashes) == len(blocks.words) == len(blocks.lengths):
@@ -228,3 +235,5 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch) -> None:
         raise ValueError("shingle counts that do not add up")
     if not np.isin(page_blocks, blocks.hashes).all():
         raise ValueError("a page names a block that is not stored")
+    if len(keys) != len(values) or (keys[1:] <= keys[:-1]).any() or not ((values >= 0) & (values <= 1)).all():
+        raise ValueError("similarities that are out of order or out of range")
