@@ -178,7 +178,7 @@ def _page_reader(tx: OutputTransaction) -> Callable[[Page], Path]:
 
 # -- rendering, in this process or in parallel workers -------------------------------------------------------
 
-_WORKER: tuple[Renderer, OutputTransaction, BuildChecks | None, Callable[[Page], str]] | None = None
+_WORKER: tuple[list[Page], Renderer, OutputTransaction, BuildChecks | None, Callable[[Page], str]] | None = None
 
 
 def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page, checker: BuildChecks | None,
@@ -192,20 +192,16 @@ def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page, checker: 
     sha = digest(data)
     if tx.is_current(page.file, sha):
         return key, sha, False, result
-    path = tx.staged_path(page.file)
-    try:
-        path.write_bytes(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    tx.write_staged(page.file, data)
     return key, sha, True, result
 
 
-def _render_chunk(pages: list[Page]) -> tuple[list[tuple[str, str, bool, PageResult | None]], BlockBatch | None]:
-    """In a worker process: render, check and stage pages; with the blocks of main text the checks stored."""
+def _render_chunk(span: tuple[int, int]) -> tuple[list[tuple[str, str, bool, PageResult | None]], BlockBatch | None]:
+    """In a worker process: render, check and stage the pages pages[start:end] (the worker has the list from
+    the fork: only two numbers are sent); with the blocks of main text the checks stored."""
     assert _WORKER is not None
-    renderer, tx, checker, inputs_of = _WORKER
-    done = [_render_one(renderer, tx, page, checker, inputs_of) for page in pages]
+    pages, renderer, tx, checker, inputs_of = _WORKER
+    done = [_render_one(renderer, tx, page, checker, inputs_of) for page in pages[span[0]:span[1]]]
     return done, checker.run.index.take_new() if checker is not None else None
 
 
@@ -218,23 +214,21 @@ def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, p
     jobs = jobs or os.cpu_count() or 1
     total = len(pages)
     if can_fork(jobs, total, PARALLEL_MIN_PAGES):
-        _WORKER = (renderer, tx, checker, inputs_of)
+        _WORKER = (pages, renderer, tx, checker, inputs_of)
         if checker is not None:
             checker.run.index.mark_sent()
-        size = max(50, min(500, total // (jobs * 8)))
-        chunks = [pages[i:i + size] for i in range(0, total, size)]
-        done = 0
+        size = max(50, min(250, total // (jobs * 8)))   # small enough that no worker idles long at the end
+        spans = [(i, min(i + size, total)) for i in range(0, total, size)]
         try:
             with forked_pool(jobs) as pool:
-                for chunk, (results, blocks) in zip(chunks, pool.imap(_render_chunk, chunks)):
+                for (start, end), (results, blocks) in zip(spans, pool.imap(_render_chunk, spans)):
                     if checker is not None:
                         checker.run.index.receive(blocks)
-                    for page, (key, sha, staged, result) in zip(chunk, results):
+                    for page, (key, sha, staged, result) in zip(pages[start:end], results):
                         tx.record(page.file, sha, staged)
                         yield page, key, sha, result
-                    done += len(chunk)
                     if progress:
-                        progress(done, total)
+                        progress(end, total)
         finally:
             _WORKER = None
         return

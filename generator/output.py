@@ -117,15 +117,29 @@ class OutputTransaction:
             self.unchanged += 1
             return False
         self._check_target(rel)
-        staged = self.staged_path(rel)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
+        self.write_staged(rel, data)
         self.staged.append(rel)
         return True
 
     def staged_path(self, rel: str) -> Path:
-        """Where a file is staged before the commit (workers that render in parallel write here directly)."""
+        """Where a file is staged before the commit."""
         return self.staging / "tree" / rel
+
+    def write_staged(self, rel: str, data: bytes) -> None:
+        """Write a file's bytes where it is staged (render workers call this, then `record` registers the file).
+        Plain os calls: no file object, no buffer, no check for a terminal."""
+        path = f"{self.staging}/tree/{rel}"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
     def is_current(self, rel: str, sha: str) -> bool:
         """True when output/ already holds exactly these bytes (by the manifest), so nothing need be written."""
@@ -181,9 +195,7 @@ class OutputTransaction:
         if self.is_current(rel, sha):
             self.unchanged += 1
             return sha
-        staged = self.staged_path(rel)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
+        self.write_staged(rel, data)
         self.staged.append(rel)
         return sha
 
