@@ -18,7 +18,7 @@ def can_fork(jobs: int, items: int, minimum: int) -> bool:
 def forked_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
     """A pool of `jobs` forked workers. What this process holds is frozen out of the garbage collector first: a
     worker's collections would otherwise walk every inherited object, and so copy the memory that holds it
-    (10,000 pages rendered with a third less CPU)."""
+    (in one measurement, the render workers of a 10,000-page build used 1.9 s of CPU each instead of 2.7 s)."""
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:

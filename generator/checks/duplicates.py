@@ -373,11 +373,14 @@ class DuplicateIndex:
                               for p in self._pages], dtype=np.int64)
         active = np.zeros(n, bool)
         active[reps] = True
+        counted = False   # the unique figures below are those of the pages in the index now
         for rank in sorted(set(rank_of.tolist())):
-            unique_count, own, covered = t.unique_by_block(cpage, cblock, active, page_area, len(area_ids))
-            unique_sh = (np.bincount(cpage, weights=unique_count[cblock], minlength=n)
-                         + t.shared_counts(cpage, cblock, n, own))
-            unique_w = np.bincount(t.occ_page, weights=covered[t.occ_block] * content_occ, minlength=n)
+            if not counted:
+                unique_count, own, covered = t.unique_by_block(cpage, cblock, active, page_area, len(area_ids))
+                unique_sh = (np.bincount(cpage, weights=unique_count[cblock], minlength=n)
+                             + t.shared_counts(cpage, cblock, n, own))
+                unique_w = np.bincount(t.occ_page, weights=covered[t.occ_block] * content_occ, minlength=n)
+                counted = True
             judged = np.flatnonzero(rank_of == rank).tolist()
             for i in judged:
                 if len(groups[self._same_as[i]]) > 1:
@@ -388,8 +391,9 @@ class DuplicateIndex:
             for i in judged:
                 st = stats[i]
                 st.thin = st.unique_share < s.min_unique_share or st.unique_words < s.min_unique_words
-                if st.thin and demote_thin:
+                if st.thin and demote_thin and active[self._same_as[i]]:
                     active[self._same_as[i]] = False
+                    counted = False   # its text now counts as the other pages' own: count again
 
         clusters = [Cluster("exact", [self._pages[i] for i in members], 1.0, 1.0)
                     for members in groups.values() if len(members) > 1]
