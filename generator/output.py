@@ -94,8 +94,7 @@ class OutputTransaction:
         self.external: dict[str, str] = {}  # absolute path -> staged name, for project files committed with output
         self.conflicts: list[str] = []
         self.linked: list[str] = []   # staged files whose folder in output/ is a symbolic link
-        self._links: dict[str, bool] = {}
-        self._listings: dict[str, set[str]] = {}   # folder -> names in it now (one listing, not a stat a file)
+        self._listings: dict[str, dict[str, bool]] = {}   # folder in output/ -> {name in it: is a symbolic link}
         self.unchanged = 0
 
     def __enter__(self) -> OutputTransaction:
@@ -161,26 +160,40 @@ class OutputTransaction:
         """Note a file that would overwrite one clinic-pages did not make, or be written through a link."""
         if self._through_link(rel):
             self.linked.append(rel)
-        elif rel not in self.old:
-            folder, _, name = rel.rpartition("/")
-            if folder not in self._listings:
-                try:
-                    self._listings[folder] = set(os.listdir(self.output / folder))
-                except OSError:   # no such folder (yet): nothing in it to overwrite
-                    self._listings[folder] = set()
-            if name in self._listings[folder]:
-                self.conflicts.append(rel)
+        elif rel not in self.old and self._in_output(rel):
+            self.conflicts.append(rel)
 
     def _through_link(self, rel: str) -> str | None:
         """The first folder on the way to `rel` that is a symbolic link (it may lead outside output/), if any."""
         folder = ""
         for part in rel.split("/")[:-1]:
+            entries = self._entries(folder)
+            if part not in entries:
+                return None   # not there yet: nothing under it is a link
             folder = f"{folder}/{part}" if folder else part
-            if folder not in self._links:
-                self._links[folder] = (self.output / folder).is_symlink()
-            if self._links[folder]:
+            if entries[part]:
                 return folder
         return None
+
+    def _in_output(self, rel: str) -> bool:
+        """True when something (a file, a folder, a link) is at `rel` in output/ now."""
+        folder = ""
+        for part in rel.split("/"):
+            if part not in self._entries(folder):
+                return False
+            folder = f"{folder}/{part}" if folder else part
+        return True
+
+    def _entries(self, folder: str) -> dict[str, bool]:
+        """What a folder of output/ holds now, name -> is a symbolic link: read once per folder, so checking
+        10,000 pages costs a listing per folder that exists, not a system call per page."""
+        if folder not in self._listings:
+            try:
+                with os.scandir(self.output / folder) as it:
+                    self._listings[folder] = {e.name: e.is_symlink() for e in it}
+            except OSError:   # no such folder (or not a folder): nothing in it
+                self._listings[folder] = {}
+        return self._listings[folder]
 
     def restage(self, rel: str, data: bytes) -> str:
         """Replace what this transaction holds for a file already put (a page re-rendered after the checks)."""

@@ -134,6 +134,20 @@ def test_a_new_page_does_not_overwrite_a_file_a_person_put_at_its_path(mini_proj
     assert after == before
 
 
+def test_a_link_a_person_put_at_a_page_path_is_not_replaced_even_when_it_leads_nowhere(mini_project: Path) -> None:
+    output = mini_project / "output"
+    (output / "lip-fillers").mkdir(parents=True)
+    (output / "lip-fillers" / "esher").symlink_to(mini_project / "no-such-folder")   # a link to nothing
+    with pytest.raises(OutputError) as caught:
+        build(mini_project)
+    assert str(caught.value).startswith(f"lip-fillers/esher in {output} is a symbolic link")
+    (output / "lip-fillers" / "esher").unlink()
+    (output / "robots.txt").symlink_to(mini_project / "no-such-file")
+    with pytest.raises(OutputError, match="1 file\\(s\\) .* would be overwritten: robots.txt"):
+        build(mini_project)
+    assert os.path.islink(output / "robots.txt")
+
+
 # -- failures before the commit leave everything as it was -----------------------------------------------------
 
 def test_a_build_that_fails_mid_render_leaves_output_untouched(mini_project: Path) -> None:
