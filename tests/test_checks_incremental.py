@@ -113,6 +113,7 @@ def _rewrite(path, **changes):
     {"block_shingles": lambda a: a[: len(a) // 2]},
     {"block_hash": lambda a: a[1:], "block_words": lambda a: a[1:], "block_len": lambda a: a[1:]},   # a block lost
     {"page_blocks": lambda a: a.astype("float64")},               # the wrong kind of numbers
+    {"block_hash": lambda a: a[::-1]},                            # blocks out of order
     {"similar_keys": lambda a: np.append(a, np.uint64(1))},       # a similarity without its pair
     {"similar_keys": lambda a: np.append(a, np.uint64(2**64 - 1)),   # a similarity over 1
      "similar_values": lambda a: np.append(a, 1.5)},

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from generator.checks import Finding
-from generator.checks.duplicates import BlockBatch, Prepared
+from generator.checks.duplicates import BlockBatch, Prepared, _lookup
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 
@@ -222,8 +222,8 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
 
 def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np.ndarray, np.ndarray]) -> None:
     """Raise ValueError unless the arrays are those `_save` writes and agree with each other: a count per block,
-    counts that add up to the shingles, every block a page names stored, and similarities between 0 and 1 under
-    keys in rising order."""
+    blocks in rising order of hash, counts that add up to the shingles, every block a page names stored, and
+    similarities between 0 and 1 under keys in rising order."""
     keys, values = similar
     kinds = ((page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
              (blocks.lengths, np.int64), (blocks.shingles, np.uint32), (keys, np.uint64), (values, np.float64))
@@ -233,7 +233,9 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
         raise ValueError("block tables of different lengths")
     if (blocks.lengths < 0).any() or int(blocks.lengths.sum()) != len(blocks.shingles):
         raise ValueError("shingle counts that do not add up")
-    if not np.isin(page_blocks, blocks.hashes).all():
+    if (blocks.hashes[1:] <= blocks.hashes[:-1]).any():
+        raise ValueError("blocks that are out of order")
+    if not _lookup(blocks.hashes, page_blocks)[1].all():   # a sorted search: twice as fast as np.isin
         raise ValueError("a page names a block that is not stored")
     if len(keys) != len(values) or (keys[1:] <= keys[:-1]).any() or not ((values >= 0) & (values <= 1)).all():
         raise ValueError("similarities that are out of order or out of range")
