@@ -168,3 +168,22 @@ def test_ssh_target_falls_back_to_sftp_without_rsync_here(site, sshd, ssh_env, t
     assert "INFO: rsync is not installed on this computer; deploying over SFTP instead" in done.stderr
     assert sshd.sftp_renames(remote) - renames == len(tree(site / "output")) - 1
     assert_exact_copy(site / "output", remote)
+
+
+@pytest.mark.parametrize(("code", "stderr", "lost"), [
+    (12, "rsync: connection unexpectedly closed (0 bytes received so far) [sender]\n", True),
+    (1, "Traceback (most recent call last):\nBrokenPipeError: [Errno 32] Broken pipe\n", True),
+    (1, "client_loop: send disconnect: Connection reset by peer\n", True),
+    (1, "mkdir: cannot create directory 'www': Permission denied\n", False),
+])
+def test_a_broken_stream_is_a_lost_connection_whatever_the_exit_status(code, stderr, lost) -> None:
+    """A cut line can reach a command on the server first: it then fails with its own exit status, not ssh's or
+    rsync's, and only what it printed says the stream broke. The deploy must say so (and that a rerun
+    finishes), not pass on a bare error."""
+    from generator.deploy.rsync import RsyncRemote
+    from generator.deploy.target import ConnectionLost
+    remote = RsyncRemote.__new__(RsyncRemote)      # the message only: no server needed
+    remote.target = parse_target("ssh://deploy@127.0.0.1/www")
+    error = remote._failure(code, stderr)
+    assert isinstance(error, ConnectionLost) == lost
+    assert str(error).startswith("lost the connection to 127.0.0.1: ") == lost

@@ -44,6 +44,11 @@ def open_ssh(target: Target) -> Remote:
     return SftpRemote(target)
 
 
+# What the far end reports when the stream under a command broke, whatever the exit status it gives: a line cut
+# while the server still wrote to it, or read from it.
+_BROKEN_STREAM = ("Broken pipe", "Connection reset by peer", "connection unexpectedly closed")
+
+
 class RsyncRemote(Remote):
     def __init__(self, target: Target):
         self.target = target
@@ -126,7 +131,7 @@ class RsyncRemote(Remote):
                                                        "No route to host", "Network is unreachable")):
             return DeployError(f"cannot connect to {t.host} port {t.port}: {last.strip()}\n    hint: check the "
                                "host name and port in the target URL, and that this computer is online")
-        if code in (255, 10, 12, 20, 30, 35):
+        if code in (255, 10, 12, 20, 30, 35) or any(s in stderr for s in _BROKEN_STREAM):
             return ConnectionLost(f"lost the connection to {t.host}: {last.strip()}")
         return DeployError(f"{t.host}: {last.strip()}")
 
