@@ -122,12 +122,15 @@ class OutputTransaction:
 
     def staged_path(self, rel: str) -> Path:
         """Where a file is staged before the commit."""
-        return self.staging / "tree" / rel
+        return Path(self._staged(rel))
+
+    def _staged(self, rel: str) -> str:
+        return f"{self.staging}/tree/{rel}"
 
     def write_staged(self, rel: str, data: bytes) -> None:
         """Write a file's bytes where it is staged (render workers call this, then `record` registers the file).
         Plain os calls: no file object, no buffer, no check for a terminal."""
-        path = f"{self.staging}/tree/{rel}"
+        path = self._staged(rel)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         except FileNotFoundError:

@@ -447,8 +447,9 @@ class DuplicateIndex:
         n = len(self._pages)
         block_ptr = np.searchsorted(cpage, np.arange(n + 1))
         screened = np.flatnonzero(estimate >= threshold - ESTIMATE_MARGIN)
+        rep_keys = self._content_keys(cblock, block_ptr)[reps]   # each compared page's content set, as a key
         exact_cache = self._known_pairs(np.concatenate((a[screened], twin_of)), np.concatenate((b[screened], twin)),
-                                        np.asarray(reps, np.int64), cblock, block_ptr)
+                                        rep_keys)
         cache: list[dict[int, np.ndarray]] = [{}, {}]   # recent and older: pages' shared shingle sets
 
         def shared_of(page: int) -> np.ndarray:
@@ -480,10 +481,10 @@ class DuplicateIndex:
             j = jaccard(x, y)
             if j >= threshold:
                 pairs.append((reps[x], reps[y], j))
-        for p, q in _by_component(twin_of.tolist(), twin.tolist()):   # a page's set is still remembered when its next pair comes
+        for p, q in _by_component(twin_of.tolist(), twin.tolist()):   # a page's set is remembered for its next pair
             st = stats[reps[p]]
             st.twin, st.twin_similarity = stats[reps[q]].page, round(jaccard(p, q), 4)
-        self._keep_pairs(exact_cache, np.asarray(reps, np.int64), cblock, block_ptr)
+        self._keep_pairs(exact_cache, rep_keys)
         return pairs, len(a)
 
     def _content_keys(self, cblock: np.ndarray, block_ptr: np.ndarray) -> np.ndarray:
@@ -493,28 +494,25 @@ class DuplicateIndex:
         total = np.concatenate((np.zeros(1, np.uint64), np.cumsum(mixed, dtype=np.uint64)))
         return total[block_ptr[1:]] - total[block_ptr[:-1]]
 
-    def _known_pairs(self, xs, ys, reps: np.ndarray, cblock: np.ndarray, block_ptr: np.ndarray
-                     ) -> dict[tuple[int, int], float]:
-        """The similarities of the pairs (xs[k], ys[k]) (positions in `reps`) that `known_similarities` holds,
-        by (smaller position, larger): a page whose content set has not changed is not compared again."""
+    def _known_pairs(self, xs: np.ndarray, ys: np.ndarray, keys: np.ndarray) -> dict[tuple[int, int], float]:
+        """The similarities of the pairs (xs[k], ys[k]) (positions among the compared pages, whose content keys
+        are `keys`) that `known_similarities` holds, by (smaller position, larger): a page whose content set has
+        not changed is not compared again."""
         table, values = self.known_similarities
         xs, ys = np.minimum(xs, ys), np.maximum(xs, ys)
         if len(table) == 0 or len(xs) == 0:
             return {}
-        keys = self._content_keys(cblock, block_ptr)
-        at, found = _lookup(table, _pair_keys(keys[reps[xs]], keys[reps[ys]]))
+        at, found = _lookup(table, _pair_keys(keys[xs], keys[ys]))
         return dict(zip(zip(xs[found].tolist(), ys[found].tolist()), values[at[found]].tolist()))
 
-    def _keep_pairs(self, exact: dict[tuple[int, int], float], reps: np.ndarray, cblock: np.ndarray,
-                    block_ptr: np.ndarray) -> None:
+    def _keep_pairs(self, exact: dict[tuple[int, int], float], keys: np.ndarray) -> None:
         """`similarities`: the pairs compared or looked up in this `finish`, by the keys of their content sets."""
         if not exact:
             self.similarities = (np.empty(0, np.uint64), np.empty(0))
             return
-        keys = self._content_keys(cblock, block_ptr)
         xs = np.fromiter((x for x, _ in exact), np.int64, len(exact))
         ys = np.fromiter((y for _, y in exact), np.int64, len(exact))
-        pair = _pair_keys(keys[reps[xs]], keys[reps[ys]])
+        pair = _pair_keys(keys[xs], keys[ys])
         order = np.argsort(pair, kind="stable")
         pair, values = pair[order], np.fromiter(exact.values(), np.float64, len(exact))[order]
         first = np.concatenate(([True], pair[1:] != pair[:-1]))
