@@ -300,3 +300,29 @@ def test_similarities_known_from_an_earlier_finish_are_not_worked_out_again():
     assert all(result[f"/a{pair}/"].twin_similarity == 0.95 for pair in range(1, 20))   # taken, not worked out
     assert 0.94 < result["/a0/"].twin_similarity < 0.95                               # compared afresh
     assert len(planted.similarities[0]) == 20
+
+
+@pytest.mark.parametrize("chunk", [None, 3 * 128])
+def test_page_signatures_from_block_signatures_are_those_of_the_pages_sets(monkeypatch, chunk):
+    """A page's MinHash is folded from its blocks' (a block on several pages has its signature worked out once):
+    it equals the MinHash of the page's whole shingle set, also when the blocks are folded a few at a time."""
+    import numpy as np
+
+    from generator.checks.duplicates import _raw_minhash, _Tables
+    if chunk:
+        monkeypatch.setattr(_Tables, "MINHASH_CHUNK", chunk)
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(40)]
+    shared = [" ".join(rng.choice(vocab) for _ in range(rng.randint(4, 20))) for _ in range(15)]
+    index = DuplicateIndex()
+    for n in range(30):
+        lines = rng.sample(shared, rng.randint(0, 6)) + [f"page {n} " + " ".join(rng.choice(vocab) for _ in range(9))
+                                                         for _ in range(rng.randint(0, 3))]
+        index.add(f"/p{n}/", "\n".join(lines))
+    t = _Tables(index)
+    got = t.page_minhash(t.dpage, t.dblock, len(index))
+    sets = [np.unique(np.concatenate([t.values[t.set_gid[t.set_ptr[b]:t.set_ptr[b + 1]]]
+                                      for b in t.dblock[t.dpage == p].tolist()] or [np.empty(0, np.uint32)]))
+            for p in range(len(index))]
+    assert (np.bincount(t.dblock) > 1).sum() > 5                 # blocks on several pages: the folded path
+    assert (got == _raw_minhash(sets)).all()

