@@ -68,13 +68,18 @@ def list_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def decode_html(data: bytes) -> str:
+def utf8_html(data: bytes) -> bytes:
+    """A page's bytes as UTF-8, as `parse_html` reads them: a byte-order mark dropped, and a page that is not
+    valid UTF-8 read as Windows-1252 (what browsers fall back to for old pages)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.isascii():
+        return data
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return data
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace").encode("utf-8")
 
 
 def normalise_base_url(url: str) -> str:
@@ -146,7 +151,7 @@ def _parse_files(job: tuple[str, list[str]]
         except OSError as exc:
             raise AuditError(f"{Path(root) / file}: cannot be read ({exc.strerror or exc}); "
                              "hint: fix its permissions or the link, or move it out of the folder") from None
-        page = parse_html(file, decode_html(data))
+        page = parse_html(file, utf8_html(data))
         result = None
         if _RUN is not None:
             result = _RUN.inspect(page)
@@ -232,7 +237,7 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
         """A page read again, to say why two pages are alike (only for duplicate clusters): the workers need
         not send every page's main text back."""
         try:
-            return parse_html(file_of[url], decode_html((Path(root) / file_of[url]).read_bytes()))
+            return parse_html(file_of[url], utf8_html((Path(root) / file_of[url]).read_bytes()))
         except (KeyError, OSError):
             return None
 

@@ -186,9 +186,8 @@ def _render_one(renderer: Renderer, tx: OutputTransaction, page: Page, checker: 
     """Render a page, check it (with a checker) and stage it if its bytes are new. Returns (digest of its
     inputs, digest of its bytes, staged, the page's check result)."""
     key = inputs_of(page)
-    html = renderer.render(page).html
-    result = checker.inspect(page.file, html) if checker is not None else None
-    data = html.encode("utf-8")
+    data = renderer.render(page).html.encode("utf-8")
+    result = checker.inspect(page.file, data) if checker is not None else None
     sha = digest(data)
     if tx.is_current(page.file, sha):
         return key, sha, False, result

@@ -489,6 +489,15 @@ def test_a_hand_written_folder_is_audited(tmp_path):
     assert titles["/contact.htm"] == "Café contact"
 
 
+def test_pages_are_read_as_utf8_or_as_windows_1252():
+    from generator.audit import utf8_html
+    page = '<title>Café “x”</title>'
+    assert utf8_html(page.encode("utf-8")) == page.encode("utf-8")
+    assert utf8_html(b"\xef\xbb\xbf" + page.encode("utf-8")) == page.encode("utf-8")   # a byte-order mark goes
+    assert utf8_html(page.encode("cp1252")) == page.encode("utf-8")
+    assert utf8_html(b"<p>plain</p>") == b"<p>plain</p>"
+
+
 # --- the content checks, through the same engine as `check` ------------------------------------------------
 
 def test_audit_runs_the_claims_and_duplicate_checks_of_the_engine(site, kinds):

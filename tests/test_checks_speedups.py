@@ -114,13 +114,28 @@ def test_missing_values_and_folding_by_line(text):
 
 
 def test_block_marks_without_ignorecase_split_as_with_it():
-    reference = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))", re.IGNORECASE)
+    reference = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))".encode(), re.IGNORECASE)
     for html in ["<p>a</p><li>b", "<P>a</P>", "<dIv>x</Div >", "<ſection>", "<lİ>a", "<lı>", "<sK>", "<BR>a<Hr/>",
                  "<br><bR>", "<h1>t</H1>", "<!DOCTYPE html><html><body><main>x</main>", "<pre>a</pre><PRE>b",
-                 "<span>no</span>", "<Span>", "a < b > c", "</TABLE>", "<tablE\n>"]:
-        parts = reference.split(html)
-        parts[1::2] = ["\x07" + tag for tag in parts[1::2]]
-        assert _mark_blocks(html) == "".join(parts), html
+                 "<span>no</span>", "<Span>", "a < b > c", "</TABLE>", "<tablE\n>", "<Ünïcode> <p>x"]:
+        data = html.encode()
+        parts = reference.split(data)
+        parts[1::2] = [b"\x07" + tag for tag in parts[1::2]]
+        assert _mark_blocks(data) == b"".join(parts), html
+
+
+def test_tag_names_fold_case_in_ascii_only_as_html_does():
+    """"<ſection>" is no <section> (an HTML parser folds A-Z only in tag names): no block starts there."""
+    assert _mark_blocks("<SECTION>a</Section>".encode()) == b"\x07<SECTION>a\x07</Section>"
+    assert _mark_blocks("<ſection>a</ſection><lİ>b".encode()) == "<ſection>a</ſection><lİ>b".encode()
+
+
+def test_bytes_and_text_give_the_same_page():
+    html = ("<html lang=en><head><title>Caf\u00e9 \u2019x\u2019</title></head><body><main><h1>Caf\u00e9</h1>"
+            "<p>na\u00efve\u00a0text</p><ul><li>\u00fcber</li></ul></main></body></html>")
+    assert parse_html("index.html", html) == parse_html("index.html", html.encode())
+    broken = parse_html("index.html", b"<body><p>a\xffb</p></body>")   # invalid UTF-8: U+FFFD, as decoding would
+    assert broken.visible_text == b"a\xffb".decode("utf-8", errors="replace")
 
 
 @pytest.mark.parametrize("html", [
@@ -146,7 +161,7 @@ def _reference_main(html: str) -> str | None:
     from selectolax.lexbor import LexborHTMLParser
 
     from generator.checks.html import _BODY_SELECTOR, _HIDDEN_STYLE, _NOT_SHOWN_TAGS, _attached
-    tree = LexborHTMLParser(_mark_blocks(html))
+    tree = LexborHTMLParser(_mark_blocks(html.encode()))
     hidden, main = [], None
     for node in tree.body.css(_BODY_SELECTOR):
         attrs = node.attrs

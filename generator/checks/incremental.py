@@ -91,7 +91,7 @@ class BuildChecks:
         memo: dict[int, str] = {}
         self.digests = {url: facts_digest(f, memo) for url, f in self.facts.pages.items()}
 
-    def inspect(self, file: str, html: str) -> PageResult:
+    def inspect(self, file: str, html: bytes) -> PageResult:
         """The per-page checks of a page just rendered (in a render worker, or in this process)."""
         return self.run.inspect(parse_html(file, html, links=False))
 
