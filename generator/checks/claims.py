@@ -255,7 +255,7 @@ def page_texts(page: HtmlPage, worth: Callable[[str], bool] | None = None) -> li
         if data is not None:
             _strings(data, strings)
     visible = page.visible_text
-    if worth is not None and not any(map(worth, strings)):
+    if worth is not None and not worth("\n".join(strings)):   # one call: what counts is worked out line by line
         strings = []
     else:
         strings = [t for t in strings if t not in visible]   # most (names, FAQ answers) are on the page already
