@@ -326,3 +326,33 @@ def test_page_signatures_from_block_signatures_are_those_of_the_pages_sets(monke
             for p in range(len(index))]
     assert (np.bincount(t.dblock) > 1).sum() > 5                 # blocks on several pages: the folded path
     assert (got == _raw_minhash(sets)).all()
+
+
+@pytest.mark.parametrize("at_once", [None, 1, 3])
+def test_twin_similarities_are_the_exact_jaccard_of_the_content_sets(monkeypatch, at_once):
+    """Pairs are compared exactly in batches, with the batch's pages' shingle sets worked out together: each
+    page's closest twin gets the Jaccard similarity of the two pages' shingle sets, worked out with Python sets
+    (batches of one pair and of a few pairs give the same)."""
+    from generator.checks import duplicates
+    from generator.checks.duplicates import SHINGLE, words
+    if at_once:
+        monkeypatch.setattr(duplicates, "PAIRS_AT_ONCE", at_once)
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(5)]   # a few words: a page's blocks share shingles with each other
+    shared = [" ".join(rng.choice(vocab) for _ in range(rng.randint(5, 25))) for _ in range(6)]
+    pages = {f"/p{n}/": "\n".join(rng.sample(shared, 4) + [" ".join(rng.choice(vocab) for _ in range(8))])
+             for n in range(9)}                                   # fewer than 10 pages: no boilerplate
+    index = DuplicateIndex(DuplicateSettings(min_unique_share=0, min_unique_words=0))
+    for url, text in pages.items():
+        index.add(url, text)
+    result = index.finish()
+
+    def content(text):
+        blocks = [tuple(words(line)) for line in text.split("\n")]
+        return {b[k:k + SHINGLE] for b in blocks for k in range(len(b) - SHINGLE + 1)}
+
+    twins = [s for s in result.pages if s.twin]
+    assert len(twins) >= 6
+    for s in twins:
+        a, b = content(pages[s.page]), content(pages[s.twin])
+        assert s.twin_similarity == round(len(a & b) / len(a | b), 4), s.page

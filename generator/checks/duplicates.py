@@ -48,7 +48,6 @@ BANDS, ROWS = 16, 8             # LSH: BANDS x ROWS == BINS
 ESTIMATE_MARGIN = 0.12          # about 4.5 standard errors of a 128-value estimate at 0.90
 MIN_PAGES_FOR_BOILERPLATE = 10  # below this, "common to a large share of pages" means too little
 LARGE_INDEX = 20_000            # pages from which freed tables go back to the system at once
-SHARED_SETS_KEPT = 5000         # pages' shared-shingle sets remembered while twins are compared (x 2)
 ALL_PAIRS_BUCKET = 48           # a bucket up to this size is compared pair by pair; past it, each page is
 RING = 24                       # compared with the RING pages after it (large buckets are template clones)
 
@@ -450,40 +449,31 @@ class DuplicateIndex:
         rep_keys = self._content_keys(cblock, block_ptr)[reps]   # each compared page's content set, as a key
         exact_cache = self._known_pairs(np.concatenate((a[screened], twin_of)), np.concatenate((b[screened], twin)),
                                         rep_keys)
-        cache: list[dict[int, np.ndarray]] = [{}, {}]   # recent and older: pages' shared shingle sets
-
-        def shared_of(page: int) -> np.ndarray:
-            found = cache[0].get(page)
-            if found is None:
-                found = cache[1].get(page)
-                if found is None:
-                    found = t.page_shared(cblock[block_ptr[page]:block_ptr[page + 1]])
-                if len(cache[0]) >= SHARED_SETS_KEPT:
-                    cache[:] = [{}, cache[0]]
-                cache[0][page] = found
-            return found
-
-        def jaccard(x: int, y: int) -> float:
-            """Exact Jaccard of two pages' content sets. A shingle of one block only is common to both pages
-            exactly when that block is; the shingles that several blocks share are compared one by one."""
-            key = (x, y) if x < y else (y, x)
-            if key not in exact_cache:
-                p, q = reps[key[0]], reps[key[1]]
+        # the pairs to compare: those the estimate does not rule out, and each page with its closest candidate
+        # (grouped by the connected parts of the graph they make: a page's pairs come in one batch)
+        twin_pairs = list(zip(twin_of.tolist(), twin.tolist()))
+        todo = [pair for pair in zip(a[screened].tolist(), b[screened].tolist()) if pair not in exact_cache]
+        todo += _by_component([(p, q) for p, q in twin_pairs if ((p, q) if p < q else (q, p)) not in exact_cache])
+        todo = list(dict.fromkeys((x, y) if x < y else (y, x) for x, y in todo))
+        for at in range(0, len(todo), PAIRS_AT_ONCE):
+            batch = todo[at:at + PAIRS_AT_ONCE]
+            shared = t.shared_sets(sorted({reps[x] for pair in batch for x in pair}), cblock, block_ptr)
+            for x, y in batch:
+                # exact Jaccard of the two content sets: a shingle of one block only is common to both pages
+                # exactly when that block is; the shingles that several blocks share are compared one by one
+                p, q = reps[x], reps[y]
                 common = _common(cblock[block_ptr[p]:block_ptr[p + 1]], cblock[block_ptr[q]:block_ptr[q + 1]])
-                inter = int(t.single[common].sum()) + len(_common(shared_of(p), shared_of(q)))
+                inter = int(t.single[common].sum()) + len(_common(shared[p], shared[q]))
                 union = int(sizes[p]) + int(sizes[q]) - inter
-                exact_cache[key] = inter / union if union else 1.0
-            return exact_cache[key]
-
+                exact_cache[(x, y)] = inter / union if union else 1.0
         pairs = []
-        for k in screened.tolist():
-            x, y = int(a[k]), int(b[k])
-            j = jaccard(x, y)
+        for x, y in zip(a[screened].tolist(), b[screened].tolist()):
+            j = exact_cache[(x, y)]
             if j >= threshold:
                 pairs.append((reps[x], reps[y], j))
-        for p, q in _by_component(twin_of.tolist(), twin.tolist()):   # a page's set is remembered for its next pair
+        for p, q in twin_pairs:
             st = stats[reps[p]]
-            st.twin, st.twin_similarity = stats[reps[q]].page, round(jaccard(p, q), 4)
+            st.twin, st.twin_similarity = stats[reps[q]].page, round(exact_cache[(p, q) if p < q else (q, p)], 4)
         self._keep_pairs(exact_cache, rep_keys)
         return pairs, len(a)
 
@@ -588,7 +578,7 @@ class _Tables:
         largest tables of a 100,000-page check: keeping them would raise its peak by a sixth)."""
         for name in ("sorted_block", "group_start", "flat_gid", "occ_page", "occ_block", "dpage", "dblock"):
             delattr(self, name)
-        self.shared_gid = self.set_gid[self.shared]          # each block's shared shingles, for `page_shared`
+        self.shared_gid = self.set_gid[self.shared]          # each block's shared shingles, for `shared_sets`
         self.shared_ptr = np.concatenate(([0], np.cumsum(_segment_sums(self.shared, self.set_ptr))))
         del self.shared
 
@@ -620,10 +610,17 @@ class _Tables:
             start = end
         return out
 
-    def page_shared(self, blocks: np.ndarray) -> np.ndarray:
-        """The distinct shared shingle numbers of one page's content blocks, sorted."""
-        parts = [self.shared_gid[self.shared_ptr[b]:self.shared_ptr[b + 1]] for b in blocks.tolist()]
-        return distinct(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+    def shared_sets(self, pages: list[int], cblock: np.ndarray, block_ptr: np.ndarray) -> dict[int, np.ndarray]:
+        """For a few pages at once: the distinct shared shingle numbers of each one's content blocks, sorted
+        (`cblock[block_ptr[p]:block_ptr[p + 1]]` are page p's)."""
+        at = np.asarray(pages, np.int64)
+        owner, entries = _ranges(block_ptr[at], block_ptr[at + 1] - block_ptr[at])
+        blocks = cblock[entries]
+        block_of, entries = _ranges(self.shared_ptr[blocks], self.shared_ptr[blocks + 1] - self.shared_ptr[blocks])
+        keys = distinct((owner[block_of] << 32) | self.shared_gid[entries].astype(np.int64))
+        bounds = np.searchsorted(keys >> 32, np.arange(len(pages) + 1)).tolist()
+        keys &= 0xFFFFFFFF
+        return {page: keys[bounds[k]:bounds[k + 1]] for k, page in enumerate(pages)}
 
     def unique_by_block(self, cpage, cblock, active, page_area, areas: int):
         """Which shingles (by number) are on the pages of one area only; per block, how many of those it holds
@@ -727,6 +724,7 @@ def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 PAIR_CHUNK = 20_000   # candidate pairs whose signatures are compared at once (2 x 10 MB)
+PAIRS_AT_ONCE = 1000  # pairs compared exactly with their pages' shingle sets worked out at once
 
 
 def _agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -807,10 +805,9 @@ def _joined(edges: list[tuple[int, int]]) -> Callable[[int], int]:
     return root
 
 
-def _by_component(xs: list[int], ys: list[int]) -> list[tuple[int, int]]:
+def _by_component(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a
     page come one after another."""
-    pairs = list(zip(xs, ys))
     root = _joined(pairs)
     return sorted(pairs, key=lambda pair: (root(pair[0]), pair[0]))
 
