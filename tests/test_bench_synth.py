@@ -6,6 +6,7 @@ stay in step with the schema, and that the naive Jinja2 baseline makes the same 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -91,3 +92,23 @@ def test_naive_jinja_baseline_makes_the_same_landing_urls_as_clinic_pages(tmp_pa
     mean = {name: sum(p.stat().st_size for p in pages.values()) / len(pages)
             for name, pages in (("ours", ours), ("theirs", theirs))}
     assert 0.8 <= mean["theirs"] / mean["ours"] <= 1.25, mean
+
+
+def test_compare_times_two_revisions_in_turn_and_leaves_no_worktree(tmp_path: Path) -> None:
+    """bench/compare.py on a tiny project: a row per step with one time per run for each revision, and the git
+    worktrees it made are gone afterwards."""
+    before = subprocess.run(["git", "-C", str(REPO), "worktree", "list"], capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "compare.py"), "HEAD", "HEAD", "--runs", "2",
+                           "--size", "2x3", "--steps", "check,edit", "--json", str(tmp_path / "t.json")],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| check", "| edit"))]
+    assert len(rows) == 2
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert float(cells[1]) > 0 and float(cells[2]) > 0
+        assert len(cells[4].split(",")) == 2 and len(cells[5].split(",")) == 2
+    times = json.loads((tmp_path / "t.json").read_text())["times"]
+    assert set(times) == {"check", "edit"}
+    assert subprocess.run(["git", "-C", str(REPO), "worktree", "list"], capture_output=True,
+                          text=True).stdout == before

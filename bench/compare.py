@@ -1,0 +1,141 @@
+"""Before and after: two revisions of clinic-pages timed in turn on the same synthetic site.
+
+    python3 bench/compare.py 26e4e0c HEAD                  # 10,000 pages, 5 runs of each step
+    python3 bench/compare.py main HEAD --runs 9 --size 8x125 --steps check,edit
+
+On this shared 2-core machine one run of a step varies by 10-20 %, and the machine's speed drifts over an
+hour: a change smaller than that shows only in the median of runs taken in turn (A, B, A, B, ...), which is
+what this prints. Each revision is checked out in a git worktree in a temporary folder and runs the command
+line from there, on its own copy of one synthetic project (bench/synth.py, with this checkout's templates), so
+neither sees the other's build state or check cache. Before the runs, each builds its copy once. Steps, in
+this order within a run:
+
+  build         a clean build with checks (output, build state and check cache removed first)
+  check         `check --no-cache`: every page read, parsed and checked
+  check-cached  `check` with the check cache the build left
+  edit          one treatment's summary changed (a new text each run), then `build`
+  audit         `audit` of the built output folder, JSON report to a file
+
+This is a benchmark, not a test; bench/run.py times clinic-pages against Hugo and Eleventy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+STEPS = ("build", "check", "check-cached", "edit", "audit")
+OWN_FILES = ("output", ".clinic-pages-state.json", ".clinic-pages-checks.npz")
+
+
+class Tree:
+    """One revision: its worktree and its copy of the project."""
+
+    def __init__(self, label: str, code: Path, project: Path):
+        self.label, self.code, self.project = label, code, project
+
+    def run(self, *args: str) -> float:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=self.project, capture_output=True,
+                              text=True, env=dict(os.environ, PYTHONPATH=str(self.code)), check=False)
+        seconds = time.perf_counter() - started
+        if done.returncode not in (0, 1):   # 1: the checks found errors, still a timing
+            raise SystemExit(f"{self.label}: `{' '.join(args)}` failed:\n{done.stderr[-3000:]}")
+        return seconds
+
+
+def timed_step(tree: Tree, step: str, data, run: int) -> float:
+    from bench.synth import edit_treatment, write_data
+    if step == "build":
+        for name in OWN_FILES:
+            path = tree.project / name
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        return tree.run("build", "-q")
+    if step == "check":
+        return tree.run("check", "--no-cache", "-q")
+    if step == "check-cached":
+        return tree.run("check", "-q")
+    if step == "edit":
+        changed = edit_treatment(data, 0, run + 1)
+        write_data(data, tree.project, (changed,))
+        return tree.run("build", "-q")
+    report = tree.project.parent / f"audit-{tree.label}.json"
+    return tree.run("audit", str(tree.project / "output"), "--format", "json", "--report", str(report), "-q")
+
+
+def revision(rev: str) -> str:
+    done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"not a revision of {REPO}: {rev}")
+    return done.stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("old", help="the revision before (a commit, tag or branch)")
+    parser.add_argument("new", help="the revision after")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each step for each revision (default 5)")
+    parser.add_argument("--size", default="40x250", help="treatments x areas (default 40x250: 10,293 pages)")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
+    parser.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
+    args = parser.parse_args(argv)
+    steps = [s for s in args.steps.split(",") if s]
+    if not steps or set(steps) - set(STEPS):
+        parser.error(f"--steps: choose from {', '.join(STEPS)}")
+    treatments, _, areas = args.size.partition("x")
+    if not (treatments.isdigit() and areas.isdigit()):
+        parser.error("--size: treatments x areas, such as 40x250")
+    sys.path.insert(0, str(REPO))
+    from bench.synth import synth_data, write_project
+
+    shm = Path("/dev/shm")
+    base = Path(tempfile.mkdtemp(prefix="bench-compare-", dir=shm if shm.is_dir() else None))
+    labels = [revision(args.old), revision(args.new)]
+    if labels[0] == labels[1]:
+        labels = [f"{labels[0]}-a", f"{labels[1]}-b"]
+    trees: list[Tree] = []
+    data = synth_data(int(treatments), int(areas), 1, REPO)
+    try:
+        for label, rev in zip(labels, (args.old, args.new)):
+            code = base / f"code-{label}"
+            subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(code), rev], check=True)
+            trees.append(Tree(label, code, write_project(data, base / f"site-{label}")))
+        for tree in trees:
+            tree.run("build", "-q")
+        times: dict[str, dict[str, list[float]]] = {s: {t.label: [] for t in trees} for s in steps}
+        for run in range(args.runs):
+            for tree in trees:
+                for step in steps:
+                    times[step][tree.label].append(round(timed_step(tree, step, data, run), 3))
+            print(f"[run {run + 1}/{args.runs} done]", file=sys.stderr, flush=True)
+    finally:
+        for tree in trees:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree.code)], check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+    old, new = labels
+    print(f"{args.size} synthetic project, {args.runs} runs of each step, taken in turn; median seconds")
+    print(f"| step | {old} | {new} | change | runs {old} | runs {new} |")
+    print("|---|---:|---:|---:|---|---|")
+    for step in steps:
+        a, b = statistics.median(times[step][old]), statistics.median(times[step][new])
+        print(f"| {step} | {a:.2f} | {b:.2f} | {(b - a) / a:+.0%} | {', '.join(f'{x:.2f}' for x in times[step][old])} "
+              f"| {', '.join(f'{x:.2f}' for x in times[step][new])} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"size": args.size, "runs": args.runs, "times": times}, indent=1),
+                                   "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
