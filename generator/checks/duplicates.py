@@ -908,7 +908,7 @@ def _candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         edges = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True])))
         sizes = np.diff(edges)
         starts = edges[:-1]
-        for size in np.unique(sizes[sizes > 1]).tolist():   # the buckets of one size at once
+        for size in distinct(sizes[sizes > 1]).tolist():   # the buckets of one size at once
             members = np.sort(order[starts[sizes == size][:, None] + np.arange(size)], axis=1)
             if size <= ALL_PAIRS_BUCKET:
                 ii, jj = _pairs_of(size)

@@ -63,6 +63,10 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
     site_waivers = tuple(_site_waivers(site.checks))
     pages: dict[str, PageFacts] = {}
     shared: dict = {}   # equal values (the disclaimers, a hub's address) kept once for 100,000 pages
+    by_page: dict[str, list[PageWaiver]] = {}
+    for w in site_waivers:
+        by_page.setdefault(w.origin_page, []).append(PageWaiver(w.rule, w.reason, w.origin))
+    per_treatment: dict[tuple[str | None, bool], tuple] = {}   # what every page of a treatment (and kind) shares
     for page in plan.pages:
         treatment = project.treatment(page.treatment) if page.treatment else None
         location = project.location(page.location) if page.location else None
@@ -73,25 +77,25 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             near = premises[reach.premises]
         else:
             near = site.premises[0]
-        ids = [] if page.kind == "not-found" else list(site.required_disclaimers)
-        if treatment and page.kind != "not-found":
-            ids += [d for d in treatment.disclaimers if d not in ids]
-        waivers = [w for w in site_waivers if w.origin_page == page.url_path]
-        own = [PageWaiver(w.rule, w.reason, w.origin) for w in waivers]
-        if treatment:
-            own += [PageWaiver(w.rule, w.reason, f"treatments.yaml:{w.line or treatment.line}: "
-                               f"treatment `{treatment.slug}` waivers") for w in treatment.waivers]
+        key = (page.treatment, page.kind == "not-found")
+        if key not in per_treatment:
+            ids = [] if page.kind == "not-found" else list(site.required_disclaimers)
+            if treatment and page.kind != "not-found":
+                ids += [d for d in treatment.disclaimers if d not in ids]
+            waived = tuple(PageWaiver(w.rule, w.reason, f"treatments.yaml:{w.line or treatment.line}: treatment "
+                                      f"`{treatment.slug}` waivers") for w in treatment.waivers) if treatment else ()
+            per_treatment[key] = (tuple((i, site.disclaimers[i]) for i in ids), waived)
+        disclaimers, waived = per_treatment[key]
+        own = tuple(by_page.get(page.url_path, ())) + waived
         hub = f"/{treatment.slug}/" if treatment and page.kind == "landing" else "/areas/" if page.kind == "area" \
             else "/"
         hub = shared.setdefault(hub, hub)
-        disclaimers = tuple((i, site.disclaimers[i]) for i in ids)
-        disclaimers = shared.setdefault(disclaimers, disclaimers)
         pages[page.url_path] = PageFacts(
             url_path=page.url_path, file=page.file, kind=page.kind, canonical=f"{base}{page.url_path}",
             indexable=page.indexable, hub=hub,
             treatment=treatment.name if treatment else None, area=location.name if location else None,
             county=location.county if location else None, premises=near,
-            disclaimers=disclaimers, waivers=tuple(own),
+            disclaimers=disclaimers, waivers=own,
             location=location.slug if location else None, treatment_slug=treatment.slug if treatment else None,
         )
     return SiteFacts(base_url=base, clinic=site.name, pages=pages,

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from generator.checks import Finding
-from generator.checks.duplicates import BlockBatch, Prepared, _lookup
+from generator.checks.duplicates import BlockBatch, Prepared, _lookup, distinct
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 
@@ -56,17 +56,21 @@ def config_digest(project, run: CheckRun) -> str:
     return h.hexdigest()
 
 
-def facts_digest(page_facts, memo: dict[int, str] | None = None) -> str:
-    """A digest of what the checks know of a page (the premises' text is worked out once per premises)."""
-    premises = page_facts.premises
+def facts_digest(page_facts, memo: dict[int, tuple[object, str]] | None = None) -> str:
+    """A digest of what the checks know of a page (the text of the premises and of the disclaimers, shared by
+    many pages, is worked out once per object)."""
     if memo is None:
         memo = {}
-    key = memo.get(id(premises))
-    if key is None:
-        key = memo[id(premises)] = repr(premises)
+
+    def text(value) -> str:
+        known = memo.get(id(value))
+        if known is None or known[0] is not value:   # the object is kept with its text: its id stays its own
+            known = memo[id(value)] = (value, repr(value))
+        return known[1]
+
     fields = (page_facts.url_path, page_facts.file, page_facts.kind, page_facts.canonical, page_facts.indexable,
-              page_facts.hub, page_facts.treatment, page_facts.area, page_facts.county, key,
-              page_facts.disclaimers, page_facts.location, page_facts.treatment_slug)
+              page_facts.hub, page_facts.treatment, page_facts.area, page_facts.county, text(page_facts.premises),
+              text(page_facts.disclaimers), page_facts.location, page_facts.treatment_slug)
     return hashlib.blake2b(repr(fields).encode(), digest_size=12).hexdigest()
 
 
@@ -88,7 +92,7 @@ class BuildChecks:
         self.shas: dict[str, str] = {}                 # file -> digest of the HTML that was checked
         self.unread: dict[str, str] = {}                # URL path -> digest, of kept pages the cache lacked
         self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run) if cache else {}
-        memo: dict[int, str] = {}
+        memo: dict[int, tuple[object, str]] = {}
         self.digests = {url: facts_digest(f, memo) for url, f in self.facts.pages.items()}
 
     def inspect(self, file: str, html: bytes) -> PageResult:
@@ -170,7 +174,7 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
             offset += len(prepared.blocks)
         pages[page.file] = entry
     page_blocks = np.concatenate(blocks) if blocks else np.empty(0, np.uint64)
-    hashes, words, lengths, flat = run.index.export(np.unique(page_blocks))
+    hashes, words, lengths, flat = run.index.export(distinct(page_blocks))
     meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages}).encode()
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")   # two writers never share a temporary file
     try:
