@@ -311,20 +311,30 @@ def test_page_signatures_from_block_signatures_are_those_of_the_pages_sets(monke
     from generator.checks.duplicates import _raw_minhash, _Tables
     if chunk:
         monkeypatch.setattr(_Tables, "MINHASH_CHUNK", chunk)
+    from generator.checks.duplicates import _groups_of
     rng = random.Random(5)
     vocab = [f"w{i}" for i in range(40)]
-    shared = [" ".join(rng.choice(vocab) for _ in range(rng.randint(4, 20))) for _ in range(15)]
+
+    def line() -> str:
+        return " ".join(rng.choice(vocab) for _ in range(rng.randint(4, 20)))
+
+    shared = [line() for _ in range(15)]
+    together = [[line() for _ in range(rng.randint(2, 5))] for _ in range(3)]   # blocks always on the same pages
     index = DuplicateIndex()
     for n in range(30):
         lines = rng.sample(shared, rng.randint(0, 6)) + [f"page {n} " + " ".join(rng.choice(vocab) for _ in range(9))
-                                                         for _ in range(rng.randint(0, 3))]
+                                                         for _ in range(rng.randint(0, 3))] + together[n % 3]
+        rng.shuffle(lines)
         index.add(f"/p{n}/", "\n".join(lines))
     t = _Tables(index)
     got = t.page_minhash(t.dpage, t.dblock, len(index))
     sets = [np.unique(np.concatenate([t.values[t.set_gid[t.set_ptr[b]:t.set_ptr[b + 1]]]
                                       for b in t.dblock[t.dpage == p].tolist()] or [np.empty(0, np.uint32)]))
             for p in range(len(index))]
-    assert (np.bincount(t.dblock) > 1).sum() > 5                 # blocks on several pages: the folded path
+    several = np.flatnonzero(np.bincount(t.dblock) > 1)          # blocks on several pages: the folded path
+    use = np.isin(t.dblock, several)
+    _, groups = _groups_of(np.searchsorted(several, t.dblock[use]), t.dpage[use], len(several))
+    assert len(several) > 10 and groups < len(several) - 5        # blocks on the same pages were grouped
     assert (got == _raw_minhash(sets)).all()
 
 

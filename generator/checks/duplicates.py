@@ -694,25 +694,37 @@ class _Tables:
             start = end
         sig = sig.reshape(n, BINS)
         used = distinct(blocks[several])
-        if len(used):   # in chunks of blocks, each chunk's signatures folded into the pages that use them
-            local = np.searchsorted(used, blocks[several])
-            order = np.argsort(local, kind="stable")
-            shared_rows, local = rows[several][order], local[order]
-            del order
+        if len(used):
+            local = np.searchsorted(used, blocks[several])   # each use's block, numbered among `used`
+            # Blocks found on exactly the same pages (a treatment's paragraphs, an area's notes) are folded into
+            # one signature first: a page then takes one minimum per such group, not one per block.
+            group, groups = _groups_of(local, rows[several], len(used))
+            pair = distinct((group[local] << 32) | rows[several].astype(np.int64))   # (group, page), once each
+            del local
+            use_group, use_row = pair >> 32, pair & 0xFFFFFFFF
+            del pair
+            by_group = np.argsort(group, kind="stable")            # the used blocks, group after group
+            group_start = np.searchsorted(group[by_group], np.arange(groups + 1))
             step = max(1, self.MINHASH_CHUNK // BINS)
-            for first in range(0, len(used), step):
+            g = 0
+            while g < groups:   # whole groups of at most `step` blocks at once (a group is at most a page's blocks)
+                end = max(g + 1, int(np.searchsorted(group_start, group_start[g] + step, side="right")) - 1)
+                members = used[by_group[group_start[g]:group_start[end]]]
                 block_sig = _raw_minhash([self.values[self.set_gid[self.set_ptr[b]:self.set_ptr[b + 1]]]
-                                          for b in used[first:first + step].tolist()])
-                lo, hi = np.searchsorted(local, (first, first + step))
-                by_row = np.argsort(shared_rows[lo:hi], kind="stable") + lo   # the chunk's uses, page by page
+                                          for b in members.tolist()])
+                group_sig = np.minimum.reduceat(block_sig, group_start[g:end] - group_start[g], axis=0)
+                del block_sig
+                lo, hi = np.searchsorted(use_group, (g, end))
+                by_row = np.argsort(use_row[lo:hi], kind="stable") + lo   # these groups' uses, page by page
                 for at in range(0, len(by_row), step):
                     part = by_row[at:at + step]
-                    page = shared_rows[part]
+                    page = use_row[part]
                     starts = np.flatnonzero(np.concatenate(([True], page[1:] != page[:-1])))
-                    # each page's minimum over its blocks in this part, then over what it had
-                    least = np.minimum.reduceat(block_sig[local[part] - first], starts, axis=0)
+                    # each page's minimum over its groups in this part, then over what it had
+                    least = np.minimum.reduceat(group_sig[use_group[part] - g], starts, axis=0)
                     page = page[starts]
                     sig[page] = np.minimum(sig[page], least)
+                g = end
         return sig
 
 
@@ -725,6 +737,22 @@ def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 PAIR_CHUNK = 20_000   # candidate pairs whose signatures are compared at once (2 x 10 MB)
 PAIRS_AT_ONCE = 1000  # pairs compared exactly with their pages' shingle sets worked out at once
+
+
+def _groups_of(owner: np.ndarray, member: np.ndarray, count: int) -> tuple[np.ndarray, int]:
+    """Number `count` owners by the set of members each has ((owner[k], member[k]) pairs, each pair once):
+    owners with the same set share a number. A set is known by a 64-bit key, the sum of its members' mixed
+    numbers and of its size's (the same trust as the blocks' own 64-bit hashes). Returns (number of each owner,
+    how many numbers)."""
+    key = np.zeros(count, np.uint64)
+    np.add.at(key, owner, _mix(member.astype(np.uint64) + np.uint64(1)))
+    key += _mix(np.bincount(owner, minlength=count).astype(np.uint64) | np.uint64(1 << 63))
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    group = np.empty(count, np.int64)
+    group[order] = np.cumsum(new) - 1
+    return group, int(new.sum())
 
 
 def _agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
