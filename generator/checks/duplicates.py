@@ -452,9 +452,11 @@ class DuplicateIndex:
         # the pairs to compare: those the estimate does not rule out, and each page with its closest candidate
         # (grouped by the connected parts of the graph they make: a page's pairs come in one batch)
         twin_pairs = list(zip(twin_of.tolist(), twin.tolist()))
-        todo = [pair for pair in zip(a[screened].tolist(), b[screened].tolist()) if pair not in exact_cache]
-        todo += _by_component([(p, q) for p, q in twin_pairs if ((p, q) if p < q else (q, p)) not in exact_cache])
-        todo = list(dict.fromkeys((x, y) if x < y else (y, x) for x, y in todo))
+        screened_pairs = list(zip(a[screened].tolist(), b[screened].tolist()))   # a < b already
+        todo = [pair for pair in screened_pairs if pair not in exact_cache]
+        todo += [_sorted_pair(pair) for pair in _by_component(
+            [pair for pair in twin_pairs if _sorted_pair(pair) not in exact_cache])]
+        todo = list(dict.fromkeys(todo))
         for at in range(0, len(todo), PAIRS_AT_ONCE):
             batch = todo[at:at + PAIRS_AT_ONCE]
             shared = t.shared_sets(sorted({reps[x] for pair in batch for x in pair}), cblock, block_ptr)
@@ -467,13 +469,13 @@ class DuplicateIndex:
                 union = int(sizes[p]) + int(sizes[q]) - inter
                 exact_cache[(x, y)] = inter / union if union else 1.0
         pairs = []
-        for x, y in zip(a[screened].tolist(), b[screened].tolist()):
+        for x, y in screened_pairs:
             j = exact_cache[(x, y)]
             if j >= threshold:
                 pairs.append((reps[x], reps[y], j))
         for p, q in twin_pairs:
             st = stats[reps[p]]
-            st.twin, st.twin_similarity = stats[reps[q]].page, round(exact_cache[(p, q) if p < q else (q, p)], 4)
+            st.twin, st.twin_similarity = stats[reps[q]].page, round(exact_cache[_sorted_pair((p, q))], 4)
         self._keep_pairs(exact_cache, rep_keys)
         return pairs, len(a)
 
@@ -602,10 +604,7 @@ class _Tables:
                 end = int(np.searchsorted(cpage, cpage[end], side="left"))
                 if end <= start:
                     end = int(np.searchsorted(cpage, cpage[start], side="right"))
-            c = count[start:end]
-            page = np.repeat(cpage[start:end].astype(np.int64), c)
-            first = np.repeat(ptr[cblock[start:end]] - (np.cumsum(c) - c), c)
-            pairs = distinct((page << 32) | keep[first + np.arange(len(page))])
+            pairs = _owned_values(cpage[start:end], cblock[start:end], ptr, keep)
             out += np.bincount(pairs >> 32, minlength=n)
             start = end
         return out
@@ -615,9 +614,7 @@ class _Tables:
         (`cblock[block_ptr[p]:block_ptr[p + 1]]` are page p's)."""
         at = np.asarray(pages, np.int64)
         owner, entries = _ranges(block_ptr[at], block_ptr[at + 1] - block_ptr[at])
-        blocks = cblock[entries]
-        block_of, entries = _ranges(self.shared_ptr[blocks], self.shared_ptr[blocks + 1] - self.shared_ptr[blocks])
-        keys = distinct((owner[block_of] << 32) | self.shared_gid[entries].astype(np.int64))
+        keys = _owned_values(owner, cblock[entries], self.shared_ptr, self.shared_gid)
         bounds = np.searchsorted(keys >> 32, np.arange(len(pages) + 1)).tolist()
         keys &= 0xFFFFFFFF
         return {page: keys[bounds[k]:bounds[k + 1]] for k, page in enumerate(pages)}
@@ -794,6 +791,13 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
                                                                                          dtype=np.int64)
 
 
+def _owned_values(owner: np.ndarray, blocks: np.ndarray, ptr: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`owner[k] << 32 | v` for every value v of block `blocks[k]` (`values[ptr[b]:ptr[b + 1]]` are block b's),
+    each once, sorted: the distinct values of each owner's blocks."""
+    which, at = _ranges(ptr[blocks], ptr[blocks + 1] - ptr[blocks])
+    return distinct((owner[which].astype(np.int64) << 32) | values[at].astype(np.int64))
+
+
 def _take(batch: BlockBatch, rows: np.ndarray) -> BlockBatch:
     """The blocks at `rows` of a packed batch, in that order."""
     offsets = np.cumsum(batch.lengths) - batch.lengths
@@ -832,6 +836,10 @@ def _joined(edges: list[tuple[int, int]]) -> Callable[[int], int]:
             parent[max(rx, ry)] = min(rx, ry)
     return root
 
+
+def _sorted_pair(pair: tuple[int, int]) -> tuple[int, int]:
+    """A pair of pages as the similarity tables key it: the smaller first."""
+    return pair if pair[0] < pair[1] else (pair[1], pair[0])
 
 def _by_component(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a

@@ -62,7 +62,7 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
     premises = {p.id: p for p in site.premises}
     site_waivers = tuple(_site_waivers(site.checks))
     pages: dict[str, PageFacts] = {}
-    shared: dict = {}   # equal values (the disclaimers, a hub's address) kept once for 100,000 pages
+    hubs: dict[str, str] = {}   # each hub's address kept once for 100,000 pages
     by_page: dict[str, list[PageWaiver]] = {}
     for w in site_waivers:
         by_page.setdefault(w.origin_page, []).append(PageWaiver(w.rule, w.reason, w.origin))
@@ -89,7 +89,7 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
         own = tuple(by_page.get(page.url_path, ())) + waived
         hub = f"/{treatment.slug}/" if treatment and page.kind == "landing" else "/areas/" if page.kind == "area" \
             else "/"
-        hub = shared.setdefault(hub, hub)
+        hub = hubs.setdefault(hub, hub)
         pages[page.url_path] = PageFacts(
             url_path=page.url_path, file=page.file, kind=page.kind, canonical=f"{base}{page.url_path}",
             indexable=page.indexable, hub=hub,

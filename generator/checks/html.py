@@ -24,6 +24,7 @@ _BLOCK_END = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))".encode(
 # the same without re.I (faster even with the check) gives the same split when no tag name has a capital
 _BLOCK_END_LOWER = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))".encode())
 _MIXED_CASE = re.compile(b"</?+[a-z]*+[A-Z]")
+_BLOCK_BYTE = BLOCK.encode()
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
                            re.I)
 
@@ -68,9 +69,6 @@ def _mark_blocks(html: bytes) -> bytes:
     parts = (_BLOCK_END if _MIXED_CASE.search(html) else _BLOCK_END_LOWER).split(html)
     parts[1::2] = [_BLOCK_BYTE + tag for tag in parts[1::2]]
     return b"".join(parts)
-
-
-_BLOCK_BYTE = BLOCK.encode()
 
 
 def _text(node: LexborNode) -> str:
