@@ -142,6 +142,8 @@ def _rename_treatment(project: Path, i: int) -> None:
     def change(d):
         t = d["treatments"][-1]
         old = t["slug"]
+        if any(other["slug"] == f"renamed-{i}" for other in d["treatments"]):
+            return   # that name is taken (an earlier rename): renaming again would make invalid data
         t["slug"], t["name"] = f"renamed-{i}", f"Renamed Treatment {i}"
         for other in d["treatments"]:
             other["related"] = [t["slug"] if r == old else r for r in other.get("related", [])]
@@ -166,8 +168,10 @@ def _add_area(project: Path, i: int) -> None:
 
 
 def _rename_area(project: Path, i: int) -> None:
-    edit_yaml(project / "locations.yaml",
-              lambda d: d["locations"][-1].update(name=f"Renamed Place {i}", slug=f"renamed-place-{i}"))
+    def change(d):
+        if all(loc["slug"] != f"renamed-place-{i}" for loc in d["locations"]):   # not a name already taken
+            d["locations"][-1].update(name=f"Renamed Place {i}", slug=f"renamed-place-{i}")
+    edit_yaml(project / "locations.yaml", change)
 
 
 def _delete_area(project: Path, i: int) -> None:
