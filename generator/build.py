@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has wo
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-PARALLEL_MIN_PAGES = 1500   # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_PAGES = 100    # below this, forking workers costs more than it saves (break-even: 30-50 pages)
 
 
 @dataclass

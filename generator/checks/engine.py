@@ -340,7 +340,7 @@ class PageResult:
     text: str | None
 
 
-PARALLEL_MIN_PAGES = 2000    # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_PAGES = 100     # below this, forking workers costs more than it saves
 _RUN: CheckRun | None = None
 
 
