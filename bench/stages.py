@@ -1,0 +1,164 @@
+"""Where a page's time goes: each stage of rendering and checking, per page, and what that leaves of the targets.
+
+    python3 bench/stages.py                  # 40 x 250 synthetic project (10,293 pages), every 5th page, 3 runs
+    python3 bench/stages.py --every 1 --runs 5 --no-hugo
+
+The per-page work of `build` with checks is: render the page (Jinja2), parse it (lexbor, then our walk of the
+tree: visible text, main text, head), and run the per-page checks (claims, template leaks, disclaimers and
+consistency, the duplicate signature of the main text). Each stage is timed alone, in this one process, in CPU
+time, over the same pages, in the order a build runs them; the median of --runs runs is shown per page.
+The site-wide duplicate analysis is not per page: bench/bench_check.py's `check-cached` step times it (with the
+loading of the project and the cache).
+
+Then the arithmetic for all the project's pages on this machine's cores: the least wall time the per-page work can take
+(its CPU time shared perfectly among all cores), next to the budgets of issue 3 (build with checks within 1.5 x
+Hugo's build; `check` under 5 s). Hugo's clean build of the same pages, and clinic-pages' build without checks,
+are timed in the same run, interleaved (--runs times each, median), as bench/run.py does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+def per_page(pages: list, work) -> float:
+    """CPU seconds per page of `work(item)` over `pages`."""
+    started = time.process_time()
+    for item in pages:
+        work(item)
+    return (time.process_time() - started) / len(pages)
+
+
+def stage_times(project: Path, every: int) -> tuple[dict[str, float], int, int]:
+    """One run: each stage over every `every`-th page of the plan, CPU seconds per page; how many pages that
+    was, and how many the plan has."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from generator.checks.content import check_consistency, check_disclaimers, check_leaks, fold
+    from generator.checks.html import _mark_blocks, parse_html
+    from generator.checks.incremental import BuildChecks
+    from generator.model import load_project
+    from generator.plan import plan_site
+    from generator.render import Renderer
+
+    loaded = load_project(project)
+    plan = plan_site(loaded)
+    renderer = Renderer(loaded, plan, project / "templates")
+    checks = BuildChecks(loaded, plan, project, cache=False)   # fresh: the claims memo starts cold, as in a build
+    run = checks.run
+    pages = list(plan.pages)[::every]
+    out: dict[str, float] = {}
+    html: dict[str, bytes] = {}
+    # each stage's own result is kept (a list, a dict) so that every call really runs
+    out["render (Jinja2)"] = per_page(pages, lambda p: html.__setitem__(p.file, renderer.render(p).html.encode()))
+    data = [(p.file, html[p.file]) for p in pages]
+    out["  lexbor parse alone"] = per_page(data, lambda d: LexborHTMLParser(_mark_blocks(d[1])))
+    parsed = []
+    out["parse (lexbor + our walk)"] = per_page(data, lambda d: parsed.append(parse_html(d[0], d[1], links=False)))
+    facts = [(page, run.facts.pages.get(page.url_path)) for page in parsed]
+    out["claims rules"] = per_page(parsed, lambda page: list(run.claims.check(page)))
+    out["template leaks"] = per_page(facts, lambda pf: list(check_leaks(pf[0], pf[1])))
+
+    def facts_checks(pf) -> None:
+        page, page_facts = pf
+        visible = fold(page.visible_text)
+        list(check_disclaimers(page, page_facts, visible))   # generators: list() runs them
+        list(check_consistency(page, page_facts, run.facts, visible))
+    out["disclaimers + consistency"] = per_page(facts, facts_checks)
+    out["duplicate signature"] = per_page(parsed, lambda page: run.index.prepare(page.main_text))
+    fresh = BuildChecks(loaded, plan, project, cache=False)
+    out["all per-page checks, with parse"] = per_page(data, lambda d: fresh.inspect(d[0], d[1]))
+    return out, len(pages), len(plan.pages)
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - started
+
+
+def builds(data, base: Path, runs: int, hugo: bool) -> dict[str, float]:
+    """Median wall time of a clean build without checks, and of Hugo's clean build, interleaved."""
+    from bench import sites
+    from bench.synth import write_project
+    ours = write_project(data, base / "ours")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    times: dict[str, list[float]] = {"clinic-pages build --no-checks": []}
+    if hugo:
+        sites.write_hugo(data, base / "hugo")
+        times["Hugo"] = []
+    for _ in range(runs):
+        shutil.rmtree(base / "ours-out", ignore_errors=True)
+        (ours / ".clinic-pages-state.json").unlink(missing_ok=True)
+        times["clinic-pages build --no-checks"].append(timed(
+            [sys.executable, "-m", "generator", "-q", "build", "--project", str(ours), "--output",
+             str(base / "ours-out"), "--no-checks"], env))
+        if hugo:
+            shutil.rmtree(base / "hugo-out", ignore_errors=True)
+            shutil.rmtree(base / "hugo" / "resources", ignore_errors=True)
+            times["Hugo"].append(timed(["hugo", "--quiet", "--source", str(base / "hugo"), "--destination",
+                                        str(base / "hugo-out")]))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="40x250", help="treatments x areas (default 40x250: 10,293 pages)")
+    parser.add_argument("--every", type=int, default=5, help="time every Nth page of the plan (default 5)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each stage and build (median shown)")
+    parser.add_argument("--no-hugo", action="store_true", help="do not time Hugo (when it is not installed)")
+    args = parser.parse_args(argv)
+    from bench.synth import synth_data, write_project
+
+    treatments, areas = (int(x) for x in args.size.split("x"))
+    hugo = not args.no_hugo and shutil.which("hugo") is not None
+    shm = Path("/dev/shm")
+    base = Path(tempfile.mkdtemp(prefix="bench-stages-", dir=shm if shm.is_dir() else None))
+    try:
+        data = synth_data(treatments, areas)
+        project = write_project(data, base / "stages")
+        runs = [stage_times(project, args.every) for _ in range(args.runs)]
+        walls = builds(data, base, args.runs, hugo)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    stages = {name: statistics.median(r[name] for r, _, _ in runs) for name in runs[0][0]}
+    cores = os.cpu_count() or 1
+    _, timed_pages, total_pages = runs[0]
+    print(f"Per page, in one process (CPU µs, median of {args.runs} runs over {timed_pages:,} of the "
+          f"{total_pages:,} pages of a {treatments} x {areas} project):\n")
+    print(f"| stage | µs per page | CPU s for {total_pages:,} pages | least wall s on {cores} cores |")
+    print("|---|---:|---:|---:|")
+    for name, seconds in stages.items():
+        total = seconds * total_pages
+        print(f"| {name} | {seconds * 1e6:,.0f} | {total:.2f} | {total / cores:.2f} |")
+    checks = stages["all per-page checks, with parse"] * total_pages / cores
+    render = stages["render (Jinja2)"] * total_pages / cores
+    print(f"\nClean builds of the same pages, wall s (median of {args.runs}, interleaved):")
+    for name, seconds in walls.items():
+        print(f"- {name}: {seconds:.2f}")
+    print(f"\nWhat the per-page work leaves of the targets, for these {total_pages:,} pages (issue 3 sets them "
+          "for 10,000):")
+    per_10k = stages["all per-page checks, with parse"] * 10_000 / cores
+    print(f"- `check` of 10,000 pages under 5 s: at this rate, parsing and checking 10,000 pages take at least "
+          f"{per_10k:.2f} s on {cores} cores, before loading, reading the files and the site-wide analysis.")
+    if "Hugo" in walls:
+        budget = 1.5 * walls["Hugo"]
+        print(f"- build with checks within 1.5 x Hugo's build ({budget:.2f} s): rendering takes at least {render:.2f} s "
+              f"and checking {checks:.2f} s on {cores} cores, {render + checks:.2f} s together, "
+              f"{(render + checks) / walls['Hugo']:.2f} x Hugo's build, before writing and the site-wide analysis.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
