@@ -8,6 +8,7 @@ from functools import cached_property
 
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km
 from generator.model import Location, Premises, Project
+from generator.state import code_digest
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
 
@@ -188,9 +189,11 @@ def _record(value: object) -> str:
 
 
 def fingerprints(project: Project, plan: Plan) -> dict[str, str]:
-    """A digest for every record key that pages depend on (`site`, `treatment:<slug>`, `index:areas`, ...)."""
+    """A digest for every record key that pages depend on (`site`, `treatment:<slug>`, `index:areas`, ...),
+    and `code`: the generator's own code, on which every page depends (an upgrade renders every page again)."""
     site = project.site
-    fps = {"site": _digest(*((k, getattr(site, k)) for k in site.__dataclass_fields__ if k != "deploy")),
+    fps = {"code": code_digest(),
+           "site": _digest(*((k, getattr(site, k)) for k in site.__dataclass_fields__ if k != "deploy")),
            "attribution": _digest(project.attribution)}
     for t in project.treatments:
         fps[f"treatment:{t.slug}"] = _record(t)
@@ -210,9 +213,10 @@ def fingerprints(project: Project, plan: Plan) -> dict[str, str]:
 
 
 def page_digest(page: Page, fps: dict[str, str], extra_deps: tuple[str, ...], template: str) -> str:
-    """The digest of everything a page's content can depend on: its own plan data, records and templates."""
+    """The digest of everything a page's content can depend on: its own plan data, records and templates, and
+    the code that renders it."""
     h = hashlib.blake2b(repr(page).encode(), digest_size=16)
     h.update(template.encode())
-    for key in sorted({*page.deps, *extra_deps, "index:areas"}):
+    for key in sorted({*page.deps, *extra_deps, "index:areas", "code"}):
         h.update(f"\0{key}={fps[key]}".encode())
     return h.hexdigest()
