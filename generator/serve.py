@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.build import build
 from generator.errors import ClinicPagesError
-from generator.state import INPUT_FILES
+from generator.state import input_files
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +87,7 @@ class Preview:
 def watched_files(project: Path) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every input the build reads."""
     seen = {}
-    paths = [project / name for name in INPUT_FILES]
-    templates = project / "templates"
-    if templates.is_dir():
-        paths += [p for p in templates.rglob("*") if p.is_file()]
-    for path in paths:
+    for path in input_files(project):
         try:
             st = path.stat()
             seen[str(path)] = (st.st_mtime_ns, st.st_size)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
+from generator.data import load_document
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +91,32 @@ def code_digest() -> str:
     return _CODE_DIGEST
 
 
-def input_digest(project: Path) -> str:
-    """A digest of everything a build reads: the data files, every file under templates/, and the code."""
+def rule_files(project: Path) -> list[str]:
+    """The project's own claims rule files, as site.yaml names them (`checks.rules`, relative to the project).
+    An unreadable or malformed site.yaml names none here: the build itself says what is wrong with it."""
+    doc, _ = load_document(Path(project) / "site.yaml")
+    checks = doc.data.get("checks") if doc is not None and isinstance(doc.data, dict) else None
+    names = checks.get("rules") if isinstance(checks, dict) else None
+    return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
+
+
+def input_files(project: Path) -> list[Path]:
+    """Every file a build reads: the data files, every file under templates/, and the rule files site.yaml names
+    (the no-op check hashes them, `serve` watches them)."""
     project = Path(project)
-    h = hashlib.blake2b(code_digest().encode(), digest_size=16)
     files = [project / name for name in INPUT_FILES]
     templates = project / "templates"
     if templates.is_dir():
         files += sorted(p for p in templates.rglob("*") if p.is_file())
-    for path in files:
-        h.update(str(path.relative_to(project)).encode() + b"\0")
+    return files + [project / name for name in rule_files(project)]
+
+
+def input_digest(project: Path) -> str:
+    """A digest of everything a build reads (`input_files`) and of the code."""
+    project = Path(project)
+    h = hashlib.blake2b(code_digest().encode(), digest_size=16)
+    for path in input_files(project):
+        h.update(os.path.relpath(path, project).encode() + b"\0")
         try:
             h.update(path.read_bytes())
         except OSError:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from generator import build as build_module
 from generator.build import build
+from generator.errors import ChecksFailed
 from generator.output import MANIFEST
 from generator.state import STATE_FILE
 from tests.projects import REPO, edit_yaml, sample_subset, set_radius, stamps
@@ -106,6 +107,30 @@ def test_a_new_version_of_clinic_pages_renders_every_page_again(tmp_path, monkey
     clean = sample_subset(tmp_path / "clean", treatments=3, locations=5)
     build(clean)
     assert tree(project / "output") == tree(clean / "output") != before
+
+
+HOUSE_RULE = ("rules:\n  - id: house-word\n    severity: error\n    message: a word the clinic avoids\n"
+              "    hint: say it another way\n    source: https://example.org/house-style\n    terms: [{word}]\n")
+
+
+def with_house_rules(project: Path, word: str) -> Path:
+    """The project with its own rule file (named in site.yaml's checks.rules) that forbids `word`."""
+    (project / "rules").mkdir(exist_ok=True)
+    (project / "rules" / "house.yaml").write_text(HOUSE_RULE.format(word=word))
+    site = project / "site.yaml"
+    site.write_text(site.read_text().replace("\nchecks:\n", "\nchecks:\n  rules: [rules/house.yaml]\n", 1))
+    return project / "rules" / "house.yaml"
+
+
+def test_an_edited_rule_file_is_a_change_the_next_build_checks_again(tmp_path):
+    project = sample_subset(tmp_path / "p", treatments=2, locations=4)
+    rules = with_house_rules(project, "zzyzzq")
+    first = build(project)
+    assert first.checks.ok and not build(project).checks   # nothing changed: up to date
+    rules.write_text(HOUSE_RULE.format(word="clinic"))   # a word on every page
+    with pytest.raises(ChecksFailed) as failed:
+        build(project)
+    assert {f.rule for f in failed.value.result.findings} >= {"claims.house-word"}
 
 
 def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, monkeypatch):

@@ -69,3 +69,18 @@ def test_a_template_error_names_the_template_and_line(preview):
     edit(preview.preview.project / "templates" / "landing.html", "{% endblock %}", "{% if %}{% endblock %}")
     current = wait_for(lambda: (s := status(preview))["version"] > before and s)
     assert current["error"].startswith("templates/landing.html:")
+
+
+def test_an_edited_rule_file_rebuilds_and_its_findings_are_shown(preview):
+    project = preview.preview.project
+    (project / "rules").mkdir()
+    rule = ("rules:\n  - id: house-word\n    severity: error\n    message: a word the clinic avoids\n"
+            "    hint: say it another way\n    source: https://example.org/house-style\n    terms: [{word}]\n")
+    (project / "rules" / "house.yaml").write_text(rule.format(word="zzyzzq"))
+    before = status(preview)["version"]
+    edit(project / "site.yaml", "\nchecks:\n", "\nchecks:\n  rules: [rules/house.yaml]\n")
+    wait_for(lambda: (s := status(preview))["version"] > before and s["error"] is None)
+    before = status(preview)["version"]
+    (project / "rules" / "house.yaml").write_text(rule.format(word="clinic"))   # a rule file, not site.yaml
+    current = wait_for(lambda: (s := status(preview))["version"] > before and s)
+    assert "check error" in current["error"]
