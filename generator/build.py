@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator.clock import today
 from generator.errors import ChecksFailed
-from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes
+from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes, read_manifest
 from generator.sitemap import robots_txt, sitemap_files
 from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
 from generator.workers import can_fork, forked_pool
@@ -78,6 +78,11 @@ def output_is_as_left(output: Path, state: State) -> bool:
         return False
 
 
+def all_files_there(output: Path) -> bool:
+    """True when every file output/'s manifest lists is still there (nobody deleted one by hand)."""
+    return all(os.path.isfile(output / rel) for rel in read_manifest(output))
+
+
 def build(project_dir: Path, output_dir: Path | None = None, progress: Progress | None = None,
           clean: bool = False, jobs: int | None = None, checks: bool = True) -> BuildReport:
     """Build the site. `clean` ignores the build state and renders every page (it still writes only changes).
@@ -89,7 +94,8 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     notices = [state.problem] if state.problem else []
     inputs = input_digest(project_dir) + ("" if checks else "+no-checks")   # an unchecked build is not the same
     trusted = not clean and not state.problem and output_is_as_left(output, state)
-    if trusted and state.inputs == inputs and not (output.parent / f".{output.name}.staging").exists():
+    if trusted and state.inputs == inputs and not (output.parent / f".{output.name}.staging").exists() \
+            and all_files_there(output):
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult())
 
     from generator.model import load_project
@@ -108,7 +114,7 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     history: dict[str, dict[str, str]] = {}
     entries: list[tuple[str, str]] = []
     existed = output.exists()
-    with OutputTransaction(output, verify_existing=not trusted) as tx:
+    with OutputTransaction(output, verify_content=clean) as tx:
         keys: dict[str, str] = {}
 
         def inputs_of(page: Page) -> str:

@@ -178,7 +178,8 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Validate the data, render every page, and write output/ all at once.")
     project_args(p)
     p.add_argument("--clean", action="store_true",
-                   help="ignore the build state and render every page (files are still written only if changed)")
+                   help="ignore the build state and render every page; generated files edited by hand are put "
+                        "back (files are still written only if their bytes differ)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes for large builds (default: all cores)")
     p.add_argument("--no-checks", action="store_true",
                    help="skip the checks (to time the build alone; `deploy` still refuses pages that fail them)")

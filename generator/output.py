@@ -74,12 +74,12 @@ class CommitResult:
 class OutputTransaction:
     """Stage files, then commit them all at once. Use as a context manager: an exception aborts."""
 
-    def __init__(self, output: Path, verify_existing: bool = True):
+    def __init__(self, output: Path, verify_content: bool = False):
         self.output = Path(output).absolute()
         if self.output == Path(self.output.anchor) or self.output == Path.home():
             raise OutputError(f"refusing to use {self.output} as the output folder")
         self.staging = self.output.parent / f".{self.output.name}.staging"
-        self.verify_existing = verify_existing
+        self.verify_content = verify_content   # read files to judge them current, not only the manifest
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self._lock = open(self.output.parent / f".{self.output.name}.lock", "w")
         try:
@@ -144,8 +144,18 @@ class OutputTransaction:
             os.close(fd)
 
     def is_current(self, rel: str, sha: str) -> bool:
-        """True when output/ already holds exactly these bytes (by the manifest), so nothing need be written."""
-        return self.old.get(rel) == sha and (not self.verify_existing or (self.output / rel).is_file())
+        """True when output/ already holds exactly these bytes, so nothing need be written: the manifest says so
+        and the file is still there (with `verify_content`, its bytes are read and compared too: a file edited
+        by hand is put back)."""
+        if self.old.get(rel) != sha:
+            return False
+        path = self.output / rel
+        if not self.verify_content:
+            return path.is_file()
+        try:
+            return digest(path.read_bytes()) == sha
+        except OSError:
+            return False
 
     def record(self, rel: str, sha: str, staged: bool) -> None:
         """Register a file that a worker has staged itself (staged=True) or found current (staged=False)."""

@@ -133,6 +133,29 @@ def test_an_edited_rule_file_is_a_change_the_next_build_checks_again(tmp_path):
     assert {f.rule for f in failed.value.result.findings} >= {"claims.house-word"}
 
 
+def test_a_generated_file_deleted_by_hand_is_put_back_by_the_next_build(tmp_path):
+    project = sample_subset(tmp_path / "p", treatments=2, locations=4)
+    build(project)
+    expected = tree(project / "output")
+    (project / "output" / "sitemap.xml").unlink()
+    page = next(f for f in expected if f.endswith("/index.html") and f.count("/") == 2)   # a landing page
+    (project / "output" / page).unlink()
+    report = build(project)
+    assert not report.up_to_date and report.rendered == 1
+    assert sorted(report.result.written) == sorted([page, "sitemap.xml"])
+    assert tree(project / "output") == expected
+
+
+def test_a_clean_build_puts_back_a_generated_file_edited_by_hand(tmp_path):
+    project = sample_subset(tmp_path / "p", treatments=2, locations=4)
+    build(project)
+    expected = tree(project / "output")
+    (project / "output" / "index.html").write_text("edited by hand")
+    report = build(project, clean=True)
+    assert report.result.written == ["index.html"]
+    assert tree(project / "output") == expected
+
+
 def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, monkeypatch):
     project = sample_subset(tmp_path / "p", treatments=3, locations=5)
     build(project)
