@@ -188,6 +188,18 @@ def test_a_template_error_exits_2_names_file_and_line_and_writes_nothing(mini_pr
     assert snapshot(mini_project) == before
 
 
+@pytest.mark.parametrize("epoch", ["yesterday", "1.5e9", "99999999999999999999"])
+def test_a_bad_source_date_epoch_exits_2_with_a_hint_and_writes_nothing(mini_project: Path, epoch: str) -> None:
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    before = snapshot(mini_project)
+    edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")   # something to build
+    result = run_cli("build", "--project", str(mini_project), env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: SOURCE_DATE_EPOCH is '{epoch}', not a date: it must be a whole number")
+    assert "Traceback" not in result.stderr
+    assert snapshot(mini_project) == before
+
+
 def test_debug_shows_the_traceback(mini_project: Path) -> None:
     edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 91.5")
     result = run_cli("--debug", "build", "--project", str(mini_project))
