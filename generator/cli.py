@@ -44,15 +44,33 @@ def _show_checks(args: argparse.Namespace, command: str, site: str, result, thre
     else:
         body = FORMATS[fmt](report)
     if report_file:
-        Path(report_file).write_text(text_report(report, limit=None) if fmt == "text" else body, "utf-8")
+        try:
+            Path(report_file).write_text(text_report(report, limit=None) if fmt == "text" else body, "utf-8")
+        except OSError as exc:
+            raise ClinicPagesError(f"cannot write the report to {report_file}: {exc.strerror}") from None
         print(f"{report.summary()}; report written to {report_file}")
     else:
         sys.stdout.write(body)
 
 
+def _check_report_path(args: argparse.Namespace) -> None:
+    """Refuse a --report path that cannot be written before the pages are read, not after."""
+    report_file = getattr(args, "report", None)
+    if not report_file:
+        return
+    path = Path(report_file)
+    if path.is_dir():
+        raise ClinicPagesError(f"cannot write the report to {report_file}: it is a folder; give a file name, such as "
+                               f"{path / ('report.' + ('txt' if args.format == 'text' else args.format))}")
+    if not path.parent.is_dir():
+        raise ClinicPagesError(f"cannot write the report to {report_file}: there is no folder {path.parent}; "
+                               "create it first, or give another path")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.checks import check_built_site
 
+    _check_report_path(args)
     result = check_built_site(Path(args.project), Path(args.output) if args.output else None,
                               cache=not args.no_cache)
     site = args.output or str(Path(args.project) / "output")
@@ -63,6 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from generator.audit import audit
 
+    _check_report_path(args)
     result = audit(Path(args.folder), args.base_url)
     for note in result.notes:
         log.warning("%s", note)

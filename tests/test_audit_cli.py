@@ -111,3 +111,16 @@ def test_usage_and_input_errors_exit_2(tmp_path):
     assert run.returncode == 2
     assert run.stderr == (f"error: {tmp_path / 'broken.html'}: cannot be read (No such file or directory); "
                           "hint: fix its permissions or the link, or move it out of the folder\n")
+
+
+def test_a_report_path_that_cannot_be_written_exits_2_before_reading_the_site(built_sample, tmp_path):
+    missing = tmp_path / "no-such-folder" / "audit.json"
+    run = run_cli("audit", str(built_sample), "--format", "json", "--report", str(missing))
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == (f"error: cannot write the report to {missing}: there is no folder {missing.parent}; "
+                          "create it first, or give another path\n")
+    run = run_cli("audit", str(built_sample), "--format", "html", "--report", str(tmp_path))
+    assert run.returncode == 2
+    assert run.stderr == (f"error: cannot write the report to {tmp_path}: it is a folder; give a file name, such as "
+                          f"{tmp_path / 'report.html'}\n")
+    assert not missing.parent.exists() and list(tmp_path.iterdir()) == []
