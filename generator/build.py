@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.clock import today
-from generator.errors import ChecksFailed
+from generator.errors import ChecksFailed, OutputError
 from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes, read_manifest
 from generator.sitemap import robots_txt, sitemap_files
 from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
@@ -70,6 +70,16 @@ def copy_assets(templates: Path) -> list[tuple[str, bytes]]:
             for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")]
 
 
+def refuse_sources_as_output(project_dir: Path, output: Path) -> None:
+    """The site is never written over the project's own files: not into the project folder itself (or a folder
+    that holds it), nor into templates/."""
+    project, out = project_dir.resolve(), output.resolve()
+    templates = project / "templates"
+    if out == project or out in project.parents or out == templates or templates in out.parents:
+        raise OutputError(f"refusing to write the site into {output}: the project's own files are there; give the "
+                          f"site a folder of its own, such as {project_dir / 'output'} (the default)")
+
+
 def output_is_as_left(output: Path, state: State) -> bool:
     """True when output/'s manifest is the one the state was committed with (nobody rebuilt it elsewhere)."""
     try:
@@ -91,6 +101,7 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     started = time.perf_counter()
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"
+    refuse_sources_as_output(project_dir, output)
     state = load_state(project_dir)
     notices = [state.problem] if state.problem else []
     inputs = input_digest(project_dir) + ("" if checks else "+no-checks")   # an unchecked build is not the same

@@ -63,6 +63,14 @@ def test_the_output_folder_cannot_be_the_root_or_home() -> None:
         OutputTransaction(Path.home())
 
 
+@pytest.mark.parametrize("place", [".", "..", "templates", "templates/site"])
+def test_the_site_is_never_written_over_the_projects_own_files(mini_project: Path, place: str) -> None:
+    before = tree_bytes(mini_project.parent)
+    with pytest.raises(OutputError, match=r"refusing to write the site into .*: the project's own files are there"):
+        build(mini_project, mini_project / place)
+    assert tree_bytes(mini_project.parent) == before
+
+
 def test_a_symbolic_link_inside_output_is_never_written_through(mini_project: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
