@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import generator.build as build_module
-import generator.checks.engine as engine
 from generator.build import build
+from generator.checks import engine
 from generator.checks.incremental import CACHE_FILE, BuildChecks
 from generator.errors import ChecksFailed
 from tests.projects import edit_yaml, sample_subset
