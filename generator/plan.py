@@ -11,6 +11,7 @@ from generator.model import Location, Premises, Project
 from generator.state import code_digest
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
+HERE_KM = 0.05  # closer than this (0.0 km when shown), a premises is in the area itself
 
 
 @dataclass(frozen=True, repr=False)
@@ -25,6 +26,12 @@ class Reach:
     @property
     def miles(self) -> float:
         return self.km / KM_PER_MILE
+
+    @property
+    def here(self) -> bool:
+        """The premises stands at the area's own map point (under 0.05 km): "0.0 km north" would say nothing true,
+        so pages say the clinic is in the area instead."""
+        return self.km < HERE_KM
 
     def __repr__(self) -> str:  # hashed for every page of every build: keep it cheap
         return self._repr

@@ -17,7 +17,8 @@ from markupsafe import Markup, escape
 from generator.data import Placeholder
 from generator.errors import TemplateProblem
 from generator.model import Premises, Project, Treatment
-from generator.plan import Page, Plan, Reach, premises_for
+from generator.geo import KM_PER_MILE
+from generator.plan import HERE_KM, Page, Plan, Reach, premises_for
 
 TITLE_MAX, DESCRIPTION_MIN, DESCRIPTION_MAX = 60, 70, 160
 
@@ -45,11 +46,20 @@ def make_environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["paragraphs"] = paragraphs
-    env.filters["km"] = lambda km: f"{km:.1f} km"
-    env.filters["miles"] = lambda km: f"{km / 1.609344:.1f} miles"
+    env.filters["km"] = km_text
+    env.filters["miles"] = miles_text
     env.filters["money"] = lambda v: f"£{v:,.0f}" if float(v).is_integer() else f"£{v:,.2f}"
     env.tests["placeholder"] = lambda v: isinstance(v, Placeholder)
     return env
+
+
+def km_text(km: float) -> str:
+    """A distance as pages show it: "3.5 km", and "under 0.1 km" rather than "0.0 km"."""
+    return f"{km:.1f} km" if km >= HERE_KM else "under 0.1 km"
+
+
+def miles_text(km: float) -> str:
+    return f"{km / KM_PER_MILE:.1f} miles" if km >= HERE_KM else "under 0.1 miles"
 
 
 def paragraphs(text: str) -> Markup:
@@ -223,8 +233,8 @@ class Renderer:
             served_names = [location.name]
         if page.reach:
             near = self.premises[page.reach.premises]
-            values.update(locality=near.address.locality, distance=f"{page.reach.km:.1f} km",
-                          direction=_OPPOSITE[page.reach.direction])
+            values.update(locality=near.address.locality, distance=km_text(page.reach.km),
+                          direction="from the centre" if page.reach.here else _OPPOSITE[page.reach.direction])
             ctx["reach"], ctx["near_premises"] = page.reach, near
             ctx["neighbours"] = [(p.location(n.location), n) for n in page.neighbours]
         kind = {"not-found": "home", "areas": "home"}.get(page.kind, page.kind)
@@ -255,6 +265,7 @@ class Renderer:
             r = page.reach
             town = near.address.locality
             qa = [(f"How far is the clinic from {location.name}?",
+                   f"Our {town} clinic is in {location.name} itself." if r.here else
                    f"Our {town} clinic is about {r.km:.1f} km ({r.miles:.1f} miles) {_OPPOSITE[r.direction]} of "
                    f"{location.name}, measured in a straight line.")]
             if location.nearest_station:

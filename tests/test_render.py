@@ -225,7 +225,8 @@ def test_sample_landing_pages_say_something_local(built_sample: Path) -> None:
     for rel, doc in landings:
         treatment, area = rel.split("/")[:2]
         text = " ".join(doc.text_content().split())
-        assert re.search(r"is about \d+\.\d km \(\d+\.\d miles\) (north|south|east|west)", text), rel
+        assert re.search(r"is about \d+\.\d km \(\d+\.\d miles\) (north|south|east|west)", text) or \
+            re.search(r"Our [A-Z][A-Za-z -]+ clinic is in [A-Z][A-Za-z -]+ itself\.", text) and area == "west-molesey", rel
         hrefs = doc.xpath("//main//a/@href")
         assert f"/{treatment}/" in hrefs and f"/areas/{area}/" in hrefs, rel
         nearby = [h for h in hrefs if h.startswith(f"/{treatment}/") and h.count("/") == 3 and h != f"/{rel[:-10]}"]
@@ -313,3 +314,23 @@ def test_a_data_change_shows_on_the_page(mini_project: Path) -> None:
     build(mini_project)
     text = (mini_project / "output/lip-fillers/esher/index.html").read_text()
     assert "The nearest railway station to Esher is Esher (for Sandown Park)." in text
+
+
+def test_an_area_at_the_clinics_own_map_point_reads_as_where_the_clinic_is(built_sample: Path) -> None:
+    """The sample's premises stands at GeoNames' point for West Molesey: no page says "0.0 km north" of it."""
+    for rel, text, doc in html_pages(built_sample):
+        shown = " ".join(doc.xpath("//main")[0].text_content().split()) if doc.xpath("//main") else ""
+        description = doc.xpath('//meta[@name="description"]/@content')[0]
+        for words in (shown, description, text):
+            assert "0.0 km" not in words and "0.0 miles" not in words, rel
+    landing = lxml.html.document_fromstring((built_sample / "lip-fillers/west-molesey/index.html").read_text())
+    main = " ".join(landing.xpath("//main")[0].text_content().split())
+    assert "Getting to us from West Molesey Our West Molesey clinic is in West Molesey itself." in main
+    faq = next(n for n in json_ld_of(landing)["@graph"] if n["@type"] == "FAQPage")["mainEntity"][0]
+    assert faq["acceptedAnswer"]["text"] == "Our West Molesey clinic is in West Molesey itself."
+    assert landing.xpath('//meta[@name="description"]/@content')[0].startswith(
+        "Lip Fillers for adults near West Molesey: our West Molesey clinic is under 0.1 km from the centre of West "
+        "Molesey.")
+    areas = (built_sample / "areas" / "index.html").read_text()
+    assert '<a href="/areas/west-molesey/">West Molesey</a> <span class="muted">under 0.1 km</span>' in areas
+    assert '<a href="/areas/esher/">Esher</a> <span class="muted">' in areas   # others keep their distance
