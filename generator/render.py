@@ -48,6 +48,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["km"] = km_text
     env.filters["miles"] = miles_text
+    env.filters["station"] = lambda location: station_text(location.name, location.nearest_station)
     env.filters["money"] = lambda v: f"£{v:,.0f}" if float(v).is_integer() else f"£{v:,.2f}"
     env.tests["placeholder"] = lambda v: isinstance(v, Placeholder)
     return env
@@ -60,6 +61,16 @@ def km_text(km: float) -> str:
 
 def miles_text(km: float) -> str:
     return f"{km / KM_PER_MILE:.1f} miles" if km >= HERE_KM else "under 0.1 miles"
+
+
+def station_text(area: str, station: str) -> str:
+    """Which station serves an area, as a sentence: "Esher has its own railway station." when the station bears
+    the area's name, not "The nearest railway station to Esher is Esher."."""
+    if station == area:
+        return f"{area} has its own railway station."
+    if station.startswith(area):
+        return f"{area} has its own railway station, {station}."
+    return f"The nearest railway station to {area} is {station}."
 
 
 def paragraphs(text: str) -> Markup:
@@ -270,7 +281,7 @@ class Renderer:
                    f"{location.name}, measured in a straight line.")]
             if location.nearest_station:
                 qa.append((f"Which station serves {location.name}?",
-                           f"The nearest railway station to {location.name} is {location.nearest_station}."))
+                           station_text(location.name, location.nearest_station)))
             qa.append((f"Who can have {treatment.name.lower()}?",
                        f"{treatment.name} are available only to adults aged {treatment.minimum_age} and over, after "
                        "a face-to-face consultation." if treatment.name.endswith("s") else

@@ -24,6 +24,7 @@ from generator.render import (
     fit_title,
     json_ld,
     paragraphs,
+    station_text,
 )
 
 
@@ -313,7 +314,16 @@ def test_a_data_change_shows_on_the_page(mini_project: Path) -> None:
     edit(mini_project / "locations.yaml", "nearest_station: Esher", "nearest_station: Esher (for Sandown Park)")
     build(mini_project)
     text = (mini_project / "output/lip-fillers/esher/index.html").read_text()
-    assert "The nearest railway station to Esher is Esher (for Sandown Park)." in text
+    assert "Esher has its own railway station, Esher (for Sandown Park)." in text
+
+
+@pytest.mark.parametrize(("station", "sentence"), [
+    ("Esher", "Esher has its own railway station."),
+    ("Esher (for Sandown Park)", "Esher has its own railway station, Esher (for Sandown Park)."),
+    ("Hampton Court", "The nearest railway station to Esher is Hampton Court."),
+])
+def test_the_station_sentence_does_not_name_the_area_twice(station: str, sentence: str) -> None:
+    assert station_text("Esher", station) == sentence
 
 
 def test_an_area_at_the_clinics_own_map_point_reads_as_where_the_clinic_is(built_sample: Path) -> None:
