@@ -22,7 +22,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -82,33 +81,20 @@ def stage_times(project: Path, every: int) -> tuple[dict[str, float], int, int]:
     return out, len(pages), len(plan.pages)
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - started
-
-
 def builds(data, base: Path, runs: int, hugo: bool) -> dict[str, float]:
-    """Median wall time of a clean build without checks, and of Hugo's clean build, interleaved."""
-    from bench import sites
-    from bench.synth import write_project
-    ours = write_project(data, base / "ours")
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    times: dict[str, list[float]] = {"clinic-pages build --no-checks": []}
-    if hugo:
-        sites.write_hugo(data, base / "hugo")
-        times["Hugo"] = []
+    """Median wall time of clinic-pages' clean build without checks and of Hugo's clean build, taken in turn with
+    bench/run.py's own generators and its "clean" step (the same commands, the same cleaning between runs)."""
+    from bench.run import ClinicPages, Hugo, detect_check_mode, step
+    checks = detect_check_mode()
+    gens = [ClinicPages(base / "clinic-pages", checks)] + ([Hugo(base / "hugo")] if hugo else [])
+    times: dict[str, list[float]] = {}
+    for g in gens:
+        g.src.mkdir(parents=True)
+        g.write(data)
     for _ in range(runs):
-        shutil.rmtree(base / "ours-out", ignore_errors=True)
-        (ours / ".clinic-pages-state.json").unlink(missing_ok=True)
-        times["clinic-pages build --no-checks"].append(timed(
-            [sys.executable, "-m", "generator", "-q", "build", "--project", str(ours), "--output",
-             str(base / "ours-out"), "--no-checks"], env))
-        if hugo:
-            shutil.rmtree(base / "hugo-out", ignore_errors=True)
-            shutil.rmtree(base / "hugo" / "resources", ignore_errors=True)
-            times["Hugo"].append(timed(["hugo", "--quiet", "--source", str(base / "hugo"), "--destination",
-                                        str(base / "hugo-out")]))
+        for g in gens:
+            name = f"{g.name} build {checks.skip_flag}" if isinstance(g, ClinicPages) and checks.skip_flag else g.name
+            times.setdefault(name, []).append(step(g, "clean", data, None, base / "build.log", checks).seconds)
     return {name: statistics.median(values) for name, values in times.items()}
 
 

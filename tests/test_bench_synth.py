@@ -112,3 +112,20 @@ def test_compare_times_two_revisions_in_turn_and_leaves_no_worktree(tmp_path: Pa
     assert set(times) == {"check", "edit"}
     assert subprocess.run(["git", "-C", str(REPO), "worktree", "list"], capture_output=True,
                           text=True).stdout == before
+
+
+def test_stages_times_every_stage_and_the_clean_build() -> None:
+    """bench/stages.py on a tiny project, without Hugo: a positive time per page for every stage, the clean build
+    timed through bench/run.py's own step, and the arithmetic against issue 3's targets."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "stages.py"), "--size", "2x3", "--every", "1",
+                           "--runs", "1", "--no-hugo"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {cells[0]: float(cells[1].replace(",", "")) for line in done.stdout.splitlines()
+            if line.startswith("| ") and not line.startswith("| stage")
+            for cells in [[c.strip() for c in line.strip("|").split("|")]]}
+    assert set(rows) == {"render (Jinja2)", "lexbor parse alone", "parse (lexbor + our walk)", "claims rules",
+                         "template leaks", "disclaimers + consistency", "duplicate signature",
+                         "all per-page checks, with parse"}
+    assert all(value > 0 for value in rows.values())
+    assert re.search(r"^- clinic-pages build --no-checks: \d+\.\d\d$", done.stdout, re.M)
+    assert "`check` of 10,000 pages under 5 s: at this rate" in done.stdout
