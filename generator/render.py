@@ -277,7 +277,7 @@ class Renderer:
             town = near.address.locality
             qa = [(f"How far is the clinic from {location.name}?",
                    f"Our {town} clinic is in {location.name} itself." if r.here else
-                   f"Our {town} clinic is about {r.km:.1f} km ({r.miles:.1f} miles) {_OPPOSITE[r.direction]} of "
+                   f"Our {town} clinic is about {km_text(r.km)} ({miles_text(r.km)}) {_OPPOSITE[r.direction]} of "
                    f"{location.name}, measured in a straight line.")]
             if location.nearest_station:
                 qa.append((f"Which station serves {location.name}?",

@@ -841,6 +841,7 @@ def _sorted_pair(pair: tuple[int, int]) -> tuple[int, int]:
     """A pair of pages as the similarity tables key it: the smaller first."""
     return pair if pair[0] < pair[1] else (pair[1], pair[0])
 
+
 def _by_component(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a
     page come one after another."""
