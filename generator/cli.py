@@ -120,8 +120,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}; try another --port", file=sys.stderr)
         return EXIT_USAGE
     server.start()
-    print(f"Serving {server.preview.output} at {server.url} - edits to the data and templates rebuild the site; "
-          "Ctrl+C stops", flush=True)
+    print(f"Serving {server.preview.output} at {server.url} - edits to the data, templates and rule files rebuild "
+          "the site; Ctrl+C stops", flush=True)
     try:
         while True:
             time.sleep(3600)
@@ -234,8 +234,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_audit)
 
     p = command("serve", help="preview the site locally, rebuilding and reloading on every save",
-                       description="Serve output/ on 127.0.0.1, watch the data and templates, rebuild on save and "
-                                   "reload the open page; errors show as an overlay in the browser.")
+                       description="Serve output/ on 127.0.0.1, watch the data, templates and rule files, rebuild on "
+                                   "save and reload the open page; errors show as an overlay in the browser.")
     project_args(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
