@@ -69,7 +69,7 @@ def load_document(path: Path, display_name: str | None = None) -> tuple[Document
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, [Problem(name, None, None, "", "file not found",
-                              f"create {name}; see README.md for its fields")]
+                              f"create {name}; see docs/data.md for its fields")]
     except OSError as exc:
         return None, [Problem(name, None, None, "", f"cannot read the file: {exc.strerror}")]
     try:
@@ -87,7 +87,7 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, [Problem(name, 1, 1, "", "the file is empty",
-                              "restore the file from version control, or see README.md for its fields")]
+                              "restore the file from version control, or see docs/data.md for its fields")]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

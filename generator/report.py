@@ -1,7 +1,7 @@
 """Reports of findings for people (terminal, HTML) and machines (JSON), shared by `check`, `build` and `audit`.
 
 Build a `Report` from a run's results, then `text_report`, `json_report` or `html_report` it. The JSON schema
-is documented in README.md under "Check reports"; it never contains times or absolute paths, so the same site
+is documented in docs/checks.md; it never contains times or absolute paths, so the same site
 gives the same bytes.
 """
 
@@ -122,7 +122,7 @@ def _finding(f: Finding) -> dict[str, str]:
 
 
 def json_report(report: Report) -> str:
-    """The stable machine-readable report (schema: README.md, "Check reports")."""
+    """The stable machine-readable report (schema: docs/checks.md)."""
     dup = report.duplicates
     data: dict[str, Any] = {
         "schema": SCHEMA,

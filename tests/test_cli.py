@@ -220,7 +220,7 @@ def test_one_missing_data_file_is_named(mini_project: Path) -> None:
     result = run_cli("build", "--project", str(mini_project))
     assert result.returncode == 2
     assert result.stderr.startswith("locations.yaml: file not found\n"
-                                    "    hint: create locations.yaml; see README.md for its fields\n")
+                                    "    hint: create locations.yaml; see docs/data.md for its fields\n")
 
 
 def test_progress_is_shown_on_a_terminal_for_a_big_build(sample_project: Path) -> None:

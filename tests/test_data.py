@@ -56,7 +56,7 @@ def test_an_empty_file_is_one_problem(text: str) -> None:
     assert doc is None
     assert [str(p) for p in problems] == [
         "site.yaml:1:1: the file is empty\n"
-        "    hint: restore the file from version control, or see README.md for its fields"]
+        "    hint: restore the file from version control, or see docs/data.md for its fields"]
 
 
 def test_duplicate_keys_are_reported_where_the_second_one_stands() -> None:
@@ -106,7 +106,7 @@ def test_a_missing_file_says_how_to_fix_it(tmp_path: Path) -> None:
     doc, problems = load_document(tmp_path / "treatments.yaml", "treatments.yaml")
     assert doc is None
     assert [str(p) for p in problems] == [
-        "treatments.yaml: file not found\n    hint: create treatments.yaml; see README.md for its fields"]
+        "treatments.yaml: file not found\n    hint: create treatments.yaml; see docs/data.md for its fields"]
 
 
 def test_utf8_text_round_trips(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""README.md documents every data field of the three YAML files and every command (like sqlite-utils' test_docs)."""
+"""The documentation (README.md and docs/) documents every data field of the three YAML files and every command
+(like sqlite-utils' test_docs), and points to nothing outside the project."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from generator.model import LOCATIONS_SCHEMA, SITE_SCHEMA, TREATMENTS_SCHEMA
 from generator.schema import ListOf, MapOf, Obj, Rule
 
 README = (REPO / "README.md").read_text("utf-8")
+DOC_FILES = {"README.md": README, **{f"docs/{p.name}": p.read_text("utf-8") for p in sorted((REPO / "docs").glob("*.md"))}}
+DOCS = "\n\n".join(DOC_FILES.values())
 
 
 def field_paths(rule: Rule, prefix: str = "") -> Iterator[str]:
@@ -33,9 +36,9 @@ FIELDS = [(file, path) for file, schema in SCHEMAS.items() for path in field_pat
 
 
 def section(title: str) -> str:
-    """The README's text under a `### title` (or `## title`) heading, up to the next heading of that level."""
-    match = re.search(rf"^(#+) {re.escape(title)}\n(.*?)(?=^\1 |\Z)", README, re.M | re.S)
-    assert match, f"README.md has no section {title!r}"
+    """The documentation's text under a `### title` (or `## title`) heading, up to the next heading of that level."""
+    match = re.search(rf"^(#+) {re.escape(title)}\n(.*?)(?=^\1 |\Z)", DOCS, re.M | re.S)
+    assert match, f"the documentation has no section {title!r}"
     return match.group(2)
 
 
@@ -50,7 +53,7 @@ def test_field_paths_cover_nested_fields() -> None:
 def test_every_data_field_is_documented(file: str, path: str) -> None:
     text = section(file)
     assert re.search(rf"^\| `{re.escape(path)}` \|", text, re.M), (
-        f"README.md: the {file} section has no table row for `{path}`")
+        f"docs: the {file} section has no table row for `{path}`")
 
 
 def _commands() -> list[str]:
@@ -61,10 +64,11 @@ def _commands() -> list[str]:
 
 @pytest.mark.parametrize("command", _commands())
 def test_every_command_is_documented_with_an_example(command: str) -> None:
-    assert re.search(rf"^#+ `clinic-pages {command}`", README, re.M), f"README.md has no heading for {command}"
-    examples = re.findall(r"```(?:sh|console|bash)?\n(.*?)```", README, re.S)
+    assert re.search(rf"^#+ `clinic-pages {command}`", DOCS, re.M), f"the docs have no heading for {command}"
+    examples = [block for text in DOC_FILES.values()
+                for block in re.findall(r"^```(?:sh|console|bash)?\n(.*?)^```", text, re.S | re.M)]
     assert any(re.search(rf"^(\$ )?clinic-pages( -\S+)* {command}\b", block, re.M) for block in examples), (
-        f"README.md has no example of `clinic-pages {command}`")
+        f"the docs have no example of `clinic-pages {command}`")
 
 
 def test_quick_start_is_exactly_two_commands() -> None:
@@ -73,8 +77,19 @@ def test_quick_start_is_exactly_two_commands() -> None:
     assert commands == ["make build", "make test"]
 
 
-def test_readme_credits_geonames_and_explains_the_state_file() -> None:
+def test_readme_credits_geonames_and_docs_explain_the_state_file() -> None:
     assert "GeoNames" in README and "CC BY 4.0" in README
-    assert ".clinic-pages-state.json" in README and ".clinic-pages-manifest.json" in README
-    assert "!placeholder" in README
-    assert "--update-golden" in README
+    assert ".clinic-pages-state.json" in DOCS and ".clinic-pages-manifest.json" in DOCS
+    assert "!placeholder" in DOCS
+    assert "--update-golden" in DOCS
+
+
+@pytest.mark.parametrize("name", sorted(DOC_FILES))
+def test_docs_point_to_nothing_outside_the_project(name: str) -> None:
+    """Users have the project only: no link or path may lead out of it (../shared/, /work/...)."""
+    text = DOC_FILES[name]
+    assert not re.search(r"\.\./|/work/", text), f"{name} points outside the project"
+    base = REPO / name
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
+        assert (base.parent / target).resolve().is_relative_to(REPO), f"{name}: {target} leaves the project"
+        assert (base.parent / target).exists(), f"{name}: the link {target} leads nowhere"

@@ -245,7 +245,7 @@ def test_empty_file(mini_project: Path) -> None:
     (mini_project / "treatments.yaml").write_text("# nothing here yet\n")
     assert errors(mini_project) == [
         "treatments.yaml:1:1: the file is empty",
-        "    hint: restore the file from version control, or see README.md for its fields"]
+        "    hint: restore the file from version control, or see docs/data.md for its fields"]
 
 
 def test_non_utf8_file(mini_project: Path) -> None:
@@ -259,7 +259,7 @@ def test_non_utf8_file(mini_project: Path) -> None:
 def test_missing_file(mini_project: Path) -> None:
     (mini_project / "site.yaml").unlink()
     assert errors(mini_project) == ["site.yaml: file not found",
-                                    "    hint: create site.yaml; see README.md for its fields"]
+                                    "    hint: create site.yaml; see docs/data.md for its fields"]
 
 
 def test_top_level_must_be_a_mapping(mini_project: Path) -> None:

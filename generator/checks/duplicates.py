@@ -1,6 +1,6 @@
 """Duplicate and thin content: exact duplicates, near duplicates in clusters, closest twins, unique share.
 
-How pages are compared (figures from /work/shared/seo.md):
+How pages are compared (figures from published search-engine and SEO-tool documentation):
   * Each page's main text (its <main>) is cut into 4-word shingles (Broder 1997; the Stanford IR book, 19.6),
     after lower-casing; shingles are hashed to 32 bits (collisions cost well under 0.1% of a similarity).
   * Boilerplate: blocks (paragraphs, headings, list items) found word for word on at least `boilerplate_share`

@@ -124,7 +124,7 @@ class CheckRun:
                 close = difflib.get_close_matches(key, sorted(self.rule_ids), n=1, cutoff=0.6)
                 problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
                                         f"unknown rule `{key}`", f"did you mean `{close[0]}`?" if close else
-                                        "see README.md, Check reports, for the rule ids"))
+                                        "see docs/checks.md for the rule ids"))
             elif value == "demote" and not key.startswith("duplicates"):
                 problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
                                         "only duplicate and thin content can be demoted: a noindex page is still "

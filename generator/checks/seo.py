@@ -3,7 +3,7 @@ images and structured data.
 
 The rules read `HtmlPage`s and a `Site` (the other files of the folder: robots.txt, the sitemaps, the list of
 files); they never touch the disk themselves, so `audit` (any folder) and `check` (the built site) share them.
-Thresholds cite /work/shared/seo.md: Screaming Frog flags titles over 60 characters and descriptions under 70
+Thresholds follow the SEO tools and Google's documentation: Screaming Frog flags titles over 60 characters and descriptions under 70
 or over 155-160; Google needs `name` and `address` for a LocalBusiness.
 """
 

@@ -169,7 +169,7 @@ def resolve_target(targets: dict[str, str], default: str | None, given: str | No
         return parse_target(given)
     names = sorted(targets)
     example = "give a URL such as `clinic-pages deploy ftps://user@host/public_html`, or name targets in " \
-              "site.yaml under deploy: targets: (see README.md, Deploying)"
+              "site.yaml under deploy: targets: (see docs/deploying.md)"
     if not given:
         if default:
             given = default
