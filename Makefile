@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test install install-test clean
+.PHONY: build test install install-test docs clean
 
 $(BIN)/clinic-pages: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ install-test: install
 
 test: install-test
 	$(BIN)/pytest -q
+
+docs: install
+	$(BIN)/python -m generator.datadoc
 
 clean:
 	rm -rf $(VENV) output .output.staging .output.lock

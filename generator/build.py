@@ -19,7 +19,7 @@ from generator.clock import today
 from generator.errors import ChecksFailed, OutputError
 from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes, read_manifest
 from generator.sitemap import robots_txt, sitemap_files
-from generator.state import STATE_FILE, State, input_digest, load_state, state_bytes
+from generator.state import STATE_FILE, State, code_digest, input_digest, load_state, state_bytes
 from generator.workers import can_fork, forked_pool
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
@@ -95,9 +95,10 @@ def all_files_there(output: Path) -> bool:
 
 
 def build(project_dir: Path, output_dir: Path | None = None, progress: Progress | None = None,
-          clean: bool = False, jobs: int | None = None, checks: bool = True) -> BuildReport:
+          clean: bool = False, jobs: int | None = None, checks: bool = True, strict: bool = False) -> BuildReport:
     """Build the site. `clean` ignores the build state and renders every page (it still writes only changes).
-    `checks=False` skips the checks (for timing the build alone): nothing is demoted then."""
+    `checks=False` skips the checks (for timing the build alone): nothing is demoted then. `strict`: a check
+    warning stops the build as an error does."""
     started = time.perf_counter()
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"
@@ -117,7 +118,7 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     project = load_project(project_dir)
     plan = plan_site(project)
     renderer = Renderer(project, plan, project_dir / "templates")
-    fps = fingerprints(project, plan)
+    fps = fingerprints(project, plan, code_digest())
     checker = None
     if checks:
         from generator.checks.incremental import BuildChecks
@@ -155,9 +156,9 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
             if checker is not None:
                 checker.rendered(page, sha, result)
         checked = checker.finish(_page_reader(tx), jobs) if checker is not None else None
-        if checked is not None and not checked.ok:   # errors stop the build here, output/ untouched
-            checker.save()
-            raise ChecksFailed(checked)
+        if checked is not None and (not checked.ok or strict and checked.count("warning")):
+            checker.save()   # errors (with `strict`, warnings too) stop the build here, output/ untouched
+            raise ChecksFailed(checked, strict)
         renderer.demoted = checked.demoted if checked else {}
         by_url = {page.url_path: page for page in plan.pages}
         for url in checked.redo if checked else []:   # demoted (or no longer) since it was rendered: render again

@@ -59,9 +59,15 @@ class OutputError(ClinicPagesError):
     """The output folder cannot be written safely."""
 
 
+class DeployError(ClinicPagesError):
+    """A deploy could not start or finish; the message says what to do next."""
+
+
 class ChecksFailed(ClinicPagesError):
     """The checks found errors, so the build stopped before writing anything (`result` holds the findings)."""
 
-    def __init__(self, result):
+    def __init__(self, result, strict: bool = False):
         self.result = result
-        super().__init__(f"{result.errors} check error(s); output/ was left as it was")
+        warnings = f" and {result.count('warning')} warning(s) (--strict)" if strict and result.count("warning") \
+            else ""
+        super().__init__(f"{result.errors} check error(s){warnings}; output/ was left as it was")

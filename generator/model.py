@@ -1,9 +1,16 @@
-"""Validated records: the site, its treatments and its locations, checked against each other."""
+"""Validated records: the site, its treatments and its locations, checked against each other.
+
+Every field of the three data files is declared once, below, as a `declare(...)` in a `@record` class: its rule,
+whether it is required, its default, its help text and an example. The record class, the validation, the
+defaults, the construction of records from the YAML and the tables of docs/data.md all come from that one
+declaration (see "How to add a field" in docs/how-it-works.md).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +19,46 @@ from generator.errors import DataError, Problem
 from generator.schema import (
     Boolean,
     Choice,
-    Field,
     ListOf,
     MapOf,
     Number,
     Obj,
     Text,
+    construct,
     custom,
+    declare,
     describe,
+    record,
     validate,
 )
 from generator.slugs import SLUG_RE, slugify
+from generator.target_url import url_problem
 
 SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE = "site.yaml", "treatments.yaml", "locations.yaml"
+DATA_FILES = (SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE)
 
 # Top-level folders the site itself uses; a treatment slug may not take them.
 RESERVED_SLUGS = frozenset({"areas", "assets", "sitemap", "robots", "404", "index"})
+
+
+class PageKind(StrEnum):
+    """The kinds of page a site has. The values are what templates, reports and site.yaml's `titles:` use."""
+
+    HOME = "home"
+    AREAS = "areas"
+    TREATMENT = "treatment"
+    AREA = "area"
+    LANDING = "landing"
+    NOT_FOUND = "not-found"
+
+
+# The kinds with a title and description pattern in site.yaml, and the {names} each pattern may use.
+PATTERN_NAMES: dict[PageKind, tuple[str, ...]] = {
+    PageKind.HOME: ("clinic", "locality"),
+    PageKind.TREATMENT: ("clinic", "locality", "treatment"),
+    PageKind.AREA: ("clinic", "locality", "area", "county"),
+    PageKind.LANDING: ("clinic", "locality", "treatment", "area", "county", "distance", "direction"),
+}
 
 
 def _suggest_slug(value: str) -> str:
@@ -36,13 +67,17 @@ def _suggest_slug(value: str) -> str:
 
 
 _slug = Text(pattern=SLUG_RE, pattern_hint="a slug of lower-case letters, digits and single hyphens "
-             "(such as `jaw-fillers`)", single_line=True, suggest=_suggest_slug)
+             "(such as `jaw-fillers`)", single_line=True, suggest=_suggest_slug, kind="slug")
 _LAT_HINT = ("latitude is degrees north of the equator (about 51.3 in Surrey); "
              "check that lat and lon are not swapped")
 _LON_HINT = "longitude is degrees east of Greenwich (about -0.4 in Surrey, west is negative)"
 _line = Text(single_line=True)
 _para = Text()
-_time = Text(pattern=re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"), pattern_hint="a time such as \"09:00\" (quoted)")
+_maybe_line = Text(placeholder_ok=True, single_line=True)
+_time = Text(pattern=re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"), pattern_hint="a time such as \"09:00\" (quoted)",
+             kind='time `"HH:MM"`, quoted')
+_lat = Number(minimum=-90, maximum=90, hint=_LAT_HINT)
+_lon = Number(minimum=-180, maximum=180, hint=_LON_HINT)
 _DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _REGISTERS = ("GMC", "NMC", "GDC", "GPhC", "HCPC", "JCCP", "Save Face")
 
@@ -64,251 +99,314 @@ def _check_rule_key(value: Any, path: tuple):
         yield path, f"unknown check family `{family}`", hint
 
 
-SITE_SCHEMA = Obj({
-    "name": Field(_line, doc="the clinic's name as patients know it"),
-    "base_url": Field(Text(pattern=re.compile(r"^https?://[^/\s]+$"), single_line=True, placeholder_ok=True,
-                           pattern_hint="an absolute address with no path, such as \"https://www.clinic.co.uk\""),
-                      doc="the live site's address"),
-    "language": Field(Text(pattern=re.compile(r"^[a-z]{2}(-[A-Z]{2})?$"), pattern_hint="a language tag such "
-                           "as en-GB"), required=False),
-    "service_radius_km": Field(Number(minimum=1, maximum=200), doc="how far from the premises pages are made"),
-    "premises": Field(ListOf(Obj({
-        "id": Field(_slug),
-        "name": Field(_line),
-        "address": Field(Obj({
-            "street": Field(Text(placeholder_ok=True, single_line=True)),
-            "locality": Field(_line),
-            "region": Field(_line),
-            "postcode": Field(Text(placeholder_ok=True, single_line=True)),
-            "country": Field(Text(pattern=re.compile(r"^[A-Z]{2}$"), pattern_hint="a two-letter code such as GB")),
-        })),
-        "lat": Field(Number(minimum=-90, maximum=90, hint=_LAT_HINT)),
-        "lon": Field(Number(minimum=-180, maximum=180, hint=_LON_HINT)),
-        "phone": Field(Text(placeholder_ok=True, single_line=True)),
-        "email": Field(Text(placeholder_ok=True, single_line=True), required=False),
-        "opening_hours": Field(ListOf(Obj({
-            "days": Field(ListOf(Choice(options=_DAYS), min_items=1, unique=True)),
-            "opens": Field(_time),
-            "closes": Field(_time),
-        })), required=False),
-        "parking": Field(_para, required=False),
-        "treatments": Field(ListOf(_slug, min_items=1, unique=True), required=False,
-                            doc="slugs of the treatments offered here; all when absent"),
-    }), min_items=1)),
-    "practitioners": Field(ListOf(Obj({
-        "name": Field(Text(placeholder_ok=True, single_line=True)),
-        "profession": Field(_line),
-        "register": Field(Choice(options=_REGISTERS)),
-        "registration_number": Field(Text(placeholder_ok=True, single_line=True)),
-    }), min_items=1)),
-    "disclaimers": Field(MapOf(key=_slug, value=_para, min_items=1)),
-    "required_disclaimers": Field(ListOf(_slug, unique=True), required=False,
-                                  doc="disclaimer ids shown on every page"),
-    "titles": Field(Obj({k: Field(_line) for k in ("home", "treatment", "area", "landing")})),
-    "descriptions": Field(Obj({k: Field(_line) for k in ("home", "treatment", "area", "landing")})),
-    "checks": Field(Obj({
-        "duplicates": Field(Obj({
-            "near_threshold": Field(Number(minimum=0.5, maximum=1), required=False,
-                                    doc="Jaccard similarity at which two pages are near duplicates (0.90)"),
-            "boilerplate_share": Field(Number(minimum=0.1, maximum=1), required=False,
-                                       doc="share of pages a shingle must be on to count as boilerplate (0.5)"),
-            "min_unique_share": Field(Number(minimum=0, maximum=1), required=False,
-                                      doc="below this share of text of its own a page is thin (0.05)"),
-            "min_unique_words": Field(Number(minimum=0, integer=True), required=False,
-                                      doc="below this many words of its own a page is thin (30)"),
-        }), required=False),
-        "policies": Field(MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), required=False,
-                          doc="rule or family -> fail, warn or demote"),
-        "rules": Field(ListOf(_line, unique=True), required=False,
-                       doc="extra claims rule files, relative to the project folder"),
-        "default_rules": Field(Boolean(), required=False, doc="use the built-in UK rule set (true)"),
-        "waivers": Field(ListOf(Obj({
-            "page": Field(Text(pattern=re.compile(r"^/\S*$"), single_line=True,
-                               pattern_hint="the page's URL path, such as /lip-fillers/esher/")),
-            "rule": Field(_line),
-            "reason": Field(_para),
-        })), required=False),
-    }), required=False),
-    "deploy": Field(Obj({
-        "targets": Field(MapOf(key=_slug, value=Obj({
-            "url": Field(custom(lambda value, path: _check_target_url(value, path)),
-                         doc="where the site goes, such as ftps://user@host/public_html"),
-        }), min_items=1), doc="named places to publish to, such as staging and live"),
-        "default": Field(_slug, required=False, doc="the target `clinic-pages deploy` uses when given none"),
-    }), required=False),
-})
-
-TREATMENTS_SCHEMA = Obj({
-    "treatments": Field(ListOf(Obj({
-        "slug": Field(_slug, required=False, doc="made from the name when absent"),
-        "name": Field(_line),
-        "summary": Field(_para),
-        "description": Field(ListOf(Obj({"heading": Field(_line), "text": Field(_para)}), min_items=1)),
-        "what_to_expect": Field(_para),
-        "aftercare": Field(_para),
-        "downtime": Field(_para),
-        "risks": Field(_para),
-        "minimum_age": Field(Number(minimum=18, maximum=120, integer=True)),
-        "price_from": Field(Number(minimum=0), required=False),
-        "faqs": Field(ListOf(Obj({"question": Field(_line), "answer": Field(_para)})), required=False),
-        "disclaimers": Field(ListOf(_slug, unique=True), required=False),
-        "related": Field(ListOf(_slug, unique=True), required=False),
-        "waivers": Field(ListOf(Obj({"rule": Field(_line), "reason": Field(_para)})), required=False),
-    }), min_items=1)),
-})
-
-LOCATIONS_SCHEMA = Obj({
-    "attribution": Field(_line, doc="credit for the place data, e.g. GeoNames (CC BY 4.0)"),
-    "locations": Field(ListOf(Obj({
-        "name": Field(_line),
-        "slug": Field(_slug, required=False, doc="made from the name when absent"),
-        "lat": Field(Number(minimum=-90, maximum=90, hint=_LAT_HINT)),
-        "lon": Field(Number(minimum=-180, maximum=180, hint=_LON_HINT)),
-        "county": Field(_line, required=False),
-        "nearest_station": Field(_line, required=False),
-        "notes": Field(_para, required=False),
-        "publish": Field(Boolean(), required=False),
-    }), min_items=1)),
-})
+def _check_target_url(value: Any, path: tuple):
+    problem = url_problem(value) if isinstance(value, str) else (f"expected a URL, found {describe(value)}", "")
+    if problem:
+        yield path, problem[0], problem[1]
 
 
-@dataclass(frozen=True)
+def _slug_from_name(mapping: dict) -> str:
+    return slugify(mapping["name"])
+
+
+def _base_url(value: str) -> str:
+    return Placeholder(value.rstrip("/")) if isinstance(value, Placeholder) else str(value).rstrip("/")
+
+
+def _patterns(help_for: str, examples: dict[PageKind, str]) -> Obj:
+    """site.yaml's `titles:` or `descriptions:`: one pattern per kind of page that has one."""
+    return Obj({kind.value: declare(_line, help=f"{help_for} {_KIND_NAMES[kind]}", example=examples[kind],
+                                    type_doc="pattern: " + " ".join(f"`{{{n}}}`" for n in names))
+                for kind, names in PATTERN_NAMES.items()})
+
+
+_KIND_NAMES = {PageKind.HOME: "the home page", PageKind.TREATMENT: "a treatment hub", PageKind.AREA: "an area hub",
+               PageKind.LANDING: "a landing page"}
+
+
+# -- site.yaml -----------------------------------------------------------------------------------------------
+
+@record
 class Address:
-    street: str
-    locality: str
-    region: str
-    postcode: str
-    country: str
+    street: str = declare(_maybe_line, help="street address; left out of JSON-LD while a placeholder",
+                          example="12 High Street")
+    locality: str = declare(_line, help="the town; `{locality}` in titles and descriptions", example="West Molesey")
+    region: str = declare(_line, help="the county", example="Surrey")
+    postcode: str = declare(_maybe_line, help="the postcode; left out of JSON-LD while a placeholder",
+                            example="KT8 2AB")
+    country: str = declare(Text(pattern=re.compile(r"^[A-Z]{2}$"), pattern_hint="a two-letter code such as GB",
+                                kind="two capital letters"), help="ISO country code", example="GB")
 
 
-@dataclass(frozen=True)
+@record
 class OpeningHours:
-    days: tuple[str, ...]
-    opens: str
-    closes: str
+    days: tuple[str, ...] = declare(ListOf(Choice(options=_DAYS), min_items=1, unique=True),
+                                    help="the days these hours apply to", example="[Mo, Tu, We]")
+    opens: str = declare(_time, help="opening time", example='"09:00"')
+    closes: str = declare(_time, help="closing time", example='"18:00"', type_doc='time `"HH:MM"`, quoted, after `opens`')
 
 
-@dataclass(frozen=True)
+@record
 class Premises:
-    id: str
-    name: str
-    address: Address
-    lat: float
-    lon: float
-    phone: str
-    email: str | None
-    opening_hours: tuple[OpeningHours, ...]
-    parking: str | None
-    treatments: tuple[str, ...] | None  # None: every treatment
+    id: str = declare(_slug, help="a short unique name for the premises", example="west-molesey")
+    name: str = declare(_line, help="the premises' name as shown on the pages",
+                        example="It's Me and You Clinic, West Molesey")
+    address: Address = declare(Address, help="the postal address (the fields below)")
+    lat: float = declare(_lat, help="latitude in degrees north; distances and directions are measured from here",
+                         example="51.39985")
+    lon: float = declare(_lon, help="longitude in degrees east (west is negative)", example="-0.37997")
+    phone: str = declare(_maybe_line, help="the phone number patients call", example='"020 8000 0000"')
+    email: str | None = declare(_maybe_line, required=False, help="the email address patients write to",
+                                example="hello@clinic.co.uk")
+    opening_hours: tuple[OpeningHours, ...] = declare(ListOf(OpeningHours), default=(),
+                                                      help="opening hours, shown in the footer and in JSON-LD")
+    parking: str | None = declare(_para, required=False, help="parking advice, shown on landing and area pages",
+                                  example="Free parking behind the building.")
+    treatments: tuple[str, ...] | None = declare(  # None: every treatment
+        ListOf(_slug, min_items=1, unique=True), required=False, doc="slugs of the treatments offered here; all when "
+        "absent", help="the treatments offered at these premises; every treatment when absent",
+        example="[chemical-peel]", default_doc="all", type_doc="list of treatment slugs")
 
 
-@dataclass(frozen=True)
+@record
 class Practitioner:
-    name: str
-    profession: str
-    register: str
-    registration_number: str
+    name: str = declare(_maybe_line, help="the practitioner's name", example="Jane Smith")
+    profession: str = declare(_line, help="the profession", example="Registered nurse prescriber")
+    register: str = declare(Choice(options=_REGISTERS), help="the register the practitioner is on", example="NMC")
+    registration_number: str = declare(_maybe_line, help="the registration number (such as an NMC PIN)",
+                                       example="12A3456E")
 
 
-@dataclass(frozen=True)
-class DeploySettings:
-    """site.yaml's `deploy:` section: named target URLs and the one used by default."""
+@record
+class DuplicateSettings:
+    """site.yaml `checks.duplicates`: the thresholds of the duplicate-content checks; the defaults protect the
+    clinic."""
 
-    targets: dict[str, str]
-    default: str | None = None
+    near_threshold: float = declare(
+        Number(minimum=0.5, maximum=1), default=0.90, doc="Jaccard similarity at which two pages are near "
+        "duplicates (0.90)", help="the similarity (Jaccard) at which two pages count as near duplicates",
+        example="0.9")
+    boilerplate_share: float = declare(
+        Number(minimum=0.1, maximum=1), default=0.5, doc="share of pages a shingle must be on to count as "
+        "boilerplate (0.5)", help="the share of pages a passage must be on to count as boilerplate", example="0.5")
+    min_unique_share: float = declare(
+        Number(minimum=0, maximum=1), default=0.05, doc="below this share of text of its own a page is thin (0.05)",
+        help="below this share of text of its own a page is thin", example="0.05")
+    min_unique_words: int = declare(
+        Number(minimum=0, integer=True), default=30, doc="below this many words of its own a page is thin (30)",
+        help="below this many words of its own a page is thin", example="30")
 
 
-@dataclass(frozen=True)
+@record
 class SiteWaiver:
     """site.yaml `checks.waivers`: one page excused from one rule, with the reason written down."""
 
-    page: str
-    rule: str
-    reason: str
+    page: str = declare(Text(pattern=re.compile(r"^/\S*$"), single_line=True, kind="URL path",
+                             pattern_hint="the page's URL path, such as /lip-fillers/esher/"),
+                        help="the page's path", example="/lip-fillers/esher/")
+    rule: str = declare(_line, help="the rule's id", example="duplicates.near")
+    reason: str = declare(_para, help="why, written for a reviewer", example="Esher and Claygate share a station.")
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CheckSettings:
     """site.yaml's `checks:` section; the defaults protect the clinic."""
 
-    near_threshold: float = 0.90
-    boilerplate_share: float = 0.5
-    min_unique_share: float = 0.05
-    min_unique_words: int = 30
-    policies: dict[str, str] = field(default_factory=dict)
-    policy_lines: dict[str, int | None] = field(default_factory=dict)
-    rules: tuple[str, ...] = ()
-    default_rules: bool = True
-    waivers: tuple[SiteWaiver, ...] = ()
+    duplicates: DuplicateSettings = declare(DuplicateSettings, default=DuplicateSettings,
+                                            help="thresholds of the duplicate-content checks (below)")
+    policies: dict[str, str] = declare(
+        MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), default={},
+        doc="rule or family -> fail, warn or demote", help="how a finding of that rule is treated",
+        example="claims.hype: fail", type_doc="mapping of rule or family to `fail`, `warn` or `demote`")
+    rules: tuple[str, ...] = declare(ListOf(_line, unique=True), default=(),
+                                     doc="extra claims rule files, relative to the project folder",
+                                     help="extra claims rule files, relative to the project folder",
+                                     example="[rules/ours.yaml]", type_doc="list of file paths")
+    default_rules: bool = declare(Boolean(), default=True, doc="use the built-in UK rule set (true)",
+                                  help="use the built-in UK rule set", example="true")
+    waivers: tuple[SiteWaiver, ...] = declare(ListOf(SiteWaiver), default=(),
+                                              help="one page excused from one rule, with the reason written down")
+    policy_lines: dict[str, int | None] = field(default_factory=dict)   # where each policy was written, for errors
+
+    @staticmethod
+    def located(mapping: dict, line_of) -> dict[str, Any]:
+        return {"policy_lines": {k: line_of(("policies", k)) for k in mapping.get("policies") or {}}}
 
 
-@dataclass(frozen=True)
+@record
+class DeploySettings:
+    """site.yaml's `deploy:` section: named target URLs and the one used by default."""
+
+    targets: dict[str, str] = declare(
+        MapOf(key=_slug, value=Obj({"url": declare(
+            custom(_check_target_url), doc="where the site goes, such as ftps://user@host/public_html",
+            help="where that target's files go", example="ftps://clinic@ftp.example.co.uk/public_html",
+            type_doc="target URL: `file://`, `ftp://`, `ftps://`, `sftp://` or `ssh://`, no password")}),
+            min_items=1),
+        doc="named places to publish to, such as staging and live",
+        required=True, default={}, help="named places to publish to, such as `staging` and `live`",
+        type_doc="mapping of name to target, at least one",
+        convert=lambda targets: {name: t["url"] for name, t in sorted(targets.items())})
+    default: str | None = declare(_slug, required=False, doc="the target `clinic-pages deploy` uses when given none",
+                                  help="the target `clinic-pages deploy` uses when given none", example="staging",
+                                  type_doc="a target name")
+
+
+@record
 class Site:
-    name: str
-    base_url: str
-    language: str
-    service_radius_km: float
-    premises: tuple[Premises, ...]
-    practitioners: tuple[Practitioner, ...]
-    disclaimers: dict[str, str]
-    required_disclaimers: tuple[str, ...]
-    titles: dict[str, str]
-    descriptions: dict[str, str]
-    checks: CheckSettings
-    deploy: DeploySettings
+    """site.yaml: the clinic itself."""
+
+    name: str = declare(_line, doc="the clinic's name as patients know it",
+                        help="the clinic's name as patients know it; `{clinic}` in titles",
+                        example="It's Me and You Clinic")
+    base_url: str = declare(
+        Text(pattern=re.compile(r"^https?://[^/\s]+$"), single_line=True, placeholder_ok=True,
+             pattern_hint="an absolute address with no path, such as \"https://www.clinic.co.uk\""),
+        doc="the live site's address", convert=_base_url,
+        help="the live site's address: canonical links, the sitemap and JSON-LD use it",
+        example="https://www.clinic.co.uk", type_doc="absolute address with no path, or a placeholder")
+    language: str = declare(Text(pattern=re.compile(r"^[a-z]{2}(-[A-Z]{2})?$"), kind="language tag",
+                                 pattern_hint="a language tag such as en-GB"), default="en-GB",
+                            help="the pages' `lang`, `og:locale` and `inLanguage`", example="en-GB")
+    service_radius_km: float = declare(
+        Number(minimum=1, maximum=200), doc="how far from the premises pages are made",
+        help="pages are made for places within this distance of a premises that offers the treatment", example="15")
+    premises: tuple[Premises, ...] = declare(ListOf(Premises, min_items=1),
+                                             help="the places where the clinic treats people")
+    practitioners: tuple[Practitioner, ...] = declare(
+        ListOf(Practitioner, min_items=1), help="who treats patients, shown on the home and treatment pages")
+    disclaimers: dict[str, str] = declare(
+        MapOf(key=_slug, value=_para, min_items=1), type_doc="mapping of id to text, at least one",
+        help="the disclaimer library; ids are slugs that treatments and `required_disclaimers` refer to",
+        example="results-vary: Results vary from person to person.")
+    required_disclaimers: tuple[str, ...] = declare(
+        ListOf(_slug, unique=True), default=(), doc="disclaimer ids shown on every page",
+        help="shown on every page except the 404 page", example="[adults-only, consultation]",
+        type_doc="list of disclaimer ids")
+    titles: dict[str, str] = declare(_patterns("the title of", {
+        PageKind.HOME: '"{clinic} | Aesthetic clinic in {locality}, Surrey"',
+        PageKind.TREATMENT: '"{treatment} in {locality}, Surrey | {clinic}"',
+        PageKind.AREA: '"Aesthetic treatments near {area}, {county}"',
+        PageKind.LANDING: '"{treatment} near {area}, {county}"'}),
+        help="`<title>` patterns for each kind of page (below)")
+    descriptions: dict[str, str] = declare(_patterns("the meta description of", {
+        PageKind.HOME: '"{clinic} in {locality}, Surrey: skin and dermal filler treatments for adults."',
+        PageKind.TREATMENT: '"{treatment} at {clinic} in {locality}: what to expect, aftercare and risks."',
+        PageKind.AREA: '"Treatments at {clinic} for people in {area}, {county}."',
+        PageKind.LANDING: '"{treatment} near {area}: our {locality} clinic is {distance} {direction} of {area}."'}),
+        help="meta description patterns, with the same names as `titles`")
+    checks: CheckSettings = declare(CheckSettings, default=CheckSettings,
+                                    help="settings of `clinic-pages check` (rules, policies, waivers)")
+    deploy: DeploySettings = declare(DeploySettings, default=DeploySettings,
+                                     help="where `clinic-pages deploy` publishes to")
 
 
-@dataclass(frozen=True)
+# -- treatments.yaml -----------------------------------------------------------------------------------------
+
+@record
 class Section:
-    heading: str
-    text: str
+    heading: str = declare(_line, help="a section's heading", example="What are jaw fillers?")
+    text: str = declare(_para, help="the section's text", example="Jaw fillers are injections of a gel ...")
 
 
-@dataclass(frozen=True)
+@record
 class Faq:
-    question: str
-    answer: str
+    question: str = declare(_line, help="the question", example="How long do jaw fillers last?")
+    answer: str = declare(_para, help="the answer", example="The effect is temporary ...")
 
 
-@dataclass(frozen=True)
+@record
 class Waiver:
-    rule: str
-    reason: str
+    rule: str = declare(_line, help="the rule's name", example="claims.superlative")
+    reason: str = declare(_para, help="why the rule does not apply, written for a reviewer",
+                          example='"Best" is part of the product\'s registered name.')
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Treatment:
-    slug: str
-    name: str
-    summary: str
-    description: tuple[Section, ...]
-    what_to_expect: str
-    aftercare: str
-    downtime: str
-    risks: str
-    minimum_age: int
-    price_from: float | None
-    faqs: tuple[Faq, ...]
-    disclaimers: tuple[str, ...]
-    related: tuple[str, ...]
-    waivers: tuple[Waiver, ...]
+    slug: str = declare(_slug, derive=_slug_from_name, doc="made from the name when absent",
+                        default_doc="made from the name", example="jaw-fillers",
+                        help="the treatment's folder in the site; not `areas`, `assets`, `sitemap`, `robots`, `404` "
+                             "or `index`")
+    name: str = declare(_line, help="the treatment's name; `{treatment}` in titles", example="Jaw Fillers")
+    summary: str = declare(_para, help="a short summary, shown on the home page, the hub and every landing page",
+                           example="Jaw fillers use a hyaluronic acid dermal filler ...")
+    description: tuple[Section, ...] = declare(ListOf(Section, min_items=1),
+                                               help="the sections of the treatment's guide")
+    what_to_expect: str = declare(_para, help="what happens at the consultation and the treatment",
+                                  example="Your first appointment is a face-to-face consultation ...")
+    aftercare: str = declare(_para, help="what to do and avoid afterwards",
+                             example="For the first day, avoid touching the jaw ...")
+    downtime: str = declare(_para, help="how long recovery takes",
+                            example="Swelling and bruising are common for a few days.")
+    risks: str = declare(_para, help="honest risks and side effects",
+                         example="Common effects include bruising, swelling ...")
+    minimum_age: int = declare(Number(minimum=18, maximum=120, integer=True), help="the youngest age treated",
+                               example="18")
+    price_from: float | None = declare(Number(minimum=0), required=False, example="250",
+                                       help='the lowest price in pounds, shown as "from £250"')
+    faqs: tuple[Faq, ...] = declare(ListOf(Faq), default=(),
+                                    help="questions and answers on the hub page (and in `FAQPage` JSON-LD)")
+    disclaimers: tuple[str, ...] = declare(
+        ListOf(_slug, unique=True), default=(), example="[risks-injectables]",
+        help="disclaimers shown on this treatment's pages, after the required ones",
+        type_doc="list of disclaimer ids from `site.yaml`")
+    related: tuple[str, ...] = declare(ListOf(_slug, unique=True), default=(), example="[chin-fillers, cheek-fillers]",
+                                       help="other treatments linked from this one's hub",
+                                       type_doc="list of treatment slugs")
+    waivers: tuple[Waiver, ...] = declare(
+        ListOf(Waiver), default=(),
+        help="check rules this treatment's pages are excused from, each with its reason (see `clinic-pages check`)")
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@record
+class Treatments:
+    """treatments.yaml."""
+
+    treatments: tuple[Treatment, ...] = declare(ListOf(Treatment, min_items=1),
+                                                help="the treatments the clinic offers")
+
+
+# -- locations.yaml ------------------------------------------------------------------------------------------
+
+@record
 class Location:
-    slug: str
-    name: str
-    lat: float
-    lon: float
-    county: str
-    nearest_station: str | None
-    notes: str | None
-    publish: bool = True
+    name: str = declare(_line, help="the place's name; `{area}` in titles", example="Walton-on-Thames")
+    slug: str = declare(_slug, derive=_slug_from_name, doc="made from the name when absent",
+                        default_doc="made from the name", help="the place's folder in the site",
+                        example="walton-on-thames")
+    lat: float = declare(_lat, help="latitude in degrees north", example="51.38533")
+    lon: float = declare(_lon, help="longitude in degrees east (west is negative)", example="-0.42066")
+    county: str = declare(_line, default="Surrey", help="the county; `{county}` in titles", example="Berkshire")
+    nearest_station: str | None = declare(_line, required=False, example="Hampton Court",
+                                          help="the nearest railway station, said on the place's pages")
+    notes: str | None = declare(_para, required=False, example="The A3050 links East Molesey with West Molesey.",
+                                help="true, hand-written local notes: the road or rail link towards the clinic")
+    publish: bool = declare(Boolean(), default=True, example="false",
+                            help="`false` makes no pages for the place (it is no one's neighbour either)")
     line: int | None = None
 
+
+@record
+class Locations:
+    """locations.yaml."""
+
+    attribution: str = declare(_line, doc="credit for the place data, e.g. GeoNames (CC BY 4.0)",
+                               help="credit for the place data, shown in every page's footer",
+                               example='"Place names and coordinates: GeoNames (geonames.org), CC BY 4.0"')
+    locations: tuple[Location, ...] = declare(ListOf(Location, min_items=1), help="the places")
+
+
+SITE_SCHEMA: Obj = Site.schema
+TREATMENTS_SCHEMA: Obj = Treatments.schema
+LOCATIONS_SCHEMA: Obj = Locations.schema
+SCHEMAS = {SITE_FILE: SITE_SCHEMA, TREATMENTS_FILE: TREATMENTS_SCHEMA, LOCATIONS_FILE: LOCATIONS_SCHEMA}
+
+
+# -- the project -------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Project:
@@ -364,8 +462,7 @@ def load_project(root: Path) -> Project:
                                  "run the command in the project folder, or pass --project DIR")])
     docs: dict[str, Document] = {}
     problems: list[Problem] = []
-    for name, schema in ((SITE_FILE, SITE_SCHEMA), (TREATMENTS_FILE, TREATMENTS_SCHEMA),
-                         (LOCATIONS_FILE, LOCATIONS_SCHEMA)):
+    for name, schema in SCHEMAS.items():
         doc, found = load_document(root / name, name)
         problems += found
         if doc is not None and not found:
@@ -378,6 +475,19 @@ def load_project(root: Path) -> Project:
     if problems:
         raise DataError(problems)
     return _make_project(root, docs)
+
+
+def load_check_settings(root: Path) -> CheckSettings:
+    """site.yaml's `checks:` section alone (for `audit --project`): the rest of the project need not be valid."""
+    doc, problems = load_document(Path(root) / SITE_FILE, SITE_FILE)
+    if doc is not None and not problems:
+        section = doc.data.get("checks") if isinstance(doc.data, dict) else None
+        if section is None:
+            return CheckSettings()
+        problems = validate(doc, CheckSettings.schema, at=("checks",))
+        if not problems:
+            return construct(CheckSettings.schema, section, doc, ("checks",))
+    raise DataError(problems)
 
 
 def _problem(doc: Document, path: tuple, message: str, hint: str = "") -> Problem:
@@ -400,12 +510,12 @@ def _cross_check(docs: dict[str, Document]) -> list[Problem]:
                                      f"`{slug}` is used by the site itself",
                                      "choose another slug, e.g. `" + slug + "-treatment`"))
     known = set(t_slugs)
-    for i, record in enumerate(treatments.data["treatments"]):
-        for j, ref in enumerate(record.get("disclaimers") or []):
+    for i, entry in enumerate(treatments.data["treatments"]):
+        for j, ref in enumerate(entry.get("disclaimers") or []):
             if ref not in disclaimer_ids:
                 problems.append(_problem(treatments, ("treatments", i, "disclaimers", j),
                                          f"unknown disclaimer `{ref}`", _suggest(ref, disclaimer_ids, SITE_FILE)))
-        for j, ref in enumerate(record.get("related") or []):
+        for j, ref in enumerate(entry.get("related") or []):
             if ref not in known:
                 problems.append(_problem(treatments, ("treatments", i, "related", j),
                                          f"unknown treatment `{ref}`", _suggest(ref, known, TREATMENTS_FILE)))
@@ -430,32 +540,16 @@ def _cross_check(docs: dict[str, Document]) -> list[Problem]:
     return problems
 
 
-_PATTERN_FIELDS = {
-    "home": {"clinic", "locality"},
-    "treatment": {"clinic", "locality", "treatment"},
-    "area": {"clinic", "locality", "area", "county"},
-    "landing": {"clinic", "locality", "treatment", "area", "county", "distance", "direction"},
-}
-
-
 def _check_patterns(site: Document) -> list[Problem]:
     problems = []
     for section in ("titles", "descriptions"):
         for kind, pattern in site.data[section].items():
             for name in re.findall(r"\{([^{}]*)\}", pattern):
-                if name not in _PATTERN_FIELDS[kind]:
-                    allowed = ", ".join("{" + n + "}" for n in sorted(_PATTERN_FIELDS[kind]))
+                if name not in PATTERN_NAMES[PageKind(kind)]:
+                    allowed = ", ".join("{" + n + "}" for n in sorted(PATTERN_NAMES[PageKind(kind)]))
                     problems.append(_problem(site, (section, kind), f"unknown name {{{name}}} in the pattern",
                                              f"use only {allowed}"))
     return problems
-
-
-def _check_target_url(value: Any, path: tuple):
-    from generator.deploy.target import url_problem  # here, not at the top: deploy is the last phase
-
-    problem = url_problem(value) if isinstance(value, str) else (f"expected a URL, found {describe(value)}", "")
-    if problem:
-        yield path, problem[0], problem[1]
 
 
 def _check_deploy(site: Document) -> list[Problem]:
@@ -469,29 +563,6 @@ def _check_deploy(site: Document) -> list[Problem]:
     return []
 
 
-def _check_settings(section: dict | None, doc: Document) -> CheckSettings:
-    section = section or {}
-    dup = section.get("duplicates") or {}
-    defaults = CheckSettings()
-    policies = dict(section.get("policies") or {})
-    return CheckSettings(
-        near_threshold=float(dup.get("near_threshold", defaults.near_threshold)),
-        boilerplate_share=float(dup.get("boilerplate_share", defaults.boilerplate_share)),
-        min_unique_share=float(dup.get("min_unique_share", defaults.min_unique_share)),
-        min_unique_words=int(dup.get("min_unique_words", defaults.min_unique_words)),
-        policies=policies, policy_lines={k: doc.where(("checks", "policies", k))[0] for k in policies},
-        rules=tuple(section.get("rules") or ()), default_rules=section.get("default_rules", True),
-        waivers=tuple(SiteWaiver(w["page"], w["rule"], _text(w["reason"]), doc.where(("checks", "waivers", i))[0])
-                      for i, w in enumerate(section.get("waivers") or [])),
-    )
-
-
-def _deploy_settings(section: dict | None) -> DeploySettings:
-    section = section or {}
-    return DeploySettings(targets={name: t["url"] for name, t in sorted((section.get("targets") or {}).items())},
-                          default=section.get("default"))
-
-
 def _suggest(ref: str, known: set[str], file: str) -> str:
     import difflib
     close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.6)
@@ -499,30 +570,30 @@ def _suggest(ref: str, known: set[str], file: str) -> str:
 
 
 def _slug_of(record: dict) -> str:
-    return record.get("slug") or slugify(record["name"])
+    return record.get("slug") or _slug_from_name(record)
 
 
 def _unique(doc: Document, key: str, problems: list[Problem], what: str) -> list[str]:
     slugs: list[str] = []
     seen_slug: dict[str, int] = {}
     seen_name: dict[str, int] = {}
-    for i, record in enumerate(doc.data[key]):
-        slug = _slug_of(record)
+    for i, entry in enumerate(doc.data[key]):
+        slug = _slug_of(entry)
         slugs.append(slug)
         if not slug:
-            problems.append(_problem(doc, (key, i, "name"), f"cannot make a slug from {describe(record['name'])}",
+            problems.append(_problem(doc, (key, i, "name"), f"cannot make a slug from {describe(entry['name'])}",
                                      "add `slug:` with lower-case letters, digits and hyphens"))
         elif slug in seen_slug:
-            field = "slug" if "slug" in record else "name"
+            field = "slug" if "slug" in entry else "name"
             first = doc.where((key, seen_slug[slug]))[0]
             problems.append(_problem(doc, (key, i, field), f"duplicate {what} slug `{slug}` (first used at line "
                                      f"{first})", "give each one a different slug"))
         else:
             seen_slug[slug] = i
-        name = record["name"].strip().casefold()
+        name = entry["name"].strip().casefold()
         if name in seen_name:
             first = doc.where((key, seen_name[name]))[0]
-            problems.append(_problem(doc, (key, i, "name"), f"duplicate {what} name {record['name']!r} (first used "
+            problems.append(_problem(doc, (key, i, "name"), f"duplicate {what} name {entry['name']!r} (first used "
                                      f"at line {first})", "give each one a different name"))
         else:
             seen_name[name] = i
@@ -538,66 +609,9 @@ def _unique_ids(site: Document, problems: list[Problem]) -> None:
         seen.add(prem["id"])
 
 
-def _text(value: str) -> str:
-    """Normalise a text field: strip, and keep paragraph breaks as single blank lines."""
-    if isinstance(value, Placeholder):
-        return value
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", value.strip())]
-    return "\n\n".join(p for p in paragraphs if p)
-
-
 def _make_project(root: Path, docs: dict[str, Document]) -> Project:
-    s = docs[SITE_FILE].data
-    premises = tuple(
-        Premises(
-            id=p["id"], name=_text(p["name"]),
-            address=Address(**{k: _text(v) for k, v in p["address"].items()}),
-            lat=float(p["lat"]), lon=float(p["lon"]), phone=_text(p["phone"]),
-            email=_text(p["email"]) if p.get("email") else None,
-            opening_hours=tuple(OpeningHours(tuple(h["days"]), h["opens"], h["closes"])
-                                for h in p.get("opening_hours") or []),
-            parking=_text(p["parking"]) if p.get("parking") else None,
-            treatments=tuple(p["treatments"]) if p.get("treatments") else None,
-        )
-        for p in s["premises"]
-    )
-    site = Site(
-        name=_text(s["name"]), base_url=str(s["base_url"]).rstrip("/") if not isinstance(s["base_url"], Placeholder)
-        else Placeholder(s["base_url"].rstrip("/")),
-        language=s.get("language") or "en-GB", service_radius_km=float(s["service_radius_km"]),
-        premises=premises,
-        practitioners=tuple(Practitioner(**{k: _text(v) for k, v in p.items()}) for p in s["practitioners"]),
-        disclaimers={k: _text(v) for k, v in sorted(s["disclaimers"].items())},
-        required_disclaimers=tuple(s.get("required_disclaimers") or ()),
-        titles=dict(s["titles"]), descriptions=dict(s["descriptions"]),
-        checks=_check_settings(s.get("checks"), docs[SITE_FILE]), deploy=_deploy_settings(s.get("deploy")),
-    )
-    tdoc = docs[TREATMENTS_FILE]
-    treatments = tuple(
-        Treatment(
-            slug=_slug_of(t), name=_text(t["name"]), summary=_text(t["summary"]),
-            description=tuple(Section(_text(d["heading"]), _text(d["text"])) for d in t["description"]),
-            what_to_expect=_text(t["what_to_expect"]), aftercare=_text(t["aftercare"]),
-            downtime=_text(t["downtime"]), risks=_text(t["risks"]), minimum_age=t["minimum_age"],
-            price_from=t.get("price_from"),
-            faqs=tuple(Faq(_text(f["question"]), _text(f["answer"])) for f in t.get("faqs") or []),
-            disclaimers=tuple(t.get("disclaimers") or ()), related=tuple(t.get("related") or ()),
-            waivers=tuple(Waiver(w["rule"], _text(w["reason"]), tdoc.where(("treatments", i, "waivers", j))[0])
-                          for j, w in enumerate(t.get("waivers") or [])),
-            line=tdoc.where(("treatments", i))[0],
-        )
-        for i, t in enumerate(tdoc.data["treatments"])
-    )
-    ldoc = docs[LOCATIONS_FILE]
-    locations = tuple(
-        Location(
-            slug=_slug_of(loc), name=_text(loc["name"]), lat=float(loc["lat"]), lon=float(loc["lon"]),
-            county=_text(loc.get("county") or "Surrey"),
-            nearest_station=_text(loc["nearest_station"]) if loc.get("nearest_station") else None,
-            notes=_text(loc["notes"]) if loc.get("notes") else None,
-            publish=loc.get("publish", True), line=ldoc.where(("locations", i))[0],
-        )
-        for i, loc in enumerate(ldoc.data["locations"])
-    )
-    return Project(root=root, site=site, treatments=treatments, locations=locations,
-                   attribution=_text(ldoc.data["attribution"]))
+    site = construct(SITE_SCHEMA, docs[SITE_FILE].data, docs[SITE_FILE])
+    treatments = construct(TREATMENTS_SCHEMA, docs[TREATMENTS_FILE].data, docs[TREATMENTS_FILE])
+    locations = construct(LOCATIONS_SCHEMA, docs[LOCATIONS_FILE].data, docs[LOCATIONS_FILE])
+    return Project(root=root, site=site, treatments=treatments.treatments, locations=locations.locations,
+                   attribution=locations.attribution)

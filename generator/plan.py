@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km
-from generator.model import Location, Premises, Project
-from generator.state import code_digest
+from generator.model import Location, PageKind, Premises, Project
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
 HERE_KM = 0.05  # closer than this (0.0 km when shown), a premises is in the area itself
@@ -45,7 +44,7 @@ class Reach:
 class Page:
     """One output page: where it goes, which template draws it, and what it depends on."""
 
-    kind: str                      # home | areas | treatment | area | landing | not-found
+    kind: PageKind
     url_path: str                  # "/jaw-fillers/east-horsley/"
     file: str                      # "jaw-fillers/east-horsley/index.html"
     template: str
@@ -148,16 +147,16 @@ def plan_site(project: Project) -> Plan:
             by_area.setdefault(r.location, []).append((t.slug, r))
 
     pages: list[Page] = [
-        Page("home", "/", "index.html", "home.html", deps=SITE_DEPS + ("index:areas",)),
-        Page("areas", "/areas/", "areas/index.html", "areas.html", deps=SITE_DEPS + ("index:areas",)),
-        Page("not-found", "/404.html", "404.html", "404.html", deps=SITE_DEPS, indexable=False),
+        Page(PageKind.HOME, "/", "index.html", "home.html", deps=SITE_DEPS + ("index:areas",)),
+        Page(PageKind.AREAS, "/areas/", "areas/index.html", "areas.html", deps=SITE_DEPS + ("index:areas",)),
+        Page(PageKind.NOT_FOUND, "/404.html", "404.html", "404.html", deps=SITE_DEPS, indexable=False),
     ]
     for t in project.treatments:
-        pages.append(Page("treatment", f"/{t.slug}/", f"{t.slug}/index.html", "treatment.html", treatment=t.slug,
+        pages.append(Page(PageKind.TREATMENT, f"/{t.slug}/", f"{t.slug}/index.html", "treatment.html", treatment=t.slug,
                           deps=SITE_DEPS + (f"treatment:{t.slug}", "index:areas")
                           + tuple(f"treatment:{r}" for r in t.related)))
     for loc in sorted((project.location(s) for s in by_area), key=lambda loc: loc.slug):
-        pages.append(Page("area", f"/areas/{loc.slug}/", f"areas/{loc.slug}/index.html", "area.html",
+        pages.append(Page(PageKind.AREA, f"/areas/{loc.slug}/", f"areas/{loc.slug}/index.html", "area.html",
                           location=loc.slug, deps=SITE_DEPS + (f"location:{loc.slug}", "index:areas")))
     tables: dict[tuple[str, ...], dict[str, tuple[Reach, ...]]] = {}   # one per set of premises
     local_deps: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
@@ -172,7 +171,7 @@ def plan_site(project: Project) -> Plan:
         deps, local = SITE_DEPS + (f"treatment:{t.slug}",), local_deps[ids]
         for r in served[t.slug]:
             pages.append(Page(
-                "landing", f"/{t.slug}/{r.location}/", f"{t.slug}/{r.location}/index.html", "landing.html",
+                PageKind.LANDING, f"/{t.slug}/{r.location}/", f"{t.slug}/{r.location}/index.html", "landing.html",
                 treatment=t.slug, location=r.location, reach=r, neighbours=table[r.location],
                 deps=deps + local[r.location],
             ))
@@ -195,11 +194,12 @@ def _record(value: object) -> str:
     return _digest(*((k, getattr(value, k)) for k in fields if k != "line"))
 
 
-def fingerprints(project: Project, plan: Plan) -> dict[str, str]:
+def fingerprints(project: Project, plan: Plan, code: str) -> dict[str, str]:
     """A digest for every record key that pages depend on (`site`, `treatment:<slug>`, `index:areas`, ...),
-    and `code`: the generator's own code, on which every page depends (an upgrade renders every page again)."""
+    and `code`: the digest of the generator's own code (the build state's `code_digest`), on which every page
+    depends (an upgrade renders every page again)."""
     site = project.site
-    fps = {"code": code_digest(),
+    fps = {"code": code,
            "site": _digest(*((k, getattr(site, k)) for k in site.__dataclass_fields__ if k != "deploy")),
            "attribution": _digest(project.attribution)}
     for t in project.treatments:

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from generator.data import Placeholder
 from generator.errors import TemplateProblem
-from generator.model import Premises, Project, Treatment
+from generator.model import PageKind, Premises, Project, Treatment
 from generator.geo import KM_PER_MILE
 from generator.plan import HERE_KM, Page, Plan, Reach, premises_for
 
@@ -203,14 +203,14 @@ class Renderer:
 
     def breadcrumbs(self, page: Page) -> list[tuple[str, str]]:
         crumbs = [("Home", "/")]
-        if page.kind in ("areas", "area"):
+        if page.kind in (PageKind.AREAS, PageKind.AREA):
             crumbs.append(("Areas we serve", "/areas/"))
         if page.treatment:
             t = self.project.treatment(page.treatment)
             crumbs.append((t.name, f"/{t.slug}/"))
         if page.location:
             crumbs.append((self.project.location(page.location).name, page.url_path))
-        return crumbs if page.kind != "home" else []
+        return crumbs if page.kind != PageKind.HOME else []
 
     def area_treatments(self, area: str) -> list[tuple[Treatment, Reach]]:
         """The treatments offered to an area, by name, with its reach (computed once per area)."""
@@ -227,7 +227,7 @@ class Renderer:
         first = p.site.premises[0]
         values = {"clinic": p.site.name, "locality": first.address.locality}
         served_names: list[str] = []
-        if page.kind in ("home", "areas", "not-found"):
+        if page.kind in (PageKind.HOME, PageKind.AREAS, PageKind.NOT_FOUND):
             served_names = sorted({p.location(s).name for s in self.plan.areas})
         if treatment:
             values["treatment"] = treatment.name
@@ -248,30 +248,30 @@ class Renderer:
                           direction="from the centre" if page.reach.here else _OPPOSITE[page.reach.direction])
             ctx["reach"], ctx["near_premises"] = page.reach, near
             ctx["neighbours"] = [(p.location(n.location), n) for n in page.neighbours]
-        kind = {"not-found": "home", "areas": "home"}.get(page.kind, page.kind)
+        kind = {PageKind.NOT_FOUND: PageKind.HOME, PageKind.AREAS: PageKind.HOME}.get(page.kind, page.kind)
         title = fit_title(fill(p.site.titles[kind], values))
         description = fit_description(fill(p.site.descriptions[kind], values))
-        if page.kind == "areas":
+        if page.kind == PageKind.AREAS:
             title, description = fit_title(f"Areas we serve | {p.site.name}"), fit_description(
-                f"The towns and villages that {p.site.name} in {values['locality']}, Surrey serves, with the distance "
-                "from the clinic and the treatments offered to each.")
-        if page.kind == "not-found":
+                f"The towns and villages that {p.site.name} in {values['locality']}, {first.address.region} serves, "
+                "with the distance from the clinic and the treatments offered to each.")
+        if page.kind == PageKind.NOT_FOUND:
             title = f"Page not found | {p.site.name}"
         crumbs = self.breadcrumbs(page)
         ctx.update(
             page=page, treatment=treatment, location=location, title=title, description=description,
             canonical=self.url(self.demoted.get(page.url_path, page.url_path)), breadcrumbs=crumbs,
             demoted=page.url_path in self.demoted,
-            disclaimers=self.disclaimers(treatment) if page.kind not in ("not-found",) else [],
+            disclaimers=self.disclaimers(treatment) if page.kind != PageKind.NOT_FOUND else [],
             faqs=self.faqs(page, treatment, location),
         )
         ctx["jsonld"] = json_ld(self.structured_data(page, ctx, served_names))
         return ctx
 
     def faqs(self, page: Page, treatment: Treatment | None, location) -> list[tuple[str, str]]:
-        if page.kind == "treatment" and treatment:
+        if page.kind == PageKind.TREATMENT and treatment:
             return [(f.question, f.answer) for f in treatment.faqs]
-        if page.kind == "landing" and treatment and location and page.reach:
+        if page.kind == PageKind.LANDING and treatment and location and page.reach:
             near = self.premises[page.reach.premises]
             r = page.reach
             town = near.address.locality
@@ -294,7 +294,7 @@ class Renderer:
         near = ctx.get("near_premises") or self.project.site.premises[0]
         graph: list[dict[str, Any]] = [self.clinic_ld(near, served_names)]
         web: dict[str, Any] = {
-            "@type": "MedicalWebPage" if page.kind != "not-found" else "WebPage",
+            "@type": "MedicalWebPage" if page.kind != PageKind.NOT_FOUND else "WebPage",
             "@id": self.url(page.url_path), "url": self.url(page.url_path), "name": ctx["title"],
             "description": ctx["description"], "inLanguage": self.project.site.language,
             "isPartOf": {"@type": "WebSite", "name": self.project.site.name, "url": self.url("/")},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ class Text(Rule):
     placeholder_ok: bool = False
     single_line: bool = False
     suggest: Callable[[str], str] | None = None  # the hint for a value that does not match `pattern`
+    kind: str = ""  # how the docs name this kind of text ("slug", "language tag"); "text" when empty
 
     def check(self, value, path):
         if isinstance(value, Placeholder):
@@ -109,7 +111,7 @@ class Choice(Rule):
 
     def check(self, value, path):
         if value not in self.options:
-            hint = _did_you_mean(str(value), self.options) or f"use one of: {', '.join(self.options)}"
+            hint = did_you_mean(str(value), self.options) or f"use one of: {', '.join(self.options)}"
             yield path, f"expected one of {', '.join(self.options)}, found {describe(value)}", hint
 
 
@@ -118,6 +120,9 @@ class ListOf(Rule):
     item: Rule
     min_items: int = 0
     unique: bool = False
+
+    def __post_init__(self) -> None:
+        self.item = as_rule(self.item)
 
     def check(self, value, path):
         if not isinstance(value, list):
@@ -142,6 +147,9 @@ class MapOf(Rule):
     value: Rule
     min_items: int = 0
 
+    def __post_init__(self) -> None:
+        self.value = as_rule(self.value)
+
     def check(self, value, path):
         if not isinstance(value, dict):
             yield path, f"expected a mapping (id: value lines), found {describe(value)}", ""
@@ -154,17 +162,48 @@ class MapOf(Rule):
             yield from self.value.check(v, path + (k,))
 
 
+NO_DEFAULT: Any = type("NoDefault", (), {"__repr__": lambda self: "NO_DEFAULT"})()
+
+
 @dataclass
 class Field:
-    rule: Rule
+    """One field of a mapping, declared once: how it is checked, whether it must be there, its default, and what
+    the documentation (and, later, forms and spreadsheets) say about it.
+
+    rule:         how the value is checked (a Rule, or a @record class for a nested mapping)
+    required:     the build stops when the field is absent; an optional field takes `default`
+    doc:          said in the hint when a required field is missing ("add `url:` (where the site goes ...)")
+    help:         what the field means, for a person: the docs' table, a form's help text
+    example:      a value as written in YAML, for the docs
+    default:      the record's value when the field is absent (a @record class: its own defaults); None for an
+                  optional field without one. A required field may have one too: its value when the mapping
+                  that holds it is absent (`deploy.targets` when there is no `deploy:`)
+    derive:       works the value out of the rest of the mapping when it is absent (a slug from the name)
+    convert:      YAML value -> record value, when the rule's own conversion is not right
+    default_doc:  how the docs say the default, when it is not a plain value ("all", "made from the name")
+    type_doc:     the docs' Type column, when the rule's own description is not enough
+    """
+
+    rule: Any
     required: bool = True
     doc: str = ""
+    help: str = ""
+    example: str = ""
+    default: Any = NO_DEFAULT
+    derive: Callable[[dict], Any] | None = None
+    convert: Callable[[Any], Any] | None = None
+    default_doc: str = ""
+    type_doc: str = ""
+
+    def __post_init__(self) -> None:
+        self.rule = as_rule(self.rule)
 
 
 @dataclass
 class Obj(Rule):
     fields: dict[str, Field] = field(default_factory=dict)
     open_keys: bool = False  # sections owned by later phases (e.g. `checks`) may add their own keys
+    record: type | None = None  # the frozen record built from a valid mapping (a plain dict when None)
 
     def check(self, value, path):
         if not isinstance(value, dict):
@@ -181,19 +220,24 @@ class Obj(Rule):
         if not self.open_keys:
             for key in value:
                 if key not in self.fields:
-                    hint = _did_you_mean(key, self.fields) or f"known fields: {', '.join(self.fields)}"
+                    hint = did_you_mean(key, self.fields) or f"known fields: {', '.join(self.fields)}"
                     yield path + (key,), f"unknown field `{key}`", hint
 
 
-def _did_you_mean(word: str, options) -> str:
+def did_you_mean(word: str, options) -> str:
+    """"did you mean `x`?" for the closest of `options`, or "" when none is close."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else ""
 
 
-def validate(doc: Document, rule: Rule) -> list[Problem]:
-    """All problems in the document, each with file, line, column and field path."""
+
+def validate(doc: Document, rule: Rule, at: Path_ = ()) -> list[Problem]:
+    """All problems in the document (or in its part at path `at`), each with file, line, column and field path."""
     problems = []
-    for path, message, hint in rule.check(doc.data, ()):
+    value = doc.data
+    for key in at:
+        value = value.get(key) if isinstance(value, dict) else None
+    for path, message, hint in rule.check(value, at):
         line, col = doc.where(path)
         problems.append(Problem(doc.file, line, col, format_path(path), message, hint))
     return problems
@@ -204,3 +248,146 @@ def custom(fn: Callable[[Any, Path_], Iterator[tuple[Path_, str, str]]]) -> Rule
     rule = Rule()
     rule.check = fn  # type: ignore[method-assign]
     return rule
+
+
+# -- records: each field declared once, as a Field; the record class, its validation, its defaults, its
+#    construction from the YAML and its documentation all come from that one declaration ---------------------
+
+def declare(rule: Any, *, required: bool | None = None, **spec: Any) -> Any:
+    """A field of a @record: `name: str = declare(Text(), help="...", example="...")`. A field is required unless
+    it is given a `default` or `derive`, or `required=False` (then it is None when absent)."""
+    if required is None:
+        required = "default" not in spec and "derive" not in spec
+    return Field(rule, required=required, **spec)
+
+
+def record(cls: type) -> type:
+    """Make a class whose fields are `declare`d into a frozen dataclass (keyword arguments only) with the schema
+    of its YAML mapping as `cls.schema` (an Obj). Other annotated attributes are plain fields that the YAML does
+    not hold: `line` (where the mapping starts in its file) is filled in by `construct`."""
+    fields: dict[str, Field] = {}
+    for name in cls.__dict__.get("__annotations__", {}):
+        spec = cls.__dict__.get(name)
+        if isinstance(spec, Field):
+            fields[name] = spec
+            setattr(cls, name, _dataclass_default(spec))
+    made = dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+    made.schema = Obj(fields, record=made)  # type: ignore[attr-defined]
+    return made
+
+
+def _dataclass_default(spec: Field) -> Any:
+    default = spec.default
+    if default is NO_DEFAULT:
+        return dataclasses.field() if spec.required else dataclasses.field(default=None)
+    if isinstance(default, type) and hasattr(default, "schema"):
+        return dataclasses.field(default_factory=default)
+    if isinstance(default, (dict, list, set)):
+        return dataclasses.field(default_factory=lambda: type(default)(default))
+    return dataclasses.field(default=default)
+
+
+def as_rule(value: Any) -> Rule:
+    """A rule, given a rule or a @record class (its mapping's rule)."""
+    return value.schema if isinstance(value, type) and hasattr(value, "schema") else value
+
+
+def construct(rule: Rule, value: Any, doc: Document, path: Path_ = ()) -> Any:
+    """The record (or plain value) for a YAML value that `rule` found valid: text normalised, numbers as
+    int or float, lists as tuples, absent fields given their defaults."""
+    if isinstance(rule, Obj):
+        out: dict[str, Any] = {}
+        for name, spec in rule.fields.items():
+            raw = value.get(name)
+            if raw is not None:
+                out[name] = spec.convert(raw) if spec.convert else construct(spec.rule, raw, doc, path + (name,))
+            elif spec.derive is not None:
+                out[name] = spec.derive(value)
+        if rule.record is None:
+            return out
+        if "line" in rule.record.__dataclass_fields__:
+            out["line"] = doc.where(path)[0]
+        located = getattr(rule.record, "located", None)   # fields that say where other fields were written
+        if located is not None:
+            out.update(located(value, lambda sub: doc.where(path + sub)[0]))
+        return rule.record(**out)
+    if isinstance(rule, ListOf):
+        return tuple(construct(rule.item, item, doc, path + (i,)) for i, item in enumerate(value))
+    if isinstance(rule, MapOf):
+        return {k: construct(rule.value, value[k], doc, path + (k,)) for k in sorted(value)}
+    if isinstance(rule, Text):
+        return normalise_text(value)
+    if isinstance(rule, Number):
+        return int(value) if rule.integer else float(value)
+    return value
+
+
+def normalise_text(value: str) -> str:
+    """A text field as records hold it: stripped, spaces collapsed, paragraph breaks kept as single blank lines.
+    A placeholder is kept as written."""
+    if isinstance(value, Placeholder):
+        return value
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", value.strip())]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def walk(rule: Rule, prefix: str = "") -> Iterator[tuple[str, Field]]:
+    """Every declared field under `rule`, depth first in declaration order, with the path the docs use:
+    `premises[].address.street`, `deploy.targets.<name>.url`."""
+    if isinstance(rule, Obj):
+        for name, spec in rule.fields.items():
+            path = f"{prefix}.{name}" if prefix else name
+            yield path, spec
+            yield from walk(spec.rule, path)
+    elif isinstance(rule, ListOf):
+        yield from walk(rule.item, prefix + "[]")
+    elif isinstance(rule, MapOf):
+        yield from walk(rule.value, prefix + ".<name>")
+
+
+def type_text(spec: Field) -> str:
+    """What kind of value a field takes, in words for people (the docs' Type column; a form's label)."""
+    return spec.type_doc or _rule_text(spec.rule)
+
+
+def _rule_text(rule: Rule, plural: bool = False) -> str:
+    if isinstance(rule, Text):
+        kind = rule.kind or ("text (one line)" if rule.single_line else "text")
+        if rule.placeholder_ok:
+            kind = "text or placeholder"
+        return kind + ("s" if plural and rule.kind else "")
+    if isinstance(rule, Number):
+        kind = ("whole number" if rule.integer else "number") + ("s" if plural else "")
+        if rule.minimum is not None and rule.maximum is not None:
+            return f"{kind}, {rule.minimum:g} to {rule.maximum:g}"
+        return f"{kind}, {rule.minimum:g} or more" if rule.minimum is not None else kind
+    if isinstance(rule, Boolean):
+        return "`true` or `false`"
+    if isinstance(rule, Choice):
+        return "one of " + ", ".join(f"`{o}`" for o in rule.options)
+    if isinstance(rule, ListOf):
+        at_least = f", at least {'one' if rule.min_items == 1 else rule.min_items}" if rule.min_items else ""
+        if isinstance(rule.item, Obj):
+            return "list" + at_least
+        if isinstance(rule.item, Choice):
+            return "list of " + " ".join(f"`{o}`" for o in rule.item.options) + at_least
+        return f"list of {_rule_text(rule.item, plural=True)}{at_least}"
+    if isinstance(rule, MapOf):
+        at_least = f", at least {'one' if rule.min_items == 1 else rule.min_items}" if rule.min_items else ""
+        return "mapping" + at_least
+    if isinstance(rule, Obj):
+        return "mapping"
+    return "value"
+
+
+def default_text(spec: Field) -> str:
+    """The default of an optional field as people read it: "`en-GB`", "`true`", "all", or "" when there is none
+    to show (absent means none, or the defaults of the mapping's own fields)."""
+    if spec.default_doc:
+        return spec.default_doc
+    value = spec.default
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (int, float, str)) and value != "":
+        return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
+    return ""

@@ -366,3 +366,12 @@ def test_twin_similarities_are_the_exact_jaccard_of_the_content_sets(monkeypatch
     for s in twins:
         a, b = content(pages[s.page]), content(pages[s.twin])
         assert s.twin_similarity == round(len(a & b) / len(a | b), 4), s.page
+
+
+def test_the_default_thresholds_are_the_declared_ones():
+    """One declaration (model.DuplicateSettings, site.yaml's `checks.duplicates`): the index, the project's
+    settings and the docs agree (they once said 0.2 and 40 here, 0.05 and 30 there)."""
+    from generator.model import CheckSettings
+
+    assert DuplicateIndex().settings == CheckSettings().duplicates == DuplicateSettings()
+    assert (DuplicateSettings().min_unique_share, DuplicateSettings().min_unique_words) == (0.05, 30)

@@ -4,35 +4,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from tests.projects import REPO
+from generator import datadoc
 from generator.cli import make_parser
-from generator.model import LOCATIONS_SCHEMA, SITE_SCHEMA, TREATMENTS_SCHEMA
-from generator.schema import ListOf, MapOf, Obj, Rule
+from generator.model import SCHEMAS
+from generator.schema import walk
 
 README = (REPO / "README.md").read_text("utf-8")
 DOC_FILES = {"README.md": README, **{f"docs/{p.name}": p.read_text("utf-8") for p in sorted((REPO / "docs").glob("*.md"))}}
 DOCS = "\n\n".join(DOC_FILES.values())
 
 
-def field_paths(rule: Rule, prefix: str = "") -> Iterator[str]:
-    """`premises[].address.street`, `deploy.targets.<name>.url`, ...: the names the README's tables use."""
-    if isinstance(rule, Obj):
-        for name, spec in rule.fields.items():
-            path = f"{prefix}.{name}" if prefix else name
-            yield path
-            yield from field_paths(spec.rule, path)
-    elif isinstance(rule, ListOf):
-        yield from field_paths(rule.item, prefix + "[]")
-    elif isinstance(rule, MapOf):
-        yield from field_paths(rule.value, prefix + ".<name>")
-
-
-SCHEMAS = {"site.yaml": SITE_SCHEMA, "treatments.yaml": TREATMENTS_SCHEMA, "locations.yaml": LOCATIONS_SCHEMA}
-FIELDS = [(file, path) for file, schema in SCHEMAS.items() for path in field_paths(schema)]
+FIELDS = [(file, path) for file, schema in SCHEMAS.items() for path, _ in walk(schema)]
 
 
 def section(title: str) -> str:
@@ -47,6 +33,24 @@ def test_field_paths_cover_nested_fields() -> None:
     assert "premises[].address.street" in paths
     assert "treatments[].faqs[].answer" in paths
     assert "locations[].nearest_station" in paths
+
+
+def test_field_tables_are_made_from_the_declarations() -> None:
+    """docs/data.md's tables are what generator/model.py declares: `python -m generator.datadoc` rewrites them."""
+    text = DOC_FILES["docs/data.md"]
+    assert datadoc.with_tables(text) == text, "docs/data.md is out of date: run `python -m generator.datadoc`"
+
+
+def test_a_new_declaration_changes_the_table(monkeypatch) -> None:
+    from generator.model import Location
+    from generator.schema import declare, Text
+
+    fields = dict(Location.schema.fields, parking_note=declare(Text(), required=False, help="where to park",
+                                                                example="Station car park"))
+    monkeypatch.setattr(Location.schema, "fields", fields)
+    assert "| `locations[].parking_note` | text | no | where to park | `Station car park` |" in datadoc.table(
+        "locations.yaml").splitlines()
+    assert datadoc.with_tables(DOC_FILES["docs/data.md"]) != DOC_FILES["docs/data.md"]
 
 
 @pytest.mark.parametrize(("file", "path"), FIELDS, ids=[f"{f}:{p}" for f, p in FIELDS])

@@ -310,6 +310,14 @@ def test_golden_pages(mini_site: Path, golden, page: str, golden_name: str) -> N
     golden(golden_name, (mini_site / page).read_text("utf-8"))
 
 
+def test_the_areas_page_names_the_premises_own_county(mini_project: Path) -> None:
+    edit(mini_project / "site.yaml", "region: Surrey", "region: Berkshire")
+    build(mini_project)
+    description = lxml.html.parse(str(mini_project / "output/areas/index.html")).find(
+        ".//meta[@name='description']").get("content")
+    assert ", Berkshire serves" in description and "Surrey" not in description
+
+
 def test_a_data_change_shows_on_the_page(mini_project: Path) -> None:
     edit(mini_project / "locations.yaml", "nearest_station: Esher", "nearest_station: Esher (for Sandown Park)")
     build(mini_project)

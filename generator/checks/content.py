@@ -12,6 +12,7 @@ from functools import lru_cache
 from generator.checks import Finding, HtmlPage
 from generator.checks.claims import parse_json, snippet
 from generator.checks.facts import PageFacts, SiteFacts
+from generator.model import PageKind
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
@@ -286,7 +287,7 @@ def _jsonld(page: HtmlPage, facts: PageFacts, site: SiteFacts) -> Iterator[Findi
     if pages and pages[0].get("url") != facts.canonical:
         yield finding("consistency.jsonld", url, f"the page's url is {pages[0].get('url')}, expected "
                       f"{facts.canonical}")
-    if pages and facts.treatment and facts.kind in ("treatment", "landing"):
+    if pages and facts.treatment and facts.kind in (PageKind.TREATMENT, PageKind.LANDING):
         about = pages[0].get("about") or {}
         if about.get("name") != facts.treatment:
             yield finding("consistency.jsonld", url, f"`about` is “{about.get('name')}”, expected "

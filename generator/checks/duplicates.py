@@ -42,6 +42,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from generator.model import DuplicateSettings  # the thresholds, declared once with site.yaml's fields
+
 SHINGLE = 4                     # words per shingle
 BINS = 128                      # MinHash values per page
 BANDS, ROWS = 16, 8             # LSH: BANDS x ROWS == BINS
@@ -127,14 +129,6 @@ class BlockBatch(NamedTuple):
     shingles: np.ndarray        # uint32, every block's shingle hashes, one after another
 
 
-@dataclass(frozen=True)
-class DuplicateSettings:
-    near_threshold: float = 0.90
-    boilerplate_share: float = 0.5
-    min_unique_share: float = 0.2
-    min_unique_words: int = 40
-
-
 @dataclass
 class PageStats:
     """The per-page figures of the duplicate check (the report's sortable table)."""
@@ -168,6 +162,7 @@ class DuplicateResult:
     boilerplate_blocks: int
     candidate_pairs: int = 0        # pairs compared by their MinHash estimate
     confirmed_pairs: int = 0        # pairs checked by exact Jaccard
+    near_threshold: float | None = None     # the similarity the near-duplicate clusters were found at
     stats: dict[str, PageStats] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -418,7 +413,7 @@ class DuplicateIndex:
                 for i in members:
                     other = members[1] if i == members[0] else members[0]
                     stats[i].twin, stats[i].twin_similarity = self._pages[other], 1.0
-        return DuplicateResult(stats, clusters, int(boiler.sum()), compared, len(pairs))
+        return DuplicateResult(stats, clusters, int(boiler.sum()), compared, len(pairs), s.near_threshold)
 
     def _near_pairs(self, reps: list[int], t: _Tables, cpage: np.ndarray, cblock: np.ndarray,
                     sizes: np.ndarray, stats: list[PageStats]):

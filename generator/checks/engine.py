@@ -19,14 +19,13 @@ from generator.checks.duplicates import (
     BlockBatch,
     DuplicateIndex,
     DuplicateResult,
-    DuplicateSettings,
     Prepared,
     describe_differences,
     differences,
 )
 from generator.checks.facts import PageWaiver, SiteFacts
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
-from generator.model import CheckSettings
+from generator.model import CheckSettings, PageKind
 from generator.workers import can_fork, forked_pool
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {
@@ -102,9 +101,7 @@ class CheckRun:
                                **{r.rule: "fail" if r.severity == "error" else "warn" for r in rules}}
         self.policies = self._validated_policies()
         self.waivers = self._validated_waivers()
-        self.index = DuplicateIndex(DuplicateSettings(
-            self.settings.near_threshold, self.settings.boilerplate_share, self.settings.min_unique_share,
-            self.settings.min_unique_words))
+        self.index = DuplicateIndex(self.settings.duplicates)
         self.reload = reload
         self.texts: dict[str, str] = {}
         self.indexing: dict[str, tuple[str | None, str]] = {}
@@ -260,7 +257,7 @@ class CheckRun:
                 page_facts = self.facts.pages.get(f.page) if self.facts else None
                 if page_facts is None:
                     f = _replace(f, message=f.message + " (would be demoted)")
-                elif page_facts.hub == f.page or page_facts.kind in ("home", "areas"):
+                elif page_facts.hub == f.page or page_facts.kind in (PageKind.HOME, PageKind.AREAS):
                     policy = "fail"
                     f = _replace(f, message=f.message + "; a hub page cannot be demoted")
                 else:
@@ -454,7 +451,7 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
     return result
 
 
-NAVIGATION_KINDS = ("home", "areas", "not-found")   # pages that list others: never judged thin
+NAVIGATION_KINDS = (PageKind.HOME, PageKind.AREAS, PageKind.NOT_FOUND)   # pages that list others: never judged thin
 
 
 

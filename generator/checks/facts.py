@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.data import Placeholder
-from generator.model import Premises, Project
+from generator.model import PageKind, Premises, Project
 from generator.plan import Plan
 
 # The order in which thin pages are judged and demoted: the most specific pages first, hubs last.
-KIND_RANK = {"landing": 0, "area": 1, "treatment": 2, "areas": 3, "home": 4, "not-found": 5}
+KIND_RANK = {PageKind.LANDING: 0, PageKind.AREA: 1, PageKind.TREATMENT: 2, PageKind.AREAS: 3, PageKind.HOME: 4,
+             PageKind.NOT_FOUND: 5}
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class PageWaiver:
 class PageFacts:
     url_path: str
     file: str
-    kind: str
+    kind: PageKind
     canonical: str                       # the page's own absolute URL
     indexable: bool                      # made indexable by the plan (the 404 page is not)
     hub: str                             # where a demoted page points its canonical: its treatment, or /areas/
@@ -77,17 +78,18 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             near = premises[reach.premises]
         else:
             near = site.premises[0]
-        key = (page.treatment, page.kind == "not-found")
+        key = (page.treatment, page.kind == PageKind.NOT_FOUND)
         if key not in per_treatment:
-            ids = [] if page.kind == "not-found" else list(site.required_disclaimers)
-            if treatment and page.kind != "not-found":
+            ids = [] if page.kind == PageKind.NOT_FOUND else list(site.required_disclaimers)
+            if treatment and page.kind != PageKind.NOT_FOUND:
                 ids += [d for d in treatment.disclaimers if d not in ids]
             waived = tuple(PageWaiver(w.rule, w.reason, f"treatments.yaml:{w.line or treatment.line}: treatment "
                                       f"`{treatment.slug}` waivers") for w in treatment.waivers) if treatment else ()
             per_treatment[key] = (tuple((i, site.disclaimers[i]) for i in ids), waived)
         disclaimers, waived = per_treatment[key]
         own = tuple(by_page.get(page.url_path, ())) + waived
-        hub = f"/{treatment.slug}/" if treatment and page.kind == "landing" else "/areas/" if page.kind == "area" \
+        hub = f"/{treatment.slug}/" if treatment and page.kind == PageKind.LANDING else "/areas/" \
+            if page.kind == PageKind.AREA \
             else "/"
         hub = hubs.setdefault(hub, hub)
         pages[page.url_path] = PageFacts(

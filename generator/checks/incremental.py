@@ -17,6 +17,7 @@ each page is read from the output folder and checked again. It is git-ignored; t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -42,8 +43,7 @@ def config_digest(project, run: CheckRun) -> str:
     from generator.state import code_digest
     h = hashlib.blake2b(f"{CACHE_VERSION}\0{code_digest()}\0".encode(), digest_size=16)
     settings = project.site.checks
-    h.update(repr((settings.near_threshold, settings.boilerplate_share, settings.min_unique_share,
-                   settings.min_unique_words, settings.rules, settings.default_rules)).encode())
+    h.update(repr(dataclasses.replace(settings, policy_lines={})).encode())   # every setting, wherever written
     for rule in run.claims.rules:
         h.update(repr(rule.id).encode())
     for name in settings.rules:
