@@ -228,7 +228,7 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def audit(root: Path, base_url: str | None = None, settings: CheckSettings | None = None,
-          jobs: int | None = None) -> AuditResult:
+          jobs: int | None = None, project_dir: Path | None = None) -> AuditResult:
     """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks)."""
     started = time.perf_counter()
     file_of: dict[str, str] = {}
@@ -241,7 +241,7 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
         except (KeyError, OSError):
             return None
 
-    run = CheckRun(settings, reload=reload)
+    run = CheckRun(settings, reload=reload, project_dir=project_dir)   # project_dir: where checks.rules are
     site = read_site(Path(root), base_url, jobs, run)
     file_of.update((page.url_path, page.file) for page in site.pages)
     site.severities = seo_severities(settings)

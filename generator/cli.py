@@ -31,11 +31,11 @@ def _progress(stream):
     return show
 
 
-def _show_checks(args: argparse.Namespace, command: str, site: str, result, threshold: float | None) -> None:
+def _show_checks(args: argparse.Namespace, command: str, site: str, result) -> None:
     """Print (or write to --report) the findings of a check run in the chosen format."""
     from generator.report import FORMATS, Report, text_report
 
-    report = Report.from_result(command, site, result, threshold)
+    report = Report.from_result(command, site, result)
     fmt = getattr(args, "format", "text")
     report_file = getattr(args, "report", None)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -74,19 +74,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_built_site(Path(args.project), Path(args.output) if args.output else None,
                               cache=not args.no_cache)
     site = args.output or str(Path(args.project) / "output")
-    _show_checks(args, "check", site, result, None)
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    _show_checks(args, "check", site, result)
+    return _exit_for(result, args.strict)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from generator.audit import audit
+    from generator.model import load_check_settings
 
     _check_report_path(args)
-    result = audit(Path(args.folder), args.base_url)
+    project = Path(args.project) if args.project else None
+    settings = load_check_settings(project) if project else None
+    result = audit(Path(args.folder), args.base_url, settings, project_dir=project)
     for note in result.notes:
         log.warning("%s", note)
-    _show_checks(args, "audit", args.folder, result, None)
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    _show_checks(args, "audit", args.folder, result)
+    return _exit_for(result, args.strict)
+
+
+def _exit_for(result, strict: bool) -> int:
+    """1 when the run found errors, or (with --strict) warnings; 0 otherwise."""
+    if not result.ok:
+        return EXIT_FINDINGS
+    warnings = result.count("warning")
+    if strict and warnings:
+        print(f"error: {warnings} warning(s), and --strict counts warnings as errors", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -95,9 +109,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         report = build(Path(args.project), Path(args.output) if args.output else None,
-                       progress=_progress(sys.stderr), clean=args.clean, jobs=args.jobs, checks=not args.no_checks)
+                       progress=_progress(sys.stderr), clean=args.clean, jobs=args.jobs, checks=not args.no_checks,
+                       strict=args.strict)
     except ChecksFailed as exc:
-        _show_checks(args, "build", args.output or str(Path(args.project) / "output"), exc.result, None)
+        _show_checks(args, "build", args.output or str(Path(args.project) / "output"), exc.result)
         print(f"error: the build stopped: {exc}", file=sys.stderr)
         return EXIT_FINDINGS
     if report.checks is not None:
@@ -108,6 +123,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         log.warning("site.yaml still has %d placeholder(s); `deploy` will refuse until they are replaced:\n  %s",
                     len(report.placeholders), "\n  ".join(report.placeholders))
     print(report.summary())
+    warnings = len(report.notices) + (1 if report.placeholders else 0)
+    if args.strict and warnings:
+        print(f"error: {warnings} warning(s), and --strict counts warnings as errors", file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
@@ -165,6 +184,16 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, found {text!r}")
+    return jobs
+
+
 def _reason(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("give a reason, such as --force \"the clinic approved the wording\"")
@@ -188,6 +217,9 @@ def make_parser() -> argparse.ArgumentParser:
     def command(name: str, **kwargs) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], **kwargs)
 
+    def strict_arg(p: argparse.ArgumentParser, what: str) -> None:
+        p.add_argument("--strict", action="store_true", help=f"count warnings as errors, for CI: {what}")
+
     def project_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--project", default=".", metavar="DIR",
                        help="folder with site.yaml, treatments.yaml, locations.yaml and templates/ (default: .)")
@@ -199,9 +231,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", action="store_true",
                    help="ignore the build state and render every page; generated files edited by hand are put "
                         "back (files are still written only if their bytes differ)")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes for large builds (default: all cores)")
+    p.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                   help="worker processes for large builds (default: all cores)")
     p.add_argument("--no-checks", action="store_true",
                    help="skip the checks (to time the build alone; `deploy` still refuses pages that fail them)")
+    strict_arg(p, "a check warning stops the build before anything is written; the build's own warnings "
+                  "(placeholders, foreign files) make it exit 1")
     p.set_defaults(func=cmd_build)
 
     p = command("check", help="check the built site: duplicates, disclaimers, claims, leaks, consistency",
@@ -216,6 +251,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true",
                    help="check every page again, ignoring the results kept for pages unchanged since they were "
                         "last checked (.clinic-pages-checks.npz)")
+    strict_arg(p, "exit 1 on warnings too")
     p.set_defaults(func=cmd_check)
 
     p = command("audit", help="audit any folder of HTML: SEO, links, sitemap, structured data, claims",
@@ -231,6 +267,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "html"), default="text",
                    help="report format (default: text)")
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
+    p.add_argument("--project", metavar="DIR",
+                   help="use the `checks:` settings (policies, thresholds, rule files, waivers) of the project's "
+                        "site.yaml in DIR (default: the built-in settings)")
+    strict_arg(p, "exit 1 on warnings too")
     p.set_defaults(func=cmd_audit)
 
     p = command("serve", help="preview the site locally, rebuilding and reloading on every save",
@@ -277,6 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    if args.verbose and args.quiet:
+        try:
+            parser.error("argument -q/--quiet: not allowed with argument -v/--verbose")
+        except SystemExit:
+            return EXIT_USAGE
     _configure_logging(args)
     try:
         return args.func(args)
@@ -290,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:   # a folder that cannot be made, a file that cannot be read: not a bug, not "found problems"
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted; output/ was left as it was", file=sys.stderr)

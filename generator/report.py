@@ -36,10 +36,11 @@ class Report:
     seconds: float = 0.0
 
     @classmethod
-    def from_result(cls, command: str, site: str, result, near_threshold: float | None = None) -> Report:
-        """From a checks.engine.CheckResult."""
+    def from_result(cls, command: str, site: str, result) -> Report:
+        """From a checks.engine.CheckResult (or an audit's result)."""
+        duplicates = getattr(result, "duplicates", None)
         return cls(command, site, result.pages, list(result.findings), list(getattr(result, "waived", [])),
-                   dict(getattr(result, "demoted", {})), getattr(result, "duplicates", None), near_threshold,
+                   dict(getattr(result, "demoted", {})), duplicates, getattr(duplicates, "near_threshold", None),
                    notes=list(getattr(result, "notes", [])), seconds=getattr(result, "seconds", 0.0))
 
     def count(self, severity: str) -> int:

@@ -124,3 +124,39 @@ def test_a_report_path_that_cannot_be_written_exits_2_before_reading_the_site(bu
     assert run.stderr == (f"error: cannot write the report to {tmp_path}: it is a folder; give a file name, such as "
                           f"{tmp_path / 'report.html'}\n")
     assert not missing.parent.exists() and list(tmp_path.iterdir()) == []
+
+
+def long_title(site: Path) -> None:
+    page = site / "areas" / "index.html"
+    text = page.read_text("utf-8")
+    page.unlink()
+    page.write_text(re.sub(r"<title>.*?</title>", "<title>" + "A title much longer than sixty characters, "
+                           "which search results cut short</title>", text), "utf-8")
+
+
+def test_the_projects_policies_set_audits_severities(site, tmp_path):
+    """`checks.policies` in the project's site.yaml change audit's severities (`--project`), as they do check's."""
+    long_title(site)
+    plain = run_cli("audit", str(site))
+    assert plain.returncode == 0 and "seo.title-too-long (1 warning)" in plain.stdout
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "site.yaml").write_text("name: Only the checks are read\nchecks:\n  policies:\n"
+                                       "    seo.title-too-long: fail\n", "utf-8")
+    strict = run_cli("audit", str(site), "--project", str(project))
+    assert strict.returncode == 1
+    assert "seo.title-too-long (1 error)" in strict.stdout
+    (project / "site.yaml").write_text("checks:\n  policies:\n    seo.title-too-long: stop\n", "utf-8")
+    bad = run_cli("audit", str(site), "--project", str(project))
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr == ("site.yaml:3:5: checks.policies.seo.title-too-long: expected one of fail, warn, demote, "
+                          "found text 'stop'\n    hint: use one of: fail, warn, demote\n"
+                          "1 problem(s) found; nothing was written.\n")
+
+
+def test_strict_counts_warnings_as_errors(site):
+    long_title(site)
+    run = run_cli("audit", str(site), "--strict")
+    warnings = int(re.search(r"(\d+) warning\(s\)", run.stdout.splitlines()[-1]).group(1))
+    assert run.returncode == 1 and warnings >= 1
+    assert run.stderr == f"error: {warnings} warning(s), and --strict counts warnings as errors\n"

@@ -260,3 +260,76 @@ def test_python_dash_m_generator_and_the_installed_command_agree(mini_project: P
     via_script = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert via_script.returncode == 0
     assert via_script.stdout == via_module.stdout
+
+
+# -- usage errors and --strict (issue 17) ------------------------------------------------------------------------
+
+def test_an_os_error_is_one_line_and_exit_2(mini_project: Path) -> None:
+    """A folder that cannot be made is bad input, not "found problems" (1) and not a traceback."""
+    result = run_cli("build", "--project", str(mini_project), "--output", "/proc/nope/out")
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", "error: /proc/nope: No such file or directory\n")
+
+
+def test_quiet_and_verbose_together_are_refused(mini_project: Path) -> None:
+    for args in (["-q", "-v", "build"], ["-q", "build", "-v"], ["build", "--quiet", "--verbose"]):
+        result = run_cli(*args, "--project", str(mini_project))
+        assert result.returncode == 2, args
+        assert result.stderr.splitlines()[-1] == (
+            "clinic-pages: error: argument -q/--quiet: not allowed with argument -v/--verbose")
+    assert not (mini_project / "output").exists()
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3", "two"])
+def test_jobs_must_be_a_whole_number_of_1_or_more(mini_project: Path, jobs: str) -> None:
+    result = run_cli("build", "--project", str(mini_project), "-j", jobs)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"clinic-pages build: error: argument -j/--jobs: expected a whole number of 1 or more, found '{jobs}'")
+    assert run_cli("-q", "build", "--project", str(mini_project), "-j", "1").returncode == 0
+
+
+def test_check_strict_counts_warnings_as_errors(built_mini: Path, tmp_path: Path) -> None:
+    """The mini project's site.yaml sets `duplicates: warn`: its alike pages are warnings."""
+    project = tmp_path / "mini"
+    shutil.copytree(built_mini, project)
+    relaxed = run_cli("check", "--project", str(project))
+    warnings = int(re.search(r"(\d+) warning\(s\)", relaxed.stdout.splitlines()[-1]).group(1))
+    assert relaxed.returncode == 0 and warnings > 0
+    strict = run_cli("check", "--project", str(project), "--strict")
+    assert strict.returncode == 1
+    assert strict.stdout == relaxed.stdout
+    assert strict.stderr == f"error: {warnings} warning(s), and --strict counts warnings as errors\n"
+
+
+def test_build_strict_stops_on_a_check_warning_and_writes_nothing(built_mini: Path, tmp_path: Path) -> None:
+    project = tmp_path / "mini"
+    shutil.copytree(built_mini, project)
+    before = snapshot(project)
+    edit(project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")   # something to build
+    result = run_cli("build", "--project", str(project), "--strict")
+    assert result.returncode == 1
+    assert re.search(r"^error: the build stopped: 0 check error\(s\) and \d+ warning\(s\) \(--strict\); output/ "
+                     r"was left as it was$", result.stderr, re.M), result.stderr
+    assert {k: v for k, v in snapshot(project).items() if k.startswith("output/")} == {
+        k: v for k, v in before.items() if k.startswith("output/")}
+
+
+def test_build_strict_counts_the_builds_own_warnings(sample_project: Path) -> None:
+    """The sample's pages pass every check, but its placeholders are a warning: with --strict the build is
+    written, and exits 1 for CI."""
+    result = run_cli("build", "--project", str(sample_project), "--strict")
+    assert result.returncode == 1, result.stderr
+    assert SUMMARY.fullmatch(result.stdout.strip())
+    assert result.stderr.endswith("error: 1 warning(s), and --strict counts warnings as errors\n")
+
+
+def test_the_json_report_gives_the_near_threshold_in_use(built_mini: Path, tmp_path: Path) -> None:
+    import json
+
+    project = tmp_path / "mini"
+    shutil.copytree(built_mini, project)
+    report = json.loads(run_cli("check", "--project", str(project), "--format", "json").stdout)
+    assert report["duplicates"]["near_threshold"] == 0.9          # the default
+    edit(project / "site.yaml", "checks:\n", "checks:\n  duplicates:\n    near_threshold: 0.95\n")
+    report = json.loads(run_cli("check", "--project", str(project), "--format", "json").stdout)
+    assert report["duplicates"]["near_threshold"] == 0.95
