@@ -24,10 +24,12 @@ from generator.schema import (
     Number,
     Obj,
     Text,
+    closest,
     construct,
     custom,
     declare,
     describe,
+    did_you_mean,
     record,
     validate,
 )
@@ -92,9 +94,8 @@ def _check_rule_key(value: Any, path: tuple):
         return
     family = value.split(".")[0]
     if family not in CHECK_FAMILIES:
-        import difflib
-        close = difflib.get_close_matches(family, CHECK_FAMILIES, n=1, cutoff=0.6)
-        hint = f"did you mean `{value.replace(family, close[0], 1)}`?" if close else \
+        close = closest(family, CHECK_FAMILIES)
+        hint = f"did you mean `{value.replace(family, close, 1)}`?" if close else \
             f"families: {', '.join(CHECK_FAMILIES)}"
         yield path, f"unknown check family `{family}`", hint
 
@@ -564,9 +565,7 @@ def _check_deploy(site: Document) -> list[Problem]:
 
 
 def _suggest(ref: str, known: set[str], file: str) -> str:
-    import difflib
-    close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else f"define it in {file} or remove the reference"
+    return did_you_mean(ref, known) or f"define it in {file} or remove the reference"
 
 
 def _slug_of(record: dict) -> str:

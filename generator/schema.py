@@ -224,10 +224,16 @@ class Obj(Rule):
                     yield path + (key,), f"unknown field `{key}`", hint
 
 
+def closest(word: str, options) -> str | None:
+    """The one of `options` that `word` is most likely a typo of, or None (the tool's one "did you mean")."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, options) -> str:
     """"did you mean `x`?" for the closest of `options`, or "" when none is close."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else ""
+    close = closest(word, options)
+    return f"did you mean `{close}`?" if close else ""
 
 
 

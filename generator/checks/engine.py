@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import html
 import os
 import re
@@ -26,6 +25,7 @@ from generator.checks.duplicates import (
 from generator.checks.facts import PageWaiver, SiteFacts
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings, PageKind
+from generator.schema import did_you_mean
 from generator.workers import can_fork, forked_pool
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {
@@ -118,9 +118,8 @@ class CheckRun:
         lines = self.settings.policy_lines
         for key, value in self.settings.policies.items():
             if "." in key and key not in self.rule_ids and not key.startswith("seo."):
-                close = difflib.get_close_matches(key, sorted(self.rule_ids), n=1, cutoff=0.6)
                 problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
-                                        f"unknown rule `{key}`", f"did you mean `{close[0]}`?" if close else
+                                        f"unknown rule `{key}`", did_you_mean(key, self.rule_ids) or
                                         "see docs/checks.md for the rule ids"))
             elif value == "demote" and not key.startswith("duplicates"):
                 problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
@@ -141,17 +140,15 @@ class CheckRun:
         elif self.settings.waivers:
             for w in self.settings.waivers:
                 if w.page not in self.facts.pages:
-                    close = difflib.get_close_matches(w.page, sorted(self.facts.pages), n=1, cutoff=0.6)
                     problems.append(Problem("site.yaml", w.line, None, "checks.waivers.page",
                                             f"no page `{w.page}` in this site",
-                                            f"did you mean `{close[0]}`?" if close else "give the page's URL path"))
+                                            did_you_mean(w.page, self.facts.pages) or "give the page's URL path"))
         for page, w in listed:
             if w.rule not in self.rule_ids and not w.rule.startswith("seo."):
-                close = difflib.get_close_matches(w.rule, sorted(self.rule_ids), n=1, cutoff=0.6)
                 file, _, rest = w.origin.partition(":")
                 line = rest.split(":")[0]
                 problems.append(Problem(file, int(line) if line.isdigit() else None, None, "waivers.rule",
-                                        f"unknown rule `{w.rule}`", f"did you mean `{close[0]}`?" if close else
+                                        f"unknown rule `{w.rule}`", did_you_mean(w.rule, self.rule_ids) or
                                         "a waiver names one rule id, such as claims.hype"))
             elif not w.reason.strip():
                 problems.append(Problem(w.origin.split(":")[0], None, None, "waivers.reason",

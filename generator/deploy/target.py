@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from generator.errors import DeployError
+from generator.schema import did_you_mean
 from generator.target_url import DEFAULT_PORTS, PASSWORD_ENV, SCHEMES, Target, parse_target, url_problem
 
 __all__ = ["DEFAULT_PORTS", "KNOWN_HOSTS_ENV", "PASSWORD_ENV", "SCHEMES", "SSH_KEY_ENV", "ConnectionLost",
@@ -88,10 +89,6 @@ def resolve_target(targets: dict[str, str], default: str | None, given: str | No
         else:
             raise DeployError(f"no deploy target\n    hint: {example}")
     if given not in targets:
-        import difflib
-
-        close = difflib.get_close_matches(given, names, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else (
-            f"site.yaml names: {', '.join(names)}" if names else example)
+        hint = did_you_mean(given, names) or (f"site.yaml names: {', '.join(names)}" if names else example)
         raise DeployError(f"unknown deploy target `{given}`\n    hint: {hint}")
     return parse_target(targets[given], name=given)
