@@ -16,6 +16,8 @@ except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
 PLACEHOLDER_TAG = "!placeholder"
+SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE = "site.yaml", "treatments.yaml", "locations.yaml"
+DATA_FILES = (SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE)   # a project's data files, in the order they are read
 
 Path_ = tuple[str | int, ...]
 

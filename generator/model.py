@@ -14,7 +14,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from generator.data import Document, Placeholder, format_path, load_document
+from generator.data import (
+    DATA_FILES,
+    LOCATIONS_FILE,
+    SITE_FILE,
+    TREATMENTS_FILE,
+    Document,
+    Placeholder,
+    format_path,
+    load_document,
+)
 from generator.errors import DataError, Problem
 from generator.schema import (
     Boolean,
@@ -24,20 +33,17 @@ from generator.schema import (
     Number,
     Obj,
     Text,
-    closest,
     construct,
     custom,
     declare,
     describe,
-    did_you_mean,
     record,
     validate,
 )
 from generator.slugs import SLUG_RE, slugify
 from generator.target_url import url_problem
+from generator.text import closest, did_you_mean
 
-SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE = "site.yaml", "treatments.yaml", "locations.yaml"
-DATA_FILES = (SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE)
 
 # Top-level folders the site itself uses; a treatment slug may not take them.
 RESERVED_SLUGS = frozenset({"areas", "assets", "sitemap", "robots", "404", "index"})
@@ -457,7 +463,7 @@ def _as_plain(value: Any) -> Any:
 def load_project(root: Path) -> Project:
     """Load and validate the three data files; raise DataError with every problem found."""
     root = Path(root)
-    if not any((root / name).exists() for name in (SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE)):
+    if not any((root / name).exists() for name in DATA_FILES):
         what = "no such folder" if not root.is_dir() else "no site.yaml, treatments.yaml or locations.yaml here"
         raise DataError([Problem(str(root), None, None, "", f"not a clinic-pages project ({what})",
                                  "run the command in the project folder, or pass --project DIR")])

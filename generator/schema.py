@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import Any
 
 from generator.data import Document, Path_, Placeholder, format_path
 from generator.errors import Problem
+from generator.text import did_you_mean
 
 
 def describe(value: Any) -> str:
@@ -222,18 +222,6 @@ class Obj(Rule):
                 if key not in self.fields:
                     hint = did_you_mean(key, self.fields) or f"known fields: {', '.join(self.fields)}"
                     yield path + (key,), f"unknown field `{key}`", hint
-
-
-def closest(word: str, options) -> str | None:
-    """The one of `options` that `word` is most likely a typo of, or None (the tool's one "did you mean")."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def did_you_mean(word: str, options) -> str:
-    """"did you mean `x`?" for the closest of `options`, or "" when none is close."""
-    close = closest(word, options)
-    return f"did you mean `{close}`?" if close else ""
 
 
 

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
-from generator.data import load_document
+from generator.data import DATA_FILES, SITE_FILE, load_document
 
 log = logging.getLogger(__name__)
 
 STATE_FILE = ".clinic-pages-state.json"
 STATE_VERSION = 2
-INPUT_FILES = ("site.yaml", "treatments.yaml", "locations.yaml")
 
 
 @dataclass
@@ -94,7 +93,7 @@ def code_digest() -> str:
 def rule_files(project: Path) -> list[str]:
     """The project's own claims rule files, as site.yaml names them (`checks.rules`, relative to the project).
     An unreadable or malformed site.yaml names none here: the build itself says what is wrong with it."""
-    doc, _ = load_document(Path(project) / "site.yaml")
+    doc, _ = load_document(Path(project) / SITE_FILE)
     checks = doc.data.get("checks") if doc is not None and isinstance(doc.data, dict) else None
     names = checks.get("rules") if isinstance(checks, dict) else None
     return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
@@ -104,7 +103,7 @@ def input_files(project: Path) -> list[Path]:
     """Every file a build reads: the data files, every file under templates/, and the rule files site.yaml names
     (the no-op check hashes them, `serve` watches them)."""
     project = Path(project)
-    files = [project / name for name in INPUT_FILES]
+    files = [project / name for name in DATA_FILES]
     templates = project / "templates"
     if templates.is_dir():
         files += sorted(p for p in templates.rglob("*") if p.is_file())

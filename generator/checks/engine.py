@@ -25,7 +25,7 @@ from generator.checks.duplicates import (
 from generator.checks.facts import PageWaiver, SiteFacts
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings, PageKind
-from generator.schema import did_you_mean
+from generator.text import did_you_mean
 from generator.workers import can_fork, forked_pool
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {

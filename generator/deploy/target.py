@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from generator.errors import DeployError
-from generator.schema import did_you_mean
+from generator.text import did_you_mean
 from generator.target_url import DEFAULT_PORTS, PASSWORD_ENV, SCHEMES, Target, parse_target, url_problem
 
 __all__ = ["DEFAULT_PORTS", "KNOWN_HOSTS_ENV", "PASSWORD_ENV", "SCHEMES", "SSH_KEY_ENV", "ConnectionLost",
