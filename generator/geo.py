@@ -6,15 +6,20 @@ import math
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 KM_PER_MILE = 1.609344
-_POINTS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+COMPASS_POINTS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance by the haversine formula."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    h = haversine(math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1))
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def haversine(lat1, lat2, dlon, sin=math.sin, cos=math.cos):
+    """The haversine of the central angle between two points (latitudes and the difference of longitudes in
+    radians): distances grow with it, so it orders places by distance without the arcsine. Floats by default;
+    numpy arrays with `sin=np.sin, cos=np.cos`, for a whole table of places at once."""
+    return sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin(dlon / 2) ** 2
 
 
 def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -28,4 +33,9 @@ def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def compass_point(bearing: float) -> str:
     """One of the eight compass points: 'north', 'north-east', ..."""
-    return _POINTS[int((bearing + 22.5) // 45) % 8]
+    return COMPASS_POINTS[int((bearing + 22.5) // 45) % 8]
+
+
+def opposite(point: str) -> str:
+    """The compass point facing `point`: 'south-west' for 'north-east' (the way back)."""
+    return COMPASS_POINTS[(COMPASS_POINTS.index(point) + 4) % 8]

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
-from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km
+from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
 from generator.model import Location, PageKind, Premises, Project
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
@@ -100,13 +100,11 @@ def neighbour_table(project: Project, served: tuple[Reach, ...]) -> dict[str, tu
     places = [project.location(s) for s in slugs]
     lat = np.radians([p.lat for p in places])
     lon = np.radians([p.lon for p in places])
-    cos = np.cos(lat)
     table: dict[str, tuple[Reach, ...]] = {}
     block = 512
     for start in range(0, len(slugs), block):
         rows = slice(start, start + block)
-        h = (np.sin((lat[None, :] - lat[rows, None]) / 2) ** 2
-             + cos[rows, None] * cos[None, :] * np.sin((lon[None, :] - lon[rows, None]) / 2) ** 2)
+        h = haversine(lat[rows, None], lat[None, :], lon[None, :] - lon[rows, None], np.sin, np.cos)
         for i, row in enumerate(h, start):
             row[i] = np.inf
             order = np.argsort(row, kind="stable")[:NEIGHBOURS]   # slugs are sorted: equal rows keep that order

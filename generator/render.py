@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from generator.data import Placeholder
 from generator.errors import TemplateProblem
 from generator.model import PageKind, Premises, Project, Treatment
-from generator.geo import KM_PER_MILE
+from generator.geo import KM_PER_MILE, opposite
 from generator.plan import HERE_KM, Page, Plan, Reach, premises_for
 
 TITLE_MAX, DESCRIPTION_MIN, DESCRIPTION_MAX = 60, 70, 160
@@ -245,7 +245,7 @@ class Renderer:
         if page.reach:
             near = self.premises[page.reach.premises]
             values.update(locality=near.address.locality, distance=km_text(page.reach.km),
-                          direction="from the centre" if page.reach.here else _OPPOSITE[page.reach.direction])
+                          direction="from the centre" if page.reach.here else opposite(page.reach.direction))
             ctx["reach"], ctx["near_premises"] = page.reach, near
             ctx["neighbours"] = [(p.location(n.location), n) for n in page.neighbours]
         kind = {PageKind.NOT_FOUND: PageKind.HOME, PageKind.AREAS: PageKind.HOME}.get(page.kind, page.kind)
@@ -277,7 +277,7 @@ class Renderer:
             town = near.address.locality
             qa = [(f"How far is the clinic from {location.name}?",
                    f"Our {town} clinic is in {location.name} itself." if r.here else
-                   f"Our {town} clinic is about {km_text(r.km)} ({miles_text(r.km)}) {_OPPOSITE[r.direction]} of "
+                   f"Our {town} clinic is about {km_text(r.km)} ({miles_text(r.km)}) {opposite(r.direction)} of "
                    f"{location.name}, measured in a straight line.")]
             if location.nearest_station:
                 qa.append((f"Which station serves {location.name}?",
@@ -331,8 +331,6 @@ class Renderer:
         return Rendered(page, html, ctx["title"], ctx["description"])
 
 
-_OPPOSITE = {"north": "south", "north-east": "south-west", "east": "west", "south-east": "north-west",
-             "south": "north", "south-west": "north-east", "west": "east", "north-west": "south-east"}
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in zip(
     ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"),
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
