@@ -67,6 +67,7 @@ class Plan:
     pages: tuple[Page, ...]
     served: dict[str, tuple[Reach, ...]]          # treatment slug -> areas served, nearest first
     areas: dict[str, tuple[tuple[str, Reach], ...]]  # location slug -> (treatment slug, reach), by name
+    nearest: dict[str, Reach]                     # location slug -> its nearest premises offering any treatment
 
     def page(self, url_path: str) -> Page:
         return next(p for p in self.pages if p.url_path == url_path)
@@ -74,6 +75,17 @@ class Plan:
 
 def premises_for(project: Project, treatment: str) -> list[Premises]:
     return [p for p in project.site.premises if p.treatments is None or treatment in p.treatments]
+
+
+def page_disclaimers(project: Project, page: Page) -> tuple[str, ...]:
+    """The ids of the disclaimers a page shows: the site's required ones, then its treatment's own; none on the
+    404 page. (The pages show them; `check` requires them.)"""
+    if page.kind == PageKind.NOT_FOUND:
+        return ()
+    ids = list(project.site.required_disclaimers)
+    if page.treatment:
+        ids += [d for d in project.treatment(page.treatment).disclaimers if d not in ids]
+    return tuple(ids)
 
 
 def reach_of(location: Location, premises: list[Premises]) -> Reach | None:
@@ -175,7 +187,8 @@ def plan_site(project: Project) -> Plan:
             ))
     areas = {slug: tuple(sorted(items, key=lambda it: project.treatment(it[0]).name))
              for slug, items in by_area.items()}
-    return Plan(tuple(pages), served, areas)
+    nearest = {slug: min((r for _, r in items), key=lambda r: (r.km, r.premises)) for slug, items in areas.items()}
+    return Plan(tuple(pages), served, areas, nearest)
 
 
 def _digest(*parts: object) -> str:

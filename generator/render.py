@@ -18,7 +18,7 @@ from generator.data import Placeholder
 from generator.errors import TemplateProblem
 from generator.model import PageKind, Premises, Project, Treatment
 from generator.geo import KM_PER_MILE, opposite
-from generator.plan import HERE_KM, Page, Plan, Reach, premises_for
+from generator.plan import HERE_KM, Page, Plan, Reach, page_disclaimers, premises_for
 
 TITLE_MAX, DESCRIPTION_MIN, DESCRIPTION_MAX = 60, 70, 160
 
@@ -125,8 +125,8 @@ class Renderer:
             "practitioners": site.practitioners,
             "area_names": {loc.slug: loc.name for loc in project.locations},
             "area_list": sorted(
-                ((slug, project.location(slug).name, min((r for _, r in items), key=lambda r: (r.km, r.premises)))
-                 for slug, items in plan.areas.items()), key=lambda row: row[1]),
+                ((slug, project.location(slug).name, plan.nearest[slug]) for slug in plan.areas),
+                key=lambda row: row[1]),
         }
 
     # -- what a template depends on ----------------------------------------------------------------------
@@ -172,12 +172,6 @@ class Renderer:
 
     def url(self, path: str) -> str:
         return f"{self.project.site.base_url}{path}"
-
-    def disclaimers(self, treatment: Treatment | None) -> list[tuple[str, str]]:
-        ids = list(self.project.site.required_disclaimers)
-        if treatment:
-            ids += [d for d in treatment.disclaimers if d not in ids]
-        return [(i, self.project.site.disclaimers[i]) for i in ids]
 
     def clinic_ld(self, premises: Premises, area_names: list[str]) -> dict[str, Any]:
         address = premises.address
@@ -238,7 +232,7 @@ class Renderer:
             values.update(area=location.name, county=location.county)
             ctx["area_treatments"] = self.area_treatments(location.slug)
             if not treatment:
-                reach = min((r for _, r in self.plan.areas[location.slug]), key=lambda r: (r.km, r.premises))
+                reach = self.plan.nearest[location.slug]
                 ctx["reach"] = reach
                 ctx["near_premises"] = self.premises[reach.premises]
             served_names = [location.name]
@@ -262,7 +256,7 @@ class Renderer:
             page=page, treatment=treatment, location=location, title=title, description=description,
             canonical=self.url(self.demoted.get(page.url_path, page.url_path)), breadcrumbs=crumbs,
             demoted=page.url_path in self.demoted,
-            disclaimers=self.disclaimers(treatment) if page.kind != PageKind.NOT_FOUND else [],
+            disclaimers=[(i, p.site.disclaimers[i]) for i in page_disclaimers(p, page)],
             faqs=self.faqs(page, treatment, location),
         )
         ctx["jsonld"] = json_ld(self.structured_data(page, ctx, served_names))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from generator.data import Placeholder
 from generator.model import PageKind, Premises, Project
-from generator.plan import Plan
+from generator.plan import Plan, page_disclaimers
 
 # The order in which thin pages are judged and demoted: the most specific pages first, hubs last.
 KIND_RANK = {PageKind.LANDING: 0, PageKind.AREA: 1, PageKind.TREATMENT: 2, PageKind.AREAS: 3, PageKind.HOME: 4,
@@ -74,15 +74,12 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
         if page.reach:
             near = premises[page.reach.premises]
         elif location is not None and page.location in plan.areas:
-            reach = min((r for _, r in plan.areas[page.location]), key=lambda r: (r.km, r.premises))
-            near = premises[reach.premises]
+            near = premises[plan.nearest[page.location].premises]
         else:
             near = site.premises[0]
         key = (page.treatment, page.kind == PageKind.NOT_FOUND)
         if key not in per_treatment:
-            ids = [] if page.kind == PageKind.NOT_FOUND else list(site.required_disclaimers)
-            if treatment and page.kind != PageKind.NOT_FOUND:
-                ids += [d for d in treatment.disclaimers if d not in ids]
+            ids = page_disclaimers(project, page)
             waived = tuple(PageWaiver(w.rule, w.reason, f"treatments.yaml:{w.line or treatment.line}: treatment "
                                       f"`{treatment.slug}` waivers") for w in treatment.waivers) if treatment else ()
             per_treatment[key] = (tuple((i, site.disclaimers[i]) for i in ids), waived)
