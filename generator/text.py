@@ -1,9 +1,14 @@
-"""Text helpers that every phase shares, so that each is written once: the one "did you mean"."""
+"""Text facts and helpers that every phase shares, so that each is written once: the one "did you mean", and the
+lengths of a title and a meta description that search results show (render aims for them, the SEO check holds
+every page to them; sources in checks/seo.py)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+
+TITLE_MAX = 60
+DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
 
 
 def closest(word: str, options: Iterable[str]) -> str | None:

@@ -20,9 +20,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.checks import Finding, HtmlPage
 from generator.checks.html import page_path
+from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
 
-TITLE_MAX = 60
-DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
