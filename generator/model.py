@@ -170,8 +170,8 @@ class Premises:
     parking: str | None = declare(_para, required=False, help="parking advice, shown on landing and area pages",
                                   example="Free parking behind the building.")
     treatments: tuple[str, ...] | None = declare(  # None: every treatment
-        ListOf(_slug, min_items=1, unique=True), required=False, doc="slugs of the treatments offered here; all when "
-        "absent", help="the treatments offered at these premises; every treatment when absent",
+        ListOf(_slug, min_items=1, unique=True), required=False,
+        help="the treatments offered at these premises; every treatment when absent",
         example="[chemical-peel]", default_doc="all", type_doc="list of treatment slugs")
 
 
@@ -190,18 +190,14 @@ class DuplicateSettings:
     clinic."""
 
     near_threshold: float = declare(
-        Number(minimum=0.5, maximum=1), default=0.90, doc="Jaccard similarity at which two pages are near "
-        "duplicates (0.90)", help="the similarity (Jaccard) at which two pages count as near duplicates",
+        Number(minimum=0.5, maximum=1), default=0.90, help="the similarity (Jaccard) at which two pages count as near duplicates",
         example="0.9")
     boilerplate_share: float = declare(
-        Number(minimum=0.1, maximum=1), default=0.5, doc="share of pages a shingle must be on to count as "
-        "boilerplate (0.5)", help="the share of pages a passage must be on to count as boilerplate", example="0.5")
+        Number(minimum=0.1, maximum=1), default=0.5, help="the share of pages a passage must be on to count as boilerplate", example="0.5")
     min_unique_share: float = declare(
-        Number(minimum=0, maximum=1), default=0.05, doc="below this share of text of its own a page is thin (0.05)",
-        help="below this share of text of its own a page is thin", example="0.05")
+        Number(minimum=0, maximum=1), default=0.05, help="below this share of text of its own a page is thin", example="0.05")
     min_unique_words: int = declare(
-        Number(minimum=0, integer=True), default=30, doc="below this many words of its own a page is thin (30)",
-        help="below this many words of its own a page is thin", example="30")
+        Number(minimum=0, integer=True), default=30, help="below this many words of its own a page is thin", example="30")
 
 
 @record
@@ -223,15 +219,12 @@ class CheckSettings:
     duplicates: DuplicateSettings = declare(DuplicateSettings, default=DuplicateSettings,
                                             help="thresholds of the duplicate-content checks (below)")
     policies: dict[str, str] = declare(
-        MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), default={},
-        doc="rule or family -> fail, warn or demote", help="how a finding of that rule is treated",
+        MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), default={}, help="how a finding of that rule is treated",
         example="claims.hype: fail", type_doc="mapping of rule or family to `fail`, `warn` or `demote`")
     rules: tuple[str, ...] = declare(ListOf(_line, unique=True), default=(),
-                                     doc="extra claims rule files, relative to the project folder",
                                      help="extra claims rule files, relative to the project folder",
                                      example="[rules/ours.yaml]", type_doc="list of file paths")
-    default_rules: bool = declare(Boolean(), default=True, doc="use the built-in UK rule set (true)",
-                                  help="use the built-in UK rule set", example="true")
+    default_rules: bool = declare(Boolean(), default=True, help="use the built-in UK rule set", example="true")
     waivers: tuple[SiteWaiver, ...] = declare(ListOf(SiteWaiver), default=(),
                                               help="one page excused from one rule, with the reason written down")
     policy_lines: dict[str, int | None] = field(default_factory=dict)   # where each policy was written, for errors
@@ -255,7 +248,7 @@ class DeploySettings:
         required=True, default={}, help="named places to publish to, such as `staging` and `live`",
         type_doc="mapping of name to target, at least one",
         convert=lambda targets: {name: t["url"] for name, t in sorted(targets.items())})
-    default: str | None = declare(_slug, required=False, doc="the target `clinic-pages deploy` uses when given none",
+    default: str | None = declare(_slug, required=False,
                                   help="the target `clinic-pages deploy` uses when given none", example="staging",
                                   type_doc="a target name")
 
@@ -288,8 +281,7 @@ class Site:
         help="the disclaimer library; ids are slugs that treatments and `required_disclaimers` refer to",
         example="results-vary: Results vary from person to person.")
     required_disclaimers: tuple[str, ...] = declare(
-        ListOf(_slug, unique=True), default=(), doc="disclaimer ids shown on every page",
-        help="shown on every page except the 404 page", example="[adults-only, consultation]",
+        ListOf(_slug, unique=True), default=(), help="shown on every page except the 404 page", example="[adults-only, consultation]",
         type_doc="list of disclaimer ids")
     titles: dict[str, str] = declare(_patterns("the title of", {
         PageKind.HOME: '"{clinic} | Aesthetic clinic in {locality}, Surrey"',
@@ -333,8 +325,7 @@ class Waiver:
 
 @record
 class Treatment:
-    slug: str = declare(_slug, derive=_slug_from_name, doc="made from the name when absent",
-                        default_doc="made from the name", example="jaw-fillers",
+    slug: str = declare(_slug, derive=_slug_from_name, default_doc="made from the name", example="jaw-fillers",
                         help="the treatment's folder in the site; not `areas`, `assets`, `sitemap`, `robots`, `404` "
                              "or `index`")
     name: str = declare(_line, help="the treatment's name; `{treatment}` in titles", example="Jaw Fillers")
@@ -382,9 +373,8 @@ class Treatments:
 @record
 class Location:
     name: str = declare(_line, help="the place's name; `{area}` in titles", example="Walton-on-Thames")
-    slug: str = declare(_slug, derive=_slug_from_name, doc="made from the name when absent",
-                        default_doc="made from the name", help="the place's folder in the site",
-                        example="walton-on-thames")
+    slug: str = declare(_slug, derive=_slug_from_name, default_doc="made from the name",
+                        help="the place's folder in the site", example="walton-on-thames")
     lat: float = declare(_lat, help="latitude in degrees north", example="51.38533")
     lon: float = declare(_lon, help="longitude in degrees east (west is negative)", example="-0.42066")
     county: str = declare(_line, default="Surrey", help="the county; `{county}` in titles", example="Berkshire")
