@@ -51,6 +51,11 @@ class Document:
                 return None, None
             path = path[:-1]
 
+    def problem(self, path: Path_, message: str, hint: str = "") -> Problem:
+        """A problem with the value at `path`, located where it was written."""
+        line, col = self.where(path)
+        return Problem(self.file, line, col, format_path(path), message, hint)
+
 
 def format_path(path: Path_) -> str:
     """('treatments', 3, 'slug') -> 'treatments[3].slug'."""

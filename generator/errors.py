@@ -15,10 +15,13 @@ class Problem:
     field: str
     message: str
     hint: str = ""
+    place: str = ""   # a spot in a spreadsheet ("sheet Locations, cell C7"); line and column are then row and column
 
     def __str__(self) -> str:
         where = self.file
-        if self.line is not None:
+        if self.place:
+            where += f", {self.place}"
+        elif self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"

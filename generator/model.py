@@ -21,7 +21,6 @@ from generator.data import (
     TREATMENTS_FILE,
     Document,
     Placeholder,
-    format_path,
     load_document,
 )
 from generator.errors import DataError, Problem
@@ -40,6 +39,7 @@ from generator.schema import (
     record,
     validate,
 )
+from generator.sheets import load_data, present_forms
 from generator.slugs import SLUG_RE, slugify
 from generator.target_url import url_problem
 from generator.text import closest, did_you_mean
@@ -453,14 +453,14 @@ def _as_plain(value: Any) -> Any:
 def load_project(root: Path) -> Project:
     """Load and validate the three data files; raise DataError with every problem found."""
     root = Path(root)
-    if not any((root / name).exists() for name in DATA_FILES):
+    if not any(present_forms(root, name.removesuffix(".yaml")) for name in DATA_FILES):
         what = "no such folder" if not root.is_dir() else "no site.yaml, treatments.yaml or locations.yaml here"
         raise DataError([Problem(str(root), None, None, "", f"not a clinic-pages project ({what})",
                                  "run the command in the project folder, or pass --project DIR")])
     docs: dict[str, Document] = {}
     problems: list[Problem] = []
     for name, schema in SCHEMAS.items():
-        doc, found = load_document(root / name, name)
+        doc, found = load_data(root, name.removesuffix(".yaml"), schema)
         problems += found
         if doc is not None and not found:
             found = validate(doc, schema)
@@ -488,8 +488,7 @@ def load_check_settings(root: Path) -> CheckSettings:
 
 
 def _problem(doc: Document, path: tuple, message: str, hint: str = "") -> Problem:
-    line, col = doc.where(path)
-    return Problem(doc.file, line, col, format_path(path), message, hint)
+    return doc.problem(path, message, hint)
 
 
 def _cross_check(docs: dict[str, Document]) -> list[Problem]:

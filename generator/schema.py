@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.data import Document, Path_, Placeholder, format_path
+from generator.data import Document, Path_, Placeholder
 from generator.errors import Problem
 from generator.text import did_you_mean
 
@@ -227,14 +227,10 @@ class Obj(Rule):
 
 def validate(doc: Document, rule: Rule, at: Path_ = ()) -> list[Problem]:
     """All problems in the document (or in its part at path `at`), each with file, line, column and field path."""
-    problems = []
     value = doc.data
     for key in at:
         value = value.get(key) if isinstance(value, dict) else None
-    for path, message, hint in rule.check(value, at):
-        line, col = doc.where(path)
-        problems.append(Problem(doc.file, line, col, format_path(path), message, hint))
-    return problems
+    return [doc.problem(path, message, hint) for path, message, hint in rule.check(value, at)]
 
 
 def custom(fn: Callable[[Any, Path_], Iterator[tuple[Path_, str, str]]]) -> Rule:

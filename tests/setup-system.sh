@@ -8,6 +8,7 @@ packages=(
   openssh-server      # tests/test_deploy_ssh.py: sshd on 127.0.0.1 for SFTP and rsync deploys
   openssh-client      # ssh and ssh-keygen
   rsync               # ssh:// deploys need rsync on both ends
+  libreoffice-calc-nogui  # tests/test_sheets.py: a workbook saved by LibreOffice still loads
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 need=()
