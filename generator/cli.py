@@ -150,6 +150,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    from generator.edit.convert import convert
+
+    print(convert(Path(args.project), args.file, args.to).summary())
+    return EXIT_OK
+
+
 def cmd_deploy(args: argparse.Namespace) -> int:
     from generator.deploy import deploy, size
     from generator.deploy.guard import refusals
@@ -280,6 +287,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.set_defaults(func=cmd_serve)
+
+    p = command("convert", help="keep treatments or locations as YAML, CSV files or an Excel workbook",
+                description="Write a data file in another form (yaml, csv or xlsx), check that it holds the same "
+                            "values, and move the old form's files to backup/. A project keeps one form of each "
+                            "file. YAML comments have no place in a spreadsheet and are left in the backup.")
+    p.add_argument("file", metavar="FILE", help="treatments or locations (an extension such as .yaml is ignored)")
+    p.add_argument("--to", required=True, choices=("yaml", "csv", "xlsx"), help="the form to keep it in")
+    p.add_argument("--project", default=".", metavar="DIR", help="the project folder (default: .)")
+    p.set_defaults(func=cmd_convert)
 
     p = command("deploy", help="publish output/ to web hosting, sending only what changed",
                        description="Send new and changed files of the last build to a target, then the sitemap, then "
