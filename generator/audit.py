@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +19,8 @@ from generator.checks.seo import RULES, Site, Sitemap, check_seo, read_sitemap, 
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
 from generator.workers import can_fork, forked_pool
+
+Progress = Callable[[int, int], None]   # (pages done, pages in all)
 
 log = logging.getLogger(__name__)
 
@@ -161,9 +164,10 @@ def _parse_files(job: tuple[str, list[str]]
 
 
 def read_pages(root: Path, files: list[str], jobs: int | None = None,
-               run: CheckRun | None = None) -> list[HtmlPage]:
+               run: CheckRun | None = None, progress: Progress | None = None) -> list[HtmlPage]:
     """Parse every page, in worker processes when there are many; with a check run, each page's per-page
-    content checks run beside its parsing and their results go to the run."""
+    content checks run beside its parsing and their results go to the run. `progress(done, total)` counts
+    pages."""
     global _RUN
     jobs = jobs or os.cpu_count() or 1
     _RUN = run
@@ -172,6 +176,8 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
             parsed, blocks = _parse_files((str(root), files))
             if run is not None:
                 run.index.receive(blocks)
+            if progress:
+                progress(len(files), len(files))
         else:
             size = max(50, min(500, len(files) // (jobs * 8)))
             chunks = [(str(root), files[i:i + size]) for i in range(0, len(files), size)]
@@ -183,6 +189,8 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
                     if run is not None:
                         run.index.receive(blocks)
                     parsed += chunk
+                    if progress:
+                        progress(len(parsed), len(files))
     finally:
         _RUN = None
     if run is not None:
@@ -192,7 +200,7 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
 
 
 def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
-              run: CheckRun | None = None) -> Site:
+              run: CheckRun | None = None, progress: Progress | None = None) -> Site:
     root = Path(root)
     if not root.exists():
         raise AuditError(f"{root}: no such folder; hint: give the folder that holds the site's index.html")
@@ -202,7 +210,7 @@ def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
     html_files = [f for f in files if f.lower().endswith(HTML_SUFFIXES)]
     if not html_files:
         raise AuditError(f"{root}: no .html files found; hint: audit the folder a static site was built into")
-    pages = read_pages(root, html_files, jobs, run)
+    pages = read_pages(root, html_files, jobs, run, progress)
     fileset = set(files)
     robots = (root / "robots.txt").read_text("utf-8", errors="replace") if "robots.txt" in fileset else None
     given = normalise_base_url(base_url) if base_url else None
@@ -228,8 +236,10 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def audit(root: Path, base_url: str | None = None, settings: CheckSettings | None = None,
-          jobs: int | None = None, project_dir: Path | None = None) -> AuditResult:
-    """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks)."""
+          jobs: int | None = None, project_dir: Path | None = None, progress: Progress | None = None
+          ) -> AuditResult:
+    """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks).
+    `progress(done, total)` counts the pages read."""
     started = time.perf_counter()
     file_of: dict[str, str] = {}
 
@@ -242,7 +252,7 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
             return None
 
     run = CheckRun(settings, reload=reload, project_dir=project_dir)   # project_dir: where checks.rules are
-    site = read_site(Path(root), base_url, jobs, run)
+    site = read_site(Path(root), base_url, jobs, run, progress)
     file_of.update((page.url_path, page.file) for page in site.pages)
     site.severities = seo_severities(settings)
     log.debug("read %d pages, %d files; base URL %s", len(site.pages), len(site.files), site.base_url)

@@ -16,10 +16,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.clock import today
-from generator.errors import ChecksFailed, OutputError
+from generator.data import load_document, placeholders
+from generator.errors import ChecksFailed, DataError, OutputError, TemplateProblem
 from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes, read_manifest
 from generator.sitemap import robots_txt, sitemap_files
-from generator.state import STATE_FILE, State, code_digest, input_digest, load_state, state_bytes
+from generator.state import (
+    STATE_FILE,
+    State,
+    clear_failure,
+    code_digest,
+    input_digest,
+    last_failure,
+    load_state,
+    record_failure,
+    state_bytes,
+)
 from generator.workers import can_fork, forked_pool
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
@@ -27,7 +38,7 @@ if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has wo
     from generator.checks.engine import CheckResult, PageResult
     from generator.checks.incremental import BuildChecks
     from generator.model import Project
-    from generator.plan import Page, Plan
+    from generator.plan import Page, Plan, Unserved
     from generator.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -48,6 +59,7 @@ class BuildReport:
     placeholders: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     checks: CheckResult | None = None
+    unserved: list[Unserved] = field(default_factory=list)   # published places that get no page, and why
 
     @property
     def up_to_date(self) -> bool:
@@ -94,14 +106,41 @@ def all_files_there(output: Path) -> bool:
     return all(os.path.isfile(base + rel) for rel in read_manifest(output))
 
 
+def output_age(project_dir: Path, output: Path) -> str | None:
+    """A note for `check` when `output` is not what a build of the project as it is now would make: the last build
+    stopped, or the data, templates or rules changed since the pages were built. None when it is current."""
+    reason = last_failure(project_dir, output)
+    if reason is not None:
+        return (f"the last build stopped: {reason}. {output.name}/ still holds the pages of the build before it, "
+                "and those are what was checked here: fix what stopped the build, and build again")
+    state = load_state(project_dir)
+    current = input_digest(project_dir)
+    if state.problem or not output_is_as_left(output, state) or state.inputs in (current, current + "+no-checks"):
+        return None
+    return (f"the data, templates, rules or clinic-pages itself changed since {output.name}/ was built: these are "
+            "the older pages, checked against the records as they are now; run `clinic-pages build` first")
+
+
 def build(project_dir: Path, output_dir: Path | None = None, progress: Progress | None = None,
           clean: bool = False, jobs: int | None = None, checks: bool = True, strict: bool = False) -> BuildReport:
     """Build the site. `clean` ignores the build state and renders every page (it still writes only changes).
     `checks=False` skips the checks (for timing the build alone): nothing is demoted then. `strict`: a check
-    warning stops the build as an error does."""
-    started = time.perf_counter()
+    warning stops the build as an error does. A build that stops leaves a note of why for `check`
+    (`state.record_failure`) until one succeeds."""
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"
+    try:
+        report = _build(project_dir, output, progress, clean, jobs, checks, strict)
+    except (ChecksFailed, DataError, TemplateProblem) as exc:   # the output/ left as it was is now out of date
+        record_failure(project_dir, output, exc.summary())
+        raise
+    clear_failure(project_dir, output)
+    return report
+
+
+def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bool, jobs: int | None,
+           checks: bool, strict: bool) -> BuildReport:
+    started = time.perf_counter()
     refuse_sources_as_output(project_dir, output)
     state = load_state(project_dir)
     notices = [state.problem] if state.problem else []
@@ -109,10 +148,12 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     trusted = not clean and not state.problem and output_is_as_left(output, state)
     if trusted and state.inputs == inputs and not (output.parent / f".{output.name}.staging").exists() \
             and all_files_there(output):
-        return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult())
+        site, _ = load_document(project_dir / "site.yaml")   # the placeholders are listed by every build
+        return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult(),
+                           placeholders=placeholders(site) if site is not None else [])
 
     from generator.model import load_project
-    from generator.plan import fingerprints, page_digest, plan_site
+    from generator.plan import fingerprints, page_digest, plan_site, unserved_places
     from generator.render import Renderer
 
     project = load_project(project_dir)
@@ -183,7 +224,7 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     for rel in result.foreign:
         notices.append(f"{output.name}/{rel} was not made by clinic-pages; left in place")
     return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
-                       project.placeholders(), notices, checked)
+                       project.placeholders(), notices, checked, unserved_places(project, plan))
 
 
 def _page_reader(tx: OutputTransaction) -> Callable[[Page], Path]:

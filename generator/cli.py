@@ -10,32 +10,35 @@ import time
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import ClinicPagesError, DataError
+from generator.errors import ClinicPagesError, DataError, show_problems
 
 log = logging.getLogger("generator")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def _progress(stream):
+def _progress(stream, label: str = "Rendering pages"):
+    """`label: done/total` on one line of a terminal, for long work (a few hundred pages or more)."""
     if not stream.isatty():
         return None
 
     def show(done: int, total: int) -> None:
         if total < 300:
             return
-        stream.write(f"\rRendering pages: {done}/{total}")
+        stream.write(f"\r{label}: {done}/{total}")
         if done == total:
             stream.write("\n")
         stream.flush()
     return show
 
 
-def _show_checks(args: argparse.Namespace, command: str, site: str, result) -> None:
-    """Print (or write to --report) the findings of a check run in the chosen format."""
+def _show_checks(args: argparse.Namespace, command: str, site: str, result, notes: list[str] | None = None) -> None:
+    """Print (or write to --report) the findings of a check run in the chosen format, with `notes` on how to
+    read them."""
     from generator.report import FORMATS, Report, text_report
 
     report = Report.from_result(command, site, result)
+    report.notes += notes or []
     fmt = getattr(args, "format", "text")
     report_file = getattr(args, "report", None)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -68,13 +71,21 @@ def _check_report_path(args: argparse.Namespace) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from generator.build import output_age
     from generator.checks import check_built_site
+    from generator.model import load_project
+    from generator.plan import plan_site, unserved_places
 
     _check_report_path(args)
-    result = check_built_site(Path(args.project), Path(args.output) if args.output else None,
-                              cache=not args.no_cache)
-    site = args.output or str(Path(args.project) / "output")
-    _show_checks(args, "check", site, result)
+    project_dir = Path(args.project)
+    output = Path(args.output) if args.output else project_dir / "output"
+    result = check_built_site(project_dir, output, cache=not args.no_cache, progress=_progress(sys.stderr,
+                                                                                             "Checking pages"))
+    project = load_project(project_dir)   # what is silent in the pages: places without any, placeholders
+    show_unserved(unserved_places(project, plan_site(project)))
+    show_placeholders(project.placeholders())
+    age = output_age(project_dir, output)
+    _show_checks(args, "check", str(args.output or output), result, [age] if age else [])
     return _exit_for(result, args.strict)
 
 
@@ -85,7 +96,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _check_report_path(args)
     project = Path(args.project) if args.project else None
     settings = load_check_settings(project) if project else None
-    result = audit(Path(args.folder), args.base_url, settings, project_dir=project)
+    result = audit(Path(args.folder), args.base_url, settings, project_dir=project,
+                   progress=_progress(sys.stderr, "Auditing pages"))
     for note in result.notes:
         log.warning("%s", note)
     _show_checks(args, "audit", args.folder, result)
@@ -119,15 +131,37 @@ def cmd_build(args: argparse.Namespace) -> int:
         log.debug("checks: %s", report.checks.summary())   # `clinic-pages check` shows the findings
     for notice in report.notices:
         log.warning("%s", notice)
-    if report.placeholders:
-        log.warning("site.yaml still has %d placeholder(s); `deploy` will refuse until they are replaced:\n  %s",
-                    len(report.placeholders), "\n  ".join(report.placeholders))
+    show_unserved(report.unserved)
+    show_placeholders(report.placeholders)
     print(report.summary())
     warnings = len(report.notices) + (1 if report.placeholders else 0)
     if args.strict and warnings:
         print(f"error: {warnings} warning(s), and --strict counts warnings as errors", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def show_placeholders(found: list[str]) -> None:
+    if found:
+        log.warning("site.yaml still has %d placeholder(s); `deploy` will refuse until they are replaced:\n  %s",
+                    len(found), "\n  ".join(found))
+
+
+def show_unserved(unserved) -> None:
+    """Places that get no page: each one whose coordinates look mistaken, and a count of those simply beyond the
+    service radius (each of them with -v)."""
+    far = []
+    for place in unserved:
+        if place.suspect:
+            log.warning("%s", place.reason)
+        else:
+            far.append(place)
+            log.debug("%s", place.reason)
+    if far:
+        names = ", ".join(p.place for p in far[:5]) + (f" and {len(far) - 5} more" if len(far) > 5 else "")
+        log.info("%d place(s) in locations.yaml get no pages, being beyond the service radius (service_radius_km in "
+                 "site.yaml) of every premises: %s%s", len(far), names,
+                 "" if log.isEnabledFor(logging.DEBUG) else " (-v says how far each one is)")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -344,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         if args.debug:
             raise
-        print(str(exc), file=sys.stderr)
+        print(show_problems(exc.problems, Path(getattr(args, "project", None) or ".")), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found; nothing was written.", file=sys.stderr)
         return EXIT_USAGE
     except ClinicPagesError as exc:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from generator.errors import Problem
+from generator.syntax import explain
 
 try:  # libyaml is several times faster; fall back to the pure-Python loader.
     _BaseLoader = yaml.CSafeLoader
@@ -26,6 +27,9 @@ class Placeholder(str):
     """A value the clinic has not supplied yet, written `!placeholder "label"` in YAML."""
 
     is_placeholder = True
+
+    def __repr__(self) -> str:   # pages' input digests are made of reprs: the tag is part of a page's inputs
+        return f"Placeholder({str.__repr__(self)})"
 
 
 @dataclass
@@ -55,6 +59,25 @@ class Document:
         """A problem with the value at `path`, located where it was written."""
         line, col = self.where(path)
         return Problem(self.file, line, col, format_path(path), message, hint)
+
+
+def placeholders(doc: Document) -> list[str]:
+    """Every value of the document still marked !placeholder, in file order: `site.yaml:31: premises[1].phone:
+    Phone number to be confirmed`."""
+    found = []
+
+    def walk(value: Any, path: Path_) -> None:
+        if isinstance(value, Placeholder):
+            found.append((doc.where(path)[0] or 0, f"{format_path(path)}: {value}"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+
+    walk(doc.data, ())
+    return [f"{doc.file}:{line}: {text}" for line, text in sorted(found)]
 
 
 def format_path(path: Path_) -> str:
@@ -99,13 +122,10 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = f"not valid YAML: {exc.problem or exc.context}"
-        hint = "check indentation (spaces, not tabs) and quote text that contains ': ' or starts with a symbol"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        line, col, message, hint = explain(text, exc)
         return None, [Problem(name, line, col, "", message, hint)]
     except yaml.YAMLError as exc:
-        return None, [Problem(name, None, None, "", f"not valid YAML: {exc}")]
+        return None, [Problem(name, None, None, "", f"the YAML parser cannot read this file ({exc})")]
     finally:
         loader.dispose()
     doc = Document(name, None)

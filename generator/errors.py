@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,9 @@ class Problem:
     hint: str = ""
     place: str = ""   # a spot in a spreadsheet ("sheet Locations, cell C7"); line and column are then row and column
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """`file:line:column`, as far as it is known."""
         where = self.file
         if self.place:
             where += f", {self.place}"
@@ -25,14 +28,77 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return self.show()
+
+    def show(self, source: str | None = None) -> str:
+        """The problem in a few lines; with `source` (the text of its line), that line with a caret under the
+        spot, between the problem and the hint."""
+        text = f"{self.where}: {self.field + ': ' if self.field else ''}{self.message}"
+        if source is not None and self.line is not None:
+            text += "".join(f"\n{line}" for line in excerpt(source, self.line, self.column))
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
 
 
+EXCERPT_WIDTH = 100   # characters of a long line shown around the spot
+
+
+def excerpt(source: str, line: int, column: int | None) -> list[str]:
+    """`  12 | the line` and, with a column, `     |     ^` under the spot (tabs shown as spaces; a long line
+    cut to the part around the spot)."""
+    text = source.rstrip("\r\n")
+    at = len(text[:column - 1].expandtabs(4)) if column else 0
+    text = text.expandtabs(4)
+    if len(text) > EXCERPT_WIDTH:
+        start = max(0, min(at - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
+        head, tail = ("..." if start else ""), ("..." if start + EXCERPT_WIDTH < len(text) else "")
+        text, at = head + text[start:start + EXCERPT_WIDTH] + tail, at - start + len(head)
+    gutter = f"  {line} | "
+    lines = [gutter + text]
+    if column:
+        lines.append(" " * (len(gutter) - 2) + "| " + " " * at + "^")
+    return lines
+
+
+def show_problems(problems: list[Problem], root: Path) -> str:
+    """The problems as people read them (the command line, the preview): each with the line of the file it is
+    on and a caret under the spot (not for a spreadsheet's cell). Files are read from the project folder `root`
+    only."""
+    root = Path(root).resolve()
+    files: dict[str, list[str] | None] = {}
+    out = []
+    for problem in problems:
+        if problem.place:   # a cell of a spreadsheet: there is no line of text to show
+            out.append(problem.show())
+            continue
+        if problem.file not in files:
+            files[problem.file] = _lines_of(root, problem.file)
+        lines = files[problem.file]
+        source = lines[problem.line - 1] if lines and problem.line and 0 < problem.line <= len(lines) else None
+        out.append(problem.show(source))
+    return "\n".join(out)
+
+
+def _lines_of(root: Path, name: str) -> list[str] | None:
+    path = (root / name).resolve()
+    if path != root and root not in path.parents:
+        return None
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff").split("\n")
+    except OSError:
+        return None
+
+
 class ClinicPagesError(Exception):
     """Base class for every error the tool reports to a user."""
+
+    def summary(self) -> str:
+        """The error in one line (for a note that the last build stopped)."""
+        return str(self).split("\n", 1)[0]
 
 
 class DataError(ClinicPagesError):
@@ -41,6 +107,13 @@ class DataError(ClinicPagesError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def summary(self) -> str:
+        first = self.problems[0] if self.problems else None
+        if first is None:
+            return "a problem in the data"
+        more = f" (and {len(self.problems) - 1} more problem(s))" if len(self.problems) > 1 else ""
+        return f"{first.where}: {first.field + ': ' if first.field else ''}{first.message}{more}"
 
 
 class TemplateProblem(ClinicPagesError):
@@ -71,6 +144,18 @@ class ChecksFailed(ClinicPagesError):
 
     def __init__(self, result, strict: bool = False):
         self.result = result
-        warnings = f" and {result.count('warning')} warning(s) (--strict)" if strict and result.count("warning") \
-            else ""
-        super().__init__(f"{result.errors} check error(s){warnings}; output/ was left as it was")
+        self.strict = strict
+        self.stopping = [f for f in result.findings if f.severity == "error" or strict and f.severity == "warning"]
+        errors = sum(1 for f in self.stopping if f.severity == "error")
+        warnings = len(self.stopping) - errors
+        found = f"{errors} error{'s' if errors != 1 else ''}"
+        if warnings:
+            found += f" and {warnings} warning{'s' if warnings != 1 else ''} (--strict)"
+        first = self.stopping[0] if self.stopping else None
+        more = f" and {len(self.stopping) - 1} more" if len(self.stopping) > 1 else ""
+        self.found = f"the checks found {found}" + (f" ({first.rule} on {first.page or 'the site'}{more})"
+                                                    if first else "")
+        super().__init__(f"{self.found}; output/ was left as it was")
+
+    def summary(self) -> str:
+        return self.found

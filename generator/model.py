@@ -22,6 +22,7 @@ from generator.data import (
     Document,
     Placeholder,
     load_document,
+    placeholders,
 )
 from generator.errors import DataError, Problem
 from generator.schema import (
@@ -414,6 +415,7 @@ class Project:
     treatments: tuple[Treatment, ...]
     locations: tuple[Location, ...]
     attribution: str
+    unfilled: tuple[str, ...] = ()     # the site.yaml values still marked !placeholder (`data.placeholders`)
 
     def treatment(self, slug: str) -> Treatment:
         return self._treatments[slug]
@@ -426,28 +428,9 @@ class Project:
         object.__setattr__(self, "_locations", {loc.slug: loc for loc in self.locations})
 
     def placeholders(self) -> list[str]:
-        """Dotted paths of every value in site.yaml still marked !placeholder."""
-        return sorted(_find_placeholders(_as_plain(self.site), SITE_FILE))
-
-
-def _find_placeholders(value: Any, path: str) -> list[str]:
-    if isinstance(value, Placeholder):
-        return [f"{path}: {value}"]
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _find_placeholders(v, f"{path}.{k}" if path else k)]
-    if isinstance(value, (list, tuple)):
-        return [p for i, v in enumerate(value) for p in _find_placeholders(v, f"{path}[{i}]")]
-    return []
-
-
-def _as_plain(value: Any) -> Any:
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: _as_plain(getattr(value, k)) for k in value.__dataclass_fields__}
-    if isinstance(value, (list, tuple)):
-        return [_as_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _as_plain(v) for k, v in value.items()}
-    return value
+        """Every value in site.yaml still marked !placeholder, with its line: `site.yaml:31: premises[1].phone:
+        Phone number to be confirmed`."""
+        return list(self.unfilled)
 
 
 def load_project(root: Path) -> Project:
@@ -608,4 +591,4 @@ def _make_project(root: Path, docs: dict[str, Document]) -> Project:
     treatments = construct(TREATMENTS_SCHEMA, docs[TREATMENTS_FILE].data, docs[TREATMENTS_FILE])
     locations = construct(LOCATIONS_SCHEMA, docs[LOCATIONS_FILE].data, docs[LOCATIONS_FILE])
     return Project(root=root, site=site, treatments=treatments.treatments, locations=locations.locations,
-                   attribution=locations.attribution)
+                   attribution=locations.attribution, unfilled=tuple(placeholders(docs[SITE_FILE])))

@@ -191,6 +191,55 @@ def plan_site(project: Project) -> Plan:
     return Plan(tuple(pages), served, areas, nearest)
 
 
+@dataclass(frozen=True)
+class Unserved:
+    """A published place of locations.yaml that gets no page, and why, in plain words."""
+
+    place: str
+    reason: str      # with the file and line: "locations.yaml:7: Hersham gets no pages: it is 54 km ..."
+    suspect: bool    # its coordinates look mistaken (a guess at the mistake is in `reason`)
+
+
+FAR_KM = 100   # a place this far from every premises is more likely a typing mistake than a real place to serve
+
+
+def unserved_places(project: Project, plan: Plan) -> list[Unserved]:
+    """Every place of locations.yaml that is published but gets no page, with why; with a guess at the mistake
+    when the coordinates look wrong (a longitude without its minus sign, lat and lon swapped)."""
+    radius = project.site.service_radius_km
+    premises = list(project.site.premises)
+    names = {p.id: p.name for p in premises}
+    out = []
+    for loc in project.locations:
+        if not loc.publish or loc.slug in plan.areas:
+            continue
+        nearest = reach_of(loc, premises)
+        if nearest is None:
+            continue
+        text = (f"locations.yaml:{loc.line}: {loc.name} gets no pages: it is {_km(nearest.km)} from the nearest "
+                f"premises ({names[nearest.premises]}), beyond the {_km(radius)} radius (service_radius_km in "
+                "site.yaml)")
+        suspect = False
+        for guess, lat, lon in (("is the longitude's sign right?", loc.lat, -loc.lon),
+                                ("are lat and lon swapped?", loc.lon, loc.lat),
+                                ("is the latitude's sign right?", -loc.lat, loc.lon)):
+            km = min(distance_km(p.lat, p.lon, lat, lon) for p in premises)
+            if km <= radius and -90 <= lat <= 90:
+                text += f"; {guess} With lat {lat:g}, lon {lon:g} it would be {_km(km)} away"
+                suspect = True
+                break
+        else:
+            if nearest.km > FAR_KM:
+                text += "; check its lat and lon, or give site.yaml a premises near it"
+                suspect = True
+        out.append(Unserved(loc.name, text, suspect))
+    return out
+
+
+def _km(km: float) -> str:
+    return f"{km:.0f} km" if km >= 10 else f"{km:.1f} km"
+
+
 def _digest(*parts: object) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:

@@ -28,22 +28,55 @@ POLL_SECONDS = 0.2
 LIVE_JS = r"""
 (function () {
   var shown = null;
-  function overlay(text) {
-    if (!shown) {
-      shown = document.createElement("div");
-      shown.id = "clinic-pages-error";
-      shown.setAttribute("role", "alert");
-      shown.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5rem;" +
-        "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;white-space:pre-wrap";
-      document.body.appendChild(shown);
+  function add(parent, tag, text, style) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (style) { node.style.cssText = style; }
+    parent.appendChild(node);
+    return node;
+  }
+  function overlay(status) {
+    if (shown) { shown.remove(); }
+    shown = document.createElement("div");
+    shown.id = "clinic-pages-error";
+    shown.setAttribute("role", "alert");
+    shown.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5rem;" +
+      "background:rgba(20,20,20,.95);color:#fff;font:15px/1.5 ui-monospace,monospace";
+    add(shown, "p", "clinic-pages could not rebuild the site. The last good pages are still served.",
+        "margin:0 0 .5rem;color:#ccc");
+    add(shown, "h2", status.heading, "margin:0 0 1rem;font-size:1.25rem");
+    var problems = status.problems || [];
+    problems.slice(0, 50).forEach(function (p) {
+      var box = add(shown, "section", null, "margin:0 0 1rem;padding:.5rem .75rem;border-left:4px solid #f66");
+      box.className = "clinic-pages-problem";
+      add(box, "div", p.title, "font-weight:bold;color:#fcc");
+      if (p.page) {
+        var link = add(box, "a", p.page, "color:#9cf");
+        link.href = p.page;
+      }
+      add(box, "div", p.message, "white-space:pre-wrap");
+      if (p.excerpt && p.excerpt.length) {
+        add(box, "pre", p.excerpt.join("\n"), "margin:.4rem 0;color:#ddd;font:inherit");
+      }
+      if (p.evidence) { add(box, "div", p.evidence, "color:#bbb;white-space:pre-wrap"); }
+      if (p.hint) { add(box, "div", "Fix: " + p.hint, "color:#9f9;white-space:pre-wrap"); }
+    });
+    if (problems.length > 50) {
+      add(shown, "p", "... and " + (problems.length - 50) + " more: the terminal shows them all.");
     }
-    shown.textContent = "clinic-pages could not rebuild the site. The last good pages are still served.\n\n" + text +
-      "\n\nFix the file and save: this page reloads by itself.";
+    add(shown, "p", "Fix the file and save: this page reloads by itself.", "color:#ccc");
+    document.body.appendChild(shown);
   }
   function clear() { if (shown) { shown.remove(); shown = null; } }
   var version = null;
+  var failed = null;
   function handle(status) {
-    if (status.error) { overlay(status.error); } else { clear(); }
+    if (status.error) {
+      if (status.version !== failed) { overlay(status); failed = status.version; }
+    } else {
+      clear();
+      failed = null;
+    }
     if (version !== null && status.version !== version && !status.error) { location.reload(); }
     version = status.version;
   }
@@ -57,30 +90,82 @@ LIVE_JS = r"""
 
 
 @dataclass
+class Failure:
+    """What stopped a rebuild, as the terminal and the overlay show it: a heading, the full text, and each problem
+    (title: the rule or the file and line; page: a URL path; message; excerpt: the file's line with a caret;
+    evidence; hint)."""
+
+    heading: str
+    text: str
+    problems: list[dict[str, object]]
+
+
+def describe_failure(exc: BaseException, project: Path, output: Path) -> Failure:
+    """Any error of a rebuild, the tool's own or not, in the words the marketer needs to fix it."""
+    from generator.errors import ChecksFailed, DataError, Problem, TemplateProblem, show_problems
+
+    def lines_of(problem: Problem) -> list[str]:
+        shown = show_problems([problem], project).split("\n")
+        return [line for line in shown[1:] if not line.startswith("    hint: ")]
+
+    if isinstance(exc, DataError):
+        problems = [{"title": p.where, "message": f"{p.field}: {p.message}" if p.field else p.message,
+                     "excerpt": lines_of(p), "hint": p.hint} for p in exc.problems]
+        count = len(exc.problems)
+        return Failure(f"{count} problem{'s' if count != 1 else ''} in the data; nothing was written",
+                       show_problems(exc.problems, project), problems)
+    if isinstance(exc, ChecksFailed):
+        from generator.report import Report, text_report
+        problems = [{"title": f.rule, "page": f.page, "message": f.message, "evidence": f.evidence,
+                     "hint": f.hint} for f in exc.stopping]
+        text = text_report(Report.from_result("build", str(output), exc.result), limit=None) + f"the build stopped: {exc}"
+        return Failure(exc.found[0].upper() + exc.found[1:].split(" (")[0] + ": they stop the build", text, problems)
+    if isinstance(exc, TemplateProblem):
+        where = Problem(exc.template, exc.line, None, "", exc.message)
+        problems = [{"title": where.where, "page": exc.page, "message": exc.message, "excerpt": lines_of(where),
+                     "hint": "fix the template; the page named above is the first one that failed"}]
+        return Failure("A template could not be rendered", show_problems([where], project) +
+                       (f"\n    while rendering {exc.page}" if exc.page else ""), problems)
+    if isinstance(exc, ClinicPagesError):
+        return Failure("The site could not be rebuilt", str(exc), [{"title": "error", "message": str(exc)}])
+    message = f"{type(exc).__name__}: {exc}"
+    hint = ("this is a fault in clinic-pages itself, not in your files; the next save tries again, and "
+            "`clinic-pages build --debug` shows where it happened")
+    return Failure("clinic-pages failed unexpectedly", f"{message}\n    hint: {hint}",
+                   [{"title": "unexpected error", "message": message, "hint": hint}])
+
+
+@dataclass
 class Preview:
     """The state shared by the watcher and the HTTP handlers."""
 
     project: Path
     output: Path
     version: int = 0
-    error: str | None = None
+    failure: Failure | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def status(self) -> dict:
-        return {"version": self.version, "error": self.error}
+        failure = self.failure
+        if failure is None:
+            return {"version": self.version, "error": None}
+        return {"version": self.version, "error": failure.text, "heading": failure.heading,
+                "problems": failure.problems}
 
     def rebuild(self) -> None:
         try:
             report = build(self.project, self.output)
-        except ClinicPagesError as exc:
-            error = str(exc)
-            log.error("%s", error)
+        except Exception as exc:   # any failure shows, and the next save rebuilds (the watcher must not die)
+            failure = describe_failure(exc, self.project, self.output)
+            if not isinstance(exc, ClinicPagesError):
+                log.debug("the rebuild failed", exc_info=exc)
+            log.error("%s", failure.text)
         else:
-            error = None
+            failure = None
             log.info("%s", report.summary())
         with self.changed:
             self.version += 1
-            self.error = error
+            self.failure = failure
             self.changed.notify_all()
 
 

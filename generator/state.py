@@ -23,6 +23,7 @@ from generator.sheets import data_files
 log = logging.getLogger(__name__)
 
 STATE_FILE = ".clinic-pages-state.json"
+FAILED_FILE = ".clinic-pages-failed.json"   # why the last build stopped, while it has not succeeded since
 STATE_VERSION = 2
 
 
@@ -123,3 +124,37 @@ def input_digest(project: Path) -> str:
             h.update(b"<missing>")
         h.update(b"\0")
     return h.hexdigest()
+
+
+# -- a build that stopped ---------------------------------------------------------------------------------------
+
+def record_failure(project: Path, output: Path, reason: str) -> None:
+    """Remember that a build into `output` stopped, and why, until one succeeds (`check` says so: it is then
+    reading the pages of an earlier build). Best effort: a record that cannot be written only loses the note."""
+    path = Path(project) / FAILED_FILE
+    try:
+        path.write_text(json.dumps({"output": str(Path(output).resolve()), "reason": reason}) + "\n", "utf-8")
+    except OSError as exc:
+        log.debug("could not write %s (%s)", FAILED_FILE, exc)
+
+
+def clear_failure(project: Path, output: Path) -> None:
+    """Forget the record of a stopped build into `output` (a build into it has succeeded)."""
+    if last_failure(project, output) is None:
+        return
+    try:
+        (Path(project) / FAILED_FILE).unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("could not remove %s (%s)", FAILED_FILE, exc)
+
+
+def last_failure(project: Path, output: Path) -> str | None:
+    """Why the last build into `output` stopped, when no build has succeeded since."""
+    try:
+        data = json.loads((Path(project) / FAILED_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("output") != str(Path(output).resolve()):
+        return None
+    return str(data.get("reason") or "an error")
+

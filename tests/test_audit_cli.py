@@ -150,7 +150,10 @@ def test_the_projects_policies_set_audits_severities(site, tmp_path):
     bad = run_cli("audit", str(site), "--project", str(project))
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr == ("site.yaml:3:5: checks.policies.seo.title-too-long: expected one of fail, warn, demote, "
-                          "found text 'stop'\n    hint: use one of: fail, warn, demote\n"
+                          "found text 'stop'\n"
+                          "  3 |     seo.title-too-long: stop\n"
+                          "    |     ^\n"
+                          "    hint: use one of: fail, warn, demote\n"
                           "1 problem(s) found; nothing was written.\n")
 
 

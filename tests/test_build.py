@@ -50,9 +50,9 @@ def test_the_build_report(mini_project: Path) -> None:
     assert re.fullmatch(r"Built 22 pages in \d+\.\d\d s: 22 rendered, 25 files written, 0 unchanged, 0 removed -> "
                         + re.escape(str(mini_project / "output")), report.summary())
     assert report.placeholders == [
-        "site.yaml.practitioners[0].registration_number: NMC PIN to be confirmed",
-        "site.yaml.premises[0].address.postcode: Postcode to be confirmed",
-        "site.yaml.premises[1].phone: Phone number to be confirmed",
+        "site.yaml:14: premises[0].address.postcode: Postcode to be confirmed",
+        "site.yaml:34: premises[1].phone: Phone number to be confirmed",
+        "site.yaml:41: practitioners[0].registration_number: NMC PIN to be confirmed",
     ]
     again = build(mini_project)
     assert again.up_to_date

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import excerpt
 from generator.state import STATE_FILE
 from tests.projects import FIXTURES, PINNED_EPOCH, REPO, copy_project, edit, run_cli, tree_bytes
 from tests.test_model import BAD_INPUTS
@@ -72,10 +73,12 @@ def test_build_prints_one_summary_line_and_the_placeholders(mini_project: Path) 
     assert match and match.group(1) == "22" and match.group(2) == "22" and match.group(6) == str(
         mini_project / "output")
     assert result.stderr == (
+        "INFO: 1 place(s) in locations.yaml get no pages, being beyond the service radius (service_radius_km in "
+        "site.yaml) of every premises: Windsor (-v says how far each one is)\n"
         "WARNING: site.yaml still has 3 placeholder(s); `deploy` will refuse until they are replaced:\n"
-        "  site.yaml.practitioners[0].registration_number: NMC PIN to be confirmed\n"
-        "  site.yaml.premises[0].address.postcode: Postcode to be confirmed\n"
-        "  site.yaml.premises[1].phone: Phone number to be confirmed\n")
+        "  site.yaml:14: premises[0].address.postcode: Postcode to be confirmed\n"
+        "  site.yaml:34: premises[1].phone: Phone number to be confirmed\n"
+        "  site.yaml:41: practitioners[0].registration_number: NMC PIN to be confirmed\n")
     again = run_cli("-q", "build", "--project", str(mini_project))
     assert again.returncode == 0 and again.stderr == ""
     assert re.fullmatch(r"Up to date: 22 pages, nothing changed \(\d+\.\d\d s\) -> .+\n", again.stdout)
@@ -107,9 +110,13 @@ def test_bad_data_exits_2_lists_every_problem_and_writes_nothing(mini_project: P
     # file is valid on its own, so that one mistake does not cause a flood of follow-on errors.
     assert result.stderr == (
         "locations.yaml:5:5: locations[0].lat: expected a number between -90 and 90, found 91.5\n"
+        "  5 |     lat: 91.5\n"
+        "    |     ^\n"
         "    hint: latitude is degrees north of the equator (about 51.3 in Surrey); check that lat and lon are "
         "not swapped\n"
         "locations.yaml:16:5: locations[2].nearest_staton: unknown field `nearest_staton`\n"
+        "  16 |     nearest_staton: Esher\n"
+        "     |     ^\n"
         "    hint: did you mean `nearest_station`?\n"
         "2 problem(s) found; nothing was written.\n")
     assert snapshot(mini_project) == before
@@ -151,15 +158,40 @@ def test_every_bad_input_exits_2_with_its_exact_message_and_writes_nothing(
     assert main(["build", "--project", str(project)]) == 2
     out, err = capsys.readouterr()
     problems = sum(1 for line in expected if not line.startswith("    hint: "))
+    shown = []   # each problem, then its line of the file with a caret under the column, then its hint
+    for line in expected:
+        shown.append(line)
+        at = re.match(r"^([\w.]+\.yaml):(\d+)(?::(\d+))?: ", line)
+        if at:
+            source = (project / at.group(1)).read_text("utf-8").split("\n")[int(at.group(2)) - 1]
+            shown += excerpt(source, int(at.group(2)), int(at.group(3)) if at.group(3) else None)
     assert out == ""
-    assert err == "\n".join(expected) + f"\n{problems} problem(s) found; nothing was written.\n"
+    assert err == "\n".join(shown) + f"\n{problems} problem(s) found; nothing was written.\n"
     assert snapshot(project) == before
+
+
+def test_a_data_error_shows_its_line_with_a_caret_under_the_spot(mini_project: Path) -> None:
+    edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 91.5")
+    edit(mini_project / "treatments.yaml", "    aftercare: Avoid make-up", "    aftercare Avoid make-up")
+    result = run_cli("build", "--project", str(mini_project))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "locations.yaml:5:5: locations[0].lat: expected a number between -90 and 90, found 91.5\n"
+        "  5 |     lat: 91.5\n"
+        "    |     ^\n"
+        "    hint: latitude is degrees north of the equator (about 51.3 in Surrey); check that lat and lon are "
+        "not swapped\n"
+        "treatments.yaml:12:5: no colon after `aftercare`: a field is written `name: value`\n"
+        "  12 |     aftercare Avoid make-up, alcohol and hard exercise for a day.\n"
+        "     |     ^\n"
+        "    hint: write `aftercare: Avoid make-up, alcohol and hard exercise for ...`\n"
+        "2 problem(s) found; nothing was written.\n")
 
 
 @pytest.mark.parametrize(("file", "damage", "first_line"), [
     ("site.yaml", b"", "site.yaml:1:1: the file is empty"),
     ("treatments.yaml", b"treatments:\n  - name: Caf\xe9\n", "treatments.yaml:2:14: the file is not UTF-8 (byte 0xe9)"),
-    ("locations.yaml", b"locations: [\n", "locations.yaml:2:1: not valid YAML: did not find expected node content"),
+    ("locations.yaml", b"locations: [\n", "locations.yaml:1:12: the `[` here is never closed with `]`"),
 ])
 def test_unreadable_files_exit_2_and_write_nothing(mini_project: Path, file: str, damage: bytes,
                                                    first_line: str) -> None:
@@ -223,12 +255,12 @@ def test_one_missing_data_file_is_named(mini_project: Path) -> None:
                                     "    hint: create locations.yaml; see docs/data.md for its fields\n")
 
 
-def test_progress_is_shown_on_a_terminal_for_a_big_build(sample_project: Path) -> None:
-    """On a terminal a build of hundreds of pages shows `Rendering pages: n/total`; piped, it does not."""
+def on_a_terminal(*args: str) -> tuple[int, str, bytes]:
+    """Run the command with its stderr on a pseudo-terminal: (exit code, stdout, what the terminal got)."""
     main, secondary = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "-q", "build", "--project", str(sample_project)],
-                            stdout=subprocess.PIPE, stderr=secondary, env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", *args], stdout=subprocess.PIPE, stderr=secondary,
+                            env=env)
     os.close(secondary)
     seen = b""
     while True:
@@ -241,12 +273,55 @@ def test_progress_is_shown_on_a_terminal_for_a_big_build(sample_project: Path) -
         seen += chunk
     out, _ = proc.communicate(timeout=300)
     os.close(main)
-    assert proc.returncode == 0
-    pages = SUMMARY.fullmatch(out.decode().strip()).group(1)
+    return proc.returncode, out.decode(), seen
+
+
+def test_progress_is_shown_on_a_terminal_for_a_big_build(sample_project: Path) -> None:
+    """On a terminal a build of hundreds of pages shows `Rendering pages: n/total`; piped, it does not."""
+    code, out, seen = on_a_terminal("-q", "build", "--project", str(sample_project))
+    assert code == 0
+    pages = SUMMARY.fullmatch(out.strip()).group(1)
     assert f"Rendering pages: {pages}/{pages}".encode() in seen
     assert b"\rRendering pages: " in seen
     piped = run_cli("build", "--clean", "--project", str(sample_project))
     assert "Rendering pages" not in piped.stderr
+
+
+def test_check_and_audit_show_progress_on_a_terminal_as_build_does(sample_project: Path) -> None:
+    assert run_cli("-q", "build", "--project", str(sample_project)).returncode == 0
+    code, out, seen = on_a_terminal("-q", "check", "--no-cache", "--project", str(sample_project))
+    pages = re.search(r"(\d+) page\(s\) checked", out).group(1)
+    assert code == 0 and f"\rChecking pages: {pages}/{pages}".encode() in seen
+    code, out, seen = on_a_terminal("-q", "audit", str(sample_project / "output"))
+    assert f"\rAuditing pages: {pages}/{pages}".encode() in seen
+    piped = run_cli("check", "--no-cache", "--project", str(sample_project))
+    assert "Checking pages" not in piped.stderr
+
+
+def test_check_says_the_last_build_stopped_and_lists_the_placeholders(mini_project: Path) -> None:
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    text = (mini_project / "treatments.yaml").read_text()
+    (mini_project / "treatments.yaml").write_text(text.replace("Small injections of a soft gel",
+                                                               "Results are guaranteed. Small injections of a soft gel"))
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 1
+    result = run_cli("check", "--project", str(mini_project))
+    assert result.returncode == 0   # the pages of the last good build, which pass
+    assert re.search(r"note: the last build stopped: the checks found \d+ errors? \(claims\.guarantee on /\S*"
+                     r"( and \d+ more)?\)\. output/ still holds the pages of the build before it, and those are what "
+                     r"was checked here: fix what stopped the build, and build again\n", result.stdout)
+    assert ("WARNING: site.yaml still has 3 placeholder(s); `deploy` will refuse until they are replaced:\n"
+            "  site.yaml:14: premises[0].address.postcode: Postcode to be confirmed\n") in result.stderr
+    (mini_project / "treatments.yaml").write_text(text)
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    assert "note:" not in run_cli("check", "--project", str(mini_project)).stdout
+
+
+def test_check_says_when_the_pages_are_older_than_the_data(mini_project: Path) -> None:
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")
+    result = run_cli("check", "--project", str(mini_project))
+    assert ("note: the data, templates, rules or clinic-pages itself changed since output/ was built: these are the "
+            "older pages, checked against the records as they are now; run `clinic-pages build` first\n") in result.stdout
 
 
 def test_python_dash_m_generator_and_the_installed_command_agree(mini_project: Path) -> None:
@@ -298,7 +373,7 @@ def test_check_strict_counts_warnings_as_errors(built_mini: Path, tmp_path: Path
     strict = run_cli("check", "--project", str(project), "--strict")
     assert strict.returncode == 1
     assert strict.stdout == relaxed.stdout
-    assert strict.stderr == f"error: {warnings} warning(s), and --strict counts warnings as errors\n"
+    assert strict.stderr.endswith(f"\nerror: {warnings} warning(s), and --strict counts warnings as errors\n")
 
 
 def test_build_strict_stops_on_a_check_warning_and_writes_nothing(built_mini: Path, tmp_path: Path) -> None:
@@ -308,8 +383,9 @@ def test_build_strict_stops_on_a_check_warning_and_writes_nothing(built_mini: Pa
     edit(project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")   # something to build
     result = run_cli("build", "--project", str(project), "--strict")
     assert result.returncode == 1
-    assert re.search(r"^error: the build stopped: 0 check error\(s\) and \d+ warning\(s\) \(--strict\); output/ "
-                     r"was left as it was$", result.stderr, re.M), result.stderr
+    assert re.search(r"^error: the build stopped: the checks found 0 errors and \d+ warnings? \(--strict\) "
+                     r"\(duplicates\.\w+ on /[\w/-]*( and \d+ more)?\); output/ was left as it was$", result.stderr,
+                     re.M), result.stderr
     assert {k: v for k, v in snapshot(project).items() if k.startswith("output/")} == {
         k: v for k, v in before.items() if k.startswith("output/")}
 

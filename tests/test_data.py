@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 
 from generator.data import Placeholder, format_path, load_document, parse_document
 
-SYNTAX_HINT = "check indentation (spaces, not tabs) and quote text that contains ': ' or starts with a symbol"
-
 
 def problems_of(text: str, name: str = "x.yaml") -> list[str]:
     doc, problems = parse_document(text, name)
@@ -38,13 +36,18 @@ def test_format_path_writes_fields_and_indexes() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("name: a\n  bad: [1, 2\nfoo: 3\n",
-     f"x.yaml:2:6: not valid YAML: mapping values are not allowed in this context\n    hint: {SYNTAX_HINT}"),
+     ("x.yaml:2:3: `bad` is indented further than `name` on line 1, so YAML reads it as part of the text of `name`\n"
+     "    hint: line `bad:` up with `name:` (the same number of spaces before each), or, if it is text, put the "
+     "whole text in quotes")),
     ("name:\n\t- a\n",
-     f"x.yaml:2:1: not valid YAML: found character that cannot start any token\n    hint: {SYNTAX_HINT}"),
+     ("x.yaml:2:1: a tab character in the indentation: YAML indents with spaces only\n"
+     "    hint: replace the tab with spaces (most editors can be set to indent with spaces)")),
     ("name: a: b\n",
-     f"x.yaml:1:8: not valid YAML: mapping values are not allowed in this context\n    hint: {SYNTAX_HINT}"),
+     ("x.yaml:1:8: the text of `name` contains ': ', which YAML reads as the start of another field\n"
+     "    hint: put the whole text in quotes: name: \"a: b\"")),
     ('name: "abc\n',
-     f"x.yaml:2:1: not valid YAML: found unexpected end of stream\n    hint: {SYNTAX_HINT}"),
+     ('x.yaml:1:7: the text that starts with " here is never closed\n'
+     '    hint: end the text with a second " on the same line')),
 ], ids=["bad-indent", "tab", "unquoted-colon", "unclosed-quote"])
 def test_malformed_yaml_names_line_and_column(text: str, expected: str) -> None:
     assert problems_of(text) == [expected]
@@ -55,8 +58,8 @@ def test_an_empty_file_is_one_problem(text: str) -> None:
     doc, problems = parse_document(text, "site.yaml")
     assert doc is None
     assert [str(p) for p in problems] == [
-        "site.yaml:1:1: the file is empty\n"
-        "    hint: restore the file from version control, or see docs/data.md for its fields"]
+        ("site.yaml:1:1: the file is empty\n"
+        "    hint: restore the file from version control, or see docs/data.md for its fields")]
 
 
 def test_duplicate_keys_are_reported_where_the_second_one_stands() -> None:
@@ -71,8 +74,8 @@ def test_duplicate_keys_are_reported_where_the_second_one_stands() -> None:
 
 @pytest.mark.parametrize(("text", "column"), [("1: a\n", 1), ("? [a]\n: 1\n", 3), ("null: 2\n", 1)])
 def test_keys_must_be_plain_names(text: str, column: int) -> None:
-    assert problems_of(text) == [f"x.yaml:1:{column}: expected a plain name as key\n"
-                                 "    hint: keys are words such as `name:`"]
+    assert problems_of(text) == [(f"x.yaml:1:{column}: expected a plain name as key\n"
+                                 "    hint: keys are words such as `name:`")]
 
 
 def test_placeholder_tag_marks_unknown_facts() -> None:

@@ -235,9 +235,9 @@ def test_cli_refuses_while_site_yaml_has_placeholders_and_names_them(mini_projec
     assert done.stderr.startswith(
         "error: deploy refused:\n"
         "site.yaml still holds 3 placeholder(s); replace each with the real value:\n"
-        "  site.yaml.practitioners[0].registration_number: NMC PIN to be confirmed\n"
-        "  site.yaml.premises[0].address.postcode: Postcode to be confirmed\n"
-        "  site.yaml.premises[1].phone: Phone number to be confirmed\n")
+        "  site.yaml:14: premises[0].address.postcode: Postcode to be confirmed\n"
+        "  site.yaml:34: premises[1].phone: Phone number to be confirmed\n"
+        "  site.yaml:41: practitioners[0].registration_number: NMC PIN to be confirmed\n")
     assert done.stderr.endswith("\n    hint: fix these, build, and deploy again; or pass --force REASON to publish "
                                 "anyway\n")
     assert done.stdout == "" and not (tmp_path / "www").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -59,6 +60,47 @@ def test_editing_one_treatment_renders_only_the_pages_that_use_it(tmp_path):
     assert report.rendered == len(shows_summary | links_to_it) < first.pages / 5
     assert changed - {MANIFEST, "sitemap.xml"} == shows_summary
     assert "Edited for the test." in (project / "output" / slug / "index.html").read_text()
+
+
+def test_removing_a_placeholder_tag_renders_every_page_that_shows_the_value(tmp_path):
+    """The tag is part of a page's inputs: a phone number marked !placeholder is left out of the structured data,
+    and the same number without the tag goes in, on every page that names the clinic."""
+    project = sample_subset(tmp_path / "p", treatments=3, locations=5)
+    site = project / "site.yaml"
+    site.write_text(site.read_text().replace('phone: !placeholder "Phone number to be confirmed"',
+                                             'phone: !placeholder "020 8979 0000"'))
+    first = build(project)
+    assert '"telephone"' not in (project / "output" / "index.html").read_text()
+    site.write_text(site.read_text().replace('phone: !placeholder "020 8979 0000"', 'phone: "020 8979 0000"'))
+    report = build(project)
+    assert report.rendered == first.pages
+    pages = [p for p in (project / "output").rglob("*.html") if p.name != "404.html"]
+    assert pages and all('"telephone":"020 8979 0000"' in p.read_text() for p in pages)
+    assert not any("020 8979 0000" in p for p in report.placeholders)
+    fresh = tree(project / "output")
+    build(project, clean=True)
+    assert tree(project / "output") == fresh
+
+
+def test_every_build_lists_the_placeholders_even_when_up_to_date(tmp_path):
+    project = sample_subset(tmp_path / "p", treatments=3, locations=5)
+    first = build(project)
+    again = build(project)
+    assert again.up_to_date and again.placeholders == first.placeholders
+    assert again.placeholders[0].startswith("site.yaml:6: base_url: ")
+
+
+def test_a_place_with_no_pages_is_reported_with_the_reason(tmp_path):
+    project = sample_subset(tmp_path / "p", treatments=3, locations=5)
+    edit_yaml(project / "locations.yaml", lambda d: d["locations"].append(
+        {"name": "Hersham", "slug": "hersham", "lat": 51.36806, "lon": 0.4006}))   # the sign of lon lost
+    report = build(project)
+    [hersham] = [u for u in report.unserved if u.place == "Hersham"]
+    assert hersham.suspect
+    assert re.fullmatch(r"locations\.yaml:\d+: Hersham gets no pages: it is 54 km from the nearest premises \(.+\), "
+                        r"beyond the 15 km radius \(service_radius_km in site\.yaml\); is the longitude's sign right\? "
+                        r"With lat 51\.3681, lon -0\.4006 it would be 3\.8 km away", hersham.reason)
+    assert not (project / "output" / "areas" / "hersham").exists()
 
 
 def test_deleting_an_area_removes_its_pages_and_sitemap_entries(tmp_path):
@@ -254,8 +296,22 @@ def _change_setting(project: Path, i: int) -> None:
     set_radius(project, [4, 6, 15][i % 3])
 
 
+def _toggle_placeholder(project: Path, i: int) -> None:
+    """Fill in the phone number, or mark it unknown again: the same text, with or without the tag."""
+    path = project / "site.yaml"
+    text = path.read_text()
+    tagged, plain = 'phone: !placeholder "020 8979 0000"', 'phone: "020 8979 0000"'
+    if tagged in text:
+        text = text.replace(tagged, plain)
+    elif plain in text:
+        text = text.replace(plain, tagged)
+    else:
+        text = re.sub(r'phone: !placeholder "[^"]*"', plain if i % 2 else tagged, text, count=1)
+    path.write_text(text)
+
+
 EDITS = [_edit_text, _add_treatment, _rename_treatment, _delete_treatment, _add_area, _rename_area, _delete_area,
-         _change_template, _change_setting]
+         _change_template, _change_setting, _toggle_placeholder]
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

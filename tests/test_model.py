@@ -77,9 +77,9 @@ def test_mini_project_records(mini_project: Path) -> None:
     assert isinstance(guildford.phone, Placeholder)
     assert project.site.base_url == "https://www.mini-clinic.example"
     assert project.placeholders() == [
-        "site.yaml.practitioners[0].registration_number: NMC PIN to be confirmed",
-        "site.yaml.premises[0].address.postcode: Postcode to be confirmed",
-        "site.yaml.premises[1].phone: Phone number to be confirmed",
+        "site.yaml:14: premises[0].address.postcode: Postcode to be confirmed",
+        "site.yaml:34: premises[1].phone: Phone number to be confirmed",
+        "site.yaml:41: practitioners[0].registration_number: NMC PIN to be confirmed",
     ]
 
 
@@ -203,9 +203,8 @@ BAD_INPUTS = {
         "site.yaml:3:1: name: `name` is given twice (first at line 2)",
         "    hint: remove one of the two"]),
     "malformed-yaml": ("treatments.yaml", "    aftercare: Avoid make-up", "   aftercare: Avoid make-up", [
-        "treatments.yaml:12:4: not valid YAML: did not find expected '-' indicator",
-        "    hint: check indentation (spaces, not tabs) and quote text that contains ': ' or starts with a "
-        "symbol"]),
+        "treatments.yaml:12:4: `aftercare` has 3 spaces before it, so it does not line up with line 11 (4 spaces)",
+        "    hint: indent it by exactly 4 spaces, like line 11"]),
     "unknown-day": ("site.yaml", "days: [Mo, Tu, We]", "days: [Mo, Tue, We]", [
         "site.yaml:20:20: premises[0].opening_hours[0].days[1]: expected one of Mo, Tu, We, Th, Fr, Sa, Su, "
         "found text 'Tue'",

@@ -9,7 +9,7 @@ from tests.projects import REPO, edit
 
 from generator.geo import bearing_deg, compass_point, distance_km
 from generator.model import load_project
-from generator.plan import NEIGHBOURS, plan_site
+from generator.plan import NEIGHBOURS, plan_site, unserved_places
 
 
 @pytest.fixture
@@ -99,6 +99,26 @@ def test_unpublished_places_get_no_pages_and_are_no_ones_neighbour(mini) -> None
     _, plan = mini
     assert all(p.location != "thames-ditton" for p in plan.pages)
     assert all(n.location != "thames-ditton" for p in plan.pages for n in p.neighbours)
+
+
+def test_every_published_place_without_pages_is_told_why(mini_project: Path) -> None:
+    from tests.projects import edit_yaml
+
+    edit_yaml(mini_project / "locations.yaml", lambda d: d["locations"].extend([
+        {"name": "Swapped", "lat": -0.35, "lon": 51.38},          # lat and lon swapped
+        {"name": "Far North", "lat": 57.48, "lon": -4.22},        # a real place, far beyond any premises
+        {"name": "Unlisted", "lat": 51.38, "lon": -0.35, "publish": False}]))
+    project = load_project(mini_project)
+    unserved = {u.place: u for u in unserved_places(project, plan_site(project))}
+    assert set(unserved) == {"Windsor", "Swapped", "Far North"}   # not the place held back on purpose
+    assert unserved["Swapped"].suspect and unserved["Swapped"].reason.endswith(
+        "; are lat and lon swapped? With lat 51.38, lon -0.35 it would be 3.0 km away")
+    assert unserved["Far North"].suspect and "check its lat and lon" in unserved["Far North"].reason
+    windsor = unserved["Windsor"]
+    assert not windsor.suspect and windsor.reason.startswith(
+        f"locations.yaml:{project.location('windsor').line}: Windsor gets no pages: it is ")
+    assert windsor.reason.endswith("18 km from the nearest premises (Mini Clinic, West Molesey), beyond the 10 km "
+                                   "radius (service_radius_km in site.yaml)")
 
 
 def test_sample_serves_exactly_the_places_within_the_radius() -> None:

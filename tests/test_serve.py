@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -58,7 +59,15 @@ def test_a_data_error_is_reported_while_the_last_good_pages_stay_served(preview)
     edit(preview.preview.project / "treatments.yaml", "name: Jaw Fillers", "name: [Jaw Fillers")
     current = wait_for(lambda: (s := status(preview))["version"] > before and s)
     assert current["error"].startswith("treatments.yaml:")
-    assert "not valid YAML" in current["error"]
+    assert current["heading"] == "1 problem in the data; nothing was written"
+    [problem] = current["problems"]
+    text = (preview.preview.project / "treatments.yaml").read_text().split("\n")
+    line = next(n for n, text in enumerate(text, 1) if "name: [Jaw Fillers" in text)
+    column = text[line - 1].index("[") + 1
+    assert problem["title"] == f"treatments.yaml:{line}:{column}"
+    assert problem["message"] == "the `[` here is never closed with `]`"
+    assert problem["excerpt"] == [f"  {line} | {text[line - 1]}", f"  {' ' * len(str(line))} | {' ' * (column - 1)}^"]
+    assert "close it with `]`" in problem["hint"]
     assert fetch(preview.url + "jaw-fillers/") == (200, good)
     edit(preview.preview.project / "treatments.yaml", "name: [Jaw Fillers", "name: Jaw Fillers")
     wait_for(lambda: status(preview)["error"] is None)
@@ -83,4 +92,12 @@ def test_an_edited_rule_file_rebuilds_and_its_findings_are_shown(preview):
     before = status(preview)["version"]
     (project / "rules" / "house.yaml").write_text(rule.format(word="clinic"))   # a rule file, not site.yaml
     current = wait_for(lambda: (s := status(preview))["version"] > before and s)
-    assert "check error" in current["error"]
+    assert re.fullmatch(r"The checks found \d+ errors: they stop the build", current["heading"])
+    found = {p["page"]: p for p in current["problems"]}
+    assert "/jaw-fillers/" in found and "/" in found   # each page that says the word, by its URL
+    assert found["/jaw-fillers/"] == {"title": "claims.house-word", "page": "/jaw-fillers/",
+                                      "message": found["/jaw-fillers/"]["message"], "evidence":
+                                      found["/jaw-fillers/"]["evidence"], "hint": "say it another way"}
+    assert "a word the clinic avoids" in found["/jaw-fillers/"]["message"]
+    assert "clinic" in found["/jaw-fillers/"]["evidence"].lower()
+    assert "claims.house-word" in current["error"] and "the build stopped" in current["error"]

@@ -198,24 +198,34 @@ class CheckRun:
         for result in self.inspect_files(files, jobs):
             self.absorb(result)
 
-    def inspect_files(self, files: list[tuple[str, str]], jobs: int | None = None) -> Iterator[PageResult]:
-        """The per-page results of pages on disk, in order (a file that cannot be read gives none)."""
+    def inspect_files(self, files: list[tuple[str, str]], jobs: int | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> Iterator[PageResult]:
+        """The per-page results of pages on disk, in order (a file that cannot be read gives none);
+        `progress(done, total)` is told as they come."""
         global _RUN
         jobs = jobs or os.cpu_count() or 1
+        size = max(20, min(250, len(files) // (jobs * 8)))
+        chunks = [files[i:i + size] for i in range(0, len(files), size)]
+        done = 0
         if can_fork(jobs, len(files), PARALLEL_MIN_PAGES):
-            size = max(20, min(250, len(files) // (jobs * 8)))
-            chunks = [files[i:i + size] for i in range(0, len(files), size)]
             _RUN = self
             self.index.mark_sent()
             try:
                 with forked_pool(jobs) as pool:
-                    for results, blocks in pool.imap(_inspect_in_worker, chunks):
+                    for chunk, (results, blocks) in zip(chunks, pool.imap(_inspect_in_worker, chunks)):
                         self.index.receive(blocks)
                         yield from results
+                        done += len(chunk)
+                        if progress:
+                            progress(done, len(files))
             finally:
                 _RUN = None
             return
-        yield from _inspect_chunk(files, self)
+        for chunk in chunks:
+            yield from _inspect_chunk(chunk, self)
+            done += len(chunk)
+            if progress:
+                progress(done, len(files))
 
     def finish(self) -> CheckResult:
         facts = self.facts
@@ -418,9 +428,10 @@ def read_sitemap_urls(output: Path) -> set[str] | None:
 
 
 def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None,
-                     cache: bool = True) -> CheckResult:
+                     cache: bool = True, progress: Callable[[int, int], None] | None = None) -> CheckResult:
     """`clinic-pages check`: every planned page as it is in the output folder, against the records. A page
-    whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all)."""
+    whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all).
+    `progress(done, total)` counts the pages read and checked."""
     from generator.checks.incremental import BuildChecks
     from generator.model import load_project
     from generator.output import digest
@@ -442,7 +453,7 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
                 continue   # reported as a missing page
         else:
             checks.unread[page.url_path] = ""
-    result = checks.finish(lambda page: output / page.file, jobs)
+    result = checks.finish(lambda page: output / page.file, jobs, progress)
     if cache:
         checks.save()
     return result

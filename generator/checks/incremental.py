@@ -126,15 +126,16 @@ class BuildChecks:
         """Keep no cache entry for a page (rendered again after the checks: its stored result is stale)."""
         self.shas.pop(page.file, None)
 
-    def finish(self, page_file: Callable[[object], Path], jobs: int | None = None) -> CheckResult:
-        """Check the kept pages the cache did not know, then the whole site. `page_file(page)` is where a
-        page's HTML is as it will be published."""
+    def finish(self, page_file: Callable[[object], Path], jobs: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> CheckResult:
+        """Check the kept pages the cache did not know (telling `progress(done, total)`), then the whole site.
+        `page_file(page)` is where a page's HTML is as it will be published."""
         self._by_url = by_url = {p.url_path: p for p in self.plan.pages}
         self.page_file = page_file
         if self.unread:
             log.debug("checks: %d page(s) not in the check cache, read from disk", len(self.unread))
             files = [(by_url[url].file, str(page_file(by_url[url]))) for url in self.unread]
-            for result in self.run.inspect_files(files, jobs):
+            for result in self.run.inspect_files(files, jobs, progress):
                 self.rendered(by_url[result.url], self.unread[result.url], result)
         for page in self.plan.pages:   # in plan order, whatever order they were checked in
             result = self.results.get(page.url_path)

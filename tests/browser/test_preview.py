@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.projects import edit
+from tests.projects import edit, edit_yaml
 
 
 def test_the_open_page_reloads_after_an_edit_and_shows_errors(preview, browser):
@@ -25,3 +25,27 @@ def test_the_open_page_reloads_after_an_edit_and_shows_errors(preview, browser):
         page.wait_for_selector("#clinic-pages-error", state="detached", timeout=15000)
     finally:
         context.close()
+
+
+def test_a_check_failure_shows_the_rule_the_page_as_a_link_the_words_and_the_fix(preview, browser):
+    project = preview.preview.project
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(preview.url + "jaw-fillers/")
+        page.wait_for_function("window.EventSource !== undefined")
+        edit_yaml(project / "treatments.yaml", lambda data: next(
+            t for t in data["treatments"] if t["slug"] == "jaw-fillers").update(summary="Results are guaranteed."))
+        overlay = page.wait_for_selector("#clinic-pages-error", timeout=15000)
+        assert "The checks found" in overlay.inner_text()
+        problem = page.locator(".clinic-pages-problem", has_text="claims.guarantee").first
+        assert "Fix: " in problem.inner_text()
+        link = problem.locator("a").first
+        href = link.get_attribute("href")
+        assert href.startswith("/") and href.endswith("/") and link.inner_text() == href
+        link.click()   # the page the finding is about (its last good version), with the overlay again
+        page.wait_for_url(preview.url.rstrip("/") + href)
+        page.wait_for_selector("#clinic-pages-error", timeout=15000)
+    finally:
+        context.close()
+
