@@ -5,17 +5,30 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.checks import CheckRun, Finding, HtmlPage
+from generator.checks.crawl import Crawl
 from generator.checks.duplicates import BlockBatch
 from generator.checks.engine import PageResult
-from generator.checks.html import parse_html
-from generator.checks.seo import RULES, Site, Sitemap, check_seo, read_sitemap, robots_sitemaps
+from generator.checks.html import page_path, parse_html
+from generator.checks.seo import (
+    RULES,
+    Resolver,
+    Site,
+    Sitemap,
+    check_seo,
+    jsonld_types,
+    not_indexed,
+    read_sitemap,
+    robots_sitemaps,
+)
+from generator.output import MANIFEST
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
 from generator.workers import can_fork, forked_pool
@@ -25,6 +38,32 @@ Progress = Callable[[int, int], None]   # (pages done, pages in all)
 log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = (".html", ".htm")
+REDIRECT_FILES = ("_redirects", ".htaccess")     # read at the site's root: Netlify / Cloudflare Pages, Apache
+# Files a search console asks a site owner to publish to prove the site is theirs: not pages anyone reads.
+VERIFICATION_FILE = re.compile(r"^(?:google[0-9a-f]{16}|yandex_[0-9a-f]{16}|pinterest-[0-9a-f]{5,}|"
+                               r"BingSiteAuth)\.html?$")
+SITEMAP_NAME = re.compile(r"(?:^|/)sitemap[\w.-]*\.xml(?:\.gz)?$", re.I)
+# schema.org types by which a site says it is a clinic (or a salon offering its treatments): the clinic claims
+# rules apply to it. MedicalBusiness and its kinds, health and beauty businesses, medical organisations.
+CLINIC_TYPES = frozenset({
+    "MedicalClinic", "MedicalBusiness", "MedicalOrganization", "Physician", "Dentist", "Hospital", "Optician",
+    "Pharmacy", "Dermatology", "PlasticSurgery", "CommunityHealth", "IndividualPhysician", "PhysiciansOffice",
+    "HealthAndBeautyBusiness", "BeautySalon", "DaySpa", "MedicalSpa", "MedicalWebPage",
+})
+# Fix hints for a site clinic-pages did not make: its templates and data files are not there to fix.
+OTHER_SITE_HINTS = {
+    "seo.title-missing": "add a <title> in <head> saying what the page is about",
+    "seo.link-text": "say where the link goes (\"Opening hours and prices\"), not \"click here\"",
+    "leaks.template": "a template tag reached the page as text: check the template or page that made it",
+    "leaks.missing-value": "a value was empty when the page was made: fill it in, or leave the sentence out",
+    "leaks.empty-list": "a list has no items: fill it, or leave it out of the page",
+    "leaks.empty-heading": "a heading has nothing under it: write the section, or remove the heading",
+    "duplicates.exact": "give each page text of its own, point its canonical at the original, or mark it noindex",
+    "duplicates.near": "give each page text of its own, point its canonical at the page it repeats, or mark it "
+                       "noindex",
+    "duplicates.thin": "add text of its own to the page, or mark it noindex and point its canonical at the page "
+                       "that says more",
+}
 PARALLEL_MIN_PAGES = 400     # below this, starting workers costs more than it saves
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -47,6 +86,9 @@ class AuditResult:
     waived: list = field(default_factory=list)
     demoted: dict[str, str] = field(default_factory=dict)
     duplicates: object = None
+    clinic: bool = False                                    # the clinic claims rules were applied
+    urls: dict[str, str] = field(default_factory=dict)      # URL path -> the page's public address
+    not_indexed: dict[str, str] = field(default_factory=dict)   # URL path -> why search engines leave it out
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -120,10 +162,13 @@ def _sitemap_file(url: str, base_url: str | None, files: set[str]) -> str | None
 
 
 def read_sitemaps(root: Path, files: set[str], robots: str | None, base_url: str | None) -> list[Sitemap]:
-    """The sitemaps robots.txt names (or /sitemap.xml), and the parts of any sitemap index, each read once."""
+    """The sitemaps robots.txt names (or /sitemap.xml), and the parts of any sitemap index, each read once; when
+    there are none of those, sitemaps in subfolders (shallowest first), which the rules then report."""
     queue = [f for f in (_sitemap_file(u, base_url, files) for u in robots_sitemaps(robots or "")) if f]
     if not queue and "sitemap.xml" in files:
         queue = ["sitemap.xml"]
+    if not queue:
+        queue = sorted((f for f in files if SITEMAP_NAME.search(f)), key=lambda f: (f.count("/"), f))[:1]
     seen: set[str] = set()
     sitemaps = []
     while queue:
@@ -168,6 +213,16 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
     """Parse every page, in worker processes when there are many; with a check run, each page's per-page
     content checks run beside its parsing and their results go to the run. `progress(done, total)` counts
     pages."""
+    parsed = parse_pages(root, files, jobs, run, progress)
+    if run is not None:
+        for _, result in parsed:
+            run.absorb(result)
+    return [page for page, _ in parsed]
+
+
+def parse_pages(root: Path, files: list[str], jobs: int | None = None, run: CheckRun | None = None,
+                progress: Progress | None = None) -> list[tuple[HtmlPage, PageResult | None]]:
+    """Parse every page (with its per-page check results when `run` is given; the caller absorbs them)."""
     global _RUN
     jobs = jobs or os.cpu_count() or 1
     _RUN = run
@@ -193,10 +248,7 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
                         progress(len(parsed), len(files))
     finally:
         _RUN = None
-    if run is not None:
-        for _, result in parsed:
-            run.absorb(result)
-    return [page for page, _ in parsed]
+    return parsed
 
 
 def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
@@ -207,16 +259,28 @@ def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
     if not root.is_dir():
         raise AuditError(f"{root}: not a folder; hint: give the folder that holds the site's index.html")
     files = list_files(root)
-    html_files = [f for f in files if f.lower().endswith(HTML_SUFFIXES)]
+    html_files = [f for f in files if f.lower().endswith(HTML_SUFFIXES) and not VERIFICATION_FILE.search(f)]
     if not html_files:
         raise AuditError(f"{root}: no .html files found; hint: audit the folder a static site was built into")
-    pages = read_pages(root, html_files, jobs, run, progress)
+    parsed = parse_pages(root, html_files, jobs, run, progress)
+    pages = [page for page, _ in parsed]
     fileset = set(files)
     robots = (root / "robots.txt").read_text("utf-8", errors="replace") if "robots.txt" in fileset else None
     given = normalise_base_url(base_url) if base_url else None
     sitemaps = read_sitemaps(root, fileset, robots, given or guess_base_url(robots, [], []))
-    return Site(pages=pages, files=frozenset(files), base_url=given or guess_base_url(robots, sitemaps, pages),
-                robots=robots, sitemaps=sitemaps)
+    site_url = given or guess_base_url(robots, sitemaps, pages)
+    redirects = {name: (root / name).read_text("utf-8", errors="replace") for name in REDIRECT_FILES
+                 if (root / name).is_file()}
+    site = Site(pages=pages, files=frozenset(files), base_url=site_url, robots=robots, sitemaps=sitemaps,
+                crawl=Crawl.read(robots, redirects, urlsplit(site_url).path.rstrip("/") if site_url else ""))
+    site.not_indexed = not_indexed(site, Resolver(site))
+    if run is not None:
+        # Only the pages a search engine indexes are compared for duplicate and thin content.
+        for page, result in parsed:
+            if page.file in site.not_indexed and result is not None:
+                result.prepared = result.text = None
+            run.absorb(result)
+    return site
 
 
 def seo_severities(settings: CheckSettings | None) -> dict[str, str]:
@@ -236,10 +300,12 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def audit(root: Path, base_url: str | None = None, settings: CheckSettings | None = None,
-          jobs: int | None = None, project_dir: Path | None = None, progress: Progress | None = None
-          ) -> AuditResult:
+          jobs: int | None = None, project_dir: Path | None = None, progress: Progress | None = None,
+          clinic: bool | None = None) -> AuditResult:
     """Audit a folder of HTML: the SEO rules, then the engine's content checks (claims, duplicates, leaks).
-    `progress(done, total)` counts the pages read."""
+    The clinic claims rules apply to a clinic's site: one clinic-pages built, or whose structured data says it
+    is a clinic, or audited with a project's settings (`project_dir`, where `checks.rules` are); `clinic` True or
+    False decides it instead. `progress(done, total)` counts the pages read."""
     started = time.perf_counter()
     file_of: dict[str, str] = {}
 
@@ -251,6 +317,7 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
         except (KeyError, OSError):
             return None
 
+    made_here = (Path(root) / MANIFEST).is_file()      # a folder clinic-pages built
     run = CheckRun(settings, reload=reload, project_dir=project_dir)   # project_dir: where checks.rules are
     site = read_site(Path(root), base_url, jobs, run, progress)
     file_of.update((page.url_path, page.file) for page in site.pages)
@@ -258,11 +325,40 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
     log.debug("read %d pages, %d files; base URL %s", len(site.pages), len(site.files), site.base_url)
     findings = list(check_seo(site))
     content = run.finish()
+    is_clinic = clinic if clinic is not None else made_here or project_dir is not None or says_clinic(site.pages)
+    found = findings + content.findings
+    waived = list(content.waived)
+    if not is_clinic:
+        found = [f for f in found if not f.rule.startswith("claims.")]
+        waived = [(f, w) for f, w in waived if not f.rule.startswith("claims.")]
+    if not made_here:       # nobody will demote its pages: say what it has, with hints that fit it
+        found = [replace(f, hint=OTHER_SITE_HINTS[f.rule], message=f.message.removesuffix(" (would be demoted)"))
+                 if f.rule in OTHER_SITE_HINTS else f for f in found]
     notes = [] if site.base_url else ["the site's address is unknown (no --base-url, no sitemap, no canonical): "
                                       "absolute links and canonicals were not checked"]
-    return AuditResult(Path(root), site.base_url, len(site.pages), sort_findings(findings + content.findings),
-                       time.perf_counter() - started, notes, list(content.waived), dict(content.demoted),
-                       content.duplicates)
+    resolver = Resolver(site)
+    by_path = {p.url_path: p for p in site.pages}
+    return AuditResult(Path(root), site.base_url, len(site.pages), sort_findings(found),
+                       time.perf_counter() - started, notes, waived, dict(content.demoted), content.duplicates,
+                       is_clinic, {path: public_url(page, resolver) for path, page in by_path.items()},
+                       {page_path(file): why for file, why in site.not_indexed.items()})
+
+
+def says_clinic(pages: list[HtmlPage]) -> bool:
+    """True when the site's structured data says it is a clinic (a MedicalClinic, a Dentist...)."""
+    return any(not CLINIC_TYPES.isdisjoint(jsonld_types(page)) for page in pages if page.jsonld)
+
+
+def public_url(page: HtmlPage, resolver: Resolver) -> str:
+    """The address people and search engines use for the page: its canonical when that names the page itself
+    (the host's clean URL, /about for about.html), else the site's address and the file's path."""
+    canonical = (page.canonical or "").strip()
+    own = resolver.url(page.url_path)
+    if canonical == own:
+        return own
+    if canonical and resolver.resolve(canonical, page.url_path)[1] == page.file:
+        return canonical if "://" in canonical else resolver.url(canonical)
+    return own
 
 
 __all__ = ["AuditError", "AuditResult", "audit", "list_files", "read_pages", "read_site"]

@@ -97,7 +97,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     project = Path(args.project) if args.project else None
     settings = load_check_settings(project) if project else None
     result = audit(Path(args.folder), args.base_url, settings, project_dir=project,
-                   progress=_progress(sys.stderr, "Auditing pages"))
+                   progress=_progress(sys.stderr, "Auditing pages"), clinic=args.clinic)
     for note in result.notes:
         log.warning("%s", note)
     _show_checks(args, "audit", args.folder, result)
@@ -296,15 +296,22 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = command("audit", help="audit any folder of HTML: SEO, links, sitemap, structured data, claims",
-                       description="Audit the static HTML in FOLDER as published, whoever made it: titles, "
-                                   "descriptions, headings, canonicals, lang, viewport, sitemap (against the XSD) "
-                                   "and robots.txt, broken links and #fragments, orphan pages, link text, image "
-                                   "alt, JSON-LD, and the content checks of `check` (claims, duplicates, leaks). "
+                       description="Audit the static HTML in FOLDER as published, whoever made it, as a search "
+                                   "engine sees it (robots.txt, redirects, canonicals and noindex decide what is "
+                                   "indexed): titles, descriptions, headings, canonicals, lang, viewport, sitemap "
+                                   "(against the XSD) and robots.txt, broken links, #fragments and meta refreshes, "
+                                   "mixed content, orphan pages, link text, image alt, JSON-LD, and the content "
+                                   "checks of `check` (duplicates and thin pages, leaks; claims on a clinic's site). "
+                                   "Each problem is shown once with the pages that have it, most urgent first. "
                                    "Exit 0: no errors; 1: errors; 2: usage or input errors.")
     p.add_argument("folder", metavar="FOLDER", help="the folder holding the site's index.html")
     p.add_argument("--base-url", metavar="URL",
                    help="the site's live address, e.g. https://www.example.co.uk (default: read from robots.txt, "
                         "the sitemap or the home page's canonical)")
+    p.add_argument("--clinic", action=argparse.BooleanOptionalAction, default=None,
+                   help="apply the clinic claims rules (UK advertising rules for aesthetic treatments), or not "
+                        "(--no-clinic); default: for a site clinic-pages built or whose structured data says it is "
+                        "a clinic (MedicalClinic, Dentist, Physician...)")
     p.add_argument("--format", choices=("text", "json", "html"), default="text",
                    help="report format (default: text)")
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")

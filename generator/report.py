@@ -19,7 +19,64 @@ from generator.checks import SEVERITIES, Finding
 
 SCHEMA = "clinic-pages/check-report"
 SCHEMA_VERSION = 1
-TERMINAL_PER_RULE = 10      # findings shown per rule in the terminal before "... and N more"
+TERMINAL_PER_RULE = 10      # problems shown per rule in the terminal before "... and N more"
+TERMINAL_PAGES = 3          # pages named for a problem found on several, before "and N more"
+
+# What hurts first: 1 keeps pages out of search results or sends people nowhere (canonicals, robots.txt and
+# noindex, the sitemap, broken links and redirects, blocked scripts); 2 is the content (titles, headings,
+# duplicates, claims, leaks, images, structured data); 3 is cosmetic (lengths, heading levels, link texts).
+PRIORITY_NAMES = {1: "indexing", 2: "content", 3: "cosmetics"}
+_INDEXING = ("seo.canonical-", "seo.sitemap-", "seo.robots-", "seo.refresh-", "seo.broken-link", "seo.broken-fragment",
+             "seo.mixed-content", "consistency.canonical", "consistency.robots", "consistency.sitemap",
+             "consistency.missing-page")
+_COSMETIC = ("seo.title-too-long", "seo.title-multiple", "seo.description-too-short", "seo.description-too-long",
+             "seo.heading-skip", "seo.link-text")
+
+
+def priority(rule: str) -> int:
+    """1 indexing, 2 content, 3 cosmetics (see PRIORITY_NAMES)."""
+    if rule.startswith(_INDEXING) and rule != "seo.canonical-missing":
+        return 1
+    return 3 if rule in _COSMETIC else 2
+
+
+@dataclass
+class Group:
+    """One problem, however many pages have it: a broken link in the navigation is one group on 489 pages."""
+
+    rule: str
+    severity: str
+    message: str
+    evidence: str
+    hint: str
+    source: str
+    pages: list[str]            # URL paths, sorted
+
+    @property
+    def priority(self) -> int:
+        return priority(self.rule)
+
+
+def group_findings(findings: Iterable[Finding]) -> list[Group]:
+    """The findings as problems: one group for each rule, severity and message, with every page that has it (the
+    evidence of the first page, "e.g." when the others' differ); most urgent first (priority, severity, rule,
+    then the most pages)."""
+    groups: dict[tuple[str, str, str], Group] = {}
+    for f in _sorted(findings):
+        key = (f.rule, f.severity, f.message)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(f.rule, f.severity, f.message, f.evidence, f.hint, f.source, [])
+        elif f.evidence != group.evidence and not group.evidence.startswith("e.g. "):
+            group.evidence = f"e.g. {group.evidence}" if group.evidence else ""
+        if not group.pages or group.pages[-1] != f.page:
+            group.pages.append(f.page)
+    return sorted(groups.values(), key=lambda g: (g.priority, _severity_rank(g.severity), g.rule, -len(g.pages),
+                                                  g.message, g.evidence))
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 9
 
 
 @dataclass
@@ -34,14 +91,16 @@ class Report:
     near_threshold: float | None = None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    urls: dict[str, str] = field(default_factory=dict)   # URL path -> public address (audit), shown instead
 
     @classmethod
     def from_result(cls, command: str, site: str, result) -> Report:
-        """From a checks.engine.CheckResult (or an audit's result)."""
+        """From a checks.engine.CheckResult (or an audit.AuditResult)."""
         duplicates = getattr(result, "duplicates", None)
         return cls(command, site, result.pages, list(result.findings), list(getattr(result, "waived", [])),
                    dict(getattr(result, "demoted", {})), duplicates, getattr(duplicates, "near_threshold", None),
-                   notes=list(getattr(result, "notes", [])), seconds=getattr(result, "seconds", 0.0))
+                   notes=list(getattr(result, "notes", [])), seconds=getattr(result, "seconds", 0.0),
+                   urls=dict(getattr(result, "urls", {})))
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -66,32 +125,54 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bol
 _RESET = "\033[0m"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def text_report(report: Report, colour: bool = False, limit: int | None = TERMINAL_PER_RULE) -> str:
-    """Findings grouped by rule, each with page, snippet and fix; clusters; waivers; one summary line."""
+    """Problems by priority, then by rule: each once with the pages that have it ("on 489 pages"), its snippet
+    and its fix; clusters; waivers; one summary line."""
     def paint(text: str, what: str) -> str:
         return f"{_COLOURS[what]}{text}{_RESET}" if colour else text
 
     lines: list[str] = []
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for f in _sorted(report.findings):
-        by_rule[f.rule].append(f)
-    for rule, items in by_rule.items():
-        severity = items[0].severity
-        lines.append(paint(f"{rule}", "bold") + f" ({len(items)} {severity}{'s' if len(items) != 1 else ''})")
-        hints = {f.hint for f in items}
-        shown = items if limit is None else items[:limit]
-        for f in shown:
-            lines.append(f"  {paint(severity, severity)} {f.page or '(site)'}: {f.message}")
-            if f.evidence:
-                lines.append(paint(f"      {f.evidence}", "dim"))
-            if len(hints) > 1 and f.hint:
-                lines.append(f"      fix: {f.hint}")
-        if len(items) > len(shown):
-            lines.append(f"  ... and {len(items) - len(shown)} more (all of them with -v, or --format json)")
-        if len(hints) == 1 and items[0].hint:
-            lines.append(f"  fix: {items[0].hint}")
-        if items[0].source:
-            lines.append(paint(f"  source: {items[0].source}", "dim"))
+    by_rule: dict[str, list[Group]] = defaultdict(list)
+    for g in report.groups():
+        by_rule[g.rule].append(g)
+    section = None
+    for rule, groups in by_rule.items():
+        if groups[0].priority != section:
+            section = groups[0].priority
+            rules = [r for r, gs in by_rule.items() if gs[0].priority == section]
+            problems = sum(len(by_rule[r]) for r in rules)
+            lines.append(paint(f"== {section}. {PRIORITY_NAMES[section].capitalize()}: "
+                               f"{_plural(problems, 'problem')} under {_plural(len(rules), 'rule')}", "bold"))
+            lines.append("")
+        severity = groups[0].severity
+        count = sum(len(g.pages) for g in groups)
+        head = f"({_plural(count, severity)}" + (f", {_plural(len(groups), 'problem')})" if len(groups) != count
+                                                 else ")")
+        lines.append(paint(f"{rule}", "bold") + f" {head}")
+        hints = {g.hint for g in groups}
+        shown = groups if limit is None else groups[:limit]
+        for g in shown:
+            where = report.url(g.pages[0]) if len(g.pages) == 1 else f"on {len(g.pages)} pages"
+            lines.append(f"  {paint(g.severity, g.severity)} {where}: {g.message}")
+            if g.evidence and g.evidence not in g.message:
+                lines.append(paint(f"      {g.evidence}", "dim"))
+            if len(g.pages) > 1:
+                named = g.pages if limit is None else g.pages[:TERMINAL_PAGES]
+                more = len(g.pages) - len(named)
+                lines.append("      pages: " + ", ".join(report.url(p) for p in named)
+                             + (f" and {more} more" if more else ""))
+            if len(hints) > 1 and g.hint:
+                lines.append(f"      fix: {g.hint}")
+        if len(groups) > len(shown):
+            lines.append(f"  ... and {len(groups) - len(shown)} more (all of them with -v, or --format json)")
+        if len(hints) == 1 and groups[0].hint:
+            lines.append(f"  fix: {groups[0].hint}")
+        if groups[0].source:
+            lines.append(paint(f"  source: {groups[0].source}", "dim"))
         lines.append("")
     dup = report.duplicates
     if dup is not None and dup.clusters:
@@ -134,6 +215,9 @@ def json_report(report: Report) -> str:
         "summary": {"pages": report.pages, "errors": report.count("error"), "warnings": report.count("warning"),
                     "info": report.count("info"), "demoted": len(report.demoted), "waived": len(report.waived)},
         "findings": [_finding(f) for f in _sorted(report.findings)],
+        "groups": [{"rule": g.rule, "severity": g.severity, "priority": g.priority, "message": g.message,
+                    "evidence": g.evidence, "hint": g.hint, "source": g.source, "count": len(g.pages),
+                    "pages": g.pages, "urls": [report.url(p) for p in g.pages]} for g in report.groups()],
         "waived": [{**_finding(f), "reason": w.reason, "waiver": w.origin}
                    for f, w in sorted(report.waived, key=lambda fw: (fw[0].page, fw[0].rule, fw[0].message))],
         "demoted": [{"page": p, "canonical": hub} for p, hub in sorted(report.demoted.items())],
@@ -165,6 +249,28 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5
 vertical-align:top}th{cursor:pointer;background:#fafafa;position:sticky;top:0}td.num{text-align:right}
 details{margin:.4rem 0}summary{cursor:pointer}.evidence{color:#555;font-size:.9em}.hint{font-size:.9em}
 code{background:#f3f3f3;padding:0 .2rem}
+.filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end;margin:1rem 0}.filters label{display:flex;
+flex-direction:column;font-size:.9em}.filters input{min-width:18rem}
+tr.group td{border-top:1px solid #ddd}tr.detail td{border-bottom:2px solid #ddd}[hidden]{display:none!important}
+"""
+_FILTER_SCRIPT = """
+(function () {
+  var rule = document.getElementById('f-rule'), severity = document.getElementById('f-severity'),
+      page = document.getElementById('f-page'), count = document.getElementById('f-count');
+  function apply() {
+    var r = rule.value, s = severity.value, p = page.value.trim().toLowerCase(), shown = 0;
+    document.querySelectorAll('[data-rule]').forEach(function (el) {
+      var ok = (!r || el.dataset.rule.split(' ').indexOf(r) >= 0) &&
+               (!s || el.dataset.severity.split(' ').indexOf(s) >= 0) &&
+               (!p || el.dataset.pages.toLowerCase().indexOf(p) >= 0);
+      el.hidden = !ok;
+      if (ok && el.classList.contains('group')) shown++;
+    });
+    count.textContent = shown + ' shown';
+  }
+  [rule, severity, page].forEach(function (el) { el.addEventListener('input', apply); });
+  apply();
+})();
 """
 _SORT_SCRIPT = """
 document.querySelectorAll('table.sortable th').forEach(function (th, col) {
@@ -197,6 +303,7 @@ def html_report(report: Report) -> str:
     out.append(f"<p>{e(report.summary())}</p>\n")
     for note in report.notes:
         out.append(f"<p class=\"info\">{e(note)}</p>\n")
+    out += _html_problems(report)
 
     out.append("<h2>Findings by page</h2>\n")
     by_page: dict[str, list[Finding]] = defaultdict(list)
@@ -206,8 +313,9 @@ def html_report(report: Report) -> str:
         out.append("<p>No findings.</p>\n")
     for page in sorted(by_page, key=lambda p: (min(SEVERITIES.index(f.severity) for f in by_page[p]), p)):
         items = by_page[page]
-        errors = sum(f.severity == "error" for f in items)
-        out.append(f"<details{' open' if errors else ''}><summary><code>{e(page or '(site)')}</code>: "
+        out.append(f"<details data-rule=\"{e(' '.join(sorted({f.rule for f in items})))}\" "
+                   f"data-severity=\"{e(' '.join(sorted({f.severity for f in items})))}\" "
+                   f"data-pages=\"{e(report.url(page))}\"><summary><code>{e(report.url(page))}</code>: "
                    f"{len(items)} finding(s)</summary>\n<ul>\n")
         for f in items:
             out.append(f"<li><span class=\"{e(f.severity)}\">{e(f.severity)}</span> <code>{e(f.rule)}</code> "
@@ -261,8 +369,45 @@ def html_report(report: Report) -> str:
         out += [f"<tr><td><code>{e(p)}</code></td><td><code>{e(h)}</code></td></tr>\n"
                 for p, h in sorted(report.demoted.items())]
         out.append("</tbody></table>\n")
-    out.append(f"<script>{_SORT_SCRIPT}</script>\n</body>\n</html>\n")
+    out.append(f"<script>{_SORT_SCRIPT}{_FILTER_SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(out)
+
+
+def _html_problems(report: Report) -> list[str]:
+    """The summary the report opens on: every problem once, most urgent first, with how many pages have it, and
+    filters by rule, severity and page."""
+    e = html.escape
+    groups = report.groups()
+    out = ["<h2 id=\"problems\">Problems, most urgent first</h2>\n"]
+    if not groups:
+        return out + ["<p>No problems found.</p>\n"]
+    rules = sorted({g.rule for g in groups})
+    severities = [s for s in SEVERITIES if any(g.severity == s for g in groups)]
+    out.append("<div class=\"filters\"><label>Rule<select id=\"f-rule\"><option value=\"\">every rule</option>"
+               + "".join(f"<option>{e(r)}</option>" for r in rules) + "</select></label>"
+               "<label>Severity<select id=\"f-severity\"><option value=\"\">every severity</option>"
+               + "".join(f"<option>{e(s)}</option>" for s in severities) + "</select></label>"
+               "<label>Page<input id=\"f-page\" type=\"search\" placeholder=\"part of an address\"></label>"
+               f"<span id=\"f-count\">{len(groups)} shown</span></div>\n")
+    out.append("<table class=\"problems\"><thead><tr><th>Priority</th><th>Rule</th><th>Severity</th>"
+               "<th>Problem</th><th>Pages</th></tr></thead><tbody>\n")
+    for g in groups:
+        urls = [report.url(p) for p in g.pages]
+        attrs = (f"data-rule=\"{e(g.rule)}\" data-severity=\"{e(g.severity)}\" "
+                 f"data-pages=\"{e(' '.join(urls))}\"")
+        where = e(urls[0]) if len(urls) == 1 else f"on {len(urls)} pages"
+        out.append(f"<tr class=\"group\" {attrs}><td>{g.priority}. {PRIORITY_NAMES[g.priority]}</td>"
+                   f"<td><code>{e(g.rule)}</code></td><td class=\"{e(g.severity)}\">{e(g.severity)}</td>"
+                   f"<td>{e(g.message)}</td><td class=\"num\">{len(urls)}</td></tr>\n")
+        detail = [f"<div class=\"evidence\">{e(g.evidence)}</div>" if g.evidence else "",
+                  f"<div class=\"hint\">Fix: {e(g.hint)}</div>" if g.hint else "",
+                  f"<div class=\"hint\">Source: <a href=\"{e(g.source)}\">{e(g.source)}</a></div>" if g.source
+                  else ""]
+        pages = "".join(f"<li><code>{e(u)}</code></li>" for u in urls)
+        out.append(f"<tr class=\"detail\" {attrs}><td></td><td colspan=\"4\">{''.join(detail)}"
+                   f"<details><summary>{where}</summary><ul>{pages}</ul></details></td></tr>\n")
+    out.append("</tbody></table>\n")
+    return out
 
 
 FORMATS = {"text": text_report, "json": json_report, "html": html_report}

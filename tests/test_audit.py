@@ -94,13 +94,17 @@ def url_of(file: str) -> str:
 
 # --- the clean site ----------------------------------------------------------------------------------------
 
-def test_clean_sample_output_audits_with_no_errors_and_no_seo_findings(clean, kinds):
+def test_clean_sample_output_audits_with_no_seo_findings_and_only_thin_pages_as_errors(clean, kinds):
     assert clean.pages >= len(kinds) == 6
     assert clean.base_url == "https://itsmeandyou.example"
-    assert [f for f in clean.findings if f.severity == "error"] == []
+    assert clean.clinic    # a folder clinic-pages built: the clinic rules apply
+    # Audit judges page by page, as a search engine does, and nobody demotes a published page: an indexable thin
+    # page is an error (the doorway gate of issue 14 is to hold the sample's back; then there are none).
+    assert {f.rule for f in clean.findings if f.severity == "error"} <= {"duplicates.thin"}
+    assert all("noindex" not in read(clean.root, page.lstrip("/") + "index.html")
+               for page in {f.page for f in clean.findings if f.rule == "duplicates.thin"})
     assert [f for f in clean.findings if f.rule.startswith("seo.")] == []
     assert clean.summary().startswith(f"Audited {clean.pages} pages in ")
-    assert ": 0 errors, " in clean.summary()
 
 
 def test_every_rule_has_a_severity_and_a_hint():
@@ -108,9 +112,11 @@ def test_every_rule_has_a_severity_and_a_hint():
         assert rule.startswith("seo.") and severity in ("error", "warning", "info") and hint
 
 
-def test_every_rule_is_planted_in_a_test_of_this_file():
+def test_every_rule_is_planted_in_a_test_of_this_file_or_labelled():
     source = Path(__file__).read_text("utf-8")
-    untested = [rule for rule in RULES if f'found(site, "{rule}")' not in source and f'"{rule}", "/' not in source]
+    labelled = (Path(__file__).parent / "audit_labelled" / "labels.yaml").read_text("utf-8")
+    untested = [rule for rule in RULES if f'found(site, "{rule}")' not in source and f'"{rule}", "/' not in source
+                and f"rule: {rule}, page:" not in labelled]
     assert untested == []
 
 
@@ -502,7 +508,9 @@ def test_pages_are_read_as_utf8_or_as_windows_1252():
 
 def test_audit_runs_the_claims_and_duplicate_checks_of_the_engine(site, kinds):
     plant(site, kinds["treatment"], r"</h1>", "</h1><p>Book Botox today: guaranteed results, completely safe.</p>")
-    shutil.copyfile(site / kinds["area"], site / "copy-of-a-page.html")
+    copy = read(site, kinds["area"]).replace(f'href="https://itsmeandyou.example{url_of(kinds["area"])}"',
+                                             'href="https://itsmeandyou.example/copy-of-a-page.html"')
+    write(site, "copy-of-a-page.html", copy)      # a copy that says it is a page of its own
     result = audit(site)
     rules = {(f.rule, f.page) for f in result.findings if f.severity == "error"}
     assert ("claims.pom", url_of(kinds["treatment"])) in rules

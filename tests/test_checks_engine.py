@@ -238,8 +238,8 @@ def test_json_and_html_reports(built_sample: Path, tmp_path: Path):
     assert done.returncode == 0 and done.stdout.endswith(f"; report written to {report}\n")
     data = json.loads(report.read_text())
     assert data["schema"] == "clinic-pages/check-report" and data["version"] == 1
-    assert set(data) == {"schema", "version", "tool", "command", "site", "summary", "findings", "waived", "demoted",
-                         "duplicates", "notes"}
+    assert set(data) == {"schema", "version", "tool", "command", "site", "summary", "findings", "groups", "waived",
+                         "demoted", "duplicates", "notes"}
     assert set(data["summary"]) == {"pages", "errors", "warnings", "info", "demoted", "waived"}
     assert {d["page"] for d in data["demoted"]} == {f["page"] for f in data["findings"] if f["rule"] ==
                                                     "duplicates.thin"}

@@ -67,7 +67,14 @@ class HtmlPage:
     main_text: str = ""
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (text, href) of nav[aria-label=Breadcrumb]
     empty_lists: list[str] = field(default_factory=list)   # a label (aria-label, id or class) of each <ul>/<ol>
-                                                           # that has no <li>
+                                                           # that has no <li> (lists a script fills left out)
+    refresh: str | None = None          # the target of <meta http-equiv="refresh"> ("" when it reloads the page)
+    insecure: list[str] = field(default_factory=list)      # http: addresses of scripts, stylesheets and frames
+    code: list[str] = field(default_factory=list)          # the text of each code, keyboard, sample or maths
+                                                           # element (examples, not leaks)
+    link_headings: set[int] = field(default_factory=set)   # indexes in `headings` of those whose whole text is
+                                                           # a link (a list of posts or tags), or that an image,
+                                                           # a video or a frame follows (audit only)
 
     @property
     def noindex(self) -> bool:

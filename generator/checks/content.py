@@ -98,10 +98,18 @@ def check_leaks(page: HtmlPage, facts: PageFacts | None) -> Iterator[Finding]:
     texts += [("image alt text", alt) for _, alt in page.images if alt]
     for where, text in texts:
         m = _TEMPLATE.search(text) if ("{" in text or "}" in text) else None
+        if m and where == "page text" and (page.code or _TEX_MARK.search(text)):
+            text = _prose(page)        # rare: only a page with a match and code or maths in it is read again
+            m = _TEMPLATE.search(text)
         if m:
             yield finding("leaks.template", page.url_path, f"template syntax `{m.group()[:40]}` in the {where}",
                           snippet(text, m.start(), m.end()))
         m = _missing_value(text)
+        if m and where == "page text" and text is page.visible_text and (page.code or _TEX_MARK.search(text)):
+            text = _prose(page)
+            m = _missing_value(text)
+        if m and facts is None and not _where_a_value_goes(text, m):
+            m = _value_left_out(text)   # a page nobody knows the records of: "returns null" is about code
         if m:
             start, end, value = m
             yield finding("leaks.missing-value", page.url_path, f"`{value}` where a value belongs, in the {where}",
@@ -115,6 +123,49 @@ def check_leaks(page: HtmlPage, facts: PageFacts | None) -> Iterator[Finding]:
     yield from _empty_headings(page)
     if facts is not None:
         yield from _articles(page, facts)
+
+
+# TeX that a script (MathJax, KaTeX) renders in the browser: $$...$$, \(...\) and \[...\] in the text.
+_TEX = re.compile(r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
+_TEX_MARK = re.compile(r"\$\$|\\[(\[]")
+
+
+def _prose(page: HtmlPage) -> str:
+    """The page's visible text without its code, keyboard, sample and maths (examples and formulas, not leaks)."""
+    text = page.visible_text
+    for code in sorted(page.code, key=len, reverse=True):
+        for line in code.split("\n") if "\n" in code else (code,):
+            if len(line) > 2 and line in text:      # not a key or two (<kbd>{</kbd>) that prose has too
+                text = text.replace(line, " ")
+    return _TEX.sub(" ", text)
+
+
+_VALUE_BEFORE = re.compile(r"(?:[£$€]|\d\s?|:\s*|=\s*|\(\s*)$")
+_VALUE_AFTER = re.compile(r"^\s*(?:%|km\b|miles?\b|mi\b|kg\b|cm\b|mm\b|px\b|minutes?\b|mins?\b|hours?\b|"
+                          r"days?\b|years?\b|\))")
+
+
+def _where_a_value_goes(text: str, match: tuple[int, int, str]) -> bool:
+    """True when the word stands where a value belongs: after a currency sign, a colon or "=", before a unit,
+    or alone on its line ("From £NaN", "Phone: None", "undefined km"), as a template leaves it; not in a sentence
+    about code ("the function returns null")."""
+    start, end, value = match
+    if value.startswith("[object"):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[max(line_start, start - 3):start]
+    after = text[end:line_end if line_end >= 0 else len(text)][:12]
+    return bool(_VALUE_BEFORE.search(before) or _VALUE_AFTER.match(after))
+
+
+def _value_left_out(text: str) -> tuple[int, int, str] | None:
+    """The first "None", "NaN"... of the text that stands where a value goes (see `_where_a_value_goes`)."""
+    for m in _MISSING.finditer(text):
+        hit = (m.start(), m.end(), m.group())
+        if _where_a_value_goes(text, hit):
+            return hit
+    return None
 
 
 def _missing_value(text: str) -> tuple[int, int, str] | None:
@@ -158,10 +209,10 @@ def _line_facts(line: str) -> tuple[str, tuple[int, int, str] | None]:
 def _empty_headings(page: HtmlPage) -> Iterator[Finding]:
     """A heading followed by a heading of the same or a higher level (or by nothing) has no content."""
     lines = page.main_text.split("\n")
-    headings = [(lvl, text) for lvl, text in page.headings if text]
+    headings = [(lvl, text, n in page.link_headings) for n, (lvl, text) in enumerate(page.headings) if text]
     positions: list[int] = []
     cursor = 0
-    for _, text in headings:      # find each heading's line in document order
+    for _, text, _ in headings:      # find each heading's line in document order
         try:
             cursor = lines.index(text, cursor)
         except ValueError:
@@ -169,12 +220,14 @@ def _empty_headings(page: HtmlPage) -> Iterator[Finding]:
             continue
         positions.append(cursor)
         cursor += 1
-    for k, ((level, text), pos) in enumerate(zip(headings, positions)):
-        if pos < 0:
-            continue
+    for k, ((level, text, is_link), pos) in enumerate(zip(headings, positions)):
+        if pos < 0 or is_link:
+            continue    # a heading that is a link: one item of a list of posts or tags
         nxt = positions[k + 1] if k + 1 < len(positions) else -1
         next_level = headings[k + 1][0] if k + 1 < len(headings) else 0
         if nxt == pos + 1 and next_level <= level:
+            if lines.count(headings[k + 1][1]) > 1:
+                continue    # the next heading's words come twice (a table of contents): its place is unclear
             yield finding("leaks.empty-heading", page.url_path, f"the heading “{text}” has nothing under it", text)
         elif k + 1 == len(headings) and pos == len(lines) - 1 and level > 1:
             yield finding("leaks.empty-heading", page.url_path, f"the heading “{text}” has nothing under it", text)

@@ -262,7 +262,8 @@ class CheckRun:
             hub = None
             if policy == "demote":
                 page_facts = self.facts.pages.get(f.page) if self.facts else None
-                if page_facts is None:
+                if page_facts is None:    # a folder nobody demotes (audit): the page is indexed as it is
+                    policy = "fail"
                     f = _replace(f, message=f.message + " (would be demoted)")
                 elif page_facts.hub == f.page or page_facts.kind in (PageKind.HOME, PageKind.AREAS):
                     policy = "fail"
@@ -301,7 +302,7 @@ class CheckRun:
                 yield Finding(rule, "error", page, message, f"kept: {keeper}", hint)
         facts = self.facts.pages if self.facts else {}
         for st in dup.pages:
-            if st.page in facts and facts[st.page].kind in NAVIGATION_KINDS:
+            if (facts[st.page].kind in NAVIGATION_KINDS if st.page in facts else st.page == "/"):
                 continue   # the home page and the list of areas repeat what they link to, by design
             if st.thin and st.duplicate_of is None and st.cluster is None:
                 yield Finding("duplicates.thin", "error", st.page,

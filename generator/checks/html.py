@@ -57,11 +57,15 @@ def _lines(text: str) -> list[str]:
     return [line for line in map(" ".join, map(str.split, text.split(BLOCK))) if line]
 
 
-_HEAD_SELECTOR = "title, meta[name], link[rel][href], script[type]"
-_BODY_SELECTOR = ("a, img, [id], [style], [hidden], [aria-hidden], script, style, template, noscript, svg, main, "
-                  "nav[aria-label], ul, ol")
+_HEAD_SELECTOR = "title, meta[name], meta[http-equiv], link[rel][href], script[type], script[src]"
+# Code, keyboard input, program output and maths (code highlighters, Pygments, Rouge, Chroma, put theirs in <pre>;
+# TeX that MathJax or KaTeX renders is found in the text): what is inside is an example, never a template leak.
+_CODE_SELECTOR = "pre, code, kbd, samp, math"
+_BODY_SELECTOR = ("a, img, iframe[src], [id], [style], [hidden], [aria-hidden], script, style, template, noscript, "
+                  "svg, main, nav[aria-label], ul, ol")
 _NOT_SHOWN_TAGS = frozenset({"script", "style", "template", "noscript"})
 _HEADINGS = "h1, h2, h3, h4, h5, h6"
+_HEADING_LINKS = "h1 a[href], h2 a[href], h3 a[href], h4 a[href], h5 a[href], h6 a[href]"
 
 
 def _mark_blocks(html: bytes) -> bytes:
@@ -75,8 +79,10 @@ def _text(node: LexborNode) -> str:
     return squash(node.text(deep=True, separator="", strip=False))
 
 
-_CONTENT_SELECTOR = ("img, [style], [hidden], [aria-hidden], script, style, template, noscript, svg, main, ul, "
-                     "ol")
+_CONTENT_SELECTOR = "img, [style], [hidden], [aria-hidden], script, style, template, noscript, svg, main, ul, ol"
+# What marks a list as one that a script fills in the browser (search results, a table of contents, suggestions).
+_SCRIPTED = re.compile(r"search|result|suggest|autocomplete|complete|listbox|toc|js-|dropdown|filter|typeahead",
+                       re.I)
 
 
 def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
@@ -99,6 +105,7 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
     seen: set[int] = set()   # css() gives a node once for each selector it matches
     hidden: list[LexborNode] = []
     main = None
+    media = False       # an image, an svg or a frame in the body: a section may show one without words
     for node in body.css(_BODY_SELECTOR if links else _CONTENT_SELECTOR):
         if node.mem_id in seen:
             continue
@@ -109,28 +116,40 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
             if href is not None:
                 page.links.append((href, " ".join(node.text(deep=True, separator="", strip=False)
                                                   .replace(BLOCK, " ").split())))   # _text, inline
+            elif links and attrs.get("name"):
+                page.ids.add(attrs["name"])     # <a name="x">: a fragment target, as browsers treat it
         elif tag == "img":
-            alt = attrs.get("alt")
+            media = True
+            alt = (attrs.get("alt") or "") if "alt" in attrs else None     # <img alt src=...>: alt=""
             page.images.append((attrs.get("src") or "", squash(alt) if alt is not None else None))
         elif tag == "main" and main is None:
             main = node
         elif tag in ("ul", "ol"):
-            if not _has_li_child(node) and node.css_first("li") is None:
+            if not _has_li_child(node) and node.css_first("li") is None and not _filled_by_script(node) \
+                    and not (links and _in_chrome(node)):
                 page.empty_lists.append(attrs.get("aria-label") or attrs.get("id") or attrs.get("class") or "")
+        elif tag in ("script", "iframe"):
+            media = media or tag == "iframe"
+            src = attrs.get("src")
+            if src and src[:5].lower() == "http:":
+                page.insecure.append(src.strip())
         elif tag == "nav" and (attrs.get("aria-label") or "").strip().lower() == "breadcrumb":
             page.breadcrumbs = [(_text(a), a.attributes.get("href") or "") for a in node.css("a")]
         if links and node.id:
             page.ids.add(node.id)
-        style = attrs.get("style")
+        style, aria = attrs.get("style"), attrs.get("aria-hidden")
         if (tag in _NOT_SHOWN_TAGS or "hidden" in attrs
-                or (attrs.get("aria-hidden") or "").strip().lower() == "true"
+                or (aria and aria.strip().lower() == "true")
                 or (style and _HIDDEN_STYLE.search(style))):
             hidden.append(node)
         elif tag == "svg":
+            media = True
             hidden.extend(node.css("title, desc"))   # tooltips and descriptions, not text on the page
     for node in hidden:
         node.remove()   # detach only: a hidden node may sit inside another one already removed
-    for h in body.css(_HEADINGS):
+    page.code = [text for text in map(_text, body.css(_CODE_SELECTOR)) if text]
+    nodes = body.css(_HEADINGS)
+    for h in nodes:
         text = " ".join(h.text(deep=True, separator="", strip=False).replace(BLOCK, " ").split())   # _text
         tag = h.tag
         page.headings.append((int(tag[1]), text))
@@ -143,7 +162,34 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
         page.main_text = page.visible_text
     else:
         page.main_text = "\n".join(_main_lines(raw, lines, main.text(deep=True, separator="", strip=False)))
+    if links and (media or body.css_first(_HEADING_LINKS) is not None):
+        for k in _bare_headings(page):
+            h = nodes[k]
+            a = h.css_first("a[href]")
+            if (a is not None and _text(a) == page.headings[k][1]) or (media and _media_follows(h)):
+                page.link_headings.add(k)
     return page
+
+
+def _bare_headings(page: HtmlPage) -> list[int]:
+    """Indexes of the headings that no words follow in the main text before the next heading (or the end): the
+    only ones worth asking whether they are links or stand over an image."""
+    lines = page.main_text.split("\n")
+    found, cursor, at = [], 0, []
+    for k, (_, text) in enumerate(page.headings):
+        if not text:
+            continue
+        try:
+            cursor = lines.index(text, cursor)
+        except ValueError:
+            continue
+        at.append((k, cursor))
+        cursor += 1
+    for n, (k, pos) in enumerate(at):
+        nxt = at[n + 1][1] if n + 1 < len(at) else len(lines)
+        if nxt == pos + 1:
+            found.append(k)
+    return found
 
 
 def _main_lines(body: str, lines: list[str], main: str) -> list[str]:
@@ -155,6 +201,48 @@ def _main_lines(body: str, lines: list[str], main: str) -> list[str]:
             (end < len(body) and not main.endswith(BLOCK) and body[end] != BLOCK):
         return _lines(main)
     return lines[len(_lines(body[:start])):len(lines) - len(_lines(body[end:]))]
+
+
+def _filled_by_script(node: LexborNode) -> bool:
+    """True for an empty list that a script fills: it, or one of the two elements around it, is named or marked
+    for one (a class, id or role saying search, results, toc...; a data- attribute; aria-live)."""
+    for _ in range(3):
+        if node is None or node.tag in ("body", "main"):
+            return False
+        attrs = node.attributes
+        if "aria-live" in attrs or any(k.startswith("data-") for k in attrs):
+            return True
+        if any(_SCRIPTED.search(attrs.get(k) or "") for k in ("class", "id", "role", "aria-label")):
+            return True
+        node = node.parent
+    return False
+
+
+_MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "iframe", "svg", "canvas", "object", "embed", "figure",
+                         "table"})
+_MEDIA = ", ".join(sorted(_MEDIA_TAGS))
+
+
+def _media_follows(heading: LexborNode) -> bool:
+    """True when the element after a heading is (or holds) an image, video, frame or table: a section shown
+    without words is not an empty one."""
+    node = heading.next
+    while node is not None and node.tag in ("-text", "-comment", "a"):
+        node = node.next      # text between, and the permalink anchors some generators put after a heading
+    if node is None or node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return False
+    return node.tag in _MEDIA_TAGS or node.css_first(_MEDIA) is not None
+
+
+def _in_chrome(node: LexborNode) -> bool:
+    """True for an element in a page's header, footer, navigation or sidebar, outside its main content (an empty
+    list of social links a theme leaves in the footer is nothing a reader misses)."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "main", "article"):
+        if parent.tag in ("header", "footer", "nav", "aside"):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _has_li_child(node: LexborNode) -> bool:
@@ -187,14 +275,32 @@ def _read_head(tree: LexborHTMLParser, page: HtmlPage) -> None:
                 robots.append(squash(attrs.get("content") or "").lower())
             elif name == "viewport":
                 page.viewport = True
+            elif (attrs.get("http-equiv") or "").strip().lower() == "refresh" and page.refresh is None:
+                page.refresh = refresh_target(attrs.get("content") or "")
         elif tag == "link":
-            if page.canonical is None and "canonical" in (attrs.get("rel") or "").lower().split():
+            rel = (attrs.get("rel") or "").lower().split()
+            if page.canonical is None and "canonical" in rel:
                 page.canonical = (attrs.get("href") or "").strip()
-        elif tag == "script" and (attrs.get("type") or "").strip().lower() == "application/ld+json":
+            elif "stylesheet" in rel and (attrs.get("href") or "")[:5].lower() == "http:":
+                page.insecure.append(attrs["href"].strip())
+        elif tag == "script" and (attrs.get("src") or "")[:5].lower() == "http:" and node.parent is not None \
+                and node.parent.tag == "head":
+            page.insecure.append(attrs["src"].strip())     # the body's scripts are read with the body
+        if tag == "script" and (attrs.get("type") or "").strip().lower() == "application/ld+json":
             page.jsonld.append(node.text(deep=True, separator="", strip=False).replace(BLOCK, ""))
     page.descriptions = len(descriptions)
     page.description = descriptions[0] if descriptions else None
     page.robots = ",".join(robots)
+
+
+_REFRESH = re.compile(r"^\s*\d*(?:\.\d*)?\s*(?:[;,]\s*(?:url\s*=\s*)?(.*))?$", re.I | re.S)
+
+
+def refresh_target(content: str) -> str:
+    """The address a meta refresh sends to ("5; url=/new/" -> "/new/"), "" when it only reloads the page."""
+    m = _REFRESH.match(content)
+    target = (m.group(1) or "") if m else ""
+    return target.strip().strip("'\"").strip()
 
 
 def _attached(node: LexborNode) -> bool:

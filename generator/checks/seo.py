@@ -19,6 +19,7 @@ from importlib import resources
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.checks import Finding, HtmlPage
+from generator.checks.crawl import NOT_FOUND_FILES, Crawl
 from generator.checks.html import page_path
 from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
 
@@ -63,6 +64,17 @@ RULES: dict[str, tuple[str, str]] = {
     "seo.jsonld-business-incomplete": ("error", "give the business a name and a PostalAddress"),
     "seo.breadcrumbs-mismatch": ("error", "make the BreadcrumbList match the breadcrumbs shown on the page"),
     "seo.faq-not-visible": ("error", "show every FAQPage question on the page, or remove it from the JSON-LD"),
+    "seo.faq-other-place": ("error", "answer the questions people ask about this page's own place: a FAQ copied from "
+                                     "another page names the wrong town"),
+    "seo.canonical-other-site": ("error", "point the canonical at this page's own address: a canonical to another "
+                                          "site's home page asks search engines to drop this page"),
+    "seo.mixed-content": ("error", "load scripts, stylesheets and frames over https:// (or from a relative address): "
+                                   "browsers block http: ones on an https page"),
+    "seo.refresh-broken": ("error", "point the meta refresh at a page that exists, or remove it"),
+    "seo.sitemap-blocked": ("error", "take the page out of the sitemap, or allow it in robots.txt"),
+    "seo.sitemap-redirect": ("warning", "list the address the page redirects to, not the old one"),
+    "seo.sitemap-location": ("error", "publish the sitemap at the site's root, or name it in robots.txt with a "
+                                      "`Sitemap:` line"),
 }
 
 # schema.org types that are (or stand in for) a LocalBusiness and so need a name and an address.
@@ -101,6 +113,21 @@ class Site:
     robots: str | None = None               # robots.txt text, None when there is none
     sitemaps: list[Sitemap] = field(default_factory=list)
     severities: dict[str, str] = field(default_factory=dict)   # overrides of RULES' default severities
+    crawl: Crawl = field(default_factory=Crawl)            # robots.txt's rules and the host's redirects
+    not_indexed: dict[str, str] = field(default_factory=dict)  # file -> why search engines leave it out (set by
+                                                               # check_seo: noindex, redirect, robots.txt...)
+
+    def indexed(self) -> list[HtmlPage]:
+        """The pages a search engine indexes: the ones judged for duplicates, orphans and sitemap entries."""
+        return [p for p in self.pages if p.file not in self.not_indexed]
+
+    def shown(self) -> list[HtmlPage]:
+        """The pages a visitor reads: all but those that only redirect elsewhere."""
+        return [p for p in self.pages if not p.refresh and not self._redirected(p)]
+
+    def _redirected(self, page: HtmlPage) -> bool:
+        why = self.not_indexed.get(page.file)
+        return why is not None and "redirects" in why
 
 
 # --- sitemap files -----------------------------------------------------------------------------------------
@@ -113,10 +140,21 @@ def _schema(kind: str):
         return etree.XMLSchema(etree.parse(f))
 
 
+SITEMAP_MAX_BYTES = 52_428_800     # the protocol's limit for a sitemap, uncompressed
+
+
 def read_sitemap(file: str, data: bytes) -> Sitemap:
-    """Parse one sitemap (a `urlset` or a `sitemapindex`) and validate it against the sitemaps.org XSD."""
+    """Parse one sitemap (a `urlset` or a `sitemapindex`, gzipped or not) and validate it against the sitemaps.org
+    XSD."""
     from lxml import etree
 
+    if data[:2] == b"\x1f\x8b":
+        import gzip
+        import zlib
+        try:
+            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, SITEMAP_MAX_BYTES + 1)
+        except (zlib.error, gzip.BadGzipFile) as exc:
+            return Sitemap(file, None, (), (f"not a readable gzip file: {exc}",))
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
@@ -220,9 +258,11 @@ class Resolver:
 def check_seo(site: Site) -> Iterator[Finding]:
     """Every SEO rule over the site, with severities from `site.severities` or the defaults."""
     resolver = Resolver(site)
+    site.not_indexed = not_indexed(site, resolver)
     rules = (check_titles(site), check_descriptions(site), check_headings(site), check_basics(site),
              check_canonicals(site, resolver), check_sitemap(site, resolver), check_robots(site, resolver),
-             check_links(site, resolver), check_images(site, resolver), check_structured_data(site, resolver))
+             check_links(site, resolver), check_images(site, resolver), check_structured_data(site, resolver),
+             check_mixed_content(site), check_refreshes(site, resolver))
     for findings in rules:
         for f in findings:
             severity = site.severities.get(f.rule, f.severity)
@@ -234,8 +274,27 @@ def finding(rule: str, page: str, message: str, evidence: str = "") -> Finding:
     return Finding(rule, severity, page, message, evidence, hint)
 
 
-def _indexable(site: Site) -> list[HtmlPage]:
-    return [p for p in site.pages if not p.noindex]
+def canonical_elsewhere(page: HtmlPage, resolver: Resolver) -> bool:
+    """True when the page's canonical names another page: of this site (relative canonicals resolved as Google
+    does), or of another site (when this site's address is known)."""
+    canonical = (page.canonical or "").strip()
+    if not canonical or (resolver.base and canonical == resolver.base + page.url_path):
+        return False        # the common case: the page's own address
+    path, file, _ = resolver.resolve(canonical, page.url_path)
+    if path is None:
+        parts = urlsplit(canonical)
+        return resolver.host is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+    return file is not None and file != page.file
+
+
+def not_indexed(site: Site, resolver: Resolver) -> dict[str, str]:
+    """{file: why a search engine leaves the page out of its index} for every page it leaves out."""
+    out = {}
+    for page in site.pages:
+        why = site.crawl.not_indexed(page, canonical_elsewhere(page, resolver))
+        if why is not None:
+            out[page.file] = why
+    return out
 
 
 def _duplicates(pages: Iterable[HtmlPage], value, rule: str, what: str) -> Iterator[Finding]:
@@ -248,15 +307,14 @@ def _duplicates(pages: Iterable[HtmlPage], value, rule: str, what: str) -> Itera
         if len(group) < 2:
             continue
         paths = sorted(p.url_path for p in group)
-        for page in group:
-            others = [p for p in paths if p != page.url_path]
-            shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-            yield finding(rule, page.url_path, f"the same {what} as {len(others)} other page(s): {shown}",
+        shown = ", ".join(paths[:4]) + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
+        for page in group:    # the same words on each page of the group: the report shows it once
+            yield finding(rule, page.url_path, f"{len(paths)} pages have the same {what}: {shown}",
                           _norm(value(page)))
 
 
 def check_titles(site: Site) -> Iterator[Finding]:
-    for page in site.pages:
+    for page in site.shown():
         if page.titles == 0:
             yield finding("seo.title-missing", page.url_path, "the page has no <title>")
             continue
@@ -265,14 +323,14 @@ def check_titles(site: Site) -> Iterator[Finding]:
             yield finding("seo.title-empty", page.url_path, "the <title> is empty")
         if page.titles > 1:
             yield finding("seo.title-multiple", page.url_path, f"the page has {page.titles} <title> elements")
-        if len(title) > TITLE_MAX:
+        if len(title) > TITLE_MAX and page.file not in site.not_indexed:
             yield finding("seo.title-too-long", page.url_path,
                           f"the title is {len(title)} characters, over {TITLE_MAX}", title)
-    yield from _duplicates(_indexable(site), lambda p: p.title, "seo.title-duplicate", "title")
+    yield from _duplicates(site.indexed(), lambda p: p.title, "seo.title-duplicate", "title")
 
 
 def check_descriptions(site: Site) -> Iterator[Finding]:
-    for page in site.pages:
+    for page in site.indexed():
         text = _norm(page.description or "")
         if not text:
             state = "is empty" if page.descriptions else "is missing"
@@ -283,12 +341,12 @@ def check_descriptions(site: Site) -> Iterator[Finding]:
         elif len(text) > DESCRIPTION_MAX:
             yield finding("seo.description-too-long", page.url_path,
                           f"the meta description is {len(text)} characters, over {DESCRIPTION_MAX}", text)
-    yield from _duplicates(_indexable(site), lambda p: p.description, "seo.description-duplicate",
+    yield from _duplicates(site.indexed(), lambda p: p.description, "seo.description-duplicate",
                            "meta description")
 
 
 def check_headings(site: Site) -> Iterator[Finding]:
-    for page in site.pages:
+    for page in site.indexed():
         if not page.h1:
             yield finding("seo.h1-missing", page.url_path, "the page has no <h1>")
         elif len(page.h1) > 1:
@@ -304,7 +362,7 @@ def check_headings(site: Site) -> Iterator[Finding]:
 
 
 def check_basics(site: Site) -> Iterator[Finding]:
-    for page in site.pages:
+    for page in site.shown():
         if not (page.lang or "").strip():
             yield finding("seo.lang-missing", page.url_path, "the <html> element has no lang attribute")
         if not page.viewport:
@@ -326,10 +384,12 @@ def _listed_files(site: Site, resolver: Resolver) -> dict[str, str]:
 def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
     by_file = {p.file: p for p in site.pages}
     listed = _listed_files(site, resolver)
-    for page in site.pages:
+    for page in site.shown():
         canonical = (page.canonical or "").strip()
+        if page.file in NOT_FOUND_FILES:
+            continue        # served with status 404 wherever it is asked for: its canonical means nothing
         if not canonical:
-            if not page.noindex:
+            if page.file not in site.not_indexed:
                 yield finding("seo.canonical-missing", page.url_path, 'the page has no <link rel="canonical">')
             continue
         if not _ABSOLUTE.match(canonical):
@@ -337,6 +397,9 @@ def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
             continue
         path, file, _ = resolver.resolve(canonical)
         if path is None:
+            if page.url_path != "/" and _other_home(canonical, resolver):
+                yield finding("seo.canonical-other-site", page.url_path,
+                              "the canonical URL is another site's home page", canonical)
             continue    # another site, or the site's address is unknown: nothing on disk to compare with
         if file is None:
             yield finding("seo.canonical-broken", page.url_path, "the canonical URL points to no page", canonical)
@@ -356,13 +419,30 @@ def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
                           f"the sitemap lists this page as {loc}, but its canonical URL is another", canonical)
 
 
+def _other_home(url: str, resolver: Resolver) -> bool:
+    """True for the home page of another host (`https://other.example/`); False for this site's own pages."""
+    parts = urlsplit(url)
+    return (parts.scheme in ("http", "https") and bool(parts.netloc) and parts.path in ("", "/")
+            and not parts.query and (resolver.host is None or parts.netloc.lower() != resolver.host))
+
+
 def check_sitemap(site: Site, resolver: Resolver) -> Iterator[Finding]:
     if not site.sitemaps:
         yield finding("seo.sitemap-missing", "/sitemap.xml", "the site has no sitemap")
         return
+    named = {resolver.resolve(u)[1] for u in robots_sitemaps(site.robots or "")}
+    named |= {resolver.resolve(loc)[1] for s in site.sitemaps if s.kind == "sitemapindex" for loc in s.locs}
     for sitemap in site.sitemaps:
         for error in sitemap.errors:
             yield finding("seo.sitemap-invalid", page_path(sitemap.file), f"{sitemap.file}: {error}")
+        folder = sitemap.file.rpartition("/")[0]
+        if folder and sitemap.file not in named:
+            outside = [loc for loc in sitemap.locs if not (resolver.resolve(loc)[0] or "").startswith(f"/{folder}/")]
+            yield finding("seo.sitemap-location", page_path(sitemap.file),
+                          f"the only sitemap is /{sitemap.file}: search engines look for /sitemap.xml, and "
+                          "robots.txt does not name it"
+                          + (f"; {len(outside)} of its URLs lie outside /{folder}/, which a sitemap there may not "
+                             "list" if outside else ""), outside[0] if outside else "")
     by_file = {p.file: p for p in site.pages}
     listed_files: set[str] = set()
     for sitemap in site.sitemaps:
@@ -388,15 +468,17 @@ def check_sitemap(site: Site, resolver: Resolver) -> Iterator[Finding]:
                 if page is not None and page.noindex:
                     yield finding("seo.sitemap-noindex", page.url_path,
                                   "the page is noindex but the sitemap lists it", loc)
-    for page in site.pages:
-        if page.noindex or page.file in listed_files:
-            continue
-        if page.canonical:
-            path, file, _ = resolver.resolve(page.canonical)
-            if path is not None and file is not None and file != page.file:
-                continue    # a duplicate pointing to its original: the original is the one to list
-        yield finding("seo.sitemap-missing-page", page.url_path, "the page is indexable but not in the sitemap",
-                      resolver.url(page.url_path))
+                elif site.crawl.disallowed(path):
+                    yield finding("seo.sitemap-blocked", path if page is None else page.url_path,
+                                  "robots.txt disallows the page but the sitemap lists it", loc)
+                elif page is not None and page.file in site.not_indexed and "redirects" in site.not_indexed[
+                        page.file]:
+                    yield finding("seo.sitemap-redirect", page.url_path,
+                                  f"the sitemap lists a page that only redirects: {site.not_indexed[page.file]}", loc)
+    for page in site.indexed():
+        if page.file not in listed_files:
+            yield finding("seo.sitemap-missing-page", page.url_path, "the page is indexable but not in the sitemap",
+                          resolver.url(page.url_path))
 
 
 def check_robots(site: Site, resolver: Resolver) -> Iterator[Finding]:
@@ -422,10 +504,30 @@ def _link_text(text: str) -> str:
     return _norm(text).strip(" .,:;!?…»›→>-–—()[]\"'").casefold()
 
 
+def follow(site: Site, resolver: Resolver, path: str) -> tuple[str | None, str]:
+    """The file a path leads to once the host's redirect and rewrite rules are followed (a few hops at most),
+    and how it got there ("" when no rule applied); file None when it leads to no page of this site."""
+    how = ""
+    for _ in range(5):
+        hit = site.crawl.redirect(path)
+        if hit is None or hit[1] in (404, 410):
+            return (None, how) if hit else (resolver.file_for(path), how)
+        target, status, source = hit
+        how = f"{source} {'rewrites' if status == 200 else 'redirects'} it to {target}"
+        next_path, file, _ = resolver.resolve(target, path)
+        if next_path is None:
+            return "", how          # to another site: not ours to check
+        if file is not None:
+            return file, how
+        path = next_path
+    return None, how
+
+
 def check_links(site: Site, resolver: Resolver) -> Iterator[Finding]:
     by_file = {p.file: p for p in site.pages}
     linked: set[str] = set()
-    for page in site.pages:
+    redirects = bool(site.crawl.rules)
+    for page in site.shown():
         for href, text in page.links:
             if _link_text(text) in VAGUE_LINK_TEXT:
                 yield finding("seo.link-text", page.url_path, f"the link text says nothing about {href}",
@@ -433,6 +535,14 @@ def check_links(site: Site, resolver: Resolver) -> Iterator[Finding]:
             path, file, fragment = resolver.resolve(href, page.url_path)
             if path is None:
                 continue
+            if file is None and redirects:
+                file, how = follow(site, resolver, path)
+                if file == "":
+                    continue
+                if file is None and how:
+                    yield finding("seo.broken-link", page.url_path, f"the link points to {path}: {how}, which "
+                                  "does not exist", href)
+                    continue
             if file is None:
                 yield finding("seo.broken-link", page.url_path, f"the link points to {path}, which does not exist",
                               href)
@@ -444,13 +554,13 @@ def check_links(site: Site, resolver: Resolver) -> Iterator[Finding]:
                 yield finding("seo.broken-fragment", page.url_path,
                               f"the link points to #{fragment}, but {target.url_path} has no element with that id",
                               href)
-    for page in site.pages:
-        if page.url_path != "/" and not page.noindex and page.file not in linked:
+    for page in site.indexed():
+        if page.url_path != "/" and page.file not in linked:
             yield finding("seo.orphan-page", page.url_path, "no other page links to this page")
 
 
 def check_images(site: Site, resolver: Resolver) -> Iterator[Finding]:
-    for page in site.pages:
+    for page in site.shown():
         for src, alt in page.images:
             if alt is None:
                 yield finding("seo.image-alt", page.url_path, "the image has no alt attribute", src)
@@ -499,8 +609,34 @@ def _types(node: dict) -> set[str]:
     return {k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for k in kinds if isinstance(k, str)}
 
 
+def jsonld_types(page: HtmlPage) -> set[str]:
+    """Every schema.org type named in the page's JSON-LD (short names)."""
+    found: set[str] = set()
+    for doc, _ in _jsonld_documents(page):
+        for node in _nodes(doc):
+            found |= _types(node)
+    return found
+
+
 def _text(value) -> str:
     return _norm(value) if isinstance(value, str) else ""
+
+
+def _top_level(doc) -> set[int]:
+    """The ids of a JSON-LD document's own items: the document, the members of a list or of its @graph."""
+    items = doc if isinstance(doc, list) else [doc]
+    top = []
+    for item in items:
+        if isinstance(item, dict):
+            top.append(item)
+            graph = item.get("@graph")
+            top += [g for g in graph if isinstance(g, dict)] if isinstance(graph, list) else []
+    return {id(item) for item in top}
+
+
+def _reference(node: dict) -> bool:
+    """True for a node that only names an entity described elsewhere ({"@type": ..., "@id": ...})."""
+    return "@id" in node and not set(node) - {"@type", "@id", "@context", "url", "sameAs"}
 
 
 def _has_address(node: dict) -> bool:
@@ -526,18 +662,43 @@ def _jsonld_documents(page: HtmlPage) -> Iterator[tuple[object, str | None]]:
             yield None, str(exc)
 
 
-def check_structured_data(site: Site, resolver: Resolver) -> Iterator[Finding]:
+def check_mixed_content(site: Site) -> Iterator[Finding]:
+    """Scripts, stylesheets and frames over http: on a page served over https (browsers block them)."""
+    https_site = (site.base_url or "").startswith("https:")
+    for page in site.shown():
+        if page.insecure and (https_site or (page.canonical or "").startswith("https:")):
+            for url in dict.fromkeys(page.insecure):
+                yield finding("seo.mixed-content", page.url_path, f"loads {url} over http: on an https page", url)
+
+
+def check_refreshes(site: Site, resolver: Resolver) -> Iterator[Finding]:
+    """A meta refresh sends visitors and crawlers on: its target must exist."""
     for page in site.pages:
+        if not page.refresh:
+            continue
+        path, file, _ = resolver.resolve(page.refresh, page.url_path)
+        if path is not None and file is None:
+            file, _ = follow(site, resolver, path)
+            if file is None:
+                yield finding("seo.refresh-broken", page.url_path,
+                              f"the meta refresh sends visitors to {path}, which does not exist", page.refresh)
+
+
+def check_structured_data(site: Site, resolver: Resolver) -> Iterator[Finding]:
+    for page in site.shown():
         for doc, error in _jsonld_documents(page):
             if error is not None:
                 yield finding("seo.jsonld-invalid", page.url_path, "a JSON-LD block does not parse", error)
                 continue
+            top = None
             for node in _nodes(doc):
                 kind = node["@type"]
                 if isinstance(kind, str) and kind in _LEAVES and kind not in _CHECKED:
                     continue        # most nodes: a place served, an address, a question
                 types = _types(node)
-                if types & BUSINESS_TYPES:
+                # A business as an item of its own; one named inside another item (a service's provider, an
+                # article's publisher) or by @id only points to the business described in full elsewhere.
+                if types & BUSINESS_TYPES and id(node) in (top := top or _top_level(doc)) and not _reference(node):
                     missing = [k for k, ok in (("name", bool(_text(node.get("name")))),
                                                ("address", _has_address(node))) if not ok]
                     if missing:
@@ -548,7 +709,7 @@ def check_structured_data(site: Site, resolver: Resolver) -> Iterator[Finding]:
                 if "BreadcrumbList" in types:
                     yield from _check_breadcrumbs(page, node, resolver)
                 if "FAQPage" in types:
-                    yield from _check_faq(page, node)
+                    yield from _check_faq(page, node, doc)
 
 
 def _crumb_path(href: str | None, page: HtmlPage) -> str:
@@ -611,8 +772,40 @@ def _check_breadcrumbs(page: HtmlPage, node: dict, resolver: Resolver) -> Iterat
             return
 
 
-def _check_faq(page: HtmlPage, node: dict) -> Iterator[Finding]:
-    visible = None
+# A place named after a preposition ("a plumber in Keynsham", "Do you cover Radstock?"): one to three capitalised
+# words. Months, days and languages are not places.
+_PLACE = re.compile(r"\b(?:in|near|around|across|covering|cover|serve|serving|to|from)\s+((?:[A-Z][\w'’-]+)"
+                    r"(?:[ -](?:upon|on|le|de|under|in|the)?[ -]?[A-Z][\w'’-]+){0,2})")
+_NOT_PLACES = frozenset("""January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday English Welsh French Spanish German Google The Our
+    We You Your It This That Christmas Easter Yes No Please""".split())
+
+
+@lru_cache(maxsize=65536)
+def _places(text: str) -> frozenset[str]:
+    """Places named after a preposition (generated FAQs repeat their questions page after page: cached)."""
+    return frozenset(m.group(1) for m in _PLACE.finditer(text) if m.group(1).split()[0] not in _NOT_PLACES)
+
+
+def _served_places(doc) -> set[str]:
+    """The places a page's JSON-LD names as served or as an address (areaServed, address)."""
+    places: set[str] = set()
+    for node in _nodes(doc):
+        for key in ("areaServed", "address"):
+            value = node.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    places.add(_norm(item))
+                elif isinstance(item, dict):
+                    places |= {_text(item.get(k)) for k in ("name", "addressLocality") if _text(item.get(k))}
+    return places
+
+
+def _check_faq(page: HtmlPage, node: dict, doc) -> Iterator[Finding]:
+    """Every FAQPage question must be shown on the page, and name no place the page is not about (a FAQ copied
+    from another town's page: judged only on pages that name their own place, in the title, h1 or description, or
+    the JSON-LD's areaServed and addresses)."""
+    visible = head = None
     entities = node.get("mainEntity") or []
     if isinstance(entities, dict):
         entities = [entities]
@@ -620,10 +813,28 @@ def _check_faq(page: HtmlPage, node: dict) -> Iterator[Finding]:
         if not isinstance(entity, dict):
             continue
         question = _text(entity.get("name"))
-        if not question or question in page.visible_text:
-            continue        # the common case, without folding the whole text
-        if visible is None:
-            visible = _norm(page.visible_text).casefold()
-        if question.casefold() not in visible:
-            yield finding("seo.faq-not-visible", page.url_path,
-                          "a FAQPage question in the JSON-LD is not shown on the page", question)
+        if not question:
+            continue
+        if question not in page.visible_text:       # the common case skips folding the whole text
+            if visible is None:
+                visible = _norm(page.visible_text).casefold()
+            if question.casefold() not in visible:
+                yield finding("seo.faq-not-visible", page.url_path,
+                              "a FAQPage question in the JSON-LD is not shown on the page", question)
+        named = _places(question)
+        if not named:
+            continue
+        if head is None:
+            head = " ".join(filter(None, (page.title, page.description, *page.h1))).casefold()
+        unknown = [p for p in named if p.casefold() not in head]
+        if not unknown:
+            continue        # the common case: the question names the place the title names
+        ours = _places(" ".join(filter(None, (page.title, page.description, *page.h1)))) | _served_places(doc)
+        if not ours:
+            continue
+        known = " ".join(ours).casefold()
+        strange = sorted(p for p in unknown if p.casefold() not in known and not any(
+            o.casefold() in p.casefold() for o in ours))
+        if strange:
+            yield finding("seo.faq-other-place", page.url_path,
+                          f"a FAQ names {strange[0]}, but the page is about {', '.join(sorted(ours)[:3])}", question)
