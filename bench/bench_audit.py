@@ -4,6 +4,7 @@
     python3 bench/bench_audit.py -t 40 -l 2500      # 100,000
     python3 bench/bench_audit.py --site DIR         # audit a folder that is already there
     python3 bench/bench_audit.py --keep DIR         # leave the synthetic project and its pages in DIR
+    python3 bench/bench_audit.py --compare f049f25  # the same site audited by that revision too, runs in turn
 
 The site is the synthetic project of bench/synth.py rendered by the generator's own phases (plan, render,
 sitemap, robots.txt) without the build's checks, so every page is there and indexable as a hand-published
@@ -11,6 +12,10 @@ copy would be: the audit reads, parses and checks all of them. It is written to 
 one, so the disk is not what is measured. Then `clinic-pages audit SITE --format json --report FILE` runs in
 a fresh process `--runs` times (default 3); the figure is the median wall time, with the best, the peak
 memory (ru_maxrss) and pages per second. One more run in this process times the phases.
+
+With --compare REV, that revision of clinic-pages (checked out in a temporary git worktree) audits the same
+site in the same run, its runs taken in turn with this checkout's (A, B, A, B...), and the two reports are
+compared: the findings by rule and page, and which (if any) changed severity.
 """
 
 from __future__ import annotations
@@ -60,13 +65,13 @@ def render_site(project: Path, site: Path) -> int:
     return len(plan.pages)
 
 
-def timed_audit(site: Path, report: Path) -> tuple[float, float, int, int, dict]:
+def timed_audit(site: Path, report: Path, code: Path = REPO) -> tuple[float, float, int, int, dict]:
     """(wall seconds, CPU seconds, exit code, peak RSS in KiB, summary) of one `clinic-pages audit` in a child
-    process (CPU: the process and its parsing workers, user + system)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    process (CPU: the process and its parsing workers, user + system), with the code of the checkout `code`."""
+    env = dict(os.environ, PYTHONPATH=str(code), NO_COLOR="1")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "-q", "audit", str(site), "--format", "json",
-                             "--report", str(report)], env=env, stdout=subprocess.DEVNULL)
+                             "--report", str(report)], env=env, stdout=subprocess.DEVNULL, cwd=code)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -95,6 +100,38 @@ def phases(site: Path) -> dict[str, float]:
     return times
 
 
+def compare_reports(old: Path, new: Path) -> list[str]:
+    """What the two audits found, side by side: findings by rule, and the pages whose findings differ."""
+    def load(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+        data = json.loads(path.read_text("utf-8"))
+        return {(f["rule"], f["page"]): (f["severity"], f["message"]) for f in data["findings"]}
+    a, b = load(old), load(new)
+    rules = sorted({k[0] for k in a} | {k[0] for k in b})
+    lines = ["  findings by rule (before -> after):"]
+    for rule in rules:
+        na, nb = sum(k[0] == rule for k in a), sum(k[0] == rule for k in b)
+        lines.append(f"    {rule}: {na} -> {nb}" + ("" if na == nb else "  CHANGED"))
+    gone, new_ = sorted(set(a) - set(b)), sorted(set(b) - set(a))
+    both = set(a) & set(b)
+    lines.append(f"  the same findings (rule and page): {'yes' if not gone and not new_ else 'no'}; "
+                 f"{len(gone)} only before, {len(new_)} only after")
+    lines += [f"    only before: {k} {a[k][1]}" for k in gone[:5]] + [f"    only after: {k} {b[k][1]}" for k in new_[:5]]
+    changes: dict[tuple[str, str, str], int] = {}
+    for k in both:
+        if a[k][0] != b[k][0]:
+            changes[(k[0], f"severity {a[k][0]} -> {b[k][0]}", "")] = changes.get((k[0], f"severity {a[k][0]} -> "
+                                                                                   f"{b[k][0]}", ""), 0) + 1
+        if a[k][1] != b[k][1]:
+            key = (k[0], "message", f"{a[k][1]!r} -> {b[k][1]!r}")
+            changes[(k[0], "message", "")] = changes.get((k[0], "message", ""), 0) + 1
+            changes.setdefault(key, 0)
+    for (rule, what, example), n in sorted(changes.items()):
+        if not example:
+            sample = next((e for (r, w, e) in changes if r == rule and w == what and e), "")
+            lines.append(f"  {rule}: {what} changed on {n} findings" + (f", e.g. {sample}" if sample else ""))
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-t", "--treatments", type=int, default=40)
@@ -102,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--site", type=Path, help="audit this folder instead of a synthetic site")
     parser.add_argument("--keep", type=Path, help="make the synthetic site in this folder and keep it")
+    parser.add_argument("--compare", metavar="REV", help="also audit with this revision, runs taken in turn")
     args = parser.parse_args(argv)
 
     shm = Path("/dev/shm")
@@ -119,15 +157,32 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         print(f"auditing {files} HTML files, {size / 1e6:.0f} MB, {os.cpu_count()} cores, Python "
               f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
-        runs = []
-        for n in range(1, args.runs + 1):
-            seconds, cpu, code, rss, summary = timed_audit(site, Path(tmp) / "audit.json")
-            runs.append(seconds)
-            print(f"  run {n}: {seconds:.2f} s ({cpu:.2f} s CPU), exit {code}, peak memory {rss / 1024:.0f} MB, "
-                  f"{summary.get('errors')} errors, {summary.get('warnings')} warnings")
-            if code not in (0, 1):
-                print(f"audit failed with exit code {code}", file=sys.stderr)
-                return 2
+        runs, before = [], []
+        old_code = None
+        if args.compare:
+            old_code = Path(tmp) / "before"
+            subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(old_code),
+                            args.compare], check=True)
+        try:
+            for n in range(1, args.runs + 1):
+                for label, code_dir, times in (("before", old_code, before), ("after", REPO, runs)):
+                    if code_dir is None:
+                        continue
+                    seconds, cpu, code, rss, summary = timed_audit(site, Path(tmp) / f"audit-{label}.json", code_dir)
+                    times.append(seconds)
+                    name = f"{label} ({args.compare})" if label == "before" else "this checkout"
+                    print(f"  run {n}, {name}: {seconds:.2f} s ({cpu:.2f} s CPU), exit {code}, peak memory "
+                          f"{rss / 1024:.0f} MB, {summary.get('errors')} errors, {summary.get('warnings')} warnings")
+                    if code not in (0, 1):
+                        print(f"audit failed with exit code {code}", file=sys.stderr)
+                        return 2
+            if old_code is not None:
+                print("\n".join(compare_reports(Path(tmp) / "audit-before.json", Path(tmp) / "audit-after.json")))
+                print(f"  median: before {statistics.median(before):.2f} s, after {statistics.median(runs):.2f} s "
+                      f"({(statistics.median(runs) - statistics.median(before)) / statistics.median(before):+.0%})")
+        finally:
+            if old_code is not None:
+                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old_code)], check=False)
         print("  step by step in one process:")
         for name, value in phases(site).items():
             print(f"    {name}: {value:.2f} s" if name != "findings" else f"    {name}: {value}")
