@@ -102,6 +102,13 @@ class Report:
                    notes=list(getattr(result, "notes", [])), seconds=getattr(result, "seconds", 0.0),
                    urls=dict(getattr(result, "urls", {})))
 
+    def url(self, page: str) -> str:
+        """How a page is shown: its public address when known, else its URL path ("(site)" for the site)."""
+        return self.urls.get(page, page) if page else "(site)"
+
+    def groups(self) -> list[Group]:
+        return group_findings(self.findings)
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
