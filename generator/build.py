@@ -7,6 +7,7 @@ differ from what output/ holds. A build with no change at all stops after hashin
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -34,6 +35,8 @@ from generator.state import (
 from generator.workers import can_fork, forked_pool
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
+    import jinja2
+
     from generator.checks.duplicates import BlockBatch
     from generator.checks.engine import CheckResult, PageResult
     from generator.checks.incremental import BuildChecks
@@ -106,6 +109,62 @@ def all_files_there(output: Path) -> bool:
     return all(os.path.isfile(base + rel) for rel in read_manifest(output))
 
 
+@dataclass
+class Memory:
+    """What a build hands on to the next build in the same process, so that it reads none of it from disk: the
+    build state and the output manifest as it committed them, and its check results (in place of the check cache
+    file). `clinic-pages serve` keeps one between saves; a build that fails leaves it as the last good build
+    left it. The output folder and the state file are still the truth: a manifest someone changed on disk is
+    read again, and the state, the manifest and the check results are only used when they belong together."""
+
+    state: State | None = None
+    manifest: dict[str, str] | None = None        # output's manifest as committed (file -> digest of its bytes)
+    checks: BuildChecks | None = None
+    templates: tuple[str, jinja2.Environment] | None = None   # (digest of templates/, its compiled environment)
+    pages: dict[str, tuple[Page, str, str]] = field(default_factory=dict)   # file -> (page, template digest,
+    fingerprints: dict[str, str] = field(default_factory=dict)                #         digest of its inputs)
+
+    def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
+                 pages: dict[str, tuple[Page, str, str]], fps: dict[str, str]) -> None:
+        self.state, self.manifest, self.checks, self.pages, self.fingerprints = state, manifest, checks, pages, fps
+
+    def changed_records(self, fps: dict[str, str]) -> set[str]:
+        """The record keys (`plan.fingerprints`) whose digest differs from the last build's."""
+        old = self.fingerprints
+        return {k for k, v in fps.items() if old.get(k) != v} | (old.keys() - fps.keys())
+
+    def page_digest(self, page: Page, template: str, wide: tuple[str, ...], changed: set[str]) -> str | None:
+        """The digest of a page's inputs as the last build worked it out, when nothing it is made of has changed
+        since: the same plan data, template and records (so the digest would come out the same). None when it
+        must be worked out again."""
+        known = self.pages.get(page.file)
+        if known is None or known[1] != template or known[0] != page:
+            return None
+        if changed and (not changed.isdisjoint(page.deps) or not changed.isdisjoint(wide)
+                        or "index:areas" in changed or "code" in changed):
+            return None
+        return known[2]
+
+    def environment(self, templates: Path) -> jinja2.Environment:
+        """The Jinja2 environment of the last build, with the templates it compiled, while no file under
+        templates/ has changed; a new one otherwise."""
+        from generator.render import make_environment
+
+        h = hashlib.blake2b(digest_size=16)
+        for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
+            if path.is_file():
+                h.update(f"{path.relative_to(templates)}\0".encode() + path.read_bytes() + b"\0")
+        key = h.hexdigest()
+        if self.templates is None or self.templates[0] != key:
+            self.templates = (key, make_environment(templates))
+        return self.templates[1]
+
+    def save(self) -> None:
+        """Write what only memory holds (the check cache), before the process ends."""
+        if self.checks is not None:
+            self.checks.save()
+
+
 def output_age(project_dir: Path, output: Path) -> str | None:
     """A note for `check` when `output` is not what a build of the project as it is now would make: the last build
     stopped, or the data, templates or rules changed since the pages were built. None when it is current."""
@@ -122,15 +181,18 @@ def output_age(project_dir: Path, output: Path) -> str | None:
 
 
 def build(project_dir: Path, output_dir: Path | None = None, progress: Progress | None = None,
-          clean: bool = False, jobs: int | None = None, checks: bool = True, strict: bool = False) -> BuildReport:
+          clean: bool = False, jobs: int | None = None, checks: bool = True, strict: bool = False,
+          memory: Memory | None = None) -> BuildReport:
     """Build the site. `clean` ignores the build state and renders every page (it still writes only changes).
     `checks=False` skips the checks (for timing the build alone): nothing is demoted then. `strict`: a check
-    warning stops the build as an error does. A build that stops leaves a note of why for `check`
+    warning stops the build as an error does. `memory`: what the last build in this process left (`Memory`),
+    used in place of the state, manifest and check cache files, and filled in for the next one (the check cache
+    is then written by `memory.save()`, not by each build). A build that stops leaves a note of why for `check`
     (`state.record_failure`) until one succeeds."""
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"
     try:
-        report = _build(project_dir, output, progress, clean, jobs, checks, strict)
+        report = _build(project_dir, output, progress, clean, jobs, checks, strict, memory)
     except (ChecksFailed, DataError, TemplateProblem) as exc:   # the output/ left as it was is now out of date
         record_failure(project_dir, output, exc.summary())
         raise
@@ -139,15 +201,17 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
 
 
 def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bool, jobs: int | None,
-           checks: bool, strict: bool) -> BuildReport:
+           checks: bool, strict: bool, memory: Memory | None) -> BuildReport:
     started = time.perf_counter()
     refuse_sources_as_output(project_dir, output)
-    state = load_state(project_dir)
+    remembered = memory is not None and memory.state is not None
+    state = memory.state if remembered else load_state(project_dir)
     notices = [state.problem] if state.problem else []
     inputs = input_digest(project_dir) + ("" if checks else "+no-checks")   # an unchecked build is not the same
     trusted = not clean and not state.problem and output_is_as_left(output, state)
-    if trusted and state.inputs == inputs and not (output.parent / f".{output.name}.staging").exists() \
-            and all_files_there(output):
+    warming = memory is not None and memory.checks is None and checks   # fill the memory, even with no change
+    if trusted and state.inputs == inputs and not warming \
+            and not (output.parent / f".{output.name}.staging").exists() and all_files_there(output):
         site, _ = load_document(project_dir / "site.yaml")   # the placeholders are listed by every build
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult(),
                            placeholders=placeholders(site) if site is not None else [])
@@ -158,24 +222,30 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
 
     project = load_project(project_dir)
     plan = plan_site(project)
-    renderer = Renderer(project, plan, project_dir / "templates")
+    templates = project_dir / "templates"
+    renderer = Renderer(project, plan, templates, memory.environment(templates) if memory is not None else None)
     fps = fingerprints(project, plan, code_digest())
     checker = None
     if checks:
         from generator.checks.incremental import BuildChecks
-        checker = BuildChecks(project, plan, project_dir)
+        checker = BuildChecks(project, plan, project_dir, previous=memory.checks if memory is not None else None)
     date = today()
     history: dict[str, dict[str, str]] = {}
     entries: list[tuple[str, str]] = []
     existed = output.exists()
-    with OutputTransaction(output, verify_content=clean) as tx:
+    known = memory.manifest if remembered and trusted else None   # output's manifest, unless someone changed it
+    with OutputTransaction(output, verify_content=clean, manifest=known) as tx:
         keys: dict[str, str] = {}
 
+        changed = memory.changed_records(fps) if memory is not None else set()
+
         def inputs_of(page: Page) -> str:
-            """The digest of the page's inputs (computed by the worker that renders it, in a clean build)."""
+            """The digest of the page's inputs (computed by the worker that renders it, in a clean build; taken
+            from memory when none of them changed)."""
             if page.file not in keys:
                 template, wide = renderer.template_inputs(page.template)
-                keys[page.file] = page_digest(page, fps, wide, template)
+                known = memory.page_digest(page, template, wide, changed) if memory is not None else None
+                keys[page.file] = known or page_digest(page, fps, wide, template)
             return keys[page.file]
 
         for name in {page.template for page in plan.pages}:
@@ -198,7 +268,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
                 checker.rendered(page, sha, result)
         checked = checker.finish(_page_reader(tx), jobs) if checker is not None else None
         if checked is not None and (not checked.ok or strict and checked.count("warning")):
-            checker.save()   # errors (with `strict`, warnings too) stop the build here, output/ untouched
+            if memory is None:
+                checker.save()   # errors (with `strict`, warnings too) stop the build here, output/ untouched
             raise ChecksFailed(checked, strict)
         renderer.demoted = checked.demoted if checked else {}
         by_url = {page.url_path: page for page in plan.pages}
@@ -219,7 +290,10 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         manifest = digest(manifest_bytes(tx.new))
         tx.put_external(project_dir / STATE_FILE, state_bytes(history, inputs, manifest))
         result = tx.commit(scan_foreign=existed and not trusted)
-    if checker is not None:
+    if memory is not None:
+        memory.remember(State(history, inputs, manifest), tx.new, checker,
+                        {p.file: (p, renderer.template_inputs(p.template)[0], keys[p.file]) for p in plan.pages}, fps)
+    elif checker is not None:
         checker.save()
     for rel in result.foreign:
         notices.append(f"{output.name}/{rel} was not made by clinic-pages; left in place")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,13 @@ class _Loader(_BaseLoader):
     pass
 
 
+_PARSED: dict[str, tuple[bytes, tuple[Document | None, list[Problem]]]] = {}   # name -> (digest of bytes, result)
+
+
 def load_document(path: Path, display_name: str | None = None) -> tuple[Document | None, list[Problem]]:
-    """Read one YAML file. Returns the document, or None and the problems that stopped it."""
+    """Read one YAML file. Returns the document, or None and the problems that stopped it. The last result for
+    each file name is kept, and given again while the file's bytes are the same (the preview loads the project at
+    every save; documents are never changed once made)."""
     name = display_name or path.name
     try:
         raw = path.read_bytes()
@@ -102,6 +108,16 @@ def load_document(path: Path, display_name: str | None = None) -> tuple[Document
                               f"create {name}; see docs/data.md for its fields")]
     except OSError as exc:
         return None, [Problem(name, None, None, "", f"cannot read the file: {exc.strerror}")]
+    key = hashlib.blake2b(raw, digest_size=16).digest()
+    known = _PARSED.get(name)
+    if known is not None and known[0] == key:
+        return known[1]
+    result = _read_document(raw, name)
+    _PARSED[name] = (key, result)
+    return result
+
+
+def _read_document(raw: bytes, name: str) -> tuple[Document | None, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -74,7 +74,8 @@ class CommitResult:
 class OutputTransaction:
     """Stage files, then commit them all at once. Use as a context manager: an exception aborts."""
 
-    def __init__(self, output: Path, verify_content: bool = False):
+    def __init__(self, output: Path, verify_content: bool = False, manifest: dict[str, str] | None = None):
+        """`manifest`: the output folder's manifest when the caller already holds it (read from disk if None)."""
         self.output = Path(output).absolute()
         if self.output == Path(self.output.anchor) or self.output == Path.home():
             raise OutputError(f"refusing to use {self.output} as the output folder")
@@ -87,8 +88,9 @@ class OutputTransaction:
         except BlockingIOError:
             self._lock.close()
             raise OutputError(f"another clinic-pages build is writing {self.output}; wait for it to finish") from None
-        recover(self.output)
-        self.old = read_manifest(self.output)
+        if recover(self.output) is not None:
+            manifest = None   # an interrupted commit was finished just now: the manifest on disk is the truth
+        self.old = manifest if manifest is not None else read_manifest(self.output)   # only read, never changed
         self.new: dict[str, str] = {}
         self.staged: list[str] = []
         self.external: dict[str, str] = {}  # absolute path -> staged name, for project files committed with output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -107,9 +108,11 @@ def fit_description(text: str) -> str:
 class Renderer:
     """Renders pages of one project; shared context is computed once."""
 
-    def __init__(self, project: Project, plan: Plan, templates: Path):
+    def __init__(self, project: Project, plan: Plan, templates: Path, env: jinja2.Environment | None = None):
+        """`env`: a Jinja2 environment made by `make_environment(templates)` that may be used again (its compiled
+        templates are kept): only while the template files are the ones it compiled."""
         self.project, self.plan, self.templates = project, plan, templates
-        self.env = make_environment(templates)
+        self.env = env or make_environment(templates)
         self._template_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._served: dict[str, tuple[list[Reach], list[str]]] = {}
         self._area_treatments: dict[str, list[tuple[Treatment, Reach]]] = {}
@@ -146,7 +149,7 @@ class Renderer:
             return
         try:
             source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-            ast = self.env.parse(source, name)
+            _template_meta(self.env, name, source)   # a syntax error is raised here
         except jinja2.TemplateNotFound:
             sources[name] = "<missing>"
             return
@@ -154,8 +157,9 @@ class Renderer:
             raise TemplateProblem(_relative(exc.filename, self.templates) or f"templates/{name}", exc.lineno,
                                   exc.message or "syntax error") from exc
         sources[name] = source
-        variables |= meta.find_undeclared_variables(ast)
-        for ref in meta.find_referenced_templates(ast):
+        found, refs = _template_meta(self.env, name, source)
+        variables |= found
+        for ref in refs:
             if ref is None:  # a computed template name: depend on every template
                 for other in self.env.list_templates():
                     self._collect(other, sources, variables)
@@ -328,6 +332,15 @@ class Renderer:
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in zip(
     ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"),
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
+
+
+@functools.lru_cache(maxsize=512)
+def _template_meta(env: jinja2.Environment, name: str, source: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
+    """The variables a template's own source reads from its context, and the templates it extends or includes
+    (None for a name computed while rendering). Worked out once per source text: the preview asks at every save,
+    and parsing is most of the cost."""
+    ast = env.parse(source, name)
+    return frozenset(meta.find_undeclared_variables(ast)), tuple(meta.find_referenced_templates(ast))
 
 
 def _relative(filename: str | None, templates: Path) -> str | None:

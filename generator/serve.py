@@ -1,5 +1,11 @@
 """Preview: serve output/ on 127.0.0.1, rebuild on save, reload the open page, show errors as an overlay.
 
+The preview stays warm: it runs the same `build()` as the command line, with a `build.Memory` that keeps the
+build state, the output manifest and the check results of the last build in memory, so a save costs the pages it
+changes (and the site-wide part of the checks), not a whole build. A cold `clinic-pages build` is the reference:
+the output is the same bytes. Saves are seen as file events from the operating system (watchdog: inotify on
+Linux), gathered until the files have been quiet for DEBOUNCE_SECONDS.
+
 The live-reload script is added to HTML responses as they are served; the files in output/ never contain it.
 While the data or a template has an error, the last good pages stay served and every page shows the error.
 """
@@ -8,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,14 +23,18 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from generator.build import build
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from generator.build import Memory, build
 from generator.errors import ClinicPagesError
 from generator.state import input_files
 
 log = logging.getLogger(__name__)
 
 PREFIX = "/__clinic-pages/"
-POLL_SECONDS = 0.2
+DEBOUNCE_SECONDS = 0.05   # quiet time after the last file event before a rebuild: an editor saves in steps
+CHANGED_LIMIT = 1000      # pages named in a status as changed; past it, every open page reloads
 
 LIVE_JS = r"""
 (function () {
@@ -70,6 +81,9 @@ LIVE_JS = r"""
   function clear() { if (shown) { shown.remove(); shown = null; } }
   var version = null;
   var failed = null;
+  function mine(changed) {   // null: every page may have changed
+    return changed === null || changed === undefined || changed.indexOf(location.pathname) >= 0;
+  }
   function handle(status) {
     if (status.error) {
       if (status.version !== failed) { overlay(status); failed = status.version; }
@@ -77,8 +91,12 @@ LIVE_JS = r"""
       clear();
       failed = null;
     }
-    if (version !== null && status.version !== version && !status.error) { location.reload(); }
+    if (version !== null && status.version !== version && !status.error && mine(status.changed)) {
+      location.reload();
+      return;
+    }
     version = status.version;
+    document.documentElement.setAttribute("data-clinic-pages-build", version);   // the build this page has seen
   }
   fetch("/__clinic-pages/status").then(function (r) { return r.json(); }).then(function (s) {
     handle(s);
@@ -137,58 +155,135 @@ def describe_failure(exc: BaseException, project: Path, output: Path) -> Failure
 
 @dataclass
 class Preview:
-    """The state shared by the watcher and the HTTP handlers."""
+    """The state shared by the rebuilds and the HTTP handlers: the number of builds so far, the pages the last one
+    changed, what stopped the last one (if it failed), and the build memory kept between saves."""
 
     project: Path
     output: Path
     version: int = 0
     failure: Failure | None = None
+    changed_pages: list[str] | None = field(default_factory=list)   # URL paths; None: every page may have changed
+    listeners: int = 0                                              # open pages waiting for news of a rebuild
+    memory: Memory = field(default_factory=Memory)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def status(self) -> dict:
         failure = self.failure
         if failure is None:
-            return {"version": self.version, "error": None}
+            return {"version": self.version, "error": None, "changed": self.changed_pages,
+                    "listeners": self.listeners}
         return {"version": self.version, "error": failure.text, "heading": failure.heading,
-                "problems": failure.problems}
+                "problems": failure.problems, "listeners": self.listeners}
 
     def rebuild(self) -> None:
+        started = time.perf_counter()
         try:
-            report = build(self.project, self.output)
+            report = build(self.project, self.output, memory=self.memory)
         except Exception as exc:   # any failure shows, and the next save rebuilds (the watcher must not die)
-            failure = describe_failure(exc, self.project, self.output)
+            failure, changed = describe_failure(exc, self.project, self.output), []
             if not isinstance(exc, ClinicPagesError):
                 log.debug("the rebuild failed", exc_info=exc)
             log.error("%s", failure.text)
         else:
-            failure = None
-            log.info("%s", report.summary())
+            failure, changed = None, changed_pages(report.result.written + report.result.removed)
+            if report.up_to_date:
+                log.debug("%s", report.summary())
+            else:
+                log.info("%s (%.2f s from the save)", report.summary(), time.perf_counter() - started)
         with self.changed:
             self.version += 1
             self.failure = failure
+            self.changed_pages = changed
             self.changed.notify_all()
 
 
-def watched_files(project: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every input the build reads."""
-    seen = {}
-    for path in input_files(project):
-        try:
-            st = path.stat()
-            seen[str(path)] = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            seen[str(path)] = (0, -1)
-    return seen
+def changed_pages(files: list[str]) -> list[str] | None:
+    """The URL paths of the pages among `files` (paths in output/); None when something that every page uses
+    changed (a stylesheet, an image) or there are too many to list."""
+    pages = []
+    for rel in files:
+        if rel.endswith("index.html"):
+            pages.append("/" + rel[:-len("index.html")])
+        elif rel.endswith(".html"):
+            pages.append("/" + rel)
+        elif rel.startswith("assets/"):
+            return None
+    return sorted(pages) if len(pages) <= CHANGED_LIMIT else None
 
 
-def watch(preview: Preview, stop: threading.Event, last: dict[str, tuple[int, int]]) -> None:
-    """Rebuild whenever an input differs from `last`, the snapshot taken before the previous build."""
-    while not stop.wait(POLL_SECONDS):
-        now = watched_files(preview.project)
-        if now != last:
-            time.sleep(0.05)  # let an editor finish writing
-            last = watched_files(preview.project)
-            preview.rebuild()
+class Watcher(FileSystemEventHandler):
+    """Which inputs of the build changed, from the operating system's file events: the project folder itself
+    (not what is under it, such as output/), everything under templates/, and the folders of the rule files
+    site.yaml names (`refresh` follows a change of those). `wait` returns once files have changed and then been
+    quiet for DEBOUNCE_SECONDS."""
+
+    def __init__(self, project: Path):
+        self.project = Path(project).resolve()
+        self.templates = self.project / "templates"
+        self.observer = Observer()
+        self.watches: dict[tuple[str, bool], object] = {}
+        self.inputs: set[str] = set()
+        self.pending: set[str] = set()
+        self.event = threading.Condition()
+
+    def start(self) -> None:
+        self.refresh()
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        with self.event:
+            self.event.notify_all()
+        self.observer.join(timeout=5)
+
+    def refresh(self) -> None:
+        """Watch the folders that hold the inputs now (a rule file may have been added to site.yaml)."""
+        self.inputs = {str(path.resolve()) for path in input_files(self.project)}
+        wanted = {(str(self.project), False)}
+        if self.templates.is_dir():
+            wanted.add((str(self.templates), True))
+        for path in self.inputs:
+            parent = Path(path).parent
+            if parent != self.project and self.templates not in (parent, *parent.parents) and parent.is_dir():
+                wanted.add((str(parent), False))
+        for key in set(self.watches) - wanted:
+            self.observer.unschedule(self.watches.pop(key))
+        for folder, recursive in wanted - set(self.watches):
+            self.watches[(folder, recursive)] = self.observer.schedule(self, folder, recursive=recursive)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        touched = [p for p in map(os.fsdecode, paths) if p in self.inputs or p.startswith(f"{self.templates}/")]
+        if touched:
+            with self.event:
+                self.pending.update(touched)
+                self.event.notify_all()
+
+    def wait(self, stop: threading.Event) -> set[str]:
+        """The inputs that changed, once they have been quiet for DEBOUNCE_SECONDS (empty when stopped)."""
+        with self.event:
+            while not self.pending and not stop.is_set():
+                self.event.wait(timeout=1)
+            while not stop.is_set():   # the debounce: another event restarts the quiet time
+                seen = len(self.pending)
+                self.event.wait(timeout=DEBOUNCE_SECONDS)
+                if len(self.pending) == seen:
+                    break
+            changed, self.pending = self.pending, set()
+        return changed if not stop.is_set() else set()
+
+
+def rebuild_on_save(preview: Preview, watcher: Watcher, stop: threading.Event) -> None:
+    """The preview's loop: wait for a save, rebuild, and watch what the data names now."""
+    while not stop.is_set():
+        changed = watcher.wait(stop)
+        if not changed:
+            continue
+        log.debug("changed: %s", ", ".join(sorted(os.path.relpath(p, watcher.project) for p in changed)))
+        preview.rebuild()
+        watcher.refresh()
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -235,6 +330,8 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         seen = -1
+        with self.preview.changed:
+            self.preview.listeners += 1
         try:
             while True:
                 with self.preview.changed:
@@ -249,6 +346,9 @@ class Handler(SimpleHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+        finally:
+            with self.preview.changed:
+                self.preview.listeners -= 1
 
 
 def _inject(html: bytes) -> bytes:
@@ -258,7 +358,8 @@ def _inject(html: bytes) -> bytes:
 
 
 class PreviewServer:
-    """A running preview: `start()` builds, serves and watches; `stop()` ends all three."""
+    """A running preview: `start()` builds, serves and watches; `stop()` ends all three (and writes the check
+    cache the builds kept in memory)."""
 
     def __init__(self, project: Path, output: Path | None = None, host: str = "127.0.0.1", port: int = 8000):
         self.preview = Preview(Path(project), Path(output) if output else Path(project) / "output")
@@ -266,6 +367,7 @@ class PreviewServer:
         self.preview.output.mkdir(parents=True, exist_ok=True)
         self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.preview.output)))
         self.httpd.daemon_threads = True
+        self.watcher = Watcher(self.preview.project)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -275,17 +377,22 @@ class PreviewServer:
         return f"http://{host}:{port}/"
 
     def start(self) -> PreviewServer:
-        snapshot = watched_files(self.preview.project)  # before building, so no edit can slip between the two
+        self.watcher.start()   # before building, so that no save can slip between the two
         self.preview.rebuild()
         self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True),
-                         threading.Thread(target=watch, args=(self.preview, self._stop, snapshot), daemon=True)]
+                         threading.Thread(target=rebuild_on_save, args=(self.preview, self.watcher, self._stop),
+                                          daemon=True)]
         for t in self._threads:
             t.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
+        self.watcher.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
+        for thread in self._threads[1:]:   # a rebuild under way finishes before the memory is saved
+            thread.join(timeout=60)
         with self.preview.changed:
             self.preview.changed.notify_all()
+        self.preview.memory.save()

@@ -134,3 +134,19 @@ def test_stages_times_every_stage_and_the_clean_build() -> None:
     assert all(value > 0 for value in rows.values())
     assert re.search(r"^- clinic-pages build --no-checks: \d+\.\d\d$", done.stdout, re.M)
     assert "`check` of 10,000 pages under 5 s: at this rate" in done.stdout
+
+
+def test_the_edit_loop_benchmark_times_each_edit_to_the_served_page(tmp_path: Path) -> None:
+    """bench/preview.py on a tiny site, clinic-pages alone: it starts `serve`, makes each edit, finds the new text
+    on the page it polls, and stops the server (leaving nothing running)."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "preview.py"), "--sizes", "6", "--edits", "2",
+                           "--peers", "none", "--dir", str(tmp_path / "sites"), "--json", str(tmp_path / "r.json")],
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = json.loads((tmp_path / "r.json").read_text())
+    assert result["server"] == "clinic-pages serve" and not result["failed"]
+    assert all(len(result["edits"][kind]["seconds"]) == 2 and min(result["edits"][kind]["seconds"]) > 0
+               for kind in ("treatment", "area"))
+    assert result["peak_mb"] > 0
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| 6 | clinic-pages serve"))
+    assert row.count("|") == 9

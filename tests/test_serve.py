@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 import urllib.error
 import urllib.request
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import serve as serve_module
+from generator.build import build
 from generator.serve import PreviewServer
-from tests.projects import edit
+from tests.projects import edit, sample_subset, tree_bytes
+from tests.test_incremental import EDITS
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -24,7 +32,7 @@ def status(preview: PreviewServer) -> dict:
     return json.loads(fetch(preview.url + "__clinic-pages/status")[1])
 
 
-def wait_for(predicate, seconds: float = 15.0):
+def wait_for(predicate, seconds: float = 60.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()
@@ -101,3 +109,98 @@ def test_an_edited_rule_file_rebuilds_and_its_findings_are_shown(preview):
     assert "a word the clinic avoids" in found["/jaw-fillers/"]["message"]
     assert "clinic" in found["/jaw-fillers/"]["evidence"].lower()
     assert "claims.house-word" in current["error"] and "the build stopped" in current["error"]
+
+
+def rebuilt(preview: PreviewServer, before: int) -> dict:
+    """The status once the preview has rebuilt after `before` (the version seen before a save)."""
+    return wait_for(lambda: (s := status(preview))["version"] > before and s)
+
+
+def test_a_failure_of_any_kind_is_shown_and_the_next_save_rebuilds(preview, monkeypatch):
+    """Not only the tool's own errors: a fault in clinic-pages itself must not stop the preview either."""
+    real = serve_module.build
+    calls = []
+
+    def faulty(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ZeroDivisionError("a fault inside the build")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", faulty)
+    project = preview.preview.project
+    before = status(preview)["version"]
+    edit(project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+         "<h1>{{ treatment.name }}</h1><p>First save.</p>")
+    current = rebuilt(preview, before)
+    assert current["heading"] == "clinic-pages failed unexpectedly"
+    assert current["problems"][0]["message"] == "ZeroDivisionError: a fault inside the build"
+    assert "First save." not in fetch(preview.url + "jaw-fillers/")[1]   # the last good pages are still served
+    edit(project / "templates" / "treatment.html", "<p>First save.</p>", "<p>Second save.</p>")
+    current = rebuilt(preview, current["version"])
+    assert current["error"] is None
+    assert "Second save." in fetch(preview.url + "jaw-fillers/")[1]
+
+
+def test_files_that_are_not_inputs_do_not_rebuild(preview):
+    project = preview.preview.project
+    before = status(preview)["version"]
+    (project / "notes.txt").write_text("not an input")
+    (project / "output" / "extra.txt").write_text("written by hand")
+    edit(project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+         "<h1>{{ treatment.name }}</h1><p>Input.</p>")
+    current = rebuilt(preview, before)
+    time.sleep(3 * serve_module.DEBOUNCE_SECONDS)
+    assert status(preview)["version"] == current["version"] == before + 1   # one rebuild: the template's
+
+
+def test_the_status_names_the_pages_that_changed(preview):
+    before = status(preview)["version"]
+    edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+         "<h1>{{ treatment.name }}</h1><p>Only the treatment pages.</p>")
+    current = rebuilt(preview, before)
+    assert "/jaw-fillers/" in current["changed"] and all(p.count("/") == 2 for p in current["changed"])
+
+
+def test_a_rule_file_named_after_the_start_is_watched(preview):
+    project = preview.preview.project
+    rules = project / "house-rules"
+    rules.mkdir()
+    rule = ("rules:\n  - id: house-word\n    severity: error\n    message: a word the clinic avoids\n"
+            "    hint: say it another way\n    source: https://example.org/house-style\n    terms: [{word}]\n")
+    (rules / "house.yaml").write_text(rule.format(word="zzyzzq"))
+    before = status(preview)["version"]
+    edit(project / "site.yaml", "\nchecks:\n", "\nchecks:\n  rules: [house-rules/house.yaml]\n")
+    current = rebuilt(preview, before)
+    assert current["error"] is None
+    (rules / "house.yaml").write_text(rule.format(word="clinic"))   # in a folder the preview did not watch before
+    current = rebuilt(preview, current["version"])
+    assert current["heading"].startswith("The checks found")
+
+
+# -- the property: after any sequence of saves, the preview's output is a clean build's ------------------------
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=5))
+def test_after_any_sequence_of_saves_the_preview_equals_a_clean_build(tmp_path_factory, edits):
+    root = tmp_path_factory.mktemp("warm")
+    project = sample_subset(root / "p", treatments=3, locations=5)
+    site = project / "site.yaml"   # copies of a treatment are reported, not refused (as in test_incremental)
+    site.write_text(site.read_text().replace("duplicates.exact: fail", "duplicates.exact: warn")
+                    .replace("duplicates.near: fail", "duplicates.near: warn"))
+    server = PreviewServer(project, port=0).start()
+    try:
+        for edit_, n in edits:
+            before = status(server)["version"]
+            edit_(project, n)
+            current = rebuilt(server, before)
+            assert current["error"] is None, current["error"]
+    finally:
+        server.stop()
+    fresh = root / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("output", ".clinic-pages-*"))
+    build(fresh, clean=True)
+    assert tree_bytes(project / "output") == tree_bytes(fresh / "output")
+    assert (project / ".clinic-pages-state.json").read_bytes() == (fresh / ".clinic-pages-state.json").read_bytes()
+

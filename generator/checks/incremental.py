@@ -78,7 +78,10 @@ class BuildChecks:
     """The checks of one build: `rendered` for each page checked as it was rendered, `kept` for each page left
     as it was, then `finish`."""
 
-    def __init__(self, project, plan, project_dir: Path, indexing: bool = False, cache: bool = True):
+    def __init__(self, project, plan, project_dir: Path, indexing: bool = False, cache: bool = True,
+                 previous: BuildChecks | None = None):
+        """`cache`: read the check cache file; `previous`: the checks of the last build in this process, whose
+        results stand in for the cache file's (the preview keeps them in memory between saves)."""
         from generator.checks.facts import site_facts
         self.project_dir = Path(project_dir)
         self.facts = site_facts(project, plan)
@@ -91,7 +94,10 @@ class BuildChecks:
         self.results: dict[str, PageResult] = {}       # by URL path
         self.shas: dict[str, str] = {}                 # file -> digest of the HTML that was checked
         self.unread: dict[str, str] = {}                # URL path -> digest, of kept pages the cache lacked
-        self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run) if cache else {}
+        if previous is not None:
+            self.cached = _carry(previous, self.config, self.run)
+        else:
+            self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run) if cache else {}
         memo: dict[int, tuple[object, str]] = {}
         self.digests = {url: facts_digest(f, memo) for url, f in self.facts.pages.items()}
 
@@ -153,7 +159,28 @@ class BuildChecks:
             log.debug("checks: could not write %s (%s)", CACHE_FILE, exc)
 
 
-# -- the cache file -------------------------------------------------------------------------------------------
+# -- the cache, in memory or in a file ---------------------------------------------------------------------------
+
+def _carry(previous: BuildChecks, config: str, run: CheckRun) -> dict[str, tuple[str, str, PageResult]]:
+    """What `_load` gives from the cache file, taken from the last build's checks in this process instead: file ->
+    (HTML digest, facts digest, result) of each page it checked, with the blocks those pages name put in the
+    index. Nothing is carried from checks made with other code, settings or rules."""
+    if previous.config != config:
+        return {}
+    out = {}
+    blocks = []
+    for page in previous.plan.pages:
+        result, sha = previous.results.get(page.url_path), previous.shas.get(page.file)
+        if result is None or not sha:
+            continue
+        out[page.file] = (sha, previous.digests[page.url_path], result)
+        if result.prepared is not None:
+            blocks.append(result.prepared.blocks)
+    if blocks:
+        run.index.receive(previous.run.index.export(distinct(np.concatenate(blocks))))
+    run.index.known_similarities = previous.run.index.similarities
+    return out
+
 
 def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[str, PageResult], shas: dict[str, str],
           run: CheckRun) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from tests.projects import edit, edit_yaml
+from tests.test_serve import status, wait_for
+
+
+def listening(preview) -> None:
+    """Wait until the open page has its event stream open (so it hears of the next rebuild)."""
+    wait_for(lambda: status(preview)["listeners"] >= 1)
 
 
 def test_the_open_page_reloads_after_an_edit_and_shows_errors(preview, browser):
@@ -12,8 +16,7 @@ def test_the_open_page_reloads_after_an_edit_and_shows_errors(preview, browser):
     try:
         page = context.new_page()
         page.goto(preview.url + "jaw-fillers/")
-        page.wait_for_function("window.EventSource !== undefined")
-        time.sleep(0.5)  # the page has opened its event stream
+        listening(preview)
         edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
              "<h1>{{ treatment.name }}</h1><p id='fresh'>Reloaded by itself.</p>")
         page.wait_for_selector("#fresh", timeout=15000)
@@ -33,7 +36,7 @@ def test_a_check_failure_shows_the_rule_the_page_as_a_link_the_words_and_the_fix
     try:
         page = context.new_page()
         page.goto(preview.url + "jaw-fillers/")
-        page.wait_for_function("window.EventSource !== undefined")
+        listening(preview)
         edit_yaml(project / "treatments.yaml", lambda data: next(
             t for t in data["treatments"] if t["slug"] == "jaw-fillers").update(summary="Results are guaranteed."))
         overlay = page.wait_for_selector("#clinic-pages-error", timeout=15000)
@@ -49,3 +52,24 @@ def test_a_check_failure_shows_the_rule_the_page_as_a_link_the_words_and_the_fix
     finally:
         context.close()
 
+
+
+def test_only_an_open_page_that_changed_reloads(preview, browser):
+    context = browser.new_context()
+    try:
+        changed, unchanged = context.new_page(), context.new_page()
+        changed.goto(preview.url + "jaw-fillers/")
+        unchanged.goto(preview.url + "areas/")
+        for page in (changed, unchanged):
+            page.evaluate("window.clinicPagesTestMark = 'still here'")
+        wait_for(lambda: status(preview)["listeners"] >= 2)
+        before = status(preview)["version"]
+        edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+             "<h1>{{ treatment.name }}</h1><p id='fresh'>Only treatment pages.</p>")
+        changed.wait_for_selector("#fresh", timeout=60000)
+        assert changed.evaluate("window.clinicPagesTestMark") is None   # reloaded
+        after = wait_for(lambda: (s := status(preview))["version"] > before and s)["version"]
+        unchanged.wait_for_selector(f"html[data-clinic-pages-build='{after}']", timeout=60000)   # it heard
+        assert unchanged.evaluate("window.clinicPagesTestMark") == "still here"   # and did not reload
+    finally:
+        context.close()

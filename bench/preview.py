@@ -1,0 +1,374 @@
+"""The marketer's edit loop: the time from saving a file to the changed page being served, `clinic-pages serve`
+beside `hugo server` on the same synthetic site, in one run.
+
+For each size (1,000, 10,000 and 100,000 landing pages; --sizes to choose) it writes the synthetic project
+(bench/synth.py) and the same site for Hugo (bench/sites.py), starts both servers on 127.0.0.1 and waits until
+each serves its pages. Then, in turn (clinic-pages, Hugo, clinic-pages, ...), it makes the same edit to each
+one's data, one treatment's text (`synth.edit_treatment`) or one area's notes (`synth.edit_location`), and polls
+one landing page that shows the edited text over HTTP until the new text is there: the time from the end of the
+save to that answer. Before the next edit it waits for the server to be idle (no CPU time used for a while). It
+reports the median, the fastest and the slowest of the edits of each kind, and the memory of each server after
+them (resident: the largest of the process and its children at any moment, sampled; VmHWM: the peak the kernel
+saw for the server process itself).
+
+    bash bench/setup.sh                                  # once: Hugo
+    python3 bench/preview.py                              # 1,000 and 10,000 pages, 5 edits of each kind
+    python3 bench/preview.py --sizes 100000 --edits 3
+    python3 bench/preview.py --sizes 1000 --peers none   # clinic-pages alone (no Hugo needed)
+
+Hugo runs as users run it (`hugo server`: pages rendered to memory, fast render mode); clinic-pages writes
+every changed file to output/ on disk (--dir, default a folder under /tmp) and checks every changed page.
+Not part of the test suite (tests/test_bench_synth.py runs it once on a tiny site).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+from bench import sites
+from bench.run import SIZES, _pss_kb, _tree
+from bench.synth import SynthData, edit_location, edit_treatment, synth_data, write_data, write_project
+
+EDITS = ("treatment", "area")
+POLL_SECONDS = 0.01          # how often the edited page is asked for
+IDLE_SECONDS = 0.5           # a server that used no CPU for this long has finished its rebuild
+START_TIMEOUT = 3600         # a first build of 100,000 pages takes minutes on two cores
+EDIT_TIMEOUT = 600
+
+
+@dataclass
+class Timing:
+    seconds: list[float] = field(default_factory=list)
+
+    def summary(self) -> tuple[float, float, float] | None:
+        if not self.seconds:
+            return None
+        return statistics.median(self.seconds), min(self.seconds), max(self.seconds)
+
+
+@dataclass
+class Result:
+    size: int
+    server: str
+    pages: int = 0
+    start_seconds: float = 0.0
+    edits: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
+    peak_mb: float = 0.0        # the process tree's resident memory (PSS), sampled, largest seen
+    hwm_mb: float = 0.0         # the server process's own peak resident memory (VmHWM)
+    failed: str = ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system time of the process and its children so far (clock ticks from /proc)."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def vm_hwm_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+class Server:
+    """One running preview server over its own copy of the site."""
+
+    name = ""
+
+    def __init__(self, root: Path):
+        self.root, self.port = root, free_port()
+        self.proc: subprocess.Popen | None = None
+        self.peak_kb = 0
+        self._stop = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def write(self, data: SynthData) -> None:
+        raise NotImplementedError
+
+    def save(self, data: SynthData, changed: str) -> None:
+        raise NotImplementedError
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def start(self, log: Path) -> float:
+        started = time.perf_counter()
+        with open(log, "wb") as out:
+            self.proc = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,
+                                         env=dict(os.environ, PYTHONPATH=str(REPO)), start_new_session=True)
+        threading.Thread(target=self._sample, daemon=True).start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self.ready():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} stopped: {log.read_text('utf-8', 'replace')[-2000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} did not start in {START_TIMEOUT} s")
+            time.sleep(0.2)
+        self.idle()
+        return time.perf_counter() - started
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            if self.proc is not None and self.proc.poll() is None:
+                self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.proc.pid)))
+
+    def idle(self) -> None:
+        """Wait until the server has used no CPU time for IDLE_SECONDS (its rebuild is over)."""
+        assert self.proc is not None
+        last, quiet_since = cpu_seconds(self.proc.pid), time.monotonic()
+        deadline = time.monotonic() + EDIT_TIMEOUT
+        while time.monotonic() - quiet_since < IDLE_SECONDS and time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = cpu_seconds(self.proc.pid)
+            if now > last + 0.02:
+                last, quiet_since = now, time.monotonic()
+
+    def timed_edit(self, data: SynthData, changed: str, page: str, text: str) -> float:
+        """Save the edit, then ask for `page` until it holds `text`: seconds from the end of the save."""
+        self.save(data, changed)
+        saved = time.perf_counter()
+        deadline = time.monotonic() + EDIT_TIMEOUT
+        while True:
+            body = get(self.url + page.lstrip("/"))
+            if body is not None and text in body:
+                return time.perf_counter() - saved
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name}: {page} did not show {text!r} within {EDIT_TIMEOUT} s")
+            time.sleep(POLL_SECONDS)
+
+    def stop(self) -> float:
+        """Stop the server; return its own peak resident memory in MB."""
+        self._stop.set()
+        hwm = 0.0
+        if self.proc is not None and self.proc.poll() is None:
+            hwm = vm_hwm_mb(self.proc.pid)
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        return hwm
+
+
+class ClinicPagesServer(Server):
+    name = "clinic-pages serve"
+
+    def write(self, data: SynthData) -> None:
+        write_project(data, self.root)
+
+    def save(self, data: SynthData, changed: str) -> None:
+        write_data(data, self.root, only=(changed,))
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "generator", "serve", "--project", str(self.root), "--port", str(self.port)]
+
+    def ready(self) -> bool:
+        status = get(self.url + "__clinic-pages/status")
+        if status is None:
+            return False
+        state = json.loads(status)
+        if state.get("error"):
+            raise RuntimeError(f"{self.name}: {state['error'][:2000]}")
+        return state["version"] >= 1
+
+
+class HugoServer(Server):
+    name = "hugo server"
+
+    def write(self, data: SynthData) -> None:
+        sites.write_hugo(data, self.root)
+
+    def save(self, data: SynthData, changed: str) -> None:
+        sites.write_data_files(data, self.root / "data",
+                               only=({"treatments.yaml": "treatments", "locations.yaml": "areas"}[changed],))
+
+    def command(self) -> list[str]:
+        return ["hugo", "server", "--source", str(self.root), "--bind", "127.0.0.1", "--port", str(self.port),
+                "--baseURL", self.url, "--appendPort=false"]
+
+    def ready(self) -> bool:
+        return get(self.url) is not None
+
+
+def landing_page(data: SynthData, treatment: int, area: int) -> str:
+    treatments, areas = data.treatments["treatments"], data.locations["locations"]
+    return f"/{treatments[treatment % len(treatments)]['slug']}/{areas[area % len(areas)]['slug']}/"
+
+
+def bench_size(size: int, tl: tuple[int, int], folder: Path, peers: list[str], edits: int,
+               say) -> list[Result]:
+    kinds = [ClinicPagesServer] + ([HugoServer] if "hugo" in peers else [])
+    servers, datas, results = [], [], []
+    for kind in kinds:
+        data = synth_data(*tl)   # one copy each: an edit changes the data it is made to
+        server = kind(folder / f"{size}-{kind.__name__}")
+        shutil.rmtree(server.root, ignore_errors=True)
+        server.write(data)
+        servers.append(server)
+        datas.append(data)
+        results.append(Result(size, server.name, pages=tl[0] * tl[1]))
+    try:
+        for server, result in zip(servers, results):
+            say(f"{size:,} pages: starting {server.name}")
+            result.start_seconds = server.start(folder / f"{size}-{server.name.split()[0]}.log")
+            say(f"  ready in {result.start_seconds:.1f} s")
+        for round_ in range(edits):
+            for kind in EDITS:
+                order = list(zip(servers, datas, results))
+                if round_ % 2:
+                    order.reverse()   # neither server always goes first
+                for server, data, result in order:
+                    mark = 1000 + round_
+                    if kind == "treatment":
+                        changed = edit_treatment(data, round_, mark)
+                        page, text = landing_page(data, round_, round_ * 3), f"Reviewed in round {mark}."
+                    else:
+                        changed = edit_location(data, round_ * 7, mark)
+                        page, text = landing_page(data, round_ + 1, round_ * 7), \
+                            f"The notes were checked in round {mark}."
+                    seconds = server.timed_edit(data, changed, page, text)
+                    result.edits[kind].seconds.append(seconds)
+                    say(f"  {server.name}: edit {kind} {round_ + 1}: {seconds:.3f} s ({page})")
+                    server.idle()
+    except Exception as exc:   # keep what was measured; say what failed
+        for result in results:
+            result.failed = result.failed or str(exc)[:500]
+        say(f"FAILED: {exc}")
+    finally:
+        for server, result in zip(servers, results):
+            result.hwm_mb = server.stop()
+            result.peak_mb = server.peak_kb / 1024
+    return results
+
+
+def table(results: list[Result]) -> str:
+    def cell(timing: Timing) -> str:
+        s = timing.summary()
+        return f"{s[0]:.2f} ({s[1]:.2f}–{s[2]:.2f})" if s else "–"
+
+    lines = ["| pages | server | start (s) | edit 1 treatment: median (fastest–slowest) s | edit 1 area: median "
+             "(fastest–slowest) s | edits | peak MB (tree) | VmHWM MB |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r.size:,} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
+                     f"{cell(r.edits['area'])} | {len(r.edits['treatment'].seconds)} | {r.peak_mb:,.0f} | "
+                     f"{r.hwm_mb:,.0f} |" + (f" FAILED: {r.failed}" if r.failed else ""))
+    return "\n".join(lines)
+
+
+def targets(results: list[Result]) -> list[str]:
+    """Issue 19's targets, met or not, from this run."""
+    out = []
+    ours = {r.size: r for r in results if r.server == ClinicPagesServer.name}
+    hugo = {r.size: r for r in results if r.server == HugoServer.name}
+    limits = {10_000: 0.5, 100_000: 3.0}
+    for size, r in sorted(ours.items()):
+        for kind in EDITS:
+            s = r.edits[kind].summary()
+            if s is None:
+                continue
+            if size in limits:
+                out.append(f"{size:,} pages, edit 1 {kind}, median s: {s[0]:.2f} (target < {limits[size]}): "
+                           f"{'met' if s[0] < limits[size] else 'NOT met'}")
+            h = hugo.get(size)
+            hs = h.edits[kind].summary() if h else None
+            if hs:
+                out.append(f"{size:,} pages, edit 1 {kind}, clinic-pages {s[0]:.2f} s vs hugo server {hs[0]:.2f} s: "
+                           f"{'at least as fast' if s[0] <= hs[0] else 'SLOWER'}")
+        if size == 100_000:
+            out.append(f"100,000 pages, memory of the running preview (largest sampled, with its workers): "
+                       f"{r.peak_mb:,.0f} MB, its own peak {r.hwm_mb:,.0f} MB (target < 1,024): "
+                       f"{'met' if max(r.peak_mb, r.hwm_mb) < 1024 else 'NOT met'}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000",
+                        help="landing pages per site, from 1000, 10000, 100000 (default: 1000,10000)")
+    parser.add_argument("--edits", type=int, default=5, help="edits of each kind per server (default 5)")
+    parser.add_argument("--peers", default="hugo", help="hugo, or none (default: hugo)")
+    parser.add_argument("--dir", type=Path, help="where the sites go (default: a new folder under /tmp)")
+    parser.add_argument("--json", type=Path, help="also write every measurement to this file")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    unknown = [s for s in sizes if s not in SIZES and s > 100]
+    if unknown:
+        parser.error(f"unknown size {unknown[0]}; sizes are {', '.join(map(str, SIZES))} (or a tiny one, <= 100)")
+    peers = [] if args.peers == "none" else args.peers.split(",")
+    if "hugo" in peers and shutil.which("hugo") is None:
+        parser.error("hugo is not installed: run `bash bench/setup.sh`, or pass --peers none")
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="clinic-pages-preview-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    results: list[Result] = []
+    for size in sizes:
+        tl = SIZES.get(size) or (1, size)
+        results += bench_size(size, tl, folder, peers, args.edits, say)
+    print(table(results))
+    print()
+    print("\n".join(f"- {line}" for line in targets(results)))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
+    if args.dir is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 1 if any(r.failed for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
