@@ -76,6 +76,30 @@ class BuildReport:
                 f"written, {r.unchanged} unchanged, {len(r.removed)} removed -> {self.output}")
 
 
+def show_placeholders(found: list[str], log: logging.Logger) -> None:
+    """The values site.yaml still marks !placeholder, as every build and `check` list them."""
+    if found:
+        log.warning("site.yaml still has %d placeholder(s); `deploy` will refuse until they are replaced:\n  %s",
+                    len(found), "\n  ".join(found))
+
+
+def show_unserved(unserved, log: logging.Logger) -> None:
+    """Places that get no page (`plan.unserved_places`): each one whose coordinates look mistaken, and a count of
+    those simply beyond the service radius (each of them with -v)."""
+    far = []
+    for place in unserved:
+        if place.suspect:
+            log.warning("%s", place.reason)
+        else:
+            far.append(place)
+            log.debug("%s", place.reason)
+    if far:
+        names = ", ".join(p.place for p in far[:5]) + (f" and {len(far) - 5} more" if len(far) > 5 else "")
+        log.info("%d place(s) in locations.yaml get no pages, being beyond the service radius (service_radius_km in "
+                 "site.yaml) of every premises: %s%s", len(far), names,
+                 "" if log.isEnabledFor(logging.DEBUG) else " (-v says how far each one is)")
+
+
 def copy_assets(templates: Path) -> list[tuple[str, bytes]]:
     """Static files under templates/assets/, as (output path, bytes), sorted."""
     root = templates / "assets"

@@ -71,7 +71,7 @@ def _check_report_path(args: argparse.Namespace) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.build import output_age
+    from generator.build import output_age, show_placeholders, show_unserved
     from generator.checks import check_built_site
     from generator.model import load_project
     from generator.plan import plan_site, unserved_places
@@ -82,8 +82,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_built_site(project_dir, output, cache=not args.no_cache, progress=_progress(sys.stderr,
                                                                                              "Checking pages"))
     project = load_project(project_dir)   # what is silent in the pages: places without any, placeholders
-    show_unserved(unserved_places(project, plan_site(project)))
-    show_placeholders(project.placeholders())
+    show_unserved(unserved_places(project, plan_site(project)), log)
+    show_placeholders(project.placeholders(), log)
     age = output_age(project_dir, output)
     _show_checks(args, "check", str(args.output or output), result, [age] if age else [])
     return _exit_for(result, args.strict)
@@ -116,7 +116,7 @@ def _exit_for(result, strict: bool) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import build
+    from generator.build import build, show_placeholders, show_unserved
     from generator.errors import ChecksFailed
 
     try:
@@ -131,37 +131,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         log.debug("checks: %s", report.checks.summary())   # `clinic-pages check` shows the findings
     for notice in report.notices:
         log.warning("%s", notice)
-    show_unserved(report.unserved)
-    show_placeholders(report.placeholders)
+    show_unserved(report.unserved, log)
+    show_placeholders(report.placeholders, log)
     print(report.summary())
     warnings = len(report.notices) + (1 if report.placeholders else 0)
     if args.strict and warnings:
         print(f"error: {warnings} warning(s), and --strict counts warnings as errors", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK
-
-
-def show_placeholders(found: list[str]) -> None:
-    if found:
-        log.warning("site.yaml still has %d placeholder(s); `deploy` will refuse until they are replaced:\n  %s",
-                    len(found), "\n  ".join(found))
-
-
-def show_unserved(unserved) -> None:
-    """Places that get no page: each one whose coordinates look mistaken, and a count of those simply beyond the
-    service radius (each of them with -v)."""
-    far = []
-    for place in unserved:
-        if place.suspect:
-            log.warning("%s", place.reason)
-        else:
-            far.append(place)
-            log.debug("%s", place.reason)
-    if far:
-        names = ", ".join(p.place for p in far[:5]) + (f" and {len(far) - 5} more" if len(far) > 5 else "")
-        log.info("%d place(s) in locations.yaml get no pages, being beyond the service radius (service_radius_km in "
-                 "site.yaml) of every premises: %s%s", len(far), names,
-                 "" if log.isEnabledFor(logging.DEBUG) else " (-v says how far each one is)")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

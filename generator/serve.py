@@ -26,7 +26,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import Memory, build
+from generator.build import Memory, build, show_placeholders, show_unserved
 from generator.errors import ClinicPagesError
 from generator.state import input_files
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/__clinic-pages/"
 DEBOUNCE_SECONDS = 0.05   # quiet time after the last file event before a rebuild: an editor saves in steps
+WRITE_GRACE_SECONDS = 2   # longest wait for a file being written in place to be closed
 CHANGED_LIMIT = 1000      # pages named in a status as changed; past it, every open page reloads
 
 LIVE_JS = r"""
@@ -164,6 +165,8 @@ class Preview:
     failure: Failure | None = None
     changed_pages: list[str] | None = field(default_factory=list)   # URL paths; None: every page may have changed
     listeners: int = 0                                              # open pages waiting for news of a rebuild
+    said: tuple = ()                                                # the places without pages and placeholders
+                                                                    # last shown in the terminal
     memory: Memory = field(default_factory=Memory)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -189,7 +192,12 @@ class Preview:
             if report.up_to_date:
                 log.debug("%s", report.summary())
             else:
-                log.info("%s (%.2f s from the save)", report.summary(), time.perf_counter() - started)
+                log.info("%s (%.2f s)", report.summary(), time.perf_counter() - started)
+                said = ([u.reason for u in report.unserved], report.placeholders)
+                if said != self.said:   # said at the start, and again when the list changes: nothing is silent
+                    show_unserved(report.unserved, log)
+                    show_placeholders(report.placeholders, log)
+                    self.said = said
         with self.changed:
             self.version += 1
             self.failure = failure
@@ -223,7 +231,9 @@ class Watcher(FileSystemEventHandler):
         self.observer = Observer()
         self.watches: dict[tuple[str, bool], object] = {}
         self.inputs: set[str] = set()
-        self.pending: set[str] = set()
+        self.pending: set[str] = set()     # inputs changed since the last rebuild began
+        self.writing: set[str] = set()     # of those, files written in place and not closed yet
+        self.events = 0
         self.event = threading.Condition()
 
     def start(self) -> None:
@@ -256,22 +266,33 @@ class Watcher(FileSystemEventHandler):
             return
         paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         touched = [p for p in map(os.fsdecode, paths) if p in self.inputs or p.startswith(f"{self.templates}/")]
-        if touched:
-            with self.event:
-                self.pending.update(touched)
-                self.event.notify_all()
+        if not touched:
+            return
+        with self.event:
+            self.pending.update(touched)
+            self.events += 1
+            if event.is_directory:
+                pass
+            elif event.event_type in ("created", "modified"):
+                self.writing.add(touched[0])      # written in place: wait for the file to be closed
+            else:
+                self.writing.difference_update(touched)   # closed, or moved into place whole
+            self.event.notify_all()
 
     def wait(self, stop: threading.Event) -> set[str]:
-        """The inputs that changed, once they have been quiet for DEBOUNCE_SECONDS (empty when stopped)."""
+        """The inputs that changed, once they have been quiet for DEBOUNCE_SECONDS and every file written in place
+        has been closed (or WRITE_GRACE_SECONDS have gone by); empty when stopped."""
         with self.event:
             while not self.pending and not stop.is_set():
                 self.event.wait(timeout=1)
-            while not stop.is_set():   # the debounce: another event restarts the quiet time
-                seen = len(self.pending)
+            began = time.monotonic()
+            while not stop.is_set():   # the debounce: another event starts the quiet time again
+                seen = self.events
                 self.event.wait(timeout=DEBOUNCE_SECONDS)
-                if len(self.pending) == seen:
+                if self.events == seen and (not self.writing or time.monotonic() - began > WRITE_GRACE_SECONDS):
                     break
             changed, self.pending = self.pending, set()
+            self.writing.clear()
         return changed if not stop.is_set() else set()
 
 
