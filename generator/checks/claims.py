@@ -1,12 +1,21 @@
-"""Claims and advertising rules: a YAML rule file (like Vale's styles) matched against what a page says.
+"""Claims and advertising rules: concepts in a YAML rule file, matched sentence by sentence against a page.
 
-A rule lists `terms` (matched as whole words with their inflections) and `patterns` (regular expressions);
-see `generator/rules/uk.yaml`, the default UK rule set, for the fields. Matching is on the visible text, the
-title, the meta description, image alt text and the strings of the JSON-LD, lower-cased with (R) and (TM)
-removed. A match is excused, unless its rule says `negatable: false`, when its clause negates it: a negation
-("not", "no", "never", "cannot", ...) among the five words before it, or "is not", "cannot be", ... among the
-four after it, within the same clause (clauses end at . , ; : ! ? and dashes). A match inside the text of a
-disclaimer from the clinic's own library is excused too.
+A rule (see `generator/rules/uk.yaml`, the default UK rule set, and docs/checks.md) is a concept: `phrases` in
+a small pattern language over words (inflections, alternatives, named sets of words, gaps, numbers), with the
+words that must be `near`, and `unless` phrases for other senses of its words ("money-back guarantee",
+"semi-permanent make-up"). Matching is per sentence, on the visible text, the title, the meta description, image
+alt text and the strings of the JSON-LD. A match is excused when a negation reaches it ("no treatment is
+risk-free", see `sentences.py`), when it is asked rather than said ("Is it permanent? No, ..."), or when it lies in
+a disclaimer of the clinic's own library; a rule with `negatable: false` (a medicine's name) is reported even then.
+
+Phrase syntax, word by word:
+    guarantee        the word in any inflection (guarantees, guaranteed, guaranteeing)
+    =permanent       this form only
+    risk-free        the words in turn, with a hyphen, a space or nothing between ("risk free", "riskfree")
+    a|b|c            one of them;  (a b|c d e)  one of these runs of words;  @name  any entry of the set `name`
+    ?word            optional;  ...  up to 4 words of the same clause between;  ...2  up to 2
+    #num  #num<18  #num>=2  #time   a number (digits or words), compared; a time of day (5pm, 17:00, midnight)
+    £ % * + &        the sign itself
 """
 
 from __future__ import annotations
@@ -14,89 +23,55 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from generator.checks import Finding, HtmlPage
-from generator.data import Document, parse_document
+from generator.checks.sentences import (
+    NEGATIONS,
+    NUMBER_WORDS,
+    YES_ANSWERS,
+    answer_of,
+    sentence_of,
+    split_compound,
+    split_sentences,
+    Sentence,
+    Word,
+    negated_after,
+    negation_scopes,
+    sentences_of,
+    words_of,
+)
+from generator.data import Document, format_path, parse_document
 from generator.errors import DataError, Problem
-from generator.schema import Boolean, Choice, Field, ListOf, Number, Obj, Text, custom, validate
+from generator.schema import Boolean, ListOf, MapOf, Number, Obj, Text, custom, validate
+from generator.schema import Choice, Field
 
 DEFAULT_RULES = "uk.yaml"
 
 
-def _regex_rule(value, path):
-    if not isinstance(value, str):
-        yield path, "expected a regular expression in quotes", "write it in single quotes"
-        return
-    try:
-        re.compile(value)
-    except re.error as exc:
-        yield path, f"not a valid regular expression: {exc}", "check the brackets and escape special characters"
-
-
-_RULES_SCHEMA = Obj({
-    "rules": Field(ListOf(Obj({
-        "id": Field(Text(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), single_line=True,
-                         pattern_hint="an id of lower-case letters, digits and hyphens")),
-        "severity": Field(Choice(options=("error", "warning"))),
-        "message": Field(Text(single_line=True)),
-        "hint": Field(Text()),
-        "source": Field(Text(single_line=True)),
-        "terms": Field(ListOf(Text(single_line=True)), required=False),
-        "patterns": Field(ListOf(custom(_regex_rule)), required=False),
-        "triggers": Field(ListOf(Text(single_line=True)), required=False,
-                          doc="words one of which must be on the page before the patterns are tried"),
-        "context_terms": Field(ListOf(Text(single_line=True)), required=False),
-        "context": Field(ListOf(Text(single_line=True)), required=False),
-        "within": Field(Number(minimum=1, maximum=20, integer=True), required=False),
-        "negatable": Field(Boolean(), required=False),
-    }), min_items=1)),
-})
-
-
-@dataclass(frozen=True)
-class ClaimRule:
-    id: str                      # without the "claims." prefix
-    severity: str
-    message: str
-    hint: str
-    source: str
-    terms: tuple[tuple[frozenset[str], ...], ...]   # each term: the allowed forms of each of its words
-    patterns: re.Pattern[str] | None
-    triggers: frozenset[str] | None   # words that must be on the page for the patterns to be tried; None: always
-    negatable: bool = True
-    context_terms: tuple[tuple[frozenset[str], ...], ...] = ()   # count only with a context word nearby
-    context: frozenset[str] = frozenset()
-    within: int = 4
-    file: str = ""
-    line: int | None = None
-
-    @property
-    def rule(self) -> str:
-        return f"claims.{self.id}"
-
-
-# -- building the regular expressions -------------------------------------------------------------------------
+# -- words and their forms --------------------------------------------------------------------------------------
 
 def word_forms(word: str) -> list[str]:
-    """A word and its common inflections: "guarantee" -> guarantee, guarantees, guaranteed, guaranteeing, ..."""
+    """A word and its regular inflections: "guarantee" -> guarantees, guaranteed, guaranteeing; "slim" ->
+    slims, slimmed, slimming; "cure" -> cures, cured, curing; "remedy" -> remedies, remedied. Forms that are not
+    English cost nothing: only forms found on a page are ever looked up. Irregular forms are listed in the rules."""
     if not word.isalpha() or len(word) < 3:
         return [word]
     if word.endswith("e"):
         stem = word[:-1]
-        return [word, stem + "es", stem + "ed", stem + "ing", word + "ing", stem + "er", stem + "ers"]
+        return [word, word + "s", stem + "ed", stem + "ing", word + "d", stem + "er", stem + "ers", stem + "est",
+                word + "r", word + "st", word + "ly"]
     if word.endswith("y") and word[-2] not in "aeiou":
         stem = word[:-1]
-        return [word, stem + "ies", stem + "ied", word + "ing"]
-    return [word, word + "s", word + "es", word + "ed", word + "ing", word + "er", word + "ers"]
-
-
-def term_words(term: str) -> tuple[frozenset[str], ...]:
-    """A phrase as the forms each of its words may take ("risk-free" and "risk free" are the same term)."""
-    return tuple(frozenset(word_forms(w)) for w in _WORD.findall(normalise(term)))
+        return [word, stem + "ies", stem + "ied", word + "ing", stem + "ier", stem + "iest", stem + "ily"]
+    forms = [word, word + "s", word + "es", word + "ed", word + "ing", word + "er", word + "ers", word + "est",
+             word + "ly"]
+    if len(word) <= 5 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        forms += [word + word[-1] + s for s in ("ed", "ing", "er", "ers", "est")]   # slim -> slimming
+    return forms
 
 
 def normalise(text: str) -> str:
@@ -111,15 +86,355 @@ def normalise(text: str) -> str:
 
 _NORMALISE = (("®", " "), ("™", " "), ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
               ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def _clean(text: str) -> str:
+    """The same with the case kept (names are told by their capitals)."""
+    if not text.isascii():
+        for old, new in _NORMALISE:
+            if old in text:
+                text = text.replace(old, new)
+    return text
+
+
+# -- phrases ----------------------------------------------------------------------------------------------------
+
+Atom = frozenset | tuple          # a set of word forms, or ("num", op, value) / ("time",)
+Alternative = tuple               # a sequence of atoms: one alternative of an element
+
+
+@dataclass(frozen=True)
+class Element:
+    alternatives: tuple[Alternative, ...] = ()
+    optional: bool = False
+    gap: int = 0                  # > 0: a gap of up to this many words (and no alternatives)
+
+    def __post_init__(self):
+        # for matching: the one-word alternatives as one set of forms; longer ones by their first word's forms;
+        # the rest (numbers, times) as they are
+        single: set[str] = set()
+        longer: dict[str, list[tuple]] = {}
+        other = []
+        for alt in self.alternatives:
+            head = alt[0]
+            if isinstance(head, frozenset):
+                if len(alt) == 1:
+                    single |= head
+                else:
+                    for form in head:
+                        longer.setdefault(form, []).append(alt[1:])
+            else:
+                other.append(alt)
+        object.__setattr__(self, "single", frozenset(single))
+        object.__setattr__(self, "longer", {k: tuple(v) for k, v in longer.items()})
+        object.__setattr__(self, "other", tuple(other))
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str                                     # as written in the rule file
+    elements: tuple[Element, ...]
+    near: tuple[Phrase, ...] = ()                 # one of these must be in the same sentence
+    within: int | None = None                     # ... at most this many words away, in the same clause
+    not_near: tuple[Phrase, ...] = ()             # no match counts in a sentence that holds one of these
+    near_all: tuple[Phrase, ...] = ()             # each of these must be in the same sentence too
+
+
+_SYMBOLS = frozenset("£$€%*+&")
+_PARTS = re.compile(r"(?:\([^()]*\)|[^\s(])+")          # a phrase's parts: words, alternatives, groups
+_ITEMS = re.compile(r"(\([^()]*\)|[^|()]*)\|")           # the alternatives of one part, each followed by |
+_NUM = re.compile(r"^#num(?:(<=|>=|<|>|=)(\d+)|(\d+)-(\d+))?$")
+_HYPHENS = re.compile(r"[-\u2010\u2011\u2013]")
+_WORDISH = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£$€%*+&]")
+
+
+class PhraseError(ValueError):
+    pass
+
+
+def compile_phrase(text: str, sets: dict[str, list[str]], _depth: int = 0) -> Phrase:
+    """A phrase of the rule language (see the module's docstring) as elements to match."""
+    if text.count("(") != text.count(")") or re.search(r"\([^)]*\(", text):
+        raise PhraseError("an empty alternative, or a group not closed: write a|b or (a b|c d), groups not nested")
+    elements: list[Element] = []
+    for part in _PARTS.findall(text):
+        if part.startswith("..."):
+            n = part[3:]
+            if n and not n.isdigit():
+                raise PhraseError(f"`{part}`: a gap is `...` or `...` with a number of words, such as `...2`")
+            if not elements or elements[-1].gap:
+                raise PhraseError("a phrase cannot start with a gap or have two gaps together")
+            elements.append(Element(gap=int(n) if n else 4))
+            continue
+        optional = part.startswith("?") and len(part) > 1
+        if optional:
+            part = part[1:]
+        if not elements and optional:
+            raise PhraseError("a phrase cannot start with an optional word")
+        alternatives: list[Alternative] = []
+        for alt in _ITEMS.findall(part + "|") if part.count("(") == part.count(")") else [None]:
+            if alt is None or alt in ("", "()") or (alt.startswith("(") and not alt.endswith(")")):
+                raise PhraseError(f"`{part}`: an empty alternative, or a group not closed: write a|b or (a b|c d)")
+            if alt.startswith("("):   # (a b|c d): runs of several words
+                for inner_text in alt[1:-1].split("|"):
+                    if not inner_text.strip():
+                        raise PhraseError(f"`{part}`: an empty alternative in a group")
+                    inner = compile_phrase(inner_text, sets, _depth + 1).elements
+                    if any(e.gap or e.optional for e in inner):
+                        raise PhraseError(f"`{part}`: a group holds words only, without gaps or optional words")
+                    alternatives += _sequences(inner)
+            else:
+                alternatives += _alternatives(alt, sets, _depth)
+        elements.append(Element(tuple(dict.fromkeys(alternatives)), optional))
+    if not elements:
+        raise PhraseError("the phrase is empty")
+    if elements[-1].gap:
+        raise PhraseError("a phrase cannot end with a gap")
+    return Phrase(text, tuple(elements))
+
+
+def _alternatives(alt: str, sets: dict[str, list[str]], depth: int) -> list[Alternative]:
+    if alt.startswith("@"):
+        name = alt[1:]
+        if name not in sets:
+            close = [s for s in sets if s.startswith(name[:3])]
+            raise PhraseError(f"`@{name}`: no set of that name" + (f" (did you mean @{close[0]}?)" if close else ""))
+        if depth > 3:
+            raise PhraseError(f"`@{name}`: sets refer to each other in a circle")
+        out: list[Alternative] = []
+        for entry in sets[name]:
+            for element in compile_phrase(entry, sets, depth + 1).elements:
+                if element.gap or element.optional:
+                    raise PhraseError(f"`@{name}`: an entry of a set is words, without gaps or optional words")
+            out += _sequences(compile_phrase(entry, sets, depth + 1).elements)
+        return out
+    if alt.startswith("#"):
+        if alt == "#time":
+            return [(("time",),)]
+        m = _NUM.match(alt)
+        if not m:
+            raise PhraseError(f"`{alt}`: a number is `#num`, `#num` compared (`#num<18`, `#num>=2`) or a range "
+                              "(`#num12-17`)")
+        if m.group(3):
+            return [(("num", "-", (int(m.group(3)), int(m.group(4)))),)]
+        return [(("num", m.group(1), int(m.group(2)) if m.group(2) else None),)]
+    exact = alt.startswith("=")
+    if exact:
+        alt = alt[1:]
+    words = _WORDISH.findall(normalise(_HYPHENS.sub(" ", alt)))
+    if not words:
+        raise PhraseError(f"`{alt}`: no word in it")
+    sequence = tuple(frozenset([w]) if exact or w in _SYMBOLS or w[0].isdigit() else frozenset(word_forms(w))
+                     for w in words)
+    out = [sequence]
+    if len(words) > 1 and not exact and "-" in alt:   # "risk-free" is also written "riskfree"
+        out.append((frozenset({"".join(words)}),))
+    return out
+
+
+def _sequences(elements: tuple[Element, ...]) -> list[Alternative]:
+    """Every sequence of atoms a gap-free phrase stands for (the product of its elements' alternatives)."""
+    out: list[tuple] = [()]
+    for element in elements:
+        out = [seq + alt for seq in out for alt in element.alternatives]
+    return out
+
+
+def _atom_matches(atom, word: Word) -> bool:
+    if isinstance(atom, frozenset):
+        return word.form in atom
+    if atom[0] == "num":
+        return word.number is not None and _compare(atom, word.number)
+    # a time of day
+    return (word.number is not None and (":" in word.form or word.form.endswith(("am", "pm", "m.")))) or \
+        word.form in ("midnight", "midday", "noon")
+
+
+def _compare(atom: tuple, number: float) -> bool:
+    """Whether a number meets a number atom (("num", op, value))."""
+    op, value = atom[1], atom[2]
+    if op is None:
+        return True
+    if op == "-":
+        return value[0] <= number <= value[1]
+    return {"<": number < value, ">": number > value, "<=": number <= value, ">=": number >= value,
+            "=": number == value}[op]
+
+
+_GAP_STOPS = frozenset({"if", "when", "whether", "unless", "but", "because", "although", "though", "while",
+                        "whilst", "before", "after", "until", "so", "however", "who", "which", "where"})
+
+
+def match_at(elements: tuple[Element, ...], words: tuple[Word, ...], i: int, names: bool, k: int = 0) -> int | None:
+    """The index of the last word of a match of `elements[k:]` starting at word i, or None. Words next to each
+    other must be in the same clause; a gap stays in one clause and does not cross "if", "but", "because", ..."""
+    if k == len(elements):
+        return i - 1
+    element = elements[k]
+    if element.gap:
+        clause = words[i - 1].clause
+        for skip in range(0, element.gap + 1):
+            j = i + skip
+            if j >= len(words) or words[j].clause != clause:
+                return None
+            if skip and (words[j - 1].form in _GAP_STOPS or words[j - 1].form in NEGATIONS):
+                return None
+            end = match_at(elements, words, j, names, k + 1)
+            if end is not None:
+                return end
+        return None
+    if i < len(words) and (k == 0 or words[i].clause == words[i - 1].clause) and (names or not words[i].name):
+        word = words[i]
+        ends = []   # where the next element may start, longest match first
+        for rest in element.longer.get(word.form, ()):
+            j = i + 1
+            for atom in rest:
+                if j >= len(words) or words[j].clause != words[j - 1].clause or (words[j].name and not names) \
+                        or not _atom_matches(atom, words[j]):
+                    break
+                j += 1
+            else:
+                ends.append(j)
+        for alt in element.other:
+            j = i
+            for atom in alt:
+                if j >= len(words) or (j > i and words[j].clause != words[j - 1].clause) or \
+                        (words[j].name and not names) or not _atom_matches(atom, words[j]):
+                    break
+                j += 1
+            else:
+                ends.append(j)
+        if word.form in element.single:
+            ends.append(i + 1)
+        for j in sorted(set(ends), reverse=True):
+            end = match_at(elements, words, j, names, k + 1)
+            if end is not None:
+                return end
+    if element.optional:
+        return match_at(elements, words, i, names, k + 1)
+    return None
+
+
+def _first_keys(phrase: Phrase) -> set[str]:
+    """What the first word of a match can be: word forms, or "#num" / "#time" for any number or time."""
+    keys: set[str] = set()
+    for alt in phrase.elements[0].alternatives:
+        atom = alt[0]
+        if isinstance(atom, frozenset):
+            keys |= atom
+        else:
+            keys.add("#num" if atom[0] == "num" else "#time")
+    return keys
+
+
+_KEYS: dict[int, tuple[Phrase, set[str]]] = {}   # a phrase's first-word forms, worked out once
+
+
+def find_phrase(phrase: Phrase, words: tuple[Word, ...], names: bool) -> list[tuple[int, int]]:
+    """(first, last) word of every match of a phrase in a sentence (used for `near` and `unless`)."""
+    keys = _KEYS.get(id(phrase))
+    if keys is None or keys[0] is not phrase:
+        keys = _KEYS[id(phrase)] = (phrase, _first_keys(phrase))
+    keys = keys[1]
+    out = []
+    for i, w in enumerate(words):
+        if w.form in keys or (w.number is not None and ("#num" in keys or "#time" in keys)) or \
+                ("#time" in keys and w.form in ("midnight", "midday", "noon")):
+            end = match_at(phrase.elements, words, i, names)
+            if end is not None:
+                out.append((i, end))
+    return out
+
+
+# -- rules ------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClaimRule:
+    id: str                      # without the "claims." prefix
+    severity: str
+    message: str
+    hint: str
+    source: str
+    phrases: tuple[Phrase, ...] = ()
+    patterns: re.Pattern[str] | None = None     # regular expressions over the lower-cased sentence
+    unless: tuple[Phrase, ...] = ()
+    negatable: bool = True
+    names: bool = False          # its words may be names (brands): a capitalised word in a name still counts
+    file: str = ""
+    line: int | None = None
+
+    @property
+    def rule(self) -> str:
+        return f"claims.{self.id}"
+
+
+def _regex_rule(value, path):
+    if not isinstance(value, str):
+        yield path, "expected a regular expression in quotes", "write it in single quotes"
+        return
+    try:
+        re.compile(value)
+    except re.error as exc:
+        yield path, f"not a valid regular expression: {exc}", "check the brackets and escape special characters"
+
+
+def _phrase_item(value, path):
+    if isinstance(value, str):
+        if not value.strip():
+            yield path, "expected a phrase, found an empty value", "write the words, or remove the line"
+        return
+    if not isinstance(value, dict):
+        yield path, "expected a phrase in quotes, or a mapping with `phrase:`", ""
+        return
+    yield from _PHRASE_SCHEMA.check(value, path)
+
+
+_LINE = Text(single_line=True)
+_PHRASE_SCHEMA = Obj({
+    "phrase": Field(_LINE, doc="the words, in the phrase language"),
+    "near": Field(ListOf(_LINE), required=False, doc="phrases one of which must be in the same sentence"),
+    "within": Field(Number(minimum=1, maximum=30, integer=True), required=False),
+    "not_near": Field(ListOf(_LINE), required=False, doc="phrases that, in the same sentence, cancel it"),
+    "near_all": Field(ListOf(_LINE), required=False, doc="phrases that must all be in the same sentence too"),
+})
+_RULES_SCHEMA = Obj({
+    "sets": Field(MapOf(Text(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), single_line=True,
+                             pattern_hint="a set name of lower-case letters, digits and hyphens"),
+                        ListOf(_LINE, min_items=1)), required=False),
+    "rules": Field(ListOf(Obj({
+        "id": Field(Text(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), single_line=True,
+                         pattern_hint="an id of lower-case letters, digits and hyphens")),
+        "severity": Field(Choice(options=("error", "warning"))),
+        "message": Field(Text(single_line=True)),
+        "hint": Field(Text()),
+        "source": Field(Text(single_line=True)),
+        "phrases": Field(ListOf(custom(_phrase_item)), required=False),
+        "unless": Field(ListOf(_LINE), required=False),
+        "terms": Field(ListOf(_LINE), required=False),
+        "patterns": Field(ListOf(custom(_regex_rule)), required=False),
+        "triggers": Field(ListOf(_LINE), required=False,
+                          doc="accepted for older rule files; patterns now run on each sentence"),
+        "context_terms": Field(ListOf(_LINE), required=False),
+        "context": Field(ListOf(_LINE), required=False),
+        "within": Field(Number(minimum=1, maximum=20, integer=True), required=False),
+        "negatable": Field(Boolean(), required=False),
+        "names": Field(Boolean(), required=False),
+    }), min_items=1)),
+})
+
+
+@lru_cache(maxsize=1)
+def _default_text() -> str:
+    return resources.files("generator").joinpath(f"rules/{DEFAULT_RULES}").read_text("utf-8")
 
 
 def load_rules(paths: list[Path] | None = None) -> list[ClaimRule]:
-    """The default rule set, or the rule files given (raising DataError with file and line for bad rules)."""
+    """The default rule set, or the rule files given (raising DataError with file and line for bad rules).
+    A project's rule file may use the sets of the default file (`@condition`) and its own."""
+    default_name = f"generator/rules/{DEFAULT_RULES}"
     sources: list[tuple[str, str]] = []
     if paths is None:
-        text = resources.files("generator").joinpath(f"rules/{DEFAULT_RULES}").read_text("utf-8")
-        sources.append((f"generator/rules/{DEFAULT_RULES}", text))
+        sources.append((default_name, _default_text()))
     else:
         for path in paths:
             try:
@@ -127,6 +442,7 @@ def load_rules(paths: list[Path] | None = None) -> list[ClaimRule]:
             except OSError as exc:
                 raise DataError([Problem(str(path), None, None, "", f"cannot read the rule file: {exc.strerror}",
                                          "check the path in site.yaml checks.rules")]) from None
+    base_sets = _default_sets()
     rules: list[ClaimRule] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
@@ -137,6 +453,7 @@ def load_rules(paths: list[Path] | None = None) -> list[ClaimRule]:
         problems += found
         if doc is None or found:
             continue
+        sets = {**base_sets, **(doc.data.get("sets") or {})}
         for i, raw in enumerate(doc.data["rules"]):
             line = doc.where(("rules", i))[0]
             if raw["id"] in seen:
@@ -145,98 +462,68 @@ def load_rules(paths: list[Path] | None = None) -> list[ClaimRule]:
                                         "give each rule its own id"))
                 continue
             seen[raw["id"]] = f"{name}:{line}"
-            rule = _make_rule(raw, doc, i)
-            if rule is None:
-                problems.append(Problem(name, line, None, f"rules[{i}]", "the rule has no `terms`, `context_terms` "
-                                        "or `patterns`", "add at least one term or pattern"))
-            else:
+            rule = _make_rule(raw, doc, i, sets, problems)
+            if rule is not None:
                 rules.append(rule)
     if problems:
         raise DataError(problems)
     return rules
 
 
-def _make_rule(raw: dict, doc: Document, i: int) -> ClaimRule | None:
-    terms = [t for t in raw.get("terms") or [] if t.strip()]
-    patterns = list(raw.get("patterns") or [])
-    context_terms = [t for t in raw.get("context_terms") or [] if t.strip()]
-    if not terms and not patterns and not context_terms:
+@lru_cache(maxsize=1)
+def _default_sets() -> dict[str, list[str]]:
+    doc, found = parse_document(_default_text(), DEFAULT_RULES)
+    return dict(doc.data.get("sets") or {}) if doc is not None and not found else {}
+
+
+def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
+               problems: list[Problem]) -> ClaimRule | None:
+    def phrase(text: str, where: tuple) -> Phrase | None:
+        try:
+            return compile_phrase(text, sets)
+        except PhraseError as exc:
+            line = doc.where(("rules", i) + where)[0]
+            problems.append(Problem(doc.file, line, None, format_path(("rules", i) + where),
+                                    f"phrase `{text}`: {exc}", "see docs/checks.md for the phrase language"))
+            return None
+
+    phrases: list[Phrase] = []
+    for j, item in enumerate(raw.get("phrases") or []):
+        spec = {"phrase": item} if isinstance(item, str) else item
+        p = phrase(spec["phrase"], ("phrases", j))
+        if p is None:
+            continue
+        near = tuple(x for k, n in enumerate(spec.get("near") or []) if (x := phrase(n, ("phrases", j, "near", k))))
+        not_near = tuple(x for k, n in enumerate(spec.get("not_near") or [])
+                         if (x := phrase(n, ("phrases", j, "not_near", k))))
+        near_all = tuple(x for k, n in enumerate(spec.get("near_all") or [])
+                         if (x := phrase(n, ("phrases", j, "near_all", k))))
+        phrases.append(Phrase(p.text, p.elements, near, spec.get("within"), not_near, near_all))
+    for j, term in enumerate(raw.get("terms") or []):   # older rule files: words and phrases, inflected
+        if term.strip() and (p := phrase(term.replace("|", " "), ("terms", j))):
+            phrases.append(p)
+    context = tuple(x for k, c in enumerate(raw.get("context") or []) if c.strip()
+                    and (x := phrase(c.replace("|", " "), ("context", k))))
+    for j, term in enumerate(raw.get("context_terms") or []):
+        if term.strip() and (p := phrase(term.replace("|", " "), ("context_terms", j))):
+            phrases.append(Phrase(p.text, p.elements, context, raw.get("within", 4)))
+    unless = tuple(x for k, u in enumerate(raw.get("unless") or []) if (x := phrase(u, ("unless", k))))
+    patterns = [p for p in raw.get("patterns") or []]
+    if not phrases and not patterns:
+        if not any(p.file == doc.file and p.field.startswith(f"rules[{i}]") for p in problems):
+            problems.append(Problem(doc.file, doc.where(("rules", i))[0], None, f"rules[{i}]",
+                                    "the rule has no `phrases`, `terms`, `context_terms` or `patterns`",
+                                    "add at least one phrase"))
         return None
-    triggers = None
-    if raw.get("triggers"):   # words in any inflection; a symbol such as '*' stays as it is
-        triggers = frozenset(f for t in raw["triggers"] for w in (_WORD.findall(normalise(t)) or [t.strip()])
-                             for f in word_forms(w))
     return ClaimRule(
         id=raw["id"], severity=raw["severity"], message=raw["message"], hint=" ".join(raw["hint"].split()),
-        source=raw["source"], terms=tuple(t for t in (term_words(t) for t in terms) if t),
-        patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, triggers=triggers,
-        negatable=raw.get("negatable", True), file=doc.file, line=doc.where(("rules", i))[0],
-        context_terms=tuple(t for t in (term_words(t) for t in context_terms) if t),
-        context=frozenset(f for t in raw.get("context") or [] for w in _WORD.findall(normalise(t))
-                          for f in word_forms(w)),
-        within=raw.get("within", 4),
-    )
+        source=raw["source"], phrases=tuple(phrases),
+        patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, unless=unless,
+        negatable=raw.get("negatable", True), names=raw.get("names", False), file=doc.file,
+        line=doc.where(("rules", i))[0])
 
 
-# -- matching -------------------------------------------------------------------------------------------------
-
-_CLAUSE_END = re.compile(r"[.,;:!?\n]|\s-\s|\s--\s")
-_NEGATION_BEFORE = frozenset({"not", "no", "never", "cannot", "can't", "cant", "won't", "isn't", "aren't", "don't",
-                              "doesn't", "didn't", "wasn't", "weren't", "nor", "none", "nothing", "neither",
-                              "without", "shouldn't", "wouldn't", "couldn't", "hardly"})
-_NOT_NEGATIONS = re.compile(r"\b(?:not only|not just|no doubt|no wonder|never been|nothing but|no more|"
-                            r"never felt|never looked)\b")
-_NEGATION_AFTER = re.compile(r"^\W*(?:\S+\s+){0,3}?(?:is|are|was|were|be|can|could|will|would|do|does)\s*"
-                             r"(?:not|n't)\b|^\W*(?:\S+\s+){0,3}?(?:cannot|can't|won't|isn't|aren't)\b")
-
-
-def _clause_numbers(text: str, tokens: list[re.Match]) -> list[int]:
-    """For each word, the number of the clause it is in (clauses end at . , ; : ! ? and new lines)."""
-    numbers, clause, previous = [], 0, 0
-    for t in tokens:
-        if _CLAUSE_END.search(text, previous, t.start()):
-            clause += 1
-        numbers.append(clause)
-        previous = t.end()
-    return numbers
-
-
-def _joined(text: str, end: int, start: int) -> bool:
-    """True when the gap between two words of a term is only spaces, a hyphen or a symbol such as %."""
-    gap = text[end:start]
-    return len(gap) <= 3 and not any(c in gap for c in ".,;:!?\n")
-
-
-def _negated(text: str, start: int, end: int) -> bool:
-    clause_start = 0
-    for m in _CLAUSE_END.finditer(text, max(0, start - 200), start):
-        clause_start = m.end()
-    return _negated_from(text, clause_start, start, end)
-
-
-def _negated_in_line(line: str, start: int, end: int) -> bool | None:
-    """`_negated` for a match in one line of a text (`line` with its "\n"), or None when the answer depends on the
-    lines before: no clause ends in the 200 characters before the match, and they do not reach the line's start."""
-    clause_start = -1
-    for m in _CLAUSE_END.finditer(line, max(0, start - 200), start):
-        clause_start = m.end()
-    if clause_start < 0:
-        if start >= 200:
-            return None
-        clause_start = 0
-    return _negated_from(line, clause_start, start, end)
-
-
-def _negated_from(text: str, clause_start: int, start: int, end: int) -> bool:
-    before = text[clause_start:start]
-    if _NOT_NEGATIONS.search(before):
-        return False
-    if any(w in _NEGATION_BEFORE for w in _WORD.findall(before)[-5:]):
-        return True
-    after_end = _CLAUSE_END.search(text, end, end + 200)
-    after = text[end: after_end.start() if after_end else end + 200]
-    return bool(_NEGATION_AFTER.search(after))
-
+# -- the text of a page -----------------------------------------------------------------------------------------
 
 def page_texts(page: HtmlPage, worth: Callable[[str], bool] | None = None) -> list[tuple[str, str]]:
     """(where, text) pairs that a claim can hide in. `worth(text)` says whether a JSON-LD string holds anything
@@ -317,206 +604,416 @@ def snippet(text: str, start: int, end: int, width: int = 60) -> str:
     return ("…" if left else "") + out + ("…" if right < len(text) else "")
 
 
+# -- the checker ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim in one sentence: its rule, the words found, the phrase that matched and why it was not excused."""
+    rule: ClaimRule
+    words: str          # the words found, lower-case ("no swelling")
+    pattern: str        # the phrase or regular expression that matched
+    note: str           # why a negation did not excuse it ("" when there was none)
+    evidence: str       # the sentence, as written
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceResult:
+    claims: tuple[Claim, ...]      # claims that no negation excused
+    question: bool                 # asked, not said: its claims count only when the next sentence answers "yes"
+    answer: int                    # -1 "No ...", 1 "Yes ...", 0 neither
+
+
+_NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and answers nothing
+_YES = (SentenceResult((), False, 1),)       # a sentence that holds no claim and starts "Yes"
+_NO = (SentenceResult((), False, -1),)
+_BY_ANSWER = {0: _NEUTRAL, 1: _YES, -1: _NO}
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_DIGITS = re.compile(r"\d+")
+_TAG = re.compile(r"#([^\W_]\w*)")
+# the commonest English words, and the commonest of an honest clinic's pages (the sample's treatments and areas):
+# a phrase's signature avoids them
+_COMMON = frozenset("""
+a an the and or but if of to in on at by for with from as is are was were be been it its it's this that these
+old olds can one ones know
+those you your we our they their he she his her i me my no not do does did can will would should may might must
+have has had so up out about into over than then there here what which who when where why how all any some more
+most very just also only one two get got make made well per best world skin fillers filler line look
+consultation face treatment nearest people chin risks through lines small microneedling between adults neck many
+days area jaw after first weeks swelling change lip use usually around because peel minutes day cheek time nose
+placed like cheeks fine redness shape lips often west avoid long used boosters acid product expect few results
+vary mouth hyaluronic gel such numbing common bruising infection before last hours along feel less molesey cream
+applied tenderness age effect clinic aged temporary lasts rather takes ask looks volume appointment go downtime
+minimum amount while changes runs sessions exosome east treatments practitioner under take us allergic rare
+suggest talk cold tear trough chemical peels much areas suit medical cannula result exercise away too later see
+three close little beside main sun every add lower down months depends different other each history decide
+needle saunas lumps uneven rarely week surface options course skincare prescriber injections gradually needed
+bone side review points notice moves blood vascular occlusion sore injectables keep part uncommon possible own
+thin session fold water check dermal suits cannot back reaction vessel explain think leave products them person
+eyes itself need visible light evidence body profile including tell better photographs injection alcohol within
+contact pale next effects damage sight find soft bring softer sits whether help until always hollow soften still
+sometimes looking suitable eye improve acids darker amounts become loose discuss consent prefer visit heavy pain
+firm want risk varies discussed doing rest choose sores gently hot heat beneath folds needles concern raised
+longer without puffiness tiny bumps plan smile health followed commonly spread hands four six cosmetic
+afterwards flaking lighter lies esher jawline towards both tighten whole several injecting hour touching mild
+straight vision needs aim once upper available designed move
+""".split())
+
+
+Need = tuple[frozenset[str], tuple[tuple[frozenset[str], ...], ...]]   # one-word forms; runs of words
+
+
+def _trie(words: list[str]) -> str:
+    """A regular expression for any of the words, as a trie: one search costs about as much as for one word."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+def _needs(phrase: Phrase) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
+    """What a sentence must hold for `phrase` to match in it (enough to rule most sentences out): for each
+    required element of words, a form of one of its words, or all the words of one of its runs of words ("#num"
+    stands for any number); for each element of numbers only, the numbers it takes; a form of any `near`
+    phrase, and of each `near_all` phrase."""
+    needs: list[Need] = []
+    numbers: list[tuple] = []
+    for element in phrase.elements:
+        if element.gap or element.optional:
+            continue
+        if element.other and not element.single and not element.longer:
+            numbers.append(tuple(alt[0] for alt in element.other if alt[0][0] == "num"))
+            continue
+        runs = tuple(tuple(a for a in alt if isinstance(a, frozenset)) for alt in element.alternatives
+                     if len(alt) > 1 and isinstance(alt[0], frozenset))
+        needs.append((element.single | ({"#num"} if element.other else set()), runs))
+    if phrase.near:
+        needs.append((frozenset(f for p in phrase.near for f in _signature(p)), ()))
+    for p in phrase.near_all:
+        needs.append((frozenset(_signature(p)), ()))
+    return tuple(needs), tuple(n for n in numbers if n)
+
+
+_NUMBER_RARITY = (False, 99, 1)   # numbers are common: a word that is not is a better signature
+
+
+def _rarity(forms: set[str]) -> tuple[bool, int, int]:
+    """Sorts sets of forms rarest first: not only common words, then the fewest common words, the fewest forms.
+    (A word's forms include made-up ones, "fors", "fored": a set is only common words when its words, taken
+    without their endings, all are.)"""
+    common = forms & _COMMON
+    only_common = all(any(f.startswith(c) for c in common) for f in forms) if common else False
+    return only_common, len(common), len(forms)
+
+
+def _rarest(element: Element) -> set[str]:
+    forms: set[str] = set()
+    for alt in element.alternatives:
+        atoms = [a for a in alt if isinstance(a, frozenset)]
+        forms |= min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a))))
+    return forms
+
+
+def _signature(phrase: Phrase) -> set[str]:
+    """Forms of which a sentence must hold one for `phrase` to match: of a required element (or a `near_all`
+    phrase), the rarest word of each of its alternatives; of these, the one with the fewest common words, then
+    the fewest forms ({"#num"}: a number)."""
+    best = None
+    for element in phrase.elements:
+        if element.gap or element.optional:
+            continue
+        if element.other:   # a number or a time: a sentence needs a digit or a number word
+            if not element.single and not element.longer and (best is None or _NUMBER_RARITY < best[0]):
+                best = (_NUMBER_RARITY, {"#num"})
+            continue
+        forms = _rarest(element)
+        key = _rarity(forms)
+        if best is None or key < best[0]:
+            best = (key, forms)
+    for other in phrase.near_all:
+        forms = _signature(other)
+        key = _rarity(forms) if forms != {"#num"} else _NUMBER_RARITY
+        if best is None or key < best[0]:
+            best = (key, forms)
+    return best[1] if best is not None else {"#num"}
+
+
 class ClaimsChecker:
     """Matches a rule set against pages; `exempt` are texts (the disclaimer library) in which nothing counts.
 
-    A claim never spans lines (a term's words are joined by spaces or hyphens, a clause ends at a new line, and an
-    exempt text is one line), so what a line contributes is worked out once per distinct line and remembered: most
-    lines (treatment paragraphs, notes on an area, the footer) repeat on thousands of pages. Patterns may span
-    lines; they run on the whole text, and a text in which one matches is checked as a whole.
+    A sentence never spans lines (a line is a block of the page: a paragraph, a heading, a list item), so what a
+    line holds is worked out once per distinct line and remembered: most lines (treatment paragraphs, notes on an
+    area, the footer) repeat on thousands of pages. Only a question at a line's end looks at the next line (its
+    answer), and that is decided on the page from what the two lines hold.
     """
 
     MEMO_LINES = 50_000    # remembered lines (each a few hundred bytes): the memo starts again past this
 
     def __init__(self, rules: list[ClaimRule], exempt: list[str] = ()):
         self.rules = rules
-        self.exempt = [normalise(" ".join(t.split())) for t in exempt if t.strip()]
-        # first word form -> the terms that can start there: one dictionary look-up per word of the page
-        # one-word terms by word, longer ones by their first two words: a page's words and word pairs meet these
-        # keys in two set intersections, and only the positions found are looked at
-        self.index: dict[str, list[tuple[ClaimRule, tuple[frozenset[str], ...], bool]]] = {}
-        self.pairs: dict[tuple[str, str], list[tuple[ClaimRule, tuple[frozenset[str], ...], bool]]] = {}
+        self.exempt = [" ".join(normalise(t).split()) for t in exempt if t.strip()]
+        self.index: dict[str, list[tuple[ClaimRule, Phrase]]] = {}
+        vocabulary: set[str] = set()
         for rule in rules:
-            for terms, needs_context in ((rule.terms, False), (rule.context_terms, True)):
-                for term in dict.fromkeys(terms):
-                    for form in term[0]:
-                        if len(term) == 1:
-                            self.index.setdefault(form, []).append((rule, term, needs_context))
-                        else:
-                            for second in term[1]:
-                                self.pairs.setdefault((form, second), []).append((rule, term, needs_context))
-        self._pair_firsts = frozenset(a for a, _ in self.pairs)
+            for phrase in rule.phrases:
+                for key in _first_keys(phrase):
+                    self.index.setdefault(key, []).append((rule, phrase))
+                for element in phrase.elements:
+                    for alt in element.alternatives:
+                        for atom in alt:
+                            if isinstance(atom, frozenset):
+                                vocabulary |= atom
         self.with_patterns = [r for r in rules if r.patterns is not None]
-        triggers = frozenset(t for r in self.with_patterns if r.triggers for t in r.triggers)
-        self._trigger_words = triggers
-        self._trigger_symbols = tuple(t for t in triggers if not t[0].isalnum())
-        self._patterns_always = any(r.triggers is None for r in self.with_patterns)
-        # normalised line -> (its claims: (rule, start, end, key, negated: False, or None to decide on the page),
-        #                     the pattern triggers in it)
-        self._lines: dict[str, tuple[tuple[tuple[ClaimRule, int, int, tuple[str, str], bool | None], ...],
-                                     frozenset[str]]] = {}
+        # What a line must hold for a phrase to match in it: a form of each of its required elements (the number
+        # of a number element), and of its `near` and `near_all` phrases. Phrases are looked up by the forms of
+        # one required element (their signature), so a line is matched only when some phrase could match in it.
+        self.filtered = not self.with_patterns
+        self.candidates: dict[str, list[tuple[tuple[Need, ...], tuple[tuple, ...]]]] = {}
+        for rule in rules:
+            for phrase in rule.phrases:
+                needs, numbers = _needs(phrase)
+                for form in _signature(phrase):
+                    self.candidates.setdefault(form, []).append((needs, numbers))
+        self.candidate_forms = frozenset(self.candidates)
+        # one search in C for any signature word (a trie of them, number words too) rules most sentences out
+        words = [f for f in self.candidate_forms if f != "#num" and f[0].isalnum()]
+        # the numbers that phrases whose signature is a number take (in digits; number words are in the trie)
+        atoms = [atom for rule in rules for phrase in rule.phrases if _signature(phrase) == {"#num"}
+                 for element in phrase.elements if element.other for alt in element.other for atom in alt
+                 if atom[0] == "num"]
+        if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
+            self._signature_numbers = _DIGITS
+        else:
+            taken = sorted({n for a in atoms for n in range(0, 100) if _compare(a, n)})
+            self._signature_numbers = re.compile(r"(?<!\d)(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])") \
+                if taken else None
+        signs = "".join(re.escape(f) for f in self.candidate_forms if len(f) == 1 and not f.isalnum())
+        self._signature_words = re.compile("|".join(filter(None, (
+            r"(?<![^\W_])(?:" + _trie(words + list(NUMBER_WORDS)) + r")(?![^\W_])", f"[{signs}]" if signs else ""))))
+        self._numbered = "#num" in self.candidate_forms or any(
+            needs_numbers or any("#num" in single for single, _ in needs)
+            for found in self.candidates.values() for needs, needs_numbers in found)
+        self._signs = "".join(sorted({c for c in "£$€%*&+" if any(
+            c in single or any(c in a for run in runs for a in run)
+            for found in self.candidates.values() for needs, _ in found for single, runs in needs)
+            or c in self.candidate_forms}))
+        self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
+        self._lines: dict[str, tuple[SentenceResult, ...]] = {}
 
-    def matches(self, text: str) -> Iterator[tuple[ClaimRule, int, int]]:
-        """(rule, start, end) of every term and pattern found in a normalised text."""
-        words = _WORD.findall(text)
-        present = set(words)
-        yield from self._term_matches(text, words, present)
-        yield from self._pattern_matches(text, present)
+    # -- one line ---------------------------------------------------------------------------------------------
+    def line_results(self, line: str) -> tuple[SentenceResult, ...]:
+        memo = self._lines
+        known = memo.get(line)
+        if known is None:
+            if len(memo) >= self.MEMO_LINES:
+                memo.clear()
+            known = memo[line] = self._line(line)
+        return known
 
-    def _term_matches(self, text: str, words: list[str], present: set[str]) -> Iterator[tuple[ClaimRule, int, int]]:
-        singles = self.index.keys() & present
-        pairs = self.pairs.keys() & set(zip(words, words[1:])) if not present.isdisjoint(self._pair_firsts) else ()
-        if singles or pairs:
-            firsts = singles | {a for a, _ in pairs}
-            tokens = list(_WORD.finditer(text))
-            clauses: list[int] | None = None
-            for i in [i for i, w in enumerate(words) if w in firsts]:
-                found = list(self.index.get(words[i], ()))
-                if i + 1 < len(words) and (words[i], words[i + 1]) in pairs:
-                    found += self.pairs[(words[i], words[i + 1])]
-                for rule, term, needs_context in found:
-                    last = i + len(term) - 1
-                    if last >= len(words) or not all(
-                            words[i + k] in term[k] and _joined(text, tokens[i + k - 1].end(), tokens[i + k].start())
-                            for k in range(1, len(term))):
-                        continue
-                    if needs_context:
-                        if clauses is None:
-                            clauses = _clause_numbers(text, tokens)
-                        lo, hi = max(0, i - rule.within), min(len(words), last + rule.within + 1)
-                        if not any(words[j] in rule.context and clauses[j] == clauses[i]
-                                   for j in range(lo, hi) if j < i or j > last):
-                            continue
-                    yield rule, tokens[i].start(), tokens[last].end()
-
-    def _pattern_matches(self, text: str, present: set[str]) -> Iterator[tuple[ClaimRule, int, int]]:
-        for rule in self.with_patterns:
-            if rule.triggers is not None and present.isdisjoint(rule.triggers) and \
-                    not any(t in text for t in rule.triggers if not t[0].isalnum()):
+    def _line(self, line: str) -> tuple[SentenceResult, ...]:
+        if self.filtered:
+            answer = self._could_match(line)
+            if answer is not None:   # most lines: no phrase can match anywhere in them
+                return _BY_ANSWER[answer]
+        clean = _clean(line)
+        spans = split_sentences(clean)
+        out = []
+        interesting = False
+        for start, end in spans:
+            text = clean[start:end]
+            if self.filtered and len(spans) > 1:
+                answer = self._could_match(text)
+                if answer is not None:
+                    interesting = interesting or answer != 0
+                    out.append(_BY_ANSWER[answer][0])
+                    continue
+            s = sentence_of(text, self.vocabulary, start)
+            if s is None:
                 continue
-            for m in rule.patterns.finditer(text):
-                if m.end() > m.start():
-                    yield rule, m.start(), m.end()
+            claims = tuple(self._claims(s)) if not self._exempt(s.text) else ()
+            interesting = interesting or bool(claims) or s.answer != 0
+            out.append(SentenceResult(claims, s.question, s.answer))
+        return tuple(out) if interesting else _NEUTRAL
 
+    def _could_match(self, text: str) -> int | None:
+        """None when some phrase of the rules may match in the text; else (no phrase can: most lines, found with
+        cheap set look-ups only) how the text answers a question before it: -1 no, 1 yes, 0 neither."""
+        low = normalise(text)
+        if not self._signature_words.search(low) and "#" not in low and not (
+                self._signature_numbers and self._signature_numbers.search(low)):
+            first = [w.strip(".,!?;:\"'()") for w in low[:40].split(None, 2)[:2]]   # no signature word
+            return answer_of(*first) if first and first[0] else 0
+        words = _WORD.findall(low)
+        present = set(words)
+        for c in self._signs:
+            if c in low:
+                present.add(c)
+        hits = present & self.candidate_forms
+        if "#" in low:
+            for tag in _TAG.findall(low):
+                pieces = split_compound(tag, self.vocabulary, loose=True)
+                present.update(pieces)
+                hits.update(self.candidate_forms.intersection(pieces))
+        numbers: list[float] = []
+        if self._numbered and (_DIGITS.search(low) or not present.isdisjoint(NUMBER_WORDS)):
+            numbers = [float(n) for n in _DIGITS.findall(low)]
+            numbers += [NUMBER_WORDS[w] for w in present & NUMBER_WORDS.keys()]
+            present.add("#num")
+            hits.add("#num")
+        candidates = self.candidates
+        for form in hits:
+            for needs, needs_numbers in candidates[form]:
+                for single, runs in needs:   # plain loops: generator expressions cost more than the look-ups
+                    if present.isdisjoint(single):
+                        for run in runs:
+                            for atom in run:
+                                if present.isdisjoint(atom):
+                                    break
+                            else:
+                                break   # every word of this run is there
+                        else:
+                            break       # neither a word nor a run of this element is there
+                else:
+                    if not needs_numbers or all(any(_compare(atom, n) for atom in atoms for n in numbers)
+                                                for atoms in needs_numbers):
+                        return None
+        return answer_of(*words[:2]) if words else 0
+
+    def _claims(self, s: Sentence) -> Iterator[Claim]:
+        words = s.words
+        hits: list[tuple[ClaimRule, int, int, str]] = []
+        index = self.index
+        for i, w in enumerate(words):
+            found = index.get(w.form)
+            if w.number is not None:
+                found = (found or []) + index.get("#num", []) + index.get("#time", [])
+            elif w.form in ("midnight", "midday", "noon"):
+                found = (found or []) + index.get("#time", [])
+            if not found:
+                continue
+            for rule, phrase in found:
+                end = match_at(phrase.elements, words, i, rule.names)
+                if end is None:
+                    continue
+                if phrase.near and not self._near(phrase, words, i, end, rule.names):
+                    continue
+                if phrase.not_near and any(find_phrase(p, words, rule.names) for p in phrase.not_near):
+                    continue
+                if phrase.near_all and not all(any(b < i or a > end for a, b in find_phrase(p, words, rule.names))
+                                               for p in phrase.near_all):
+                    continue
+                hits.append((rule, i, end, phrase.text))
+        if self.with_patterns:
+            text = normalise(s.text)
+            for rule in self.with_patterns:
+                for m in rule.patterns.finditer(text):
+                    if m.end() > m.start():
+                        first = len(words_of(text[:m.start()], self.vocabulary))
+                        last = min(len(words) - 1,
+                                   first + max(0, len(words_of(m.group(), self.vocabulary)) - 1))
+                        if first < len(words):
+                            hits.append((rule, first, last, m.group()))
+        if not hits:
+            return
+        hits.sort(key=lambda h: (h[0].id, h[1], -h[2]))
+        scopes = None
+        done: dict[str, int] = {}   # rule id -> last word of its last claim: "completely safe" is not also "safe"
+        for rule, i, end, pattern in hits:
+            if done.get(rule.id, -1) >= i:
+                continue
+            if rule.unless and _overlaps(rule.unless, words, i, end, rule.names):
+                continue
+            note = ""
+            if scopes is None:
+                scopes = negation_scopes(words)
+            before = [(t, a, b) for t, a, b in scopes if t < i]
+            if rule.negatable:
+                if any(a <= i <= b and not (i <= t <= end) for t, a, b in before):
+                    continue
+                post = negated_after(words, end)
+                if post is not None:
+                    continue
+                if before:
+                    t = before[-1][0]
+                    note = f"the negation \"{words[t].form}\" before it does not reach it"
+            elif before or any(i <= t <= end for t, _, _ in scopes):
+                note = "a negation does not excuse it"
+            done[rule.id] = end
+            found_words = " ".join(w.form for w in words[i:end + 1])
+            yield Claim(rule, found_words, pattern, note, s.text.strip())
+
+    def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:
+        for near in phrase.near:
+            for a, b in find_phrase(near, words, names):
+                if b >= i and a <= end:
+                    continue   # a word of the match itself
+                if phrase.within is None:
+                    return True
+                distance = a - end if a > end else i - b
+                if distance <= phrase.within and words[a].clause == words[i].clause:
+                    return True
+        return False
+
+    def _exempt(self, sentence: str) -> bool:
+        """True when the sentence is (part of) a disclaimer of the clinic's library."""
+        if not self.exempt:
+            return False
+        text = " ".join(normalise(sentence).split())
+        return len(text) > 20 and any(text in t for t in self.exempt)
+
+    # -- a page -----------------------------------------------------------------------------------------------
     def check(self, page: HtmlPage) -> Iterator[Finding]:
         found: dict[tuple[str, str], list] = {}
-        for where, raw in page_texts(page, None if self._patterns_always else self._worth):
-            text = normalise(raw)
-            if not self._check_lines(text, raw, where, found):
-                self._check_text(text, raw, where, found)
-        for (_, term), (rule, where, count, evidence) in sorted(found.items(), key=lambda kv: kv[0]):
+        for where, raw in page_texts(page, None if self.with_patterns else self._worth):
+            self._check_text(raw, where, found)
+        for (_, term), (claim, where, count) in sorted(found.items(), key=lambda kv: kv[0]):
+            rule = claim.rule
             times = f" (found {count} times)" if count > 1 else ""
-            yield Finding(rule.rule, rule.severity, page.url_path, f"{rule.message}: \"{term}\" in the {where}{times}",
-                          evidence, rule.hint, rule.source)
+            why = f"; matched `{claim.pattern}`" + (f"; {claim.note}" if claim.note else "")
+            yield Finding(rule.rule, rule.severity, page.url_path,
+                          f"{rule.message}: \"{term}\" in the {where}{times}{why}",
+                          _evidence(claim.evidence, term), rule.hint, rule.source)
 
-    def _check_text(self, text: str, raw: str, where: str, found: dict[tuple[str, str], list]) -> None:
-        """Add the claims of a whole normalised text to `found` ((rule id, term) -> [rule, where, count, evidence])."""
-        spans = self._exempt_spans(text)
-        hits = sorted(self.matches(text), key=lambda h: (h[0].id, h[1], -h[2]))
-        kept: list[tuple[ClaimRule, int, int]] = []
-        for hit in hits:   # "completely safe" is one claim, not also "safe"
-            if kept and kept[-1][0] is hit[0] and hit[1] < kept[-1][2]:
+    def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list]) -> None:
+        """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count])."""
+        results = [r for line in text.split("\n") for r in self.line_results(line)] if text else []
+        for k, result in enumerate(results):
+            if not result.claims:
                 continue
-            kept.append(hit)
-        for rule, start, end in kept:
-            if any(a <= start and end <= b for a, b in spans):
-                continue
-            if rule.negatable and _negated(text, start, end):
-                continue
-            key = (rule.id, " ".join(text[start:end].split()))
-            if key in found:
-                found[key][2] += 1
-            else:
-                found[key] = [rule, where, 1, snippet(raw, start, end)]
-
-    def _check_lines(self, text: str, raw: str, where: str, found: dict[tuple[str, str], list]) -> bool:
-        """`_check_text` line by line, with what each distinct line holds remembered; False (and nothing added)
-        when a pattern matches the text, which is then left to `_check_text`."""
-        memo = self._lines
-        lines = text.split("\n")
-        found_in: list[tuple[int, tuple]] = []   # (line number, its claims)
-        triggers: set[str] = set()
-        for i, line in enumerate(lines):
-            if line in memo:
-                entry = memo[line]
-            else:
-                if len(memo) >= self.MEMO_LINES:
-                    memo.clear()
-                entry = memo[line] = self._line(line)
-            if entry is not _NOTHING:
-                if entry[0]:
-                    found_in.append((i, entry[0]))
-                if entry[1]:
-                    triggers |= entry[1]
-        for rule in self.with_patterns:   # the triggers in the text are those in its lines
-            if rule.triggers is not None and triggers.isdisjoint(rule.triggers):
-                continue
-            for m in rule.patterns.finditer(text):
-                if m.end() > m.start():
-                    return False
-        done, offset = 0, 0   # the offset of line number `done`
-        for i, claims in found_in:
-            offset += sum(map(len, lines[done:i])) + i - done
-            done = i
-            for rule, start, end, key, negated in claims:
-                if negated is None and _negated(text, offset + start, offset + end):
-                    continue
+            answered_yes = result.question and k + 1 < len(results) and results[k + 1].answer > 0
+            for claim in result.claims:
+                if result.question and claim.rule.negatable and not answered_yes:
+                    continue   # asked, not claimed: "Is it permanent? No, ..."
+                if answered_yes and claim.rule.negatable:
+                    claim = Claim(claim.rule, claim.words, claim.pattern,
+                                  "a question answered yes", claim.evidence)
+                key = (claim.rule.id, claim.words)
                 if key in found:
                     found[key][2] += 1
                 else:
-                    found[key] = [rule, where, 1, snippet(raw, offset + start, offset + end)]
-        return True
+                    found[key] = [claim, where, 1]
 
     def _worth(self, text: str) -> bool:
-        """True when a line of `text` holds a claim or a pattern's trigger (what each line holds is remembered)."""
-        memo = self._lines
-        for line in normalise(text).split("\n"):
-            entry = memo.get(line)
-            if entry is None:
-                if len(memo) >= self.MEMO_LINES:
-                    memo.clear()
-                entry = memo[line] = self._line(line)
-            if entry is not _NOTHING:
-                return True
-        return False
-
-    def _line(self, line: str):
-        """The claims of one line (term matches only: no pattern matched its text) and the pattern triggers in it."""
-        text = line + "\n"   # the new line ends the last clause, as in the text
-        words = _WORD.findall(text)
-        present = set(words)
-        triggers = self._trigger_words & present
-        if self._trigger_symbols:
-            triggers |= {t for t in self._trigger_symbols if t in text}
-        hits = sorted(self._term_matches(text, words, present), key=lambda h: (h[0].id, h[1], -h[2]))
-        if not hits and not triggers:
-            return _NOTHING
-        kept: list[tuple[ClaimRule, int, int]] = []
-        for hit in hits:   # "completely safe" is one claim, not also "safe"
-            if kept and kept[-1][0] is hit[0] and hit[1] < kept[-1][2]:
-                continue
-            kept.append(hit)
-        spans = self._exempt_spans(text) if kept else []
-        claims = []
-        for rule, start, end in kept:
-            if any(a <= start and end <= b for a, b in spans):
-                continue
-            negated = rule.negatable and _negated_in_line(text, start, end)
-            if negated:
-                continue
-            claims.append((rule, start, end, (rule.id, " ".join(text[start:end].split())), negated))
-        if not claims and not triggers:
-            return _NOTHING
-        return tuple(claims), frozenset(triggers)
-
-    def _exempt_spans(self, text: str) -> list[tuple[int, int]]:
-        spans = []
-        for t in self.exempt:
-            start = text.find(t)
-            while start != -1:
-                spans.append((start, start + len(t)))
-                start = text.find(t, start + 1)
-        return spans
+        """True when a line of `text` holds a claim (what each line holds is remembered)."""
+        return any(r.claims for line in text.split("\n") for r in self.line_results(line))
 
 
-_NOTHING: tuple[tuple, frozenset[str]] = ((), frozenset())   # a line without claims or triggers
+def _evidence(sentence: str, term: str, width: int = 200) -> str:
+    if len(sentence) <= width:
+        return sentence
+    at = normalise(sentence).find(term.split()[0]) if term else 0
+    return snippet(sentence, max(at, 0), max(at, 0) + len(term), width // 2)
+
+
+def _overlaps(phrases: tuple[Phrase, ...], words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:
+    return any(a <= end and b >= i for p in phrases for a, b in find_phrase(p, words, names))

@@ -1,0 +1,355 @@
+"""The language under the claims rules: sentences, words, numbers, questions and the reach of a negation.
+
+One line of a page's text (a block: a paragraph, a heading, a list item) is split into sentences; each sentence
+into words (lower-case forms with their place in the line); hashtags and run-together words into the words they
+are made of ("#babybotox" -> baby botox). A negation ("not", "no", "never", "can't", ...) reaches forward over the
+words after it (across a reporting verb: "we won't pretend that it is risk-free"; across the items of a list: "no
+treatment is permanent, painless or guaranteed") and stops where its clause ends: at ; : ( ) a dash, a full stop,
+"but", "however", "although" and the like, or a comma that does not continue a list; as in NegEx and ConText
+(Chapman et al. 2001, Harkema et al. 2009), a few phrases that contain a negation word do not negate ("not only",
+"no doubt"), and a few words after a claim negate it ("is not", "isn't", "can't be").
+
+Plain functions of plain strings, so a line's result can be remembered (pages repeat most of their lines).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# -- words ------------------------------------------------------------------------------------------------------
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+                 "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "a couple": 2}
+
+# a number (1, 1.50, 17:00, 5pm, 3rd), a hashtag, a word (with inner apostrophes), a spaced dash, or one sign
+# (no groups: findall without groups is several times faster than finditer or named groups)
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:\s?[ap]\.?m\b\.?)?(?:st|nd|rd|th|s\b)?|#[^\W_]\w*|[^\W\d_]+(?:'[^\W\d_]+)*"
+                    r"|\s[-–—]+\s|--|[^\w\s]")
+_SIGNS = frozenset("£$€%*&+")
+
+
+class Word(NamedTuple):
+    form: str          # lower-case, as written ("guarantees"); a number as written ("5pm", "1.50")
+    number: float | None = None    # the value of a number ("16", "three", "5pm" -> 17)
+    capital: bool = False          # written with a capital first letter
+    clause: int = 0                # the clause it is in (clauses end at ; : ( ) dashes, commas and full stops)
+    comma: bool = False            # a comma (and nothing stronger) stands between this word and the one before
+    name: bool = False             # part of a person's or a place's name ("Dr Grace Miracle", "Magic Lane")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str           # as written
+    words: tuple[Word, ...]
+    question: bool     # ends with "?" and asks (starts with an auxiliary or a wh-word: "Is it safe?")
+    answer: int        # when it answers: -1 starts "No", "Not", "Never"; 1 starts "Yes", "Absolutely"; else 0
+
+
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "nurse", "prof", "professor", "sir", "dame", "lady",
+                     "lord", "saint"})
+_PLACES = frozenset({"road", "rd", "lane", "street", "avenue", "close", "way", "drive", "park", "court", "place",
+                     "gardens", "square", "crescent", "hill", "green", "parade", "house", "centre", "center",
+                     "hall", "terrace", "walk", "row", "mews", "grove", "building"})
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "e.g", "i.e", "eg", "ie", "approx", "vs",
+                            "tel", "ref", "ca", "cf", "inc", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                            "sep", "sept", "oct", "nov", "fig", "dept", "rev", "gen", "sgt", "capt"})
+_BEFORE_NUMBER = frozenset({"no", "nos", "tel", "ref"})   # abbreviations only before a number: "No. 5"
+_ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+                     "shall", "may", "might", "must", "has", "have", "had", "how", "what", "why", "when", "where",
+                     "which", "who", "whose", "isn't", "aren't", "don't", "doesn't", "won't", "can't", "am"})
+_NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody", "sadly", "unfortunately"})
+YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "certainly", "totally", "completely",
+                         "course", "sure", "100", "always", "guaranteed"})
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9£#@]|\s*$)|[.!?]+(?=\s*[\"'(]*[^\w\s]\s)|\s[•·|]\s")
+
+
+def split_sentences(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of one line: ends at . ! ? before a capital, a digit or the line's end, but not
+    after an abbreviation ("Dr.", "e.g.", "approx.") or inside a number ("£1.50"); a bullet (•, ·, |) ends one too."""
+    out = []
+    start = 0
+    for m in _SENTENCE_END.finditer(line):
+        end = m.end()
+        if m.group().startswith("."):
+            before = line[start:m.start()].rsplit(None, 1)
+            last = before[-1].lower().rstrip(".") if before else ""
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or (
+                    last in _BEFORE_NUMBER and line[end:].lstrip()[:1].isdigit()):   # "Dr.", "J. Smith", "No. 5"
+                continue
+        if line[start:end].strip(" \t•·|"):
+            out.append((start, m.start() if m.group().strip() in ("•", "·", "|") else end))
+        start = end
+    if line[start:].strip(" \t•·|"):
+        out.append((start, len(line)))
+    return out
+
+
+def _number(text: str) -> float | None:
+    t = text.rstrip("+").lower()
+    t = re.sub(r"(st|nd|rd|th|s)$", "", t)
+    pm = t.endswith(("pm", "p.m", "p.m."))
+    t = re.sub(r"\s?[ap]\.?m\.?$", "", t)
+    try:
+        value = float(t.replace(",", "").replace(":", ".")) if t.count(",") <= 1 or "." not in t else None
+    except ValueError:
+        return None
+    if value is not None and pm and value < 12:
+        value += 12
+    return value
+
+
+def split_compound(word: str, vocabulary: frozenset[str], loose: bool = False) -> list[str]:
+    """A run-together word as the rule words it is made of ("babybotox" -> baby, botox; "nodowntime" -> no,
+    downtime), in the fewest pieces; the word itself when it is not made of them all ("improved" is not
+    "im" + "proved"). `loose` (a hashtag): a rule word of five letters or more counts with any letters around
+    it ("#botoxbrides" -> botox, brides)."""
+    n = len(word)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n - 1):
+        if best[i] is None:
+            continue
+        for j in range(i + 2, n + 1):
+            if word[i:j] in vocabulary and (j - i > 2 or word[i:j] == "no"):
+                candidate = best[i] + [word[i:j]]
+                if best[j] is None or len(candidate) < len(best[j]):
+                    best[j] = candidate
+    if best[n] is not None and len(best[n]) > 1:
+        return best[n]
+    if loose:
+        longest = max(((i, j) for i in range(n) for j in range(i + 5, n + 1) if word[i:j] in vocabulary),
+                      key=lambda ij: ij[1] - ij[0], default=None)
+        if longest is not None and longest != (0, n):
+            i, j = longest
+            return [p for p in (word[:i], word[i:j], word[j:]) if p]
+    return [word]
+
+
+def words_of(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
+    """The words of one sentence, with clause numbers and name marks. `vocabulary` (the rules' words) splits
+    hashtags into the words they are made of ("#babybotox" -> baby, botox). (Other run-together words are not
+    split: the rules list the forms written without a space or hyphen, "antiwrinkle", "nodowntime".)"""
+    out: list[Word] = []
+    clause, comma = 0, False
+    for token in _TOKEN.findall(text):
+        c = token[0]
+        if c.isalpha():
+            form = token.lower()
+            number = NUMBER_WORDS.get(form)
+            capital = c.isupper()
+        elif c.isdigit():
+            form, number, capital = token.lower(), _number(token), False
+        elif c == "#" and len(token) > 1:
+            tag = token[1:].lower()
+            if comma:
+                clause += 1
+            for piece in split_compound(tag, vocabulary, loose=True) if tag not in vocabulary else [tag]:
+                out.append(Word(piece, NUMBER_WORDS.get(piece), False, clause, comma))
+                comma = False
+            continue
+        elif token in _SIGNS:
+            form, number, capital = token, None, False
+        else:   # punctuation: a comma, or a stronger end of a clause
+            if token == ",":
+                comma = True
+            elif token not in ("'", "’", "‘", "-", "/", "@", "~", "^", "`", "=", "_", "\\", "<", ">", "{", "}"):
+                clause += 1
+            continue
+        if comma:
+            clause += 1
+        out.append(Word(form, number, capital, clause, comma))
+        comma = False
+    return _mark_names(out) if len(out) > 1 else out
+
+
+def _mark_names(words: list[Word]) -> list[Word]:
+    """Mark the words of names: capitalised words after a title ("Dr Grace Miracle"), before a place word ("Magic
+    Lane"), or two capitalised words together in mid-sentence, unless most of the sentence is capitalised (a
+    heading in title case)."""
+    if all(w.capital for w in words if len(w.form) >= 4 and w.form.isalpha()):
+        return words   # a heading in title case: capitals say nothing about names
+
+    name = [False] * len(words)
+    for i, w in enumerate(words):
+        if not w.capital:
+            continue
+        before = words[i - 1] if i else None
+        after = words[i + 1] if i + 1 < len(words) else None
+        if before is not None and (before.form in _TITLES and before.capital or (before.capital and i - 1 > 0)
+                                   or name[i - 1] and before.capital):
+            name[i] = True
+            if before.form not in _TITLES:
+                name[i - 1] = True
+        elif after is not None and after.capital and (after.form in _PLACES or i > 0):
+            name[i] = True
+    if not any(name):
+        return words
+    return [w._replace(name=True) if n else w for w, n in zip(words, name)]
+
+
+def sentences_of(line: str, vocabulary: frozenset[str] = frozenset()) -> list[Sentence]:
+    """The sentences of one line, with their words (empty sentences, such as a lone bullet, left out)."""
+    out = []
+    for start, end in split_sentences(line):
+        sentence = sentence_of(line[start:end], vocabulary, start)
+        if sentence is not None:
+            out.append(sentence)
+    return out
+
+
+def sentence_of(text: str, vocabulary: frozenset[str] = frozenset(), start: int = 0) -> Sentence | None:
+    words = tuple(words_of(text, vocabulary))
+    if not words:
+        return None
+    stripped = text.rstrip(" \t\"')]")
+    question = stripped.endswith("?") and words[0].form in _ASKING
+    return Sentence(start, start + len(text), text, words, question, answer_of(words[0].form,
+                                                                               words[1].form if len(words) > 1 else ""))
+
+
+def answer_of(first: str, second: str = "") -> int:
+    """How a sentence that starts with these words answers a question: -1 no, 1 yes, 0 neither."""
+    if first in _NO_ANSWER:
+        return -1
+    return 1 if first in YES_ANSWERS or (first == "of" and second == "course") else 0
+
+
+# -- negation ---------------------------------------------------------------------------------------------------
+
+NEGATIONS = frozenset({"not", "no", "never", "cannot", "can't", "won't", "isn't", "aren't", "don't", "doesn't",
+                       "didn't", "wasn't", "weren't", "nor", "none", "nothing", "nobody", "neither", "without",
+                       "shouldn't", "wouldn't", "couldn't", "mustn't", "hasn't", "haven't", "hardly", "unable",
+                       "myth", "impossible", "nowhere", "refuse", "dont", "cant", "wont", "isnt"})
+# phrases with a negation word that do not negate what follows (pseudo-negations)
+_PSEUDO = ((("not", "only"), 2), (("not", "just"), 2), (("no", "doubt"), 2), (("no", "wonder"), 2),
+           (("nothing", "but"), 2), (("no", "more"), 2), (("never", "been"), 2), (("never", "felt"), 2),
+           (("never", "looked"), 2), (("no", "matter"), 2), (("without", "a", "doubt"), 3),
+           (("never", "looked"), 2), (("not", "to", "mention"), 3), (("no", "longer"), 2),
+           (("can't", "wait"), 2), (("cannot", "wait"), 2), (("no", "questions"), 2), (("don't", "miss"), 2),
+           (("dont", "miss"), 2), (("do", "not", "miss"), 3), (("don't", "wait"), 2), (("never", "miss"), 2),
+           (("without", "the"), 2), (("no", "obligation"), 2), (("avoid", "disappointment"), 2))
+_TERMINATORS = frozenset({"but", "however", "although", "though", "yet", "except", "whereas", "while", "whilst",
+                          "unlike", "because", "so", "instead", "rather", "apart", "besides", "still", "which",
+                          "whereby", "unless", "until", "if", "when"})
+_SUBJECTS = frozenset({"it", "it's", "its", "you", "you'll", "you're", "we", "we're", "we'll", "they", "they're",
+                       "this", "that", "there", "there's", "results", "i", "i'm", "she", "he", "our", "your"})
+_COORDINATORS = frozenset({"and", "or", "nor", "&"})
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "do", "does", "did",
+                      "should", "may", "might", "must", "has", "have", "it", "they", "this", "that"})
+_POST = frozenset({"not", "never", "isn't", "aren't", "wasn't", "weren't", "cannot", "can't", "won't", "doesn't",
+                   "don't", "didn't", "myth", "impossible", "unrealistic", "untrue", "false", "wouldn't",
+                   "shouldn't", "couldn't", "isnt", "cant", "wont"})
+MAX_SCOPE = 14   # words a negation reaches at most
+
+
+def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
+    """(trigger, first, last) word indexes: each negation and the words it reaches (after it, in its clause)."""
+    out = []
+    n = len(words)
+    skip_until = -1
+    reported = _reported(words)
+    if reported is not None:   # "some clinics say ...": what follows is someone else's claim, quoted
+        out.append((reported, reported + 1, len(words) - 1))
+    for i, w in enumerate(words):
+        if i <= skip_until or w.form not in NEGATIONS or w.name:
+            continue
+        pseudo = next((size for seq, size in _PSEUDO if tuple(x.form for x in words[i:i + size]) == seq), 0)
+        if pseudo:
+            skip_until = i + pseudo - 1
+            continue
+        last = i
+        j = i + 1
+        clause = w.clause
+        while j < n and j - i <= MAX_SCOPE:
+            x = words[j]
+            if x.clause != clause:
+                if not (_list_goes_on(words, j) or x.form == "even"):
+                    break
+                clause = x.clause
+            if x.form in _TERMINATORS:
+                break
+            if x.form in _COORDINATORS and j + 1 < n and words[j + 1].form in _SUBJECTS:
+                break
+            last = j
+            j += 1
+        if last > i:
+            out.append((i, i + 1, last))
+    return out
+
+
+_OTHERS = frozenset({"clinics", "clinic", "providers", "salons", "websites", "companies", "brands", "ads", "adverts",
+                     "adverts", "advertisers", "influencers", "people", "sellers", "practitioners", "others",
+                     "marketers", "competitors", "manufacturers"})
+_SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise", "promises", "promised",
+                  "advertise", "advertises", "advertised", "call", "calls", "describe", "describes", "tell",
+                  "market", "sell", "boast", "boasts", "suggest"})
+_QUOTING = (("you", "may", "have", "read"), ("you", "may", "have", "heard"), ("you", "might", "have", "seen"),
+            ("you", "may", "have", "seen"), ("you", "might", "have", "read"), ("you", "might", "have", "heard"),
+            ("beware", "of"), ("be", "wary", "of"), ("watch", "out", "for"), ("words", "like"),
+            ("phrases", "like"), ("phrases", "such", "as"), ("words", "such", "as"), ("claims", "like"),
+            ("claims", "such", "as"), ("claims", "that"), ("promises", "of"), ("red", "flags"))
+
+
+def _reported(words: tuple[Word, ...]) -> int | None:
+    """The index of the last word of a phrase that reports someone else's claims ("some clinics say", "you may
+    have read", "beware of", "words like"), or None: as ConText's "experiencer: other", what follows is not the
+    page's own claim."""
+    forms = [w.form for w in words]
+    for i, form in enumerate(forms):
+        if form in _OTHERS and i + 1 < len(forms):
+            if forms[i + 1] in _SAY:
+                return i + 1
+            if i + 2 < len(forms) and forms[i + 1] in _HEDGES and forms[i + 2] in _SAY:
+                return i + 2
+        for seq in _QUOTING_BY_FIRST.get(form, ()):
+            if tuple(forms[i:i + len(seq)]) == seq:
+                return i + len(seq) - 1
+    return None
+
+
+_HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can"})
+_QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _seq in _QUOTING:
+    _QUOTING_BY_FIRST.setdefault(_seq[0], []).append(_seq)
+
+
+def _list_goes_on(words: tuple[Word, ...], j: int) -> bool:
+    """True when the comma before word j separates the items of a list ("permanent, painless or guaranteed"):
+    short pieces up to an "and"/"or"/"nor" that joins the last item, all in the same sentence."""
+    if not words[j].comma:
+        return False
+    clause = words[j].clause
+    piece = 0
+    for k in range(j, min(len(words), j + 12)):
+        x = words[k]
+        if x.clause != clause:
+            if not x.comma or piece > 3:
+                return False
+            clause, piece = x.clause, 0
+        if x.form in _COORDINATORS and k > j:
+            return piece <= 3
+        if x.form in _COORDINATORS or x.form in _SUBJECTS or x.form in _TERMINATORS:
+            return False
+        piece += 1
+    return False
+
+
+def negated_after(words: tuple[Word, ...], last: int) -> int | None:
+    """The index of a negation in the few words after a claim that negates it ("permanent results are not
+    possible", "risk-free treatment isn't real"), in the same clause; else None."""
+    clause = words[last].clause
+    for k in range(last + 1, min(len(words), last + 6)):
+        x = words[k]
+        if x.clause != clause or x.form in _TERMINATORS:
+            return None
+        if x.form in _POST:
+            if x.form in ("not", "never") and not (k > last + 1 and words[k - 1].form in _COPULAS):
+                return None
+            return k
+    return None
