@@ -84,7 +84,7 @@ def normalise(text: str) -> str:
     return text
 
 
-_NORMALISE = (("®", " "), ("™", " "), ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
+_NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
               ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
 
 
@@ -138,6 +138,7 @@ class Phrase:
     within: int | None = None                     # ... at most this many words away, in the same clause
     not_near: tuple[Phrase, ...] = ()             # no match counts in a sentence that holds one of these
     near_all: tuple[Phrase, ...] = ()             # each of these must be in the same sentence too
+    asked: bool = False                           # counts only in a question answered "no": "Any side effects? None."
 
 
 _SYMBOLS = frozenset("£$€%*+&")
@@ -360,6 +361,8 @@ class ClaimRule:
     unless: tuple[Phrase, ...] = ()
     negatable: bool = True
     names: bool = False          # its words may be names (brands): a capitalised word in a name still counts
+    first_person: bool = False   # a first-person sentence (a review) that makes another rule's claim is one too
+    questions: str = "excuse"    # "excuse": a question is a claim only when answered yes; "count": unless answered no
     file: str = ""
     line: int | None = None
 
@@ -419,6 +422,12 @@ _RULES_SCHEMA = Obj({
         "within": Field(Number(minimum=1, maximum=20, integer=True), required=False),
         "negatable": Field(Boolean(), required=False),
         "names": Field(Boolean(), required=False),
+        "asked": Field(ListOf(_LINE), required=False,
+                       doc="phrases that, asked in a question answered no or none, make the answer the claim"),
+        "questions": Field(Choice(options=("excuse", "count")), required=False,
+                           doc="excuse: a question is a claim only when answered yes; count: unless answered no"),
+        "first_person": Field(Boolean(), required=False,
+                              doc="a first-person sentence that makes another rule's claim is one of this rule"),
     }), min_items=1)),
 })
 
@@ -507,9 +516,12 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
     for j, term in enumerate(raw.get("context_terms") or []):
         if term.strip() and (p := phrase(term.replace("|", " "), ("context_terms", j))):
             phrases.append(Phrase(p.text, p.elements, context, raw.get("within", 4)))
+    for j, text in enumerate(raw.get("asked") or []):
+        if (p := phrase(text, ("asked", j))):
+            phrases.append(Phrase(p.text, p.elements, asked=True))
     unless = tuple(x for k, u in enumerate(raw.get("unless") or []) if (x := phrase(u, ("unless", k))))
     patterns = [p for p in raw.get("patterns") or []]
-    if not phrases and not patterns:
+    if not phrases and not patterns and not raw.get("first_person"):
         if not any(p.file == doc.file and p.field.startswith(f"rules[{i}]") for p in problems):
             problems.append(Problem(doc.file, doc.where(("rules", i))[0], None, f"rules[{i}]",
                                     "the rule has no `phrases`, `terms`, `context_terms` or `patterns`",
@@ -519,7 +531,8 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
         id=raw["id"], severity=raw["severity"], message=raw["message"], hint=" ".join(raw["hint"].split()),
         source=raw["source"], phrases=tuple(phrases),
         patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, unless=unless,
-        negatable=raw.get("negatable", True), names=raw.get("names", False), file=doc.file,
+        negatable=raw.get("negatable", True), names=raw.get("names", False),
+        first_person=raw.get("first_person", False), questions=raw.get("questions", "excuse"), file=doc.file,
         line=doc.where(("rules", i))[0])
 
 
@@ -614,6 +627,7 @@ class Claim:
     pattern: str        # the phrase or regular expression that matched
     note: str           # why a negation did not excuse it ("" when there was none)
     evidence: str       # the sentence, as written
+    asked: bool = False  # a question about a harm: a claim only when the answer is "no" or "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -627,7 +641,7 @@ _NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and an
 _YES = (SentenceResult((), False, 1),)       # a sentence that holds no claim and starts "Yes"
 _NO = (SentenceResult((), False, -1),)
 _BY_ANSWER = {0: _NEUTRAL, 1: _YES, -1: _NO}
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _DIGITS = re.compile(r"\d+")
 _TAG = re.compile(r"#([^\W_]\w*)")
 # the commonest English words, and the commonest of an honest clinic's pages (the sample's treatments and areas):
@@ -659,7 +673,8 @@ straight vision needs aim once upper available designed move
 """.split())
 
 
-Need = tuple[frozenset[str], tuple[tuple[frozenset[str], ...], ...]]   # one-word forms; runs of words
+# one-word forms; the forms that start a look at runs of words; those runs, by those forms
+Need = tuple[frozenset[str], frozenset[str], dict[str, tuple[tuple[frozenset[str], ...], ...]]]
 
 
 def _trie(words: list[str]) -> str:
@@ -694,13 +709,19 @@ def _needs(phrase: Phrase) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
         if element.other and not element.single and not element.longer:
             numbers.append(tuple(alt[0] for alt in element.other if alt[0][0] == "num"))
             continue
-        runs = tuple(tuple(a for a in alt if isinstance(a, frozenset)) for alt in element.alternatives
-                     if len(alt) > 1 and isinstance(alt[0], frozenset))
-        needs.append((element.single | ({"#num"} if element.other else set()), runs))
+        runs: dict[str, list[tuple[frozenset[str], ...]]] = {}   # by the forms of each run's rarest word
+        for alt in element.alternatives:
+            if len(alt) > 1 and isinstance(alt[0], frozenset):
+                atoms = tuple(a for a in alt if isinstance(a, frozenset))
+                rarest = min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a))))
+                for form in rarest:
+                    runs.setdefault(form, []).append(atoms)
+        needs.append((element.single | ({"#num"} if element.other else set()), frozenset(runs),
+                      {k: tuple(v) for k, v in runs.items()}))
     if phrase.near:
-        needs.append((frozenset(f for p in phrase.near for f in _signature(p)), ()))
+        needs.append((frozenset(f for p in phrase.near for f in _signature(p)), frozenset(), {}))
     for p in phrase.near_all:
-        needs.append((frozenset(_signature(p)), ()))
+        needs.append((frozenset(_signature(p)), frozenset(), {}))
     return tuple(needs), tuple(n for n in numbers if n)
 
 
@@ -733,8 +754,13 @@ def _signature(phrase: Phrase) -> set[str]:
         if element.gap or element.optional:
             continue
         if element.other:   # a number or a time: a sentence needs a digit or a number word
-            if not element.single and not element.longer and (best is None or _NUMBER_RARITY < best[0]):
-                best = (_NUMBER_RARITY, {"#num"})
+            if not element.single and not element.longer:
+                # a few numbers (ages 12 to 17) are rare; any number at all is not
+                few = all(atom[0] == "num" and (atom[1] == "-" or atom[1] in ("<", "<=", "=") and atom[2] <= 31)
+                          for alt in element.other for atom in alt)
+                rarity = (False, 0, 1) if few else _NUMBER_RARITY
+                if best is None or rarity < best[0]:
+                    best = (rarity, {"#num"})
             continue
         forms = _rarest(element)
         key = _rarity(forms)
@@ -774,6 +800,7 @@ class ClaimsChecker:
                             if isinstance(atom, frozenset):
                                 vocabulary |= atom
         self.with_patterns = [r for r in rules if r.patterns is not None]
+        self._first_person = [r for r in rules if r.first_person]
         # What a line must hold for a phrase to match in it: a form of each of its required elements (the number
         # of a number element), and of its `near` and `near_all` phrases. Phrases are looked up by the forms of
         # one required element (their signature), so a line is matched only when some phrase could match in it.
@@ -782,6 +809,8 @@ class ClaimsChecker:
         for rule in rules:
             for phrase in rule.phrases:
                 needs, numbers = _needs(phrase)
+                if phrase.asked:   # only in a question
+                    needs = needs + ((frozenset({"?"}), frozenset(), {}),)
                 for form in _signature(phrase):
                     self.candidates.setdefault(form, []).append((needs, numbers))
         self.candidate_forms = frozenset(self.candidates)
@@ -801,11 +830,11 @@ class ClaimsChecker:
         self._signature_words = re.compile("|".join(filter(None, (
             r"(?<![^\W_])(?:" + _trie(words + list(NUMBER_WORDS)) + r")(?![^\W_])", f"[{signs}]" if signs else ""))))
         self._numbered = "#num" in self.candidate_forms or any(
-            needs_numbers or any("#num" in single for single, _ in needs)
+            needs_numbers or any("#num" in single for single, _, _ in needs)
             for found in self.candidates.values() for needs, needs_numbers in found)
         self._signs = "".join(sorted({c for c in "£$€%*&+" if any(
-            c in single or any(c in a for run in runs for a in run)
-            for found in self.candidates.values() for needs, _ in found for single, runs in needs)
+            c in single or any(c in a for group in runs.values() for run in group for a in run)
+            for found in self.candidates.values() for needs, _ in found for single, _, runs in needs)
             or c in self.candidate_forms}))
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
         self._lines: dict[str, tuple[SentenceResult, ...]] = {}
@@ -858,6 +887,8 @@ class ClaimsChecker:
         for c in self._signs:
             if c in low:
                 present.add(c)
+        if "?" in low:
+            present.add("?")
         hits = present & self.candidate_forms
         if "#" in low:
             for tag in _TAG.findall(low):
@@ -873,15 +904,20 @@ class ClaimsChecker:
         candidates = self.candidates
         for form in hits:
             for needs, needs_numbers in candidates[form]:
-                for single, runs in needs:   # plain loops: generator expressions cost more than the look-ups
+                for single, run_keys, runs in needs:   # plain loops: generators cost more than the look-ups
                     if present.isdisjoint(single):
-                        for run in runs:
-                            for atom in run:
-                                if present.isdisjoint(atom):
+                        found = False
+                        for key in present & run_keys if run_keys else ():
+                            for run in runs[key]:
+                                for atom in run:
+                                    if present.isdisjoint(atom):
+                                        break
+                                else:
+                                    found = True   # every word of this run is there
                                     break
-                            else:
-                                break   # every word of this run is there
-                        else:
+                            if found:
+                                break
+                        if not found:
                             break       # neither a word nor a run of this element is there
                 else:
                     if not needs_numbers or all(any(_compare(atom, n) for atom in atoms for n in numbers)
@@ -889,9 +925,21 @@ class ClaimsChecker:
                         return None
         return answer_of(*words[:2]) if words else 0
 
-    def _claims(self, s: Sentence) -> Iterator[Claim]:
+    def _claims(self, s: Sentence) -> list[Claim]:
+        claims = self._said(s)
+        if self._first_person and claims and not s.question and _first_person(s.words):
+            others = sorted({c.rule.id for c in claims})
+            for rule in self._first_person:
+                if any(c.rule is rule for c in claims) or others == [rule.id]:
+                    continue
+                claims.append(Claim(rule, " ".join(o for o in others if o != rule.id), "the first person",
+                                    "a first-person sentence (a review) that makes these claims", s.text.strip()))
+        return claims
+
+    def _said(self, s: Sentence) -> list[Claim]:
         words = s.words
         hits: list[tuple[ClaimRule, int, int, str]] = []
+        asked: list[Claim] = []
         index = self.index
         for i, w in enumerate(words):
             found = index.get(w.form)
@@ -912,6 +960,11 @@ class ClaimsChecker:
                 if phrase.near_all and not all(any(b < i or a > end for a, b in find_phrase(p, words, rule.names))
                                                for p in phrase.near_all):
                     continue
+                if phrase.asked:
+                    if s.question:
+                        asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
+                                           "", s.text.strip(), asked=True))
+                    continue
                 hits.append((rule, i, end, phrase.text))
         if self.with_patterns:
             text = normalise(s.text)
@@ -923,10 +976,12 @@ class ClaimsChecker:
                                    first + max(0, len(words_of(m.group(), self.vocabulary)) - 1))
                         if first < len(words):
                             hits.append((rule, first, last, m.group()))
+        out: list[Claim] = asked
         if not hits:
-            return
+            return out
         hits.sort(key=lambda h: (h[0].id, h[1], -h[2]))
         scopes = None
+        quoted = _quoted(s.text)
         done: dict[str, int] = {}   # rule id -> last word of its last claim: "completely safe" is not also "safe"
         for rule, i, end, pattern in hits:
             if done.get(rule.id, -1) >= i:
@@ -948,9 +1003,12 @@ class ClaimsChecker:
                     note = f"the negation \"{words[t].form}\" before it does not reach it"
             elif before or any(i <= t <= end for t, _, _ in scopes):
                 note = "a negation does not excuse it"
-            done[rule.id] = end
             found_words = " ".join(w.form for w in words[i:end + 1])
-            yield Claim(rule, found_words, pattern, note, s.text.strip())
+            if rule.negatable and quoted and any(found_words in q for q in quoted):
+                continue   # the words are quoted to be talked about: "'No downtime' is a phrase we never use"
+            done[rule.id] = end
+            out.append(Claim(rule, found_words, pattern, note, s.text.strip()))
+        return out
 
     def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:
         for near in phrase.near:
@@ -991,8 +1049,15 @@ class ClaimsChecker:
             if not result.claims:
                 continue
             answered_yes = result.question and k + 1 < len(results) and results[k + 1].answer > 0
+            answered_no = result.question and k + 1 < len(results) and results[k + 1].answer < 0
             for claim in result.claims:
-                if result.question and claim.rule.negatable and not answered_yes:
+                if claim.asked:
+                    if not answered_no:
+                        continue
+                    claim = Claim(claim.rule, claim.words, claim.pattern, "a question about it answered no",
+                                  claim.evidence)
+                elif result.question and claim.rule.negatable and not answered_yes and (
+                        claim.rule.questions == "excuse" or answered_no):
                     continue   # asked, not claimed: "Is it permanent? No, ..."
                 if answered_yes and claim.rule.negatable:
                     claim = Claim(claim.rule, claim.words, claim.pattern,
@@ -1013,6 +1078,42 @@ def _evidence(sentence: str, term: str, width: int = 200) -> str:
         return sentence
     at = normalise(sentence).find(term.split()[0]) if term else 0
     return snippet(sentence, max(at, 0), max(at, 0) + len(term), width // 2)
+
+
+_FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "i'd", "myself", "i'll"})
+_CLINIC_VOICE = frozenset({"we", "our", "us", "we're", "we've", "we'll", "ours"})
+
+
+_PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clinic", "inject", "injector", "seen",
+                           "treat", "offer", "team", "training", "trained"})
+
+
+def _first_person(words: tuple[Word, ...]) -> bool:
+    """True for a sentence in the first person singular, not in the clinic's "we" and not a practitioner speaking
+    of their work ("my clients", "my technique"): a review."""
+    forms = [w.form for w in words]
+    present = set(forms)
+    if present.isdisjoint(_FIRST_PERSON) or not present.isdisjoint(_CLINIC_VOICE):
+        return False
+    return not any(f in _FIRST_PERSON and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
+                   or f in ("i", "i've", "i'm") and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
+                   for i, f in enumerate(forms))
+
+
+_QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{2,60})[\"\u201d\u2019]|(?<![\w'])'([^']{2,60})'(?![\w'])")
+_META = frozenset({"phrase", "phrases", "word", "words", "term", "terms", "label", "labels", "claim", "claims",
+                   "means", "mean", "see", "use", "used", "say", "says", "promise", "promises", "websites", "ads",
+                   "adverts", "marketing", "read", "slogan", "slogans", "buzzword", "buzzwords"})
+
+
+def _quoted(text: str) -> list[str]:
+    """The quoted words of a sentence that talks about words ("'No downtime' is a phrase we don't use"), each as
+    lower-case words joined by spaces; none when the sentence does not talk about words."""
+    low = normalise(text)
+    spans = [a or b for a, b in _QUOTED.findall(low)]
+    if not spans or _META.isdisjoint(_WORD.findall(low)):
+        return []
+    return [" ".join(_WORD.findall(span)) for span in spans if len(span.split()) <= 6]
 
 
 def _overlaps(phrases: tuple[Phrase, ...], words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:

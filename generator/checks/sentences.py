@@ -29,6 +29,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:\s?[ap]\.?m\b\.?)?(?:st|nd|rd|th|s\b)?|#[^\W_]\w*|[^\W\d_]+(?:'[^\W\d_]+)*"
                     r"|\s[-–—]+\s|--|[^\w\s]")
 _SIGNS = frozenset("£$€%*&+")
+_CLAUSE_ENDS = frozenset(".!?;:()[]\"|•·\u2026") | {"--"}
 
 
 class Word(NamedTuple):
@@ -62,7 +63,8 @@ _BEFORE_NUMBER = frozenset({"no", "nos", "tel", "ref"})   # abbreviations only b
 _ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
                      "shall", "may", "might", "must", "has", "have", "had", "how", "what", "why", "when", "where",
                      "which", "who", "whose", "isn't", "aren't", "don't", "doesn't", "won't", "can't", "am"})
-_NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody", "sadly", "unfortunately"})
+_NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody", "sadly", "unfortunately", "zero",
+                        "nah"})
 YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "certainly", "totally", "completely",
                          "course", "sure", "100", "always", "guaranteed"})
 
@@ -155,10 +157,10 @@ def words_of(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
             continue
         elif token in _SIGNS:
             form, number, capital = token, None, False
-        else:   # punctuation: a comma, or a stronger end of a clause
+        else:   # punctuation: a comma, or a stronger end of a clause (other signs, emoji among them, are skipped)
             if token == ",":
                 comma = True
-            elif token not in ("'", "’", "‘", "-", "/", "@", "~", "^", "`", "=", "_", "\\", "<", ">", "{", "}"):
+            elif token in _CLAUSE_ENDS or token[0].isspace():
                 clause += 1
             continue
         if comma:
@@ -207,10 +209,20 @@ def sentence_of(text: str, vocabulary: frozenset[str] = frozenset(), start: int 
     words = tuple(words_of(text, vocabulary))
     if not words:
         return None
-    stripped = text.rstrip(" \t\"')]")
-    question = stripped.endswith("?") and words[0].form in _ASKING
+    stripped = text.rstrip(" \t\"')]\u201d\u2019")
+    question = stripped.endswith("?") and (words[0].form in _ASKING or _asks_after_quote(stripped))
     return Sentence(start, start + len(text), text, words, question, answer_of(words[0].form,
                                                                                words[1].form if len(words) > 1 else ""))
+
+
+def _asks_after_quote(text: str) -> bool:
+    """True when the part after the last colon or opening quote asks ('A question we get: "Can you ...?"')."""
+    cut = max(text.rfind(":"), text.rfind('"', 0, len(text) - 1), text.rfind("\u201c"))
+    if cut < 0:
+        return False
+    rest = _TOKEN.findall(text[cut + 1:])
+    first = next((t.lower() for t in rest if t[0].isalnum()), "")
+    return first in _ASKING
 
 
 def answer_of(first: str, second: str = "") -> int:
@@ -254,6 +266,8 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
     n = len(words)
     skip_until = -1
     reported = _reported(words)
+    if reported is None and not _WARNINGS.isdisjoint(w.form for w in words):
+        reported = -1   # the sentence warns against such claims: none of its words is the page's own claim
     if reported is not None:   # "some clinics say ...": what follows is someone else's claim, quoted
         out.append((reported, reported + 1, len(words) - 1))
     for i, w in enumerate(words):
@@ -313,6 +327,7 @@ def _reported(words: tuple[Word, ...]) -> int | None:
     return None
 
 
+_WARNINGS = frozenset({"designed", "tactic", "tactics", "beware", "wary", "warning"})
 _HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can"})
 _QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _QUOTING:
