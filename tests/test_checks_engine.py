@@ -215,7 +215,8 @@ def test_check_exit_codes_and_summary(built_mini: Path, tmp_path: Path):
     bad = run_cli("check", "--project", str(built_mini))
     assert bad.returncode == 1
     assert "claims.risk (1 error)\n  error /lip-fillers/: claims or implies the treatment is free of risk: " \
-           "\"completely safe\" in the page text\n" in bad.stdout
+           "\"completely safe\" in the page text; matched `(completely|totally|perfectly|100 %|entirely|" in bad.stdout
+    assert "\n      Completely safe, with guaranteed results.\n" in bad.stdout   # the sentence is the evidence
     assert "  fix: say what the risks are instead" in bad.stdout
     none = run_cli("check", "--project", str(tmp_path))
     assert none.returncode == 2
