@@ -14,6 +14,8 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -94,6 +96,7 @@ def test_naive_jinja_baseline_makes_the_same_landing_urls_as_clinic_pages(tmp_pa
     assert 0.8 <= mean["theirs"] / mean["ours"] <= 1.25, mean
 
 
+@pytest.mark.slow
 def test_compare_times_two_revisions_in_turn_and_leaves_no_worktree(tmp_path: Path) -> None:
     """bench/compare.py on a tiny project: a row per step with one time per run for each revision, and the git
     worktrees it made are gone afterwards."""

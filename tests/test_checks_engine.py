@@ -114,6 +114,7 @@ def test_the_sample_landing_pages_are_indexable_on_their_local_facts(built_sampl
     assert len(landing) > 300 and min(s.unique_words for s in landing) >= 60
 
 
+@pytest.mark.slow
 def test_doorway_pages_are_demoted_noindex_canonical_to_their_hub_and_out_of_the_sitemap(sample_project: Path):
     # A landing template with no local facts: the treatment's text with the place name swapped in.
     landing = sample_project / "templates" / "landing.html"

@@ -12,6 +12,8 @@ from generator.checks.incremental import CACHE_FILE, BuildChecks
 from generator.errors import ChecksFailed
 from tests.projects import edit_yaml, sample_subset
 
+pytestmark = pytest.mark.slow   # each test builds the whole sample two or three times in one process
+
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch):

@@ -22,8 +22,9 @@ from tests.deploy_servers import (
 )
 from tests.projects import edit, run_cli
 
-pytestmark = pytest.mark.skipif(not (os.path.exists(SSHD) and shutil.which("rsync") and os.geteuid() == 0),
-                                reason="needs openssh-server and rsync (tests/setup-system.sh) and root")
+pytestmark = [pytest.mark.ssh,
+              pytest.mark.skipif(not (os.path.exists(SSHD) and shutil.which("rsync") and os.geteuid() == 0),
+                                 reason="needs openssh-server and rsync (tests/setup-system.sh) and root")]
 
 
 @pytest.fixture

@@ -8,6 +8,15 @@ from pathlib import Path
 import pytest
 from harness import CHROMIUM, CHROMIUM_ARGS, SETUP_HINT, missing_tools, page_per_kind, serve
 
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives Chromium: mark it `browser` (`-m "not browser"` leaves them out)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(scope="session")
 def site_url(built_sample: Path):

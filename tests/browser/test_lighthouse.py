@@ -9,6 +9,8 @@ import pytest
 from harness import SETUP_HINT, missing_tools, page_per_kind
 from lighthouse_seo import seo_scores
 
+pytestmark = pytest.mark.slow
+
 
 def test_lighthouse_seo_score_is_100_for_each_indexable_kind_of_page(built_sample):
     missing = missing_tools("lighthouse")
