@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import json
 import os
 import re
 import shutil
@@ -87,3 +90,25 @@ def set_radius(project: Path, km: float) -> None:
     """site.yaml holds !placeholder tags, so edit its text rather than round-trip it through PyYAML."""
     path = project / "site.yaml"
     path.write_text(re.sub(r"(?m)^service_radius_km: *[0-9.]+", f"service_radius_km: {km}", path.read_text()))
+
+
+def describe(value: object) -> object:
+    """`value` as plain JSON data, in the order the program would iterate it: records by field, mappings and
+    sequences in order, enumerations by value, numpy arrays as lists. Only a set, which has no order of its own,
+    is sorted; anything else is its repr."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {type(value).__name__: {f.name: describe(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, enum.Enum):
+        return describe(value.value)
+    if isinstance(value, dict):
+        return [[describe(k), describe(v)] for k, v in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [describe(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((describe(v) for v in value), key=json.dumps)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return repr(value)
+
