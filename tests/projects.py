@@ -10,7 +10,10 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -22,6 +25,8 @@ DATA_FILES = ("site.yaml", "treatments.yaml", "locations.yaml")
 # 2023-11-14 22:13:20 UTC: every build in the tests sees this date unless a test sets another.
 PINNED_EPOCH = "1700000000"
 PINNED_DATE = "2023-11-14"
+
+T = TypeVar("T")
 
 
 def copy_project(source: Path, dest: Path, templates: Path | None = None) -> Path:
@@ -112,3 +117,13 @@ def describe(value: object) -> object:
         return value.tolist()
     return repr(value)
 
+
+def wait_until(condition: Callable[[], T], seconds: float, what: str, every: float = 0.01) -> T:
+    """Ask `condition()` every `every` seconds until it gives something true, and return that; fail after
+    `seconds` saying that `what` never happened. (A test waits for an event, never for a fixed time.)"""
+    deadline = time.monotonic() + seconds
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds:g} s")
+        time.sleep(every)
+    return value

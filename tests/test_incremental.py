@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,9 @@ from hypothesis import strategies as st
 from generator import build as build_module
 from generator.build import build
 from generator.errors import ChecksFailed
-from generator.output import MANIFEST
+from generator.output import JOURNAL, MANIFEST
 from generator.state import STATE_FILE
-from tests.projects import REPO, edit_yaml, sample_subset, set_radius, stamps
+from tests.projects import REPO, edit_yaml, sample_subset, set_radius, stamps, wait_until
 from tests.projects import tree_bytes as tree
 
 EPOCH = "1767225600"  # 2026-01-01
@@ -314,6 +313,7 @@ EDITS = [_edit_text, _add_treatment, _rename_treatment, _delete_treatment, _add_
          _change_template, _change_setting, _toggle_placeholder]
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=4))
 def test_any_sequence_of_edits_built_incrementally_equals_a_clean_build(tmp_path_factory, edits):
@@ -347,37 +347,67 @@ def _big_project(path: Path) -> Path:
     return project
 
 
+# A build that kills itself (SIGKILL: no cleanup of any kind) once it has moved three files into output/.
+_DIES_MID_COMMIT = """
+import os, signal, sys
+from generator.cli import main
+output = os.path.join(sys.argv[sys.argv.index("--project") + 1], "output") + os.sep
+real, moved = os.replace, []
+def dying(src, dst):
+    if os.fspath(dst).startswith(output):
+        moved.append(dst)
+        if len(moved) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+    real(src, dst)
+os.replace = dying
+raise SystemExit(main())
+"""
+
+
+def _start_build(project: Path, code: str = "from generator.cli import main; raise SystemExit(main())"):
+    """`build` in a process of its own session, so that its forked workers can be killed with it."""
+    return subprocess.Popen([sys.executable, "-c", code, "build", "--project", str(project)],
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _kill_once_pages_are_staged(project: Path, staging: Path, pages: int = 50) -> None:
+    """Start a build, and kill it and its workers once `pages` pages are staged (long before its commit)."""
+    proc = _start_build(project)
+    try:
+        wait_until(lambda: proc.poll() is not None or sum(1 for _ in staging.rglob("*.html")) >= pages, 300,
+                   f"{pages} pages staged")
+        assert proc.poll() is None, "the build finished before it could be killed: make the project bigger"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+
+
+@pytest.mark.slow
 def test_a_killed_build_never_loses_the_last_good_output(tmp_path):
     project = _big_project(tmp_path / "p")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)], env=env, check=True,
-                   capture_output=True)
-    good = tree(project / "output")
-    outcomes = set()
-    for attempt, delay in enumerate((0.2, 0.5, 0.9)):
+    build(project)
+    output, staging = project / "output", project / ".output.staging"
+    good = tree(output)
+    for attempt, when in enumerate(("while rendering", "mid-commit")):
         path = project / "templates" / "landing.html"
         path.write_text(path.read_text().replace("</h1>", f"</h1><p>Version {attempt}.</p>", 1))
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--project", str(project)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        staging = project / ".output.staging"
-        if not (staging / ".journal.json").exists():
-            # Killed before the commit: output/ is exactly the last good build.
-            assert tree(project / "output") == good
-            outcomes.add("untouched")
+        if when == "while rendering":
+            _kill_once_pages_are_staged(project, staging)
+            assert not (staging / JOURNAL).exists(), "killed too late: the commit had begun"
+            assert tree(output) == good        # killed before the commit: output/ is exactly the last good build
         else:
-            outcomes.add("mid-commit")
-        # Whatever happened, the next build finishes the job and equals a clean build.
-        subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)], env=env, check=True,
-                       capture_output=True)
+            proc = _start_build(project, _DIES_MID_COMMIT)
+            _, err = proc.communicate(timeout=600)
+            assert proc.returncode == -signal.SIGKILL, err.decode()
+            assert (staging / JOURNAL).exists() and tree(output) != good   # some files new, the others old
+        # Either way, the next build finishes the job and equals a clean build.
+        build(project)
         assert not staging.exists()
-        good = tree(project / "output")
+        good = tree(output)
         fresh = tmp_path / f"fresh-{attempt}"
         sample_subset(fresh)
         shutil.copy(project / "site.yaml", fresh / "site.yaml")
         shutil.copy(path, fresh / "templates" / "landing.html")
         build(fresh, clean=True)
         assert good == tree(fresh / "output")
-    assert "untouched" in outcomes
