@@ -32,6 +32,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite the golden files in tests/golden/ from the current output instead of comparing")
 
 
+# The environment as the session began. A test may change it only through monkeypatch (a wider-scoped fixture:
+# `with pytest.MonkeyPatch.context()`), which puts it back; a change left behind would leak into later tests.
+_ENVIRON = dict(os.environ)
+_PYTESTS_OWN = {"PYTEST_CURRENT_TEST"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After each test and its fixtures are torn down: fail it if os.environ is not as the session found it."""
+    result = yield
+    changed = sorted(name for name in (os.environ.keys() | _ENVIRON.keys()) - _PYTESTS_OWN
+                     if os.environ.get(name) != _ENVIRON.get(name))
+    for name in changed:   # put it back, so that only the test at fault fails
+        if name in _ENVIRON:
+            os.environ[name] = _ENVIRON[name]
+        else:
+            del os.environ[name]
+    if changed:
+        pytest.fail(f"os.environ was changed and left so: {', '.join(changed)}; change it through monkeypatch "
+                    "(in a fixture wider than one test: `with pytest.MonkeyPatch.context() as patch:`)")
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
@@ -60,9 +83,10 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project built once for the whole session (read-only for tests); returns its output folder."""
     from generator.build import build
 
-    os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
     project = copy_project(REPO, tmp_path_factory.mktemp("built") / "sample")
-    build(project)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+        build(project)
     return project / "output"
 
 

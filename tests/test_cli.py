@@ -128,8 +128,9 @@ def built_mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.build import build
 
     project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("built-mini") / "mini")
-    os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
-    build(project)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+        build(project)
     return project
 
 
