@@ -38,13 +38,16 @@ def main() -> int:
     cutting = limit > 0 and command.startswith("rsync --server")
     passed = 0
     assert child.stdin is not None
-    while chunk := os.read(0, 16384):
-        if cutting and passed + len(chunk) > limit:
-            cut_the_line()
-        child.stdin.write(chunk)
-        child.stdin.flush()
-        passed += len(chunk)
-    child.stdin.close()
+    try:
+        while chunk := os.read(0, 16384):
+            if cutting and passed + len(chunk) > limit:
+                cut_the_line()
+            child.stdin.write(chunk)
+            child.stdin.flush()
+            passed += len(chunk)
+        child.stdin.close()
+    except BrokenPipeError:
+        pass   # the command stopped reading (`cd ... || exit 0`): sshd drops the rest of the input, and so do we
     return child.wait()
 
 
