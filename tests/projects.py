@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
+import fcntl
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -127,3 +130,24 @@ def wait_until(condition: Callable[[], T], seconds: float, what: str, every: flo
             raise AssertionError(f"{what}: not within {seconds:g} s")
         time.sleep(every)
     return value
+
+
+def kill_build(proc: subprocess.Popen, output: Path, seconds: float = 60) -> None:
+    """SIGKILL a build started in a session of its own (start_new_session=True) and the workers it forked, then
+    wait until they have all let go of the output folder's lock: a worker can outlive the build by a moment, and
+    the next build would find the folder locked."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=seconds)
+    lock = output.parent / f".{output.name}.lock"
+
+    def let_go() -> bool:
+        with open(lock, "a") as fh:   # "a": the file stays as it is; closing it gives the lock back
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+    if lock.exists():
+        wait_until(let_go, seconds, f"the killed build's processes letting go of {lock}")

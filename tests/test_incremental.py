@@ -21,7 +21,7 @@ from generator.build import build
 from generator.errors import ChecksFailed
 from generator.output import JOURNAL, MANIFEST
 from generator.state import STATE_FILE
-from tests.projects import REPO, edit_yaml, sample_subset, set_radius, stamps, wait_until
+from tests.projects import REPO, edit_yaml, kill_build, sample_subset, set_radius, stamps, wait_until
 from tests.projects import tree_bytes as tree
 
 EPOCH = "1767225600"  # 2026-01-01
@@ -379,8 +379,7 @@ def _kill_once_pages_are_staged(project: Path, staging: Path, pages: int = 50) -
                    f"{pages} pages staged")
         assert proc.poll() is None, "the build finished before it could be killed: make the project bigger"
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
+        kill_build(proc, project / "output")
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.projects import REPO, edit, tree_bytes
+from tests.projects import REPO, edit, kill_build, tree_bytes
 from generator.build import build
 from generator.errors import OutputError, TemplateProblem
 from generator.output import JOURNAL, MANIFEST, OutputTransaction, read_manifest, recover, safe_relative
@@ -298,15 +298,6 @@ def _popen_build(project: Path, script: str | None = None) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL the build and any workers it forked (they share its session)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait(timeout=30)
-
-
 def test_a_build_killed_while_rendering_leaves_output_intact(mini_project: Path) -> None:
     build(mini_project)
     before = snapshot(mini_project)
@@ -323,7 +314,7 @@ def test_a_build_killed_while_rendering_leaves_output_intact(mini_project: Path)
         assert proc.poll() is None, "the build finished before it could be killed: make the project bigger"
         assert not (staging / JOURNAL).exists(), "killed too late: the commit had begun"
     finally:
-        _kill_group(proc)
+        kill_build(proc, mini_project / "output")
     assert proc.returncode == -signal.SIGKILL
     assert snapshot(mini_project) == before
 
