@@ -152,6 +152,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server.start()
     print(f"Serving {server.preview.output} at {server.url} - edits to the data, templates and rule files rebuild "
           "the site; Ctrl+C stops", flush=True)
+    if server.preview.editor is not None:
+        print(f"Edit the data in the browser at {server.url}__clinic-pages/edit/", flush=True)
     try:
         while True:
             time.sleep(3600)

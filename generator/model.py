@@ -318,7 +318,7 @@ class Faq:
 
 @record
 class Waiver:
-    rule: str = declare(_line, help="the rule's name", example="claims.superlative")
+    rule: str = declare(_line, help="the rule's name", example="claims.hype")
     reason: str = declare(_para, help="why the rule does not apply, written for a reviewer",
                           example='"Best" is part of the product\'s registered name.')
     line: int | None = None
@@ -446,15 +446,26 @@ def load_project(root: Path) -> Project:
         doc, found = load_data(root, name.removesuffix(".yaml"), schema)
         problems += found
         if doc is not None and not found:
-            found = validate(doc, schema)
-            problems += found
-            if not found:
-                docs[name] = doc
-    if len(docs) == 3:
-        problems += _cross_check(docs)
+            docs[name] = doc
+    problems += check_documents(docs)
     if problems:
         raise DataError(problems)
     return _make_project(root, docs)
+
+
+def check_documents(docs: dict[str, Document]) -> list[Problem]:
+    """Every problem of the data files read (by file name), as a build finds them: each file against its schema,
+    then, when all three are valid, the rules across records and files. The editing form checks unsaved values
+    with it."""
+    problems: list[Problem] = []
+    valid = 0
+    for name, doc in docs.items():
+        found = validate(doc, SCHEMAS[name])
+        problems += found
+        valid += not found
+    if valid == len(SCHEMAS) == len(docs):
+        problems += _cross_check(docs)
+    return problems
 
 
 def load_check_settings(root: Path) -> CheckSettings:

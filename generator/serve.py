@@ -22,11 +22,14 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.build import Memory, build, show_placeholders, show_unserved
+from generator.edit.web import PREFIX as EDIT_PREFIX
+from generator.edit.web import Editor, is_loopback
 from generator.errors import ClinicPagesError
 from generator.state import input_files
 
@@ -168,6 +171,7 @@ class Preview:
     said: tuple = ()                                                # the places without pages and placeholders
                                                                     # last shown in the terminal
     memory: Memory = field(default_factory=Memory)
+    editor: Any = None   # the editing page (generator/edit/web.py), on a loopback address only
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def status(self) -> dict:
@@ -310,11 +314,13 @@ def rebuild_on_save(preview: Preview, watcher: Watcher, stop: threading.Event) -
 class Handler(SimpleHTTPRequestHandler):
     preview: Preview
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
+    def log_message(self, format: str, *args) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
+        if path.startswith(EDIT_PREFIX) and self.preview.editor is not None:
+            return self.preview.editor.handle(self, "GET")
         if path == PREFIX + "status":
             return self._send(HTTPStatus.OK, "application/json", json.dumps(self.preview.status()).encode())
         if path == PREFIX + "live.js":
@@ -336,6 +342,11 @@ class Handler(SimpleHTTPRequestHandler):
         missing = Path(self.directory) / "404.html"
         body = _inject(missing.read_bytes()) if missing.is_file() else b"Not found"
         return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body)
+
+    def do_POST(self) -> None:
+        if self.path.startswith(EDIT_PREFIX) and self.preview.editor is not None:
+            return self.preview.editor.handle(self, "POST")
+        return self._send(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", b"the preview is read-only")
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
         self.send_response(status)
@@ -384,6 +395,8 @@ class PreviewServer:
 
     def __init__(self, project: Path, output: Path | None = None, host: str = "127.0.0.1", port: int = 8000):
         self.preview = Preview(Path(project), Path(output) if output else Path(project) / "output")
+        if is_loopback(host):
+            self.preview.editor = Editor(self.preview.project)
         handler = type("PreviewHandler", (Handler,), {"preview": self.preview})
         self.preview.output.mkdir(parents=True, exist_ok=True)
         self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.preview.output)))

@@ -139,8 +139,41 @@ def patch_yaml(text: str, old: Any, new: Any) -> str:
     """The file `text` (whose plain values are `old`) with the values of `new`: only what differs is rewritten;
     comments, order, quoting and layout of everything else stay as they were."""
     y, tree = load_round_trip(text)
-    tree = _patch(tree, old, new)
-    return dump(y, tree)
+    base = dump(y, tree)      # ruamel.yaml's own rendering of the file as it is
+    changed = dump(y, _patch(tree, old, new))
+    return changed if base == text else carry_over(text, base, changed)
+
+
+def carry_over(original: str, base: str, changed: str) -> str:
+    """Apply the change from `base` to `changed` onto `original`, where `base` is ruamel.yaml's rendering of
+    `original`. ruamel.yaml keeps comments but not every layout (a plain text broken over several lines comes out
+    on one): lines it renders differently are taken from `original` unless the change touches them."""
+    b, o, c = base.splitlines(keepends=True), original.splitlines(keepends=True), changed.splitlines(keepends=True)
+    chunks = difflib.SequenceMatcher(a=b, b=c, autojunk=False).get_opcodes()
+    blocks = difflib.SequenceMatcher(a=b, b=o, autojunk=False).get_opcodes()
+
+    def block_of(line: int) -> int:
+        return next(i for i, (_, b1, b2, _, _) in enumerate(blocks) if b1 <= line < b2 or (b1 == b2 == line))
+
+    taken: dict[int, list[str]] = {i: [] for i in range(len(blocks))}
+    tail: list[str] = []
+    for tag, i1, i2, j1, j2 in chunks:
+        if tag == "equal":
+            for k in range(i2 - i1):
+                taken[block_of(i1 + k)].append(c[j1 + k])
+        elif i1 < i2:
+            taken[block_of(i1)] += c[j1:j2]
+        elif i1 == len(b):   # added at the end of the file
+            tail += c[j1:j2]
+        else:   # an insertion goes with a neighbouring line that ruamel.yaml renders as it was written, if any
+            after = block_of(i1)
+            before = block_of(i1 - 1) if i1 else after
+            target = after if blocks[after][0] == "equal" or blocks[before][0] != "equal" else before
+            taken[target] += c[j1:j2]   # chunks come in order: this is just before line i1, or after line i1 - 1
+    out: list[str] = []
+    for i, (_, b1, b2, o1, o2) in enumerate(blocks):
+        out += o[o1:o2] if taken[i] == b[b1:b2] else taken[i]
+    return "".join(out + tail)
 
 
 def _same(a: Any, b: Any) -> bool:
