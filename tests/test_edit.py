@@ -244,3 +244,18 @@ def test_a_patched_yaml_file_holds_exactly_the_new_values(data: dict, style: str
     patched = patch_yaml(text, old, new)
     doc, problems = parse_document(patched, "locations.yaml")
     assert problems == [] and same_values(doc.data, new)
+
+
+def test_a_picture_is_uploaded_under_images_with_a_safe_name(editor: PreviewServer) -> None:
+    import base64
+
+    root = editor.preview.project
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    code, result = request(editor, "POST", "api/upload", {"name": "../../Clinic Front Door.PNG",
+                                                          "data": base64.b64encode(png).decode()})
+    assert code == 200 and result == {"src": "images/clinic-front-door.png"}
+    assert (root / "images" / "clinic-front-door.png").read_bytes() == png
+    code, refused = request(editor, "POST", "api/upload", {"name": "x.png",
+                                                           "data": base64.b64encode(b"<svg onload=...>").decode()})
+    assert code == 400 and "not a JPEG, PNG" in refused["error"]
+    assert request(editor, "POST", "api/upload", {"name": "x.png", "data": "not base64!"}, token=False)[0] == 403

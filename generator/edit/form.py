@@ -32,6 +32,8 @@ def label(name: str) -> str:
 
 def describe_field(name: str, spec: Field) -> dict[str, Any]:
     node = describe_rule(spec.rule)
+    if node.get("kind") == "text" and "images/" in type_text(spec):
+        node["upload"] = True     # a picture's file: the form offers to upload one (see web.store_picture)
     node.update(name=name, label=label(name), required=spec.required,
                 help=getattr(spec, "help", "") or spec.doc, type=type_text(spec),
                 example=getattr(spec, "example", ""), default=default_text(spec))

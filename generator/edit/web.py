@@ -9,6 +9,7 @@ project's data files (generator/edit/files.py)."""
 
 from __future__ import annotations
 
+import base64
 import hmac
 import ipaddress
 import json
@@ -82,6 +83,8 @@ class Editor:
                 return _send(handler, HTTPStatus.OK, self.claims(body))
             if route == "api/save":
                 return _send(handler, HTTPStatus.OK, self.save(body))
+            if route == "api/upload":
+                return _send(handler, HTTPStatus.OK, self.upload(body))
             return _send(handler, HTTPStatus.NOT_FOUND, {"error": "no such action"})
         except _BadRequest as exc:
             return _send(handler, HTTPStatus.BAD_REQUEST, {"error": str(exc)})
@@ -145,6 +148,18 @@ class Editor:
         log.info("editing page: saved %s", ", ".join(result["written"]) or "nothing (no change)")
         return result
 
+    def upload(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A picture for a field that names a file under images/: stored as images/NAME (its name made safe; one
+        that is there already is replaced, its last version kept in backup/)."""
+        name, data = body.get("name"), body.get("data")
+        if not isinstance(name, str) or not isinstance(data, str):
+            raise _BadRequest("name and data (base64) must be strings")
+        try:
+            content = base64.b64decode(data, validate=True)
+        except ValueError:
+            raise _BadRequest("data is not base64") from None
+        return {"src": store_picture(self.project, name, content)}
+
     def claims(self, body: dict[str, Any]) -> dict[str, Any]:
         text = body.get("text")
         if not isinstance(text, str):
@@ -189,6 +204,40 @@ def claims_in_text(text: str, checker: Any) -> list[dict[str, str]]:
 
 class _BadRequest(Exception):
     pass
+
+
+PICTURE_DIR = "images"
+MAX_PICTURE = 20 * 1024 * 1024
+_PICTURES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png", b"GIF87a": ".gif", b"GIF89a": ".gif"}
+
+
+def picture_kind(content: bytes) -> str | None:
+    """The extension of a JPEG, PNG, GIF, WebP or AVIF file, from its first bytes (never from its name)."""
+    for magic, ext in _PICTURES.items():
+        if content.startswith(magic):
+            return ext
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return ".webp"
+    if content[4:12] in (b"ftypavif", b"ftypavis"):
+        return ".avif"
+    return None
+
+
+def store_picture(project: Path, name: str, content: bytes) -> str:
+    """Write an uploaded picture under images/ with a safe name; returns its path as the data files write it."""
+    from generator.edit.files import save_file
+    from generator.slugs import slugify
+
+    if len(content) > MAX_PICTURE:
+        raise _BadRequest(f"the picture is larger than {MAX_PICTURE // (1024 * 1024)} MB; make it smaller first")
+    ext = picture_kind(content)
+    if ext is None:
+        raise _BadRequest("not a JPEG, PNG, WebP, AVIF or GIF picture")
+    stem = slugify(Path(name).stem) or "picture"
+    rel = f"{PICTURE_DIR}/{stem[:80]}{ext}"
+    (Path(project) / PICTURE_DIR).mkdir(exist_ok=True)
+    save_file(Path(project), rel, content)
+    return rel
 
 
 def _stem(body: dict[str, Any]) -> str:

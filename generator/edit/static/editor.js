@@ -359,6 +359,24 @@
         box.appendChild(el("label", {"class": "placeholder-toggle"}, [toggle, " Not known yet: keep this as a placeholder (the label says what is missing; publishing waits for the real value)"]));
       }
       if (f.claims && text) { setTimeout(function () { claims(input, box); }, 0); }
+      if (f.upload) {
+        var picker = el("input", {type: "file", accept: "image/jpeg,image/png,image/webp,image/avif,image/gif",
+                                  "aria-label": "Upload a picture for " + f.label});
+        picker.addEventListener("change", function () {
+          var file = picker.files[0];
+          if (!file) { return; }
+          var reader = new FileReader();
+          reader.onload = function () {
+            var data = String(reader.result).split(",")[1];
+            call("upload", {name: file.name, data: data}).then(function (res) {
+              if (res.status === 200) { input.value = res.body.src; update(res.body.src); }
+              else { box.appendChild(el("p", {"class": "problem", text: res.body.error})); }
+            });
+          };
+          reader.readAsDataURL(file);
+        });
+        box.appendChild(el("label", {"class": "placeholder-toggle"}, ["Upload a picture: ", picker]));
+      }
     }
     box.insertBefore(input, help ? help.nextSibling : box.lastChild.nextSibling);
     return box;
