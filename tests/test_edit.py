@@ -259,3 +259,19 @@ def test_a_picture_is_uploaded_under_images_with_a_safe_name(editor: PreviewServ
                                                            "data": base64.b64encode(b"<svg onload=...>").decode()})
     assert code == 400 and "not a JPEG, PNG" in refused["error"]
     assert request(editor, "POST", "api/upload", {"name": "x.png", "data": "not base64!"}, token=False)[0] == 403
+
+
+def test_the_sample_site_yaml_keeps_its_comments_when_a_disclaimer_changes(tmp_path: Path) -> None:
+    from generator.edit.store import Store, from_json, to_json
+    from tests.projects import REPO, copy_project
+
+    root = copy_project(REPO, tmp_path / "sample")
+    before = (root / "site.yaml").read_text("utf-8")
+    store = Store(root)
+    loaded = store.read("site")
+    data = from_json(to_json(loaded.data))
+    data["disclaimers"]["results-vary"] = "Results vary from person to person."
+    store.save("site", data, loaded.version)
+    lines = diff(before, (root / "site.yaml").read_text("utf-8"))
+    assert lines[-1] == "+    Results vary from person to person." and all(line.startswith("-") for line in lines[:-1])
+    assert before.count("#") == (root / "site.yaml").read_text("utf-8").count("#")
