@@ -277,6 +277,7 @@ def on_a_terminal(*args: str) -> tuple[int, str, bytes]:
     return proc.returncode, out.decode(), seen
 
 
+@pytest.mark.slow
 def test_progress_is_shown_on_a_terminal_for_a_big_build(sample_project: Path) -> None:
     """On a terminal a build of hundreds of pages shows `Rendering pages: n/total`; piped, it does not."""
     code, out, seen = on_a_terminal("-q", "build", "--project", str(sample_project))
@@ -288,6 +289,7 @@ def test_progress_is_shown_on_a_terminal_for_a_big_build(sample_project: Path) -
     assert "Rendering pages" not in piped.stderr
 
 
+@pytest.mark.slow
 def test_check_and_audit_show_progress_on_a_terminal_as_build_does(sample_project: Path) -> None:
     assert run_cli("-q", "build", "--project", str(sample_project)).returncode == 0
     code, out, seen = on_a_terminal("-q", "check", "--no-cache", "--project", str(sample_project))

@@ -105,7 +105,6 @@ def test_check_inspects_pages_in_workers_from_its_threshold_on(tmp_path: Path,
     assert enough[-1].url != fewer[-1].url
 
 
-@pytest.mark.slow
 def test_build_renders_in_workers_from_its_threshold_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages whose files were deleted are rendered again: exactly the threshold's number of them, or one less."""
     minimum = build.PARALLEL_MIN_PAGES
