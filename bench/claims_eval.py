@@ -5,7 +5,7 @@
     python3 bench/claims_eval.py --split tune --misses   # and list what the tuning split misses or over-reports
 
 The corpus (its format is in docs/testing.md): sentences in `sentences-<split>*.yaml` (each with the
-categories it breaks, `expect`, empty for a compliant sentence) and whole pages in `pages-<split>/*.html` (each
+categories it breaks, `expect`, empty for a compliant sentence) and whole pages in `pages-<split>*/*.html` (each
 with `<meta name="corpus-expect" content="pom,risk">`). Splits: `tune` (written to tune the rules on) and
 `heldout` (kept out of all tuning: only figures are printed for it, never its sentences, and --misses refuses it).
 
@@ -47,14 +47,13 @@ def load_corpus(split: str, corpus: Path = CORPUS) -> tuple[list[dict], list[dic
             sentences.append({"name": f"{path.name}[{i}]", "text": str(item["text"]),
                               "expect": sorted(set(item.get("expect") or [])), "style": item.get("style", "")})
     pages = []
-    folder = corpus / f"pages-{split}"
-    for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
+    for path in sorted(corpus.glob(f"pages-{split}*/*.html")):
         html = path.read_text("utf-8")
         m = _EXPECT.search(html)
         if m is None:
             raise SystemExit(f"{path}: no <meta name=\"corpus-expect\"> in the page")
         expect = sorted({c.strip() for c in m.group(1).split(",") if c.strip()})
-        pages.append({"name": f"pages-{split}/{path.name}", "html": html, "expect": expect})
+        pages.append({"name": f"{path.parent.name}/{path.name}", "html": html, "expect": expect})
     return sentences, pages
 
 
