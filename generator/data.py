@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,49 +140,162 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        line, col, message, hint = explain(text, exc)
+        if "nesting depth" in str(exc.problem or exc.context):   # libyaml's own limit (1,000 levels)
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            message, hint = f"the data is nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT
+        else:
+            line, col, message, hint = explain(text, exc)
         return None, [Problem(name, line, col, "", message, hint)]
+    except RecursionError:   # the pure-Python composer, without libyaml's own limit
+        return None, [Problem(name, None, None, "", f"the data is nested more than {MAX_DEPTH} levels deep",
+                              _DEPTH_HINT)]
     except yaml.YAMLError as exc:
         return None, [Problem(name, None, None, "", f"the YAML parser cannot read this file ({exc})")]
     finally:
         loader.dispose()
     doc = Document(name, None)
     problems: list[Problem] = []
-    doc.data = _build(node, (), doc, problems)
+    try:
+        doc.data = _Builder(doc, problems).build(node, (), 0)
+    except _TooLarge as exc:
+        return None, [exc.problem]
     return doc, problems
 
 
-def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> Any:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
+# Data files nest a few levels (premises[0].opening_hours[1].days[2]); far deeper is a mistake or an attack.
+MAX_DEPTH = 50
+_DEPTH_HINT = "the data files nest a few levels only: check for brackets [ { that are never closed"
+# Aliases (`*name`) may repeat a part of the file, but not blow it up: at most this many values beyond ten for
+# each one written in the file (a few lines of "billion laughs" would otherwise fill the memory).
+ALIAS_ALLOWANCE = 10_000
+ALIAS_FACTOR = 10
+# The tags a data file may use: YAML's plain kinds (written or implied) and `!placeholder`.
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_PLAIN_HINT = "the data files hold text, numbers, true/false, lists and `key: value` lines only"
+
+
+class _TooLarge(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _Builder:
+    """Turns the composed nodes into plain values with marks, refusing what a data file never needs: unknown
+    tags, merge keys, values that are not finite, aliases that expand without bound or contain themselves."""
+
+    def __init__(self, doc: Document, problems: list[Problem]):
+        self.doc, self.problems = doc, problems
+        self.seen: set[int] = set()       # nodes built at least once
+        self.open: set[int] = set()       # nodes being built (an alias to one of them is a loop)
+        self.values = 0
+
+    def problem(self, node: yaml.Node, path: Path_, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                     format_path(path), message, hint))
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        if id(node) in self.open:   # said where the alias stands: its key, or the list that holds it
+            line, col = self.doc.where(path)
+            self.problems.append(Problem(self.doc.file, line, col, format_path(path), "an alias (*name) here "
+                                         "stands for the value that contains it, which never ends",
+                                         "point the alias at another value, or write the value out"))
+            return None
+        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self._count(node, path)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _TooLarge(Problem(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                    format_path(path[:1]), f"the data is nested more than {MAX_DEPTH} levels deep",
+                                    _DEPTH_HINT))
+        kind = "map" if isinstance(node, yaml.MappingNode) else "seq"
+        if node.tag != _CORE + kind:
+            self._bad_tag(node, path)
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return self.mapping(node, path, depth)
+        finally:
+            self.open.discard(id(node))
+
+    def _count(self, node: yaml.Node, path: Path_) -> None:
+        self.values += 1
+        self.seen.add(id(node))
+        limit = ALIAS_ALLOWANCE + ALIAS_FACTOR * len(self.seen)
+        if self.values > limit:
+            line, col = self.doc.where(path[:1])
+            raise _TooLarge(Problem(self.doc.file, line, col, format_path(path[:1]),
+                                    "aliases (*name) repeat parts of this file too often: it would grow to more "
+                                    f"than {limit:,} values",
+                                    "write the repeated parts out, or use fewer aliases"))
+
+    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        doc, out = self.doc, {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str):
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                problems.append(Problem(doc.file, line, col, format_path(path),
-                                        "expected a plain name as key", "keys are words such as `name:`"))
-                continue
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key_node.tag == _CORE + "merge":
+                self.problem(key_node, path, "merge keys (`<<: *name`) are not supported",
+                             "write the fields out in full")
+                continue
+            known = len(self.problems)
+            key = self.scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if len(self.problems) > known:
+                continue    # the key's own problem says it all
+            if not isinstance(key, str):
+                self.problem(key_node, path, "expected a plain name as key", "keys are words such as `name:`")
+                continue
             if key in out:
                 first = doc.keys[path + (key,)][0]
-                problems.append(Problem(doc.file, line, col, format_path(path + (key,)),
-                                        f"`{key}` is given twice (first at line {first})", "remove one of the two"))
+                self.problem(key_node, path + (key,), f"`{key}` is given twice (first at line {first})",
+                             "remove one of the two")
                 continue
             doc.keys[path + (key,)] = (line, col)
-            out[key] = _build(value_node, path + (key,), doc, problems)
+            out[key] = self.build(value_node, path + (key,), depth + 1)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
-    return _scalar(node)
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        if node.tag == PLACEHOLDER_TAG:
+            return Placeholder(node.value)
+        if node.tag not in _SCALAR_TAGS:
+            self._bad_tag(node, path)
+            return None
+        try:
+            value = _CONSTRUCTOR.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError):
+            kind = node.tag.removeprefix(_CORE)
+            self.problem(node, path, f"{_excerpt(node.value)} is not a valid {_KINDS.get(kind, kind)}",
+                         "put the value in quotes if it is text (and write it without a !!tag)")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(node, path, f"expected a finite number, found {_excerpt(node.value)}",
+                         "write the number in digits, such as 51.36; quote the text if it is not a number")
+            return None
+        return value
+
+    def _bad_tag(self, node: yaml.Node, path: Path_) -> None:
+        tag = node.tag.replace(_CORE, "!!")
+        close = difflib.get_close_matches(tag, [PLACEHOLDER_TAG], n=1, cutoff=0.6)
+        if tag == PLACEHOLDER_TAG:
+            message, hint = "a !placeholder stands for one value, not a list or mapping", \
+                "write `!placeholder \"what is missing\"` in place of the value"
+        else:
+            message = f"the tag {_excerpt(tag, 40)} is not allowed in the data files"
+            hint = f"did you mean `{PLACEHOLDER_TAG}`?" if close else f"remove the tag: {_PLAIN_HINT}"
+        self.problem(node, path, message, hint)
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    if node.tag == PLACEHOLDER_TAG:
-        return Placeholder(node.value)
-    if node.tag.startswith("!") and not node.tag.startswith("!!"):
-        return node.value  # unknown local tags: keep the text, validation decides
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+_KINDS = {"int": "whole number", "float": "number", "bool": "true or false", "null": "empty value",
+          "timestamp": "date", "str": "text"}
+
+
+def _excerpt(text: str, limit: int = 30) -> str:
+    """A value as shown in a message: quoted, control characters escaped, long text cut."""
+    shown = text if len(text) <= limit else text[:limit - 3] + "..."
+    return repr(shown)
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()

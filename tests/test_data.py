@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.data import Placeholder, format_path, load_document, parse_document
@@ -85,10 +86,131 @@ def test_placeholder_tag_marks_unknown_facts() -> None:
     assert not isinstance(doc.data["name"], Placeholder)
 
 
-def test_unknown_local_tags_keep_their_text_and_standard_tags_still_work() -> None:
-    doc, problems = parse_document("a: !foo bar\nb: !!str 12\nc: 12\nd: yes\ne: '09:00'\n", "x.yaml")
+def test_standard_tags_still_work() -> None:
+    doc, problems = parse_document("b: !!str 12\nc: 12\nd: yes\ne: '09:00'\nf: !!float 1\ng: 2024-02-29\n", "x.yaml")
     assert problems == []
-    assert doc.data == {"a": "bar", "b": "12", "c": 12, "d": True, "e": "09:00"}
+    assert doc.data == {"b": "12", "c": 12, "d": True, "e": "09:00", "f": 1.0, "g": datetime.date(2024, 2, 29)}
+
+
+PLAIN = "the data files hold text, numbers, true/false, lists and `key: value` lines only"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: !!python/object:os.system {x: 1}\n",
+     f"x.yaml:1:4: a: the tag '!!python/object:os.system' is not allowed in the data files\n"
+     f"    hint: remove the tag: {PLAIN}"),
+    ("a: !!python/name:os.system\n",
+     f"x.yaml:1:4: a: the tag '!!python/name:os.system' is not allowed in the data files\n    hint: remove the tag: {PLAIN}"),
+    ("a:\n  - !!binary aGVsbG8=\n",
+     f"x.yaml:2:5: a[0]: the tag '!!binary' is not allowed in the data files\n    hint: remove the tag: {PLAIN}"),
+    ("a: !!set {x, y}\n",
+     f"x.yaml:1:4: a: the tag '!!set' is not allowed in the data files\n    hint: remove the tag: {PLAIN}"),
+    ("a: !!omap [b: 1]\n",
+     f"x.yaml:1:4: a: the tag '!!omap' is not allowed in the data files\n    hint: remove the tag: {PLAIN}"),
+    ("a: !foo bar\n",
+     f"x.yaml:1:4: a: the tag '!foo' is not allowed in the data files\n    hint: remove the tag: {PLAIN}"),
+    ('phone: !placeholdr "to be confirmed"\n',
+     "x.yaml:1:8: phone: the tag '!placeholdr' is not allowed in the data files\n"
+     "    hint: did you mean `!placeholder`?"),
+    ("a: !placeholder {b: 1}\n",
+     "x.yaml:1:4: a: a !placeholder stands for one value, not a list or mapping\n"
+     '    hint: write `!placeholder "what is missing"` in place of the value'),
+    ("!!python/object:os.system b: 1\n",
+     f"x.yaml:1:1: the tag '!!python/object:os.system' is not allowed in the data files\n"
+     f"    hint: remove the tag: {PLAIN}"),
+], ids=["python-object", "python-name", "binary", "set", "omap", "local", "placeholder-typo", "placeholder-map",
+        "tagged-key"])
+def test_tags_other_than_placeholder_and_the_plain_kinds_are_refused(text: str, expected: str) -> None:
+    assert problems_of(text) == [expected]
+
+
+QUOTE_HINT = "    hint: put the value in quotes if it is text (and write it without a !!tag)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: !!int abc\n", "x.yaml:1:4: a: 'abc' is not a valid whole number"),
+    ("a: !!int 1.5\n", "x.yaml:1:4: a: '1.5' is not a valid whole number"),
+    ("a: !!float abc\n", "x.yaml:1:4: a: 'abc' is not a valid number"),
+    ("a: !!bool maybe\n", "x.yaml:1:4: a: 'maybe' is not a valid true or false"),
+    ("a: !!timestamp x\n", "x.yaml:1:4: a: 'x' is not a valid date"),
+    ("a: !!null x\n", None),
+    ("opened: 2023-02-30\n", "x.yaml:1:9: opened: '2023-02-30' is not a valid date"),
+    ("b:\n  - 2023-13-01 10:00:00\n", "x.yaml:2:5: b[0]: '2023-13-01 10:00:00' is not a valid date"),
+    ("a: !!int " + "9" * 5000 + "\n", "x.yaml:1:4: a: '999999999999999999999999999...' is not a valid whole number"),
+], ids=["int", "int-float", "float", "bool", "timestamp", "null", "impossible-date", "impossible-datetime",
+        "huge-int"])
+def test_a_value_that_is_not_what_its_tag_or_form_says_is_one_problem(text: str, expected: str | None) -> None:
+    problems = problems_of(text)
+    if expected is None:   # !!null takes any text as null: nothing to refuse
+        assert problems == []
+    else:
+        assert problems == [f"{expected}\n{QUOTE_HINT}"]
+
+
+@pytest.mark.parametrize("value", [".nan", ".NaN", ".inf", "-.inf", "+.INF", "1.0e+999", "!!float nan", "!!float -inf"])
+def test_numbers_must_be_finite(value: str) -> None:
+    shown = value.removeprefix("!!float ")
+    assert problems_of(f"lat: 1\nprice_from: {value}\n") == [
+        f"x.yaml:2:13: price_from: expected a finite number, found {shown!r}\n"
+        "    hint: write the number in digits, such as 51.36; quote the text if it is not a number"]
+
+
+def test_merge_keys_are_refused_where_they_stand() -> None:
+    text = "base: &base {lat: 51.3, lon: -0.4}\nlocations:\n  - name: Esher\n    <<: *base\n"
+    assert problems_of(text) == ["x.yaml:4:5: locations[0]: merge keys (`<<: *name`) are not supported\n"
+                                 "    hint: write the fields out in full"]
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("a: &x [1, *x]\n", "x.yaml:1:1: a[1]"),
+    ("a: &x\n  b: *x\n", "x.yaml:2:3: a.b"),
+    ("a: &x [[[*x]]]\n", "x.yaml:1:9: a[0][0][0]"),
+], ids=["list", "mapping", "nested"])
+def test_an_alias_inside_its_own_anchor_is_one_problem(text: str, where: str) -> None:
+    assert problems_of(text) == [f"{where}: an alias (*name) here stands for the value that contains it, which "
+                                 "never ends\n    hint: point the alias at another value, or write the value out"]
+
+
+DEPTH = "the data is nested more than 50 levels deep\n    hint: the data files nest a few levels only: check for " \
+        "brackets [ { that are never closed"
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("a: " + "[" * 900 + "]" * 900 + "\n", "x.yaml:1:53: a"),
+    ("a: " + "{b: " * 900 + "1" + "}" * 900 + "\n", "x.yaml:1:200: a"),
+    ("".join("  " * i + "k:\n" for i in range(900)) + "  " * 900 + "k: 1\n", "x.yaml:51:101: k"),
+    ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "x.yaml:1:1003"),
+    ("- " * 900 + "x\n", "x.yaml:1:101: [0]"),
+], ids=["flow-list", "flow-mapping", "block-mapping", "100000-deep", "block-list"])
+def test_deep_nesting_is_one_problem(text: str, where: str) -> None:
+    assert problems_of(text) == [f"{where}: {DEPTH}"]
+
+
+def test_an_alias_bomb_is_refused_quickly_with_little_memory() -> None:
+    import time
+    import tracemalloc
+
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]   # 9**10 values
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        problems = problems_of("\n".join(lines) + "\n")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert problems == ["x.yaml:5:1: a4: aliases (*name) repeat parts of this file too often: it would grow to "
+                        "more than 10,150 values\n    hint: write the repeated parts out, or use fewer aliases"]
+    assert time.perf_counter() - started < 5 and peak < 50_000_000
+
+
+def test_aliases_that_repeat_a_part_a_few_times_still_work() -> None:
+    faq = "faq: &faq\n  - question: Does it hurt?\n    answer: A little.\n"
+    text = faq + "treatments:\n" + "".join(f"  - name: T{i}\n    faqs: *faq\n" for i in range(200))
+    doc, problems = parse_document(text, "x.yaml")
+    assert problems == []
+    assert doc.data["treatments"][199]["faqs"] == [{"question": "Does it hurt?", "answer": "A little."}]
+    assert doc.where(("treatments", 199, "faqs", 0, "answer")) == (3, 5)   # where the anchor wrote it
 
 
 def test_byte_order_mark_is_ignored() -> None:
@@ -147,3 +269,38 @@ def test_any_data_dumped_by_yaml_loads_back_equal_with_a_mark_for_every_value(da
         assert path in doc.marks or path in doc.keys
         line, column = doc.where(path)
         assert line >= 1 and column >= 1
+
+
+# Pieces of YAML, good and hostile, that hypothesis strings together into arbitrary documents.
+_PIECES = ["a", "name", "lat", "'q'", '"\\x1b[2J"', "1", "-1.5", ".nan", ".inf", "2023-02-30", "yes", "~", "null",
+           ":", ": ", "- ", "[", "]", "{", "}", ",", "? ", "&x ", "&y ", "*x", "*y", "<<: ", "!!python/object ",
+           "!!int ", "!!binary ", "!placeholder ", "!foo ", "|\n", ">-\n", "#", "\n", "\n  ", "\n    ", "\t", "%YAML 1.1\n",
+           "--- ", "...\n", "\ufeff", "\u202e", "\x85", "\\", "é"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join) | st.text(max_size=200))
+def test_any_text_gives_a_document_or_problems_never_an_exception(text: str) -> None:
+    doc, problems = parse_document(text, "x.yaml")
+    assert doc is not None or problems
+    for problem in problems:
+        assert problem.file == "x.yaml" and problem.message
+
+
+@settings(deadline=None, max_examples=30)
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=2, max_value=12))
+def test_time_and_memory_stay_in_proportion_to_the_file_however_aliases_nest(levels: int, width: int) -> None:
+    import time
+    import tracemalloc
+
+    lines = ["a0: &a0 [lol]"] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]"
+                                 for i in range(1, levels + 1)]
+    text = "\n".join(lines) + "\n"
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        doc, problems = parse_document(text, "x.yaml")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert doc is not None or problems
+    assert time.perf_counter() - started < 2 and peak < 40_000_000   # ~10,000 values at most, whatever the nesting
