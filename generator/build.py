@@ -18,8 +18,19 @@ from typing import TYPE_CHECKING
 
 from generator.clock import today
 from generator.data import load_document, placeholders
-from generator.errors import ChecksFailed, DataError, OutputError, TemplateProblem
-from generator.output import MANIFEST, CommitResult, OutputTransaction, digest, manifest_bytes, read_manifest
+from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem
+from generator.output import (
+    MANIFEST,
+    CommitResult,
+    OutputTransaction,
+    digest,
+    is_regular_file,
+    manifest_bytes,
+    read_manifest,
+    read_no_link,
+    staging_status,
+)
+from generator.paths import link_problem, relative_problem
 from generator.sitemap import robots_txt, sitemap_files
 from generator.state import (
     STATE_FILE,
@@ -28,6 +39,7 @@ from generator.state import (
     code_digest,
     input_digest,
     last_failure,
+    linked_inputs,
     load_state,
     record_failure,
     state_bytes,
@@ -101,12 +113,31 @@ def show_unserved(unserved, log: logging.Logger) -> None:
 
 
 def copy_assets(templates: Path) -> list[tuple[str, bytes]]:
-    """Static files under templates/assets/, as (output path, bytes), sorted."""
+    """Static files under templates/assets/, as (output path, bytes), sorted. Links are not followed (the build
+    refused them before it began); a name that cannot be published is refused with its path."""
     root = templates / "assets"
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return []
-    return [(f"assets/{p.relative_to(root).as_posix()}", p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+    files, problems = [], []
+    for path in sorted(p for p in root.rglob("*") if not p.name.startswith(".") and is_regular_file(p)):
+        rel = path.relative_to(root).as_posix()
+        problem = relative_problem(f"assets/{rel}")
+        if problem:
+            problems.append(Problem(f"templates/assets/{rel}", None, None, "",
+                                    f"the file's name cannot be published: {problem}", "rename the file"))
+        else:
+            files.append((f"assets/{rel}", read_no_link(path)))
+    if problems:
+        raise DataError(problems)
+    return files
+
+
+def refuse_linked_inputs(project_dir: Path) -> None:
+    """clinic-pages follows no symbolic link in the project: a data file, a rule file or anything under
+    templates/ that is one (or lies behind one) stops the build before anything is read."""
+    linked = linked_inputs(project_dir)
+    if linked:
+        raise DataError([link_problem(rel) for rel in linked])
 
 
 def refuse_sources_as_output(project_dir: Path, output: Path) -> None:
@@ -128,9 +159,10 @@ def output_is_as_left(output: Path, state: State) -> bool:
 
 
 def all_files_there(output: Path) -> bool:
-    """True when every file output/'s manifest lists is still there (nobody deleted one by hand)."""
+    """True when every file output/'s manifest lists is still there (nobody deleted one by hand, or put a link in
+    its place)."""
     base = f"{output}/"   # strings, not Paths: a third of the time for 10,000 files
-    return all(os.path.isfile(base + rel) for rel in read_manifest(output))
+    return all(is_regular_file(base + rel) for rel in read_manifest(output))
 
 
 @dataclass
@@ -228,6 +260,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
            checks: bool, strict: bool, memory: Memory | None) -> BuildReport:
     started = time.perf_counter()
     refuse_sources_as_output(project_dir, output)
+    refuse_linked_inputs(project_dir)
     remembered = memory is not None and memory.state is not None
     state = memory.state if remembered else load_state(project_dir)
     notices = [state.problem] if state.problem else []
@@ -235,7 +268,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     trusted = not clean and not state.problem and output_is_as_left(output, state)
     warming = memory is not None and memory.checks is None and checks   # fill the memory, even with no change
     if trusted and state.inputs == inputs and not warming \
-            and not (output.parent / f".{output.name}.staging").exists() and all_files_there(output):
+            and staging_status(output) is None and all_files_there(output):
         site, _ = load_document(project_dir / "site.yaml")   # the placeholders are listed by every build
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult(),
                            placeholders=placeholders(site) if site is not None else [])
@@ -258,7 +291,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     entries: list[tuple[str, str]] = []
     existed = output.exists()
     known = memory.manifest if remembered and trusted else None   # output's manifest, unless someone changed it
-    with OutputTransaction(output, verify_content=clean, manifest=known) as tx:
+    with OutputTransaction(output, verify_content=clean, manifest=known,
+                           externals=[project_dir / STATE_FILE]) as tx:
         keys: dict[str, str] = {}
 
         changed = memory.changed_records(fps) if memory is not None else set()
@@ -278,7 +312,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         for page in plan.pages:
             old = state.pages.get(page.file) if trusted else None
             if (old and old.get("inputs") == inputs_of(page) and tx.old.get(page.file) == old.get("sha")
-                    and os.path.isfile(tx.output / page.file)):  # a person may have deleted it
+                    and is_regular_file(tx.output / page.file)):  # a person may have deleted it
                 tx.keep(page.file, old["sha"])
                 history[page.file] = old
                 if checker is not None:

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# What must never reach a terminal raw from data, a file name, a server or an audited page: control characters
+# (C0, DEL, C1: they clear the screen, move the cursor, start a new line that fakes a summary), the bidirectional
+# controls (they reverse the rest of a line) and the line and paragraph separators.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_UNPRINTABLE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, newlines: bool = False) -> str:
+    """Text safe to print on one line of a terminal: control and bidirectional characters written as \\x1b or
+    \\u202e escapes (with `newlines`, line breaks are kept: for a message that is ours and spans lines)."""
+    return (_UNPRINTABLE_BUT_NEWLINE if newlines else _UNPRINTABLE).sub(_escape, text)
 
 
 @dataclass(frozen=True)
@@ -21,9 +39,9 @@ class Problem:
     @property
     def where(self) -> str:
         """`file:line:column`, as far as it is known."""
-        where = self.file
+        where = printable(self.file)
         if self.place:
-            where += f", {self.place}"
+            where += f", {printable(self.place)}"
         elif self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -36,11 +54,11 @@ class Problem:
     def show(self, source: str | None = None) -> str:
         """The problem in a few lines; with `source` (the text of its line), that line with a caret under the
         spot, between the problem and the hint."""
-        text = f"{self.where}: {self.field + ': ' if self.field else ''}{self.message}"
+        text = f"{self.where}: {printable(self.field) + ': ' if self.field else ''}{printable(self.message)}"
         if source is not None and self.line is not None:
             text += "".join(f"\n{line}" for line in excerpt(source, self.line, self.column))
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
 
@@ -51,8 +69,8 @@ def excerpt(source: str, line: int, column: int | None) -> list[str]:
     """`  12 | the line` and, with a column, `     |     ^` under the spot (tabs shown as spaces; a long line
     cut to the part around the spot)."""
     text = source.rstrip("\r\n")
-    at = len(text[:column - 1].expandtabs(4)) if column else 0
-    text = text.expandtabs(4)
+    at = len(printable(text[:column - 1].expandtabs(4))) if column else 0
+    text = printable(text.expandtabs(4))   # the line as a terminal may show it: its controls escaped
     if len(text) > EXCERPT_WIDTH:
         start = max(0, min(at - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
         head, tail = ("..." if start else ""), ("..." if start + EXCERPT_WIDTH < len(text) else "")
@@ -113,7 +131,8 @@ class DataError(ClinicPagesError):
         if first is None:
             return "a problem in the data"
         more = f" (and {len(self.problems) - 1} more problem(s))" if len(self.problems) > 1 else ""
-        return f"{first.where}: {first.field + ': ' if first.field else ''}{first.message}{more}"
+        field = printable(first.field) + ": " if first.field else ""
+        return f"{first.where}: {field}{printable(first.message)}{more}"
 
 
 class TemplateProblem(ClinicPagesError):

@@ -25,6 +25,7 @@ from generator.data import (
     placeholders,
 )
 from generator.errors import DataError, Problem
+from generator.paths import first_link, link_problem
 from generator.schema import (
     Boolean,
     Choice,
@@ -40,7 +41,7 @@ from generator.schema import (
     record,
     validate,
 )
-from generator.sheets import load_data, present_forms
+from generator.sheets import data_files, load_data, present_forms
 from generator.slugs import SLUG_RE, slugify
 from generator.target_url import url_problem
 from generator.text import closest, did_you_mean
@@ -443,7 +444,12 @@ def load_project(root: Path) -> Project:
     docs: dict[str, Document] = {}
     problems: list[Problem] = []
     for name, schema in SCHEMAS.items():
-        doc, found = load_data(root, name.removesuffix(".yaml"), schema)
+        stem = name.removesuffix(".yaml")
+        linked = [path.name for path in data_files(root, stem) if first_link(root, path.name)]
+        if linked:   # a data file (in any of its forms) that is a symbolic link is never read
+            problems += [link_problem(file) for file in linked]
+            continue
+        doc, found = load_data(root, stem, schema)
         problems += found
         if doc is not None and not found:
             docs[name] = doc

@@ -4,6 +4,11 @@ A build stages every new or changed file in a sibling folder (`.output.staging/`
 journal, moves the staged files into place, removes the files that the previous build made and this one does
 not, and writes the manifest of generated files last. A build that fails or is killed before the journal is
 written leaves `output/` untouched; one killed during the commit is finished by the next run.
+
+What the tool reads back it checks: the manifest and the journal name only plain paths inside the output folder
+(else they are refused as damaged), the staging folder holds a mark that clinic-pages made it (a folder of that
+name without one is someone else's and is left alone), the lock file is never truncated, and no symbolic link
+is followed: a link in the way is refused, and a generated file replaced by one is written again.
 """
 
 from __future__ import annotations
@@ -14,15 +19,19 @@ import json
 import logging
 import os
 import shutil
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import OutputError
+from generator.paths import first_link, relative_problem, shown
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".clinic-pages-manifest.json"
 JOURNAL = ".journal.json"
+STAGING_MARK = ".clinic-pages-staging"   # in the staging folder: clinic-pages made it, and may delete it
 
 
 def digest(data: bytes) -> str:
@@ -31,10 +40,60 @@ def digest(data: bytes) -> str:
 
 def safe_relative(rel: str) -> str:
     """Refuse any output path that could land outside the output folder."""
-    if (not rel or rel[0] == "/" or "\\" in rel or "\0" in rel or rel.startswith(".clinic-pages")
-            or any(part in ("..", ".", "") for part in rel.split("/"))):
-        raise OutputError(f"refusing to write {rel!r}: it is not a plain path inside the output folder")
+    if relative_problem(rel) is not None or rel.startswith(".clinic-pages"):
+        raise OutputError(f"refusing to write {shown(rel)}: it is not a plain path inside the output folder")
     return rel
+
+
+def staging_of(output: Path) -> Path:
+    """The folder beside the output folder where a build is staged."""
+    return output.parent / f".{output.name}.staging"
+
+
+def lock_of(output: Path) -> Path:
+    return output.parent / f".{output.name}.lock"
+
+
+def staging_status(output: Path) -> str | None:
+    """None when no staging folder is there; "ours" when clinic-pages made it; "foreign" for anything else that
+    has its name (a folder without the mark, a file, a symbolic link)."""
+    staging = staging_of(output)
+    try:
+        mode = os.lstat(staging).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(mode) and is_regular_file(staging / STAGING_MARK):
+        return "ours"
+    return "foreign"
+
+
+def foreign_staging_error(output: Path) -> OutputError:
+    return OutputError(f"{staging_of(output)} was not made by clinic-pages, which stages each build in a folder of "
+                       f"that name beside {output.name}/; it was left as it is\n    hint: move or rename it, then "
+                       "build again")
+
+
+def open_lock(output: Path, exclusive: bool) -> int | None:
+    """Open and lock the output folder's lock file (exclusive for a build, shared for a deploy). The file is never
+    truncated, nor followed if it is a link: a file of that name someone else made loses nothing. Returns None
+    when another process holds the lock."""
+    path = lock_of(output)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise OutputError(f"{path} is a symbolic link; clinic-pages follows no links beside or inside the "
+                              "output folder\n    hint: remove the link (clinic-pages makes the lock file itself)"
+                              ) from None
+        raise OutputError(f"cannot use the lock file {path}: {exc.strerror}\n    hint: "
+                          + ("it is a folder: move it away" if os.path.isdir(path) else
+                             f"make {path.parent} writable, or choose another --output")) from None
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def manifest_bytes(files: dict[str, str]) -> bytes:
@@ -44,19 +103,46 @@ def manifest_bytes(files: dict[str, str]) -> bytes:
 
 
 def read_manifest(output: Path) -> dict[str, str]:
+    """The files the last build made (path -> digest). A manifest that names a path outside the output folder is
+    refused as damaged; one that cannot be read at all counts as none (every file is then someone else's)."""
     try:
-        data = json.loads((output / MANIFEST).read_text("utf-8"))
-        return dict(data["files"])
+        data = json.loads(read_no_link(output / MANIFEST))
+        files = dict(data["files"])
     except FileNotFoundError:
         return {}
     except (ValueError, KeyError, TypeError, OSError):
         log.warning("%s is unreadable; treating every file in %s as not made by clinic-pages", MANIFEST, output)
         return {}
+    for rel, sha in files.items():
+        problem = relative_problem(rel) or ("" if isinstance(sha, str) else "its digest is not text")
+        if not problem and rel.startswith(".clinic-pages"):
+            problem = "a file clinic-pages keeps for itself"
+        if problem:
+            raise OutputError(f"{output / MANIFEST} is damaged: it names {shown(rel)} ({problem}), so it cannot be "
+                              f"told which files in {output} clinic-pages made\n    hint: move {output} aside and "
+                              "build again (then copy back any file of your own)")
+    return files
+
+
+def read_no_link(path: Path) -> bytes:
+    """A file's bytes; OSError (ELOOP) if the file itself is a symbolic link."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+def is_regular_file(path: Path | str) -> bool:
+    """True for a file that is not a symbolic link (a generated file replaced by a link is not current)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
@@ -74,23 +160,36 @@ class CommitResult:
 class OutputTransaction:
     """Stage files, then commit them all at once. Use as a context manager: an exception aborts."""
 
-    def __init__(self, output: Path, verify_content: bool = False, manifest: dict[str, str] | None = None):
-        """`manifest`: the output folder's manifest when the caller already holds it (read from disk if None)."""
+    def __init__(self, output: Path, verify_content: bool = False, manifest: dict[str, str] | None = None,
+                 externals: Iterable[Path] = ()):
+        """`manifest`: the output folder's manifest when the caller already holds it (read from disk if None).
+        `externals`: the files outside the output folder that a commit may replace (the build state)."""
         self.output = Path(output).absolute()
         if self.output == Path(self.output.anchor) or self.output == Path.home():
             raise OutputError(f"refusing to use {self.output} as the output folder")
-        self.staging = self.output.parent / f".{self.output.name}.staging"
+        check_output_folder(self.output)
+        self.staging = staging_of(self.output)
         self.verify_content = verify_content   # read files to judge them current, not only the manifest
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.output.parent / f".{self.output.name}.lock", "w")
+        self.externals = {str(Path(p).absolute()) for p in externals}
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            raise OutputError(f"another clinic-pages build is writing {self.output}; wait for it to finish") from None
-        if recover(self.output) is not None:
-            manifest = None   # an interrupted commit was finished just now: the manifest on disk is the truth
-        self.old = manifest if manifest is not None else read_manifest(self.output)   # only read, never changed
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            file = next((p for p in reversed(self.output.parents) if p.exists() and not p.is_dir()), None)
+            reason = f"{file} is a file, not a folder" if file else exc.strerror
+            raise OutputError(f"cannot make the folder {self.output.parent}: {reason}\n    hint: choose an "
+                              "--output in a folder you can write to") from None
+        lock = open_lock(self.output, exclusive=True)
+        if lock is None:
+            raise OutputError(f"another clinic-pages build is writing {self.output}; wait for it to finish")
+        self._lock = lock
+        try:
+            if recover(self.output, self.externals) is not None:
+                manifest = None   # an interrupted commit was finished just now: the manifest on disk is the truth
+            self.old = manifest if manifest is not None else read_manifest(self.output)   # only read, never changed
+            self._make_staging()
+        except BaseException:
+            os.close(self._lock)
+            raise
         self.new: dict[str, str] = {}
         self.staged: list[str] = []
         self.external: dict[str, str] = {}  # absolute path -> staged name, for project files committed with output
@@ -105,7 +204,16 @@ class OutputTransaction:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
-        self._lock.close()
+        os.close(self._lock)
+
+    def _make_staging(self) -> None:
+        """The staging folder, new and marked as clinic-pages' own."""
+        try:
+            self.staging.mkdir()
+            (self.staging / STAGING_MARK).write_bytes(b"clinic-pages stages a build here; it deletes this folder\n")
+        except OSError as exc:
+            raise OutputError(f"cannot write in {self.staging.parent}: {exc.strerror}\n    hint: choose an "
+                              "--output in a folder you can write to") from None
 
     def put(self, rel: str, data: bytes, sha: str | None = None) -> bool:
         """Stage one file. Returns True when it differs from what is in output/ now."""
@@ -153,9 +261,9 @@ class OutputTransaction:
             return False
         path = self.output / rel
         if not self.verify_content:
-            return path.is_file()
+            return is_regular_file(path)
         try:
-            return digest(path.read_bytes()) == sha
+            return digest(read_no_link(path)) == sha
         except OSError:
             return False
 
@@ -235,9 +343,11 @@ class OutputTransaction:
     def put_external(self, path: Path, data: bytes) -> None:
         """Stage a project file (such as the build state) to be replaced as part of the commit."""
         name = f".external-{len(self.external)}"
-        self.staging.mkdir(parents=True, exist_ok=True)
+        dest = str(Path(path).absolute())
+        if dest not in self.externals:
+            raise OutputError(f"refusing to replace {dest}: it is not one of the files this build may change")
         (self.staging / name).write_bytes(data)
-        self.external[str(Path(path).absolute())] = name
+        self.external[dest] = name
 
     def commit(self, scan_foreign: bool = True) -> CommitResult:
         if self.conflicts:
@@ -253,9 +363,17 @@ class OutputTransaction:
         removed = sorted(rel for rel in set(self.old) - set(self.new) if not self._through_link(rel))
         journal = {"moves": self.staged, "removals": removed, "external": self.external,
                    "manifest": dict(sorted(self.new.items()))}
-        self.staging.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.staging / JOURNAL, json.dumps(journal).encode())
-        _apply(self.output, self.staging, journal)
+        try:
+            _atomic_write(self.staging / JOURNAL, json.dumps(journal).encode())
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"cannot write in {self.staging}: {exc.strerror}; {self.output} was left as it "
+                              "was") from None
+        try:
+            _apply(self.output, self.staging, journal)
+        except OSError as exc:
+            raise OutputError(f"writing {self.output} stopped: {exc.strerror or exc}\n    hint: make room or fix "
+                              "the permissions, then build again: the next build finishes this one") from None
         result = CommitResult(written=list(self.staged), unchanged=self.unchanged, removed=removed)
         if scan_foreign:
             result.foreign = find_foreign(self.output, self.new)
@@ -269,23 +387,35 @@ class OutputTransaction:
 
 
 def _apply(output: Path, staging: Path, journal: dict) -> None:
-    """Carry out a journal. Safe to repeat: moves already made are skipped."""
+    """Carry out a journal. Safe to repeat: moves already made are skipped. Nothing is moved or removed through
+    a symbolic link (the commit refused those; in a journal finished later, such a path is left as it is)."""
     tree = staging / "tree"
     moves = journal["moves"]
-    if not output.exists() and tree.is_dir() and not journal["removals"]:
+    if not os.path.lexists(output) and tree.is_dir() and not journal["removals"]:
         os.rename(tree, output)  # a first build: one rename instead of one per file
         moves = []
     output.mkdir(parents=True, exist_ok=True)
     made_dirs: set[Path] = set()
+    real: set[str] = set()     # folders of output/ seen to be real ones
+
+    def through_link(rel: str) -> bool:
+        folder = rel.rpartition("/")[0]
+        if folder and first_link(output, folder, real):
+            log.warning("left %s as it is: a folder on its way in %s is a symbolic link", rel, output)
+            return True
+        return False
+
     for rel in moves:
         src, dst = tree / rel, output / rel
-        if src.exists():
+        if src.exists() and not through_link(rel):
             if dst.parent not in made_dirs:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 made_dirs.add(dst.parent)
             os.replace(src, dst)
     for rel in journal["removals"]:
         target = output / rel
+        if through_link(rel):
+            continue
         if target.is_file() or target.is_symlink():
             target.unlink()
         _prune_empty(target.parent, output)
@@ -306,20 +436,61 @@ def _prune_empty(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def recover(output: Path) -> str | None:
-    """Finish a commit that was interrupted, or discard a build that never reached its commit."""
-    staging = output.parent / f".{output.name}.staging"
-    if not staging.exists():
+def recover(output: Path, externals: Iterable[str] = ()) -> str | None:
+    """Finish a commit that was interrupted, or discard a build that never reached its commit. `externals`: the
+    files outside the output folder that the journal may replace. A staging folder clinic-pages did not make is
+    refused, never deleted; a journal that names a path it may not touch is refused as damaged."""
+    status = staging_status(output)
+    if status is None:
         return None
+    if status == "foreign":
+        raise foreign_staging_error(output)
+    staging = staging_of(output)
     try:
         journal = json.loads((staging / JOURNAL).read_text("utf-8"))
     except (FileNotFoundError, ValueError):
         shutil.rmtree(staging, ignore_errors=True)
         log.info("discarded the files of a build that was interrupted before it finished")
         return "discarded"
+    problem = _journal_problem(journal, {str(Path(p).absolute()) for p in externals})
+    if problem:
+        raise OutputError(f"{staging / JOURNAL} is damaged: {problem}; nothing was changed\n    hint: delete "
+                          f"{staging}, then run `clinic-pages build --clean`")
     _apply(output, staging, journal)
     log.warning("finished writing a build that was interrupted while it updated %s", output)
     return "finished"
+
+
+def _journal_problem(journal: object, externals: set[str]) -> str | None:
+    """Why a journal read back from disk may not be carried out (None when it may)."""
+    if not isinstance(journal, dict) or not all(isinstance(journal.get(k), t) for k, t in
+                                                (("moves", list), ("removals", list), ("manifest", dict))):
+        return "it is not a clinic-pages journal"
+    for rel in journal["moves"] + journal["removals"] + list(journal["manifest"]):
+        problem = relative_problem(rel)
+        if problem or rel.startswith(".clinic-pages"):
+            return f"it names {shown(rel)} ({problem or 'a file clinic-pages keeps for itself'})"
+    if not all(isinstance(v, str) for v in journal["manifest"].values()):
+        return "its manifest is not text"
+    external = journal.get("external", {})
+    if not isinstance(external, dict):
+        return "it is not a clinic-pages journal"
+    for dest, name in external.items():
+        if dest not in externals:
+            return f"it would replace {shown(dest, 200)}, which this build does not write"
+        if not isinstance(name, str) or not name.startswith(".external-") or relative_problem(name):
+            return f"it names {shown(name)} as the new {Path(dest).name}, which is not a file it staged"
+    return None
+
+
+def check_output_folder(output: Path) -> None:
+    """Refuse an output folder that is a symbolic link (even one to nothing) or a file."""
+    if os.path.islink(output):
+        raise OutputError(f"{output} is a symbolic link; clinic-pages follows no links in the output folder\n    "
+                          f"hint: give the folder itself as --output ({os.path.realpath(output)})")
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise OutputError(f"{output} is a file, not a folder\n    hint: give a folder as --output (it is made if "
+                          "it does not exist), or move the file away")
 
 
 def find_foreign(output: Path, generated: dict[str, str]) -> list[str]:

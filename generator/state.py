@@ -13,11 +13,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
 from generator.data import DATA_FILES, SITE_FILE, load_document
+from generator.paths import first_link, is_plain_relative, links_under, relative_problem, shown
 from generator.sheets import data_files
 
 log = logging.getLogger(__name__)
@@ -63,12 +65,32 @@ def load_state(project: Path) -> State:
     if not isinstance(data, dict) or not isinstance(data.get("pages"), dict):
         return State(problem=f"{STATE_FILE} is not a clinic-pages state file; doing a clean build")
     pages = {k: v for k, v in data["pages"].items() if isinstance(v, dict)}
+    damage = next(filter(None, (_page_problem(k, v) for k, v in pages.items())), None)
+    if damage:
+        return State(problem=f"{STATE_FILE} is damaged ({damage}); doing a clean build")
     if data.get("version") != STATE_VERSION:
         # Keep the lastmod history across versions; everything else is rebuilt.
         kept = {k: {"sha": v.get("sha", ""), "lastmod": v.get("lastmod", "")} for k, v in pages.items()}
         return State(pages=kept, problem=f"{STATE_FILE} is from another version of clinic-pages; doing a clean build")
     return State(pages=pages, inputs=str(data.get("inputs", "")), manifest=str(data.get("manifest", "")),
                  extra=data.get("extra") if isinstance(data.get("extra"), dict) else {})
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HEX = re.compile(r"[0-9a-f]{0,64}")
+
+
+def _page_problem(file: str, entry: dict) -> str | None:
+    """Why a page's entry read back from the state file cannot be trusted (None when it can): its file must be a
+    plain path inside the output folder, its digests hex, its lastmod a date (it is written into sitemap.xml)."""
+    problem = relative_problem(file)
+    if problem:
+        return f"it names the page {shown(file)}: {problem}"
+    for key, form in (("inputs", _HEX), ("sha", _HEX), ("lastmod", _DATE)):
+        value = entry.get(key, "")
+        if not isinstance(value, str) or (value and not form.fullmatch(value)):
+            return f"the {key} of {shown(file)} is {shown(value, 40)}"
+    return None
 
 
 def _code_digest() -> str:
@@ -98,18 +120,37 @@ def rule_files(project: Path) -> list[str]:
     doc, _ = load_document(Path(project) / SITE_FILE)
     checks = doc.data.get("checks") if doc is not None and isinstance(doc.data, dict) else None
     names = checks.get("rules") if isinstance(checks, dict) else None
-    return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
+    # Only names inside the project: validation refuses the others, and no file outside is ever read.
+    return [name for name in names if is_plain_relative(name)] if isinstance(names, list) else []
 
 
 def input_files(project: Path) -> list[Path]:
     """Every file a build reads: the data files (in whichever form each is kept), every file under templates/, and
-    the rule files site.yaml names (the no-op check hashes them, `serve` watches them)."""
+    the rule files site.yaml names (the no-op check hashes them, `serve` watches them). Symbolic links are left
+    out: they are never read (`linked_inputs` names them, and the build refuses them)."""
     project = Path(project)
-    files = [path for name in DATA_FILES for path in data_files(project, name.removesuffix(".yaml"))]
+    files = [path for path in _data_files(project) if not path.is_symlink()]
     templates = project / "templates"
     if templates.is_dir():
-        files += sorted(p for p in templates.rglob("*") if p.is_file())
-    return files + [project / name for name in rule_files(project)]
+        files += sorted(p for p in templates.rglob("*") if p.is_file() and not p.is_symlink())
+    return files + [project / name for name in rule_files(project) if not first_link(project, name)]
+
+
+def _data_files(project: Path) -> list[Path]:
+    return [path for name in DATA_FILES for path in data_files(project, name.removesuffix(".yaml"))]
+
+
+def linked_inputs(project: Path) -> list[str]:
+    """The inputs of a build that are symbolic links, or lie behind one (relative to the project): the data files,
+    anything under templates/, the rule files."""
+    project = Path(project)
+    names = [path.name for path in _data_files(project)] + rule_files(project)
+    found = [link for name in names if (link := first_link(project, name))]
+    if os.path.islink(project / "templates"):
+        found.append("templates")
+    else:
+        found += [f"templates/{rel}" for rel in links_under(project / "templates")]
+    return sorted(set(found))
 
 
 def input_digest(project: Path) -> str:

@@ -145,3 +145,65 @@ def test_an_unchanged_project_copied_with_its_state_builds_the_same_site(mini_pr
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")     # years later
     build(clone)
     assert tree_bytes(clone / "output") == tree_bytes(mini_project / "output")
+
+
+# -- no symbolic link in the project is followed ------------------------------------------------------------------
+
+def _link_message(rel: str) -> str:
+    return (f"{rel}: is a symbolic link, and clinic-pages follows no links inside the project\n"
+            "    hint: replace the link with a copy of the file or folder it points to")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("where", ["templates/assets/passwd.txt", "templates/assets/linked-folder", "templates",
+                                   "templates/home.html", "site.yaml"])
+def test_a_link_among_the_inputs_stops_the_build_before_anything_is_read(mini_project: Path, tmp_path: Path,
+                                                                          where: str) -> None:
+    from generator.errors import DataError
+
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "passwd.txt").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    link = mini_project / where
+    if where == "templates":
+        shutil.move(str(link), str(secret / "templates"))
+        link.symlink_to(secret / "templates")
+    elif where == "templates/assets/linked-folder":
+        (mini_project / "templates" / "assets").mkdir(exist_ok=True)
+        link.symlink_to(secret)
+    elif where == "templates/assets/passwd.txt":
+        (mini_project / "templates" / "assets").mkdir(exist_ok=True)
+        link.symlink_to(secret / "passwd.txt")
+    else:
+        shutil.move(str(link), str(secret / link.name))
+        link.symlink_to(secret / link.name)
+    with pytest.raises(DataError) as caught:
+        build(mini_project)
+    assert str(caught.value) == _link_message(where)
+    assert not (mini_project / "output").exists()
+
+
+def test_a_link_among_the_inputs_is_refused_by_the_command_with_exit_2(mini_project: Path, tmp_path: Path) -> None:
+    from tests.projects import run_cli
+
+    (tmp_path / "secret.txt").write_text("root:x:0:0\n")
+    (mini_project / "templates" / "assets").mkdir(exist_ok=True)
+    (mini_project / "templates" / "assets" / "robots-extra.txt").symlink_to(tmp_path / "secret.txt")
+    done = run_cli("build", "--project", str(mini_project))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (_link_message("templates/assets/robots-extra.txt")
+                           + "\n1 problem(s) found; nothing was written.\n")
+    assert "root:x" not in done.stderr
+
+
+def test_an_asset_whose_name_cannot_be_published_is_named_with_a_hint(mini_project: Path) -> None:
+    from generator.errors import DataError
+
+    (mini_project / "templates" / "assets").mkdir(exist_ok=True)
+    (mini_project / "templates" / "assets" / "bad\x1bname.css").write_text("body{}")
+    with pytest.raises(DataError) as caught:
+        build(mini_project)
+    assert str(caught.value) == ("templates/assets/bad\\x1bname.css: the file's name cannot be published: it has a "
+                                 "control character\n    hint: rename the file")

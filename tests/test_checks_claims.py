@@ -3,6 +3,7 @@ compounds, numbers, word sense), the rule file format, the findings, and the tun
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -322,3 +323,30 @@ def test_the_tuning_corpus_stays_above_its_floor():
         assert tp + fn >= 3, f"{category}: too few examples in the tuning corpus"
         assert tp / (tp + fp or 1) >= 0.80, (category, tp, fp, fn)
         assert tp / (tp + fn) >= 0.80, (category, tp, fp, fn)
+
+
+@pytest.mark.parametrize("name", ["OUTSIDE", "../outside/rules.yaml", "rules/../../outside/rules.yaml", "LINK",
+                                  "rules/\x1b[2J.yaml"])
+def test_a_rule_file_outside_the_project_is_never_read_nor_shown(mini_project, tmp_path, name):
+    from tests.projects import run_cli
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "rules.yaml").write_text("root: x:0:0:root:/root:/bin/bash\nsecret: hunter2\n")
+    if name == "LINK":
+        (mini_project / "rules").mkdir()
+        (mini_project / "rules" / "house.yaml").symlink_to(outside / "rules.yaml")
+        name = "rules/house.yaml"
+    name = name.replace("OUTSIDE", str(outside / "rules.yaml"))
+    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0   # a site for `check`
+    with (mini_project / "site.yaml").open("a") as fh:
+        fh.write(f"  rules: [{name!r}]\n".replace("'", '"') if "\x1b" not in name else '  rules: ["rules/\\e[2J.yaml"]\n')
+    for command in ("build", "check"):
+        done = run_cli(command, "--project", str(mini_project))
+        assert done.returncode == 2, done.stderr
+        assert "hunter2" not in done.stderr + done.stdout and "/bin/bash" not in done.stderr + done.stdout
+        assert "\x1b" not in done.stderr
+        if name == "rules/house.yaml":
+            assert "rules/house.yaml: is a symbolic link, and clinic-pages follows no links" in done.stderr
+        else:
+            assert "site.yaml: checks.rules[0]: " in done.stderr and "is not a file inside the project" in done.stderr

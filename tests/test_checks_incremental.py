@@ -146,3 +146,35 @@ def test_changed_check_settings_ignore_the_cache(tmp_path, inspected):
     inspected.clear()
     build(project)
     assert len(inspected) == first.pages
+
+
+def _rewrite_meta(path, change):
+    import io
+    import json
+
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files}
+    meta = json.loads(arrays["meta"].tobytes())
+    change(meta["pages"])
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    out = io.BytesIO()
+    np.savez(out, **arrays)
+    path.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("change", [
+    lambda pages: pages.update({"../../../etc/passwd": next(iter(pages.values()))}),
+    lambda pages: pages.update({"/abs/index.html": next(iter(pages.values()))}),
+    lambda pages: next(iter(pages.values()))[2].append([1, 2, 3, 4, 5, 6, 7]),
+    lambda pages: next(iter(pages.values()))[2].append(["claims.pom", "error"]),
+], ids=["climbs-out", "absolute", "findings-not-text", "findings-short"])
+def test_a_cache_with_entries_the_checks_did_not_write_is_ignored_whole(tmp_path, inspected, change):
+    project = sample_subset(tmp_path / "p")
+    first = build(project)
+    expected = summary(first)
+    _rewrite_meta(project / CACHE_FILE, change)
+    (project / "site.yaml").write_text((project / "site.yaml").read_text() + "\n")   # not a no-op build
+    inspected.clear()
+    again = build(project)
+    assert len(inspected) == first.pages and all(f.startswith("read:") for f in inspected)
+    assert summary(again) == expected

@@ -345,7 +345,9 @@ def test_python_dash_m_generator_and_the_installed_command_agree(mini_project: P
 def test_an_os_error_is_one_line_and_exit_2(mini_project: Path) -> None:
     """A folder that cannot be made is bad input, not "found problems" (1) and not a traceback."""
     result = run_cli("build", "--project", str(mini_project), "--output", "/proc/nope/out")
-    assert (result.returncode, result.stdout, result.stderr) == (2, "", "error: /proc/nope: No such file or directory\n")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", "error: cannot make the folder /proc/nope: No such file or directory\n    hint: choose an --output in a "
+               "folder you can write to\n")
 
 
 def test_quiet_and_verbose_together_are_refused(mini_project: Path) -> None:
@@ -412,3 +414,30 @@ def test_the_json_report_gives_the_near_threshold_in_use(built_mini: Path, tmp_p
     edit(project / "site.yaml", "checks:\n", "checks:\n  duplicates:\n    near_threshold: 0.95\n")
     report = json.loads(run_cli("check", "--project", str(project), "--format", "json").stdout)
     assert report["duplicates"]["near_threshold"] == 0.95
+
+
+@pytest.mark.parametrize(("place", "message"), [
+    ("dangling-link", "{out} is a symbolic link; clinic-pages follows no links in the output folder\n"
+                      "    hint: give the folder itself as --output ({tmp}/nowhere)"),
+    ("file", "{out} is a file, not a folder\n    hint: give a folder as --output (it is made if it does not exist), "
+             "or move the file away"),
+    ("under-a-file", "cannot make the folder {tmp}/afile: {tmp}/afile is a file, not a folder\n    hint: choose an "
+                     "--output in a folder you can write to"),
+    ("unwritable", "cannot make the folder /sys/clinic-pages-test: Operation not permitted\n    hint: choose an "
+                   "--output in a folder you can write to"),
+])
+def test_an_output_place_that_cannot_be_used_exits_2_with_a_hint_and_the_next_build_works(
+        mini_project: Path, tmp_path: Path, place: str, message: str) -> None:
+    out = {"dangling-link": tmp_path / "out", "file": tmp_path / "out", "under-a-file": tmp_path / "afile" / "out",
+           "unwritable": Path("/sys/clinic-pages-test/out")}[place]
+    if place == "dangling-link":
+        out.symlink_to(tmp_path / "nowhere")
+    elif place == "file":
+        out.write_text("a file")
+    elif place == "under-a-file":
+        (tmp_path / "afile").write_text("a file")
+    result = run_cli("build", "--project", str(mini_project), "--output", str(out))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "error: " + message.format(out=out, tmp=tmp_path) + "\n"
+    assert not (tmp_path / "nowhere").exists() and not list(tmp_path.glob(".*.staging"))
+    assert run_cli("-q", "build", "--project", str(mini_project), "--output", str(tmp_path / "site")).returncode == 0

@@ -410,3 +410,30 @@ def test_a_killed_build_never_loses_the_last_good_output(tmp_path):
         shutil.copy(path, fresh / "templates" / "landing.html")
         build(fresh, clean=True)
         assert good == tree(fresh / "output")
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (lambda pages, first: pages.update({"../../outside.html": pages[first]}),
+     "it names the page '../../outside.html': it leads out of its folder (..)"),
+    (lambda pages, first: pages.update({"/etc/passwd": pages[first]}),
+     "it names the page '/etc/passwd': it is an absolute path"),
+    (lambda pages, first: pages[first].update(lastmod="</lastmod></url><url><loc>https://evil.example/</loc>"),
+     "the lastmod of 'FIRST' is '</lastmod></url><url><loc>https://evi...'"),
+    (lambda pages, first: pages[first].update(sha=["not", "text"]), "the sha of 'FIRST' is"),
+])
+def test_a_state_file_naming_paths_outside_output_or_bad_dates_is_refused_and_the_build_is_clean(
+        tmp_path, change, says):
+    project = sample_subset(tmp_path / "p", treatments=2, locations=3)
+    build(project)
+    expected = tree(project / "output")
+    data = json.loads((project / STATE_FILE).read_text())
+    first = sorted(data["pages"])[0]
+    change(data["pages"], first)
+    (project / STATE_FILE).write_text(json.dumps(data))
+    (project / "site.yaml").write_text((project / "site.yaml").read_text() + "\n")   # not a no-op build
+    report = build(project)
+    assert report.rendered == report.pages
+    assert report.notices[0].startswith(f"{STATE_FILE} is damaged ({says.replace('FIRST', first)}")
+    assert report.notices[0].endswith("; doing a clean build")
+    assert tree(project / "output") == expected
+    assert "evil.example" not in (project / "output" / "sitemap.xml").read_text()

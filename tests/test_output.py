@@ -18,12 +18,25 @@ import pytest
 from tests.projects import REPO, edit, kill_build, tree_bytes
 from generator.build import build
 from generator.errors import OutputError, TemplateProblem
-from generator.output import JOURNAL, MANIFEST, OutputTransaction, read_manifest, recover, safe_relative
+from generator.output import (
+    JOURNAL,
+    MANIFEST,
+    STAGING_MARK,
+    OutputTransaction,
+    read_manifest,
+    recover,
+    safe_relative,
+    staging_of,
+)
 from generator.state import STATE_FILE
 
 
-def staging_of(output: Path) -> Path:
-    return output.parent / f".{output.name}.staging"
+def made_staging(output: Path) -> Path:
+    """A staging folder as a build makes it (with the mark that says clinic-pages made it)."""
+    staging = staging_of(output)
+    (staging / "tree").mkdir(parents=True)
+    (staging / STAGING_MARK).write_text("made by a build")
+    return staging
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
@@ -207,7 +220,7 @@ def test_recover_finishes_a_crafted_journal_and_can_be_repeated(tmp_path: Path) 
     (output / "mine.txt").write_text("a person's file")
     (output / MANIFEST).write_text(json.dumps({"generator": "clinic-pages",
                                                "files": {"gone/index.html": "1", "kept.html": "2"}}))
-    staging = staging_of(output)
+    staging = made_staging(output)
     (staging / "tree" / "new").mkdir(parents=True)
     (staging / "tree" / "new" / "index.html").write_text("new page")
     (staging / "tree" / "kept.html").write_text("new kept")
@@ -219,7 +232,7 @@ def test_recover_finishes_a_crafted_journal_and_can_be_repeated(tmp_path: Path) 
     # As if the first build was killed after moving one file: the move is not repeated.
     os.replace(staging / "tree" / "kept.html", output / "kept.html")
 
-    assert recover(output) == "finished"
+    assert recover(output, [tmp_path / STATE_FILE]) == "finished"
     assert tree_bytes(output) == {
         "kept.html": b"new kept", "new/index.html": b"new page", "mine.txt": b"a person's file",
         MANIFEST: (output / MANIFEST).read_bytes()}
@@ -234,8 +247,7 @@ def test_recover_discards_a_build_that_never_reached_its_commit(tmp_path: Path) 
     output = tmp_path / "output"
     output.mkdir()
     (output / "index.html").write_text("last good")
-    (staging_of(output) / "tree").mkdir(parents=True)
-    (staging_of(output) / "tree" / "index.html").write_text("half-built")
+    (made_staging(output) / "tree" / "index.html").write_text("half-built")
     assert recover(output) == "discarded"
     assert tree_bytes(output) == {"index.html": b"last good"}
     assert not staging_of(output).exists()
@@ -256,8 +268,11 @@ def test_an_error_during_the_commit_keeps_the_journal_and_the_next_build_finishe
         real_replace(src, dst)
 
     monkeypatch.setattr(output_module.os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError) as caught:
         build(mini_project)
+    assert str(caught.value) == (f"writing {mini_project / 'output'} stopped: No space left on device\n    hint: "
+                                 "make room or fix the permissions, then build again: the next build finishes this "
+                                 "one")
     monkeypatch.setattr(output_module.os, "replace", real_replace)
     assert (staging_of(mini_project / "output") / JOURNAL).exists()
 
@@ -359,3 +374,176 @@ def test_a_build_killed_during_its_commit_is_finished_by_the_next_build(mini_pro
     build(clean)
     assert tree_bytes(mini_project / "output") == tree_bytes(clean / "output")
     assert not (mini_project / "output" / "lip-fillers" / "cobham").exists()
+
+
+# -- what is read back is checked: the manifest, the journal, the staging folder, the lock ----------------------
+
+@pytest.mark.parametrize("bad", ["../../victim.txt", "/ABSOLUTE", "a/../../victim.txt", "a\\\\..\\\\b", "",
+                                 ".clinic-pages-manifest.json", "x" * 300])
+def test_a_manifest_that_names_a_path_outside_output_is_refused_and_nothing_is_deleted(
+        mini_project: Path, tmp_path: Path, bad: str) -> None:
+    output = mini_project / "output"
+    build(mini_project)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone's file")
+    bad = bad.replace("/ABSOLUTE", str(victim))
+    files = json.loads((output / MANIFEST).read_text())["files"]
+    files[bad] = "0" * 32
+    (output / MANIFEST).write_text(json.dumps({"generator": "clinic-pages", "files": files}))
+    edit(mini_project / "treatments.yaml", "Small injections", "Very small injections")
+    before = tree_bytes(output)
+    with pytest.raises(OutputError) as caught:
+        build(mini_project)
+    assert str(caught.value).startswith(f"{output / MANIFEST} is damaged: it names {bad[:77]!r}"[:60])
+    assert str(caught.value).endswith(f"so it cannot be told which files in {output} clinic-pages made\n    hint: "
+                                      f"move {output} aside and build again (then copy back any file of your own)")
+    assert victim.read_text() == "someone's file"
+    assert tree_bytes(output) == before and not staging_of(output).exists()
+
+
+def test_a_manifest_whose_digests_are_not_text_is_refused(mini_project: Path) -> None:
+    output = mini_project / "output"
+    build(mini_project)
+    (output / MANIFEST).write_text(json.dumps({"generator": "clinic-pages", "files": {"index.html": 1}}))
+    with pytest.raises(OutputError, match=r"is damaged: it names 'index.html' \(its digest is not text\)"):
+        build(mini_project, clean=True)
+
+
+@pytest.mark.parametrize(("part", "value", "says"), [
+    ("removals", ["../victim.txt"], "it names '../victim.txt' (it leads out of its folder (..))"),
+    ("moves", ["/etc/passwd"], "it names '/etc/passwd' (it is an absolute path)"),
+    ("manifest", {"../x": "1"}, "it names '../x' (it leads out of its folder (..))"),
+    ("external", {"VICTIM": ".external-0"}, "it would replace 'VICTIM', which this build does not write"),
+    ("external", {"STATE": "../../victim.txt"},
+     "it names '../../victim.txt' as the new .clinic-pages-state.json, which is not a file it staged"),
+    ("moves", "kept.html", "it is not a clinic-pages journal"),
+])
+def test_a_journal_that_names_a_path_it_may_not_touch_is_refused_and_nothing_changes(
+        tmp_path: Path, part: str, value, says: str) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "kept.html").write_text("old")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone's file")
+    value = json.loads(json.dumps(value).replace("VICTIM", str(victim)).replace("STATE", str(tmp_path / STATE_FILE)))
+    says = says.replace("VICTIM", str(victim)).replace("STATE", str(tmp_path / STATE_FILE))
+    staging = made_staging(output)
+    (staging / "tree" / "kept.html").write_text("new")
+    (staging / ".external-0").write_text("forged")
+    journal = {"moves": ["kept.html"], "removals": [], "external": {}, "manifest": {"kept.html": "1"}}
+    journal[part] = value
+    (staging / JOURNAL).write_text(json.dumps(journal))
+    before = tree_bytes(tmp_path)
+    with pytest.raises(OutputError) as caught:
+        recover(output, [tmp_path / STATE_FILE])
+    assert str(caught.value) == (f"{staging / JOURNAL} is damaged: {says}; nothing was changed\n    hint: delete "
+                                 f"{staging}, then run `clinic-pages build --clean`")
+    assert tree_bytes(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["folder", "file", "link", "marked-link"])
+def test_something_named_like_the_staging_folder_that_the_tool_did_not_make_is_left_alone(
+        mini_project: Path, tmp_path: Path, kind: str) -> None:
+    output = mini_project / "output"
+    staging = staging_of(output)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("mine")
+    if kind == "folder":
+        staging.mkdir()
+        (staging / "precious.txt").write_text("mine")
+        (staging / JOURNAL).write_text("{}")
+    elif kind == "file":
+        staging.write_text("mine")
+    else:
+        if kind == "marked-link":
+            (elsewhere / STAGING_MARK).write_text("forged")
+        staging.symlink_to(elsewhere)
+    before = tree_bytes(tmp_path)
+    with pytest.raises(OutputError) as caught:
+        build(mini_project)
+    assert str(caught.value) == (f"{staging} was not made by clinic-pages, which stages each build in a folder of "
+                                 "that name beside output/; it was left as it is\n    hint: move or rename it, then "
+                                 "build again")
+    after = tree_bytes(tmp_path)
+    assert {k: v for k, v in after.items() if k != "mini/.output.lock"} == before
+    assert not output.exists()
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_still_cleaned_up(mini_project: Path) -> None:
+    build(mini_project)
+    before = snapshot(mini_project)
+    (made_staging(mini_project / "output") / "tree" / "index.html").write_text("half-built")
+    build(mini_project)
+    assert not staging_of(mini_project / "output").exists()
+    assert snapshot(mini_project) == before
+
+
+def test_a_file_named_like_the_lock_file_is_never_truncated(mini_project: Path) -> None:
+    lock = mini_project / ".output.lock"
+    lock.write_text("a person's notes\n")
+    build(mini_project)
+    edit(mini_project / "treatments.yaml", "Small injections", "Very small injections")
+    build(mini_project)
+    assert lock.read_text() == "a person's notes\n"
+
+
+@pytest.mark.parametrize("leads_to", ["a-file", "nothing"])
+def test_a_lock_file_that_is_a_link_is_refused_and_not_followed(mini_project: Path, tmp_path: Path,
+                                                                 leads_to: str) -> None:
+    target = tmp_path / "target.txt"
+    if leads_to == "a-file":
+        target.write_text("someone's file")
+    (mini_project / ".output.lock").symlink_to(target)
+    with pytest.raises(OutputError) as caught:
+        build(mini_project)
+    assert str(caught.value) == (f"{mini_project / '.output.lock'} is a symbolic link; clinic-pages follows no links "
+                                 "beside or inside the output folder\n    hint: remove the link (clinic-pages makes "
+                                 "the lock file itself)")
+    assert (target.read_text() == "someone's file") if leads_to == "a-file" else not target.exists()
+    assert not (mini_project / "output").exists()
+
+
+# -- the output folder itself ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["dangling-link", "link-to-folder", "file"])
+def test_an_output_that_is_a_link_or_a_file_is_refused_and_leaves_nothing_behind(
+        mini_project: Path, tmp_path: Path, kind: str) -> None:
+    output = tmp_path / "out"
+    real = tmp_path / "real"
+    if kind == "dangling-link":
+        output.symlink_to(real)
+    elif kind == "link-to-folder":
+        real.mkdir()
+        output.symlink_to(real)
+    else:
+        output.write_text("a file")
+    with pytest.raises(OutputError) as caught:
+        build(mini_project, output)
+    if kind == "file":
+        assert str(caught.value) == (f"{output} is a file, not a folder\n    hint: give a folder as --output (it is "
+                                     "made if it does not exist), or move the file away")
+        assert output.read_text() == "a file"
+    else:
+        assert str(caught.value) == (f"{output} is a symbolic link; clinic-pages follows no links in the output "
+                                     f"folder\n    hint: give the folder itself as --output ({real})")
+        assert os.path.islink(output) and (not real.exists() or list(real.iterdir()) == [])
+    assert not staging_of(output).exists()
+    build(mini_project, tmp_path / "good")          # nothing was left that stops the next build
+    assert (tmp_path / "good" / "index.html").is_file()
+
+
+def test_a_generated_file_replaced_by_a_link_is_written_again_and_the_link_not_followed(
+        mini_project: Path, tmp_path: Path) -> None:
+    output = mini_project / "output"
+    build(mini_project)
+    page = output / "lip-fillers" / "esher" / "index.html"
+    good = page.read_bytes()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web")
+    page.unlink()
+    page.symlink_to(secret)
+    report = build(mini_project)
+    assert not report.up_to_date
+    assert not page.is_symlink() and page.read_bytes() == good
+    assert secret.read_text() == "not for the web"

@@ -25,6 +25,8 @@ from generator.checks.duplicates import (
 from generator.checks.facts import PageWaiver, SiteFacts
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings, PageKind
+from generator.output import read_no_link
+from generator.paths import first_link, is_plain_relative, link_problem, relative_problem, shown
 from generator.text import did_you_mean
 from generator.workers import can_fork, forked_pool
 
@@ -386,13 +388,30 @@ def rules_for(settings: CheckSettings, project_dir: Path | None = None) -> list[
     rules = load_rules() if settings.default_rules else []
     if settings.rules:
         base = Path(project_dir) if project_dir else Path(".")
-        extra = load_rules([base / r for r in settings.rules])
+        extra = load_rules([base / r for r in rule_paths(settings.rules, base)])
         clash = {r.id for r in rules} & {r.id for r in extra}
         if clash:
             raise DataError([Problem("site.yaml", None, None, "checks.rules", f"rule ids defined twice: "
                                      f"{', '.join(sorted(clash))}", "rename the project's rules")])
         rules += extra
     return rules
+
+
+def rule_paths(names: Iterable[str], project_dir: Path) -> list[str]:
+    """site.yaml's `checks.rules`, refused unless each is a file inside the project reached through no symbolic
+    link: a rule file outside it is never read (nor any of its lines shown)."""
+    problems = []
+    for i, name in enumerate(names):
+        problem = relative_problem(name)
+        if problem:
+            problems.append(Problem("site.yaml", None, None, f"checks.rules[{i}]", f"{shown(name)} is not a file "
+                                    f"inside the project: {problem}", "put the rule file in the project folder and "
+                                    "name it relative to it, such as rules/clinic.yaml"))
+        elif first_link(project_dir, name):
+            problems.append(link_problem(first_link(project_dir, name)))
+    if problems:
+        raise DataError(problems)
+    return list(names)
 
 
 def check_pages(pages: Iterable[HtmlPage], settings: CheckSettings | None = None, facts: SiteFacts | None = None,
@@ -413,7 +432,7 @@ _LOC = re.compile(r"<loc>\s*(.*?)\s*</loc>", re.S)
 def read_sitemap_urls(output: Path) -> set[str] | None:
     """Every page URL in output/sitemap.xml (following a sitemap index to its parts); None when absent."""
     try:
-        text = (output / "sitemap.xml").read_text("utf-8")
+        text = read_no_link(output / "sitemap.xml").decode("utf-8", "replace")
     except OSError:
         return None
     if "<sitemapindex" not in text:
@@ -421,8 +440,10 @@ def read_sitemap_urls(output: Path) -> set[str] | None:
     urls: set[str] = set()
     for part in _LOC.findall(text):
         name = html.unescape(part).rsplit("/", 1)[-1]
+        if not is_plain_relative(name):
+            continue
         try:
-            urls |= {html.unescape(u) for u in _LOC.findall((output / name).read_text("utf-8"))}
+            urls |= {html.unescape(u) for u in _LOC.findall(read_no_link(output / name).decode("utf-8", "replace"))}
         except OSError:
             continue
     return urls
@@ -444,6 +465,11 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
         raise ClinicPagesError(f"{output}: no built site here; run `clinic-pages build` first")
     project = load_project(project_dir)
     plan = plan_site(project)
+    real: set[str] = set()
+    linked = [link for page in plan.pages if (link := first_link(output, page.file, real))]
+    if linked:
+        raise ClinicPagesError(f"{output / linked[0]} is a symbolic link; clinic-pages follows no links in the output "
+                               "folder\n    hint: remove it and run `clinic-pages build`, which puts the page back")
     checks = BuildChecks(project, plan, project_dir, indexing=True, cache=cache)
     checks.facts.sitemap = read_sitemap_urls(output)
     for page in plan.pages:

@@ -31,6 +31,7 @@ from generator.checks import Finding
 from generator.checks.duplicates import BlockBatch, Prepared, _lookup, distinct
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
+from generator.paths import is_plain_relative, shown
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,9 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
         url_of = {f.file: f.url_path for f in run.facts.pages.values()}
         out = {}
         for file, (sha, fdigest, findings, indexing, prep) in meta["pages"].items():
+            if not is_plain_relative(file) or not all(
+                    isinstance(f, list) and len(f) == 7 and all(isinstance(x, str) for x in f) for f in findings):
+                raise ValueError(f"the entry for {shown(file)} is not one the checks wrote")
             if file not in url_of:
                 continue
             prepared = None
