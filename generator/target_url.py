@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from generator.errors import DeployError
+from generator.errors import DeployError, printable
 
 SCHEMES = ("file", "ftp", "ftps", "sftp", "ssh")
 DEFAULT_PORTS = {"ftp": 21, "ftps": 21, "sftp": 22, "ssh": 22}
@@ -60,11 +60,37 @@ def url_problem(url: str) -> tuple[str, str] | None:
     return None
 
 
+def shown_url(url: object) -> str:
+    """A target URL (or what was given as one) as it may be shown: whatever may be a password masked, from the
+    first ':' before an '@' to the last '@' (a password may hold '/', '#', '?' or '@'), control characters
+    escaped."""
+    if not isinstance(url, str):
+        return printable(repr(url))
+    head, sep, rest = url.partition("://") if "://" in url else ("", "", url)
+    if "@" in rest:
+        secretive, at, after = rest.rpartition("@")
+        user, colon, _ = secretive.partition(":")
+        rest = f"{user}:***{at}{after}" if colon else rest
+    return printable(f"{head}{sep}{rest}")
+
+
+def _has_password(url: str) -> bool:
+    """True when a ':' stands before the first '@' after '://': `user:password@host`, whatever the password holds
+    (urlsplit would read `user:pa/ss@host` as host `user` and port `pa`, and quote them in its errors)."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    return "@" in rest and ":" in rest.split("@", 1)[0]
+
+
 def parse_target(url: str, name: str = "") -> Target:
-    """Parse a target URL; refuse unknown schemes, passwords written in the URL and malformed addresses."""
+    """Parse a target URL; refuse unknown schemes, passwords written in the URL and malformed addresses. No
+    message quotes a part of a URL that holds a password."""
     hint_forms = "for example file:///srv/www/site, ftps://user@host/public_html or sftp://user@host/var/www"
+    if isinstance(url, str) and _has_password(url):
+        raise _error("the target URL contains a password",
+                     f"remove it from the URL and set {PASSWORD_ENV} or use ~/.netrc; never keep passwords in "
+                     "project files (an '@' in the folder's name is written %40)")
     if not isinstance(url, str) or "://" not in url:
-        raise _error(f"expected a target URL, found {url!r}", hint_forms)
+        raise _error(f"expected a target URL, found `{shown_url(url)}`", hint_forms)
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -72,11 +98,8 @@ def parse_target(url: str, name: str = "") -> Target:
         raise _error(f"cannot read the target URL: {exc}", hint_forms) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise _error(f"unknown kind of target `{scheme}://`", f"use one of {', '.join(s + '://' for s in SCHEMES)}")
-    if parts.password is not None:
-        raise _error("the target URL contains a password",
-                     f"remove it from the URL and set {PASSWORD_ENV} or use ~/.netrc; never keep passwords in "
-                     "project files")
+        raise _error(f"unknown kind of target `{shown_url(scheme)}://`",
+                     f"use one of {', '.join(s + '://' for s in SCHEMES)}")
     if parts.query or parts.fragment:
         raise _error("a target URL takes no ?query or #fragment", hint_forms)
     path = unquote(parts.path)

@@ -47,7 +47,7 @@ def test_target_urls_are_parsed_and_shown_without_secrets(url, shown, parts):
 @pytest.mark.parametrize(("url", "message", "hint"), [
     ("ftps://clinic:hunter22@host/x", "the target URL contains a password",
      "remove it from the URL and set CLINIC_PAGES_DEPLOY_PASSWORD or use ~/.netrc; never keep passwords in "
-     "project files"),
+     "project files (an '@' in the folder's name is written %40)"),
     ("gopher://host/x", "unknown kind of target `gopher://`", "use one of file://, ftp://, ftps://, sftp://, ssh://"),
     ("sftp://host/var/www", "the sftp:// target has no user name", "write sftp://USER@host/var/www"),
     ("file://server/share", "file:// targets are local folders, found host `server`",
@@ -55,7 +55,7 @@ def test_target_urls_are_parsed_and_shown_without_secrets(url, shown, parts):
     ("file:///", "a file:// target needs an absolute folder other than /", "such as file:///srv/www/site"),
     ("ftp://host:99999/x", "cannot read the target URL: Port out of range 0-65535",
      "for example file:///srv/www/site, ftps://user@host/public_html or sftp://user@host/var/www"),
-    ("/srv/www", "expected a target URL, found '/srv/www'",
+    ("/srv/www", "expected a target URL, found `/srv/www`",
      "for example file:///srv/www/site, ftps://user@host/public_html or sftp://user@host/var/www"),
 ])
 def test_bad_target_urls_are_refused_with_a_hint(url, message, hint):
@@ -327,3 +327,129 @@ def test_progress_is_shown_on_a_terminal_for_a_large_deploy(sample_project, tmp_
     (sample_project / "output/index.html").write_bytes(b"<!doctype html><title>x</title>")
     piped = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(sample_project), *FORCE)
     assert "Deploying:" not in piped.stderr
+
+
+# Paths read back, links, and secrets: nothing outside output/ is read, nothing outside the target written
+
+
+@pytest.mark.parametrize("bad", ["../victim.txt", "/ABSOLUTE", "a/../../victim.txt", "a\\..\\victim.txt", "a//b",
+                                 "x" * 300 + ".html", "a\x1b[2J.html"])
+def test_a_remote_manifest_naming_a_path_outside_the_target_is_refused(site, tmp_path, bad):
+    remote = tmp_path / "www"
+    remote.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not the site's")
+    bad = bad.replace("/ABSOLUTE", str(victim))
+    (remote / REMOTE_MANIFEST).write_text(json.dumps({"generator": "clinic-pages", "files": {bad: "x"}}))
+    with pytest.raises(DeployError, match=r"\.clinic-pages-deploy\.json is damaged"):
+        deploy(site / "output", parse_target(f"file://{remote}"))
+    assert victim.read_text() == "not the site's"
+    assert tree(remote) == {REMOTE_MANIFEST: (remote / REMOTE_MANIFEST).read_bytes()}
+
+
+@pytest.mark.parametrize("bad", ["../../secret.txt", "/ABSOLUTE"])
+def test_a_build_manifest_naming_a_file_outside_output_is_refused_and_nothing_is_read_or_sent(site, tmp_path, bad):
+    from generator.errors import OutputError
+    from generator.output import MANIFEST
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("a private file")
+    manifest = json.loads((site / "output" / MANIFEST).read_text())
+    manifest["files"][bad.replace("/ABSOLUTE", str(secret))] = "0" * 32
+    (site / "output" / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(OutputError, match=r"\.clinic-pages-manifest\.json is damaged: it names"):
+        deploy(site / "output", parse_target(f"file://{tmp_path}/www"))
+    assert not (tmp_path / "www").exists() and not list(tmp_path.rglob("secret.txt"))[1:]
+
+
+def test_a_file_of_the_build_replaced_by_a_link_is_not_deployed(site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("a private file")
+    page = site / "output" / "robots.txt"
+    page.unlink()
+    page.symlink_to(secret)
+    with pytest.raises(DeployError) as caught:
+        deploy(site / "output", parse_target(f"file://{tmp_path}/www"))
+    assert str(caught.value) == (f"{page} is a symbolic link; clinic-pages deploys only the files its build wrote and "
+                                 "follows no links in the output folder\n    hint: remove the link and run "
+                                 "`clinic-pages build`, which puts the file back, then deploy")
+    assert not (tmp_path / "www").exists()
+
+
+@pytest.mark.parametrize("what", ["folder", "part-file", "manifest"])
+def test_a_link_inside_the_target_is_never_written_through(site, tmp_path, what):
+    remote = tmp_path / "www"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("someone's")
+    remote.mkdir()
+    if what == "folder":   # a folder the site writes into, linked elsewhere
+        (remote / "areas").symlink_to(outside)
+        expected = f"{remote / 'areas'} is a symbolic link; clinic-pages follows no links in a deploy target"
+    elif what == "part-file":
+        (remote / ".robots.txt.clinic-pages-part").symlink_to(outside / "keep.txt")
+        expected = f"{remote / '.robots.txt.clinic-pages-part'} is a symbolic link"
+    else:
+        (remote / REMOTE_MANIFEST).symlink_to(outside / "keep.txt")
+        expected = f"{remote / REMOTE_MANIFEST} is a symbolic link; clinic-pages follows no links in a deploy target"
+    with pytest.raises(DeployError) as caught:
+        deploy(site / "output", parse_target(f"file://{remote}"))
+    assert str(caught.value).startswith(expected)
+    assert tree(outside) == {"keep.txt": b"someone's"}
+
+
+def test_a_target_folder_that_is_a_link_is_refused(site, tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "www").symlink_to(tmp_path / "real")
+    with pytest.raises(DeployError) as caught:
+        deploy(site / "output", parse_target(f"file://{tmp_path}/www"))
+    assert str(caught.value) == (f"{tmp_path}/www is a symbolic link; clinic-pages follows no links in a deploy "
+                                 f"target\n    hint: give the folder itself: file://{tmp_path}/real")
+    assert list((tmp_path / "real").iterdir()) == []
+
+
+def test_a_lock_file_that_is_a_link_stops_the_deploy(site, tmp_path):
+    from generator.errors import OutputError
+
+    (site / ".output.lock").unlink()
+    (site / ".output.lock").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OutputError, match="is a symbolic link"):
+        deploy(site / "output", parse_target(f"file://{tmp_path}/www"))
+    assert not (tmp_path / "elsewhere").exists() and not (tmp_path / "www").exists()
+
+
+SECRETS = ["S3cr/et", "S3cr#et", "S3cr?et", "S3cr@et", "S3cr:et", "S3cr%2Fet", "S3cr/e#t?x@y:z", "S3cr]et", "S3cr[et"]
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+@pytest.mark.parametrize("form", ["ftps://clinic:{}@host/www", "sftp://clinic:{}@host:22/var/www", "file://u:{}@h/srv",
+                                  "clinic:{}@host/www", "ftp://:{}@host"])
+def test_a_password_in_a_target_url_is_never_in_any_message(secret, form):
+    url = form.format(secret)
+    problem = url_problem(url)
+    assert problem is not None and problem[0] == "the target URL contains a password"
+    assert "S3cr" not in " ".join(problem)
+    with pytest.raises(DeployError) as caught:
+        resolve_target({}, None, url)
+    assert "S3cr" not in str(caught.value)
+
+
+@pytest.mark.parametrize("secret", ["S3cr/et", "S3cr#et?x", "S3cr@et"])
+def test_a_password_in_a_target_url_is_printed_nowhere_by_the_commands(site, tmp_path, secret):
+    done = run_cli("deploy", f"ftps://clinic:{secret}@127.0.0.1:1/www", "--project", str(site), *FORCE)
+    assert done.returncode == 2 and "S3cr" not in done.stdout + done.stderr
+    assert "contains a password" in done.stderr
+    with (site / "site.yaml").open("a") as fh:
+        fh.write(f'deploy:\n  targets:\n    live:\n      url: "sftp://clinic:{secret}@host/www"\n')
+    for command in (["build"], ["check"], ["deploy", "live", *FORCE], ["deploy", "-v", "--dry-run", *FORCE]):
+        done = run_cli(*command, "--project", str(site))
+        assert done.returncode == 2, (command, done.stderr)
+        assert "S3cr" not in done.stdout + done.stderr
+        assert "deploy.targets.live.url: the target URL contains a password" in done.stderr
+
+
+@pytest.mark.parametrize("given", ["clinic:S3cr/et@host", "live\x1b[2J"])
+def test_an_unknown_target_name_is_shown_without_its_secret_or_control_characters(given):
+    with pytest.raises(DeployError) as caught:
+        resolve_target({"live": "file:///srv/www"}, None, given)
+    assert "S3cr" not in str(caught.value) and "\x1b" not in str(caught.value)

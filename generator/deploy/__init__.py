@@ -15,8 +15,8 @@ again and ends with the remote equal to output/.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +33,8 @@ from generator.deploy.plan import (
 )
 from generator.deploy.remote import Remote
 from generator.deploy.target import ConnectionLost, DeployError, Target, parse_target, with_credentials
+from generator.errors import OutputError
+from generator.output import lock_of, open_lock
 
 __all__ = [
     "REMOTE_MANIFEST",
@@ -188,18 +190,17 @@ def _carry_out(remote: Remote, plan: DeployPlan, local: LocalSite, report: Deplo
 @contextlib.contextmanager
 def _reading(output: Path) -> Iterator[None]:
     """Hold the output folder's lock shared, so no build changes it while it is being sent."""
-    lock_path = output.absolute().parent / f".{output.absolute().name}.lock"
+    output = output.absolute()
     try:
-        lock = open(lock_path, "a")
-    except OSError:
-        yield                   # a read-only place: no build can be writing there either
+        lock = open_lock(output, exclusive=False)
+    except OutputError:
+        if os.path.islink(lock_of(output)):
+            raise           # a link where the lock file goes: never followed
+        yield               # a read-only place: no build can be writing there either
         return
+    if lock is None:
+        raise DeployError(f"a clinic-pages build is writing {output}\n    hint: wait for it to finish, then deploy")
     try:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DeployError(f"a clinic-pages build is writing {output}\n    hint: wait for it to finish, then "
-                              "deploy") from None
         yield
     finally:
-        lock.close()
+        os.close(lock)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.deploy.target import DeployError
-from generator.output import MANIFEST, digest, find_foreign, read_manifest
+from generator.output import MANIFEST, digest, find_foreign, read_manifest, read_no_link, staging_status
+from generator.paths import first_link, is_plain_relative
 
 log = logging.getLogger(__name__)
 
 REMOTE_MANIFEST = ".clinic-pages-deploy.json"
 _INDEX_FILES = re.compile(r"^(sitemap(-\d+)?\.xml|robots\.txt)$")
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class LocalSite:
 def read_local(output: Path) -> LocalSite:
     """Read the build's manifest and hash each file it lists; refuse an output folder that is not a whole build."""
     output = Path(output)
-    if (output.parent / f".{output.name}.staging").exists():
+    if staging_status(output) == "ours":
         raise DeployError(f"the last build of {output} did not finish\n    hint: run `clinic-pages build`, then "
                           "deploy")
     built = read_manifest(output)
@@ -45,12 +45,15 @@ def read_local(output: Path) -> LocalSite:
         raise DeployError(f"{output} has no finished build ({MANIFEST} is missing or empty)\n    hint: run "
                           "`clinic-pages build` first")
     files, sizes, edited, missing = {}, {}, [], []
-    for rel in sorted(built):
-        if _UNSAFE_NAME.search(rel):
-            raise DeployError(f"refusing to deploy {rel!r}: the name has a control character or a backslash\n"
-                              "    hint: rename the file in templates/assets/ and build again")
+    real: set[str] = set()
+    for rel in sorted(built):   # read_manifest refused any path that is not plain
+        link = first_link(output, rel, real)
+        if link:
+            raise DeployError(f"{output / link} is a symbolic link; clinic-pages deploys only the files its build "
+                              "wrote and follows no links in the output folder\n    hint: remove the link and run "
+                              "`clinic-pages build`, which puts the file back, then deploy")
         try:
-            data = (output / rel).read_bytes()
+            data = read_no_link(output / rel)
         except FileNotFoundError:
             missing.append(rel)
             continue
@@ -84,8 +87,7 @@ def parse_remote_manifest(data: bytes | None, where: str) -> dict[str, str | Non
 
 def _plain_path(rel: str) -> bool:
     """A manifest from the server is trusted only with plain relative paths: nothing above the target folder."""
-    return bool(rel) and not rel.startswith("/") and not _UNSAFE_NAME.search(rel) and all(
-        part not in ("", ".", "..") for part in rel.split("/")) and rel != REMOTE_MANIFEST
+    return is_plain_relative(rel) and rel != REMOTE_MANIFEST
 
 
 def remote_manifest_bytes(files: dict[str, str | None]) -> bytes:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.deploy.plan import REMOTE_MANIFEST
+from generator.output import read_no_link
 
 Done = Callable[[str], None]
 
@@ -92,7 +93,7 @@ class Remote:
 
     def upload(self, paths: list[str], source: Path, done: Done) -> None:
         for rel in paths:
-            self.write_file(rel, (source / rel).read_bytes())
+            self.write_file(rel, read_no_link(source / rel))
             done(rel)
 
     def delete(self, paths: list[str], partial: set[str], done: Done) -> None:

@@ -17,8 +17,16 @@ import os
 from pathlib import Path
 
 from generator.errors import DeployError
+from generator.target_url import (
+    DEFAULT_PORTS,
+    PASSWORD_ENV,
+    SCHEMES,
+    Target,
+    parse_target,
+    shown_url,
+    url_problem,
+)
 from generator.text import did_you_mean
-from generator.target_url import DEFAULT_PORTS, PASSWORD_ENV, SCHEMES, Target, parse_target, url_problem
 
 __all__ = ["DEFAULT_PORTS", "KNOWN_HOSTS_ENV", "PASSWORD_ENV", "SCHEMES", "SSH_KEY_ENV", "ConnectionLost",
            "DeployError", "Target", "parse_target", "redact", "resolve_target", "url_problem", "with_credentials"]
@@ -90,5 +98,5 @@ def resolve_target(targets: dict[str, str], default: str | None, given: str | No
             raise DeployError(f"no deploy target\n    hint: {example}")
     if given not in targets:
         hint = did_you_mean(given, names) or (f"site.yaml names: {', '.join(names)}" if names else example)
-        raise DeployError(f"unknown deploy target `{given}`\n    hint: {hint}")
+        raise DeployError(f"unknown deploy target `{shown_url(given)}`\n    hint: {hint}")
     return parse_target(targets[given], name=given)
