@@ -134,8 +134,7 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
     """Parse YAML text into a Document with marks; report syntax errors with line and column."""
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        return None, [Problem(name, 1, 1, "", "the file is empty",
-                              "restore the file from version control, or see docs/data.md for its fields")]
+        return None, [_empty(name)]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -154,6 +153,8 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
         return None, [Problem(name, None, None, "", f"the YAML parser cannot read this file ({exc})")]
     finally:
         loader.dispose()
+    if node is None:   # only a document marker, a directive or a stray byte-order mark
+        return None, [_empty(name)]
     doc = Document(name, None)
     problems: list[Problem] = []
     try:
@@ -161,6 +162,11 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
     except _TooLarge as exc:
         return None, [exc.problem]
     return doc, problems
+
+
+def _empty(name: str) -> Problem:
+    return Problem(name, 1, 1, "", "the file is empty",
+                   "restore the file from version control, or see docs/data.md for its fields")
 
 
 # Data files nest a few levels (premises[0].opening_hours[1].days[2]); far deeper is a mistake or an attack.
@@ -265,7 +271,7 @@ class _Builder:
             return None
         try:
             value = _CONSTRUCTOR.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError):
+        except Exception:  # noqa: BLE001 - PyYAML's constructors fail many ways on hostile text (!!int '' is IndexError)
             kind = node.tag.removeprefix(_CORE)
             self.problem(node, path, f"{_excerpt(node.value)} is not a valid {_KINDS.get(kind, kind)}",
                          "put the value in quotes if it is text (and write it without a !!tag)")

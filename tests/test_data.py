@@ -54,7 +54,8 @@ def test_malformed_yaml_names_line_and_column(text: str, expected: str) -> None:
     assert problems_of(text) == [expected]
 
 
-@pytest.mark.parametrize("text", ["", "   \n\n", "# only\n\n   # comments\n", "\ufeff"])
+@pytest.mark.parametrize("text", ["", "   \n\n", "# only\n\n   # comments\n", "\ufeff", "\ufeff\ufeff", "---\n",
+                                  "%YAML 1.1\n---\n...\n"])
 def test_an_empty_file_is_one_problem(text: str) -> None:
     doc, problems = parse_document(text, "site.yaml")
     assert doc is None
@@ -130,6 +131,7 @@ QUOTE_HINT = "    hint: put the value in quotes if it is text (and write it with
 @pytest.mark.parametrize(("text", "expected"), [
     ("a: !!int abc\n", "x.yaml:1:4: a: 'abc' is not a valid whole number"),
     ("a: !!int 1.5\n", "x.yaml:1:4: a: '1.5' is not a valid whole number"),
+    ("a: !!int\n", "x.yaml:1:4: a: '' is not a valid whole number"),
     ("a: !!float abc\n", "x.yaml:1:4: a: 'abc' is not a valid number"),
     ("a: !!bool maybe\n", "x.yaml:1:4: a: 'maybe' is not a valid true or false"),
     ("a: !!timestamp x\n", "x.yaml:1:4: a: 'x' is not a valid date"),
@@ -137,7 +139,7 @@ QUOTE_HINT = "    hint: put the value in quotes if it is text (and write it with
     ("opened: 2023-02-30\n", "x.yaml:1:9: opened: '2023-02-30' is not a valid date"),
     ("b:\n  - 2023-13-01 10:00:00\n", "x.yaml:2:5: b[0]: '2023-13-01 10:00:00' is not a valid date"),
     ("a: !!int " + "9" * 5000 + "\n", "x.yaml:1:4: a: '999999999999999999999999999...' is not a valid whole number"),
-], ids=["int", "int-float", "float", "bool", "timestamp", "null", "impossible-date", "impossible-datetime",
+], ids=["int", "int-float", "int-empty", "float", "bool", "timestamp", "null", "impossible-date", "impossible-datetime",
         "huge-int"])
 def test_a_value_that_is_not_what_its_tag_or_form_says_is_one_problem(text: str, expected: str | None) -> None:
     problems = problems_of(text)
