@@ -153,7 +153,7 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
         return None, [Problem(name, None, None, "", f"the YAML parser cannot read this file ({exc})")]
     finally:
         loader.dispose()
-    if node is None:   # only a document marker, a directive or a stray byte-order mark
+    if node is None:   # only a directive, or a stray byte-order mark
         return None, [_empty(name)]
     doc = Document(name, None)
     problems: list[Problem] = []
@@ -161,6 +161,8 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
         doc.data = _Builder(doc, problems).build(node, (), 0)
     except _TooLarge as exc:
         return None, [exc.problem]
+    if doc.data is None and not problems:   # `---` or `~` alone
+        return None, [_empty(name)]
     return doc, problems
 
 
