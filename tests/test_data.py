@@ -250,6 +250,7 @@ _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.
                        max_leaves=10)
 
 
+@settings(deadline=None)   # a loaded machine must not fail it: the property is the point, not the time
 @given(st.dictionaries(_keys, _values, min_size=1, max_size=4))
 def test_any_data_dumped_by_yaml_loads_back_equal_with_a_mark_for_every_value(data: dict) -> None:
     import yaml
@@ -280,6 +281,7 @@ _PIECES = ["a", "name", "lat", "'q'", '"\\x1b[2J"', "1", "-1.5", ".nan", ".inf",
            "--- ", "...\n", "\ufeff", "\u202e", "\x85", "\\", "é"]
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join) | st.text(max_size=200))
 def test_any_text_gives_a_document_or_problems_never_an_exception(text: str) -> None:
     doc, problems = parse_document(text, "x.yaml")
