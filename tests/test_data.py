@@ -203,7 +203,7 @@ def test_an_alias_bomb_is_refused_quickly_with_little_memory() -> None:
         tracemalloc.stop()
     assert problems == ["x.yaml:5:1: a4: aliases (*name) repeat parts of this file too often: it would grow to "
                         "more than 10,150 values\n    hint: write the repeated parts out, or use fewer aliases"]
-    assert time.perf_counter() - started < 5 and peak < 50_000_000
+    assert peak < 50_000_000 and time.perf_counter() - started < 60   # 0.1 s and 2 MB here; never a hang
 
 
 def test_aliases_that_repeat_a_part_a_few_times_still_work() -> None:
@@ -307,4 +307,6 @@ def test_time_and_memory_stay_in_proportion_to_the_file_however_aliases_nest(lev
     finally:
         tracemalloc.stop()
     assert doc is not None or problems
-    assert time.perf_counter() - started < 2 and peak < 40_000_000   # ~10,000 values at most, whatever the nesting
+    assert doc is None or len(doc.marks) <= 10_000 + 10 * len(text)   # values built: the work done, in proportion
+    assert peak < 40_000_000                                           # ~10,000 values at most, whatever the nesting
+    assert time.perf_counter() - started < 60                          # never a hang (a loaded machine is slow)
