@@ -76,8 +76,9 @@ def _suggest_slug(value: str) -> str:
     return f"write it as `{fixed}`" if fixed else "use lower-case letters a-z, digits and hyphens only"
 
 
+MAX_SLUG = 100   # a slug is a folder name: far under the 255 bytes a file system allows, and a readable URL
 _slug = Text(pattern=SLUG_RE, pattern_hint="a slug of lower-case letters, digits and single hyphens "
-             "(such as `jaw-fillers`)", single_line=True, suggest=_suggest_slug, kind="slug")
+             "(such as `jaw-fillers`)", single_line=True, suggest=_suggest_slug, kind="slug", max_len=MAX_SLUG)
 _LAT_HINT = ("latitude is degrees north of the equator (about 51.3 in Surrey); "
              "check that lat and lon are not swapped")
 _LON_HINT = "longitude is degrees east of Greenwich (about -0.4 in Surrey, west is negative)"
@@ -116,6 +117,21 @@ def _check_target_url(value: Any, path: tuple):
 
 def _slug_from_name(mapping: dict) -> str:
     return slugify(mapping["name"])
+
+
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"   # one part of a host name: letters (any script), digits, hyphens
+BASE_URL = re.compile(rf"^https?://(?:{_LABEL}\.)*{_LABEL}(?::\d{{1,5}})?$")
+
+
+def _suggest_base_url(value: str) -> str:
+    """The hint for a base_url that is not `https://host`: what to take out."""
+    if "@" in value:
+        return "take out the part up to the @: the address is https:// and the host name only"
+    if re.search(r"[\"'<>`\\\s]", value):
+        return "take out the quotes, angle brackets, backslashes and spaces"
+    if re.match(r"^https?://[^/]+/.", value):
+        return "take out the path: the address is https:// and the host name only"
+    return "write https:// and the host name only, such as https://www.clinic.co.uk"
 
 
 def _base_url(value: str) -> str:
@@ -263,7 +279,7 @@ class Site:
                         help="the clinic's name as patients know it; `{clinic}` in titles",
                         example="It's Me and You Clinic")
     base_url: str = declare(
-        Text(pattern=re.compile(r"^https?://[^/\s]+$"), single_line=True, placeholder_ok=True,
+        Text(pattern=BASE_URL, single_line=True, placeholder_ok=True, suggest=_suggest_base_url,
              pattern_hint="an absolute address with no path, such as \"https://www.clinic.co.uk\""),
         doc="the live site's address", convert=_base_url,
         help="the live site's address: canonical links, the sitemap and JSON-LD use it",
@@ -577,6 +593,10 @@ def _unique(doc: Document, key: str, problems: list[Problem], what: str) -> list
         if not slug:
             problems.append(_problem(doc, (key, i, "name"), f"cannot make a slug from {describe(entry['name'])}",
                                      "add `slug:` with lower-case letters, digits and hyphens"))
+        elif len(slug) > MAX_SLUG and "slug" not in entry:
+            problems.append(_problem(doc, (key, i, "name"), f"the name makes a slug of {len(slug)} characters, "
+                                     f"and a slug (a folder of the site) holds at most {MAX_SLUG}",
+                                     "add a shorter `slug:`, or shorten the name"))
         elif slug in seen_slug:
             field = "slug" if "slug" in entry else "name"
             first = doc.where((key, seen_slug[slug]))[0]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,32 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__ if not isinstance(value, str) else 'text'} {text!r}"
 
 
+# Characters no text in the data may hold: controls (C0 but tab and line feed, DEL, C1), the line and paragraph
+# separators, and the bidirectional controls (an override reverses the rest of a title). One-line text (names,
+# headings, titles: what becomes a <title> or an <h1>) may not hold invisible characters either (Unicode's format
+# characters: zero-width space, soft hyphen, word joiner, byte-order mark...), except the zero-width joiner and
+# non-joiner that some scripts and emoji need.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def hidden_character(text: str, single_line: bool) -> tuple[int, str] | None:
+    """(position, character) of the first character `text` may not hold, or None."""
+    found = _CONTROL.search(text)
+    if found:
+        return found.start(), found.group()
+    if single_line and not text.isprintable():
+        for i, ch in enumerate(text):
+            if unicodedata.category(ch) == "Cf" and ch not in _JOINERS:
+                return i, ch
+    return None
+
+
+def character_name(ch: str) -> str:
+    """U+202E RIGHT-TO-LEFT OVERRIDE"""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
+
+
 class Rule:
     """Base: `check` yields (path, message, hint) for each problem in `value`."""
 
@@ -50,12 +78,19 @@ class Text(Rule):
     kind: str = ""  # how the docs name this kind of text ("slug", "language tag"); "text" when empty
 
     def check(self, value, path):
-        if isinstance(value, Placeholder):
-            if not self.placeholder_ok:
-                yield path, "expected real text, found a !placeholder", "replace it with the real value"
+        """A placeholder's label is checked as the value it stands for: it is published in its place."""
+        if isinstance(value, Placeholder) and not self.placeholder_ok:
+            yield path, "expected real text, found a !placeholder", "replace it with the real value"
             return
         if not isinstance(value, str):
             yield path, f"expected text, found {describe(value)}", "put the text in quotes"
+            return
+        hidden = hidden_character(value, self.single_line)
+        if hidden:
+            at, ch = hidden
+            yield path, (f"the text holds an invisible character, {character_name(ch)}, at character {at + 1}"
+                         f"{' (after ' + repr(value[max(0, at - 20):at]) + ')' if at else ''}"), (
+                "delete it: retype the text around that point, or copy the text from a plain-text source")
             return
         stripped = value.strip()
         if len(stripped) < self.min_len:
@@ -84,6 +119,9 @@ class Number(Rule):
         ok_type = int if self.integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, ok_type):
             yield path, f"expected {kind}{self._range()}, found {describe(value)}", "write digits without quotes"
+            return
+        if not math.isfinite(value):
+            yield path, f"expected a finite number{self._range()}, found {value}", "write the number in digits"
             return
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum

@@ -218,7 +218,8 @@ BAD_INPUTS = {
     "base-url-with-path": ("site.yaml", "base_url: https://www.mini-clinic.example",
                            "base_url: https://www.mini-clinic.example/clinic", [
         "site.yaml:3:1: base_url: expected an absolute address with no path, such as "
-        "\"https://www.clinic.co.uk\", found text 'https://www.mini-clinic.example/clinic'"]),
+        "\"https://www.clinic.co.uk\", found text 'https://www.mini-clinic.example/clinic'",
+        "    hint: take out the path: the address is https:// and the host name only"]),
     "placeholder-where-a-real-value-is-needed": ("site.yaml", "locality: Guildford",
                                                   'locality: !placeholder "Town"', [
         "site.yaml:28:7: premises[1].address.locality: expected real text, found a !placeholder",
@@ -227,6 +228,75 @@ BAD_INPUTS = {
                              'area: "Aesthetic treatments near {town}, {county}"', [
         "site.yaml:52:3: titles.area: unknown name {town} in the pattern",
         "    hint: use only {area}, {clinic}, {county}, {locality}"]),
+    # Hostile input (issue 16): each is refused where it stands, never a traceback.
+    "yaml-merge-key": ("locations.yaml", "    lat: 51.38533\n    lon: -0.42066\n", "    <<: {lat: 51.38533, lon: "
+                       "-0.42066}\n", [
+        "locations.yaml:10:5: locations[1]: merge keys (`<<: *name`) are not supported",
+        "    hint: write the fields out in full"]),
+    "yaml-recursive-alias": ("locations.yaml", "  - name: Cobham", "  - &loop\n    name: Cobham\n    self: *loop", [
+        "locations.yaml:24:5: locations[4].self: an alias (*name) here stands for the value that contains it, "
+        "which never ends",
+        "    hint: point the alias at another value, or write the value out"]),
+    "yaml-python-tag": ("treatments.yaml", "minimum_age: 18\n    price_from", "minimum_age: !!python/object/apply:"
+                        "os.system [echo]\n    price_from", [
+        "treatments.yaml:15:18: treatments[0].minimum_age: the tag '!!python/object/apply:os.system' is not "
+        "allowed in the data files",
+        "    hint: remove the tag: the data files hold text, numbers, true/false, lists and `key: value` lines only"]),
+    "yaml-int-tag-on-text": ("treatments.yaml", "minimum_age: 18\n    price_from", "minimum_age: !!int abc\n"
+                             "    price_from", [
+        "treatments.yaml:15:18: treatments[0].minimum_age: 'abc' is not a valid whole number",
+        "    hint: put the value in quotes if it is text (and write it without a !!tag)"]),
+    "yaml-impossible-date": ("locations.yaml", "name: Esher", "name: 2023-02-30", [
+        "locations.yaml:12:11: locations[2].name: '2023-02-30' is not a valid date",
+        "    hint: put the value in quotes if it is text (and write it without a !!tag)"]),
+    "yaml-too-deep": ("locations.yaml", "name: Esher", "name: " + "[" * 900 + "]" * 900, [
+        "locations.yaml:12:58: locations: the data is nested more than 50 levels deep",
+        "    hint: the data files nest a few levels only: check for brackets [ { that are never closed"]),
+    "lat-not-a-number": ("locations.yaml", "lat: 51.39872", "lat: .nan", [
+        "locations.yaml:5:10: locations[0].lat: expected a finite number, found '.nan'",
+        "    hint: write the number in digits, such as 51.36; quote the text if it is not a number"]),
+    "price-infinite": ("treatments.yaml", "price_from: 250", "price_from: .inf", [
+        "treatments.yaml:16:17: treatments[0].price_from: expected a finite number, found '.inf'",
+        "    hint: write the number in digits, such as 51.36; quote the text if it is not a number"]),
+    "name-too-long-for-a-slug": ("locations.yaml", "name: Walton-on-Thames", "name: " + "Walton " * 43, [
+        "locations.yaml:9:5: locations[1].name: the name makes a slug of 300 characters, and a slug (a folder of "
+        "the site) holds at most 100",
+        "    hint: add a shorter `slug:`, or shorten the name"]),
+    "slug-too-long": ("locations.yaml", "slug: esher", "slug: " + "e" * 101, [
+        "locations.yaml:13:5: locations[2].slug: expected at most 100 characters, found 101",
+        "    hint: shorten it"]),
+    "right-to-left-override-in-a-name": ("treatments.yaml", "name: Lip Fillers", 'name: "Lip \u202eFillers"', [
+        "treatments.yaml:3:5: treatments[0].name: the text holds an invisible character, U+202E RIGHT-TO-LEFT "
+        "OVERRIDE, at character 5 (after 'Lip ')",
+        "    hint: delete it: retype the text around that point, or copy the text from a plain-text source"]),
+    "zero-width-space-in-a-name": ("locations.yaml", "name: Esher", 'name: "Es\u200bher"', [
+        "locations.yaml:12:5: locations[2].name: the text holds an invisible character, U+200B ZERO WIDTH SPACE, "
+        "at character 3 (after 'Es')",
+        "    hint: delete it: retype the text around that point, or copy the text from a plain-text source"]),
+    "escape-character-in-a-paragraph": ("treatments.yaml", "aftercare: Avoid make-up, alcohol and hard exercise "
+                                        "for a day.", 'aftercare: "\\e[2JAvoid make-up."', [
+        "treatments.yaml:12:5: treatments[0].aftercare: the text holds an invisible character, U+001B CONTROL "
+        "CHARACTER, at character 1",
+        "    hint: delete it: retype the text around that point, or copy the text from a plain-text source"]),
+    "base-url-with-user-info": ("site.yaml", "base_url: https://www.mini-clinic.example",
+                                "base_url: https://www.mini-clinic.example@evil.example", [
+        "site.yaml:3:1: base_url: expected an absolute address with no path, such as \"https://www.clinic.co.uk\", "
+        "found text 'https://www.mini-clinic.example@evil....'",
+        "    hint: take out the part up to the @: the address is https:// and the host name only"]),
+    "base-url-with-quotes": ("site.yaml", "base_url: https://www.mini-clinic.example",
+                             "base_url: 'https://www.mini-clinic.example\"><script>'", [
+        "site.yaml:3:1: base_url: expected an absolute address with no path, such as \"https://www.clinic.co.uk\", "
+        "found text 'https://www.mini-clinic.example\"><scr...'",
+        "    hint: take out the quotes, angle brackets, backslashes and spaces"]),
+    "placeholder-with-several-lines": ("site.yaml", "base_url: https://www.mini-clinic.example",
+                                       'base_url: !placeholder "https://a.example\\nDisallow: /"', [
+        "site.yaml:3:1: base_url: expected one line, found several",
+        "    hint: join the lines"]),
+    "placeholder-that-is-not-an-address": ("site.yaml", "base_url: https://www.mini-clinic.example",
+                                           'base_url: !placeholder "TBC"', [
+        "site.yaml:3:1: base_url: expected an absolute address with no path, such as \"https://www.clinic.co.uk\", "
+        "found text 'TBC'",
+        "    hint: write https:// and the host name only, such as https://www.clinic.co.uk"]),
     "multi-line-where-one-line-is-needed": ("locations.yaml", "name: Esher", "name: |-\n      Esher\n      Surrey", [
         "locations.yaml:12:5: locations[2].name: expected one line, found several",
         "    hint: join the lines"]),
