@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from generator.clock import today
 from generator.data import load_document, placeholders
-from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem
+from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem, printable
 from generator.output import (
     MANIFEST,
     CommitResult,
@@ -354,7 +354,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     elif checker is not None:
         checker.save()
     for rel in result.foreign:
-        notices.append(f"{output.name}/{rel} was not made by clinic-pages; left in place")
+        notices.append(f"{output.name}/{printable(rel)} was not made by clinic-pages; left in place")
     return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
                        project.placeholders(), notices, checked, unserved_places(project, plan))
 

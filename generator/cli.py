@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import ClinicPagesError, DataError, show_problems
+from generator.errors import ClinicPagesError, DataError, printable, show_problems
 
 log = logging.getLogger("generator")
 
@@ -332,12 +332,21 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log lines with the control characters of their message escaped (a file name, a server's reply, a value
+    from an audited page): line breaks the tool writes itself are kept."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802
+        record.message = printable(record.message, newlines=True)
+        return super().formatMessage(record)
+
+
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     colour = sys.stderr.isatty() and not os.environ.get("NO_COLOR")
     fmt = "\033[33m%(levelname)s\033[0m: %(message)s" if colour else "%(levelname)s: %(message)s"
-    handler.setFormatter(logging.Formatter(fmt))
+    handler.setFormatter(_PrintableFormatter(fmt))
     root = logging.getLogger("generator")
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -370,13 +379,13 @@ def main(argv: list[str] | None = None) -> int:
     except ClinicPagesError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc), newlines=True)}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:   # a folder that cannot be made, a file that cannot be read: not a bug, not "found problems"
         if args.debug:
             raise
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"error: {where}{exc.strerror or exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted; output/ was left as it was", file=sys.stderr)

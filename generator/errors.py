@@ -10,7 +10,7 @@ from pathlib import Path
 # (C0, DEL, C1: they clear the screen, move the cursor, start a new line that fakes a summary), the bidirectional
 # controls (they reverse the rest of a line) and the line and paragraph separators.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-_UNPRINTABLE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+UNPRINTABLE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match) -> str:
@@ -21,7 +21,7 @@ def _escape(match: re.Match) -> str:
 def printable(text: str, newlines: bool = False) -> str:
     """Text safe to print on one line of a terminal: control and bidirectional characters written as \\x1b or
     \\u202e escapes (with `newlines`, line breaks are kept: for a message that is ours and spans lines)."""
-    return (_UNPRINTABLE_BUT_NEWLINE if newlines else _UNPRINTABLE).sub(_escape, text)
+    return (UNPRINTABLE_BUT_NEWLINE if newlines else _UNPRINTABLE).sub(_escape, text)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from typing import Any
 
 from generator import __version__
 from generator.checks import SEVERITIES, Finding
+from generator.errors import UNPRINTABLE_BUT_NEWLINE
+from generator.errors import printable as p
 
 SCHEMA = "clinic-pages/check-report"
 SCHEMA_VERSION = 1
@@ -138,7 +140,8 @@ def _plural(n: int, word: str) -> str:
 
 def text_report(report: Report, colour: bool = False, limit: int | None = TERMINAL_PER_RULE) -> str:
     """Problems by priority, then by rule: each once with the pages that have it ("on 489 pages"), its snippet
-    and its fix; clusters; waivers; one summary line."""
+    and its fix; clusters; waivers; one summary line. Every text that came from a page or the data is shown with
+    its control characters escaped (`p`): an audited page cannot clear the terminal or start a line of its own."""
     def paint(text: str, what: str) -> str:
         return f"{_COLOURS[what]}{text}{_RESET}" if colour else text
 
@@ -159,46 +162,47 @@ def text_report(report: Report, colour: bool = False, limit: int | None = TERMIN
         count = sum(len(g.pages) for g in groups)
         head = f"({_plural(count, severity)}" + (f", {_plural(len(groups), 'problem')})" if len(groups) != count
                                                  else ")")
-        lines.append(paint(f"{rule}", "bold") + f" {head}")
+        lines.append(paint(p(rule), "bold") + f" {p(head)}")
         hints = {g.hint for g in groups}
         shown = groups if limit is None else groups[:limit]
         for g in shown:
-            where = report.url(g.pages[0]) if len(g.pages) == 1 else f"on {len(g.pages)} pages"
-            lines.append(f"  {paint(g.severity, g.severity)} {where}: {g.message}")
+            where = p(report.url(g.pages[0])) if len(g.pages) == 1 else f"on {len(g.pages)} pages"
+            lines.append(f"  {paint(p(g.severity), g.severity) if g.severity in _COLOURS else p(g.severity)} {where}: "
+                         f"{p(g.message)}")
             if g.evidence and g.evidence not in g.message:
-                lines.append(paint(f"      {g.evidence}", "dim"))
+                lines.append(paint(f"      {p(g.evidence)}", "dim"))
             if len(g.pages) > 1:
                 named = g.pages if limit is None else g.pages[:TERMINAL_PAGES]
                 more = len(g.pages) - len(named)
-                lines.append("      pages: " + ", ".join(report.url(p) for p in named)
+                lines.append("      pages: " + ", ".join(p(report.url(page)) for page in named)
                              + (f" and {more} more" if more else ""))
             if len(hints) > 1 and g.hint:
-                lines.append(f"      fix: {g.hint}")
+                lines.append(f"      fix: {p(g.hint)}")
         if len(groups) > len(shown):
             lines.append(f"  ... and {len(groups) - len(shown)} more (all of them with -v, or --format json)")
         if len(hints) == 1 and groups[0].hint:
-            lines.append(f"  fix: {groups[0].hint}")
+            lines.append(f"  fix: {p(groups[0].hint)}")
         if groups[0].source:
-            lines.append(paint(f"  source: {groups[0].source}", "dim"))
+            lines.append(paint(f"  source: {p(groups[0].source)}", "dim"))
         lines.append("")
     dup = report.duplicates
     if dup is not None and dup.clusters:
         lines.append(paint("Duplicate clusters", "bold"))
         for n, c in enumerate(dup.clusters, 1):
             alike = "identical" if c.kind == "exact" else f"{c.min_similarity:.0%}–{c.max_similarity:.0%} alike"
-            lines.append(f"  {n}. {len(c.pages)} pages, {alike}" + (f": {c.why}" if c.why else ""))
+            lines.append(f"  {n}. {len(c.pages)} pages, {alike}" + (f": {p(c.why)}" if c.why else ""))
             pages = c.pages if limit is None else c.pages[:limit]
-            lines += [f"     {p}" for p in pages]
+            lines += [f"     {p(page)}" for page in pages]
             if len(c.pages) > len(pages):
                 lines.append(f"     ... and {len(c.pages) - len(pages)} more")
         lines.append("")
     if report.waived:
         lines.append(paint("Waived", "bold"))
         for f, w in sorted(report.waived, key=lambda fw: (fw[0].page, fw[0].rule)):
-            lines.append(f"  {f.page}: {f.rule}: {f.message}")
-            lines.append(f"      reason: {w.reason} ({w.origin})")
+            lines.append(f"  {p(f.page)}: {p(f.rule)}: {p(f.message)}")
+            lines.append(f"      reason: {p(w.reason)} ({p(w.origin)})")
         lines.append("")
-    lines += [f"note: {n}" for n in report.notes]
+    lines += [f"note: {p(n)}" for n in report.notes]
     colour_summary = "error" if report.count("error") else "warning" if report.count("warning") else "info"
     lines.append(paint(report.summary(), colour_summary))
     return "\n".join(lines) + "\n"
@@ -224,7 +228,7 @@ def json_report(report: Report) -> str:
         "findings": [_finding(f) for f in _sorted(report.findings)],
         "groups": [{"rule": g.rule, "severity": g.severity, "priority": g.priority, "message": g.message,
                     "evidence": g.evidence, "hint": g.hint, "source": g.source, "count": len(g.pages),
-                    "pages": g.pages, "urls": [report.url(p) for p in g.pages]} for g in report.groups()],
+                    "pages": g.pages, "urls": [report.url(page) for page in g.pages]} for g in report.groups()],
         "waived": [{**_finding(f), "reason": w.reason, "waiver": w.origin}
                    for f, w in sorted(report.waived, key=lambda fw: (fw[0].page, fw[0].rule, fw[0].message))],
         "demoted": [{"page": p, "canonical": hub} for p, hub in sorted(report.demoted.items())],
@@ -242,7 +246,10 @@ def json_report(report: Report) -> str:
                        "twin": s.twin, "twin_similarity": s.twin_similarity, "thin": s.thin,
                        "cluster": s.cluster} for s in sorted(dup.pages, key=lambda s: s.page)],
         }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    # JSON escapes C0 controls itself; C1 controls and bidirectional characters are escaped too (\\u009b), so
+    # the report is safe to print.
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    return UNPRINTABLE_BUT_NEWLINE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 # -- HTML ----------------------------------------------------------------------------------------------------
@@ -297,8 +304,10 @@ document.querySelectorAll('table.sortable th').forEach(function (th, col) {
 
 
 def html_report(report: Report) -> str:
-    """A report a marketer can open: summary, findings by page, duplicate clusters, unique share per page."""
-    e = html.escape
+    """A report a marketer can open: summary, findings by page, duplicate clusters, unique share per page. Control
+    characters from pages are shown escaped (\\x1b), as in the terminal."""
+    def e(text: str) -> str:
+        return html.escape(p(text))
     out = [f"<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            f"<title>clinic-pages {e(report.command)} report: {e(report.site)}</title>\n<style>{_STYLE}</style>\n"
@@ -346,7 +355,7 @@ def html_report(report: Report) -> str:
             alike = "identical text" if c.kind == "exact" else f"{c.min_similarity:.0%}–{c.max_similarity:.0%} alike"
             out.append(f"<details><summary>Cluster {n}: {len(c.pages)} pages, {alike}"
                        f"{': ' + e(c.why) if c.why else ''}</summary><ul>")
-            out += [f"<li><code>{e(p)}</code></li>" for p in c.pages]
+            out += [f"<li><code>{e(page)}</code></li>" for page in c.pages]
             out.append("</ul></details>\n")
         out.append("<h2>Unique share per page</h2>\n<p>Click a heading to sort. Unique share: the part of the page's "
                    "main text (boilerplate aside) found on no other page. Twin: the most similar page found.</p>\n")
@@ -373,8 +382,8 @@ def html_report(report: Report) -> str:
         out.append("<h2>Demoted pages</h2>\n<p>Each carries noindex and a canonical to its hub, and is left out of "
                    "the sitemap.</p>\n<table class=\"sortable\"><thead><tr><th>Page</th><th>Canonical</th></tr></thead>"
                    "<tbody>\n")
-        out += [f"<tr><td><code>{e(p)}</code></td><td><code>{e(h)}</code></td></tr>\n"
-                for p, h in sorted(report.demoted.items())]
+        out += [f"<tr><td><code>{e(page)}</code></td><td><code>{e(h)}</code></td></tr>\n"
+                for page, h in sorted(report.demoted.items())]
         out.append("</tbody></table>\n")
     out.append(f"<script>{_SORT_SCRIPT}{_FILTER_SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(out)
@@ -383,7 +392,8 @@ def html_report(report: Report) -> str:
 def _html_problems(report: Report) -> list[str]:
     """The summary the report opens on: every problem once, most urgent first, with how many pages have it, and
     filters by rule, severity and page."""
-    e = html.escape
+    def e(text: str) -> str:   # control characters from pages escaped, as in the terminal
+        return html.escape(p(text))
     groups = report.groups()
     out = ["<h2 id=\"problems\">Problems, most urgent first</h2>\n"]
     if not groups:
@@ -399,7 +409,7 @@ def _html_problems(report: Report) -> list[str]:
     out.append("<table class=\"problems\"><thead><tr><th>Priority</th><th>Rule</th><th>Severity</th>"
                "<th>Problem</th><th>Pages</th></tr></thead><tbody>\n")
     for g in groups:
-        urls = [report.url(p) for p in g.pages]
+        urls = [report.url(page) for page in g.pages]
         attrs = (f"data-rule=\"{e(g.rule)}\" data-severity=\"{e(g.severity)}\" "
                  f"data-pages=\"{e(' '.join(urls))}\"")
         where = e(urls[0]) if len(urls) == 1 else f"on {len(urls)} pages"

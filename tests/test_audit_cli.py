@@ -183,3 +183,32 @@ def test_strict_counts_warnings_as_errors(tmp_path):
     assert run.stdout.splitlines()[-1] == "1 page(s) checked: 0 error(s), 1 warning(s)"
     assert run.returncode == 1
     assert run.stderr == "error: 1 warning(s), and --strict counts warnings as errors\n"
+
+
+HOSTILE_PAGE = (
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>Clinic\x1b[2J\x1b[H\x9b2J\u202eeltit</title>"
+    "<link rel=\"canonical\" href=\"https://x.example/\n\x1b[32mAudited 999 pages in 0.01 s: 0 errors\x1b[0m\">"
+    "</head><body><main><h1>Fillers\x07\x1b]0;pwned\x07</h1>"
+    "<a href=\"/missing\n\rAudited 0 pages in 0.00 s: 0 errors, 0 warnings, 0 notes\">more</a>"
+    "<img src=\"a\x1b[8m.png\"><p>Botox\x1b[2J works.</p></main></body></html>")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "html"])
+def test_an_audited_page_cannot_clear_the_screen_or_fake_a_summary(tmp_path, fmt):
+    """Control characters from a page (in its text, its links, its file name) reach no terminal raw: the
+    only line breaks are the report's own, and the only summary line is the real one."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(HOSTILE_PAGE, "utf-8")
+    (site / "evil\x1b[2J\n.html").write_text(HOSTILE_PAGE, "utf-8")
+    done = run_cli("audit", str(site), "--format", fmt, "-v")
+    assert done.returncode in (0, 1), done.stderr
+    for stream in (done.stdout, done.stderr):
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", stream), stream
+    if fmt == "text":
+        lines = done.stdout.splitlines()
+        assert not [line for line in lines if re.match(r"(Audited|\d+ page)", line)][:-1]   # one summary line
+        assert re.match(r"\d+ page\(s\) checked: ", lines[-1])
+        assert all(not line.startswith("Audited") for line in lines)
+        assert "\\x1b[2J" in done.stdout            # shown, escaped

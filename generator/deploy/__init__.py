@@ -33,7 +33,7 @@ from generator.deploy.plan import (
 )
 from generator.deploy.remote import Remote
 from generator.deploy.target import ConnectionLost, DeployError, Target, parse_target, with_credentials
-from generator.errors import OutputError
+from generator.errors import OutputError, printable
 from generator.output import lock_of, open_lock
 
 __all__ = [
@@ -112,7 +112,7 @@ def deploy(output: Path, target: Target, dry_run: bool = False, progress: Progre
                         len(local.edited), output, ", ".join(local.edited[:5]))
         if local.foreign:
             log.info("%d file(s) in %s were not made by clinic-pages and are not deployed: %s",
-                     len(local.foreign), output, ", ".join(local.foreign[:5]))
+                     len(local.foreign), output, ", ".join(printable(rel) for rel in local.foreign[:5]))
         target = with_credentials(target)
         remote = open_remote(target, output)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.errors import printable
 from generator.model import Project
 
 SHOWN = 10      # findings listed in a refusal; `clinic-pages check` lists them all
@@ -30,5 +31,5 @@ def check_errors(project_dir: Path, output: Path) -> list[str]:
         from generator.checks.engine import check_built_site
     except ImportError:     # a tree without the check engine: placeholders are then the only gate
         return []
-    return [f"{finding.page or '(site)'}: {finding.rule}: {finding.message}"
+    return [printable(f"{finding.page or '(site)'}: {finding.rule}: {finding.message}")
             for finding in check_built_site(project_dir, output) if finding.severity == "error"]
