@@ -31,6 +31,7 @@ from generator.build import Memory, build, show_placeholders, show_unserved
 from generator.edit.web import PREFIX as EDIT_PREFIX
 from generator.edit.web import Editor, is_loopback
 from generator.errors import ClinicPagesError
+from generator.paths import first_link
 from generator.state import input_files
 
 log = logging.getLogger(__name__)
@@ -303,12 +304,15 @@ class Watcher(FileSystemEventHandler):
 def rebuild_on_save(preview: Preview, watcher: Watcher, stop: threading.Event) -> None:
     """The preview's loop: wait for a save, rebuild, and watch what the data names now."""
     while not stop.is_set():
-        changed = watcher.wait(stop)
-        if not changed:
-            continue
-        log.debug("changed: %s", ", ".join(sorted(os.path.relpath(p, watcher.project) for p in changed)))
-        preview.rebuild()
-        watcher.refresh()
+        try:
+            changed = watcher.wait(stop)
+            if not changed:
+                continue
+            log.debug("changed: %s", ", ".join(sorted(os.path.relpath(p, watcher.project) for p in changed)))
+            preview.rebuild()   # shows any failure of the build itself
+            watcher.refresh()
+        except Exception:  # noqa: BLE001 - nothing ends the preview: watching the files failed; the next save retries
+            log.exception("the preview could not watch the project's files; it tries again at the next save")
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -335,7 +339,8 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Location", path + "/")
             self.end_headers()
             return None
-        if target.is_file():
+        # No link in output/ is followed: a page replaced by one is served as missing.
+        if target.is_file() and not first_link(self.directory, os.path.relpath(target, self.directory)):
             if target.suffix == ".html":
                 return self._send(HTTPStatus.OK, "text/html; charset=utf-8", _inject(target.read_bytes()))
             return super().do_GET()

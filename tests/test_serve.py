@@ -206,3 +206,27 @@ def test_after_any_sequence_of_saves_the_preview_equals_a_clean_build(tmp_path_f
     assert tree_bytes(project / "output") == tree_bytes(fresh / "output")
     assert (project / ".clinic-pages-state.json").read_bytes() == (fresh / ".clinic-pages-state.json").read_bytes()
 
+
+
+def test_hostile_data_is_shown_and_the_watcher_keeps_watching(preview):
+    """`lat: .nan` and a YAML merge key once killed the watcher: now they are data errors like any other."""
+    project = preview.preview.project
+    for old, new, says in (("lat: 51.39985", "lat: .nan", "expected a finite number"),
+                           ("    lat: 51.39985 ", "    <<: {lat: 51.39985}\n   ", "merge keys")):
+        before = status(preview)["version"]
+        edit(project / "site.yaml", old, new)
+        current = wait_for(lambda: (s := status(preview))["version"] > before and s)
+        assert current["error"].startswith("site.yaml:") and says in current["error"]
+        before = current["version"]
+        edit(project / "site.yaml", new, old)
+        wait_for(lambda: (s := status(preview))["version"] > before and s["error"] is None)
+
+
+def test_a_page_replaced_by_a_link_is_not_served(preview, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text("<p>not for the web</p>")
+    page = preview.preview.output / "jaw-fillers" / "index.html"
+    page.unlink()
+    page.symlink_to(secret)
+    code, body = fetch(preview.url + "jaw-fillers/")
+    assert code == 404 and "not for the web" not in body
