@@ -25,7 +25,7 @@ from generator.data import (
     placeholders,
 )
 from generator.errors import DataError, Problem
-from generator.paths import first_link, link_problem
+from generator.paths import first_link, link_problem, relative_problem, shown
 from generator.schema import (
     Boolean,
     Choice,
@@ -107,6 +107,21 @@ def _check_rule_key(value: Any, path: tuple):
         hint = f"did you mean `{value.replace(family, close, 1)}`?" if close else \
             f"families: {', '.join(CHECK_FAMILIES)}"
         yield path, f"unknown check family `{family}`", hint
+
+
+def _check_rule_file(value: Any, path: tuple):
+    """A rule file is named relative to the project and stays inside it: no file outside is ever read."""
+    if not isinstance(value, str):
+        yield path, f"expected a file name, found {describe(value)}", ""
+        return
+    found = list(_line.check(value, path))
+    if found:
+        yield from found
+        return
+    problem = relative_problem(value)
+    if problem:
+        yield path, f"{shown(value)} is not a file inside the project: {problem}", (
+            "put the rule file in the project folder and name it relative to it, such as rules/clinic.yaml")
 
 
 def _check_target_url(value: Any, path: tuple):
@@ -239,7 +254,7 @@ class CheckSettings:
     policies: dict[str, str] = declare(
         MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), default={}, help="how a finding of that rule is treated",
         example="claims.hype: fail", type_doc="mapping of rule or family to `fail`, `warn` or `demote`")
-    rules: tuple[str, ...] = declare(ListOf(_line, unique=True), default=(),
+    rules: tuple[str, ...] = declare(ListOf(custom(_check_rule_file), unique=True), default=(),
                                      help="extra claims rule files, relative to the project folder",
                                      example="[rules/ours.yaml]", type_doc="list of file paths")
     default_rules: bool = declare(Boolean(), default=True, help="use the built-in UK rule set", example="true")

@@ -348,5 +348,9 @@ def test_a_rule_file_outside_the_project_is_never_read_nor_shown(mini_project, t
         assert "\x1b" not in done.stderr
         if name == "rules/house.yaml":
             assert "rules/house.yaml: is a symbolic link, and clinic-pages follows no links" in done.stderr
+        elif "\x1b" in name:
+            assert re.search(r"^site.yaml:\d+:\d+: checks.rules\[0\]: the text holds an invisible character, U\+001B",
+                             done.stderr, re.M), done.stderr
         else:
-            assert "site.yaml: checks.rules[0]: " in done.stderr and "is not a file inside the project" in done.stderr
+            assert re.search(r"^site.yaml:\d+:\d+: checks.rules\[0\]: '.*' is not a file inside the project: ",
+                             done.stderr, re.M), done.stderr
