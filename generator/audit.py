@@ -102,14 +102,27 @@ class AuditResult:
                 f"{self.count('warning')} warnings, {self.count('info')} notes")
 
 
-def list_files(root: Path) -> list[str]:
-    """Every file under `root` as a relative path with / separators, sorted; hidden files and folders skipped."""
+def list_files(root: Path, links: list[str] | None = None) -> list[str]:
+    """Every file under `root` as a relative path with / separators, sorted; hidden files and folders skipped.
+    Symbolic links are not followed (nor read): with `links`, their paths are added to it."""
     found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        found.extend(prefix + name for name in files if not name.startswith("."))
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:   # a folder that cannot be read is skipped, as os.walk would
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                if links is not None:
+                    links.append(prefix + entry.name)
+            elif entry.is_dir():
+                stack.append((entry.path, f"{prefix}{entry.name}/"))
+            else:
+                found.append(prefix + entry.name)
     return sorted(found)
 
 
@@ -258,7 +271,11 @@ def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
         raise AuditError(f"{root}: no such folder; hint: give the folder that holds the site's index.html")
     if not root.is_dir():
         raise AuditError(f"{root}: not a folder; hint: give the folder that holds the site's index.html")
-    files = list_files(root)
+    links: list[str] = []
+    files = list_files(root, links)
+    if links:
+        log.warning("%d symbolic link(s) in %s not followed (clinic-pages reads no links): %s", len(links), root,
+                    ", ".join(sorted(links)[:5]))
     html_files = [f for f in files if f.lower().endswith(HTML_SUFFIXES) and not VERIFICATION_FILE.search(f)]
     if not html_files:
         raise AuditError(f"{root}: no .html files found; hint: audit the folder a static site was built into")
@@ -336,6 +353,10 @@ def audit(root: Path, base_url: str | None = None, settings: CheckSettings | Non
                  if f.rule in OTHER_SITE_HINTS else f for f in found]
     notes = [] if site.base_url else ["the site's address is unknown (no --base-url, no sitemap, no canonical): "
                                       "absolute links and canonicals were not checked"]
+    flat = [page.file for page in site.pages if page.flattened]
+    if flat:   # generator/checks/nesting.py: what a browser shows of them, in time in proportion to their size
+        notes.append(f"{len(flat)} page(s) nest their tags more than 512 deep, or misnest many of them, and were "
+                     f"read flattened, as a browser shows them: {', '.join(flat[:5])}")
     resolver = Resolver(site)
     by_path = {p.url_path: p for p in site.pages}
     return AuditResult(Path(root), site.base_url, len(site.pages), sort_findings(found),

@@ -82,3 +82,118 @@ def test_without_links_the_content_is_the_same():
         for key in ("links", "ids", "breadcrumbs"):
             del full[key], lite[key]
         assert lite == full, file
+
+
+# -- a hostile page's parse stays in proportion to its size (generator/checks/nesting.py) ------------------------
+
+import re  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.checks import nesting  # noqa: E402
+
+N = 100_000
+HOSTILE = {   # each of these took from many seconds to many minutes at this size
+    "nested-divs": "<div>" * N + "deep" + "</div>" * N,
+    "nested-list-items": "<ul><li>" * (N // 2) + "deep",
+    "reopened-formatting": "".join(f"<div><b id={i}></div>" for i in range(N // 3)) + "deep<div>x</div>",
+    "formatting-in-paragraphs": "".join(f"<p><font color=c{i}></p>" for i in range(N // 3)) + "deep<p>x</p>",
+    "ignored-end-tags": "<span><div></span>" * (N // 3) + "<div>" * 500 + "deep",
+    "tables-in-divs": "<div><table></div>" * (N // 3) + "deep",
+    "items-in-sections": "<ul>" + "<li><section>" * (N // 2) + "deep",
+    "svg-then-html": "<svg><foreignObject>" + "<div>" * N + "deep",
+    "misnested-bold": "<b><div></b>" * (N // 3) + "<div>" * 500 + "deep",
+    "buttons-reopening-bold": "<button><b>" * (N // 2) + "deep",
+}
+
+
+def _page(body: str) -> bytes:
+    return f"<!DOCTYPE html><html lang=en><head><title>t</title></head><body><main>{body}</main></body></html>".encode()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_page_is_read_in_time_in_proportion_to_its_size(case):
+    html = _page(HOSTILE[case])
+    started = time.perf_counter()
+    page = parse_html("index.html", html)
+    seconds = time.perf_counter() - started
+    assert page.flattened and "deep" in page.visible_text
+    assert seconds < 5 + 20e-6 * len(html), seconds   # ~1 s here; a loaded machine gets room, not minutes
+
+
+def test_ordinary_pages_are_read_as_they_are():
+    """A page of few tags is never scanned, and a big ordinary one (unclosed <p>, <li> and <td>, an svg of many
+    <path/>s, scripts holding tags) is scanned and left as it is."""
+    assert nesting.bound_nesting(PAGE.encode()) == (PAGE.encode(), False)
+    rows = "".join(f"<tr><td>{i}<td><a href=/p{i}>page {i}</a>" for i in range(400))
+    svg = "<svg viewBox='0 0 9 9'>" + "<path d='M0 0'/>" * 600 + "</svg>"
+    script = "<script>var t = '" + "<div>" * 1200 + "';</script>"
+    items = "<ul>" + "<li><p>item <b>bold</b> and <i>lean" * 300 + "</ul>"
+    big = _page(f"<table>{rows}</table>{svg}{script}{items}<p>end")
+    assert big.count(b"<") > nesting.FEW_TAGS
+    assert nesting.bound_nesting(big) == (big, False)
+    page = parse_html("index.html", big)
+    assert not page.flattened and len(page.links) == 400
+
+
+def test_a_flattened_page_keeps_its_text_links_and_ids():
+    body = "<div>" * 600 + "<a href=/deep id=target>deep link</a><b>bold</b>" + "</div>" * 600
+    page = parse_html("index.html", _page(body + "<p id=after>after</p>"))
+    assert page.flattened
+    assert ("/deep", "") in page.links   # kept, closed at once: its text follows it
+    assert {"target", "after"} <= page.ids
+    assert "deep link" in page.visible_text and "after" in page.visible_text
+
+
+_SOUP = ["<div>", "</div>", "<span>", "</span>", "<b>", "</b>", "<b id=1>", "<i>", "</i>", "<p>", "</p>", "<li>",
+         "</li>", "<ul>", "</ul>", "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "<tbody>",
+         "<section>", "</section>", "<a href=x>", "</a>", "<option>", "<optgroup>", "<select>", "</select>", "<svg>",
+         "</svg>", "<g/>", "<div/>", "<foreignObject>", "<math>", "<mi>", "<mtext>", "<annotation-xml>",
+         "<template>", "</template>", "<button>", "</button>", "<h1>", "<h2>", "</h1>", "<dd>", "<dt>", "<dl>",
+         "<font color=r>", "</font>", "<nobr>", "<form>", "</form>", "<caption>", "<colgroup>", "<rt>", "<ruby>",
+         "<frameset>", "<title>", "</title>", "<textarea>", "</textarea>", "<script>", "</script>", "<noscript>",
+         "x", " ", "<br>", "<img src=y>", "<!-- c -->", "<object>", "<marquee>", "<applet>", "<body>", "<html>",
+         "<listing>", "<pre>", "<desc>", "<plaintext>", "<style>", "<iframe>"]
+
+
+def _dom_depth(html: bytes) -> int:
+    from selectolax.lexbor import LexborHTMLParser
+
+    best, stack = 0, [(LexborHTMLParser(html).root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        best = max(best, depth)
+        child = node.child
+        while child is not None:
+            stack.append((child, depth + 1))
+            child = child.next
+    return best
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=6), st.integers(min_value=1, max_value=60))
+def test_the_scan_never_counts_fewer_open_elements_than_the_parser_keeps(pattern, times):
+    """The scan errs towards more open elements: lexbor's tree is never deeper than about twice what it counts
+    (tables add a row and a body of their own)."""
+    html = _page("".join(pattern) * times)
+    scan = nesting._Scan(html, flatten=False)
+    saved, nesting.MAX_DEPTH = nesting.MAX_DEPTH, 10**9
+    try:
+        scan.run()
+    finally:
+        nesting.MAX_DEPTH = saved
+    assert _dom_depth(html) <= 2 * scan.deepest + 16
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=5), st.integers(min_value=2_000, max_value=20_000))
+def test_any_tag_soup_is_read_in_time_in_proportion_to_its_size(pattern, times):
+    html = _page("".join(pattern) * times)
+    started = time.perf_counter()
+    parse_html("index.html", html)
+    assert time.perf_counter() - started < 2 + 20e-6 * len(html)

@@ -75,6 +75,7 @@ class HtmlPage:
     link_headings: set[int] = field(default_factory=set)   # indexes in `headings` of those whose whole text is
                                                            # a link (a list of posts or tags), or that an image,
                                                            # a video or a frame follows (audit only)
+    flattened: bool = False                     # nested too deep to read whole: read as its first 512 levels
 
     @property
     def noindex(self) -> bool:

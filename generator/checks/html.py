@@ -13,6 +13,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from generator.checks import HtmlPage
+from generator.checks.nesting import bound_nesting
 
 BLOCK = "\x07"   # marks the start and end of a block element before parsing, so "<li>a</li><li>b</li>" stays two words;
                  # not whitespace to str.split, which then collapses the spaces around it in one C call
@@ -91,8 +92,9 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
     `audit` read (links, ids, breadcrumbs): the content checks of `build` and `check` do not need them."""
     if isinstance(html, str):
         html = html.encode("utf-8", errors="replace")
+    html, flattened = bound_nesting(html)   # a hostile page's parse stays in proportion to its size
     tree = LexborHTMLParser(_mark_blocks(html))   # bytes: a third faster than lexbor's own encoding of a str
-    page = HtmlPage(file=file, url_path=page_path(file))
+    page = HtmlPage(file=file, url_path=page_path(file), flattened=flattened)
     root = tree.css_first("html")
     if root is not None:
         page.lang = squash(root.attributes.get("lang") or "") or None
