@@ -411,3 +411,107 @@ def test_a_new_declaration_is_validated_and_built(mini_project: Path, monkeypatc
     edit(mini_project / "locations.yaml", "nearest_station: Esher", "landmark: [a list]")
     assert errors(mini_project) == ["locations.yaml:16:5: locations[2].landmark: expected text, found a list",
                                     "    hint: put the text in quotes"]
+
+
+# -- any document: a project or problems, never an exception (issue 16) -----------------------------------------
+
+import datetime  # noqa: E402
+import shutil  # noqa: E402
+
+import yaml  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.data import load_document  # noqa: E402
+from generator.errors import ClinicPagesError  # noqa: E402
+from tests.projects import FIXTURES  # noqa: E402
+
+_HOSTILE_TEXT = st.text(alphabet=st.sampled_from(list("aZ 1-./:@<>\"'\n\t\x1b\x07\x85\u200b\u202e\u2028é東{}")),
+                        max_size=12)
+_HOSTILE_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**30, max_value=10**30),
+              st.floats(allow_nan=True, allow_infinity=True), _HOSTILE_TEXT, st.dates(),
+              _HOSTILE_TEXT.map(Placeholder), st.sampled_from(["", "..", "/etc/passwd", "x" * 300, "Ünïcödé"])),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_HOSTILE_TEXT, inner, max_size=3), max_leaves=6)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(Placeholder, lambda dumper, value: dumper.represent_scalar("!placeholder", str(value)))
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, path + (i,))
+
+
+def _replace(data, path, value):
+    if not path:
+        return value
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["site.yaml", "treatments.yaml", "locations.yaml"]), st.data())
+def test_any_value_anywhere_gives_a_project_or_data_problems_never_an_exception(tmp_path_factory, file, data):
+    """Each field of the mini project in turn replaced by anything YAML can say (numbers that are not finite, dates,
+    text with controls and bidi characters, placeholders, lists and mappings of them): the loader and the
+    validation answer with a project or with problems, each with a file and a message."""
+    project = tmp_path_factory.mktemp("p")
+    for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
+        shutil.copyfile(FIXTURES / "mini" / name, project / name)
+    document = load_document(project / file)[0].data
+    path = data.draw(st.sampled_from(list(_paths(document))))
+    changed = _replace(document, path, data.draw(_HOSTILE_VALUES))
+    (project / file).write_text(yaml.dump(changed, Dumper=_Dumper, allow_unicode=True), "utf-8")
+    try:
+        load_project(project)
+    except DataError as exc:
+        assert exc.problems and all(p.file and p.message for p in exc.problems)
+        assert "\x1b" not in str(exc) and "\u202e" not in str(exc)
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(st.sampled_from(["site.yaml", "treatments.yaml", "locations.yaml"]), st.data())
+def test_a_project_the_validation_accepts_builds_or_says_why(tmp_path_factory, file, data):
+    """What passes validation, however odd, builds, or stops with one of the tool's own errors."""
+    from generator.build import build
+
+    project = tmp_path_factory.mktemp("p")
+    for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
+        shutil.copyfile(FIXTURES / "mini" / name, project / name)
+    shutil.copytree(REPO / "templates", project / "templates")
+    document = load_document(project / file)[0].data
+    path = data.draw(st.sampled_from([p for p in _paths(document) if p and isinstance(p[-1], str)]))
+    leaf = st.one_of(_HOSTILE_TEXT, st.floats(min_value=-1e6, max_value=1e6), st.integers(-10**6, 10**6))
+    (project / file).write_text(yaml.dump(_replace(document, path, data.draw(leaf)), Dumper=_Dumper,
+                                          allow_unicode=True), "utf-8")
+    try:
+        load_project(project)
+    except DataError:
+        return
+    try:
+        build(project)
+    except ClinicPagesError as exc:
+        assert str(exc)
+
+
+def test_dates_and_other_kinds_are_refused_where_text_is_expected(mini_project):
+    edit(mini_project / "locations.yaml", "name: Esher", "name: 2024-02-29")
+    with pytest.raises(DataError) as caught:
+        load_project(mini_project)
+    assert str(caught.value) == ("locations.yaml:12:5: locations[2].name: expected text, found date "
+                                 f"'{datetime.date(2024, 2, 29)}'\n    hint: put the text in quotes")
