@@ -150,3 +150,25 @@ def test_a_list_item_with_a_comma_is_refused_before_anything_is_written(tmp_path
     data["treatments"][0]["related"] = ["lip-fillers, jaw"]
     with pytest.raises(NotTabular, match="comma-separated"):
         target_files("treatments", "csv", data, TREATMENTS_SCHEMA)
+
+
+def test_project_files_are_written_only_inside_the_project_and_never_through_a_link(tmp_path):
+    """The editing side uses the one helper of generator/paths.py: plain relative paths, no symbolic link."""
+    import pytest
+
+    from generator.edit.files import project_path
+    from generator.errors import ClinicPagesError
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "backup").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "p" / "treatments.yaml").symlink_to(tmp_path / "elsewhere" / "t.yaml")
+    for rel, says in (("../x.yaml", "refusing to write '../x.yaml': not a plain path inside the project"),
+                      ("/etc/passwd", "refusing to write '/etc/passwd': not a plain path inside the project"),
+                      ("a\x1b.yaml", "refusing to write 'a\\x1b.yaml': not a plain path inside the project"),
+                      ("backup/locations.yaml", "refusing to write backup/locations.yaml: backup is a symbolic link"),
+                      ("treatments.yaml", "refusing to write treatments.yaml: treatments.yaml is a symbolic link")):
+        with pytest.raises(ClinicPagesError) as caught:
+            project_path(tmp_path / "p", rel)
+        assert str(caught.value) == says
+    assert project_path(tmp_path / "p", "locations.yaml") == tmp_path / "p" / "locations.yaml"
