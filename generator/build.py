@@ -38,8 +38,8 @@ from generator.state import (
     clear_failure,
     code_digest,
     input_digest,
+    input_files,
     last_failure,
-    linked_inputs,
     load_state,
     record_failure,
     state_bytes,
@@ -130,14 +130,6 @@ def copy_assets(templates: Path) -> list[tuple[str, bytes]]:
     if problems:
         raise DataError(problems)
     return files
-
-
-def refuse_linked_inputs(project_dir: Path) -> None:
-    """clinic-pages follows no symbolic link in the project: a data file, a rule file or anything under
-    templates/ that is one (or lies behind one) stops the build before anything is read."""
-    linked = linked_inputs(project_dir)
-    if linked:
-        raise DataError([link_problem(rel) for rel in linked])
 
 
 def refuse_sources_as_output(project_dir: Path, output: Path) -> None:
@@ -260,11 +252,14 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
            checks: bool, strict: bool, memory: Memory | None) -> BuildReport:
     started = time.perf_counter()
     refuse_sources_as_output(project_dir, output)
-    refuse_linked_inputs(project_dir)
+    linked: list[str] = []
+    files = input_files(project_dir, linked)
+    if linked:   # no symbolic link in the project is followed: stop before anything is read
+        raise DataError([link_problem(rel) for rel in linked])
     remembered = memory is not None and memory.state is not None
     state = memory.state if remembered else load_state(project_dir)
     notices = [state.problem] if state.problem else []
-    inputs = input_digest(project_dir) + ("" if checks else "+no-checks")   # an unchecked build is not the same
+    inputs = input_digest(project_dir, files) + ("" if checks else "+no-checks")   # an unchecked build is not the same
     trusted = not clean and not state.problem and output_is_as_left(output, state)
     warming = memory is not None and memory.checks is None and checks   # fill the memory, even with no change
     if trusted and state.inputs == inputs and not warming \

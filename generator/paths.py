@@ -5,7 +5,7 @@ Two rules, used wherever a path or a file comes from outside the running command
   state file, the check cache, `checks.rules` in site.yaml) is used only when it stays inside its folder
   (`relative_problem`); otherwise the file it came from is refused as damaged;
 - clinic-pages follows no symbolic link inside the project, the output folder or a deploy target: where it meets
-  one it stops and names it (`first_link`, `links_under`).
+  one it stops and names it (`first_link`, `walk`).
 """
 
 from __future__ import annotations
@@ -73,9 +73,10 @@ def first_link(root: Path | str, rel: str, real: set[str] | None = None) -> str 
     return None
 
 
-def links_under(root: Path | str) -> list[str]:
-    """Every symbolic link in the tree under `root` (a file or a folder; a linked folder is not entered), as sorted
-    paths relative to `root`."""
+def walk(root: Path | str) -> tuple[list[str], list[str]]:
+    """The files and the symbolic links (to a file or a folder, which is not entered) in the tree under `root`, as
+    two sorted lists of paths relative to `root`."""
+    files: list[str] = []
     found: list[str] = []
     stack = [(str(root), "")]
     while stack:   # not recursive: a hostile tree may be thousands of folders deep
@@ -90,7 +91,9 @@ def links_under(root: Path | str) -> list[str]:
                 found.append(prefix + entry.name)
             elif entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{entry.name}/"))
-    return sorted(found)
+            else:
+                files.append(prefix + entry.name)
+    return sorted(files), sorted(found)
 
 
 def link_problem(rel: str) -> Problem:

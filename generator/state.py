@@ -19,7 +19,7 @@ from pathlib import Path
 
 import generator
 from generator.data import DATA_FILES, SITE_FILE, load_document
-from generator.paths import first_link, is_plain_relative, links_under, relative_problem, shown
+from generator.paths import first_link, is_plain_relative, relative_problem, shown, walk
 from generator.sheets import data_files
 
 log = logging.getLogger(__name__)
@@ -124,40 +124,35 @@ def rule_files(project: Path) -> list[str]:
     return [name for name in names if is_plain_relative(name)] if isinstance(names, list) else []
 
 
-def input_files(project: Path) -> list[Path]:
+def input_files(project: Path, links: list[str] | None = None) -> list[Path]:
     """Every file a build reads: the data files (in whichever form each is kept), every file under templates/, and
     the rule files site.yaml names (the no-op check hashes them, `serve` watches them). Symbolic links are left
-    out: they are never read (`linked_inputs` names them, and the build refuses them)."""
+    out, never read: with `links`, their paths (relative to the project) are added to it (the build refuses them)."""
     project = Path(project)
-    files = [path for path in _data_files(project) if not path.is_symlink()]
-    templates = project / "templates"
-    if templates.is_dir():
-        files += sorted(p for p in templates.rglob("*") if p.is_file() and not p.is_symlink())
-    return files + [project / name for name in rule_files(project) if not first_link(project, name)]
+    found: list[str] = []
 
+    def real(names: list[str]) -> list[Path]:
+        found.extend(link for name in names if (link := first_link(project, name)))
+        return [project / name for name in names if not first_link(project, name)]
 
-def _data_files(project: Path) -> list[Path]:
-    return [path for name in DATA_FILES for path in data_files(project, name.removesuffix(".yaml"))]
-
-
-def linked_inputs(project: Path) -> list[str]:
-    """The inputs of a build that are symbolic links, or lie behind one (relative to the project): the data files,
-    anything under templates/, the rule files."""
-    project = Path(project)
-    names = [path.name for path in _data_files(project)] + rule_files(project)
-    found = [link for name in names if (link := first_link(project, name))]
+    files = real([path.name for name in DATA_FILES for path in data_files(project, name.removesuffix(".yaml"))])
     if os.path.islink(project / "templates"):
         found.append("templates")
-    else:
-        found += [f"templates/{rel}" for rel in links_under(project / "templates")]
-    return sorted(set(found))
+    elif (project / "templates").is_dir():
+        templates, linked = walk(project / "templates")
+        files += [project / "templates" / rel for rel in templates]
+        found += [f"templates/{rel}" for rel in linked]
+    files += real(rule_files(project))
+    if links is not None:
+        links += sorted(set(found))
+    return files
 
 
-def input_digest(project: Path) -> str:
-    """A digest of everything a build reads (`input_files`) and of the code."""
+def input_digest(project: Path, files: list[Path] | None = None) -> str:
+    """A digest of everything a build reads (`files`, by default `input_files`) and of the code."""
     project = Path(project)
     h = hashlib.blake2b(code_digest().encode(), digest_size=16)
-    for path in input_files(project):
+    for path in input_files(project) if files is None else files:
         h.update(os.path.relpath(path, project).encode() + b"\0")
         try:
             h.update(path.read_bytes())
