@@ -275,3 +275,30 @@ def _only(folder: Path, stem: str, form: str) -> Path:
     alone.mkdir(exist_ok=True)
     shutil.copyfile(folder / f"{stem}.{form}", alone / f"{stem}.{form}")
     return alone
+
+
+def test_a_small_workbook_claiming_a_huge_sheet_is_refused_before_it_is_read(sheet_project) -> None:
+    """A cell far down and to the right makes a workbook of a few kilobytes a grid of billions of cells for the
+    reader (a cell at 3000x3000: 5 kB, 400 MB and 6 s; at XFD1048576 the process is killed): refused, at once."""
+    import os
+
+    from tests.projects import run_cli
+
+    root = sheet_project("xlsx")
+    for cell, says in (("XFD1048576", "reaches row 1,048,576 and column 16,384"), ("C3000", None)):
+        book = openpyxl.load_workbook(root / "locations.xlsx")
+        book["Locations"][cell] = "x"
+        book.save(root / "locations.xlsx")
+        assert os.path.getsize(root / "locations.xlsx") < 20_000
+        done = run_cli("build", "--project", str(root), timeout=300)   # another process: a crash would show
+        assert done.returncode == 2, done.stderr
+        if says:
+            assert done.stderr.startswith(f"locations.xlsx: a sheet of the workbook {says}: more than the 2,000,000 "
+                                          "cells clinic-pages reads\n    hint: delete the rows and columns after "
+                                          "your data (a cell far down or to the right makes the sheet that big), "
+                                          "then save\n")
+            book = openpyxl.load_workbook(root / "locations.xlsx")
+            book["Locations"][cell] = None
+            book.save(root / "locations.xlsx")
+        else:   # 3,000 rows of 3 columns: read, and the empty rows are no place
+            assert "a sheet of the workbook reaches" not in done.stderr

@@ -139,10 +139,57 @@ def read_csv(path: Path, name: str) -> tuple[Table | None, list[Problem]]:
     return Table(name, "", rows), []
 
 
+MAX_CELLS = 2_000_000          # 100,000 places of 20 columns: a sheet reaching further is refused, not read
+MAX_SHEET_XML = 200_000_000    # bytes of one sheet once unzipped (the sample's 71 places: 20 kB)
+_CELL_REF = re.compile(rb'<(?:\w+:)?(?:c|dimension)\b[^>]*?\sr(?:ef)?="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?'
+                       rb'(\d{1,7}))?"')
+
+
+def _too_big(path: Path, name: str) -> Problem | None:
+    """A problem when a sheet of the workbook reaches further than MAX_CELLS, or unzips to more than
+    MAX_SHEET_XML: calamine reads a sheet into a grid of every cell up to its furthest one, so a cell at XFD1048576
+    makes a 5 kB file a grid of 17 billion cells (the process is killed); checked in the zipped XML, before."""
+    import zipfile
+
+    hint = ("delete the rows and columns after your data (a cell far down or to the right makes the sheet that "
+            "big), then save")
+    try:
+        with zipfile.ZipFile(path) as book:
+            for info in book.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                if info.file_size > MAX_SHEET_XML:
+                    return Problem(name, None, None, "", f"a sheet of the workbook unzips to {info.file_size:,} "
+                                   f"bytes, more than the {MAX_SHEET_XML:,} clinic-pages reads", hint)
+                rows = columns = 0
+                with book.open(info) as xml:
+                    for ref in _CELL_REF.finditer(xml.read(MAX_SHEET_XML + 1)):
+                        for letters, digits in ((ref[1], ref[2]), (ref[3], ref[4])):
+                            if letters:
+                                columns = max(columns, _column_number(letters))
+                                rows = max(rows, int(digits))
+                if rows * columns > MAX_CELLS:
+                    return Problem(name, None, None, "", f"a sheet of the workbook reaches row {rows:,} and column "
+                                   f"{columns:,}: more than the {MAX_CELLS:,} cells clinic-pages reads", hint)
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return None   # not a zip, or damaged: calamine says what is wrong with it
+    return None
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
 def read_workbook(path: Path, name: str) -> tuple[dict[str, Table] | None, list[Problem]]:
     """Every sheet of an .xlsx workbook, by name (the values that formulas last computed, as saved)."""
     from python_calamine import CalamineWorkbook  # here: only projects kept as workbooks need it
 
+    too_big = _too_big(path, name)
+    if too_big:
+        return None, [too_big]
     try:
         book = CalamineWorkbook.from_path(str(path))
         tables = {}
