@@ -63,12 +63,15 @@ class Problem:
 
 
 EXCERPT_WIDTH = 100   # characters of a long line shown around the spot
+# `scheme://user:` and everything up to the line's last `@`: a password, whatever it holds (the target URL's check
+# refuses it; the line it stands on is shown masked)
+_URL_PASSWORD = re.compile(r"(\w+://[^\s:@/\"']*:).*@")
 
 
 def excerpt(source: str, line: int, column: int | None) -> list[str]:
     """`  12 | the line` and, with a column, `     |     ^` under the spot (tabs shown as spaces; a long line
     cut to the part around the spot)."""
-    text = source.rstrip("\r\n")
+    text = _URL_PASSWORD.sub(r"\1***@", source.rstrip("\r\n"))   # never a password written in a URL
     at = len(printable(text[:column - 1].expandtabs(4))) if column else 0
     text = printable(text.expandtabs(4))   # the line as a terminal may show it: its controls escaped
     if len(text) > EXCERPT_WIDTH:

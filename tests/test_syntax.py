@@ -141,3 +141,14 @@ def test_show_puts_the_excerpt_between_the_problem_and_the_hint() -> None:
     problem = Problem("x.yaml", 2, 3, "", "message", "hint text")
     assert problem.show("  bad line") == "x.yaml:2:3: message\n  2 |   bad line\n    |   ^\n    hint: hint text"
     assert str(problem) == "x.yaml:2:3: message\n    hint: hint text"
+
+
+def test_the_line_shown_under_a_problem_never_shows_a_password_written_in_a_url():
+    """A target URL with a password is refused, and the line shown with the caret masks it, whatever it holds."""
+    from generator.errors import excerpt
+
+    for line in ('      url: "sftp://clinic:S3cr/et@host/www"', "url: ftps://u:S3cr#e?t@x@host/x  # live",
+                 "url: ftp://:S3cret@host"):
+        shown = "\n".join(excerpt(line, 7, 12))
+        assert "S3cr" not in shown and ":***@host" in shown
+    assert excerpt("url: https://www.clinic.example/a@b", 1, None) == ["  1 | url: https://www.clinic.example/a@b"]
