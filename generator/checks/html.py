@@ -105,6 +105,7 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
     # One walk over the body finds what a crawler follows and what a visitor never sees. Links, images and
     # ids are read before hidden parts go: a hidden link is still a link.
     seen: set[int] = set()   # css() gives a node once for each selector it matches
+    chrome: dict[int, bool] = {}   # element -> in a header, footer, nav or aside (see _in_chrome)
     hidden: list[LexborNode] = []
     main = None
     media = False       # an image, an svg or a frame in the body: a section may show one without words
@@ -128,7 +129,7 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
             main = node
         elif tag in ("ul", "ol"):
             if not _has_li_child(node) and node.css_first("li") is None and not _filled_by_script(node) \
-                    and not (links and _in_chrome(node)):
+                    and not (links and _in_chrome(node, chrome)):
                 page.empty_lists.append(attrs.get("aria-label") or attrs.get("id") or attrs.get("class") or "")
         elif tag in ("script", "iframe"):
             media = media or tag == "iframe"
@@ -236,15 +237,24 @@ def _media_follows(heading: LexborNode) -> bool:
     return node.tag in _MEDIA_TAGS or node.css_first(_MEDIA) is not None
 
 
-def _in_chrome(node: LexborNode) -> bool:
+def _in_chrome(node: LexborNode, known: dict[int, bool]) -> bool:
     """True for an element in a page's header, footer, navigation or sidebar, outside its main content (an empty
-    list of social links a theme leaves in the footer is nothing a reader misses)."""
+    list of social links a theme leaves in the footer is nothing a reader misses). `known` keeps the answer for
+    each element walked through, so a page of many deep lists is walked once, not once per list."""
+    walked = []
     parent = node.parent
+    answer = False
     while parent is not None and parent.tag not in ("body", "main", "article"):
+        if parent.mem_id in known:
+            answer = known[parent.mem_id]
+            break
         if parent.tag in ("header", "footer", "nav", "aside"):
-            return True
+            answer = True
+            break
+        walked.append(parent.mem_id)
         parent = parent.parent
-    return False
+    known.update(dict.fromkeys(walked, answer))
+    return answer
 
 
 def _has_li_child(node: LexborNode) -> bool:
