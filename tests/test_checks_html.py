@@ -189,6 +189,14 @@ def test_the_scan_never_counts_fewer_open_elements_than_the_parser_keeps(pattern
     assert _dom_depth(html) <= 2 * scan.deepest + 16
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=6), st.integers(min_value=1, max_value=60))
+def test_the_rough_count_is_never_less_than_half_what_the_parser_keeps(pattern, times):
+    """The cheap first look that lets ordinary pages through unscanned is sound too."""
+    html = _page("".join(pattern) * times)
+    assert _dom_depth(html) <= 2 * nesting.rough_depth(html) + 16
+
+
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=5), st.integers(min_value=2_000, max_value=20_000))

@@ -6,7 +6,11 @@ repeated, takes minutes (the work grows with the square or the cube of the numbe
 depth of the tree (Chromium keeps 512 levels); so does this module, before lexbor sees the page:
 
 - a page of few tags (`FEW_TAGS`) cannot take long whatever it holds, and is parsed as it is;
-- a larger one is scanned once, tag by tag, with the open elements tracked as the standard closes them, erring
+- nor can a page whose tags, counted roughly (a start tag opens an element, an end tag closes one only when it
+  names the element opened last), never nest deeper than `ROUGH_DEPTH`: the parser keeps at most about twice that
+  open (tables add a body and a row). Ordinary pages stop here, for the price of one pass of a regular expression;
+- a page nested deeper by that count is scanned once, tag by tag, with the open elements tracked as the standard
+  closes them, erring
   towards more open elements, never fewer (an end tag the standard may ignore closes nothing here, and in svg or
   math the rules of HTML that close elements by themselves do not apply);
   the scan follows the parser's list of formatting elements (`b`, `i`, `font` ...) too, since the parser reopens
@@ -24,6 +28,7 @@ from __future__ import annotations
 import re
 
 FEW_TAGS = 1000
+ROUGH_DEPTH = 256
 MAX_DEPTH = 512
 
 
@@ -74,9 +79,29 @@ _NAME = re.compile(rb"<(/?)([A-Za-z][^\t\n\f\r />]*)()")
 
 def bound_nesting(html: bytes) -> tuple[bytes, bool]:
     """The page as lexbor may read it in time in proportion to its size, and whether it had to be flattened."""
-    if html.count(b"<") <= FEW_TAGS or not _Scan(html, flatten=False).run():
+    if html.count(b"<") <= FEW_TAGS or rough_depth(html) <= ROUGH_DEPTH or not _Scan(html, flatten=False).run():
         return html, False
     return _Scan(html, flatten=True).run(), True
+
+
+_ANY_TAG = re.compile(rb"<(/?)([a-z][^\t\n\f\r />]*)")
+
+
+def rough_depth(html: bytes) -> int:
+    """How deep the page's tags nest, counted roughly: every start tag but a void one opens an element (in svg
+    `<path/>` too, and tags inside scripts: counting more is safe), and an end tag closes one only when it names
+    the element opened last (misnested or stray end tags close nothing)."""
+    stack: list[bytes] = []
+    deepest = 0
+    for slash, name in _ANY_TAG.findall(html.lower()):
+        if slash:
+            if stack and stack[-1] == name:
+                stack.pop()
+        elif name not in _VOID:
+            stack.append(name)
+            if len(stack) > deepest:
+                deepest = len(stack)
+    return deepest
 
 
 class _Scan:
