@@ -18,6 +18,7 @@ from pathlib import Path
 
 import generator
 from generator.data import DATA_FILES, SITE_FILE, load_document
+from generator.images import IMAGE_DIR
 from generator.sheets import data_files
 
 log = logging.getLogger(__name__)
@@ -102,13 +103,13 @@ def rule_files(project: Path) -> list[str]:
 
 
 def input_files(project: Path) -> list[Path]:
-    """Every file a build reads: the data files (in whichever form each is kept), every file under templates/, and
-    the rule files site.yaml names (the no-op check hashes them, `serve` watches them)."""
+    """Every file a build reads: the data files (in whichever form each is kept), every file under templates/ and
+    images/, and the rule files site.yaml names (the no-op check hashes them, `serve` watches them)."""
     project = Path(project)
     files = [path for name in DATA_FILES for path in data_files(project, name.removesuffix(".yaml"))]
-    templates = project / "templates"
-    if templates.is_dir():
-        files += sorted(p for p in templates.rglob("*") if p.is_file())
+    for folder in (project / "templates", project / IMAGE_DIR):
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file())
     return files + [project / name for name in rule_files(project)]
 
 
