@@ -14,7 +14,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
+ARTIFACTS = HERE.parent / "artifacts"        # what the browser tests leave to look at (git-ignored): screenshots
 CHROMIUM = "/usr/bin/chromium"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # No downloads, no first-run dialogs, nothing in the background that could make a run slow or flaky.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check"]
@@ -22,10 +24,12 @@ SETUP_HINT = "run `bash tests/setup-system.sh` (installs Debian's chromium and t
 
 
 def missing_tools(*npm_packages: str) -> list[str]:
-    """What is not installed of Chromium, node and the given npm packages."""
+    """What is not installed of Chromium, node and the given npm packages (and Java, for vnu-jar)."""
     missing = [] if Path(CHROMIUM).exists() else [CHROMIUM]
     if npm_packages and shutil.which("node") is None:
         missing.append("node")
+    if "vnu-jar" in npm_packages and shutil.which("java") is None:
+        missing.append("java")
     missing += [f"tests/browser/node_modules/{p}" for p in npm_packages if not (NODE_MODULES / p).is_dir()]
     return missing
 
