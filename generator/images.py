@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,14 +103,21 @@ def read_image(root: Path, src: str) -> ImageInfo:
     except OSError as exc:
         raise ImageProblem(f"cannot read {src}: {exc.strerror}")
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.format not in FORMATS:
-                raise ImageProblem(f"{src} is a {img.format} file", "save it as JPEG, PNG or WebP")
-            img.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = _upright_size(img)
+        with warnings.catch_warnings():
+            # Pillow warns of a picture over MAX_IMAGE_PIXELS and refuses one twice that size: both are refused
+            # here, before anything decodes it (a small file can claim a huge size and take all memory).
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                if img.format not in FORMATS:
+                    raise ImageProblem(f"{src} is a {img.format} file", "save it as JPEG, PNG or WebP")
+                img.verify()
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = _upright_size(img)
     except ImageProblem:
         raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageProblem(f"{src} is larger than {Image.MAX_IMAGE_PIXELS:,} pixels",
+                           "save a smaller copy (2,400 pixels across is plenty for a web page)")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ImageProblem(f"{src} is not a picture that can be read ({exc.__class__.__name__})",
                            "open it in an image editor and save it again as JPEG or PNG")

@@ -90,6 +90,18 @@ def test_a_file_that_is_not_a_picture_is_refused(complete: Path) -> None:
         read_image(complete, "images/room.jpg")
 
 
+def test_a_picture_claiming_a_huge_size_is_refused_before_it_is_decoded(complete: Path, monkeypatch) -> None:
+    """A small file can say it is 100,000 pixels square: refused as a data error, never decoded (a warning or a
+    traceback from Pillow otherwise)."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 64 * 64)   # the sample pictures are larger than 64 x 64
+    Image.new("RGB", (100, 100)).save(complete / "images/room.jpg")
+    with pytest.raises(ImageProblem, match="larger than 4,096 pixels"):
+        read_image(complete, "images/room.jpg")
+    Image.new("RGB", (200, 200)).save(complete / "images/room.jpg")     # over twice the limit: Pillow's error
+    with pytest.raises(ImageProblem, match="larger than"):
+        read_image(complete, "images/room.jpg")
+
+
 def test_a_link_out_of_the_images_folder_is_refused(complete: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.png"
     Image.new("RGB", (64, 64)).save(outside)

@@ -3,8 +3,10 @@ and its flags, the npm tools in tests/browser/node_modules, and one page of each
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +16,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
-ARTIFACTS = HERE.parent / "artifacts"        # what the browser tests leave to look at (git-ignored): screenshots
+# What the browser tests leave to look at (screenshots), outside the repository: $CLINIC_PAGES_ARTIFACTS, else a
+# folder in the system's temporary directory.
+ARTIFACTS = Path(os.environ.get("CLINIC_PAGES_ARTIFACTS") or Path(tempfile.gettempdir()) / "clinic-pages-artifacts")
 CHROMIUM = "/usr/bin/chromium"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # No downloads, no first-run dialogs, nothing in the background that could make a run slow or flaky.

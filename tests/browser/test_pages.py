@@ -1,5 +1,5 @@
 """The built pages in headless Chromium, on a phone (390 px) and a desktop (1366 px): they fit the width (a
-screenshot of each is left in tests/artifacts/screenshots/), their links lead somewhere, their JSON-LD parses in
+screenshot of each is left in the artefacts folder, harness.ARTIFACTS), their links lead somewhere, their JSON-LD parses in
 the DOM and agrees with what is shown, axe-core finds no accessibility violation, "Book a consultation" works,
 and every picture loads at a width from its srcset. Two sites: the sample, and tests/fixtures/complete (every
 optional fact, with pictures)."""
