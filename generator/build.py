@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from generator.clock import today
 from generator.data import load_document, placeholders
 from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem, printable
+from generator.images import write_variants
 from generator.output import (
     MANIFEST,
     CommitResult,
@@ -336,6 +337,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
             if page.indexable and page.url_path not in renderer.demoted:
                 entries.append((renderer.url(page.url_path), history[page.file]["lastmod"]))
         for rel, data in copy_assets(project_dir / "templates"):
+            tx.put(rel, data)
+        for rel, data in write_variants(project_dir, renderer.image_uses(), renderer.favicon_source()):
             tx.put(rel, data)
         for rel, data in sitemap_files(entries, project.site.base_url).items():
             tx.put(rel, data)

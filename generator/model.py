@@ -25,7 +25,10 @@ from generator.data import (
     placeholders,
 )
 from generator.errors import DataError, Problem
+from generator.images import ImageInfo, ImageProblem, read_image
+from generator.language import ARTICLES, derive_article, derive_plural, plain_words
 from generator.paths import first_link, link_problem, relative_problem, shown
+from generator.registers import REGISTERS
 from generator.schema import (
     Boolean,
     Choice,
@@ -38,6 +41,7 @@ from generator.schema import (
     custom,
     declare,
     describe,
+    normalise_text,
     record,
     validate,
 )
@@ -45,6 +49,7 @@ from generator.sheets import data_files, load_data, present_forms
 from generator.slugs import SLUG_RE, slugify
 from generator.target_url import url_problem
 from generator.text import closest, did_you_mean
+from generator.theme import theme_problems
 
 
 # Top-level folders the site itself uses; a treatment slug may not take them.
@@ -90,7 +95,18 @@ _time = Text(pattern=re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"), pattern_hint="a t
 _lat = Number(minimum=-90, maximum=90, hint=_LAT_HINT)
 _lon = Number(minimum=-180, maximum=180, hint=_LON_HINT)
 _DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-_REGISTERS = ("GMC", "NMC", "GDC", "GPhC", "HCPC", "JCCP", "Save Face")
+_REGISTERS = tuple(REGISTERS)
+_phone = Text(pattern=re.compile(r"^\+?[0-9][0-9 ()-]{5,22}[0-9]$"), single_line=True, placeholder_ok=True,
+              pattern_hint="a phone number written alone, such as \"01932 123456\" or \"+44 1932 123456\"",
+              kind="phone number, or a placeholder", label_is_text=True)
+_email = Text(pattern=re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$"), single_line=True, placeholder_ok=True,
+              pattern_hint="an email address such as bookings@clinic.co.uk", kind="email address, or a placeholder",
+              label_is_text=True)
+_web = Text(pattern=re.compile(r"^https?://[^/\s]+(/\S*)?$"), single_line=True, placeholder_ok=True,
+            pattern_hint="a full web address starting with https://", kind="web address, or a placeholder",
+            label_is_text=True)
+_colour = Text(pattern=re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$"), single_line=True, kind='colour `"#rrggbb"`, quoted',
+               pattern_hint="a colour written as # and six hex digits (quoted), such as \"#0b5a8a\"")
 
 # `checks:` in site.yaml. Rule ids are `family.name`; the families are the check engine's modules.
 CHECK_FAMILIES = ("duplicates", "claims", "disclaimers", "leaks", "consistency", "seo")
@@ -187,6 +203,18 @@ class OpeningHours:
 
 
 @record
+class Photo:
+    """A picture the pages show: a file under the project's images/ folder, and what it shows. What the build reads
+    of the file itself (its size, its digest) is kept in `Project.images`, by `src`."""
+
+    src: str = declare(_line, help="the picture's file, under the project's `images/` folder (JPEG, PNG, WebP or "
+                                   "AVIF); made into WebP in several widths when the site is built",
+                       example="images/clinic-front.jpg", type_doc="path under `images/`")
+    alt: str = declare(_line, help="what the picture shows, for people who cannot see it (required)",
+                       example="The clinic's front door on the High Street")
+
+
+@record
 class Premises:
     id: str = declare(_slug, help="a short unique name for the premises", example="west-molesey")
     name: str = declare(_line, help="the premises' name as shown on the pages",
@@ -195,13 +223,22 @@ class Premises:
     lat: float = declare(_lat, help="latitude in degrees north; distances and directions are measured from here",
                          example="51.39985")
     lon: float = declare(_lon, help="longitude in degrees east (west is negative)", example="-0.37997")
-    phone: str = declare(_maybe_line, help="the phone number patients call", example='"020 8000 0000"')
-    email: str | None = declare(_maybe_line, required=False, help="the email address patients write to",
+    phone: str = declare(_phone, help="the phone number patients call: a tap-to-call link on every page",
+                         example='"020 8000 0000"')
+    email: str | None = declare(_email, required=False, help="the email address patients write to",
                                 example="hello@clinic.co.uk")
     opening_hours: tuple[OpeningHours, ...] = declare(ListOf(OpeningHours), default=(),
-                                                      help="opening hours, shown in the footer and in JSON-LD")
-    parking: str | None = declare(_para, required=False, help="parking advice, shown on landing and area pages",
-                                  example="Free parking behind the building.")
+                                                      help="opening hours, shown at the end of every page and in JSON-LD")
+    parking: str | None = declare(_para, required=False, help="parking advice, shown with the address at the end of "
+                                  "every page", example="Free parking behind the building.")
+    access: str | None = declare(_para, required=False, help="how to get in: steps, lifts, step-free access; shown "
+                                 "with the address", example="Step-free entrance; the treatment rooms are on the "
+                                 "ground floor.")
+    exact_location: bool = declare(Boolean(), default=True, example="false",
+                                   help="`false` while `lat` and `lon` are only the town's point, not the door: "
+                                        "pages then give no directions link")
+    photos: tuple[Photo, ...] = declare(ListOf(Photo), default=(),
+                                        help="photos of the premises, on the home page and the area pages")
     treatments: tuple[str, ...] | None = declare(  # None: every treatment
         ListOf(_slug, min_items=1, unique=True), required=False,
         help="the treatments offered at these premises; every treatment when absent",
@@ -209,12 +246,56 @@ class Premises:
 
 
 @record
+class WorksAt:
+    premises: str = declare(_slug, help="the `id` of a premises where they treat people", example="west-molesey",
+                            type_doc="a premises id")
+    days: tuple[str, ...] = declare(ListOf(Choice(options=_DAYS), min_items=1, unique=True), default=(),
+                                    default_doc="not stated", help="the days they are there", example="[Tu, Th]")
+
+
+@record
 class Practitioner:
     name: str = declare(_maybe_line, help="the practitioner's name", example="Jane Smith")
     profession: str = declare(_line, help="the profession", example="Registered nurse prescriber")
-    register: str = declare(Choice(options=_REGISTERS), help="the register the practitioner is on", example="NMC")
-    registration_number: str = declare(_maybe_line, help="the registration number (such as an NMC PIN)",
-                                       example="12A3456E")
+    register: str = declare(Choice(options=_REGISTERS), help="the public register the practitioner is on; pages "
+                            "link to it (see the table of registers)", example="NMC")
+    registration_number: str = declare(_maybe_line, help="the number on that register (such as an NMC PIN), checked "
+                                       "against the register's own format", example="12A3456E")
+    treatments: tuple[str, ...] | None = declare(  # None: every treatment
+        ListOf(_slug, min_items=1, unique=True), required=False, default_doc="all",
+        help="the treatments they provide; every treatment when absent", example="[lip-fillers, chemical-peel]",
+        type_doc="list of treatment slugs")
+    works_at: tuple[WorksAt, ...] | None = declare(  # None: every premises, days not stated
+        ListOf(WorksAt, min_items=1), required=False, default_doc="every premises",
+        help="where they treat people, and on which days (the fields below)")
+    photo: Photo | None = declare(Photo, required=False, help="a photo of them, beside their name and register")
+
+    def provides(self, treatment: str) -> bool:
+        return self.treatments is None or treatment in self.treatments
+
+
+@record
+class Booking:
+    """site.yaml `booking:`: how patients book. Every page has a "Book a consultation" action near its top and the
+    ways to book at its end."""
+
+    url: str | None = declare(_web, required=False, example="https://booking.clinic.co.uk/",
+                              help="an online booking page: the \"Book a consultation\" buttons lead there (without "
+                                   "one, they lead to the ways to book at the end of the page)")
+    phone: str | None = declare(_phone, required=False, example='"01932 000000"', default_doc="the premises' phone",
+                                help="a booking line, when it is not the premises' own phone")
+    email: str | None = declare(_email, required=False, example="bookings@clinic.co.uk",
+                                default_doc="the premises' email", help="an address for bookings")
+
+
+@record
+class Theme:
+    """site.yaml `theme:`: the clinic's colours (the stylesheet's own when absent)."""
+
+    brand_colour: str = declare(_colour, example='"#0b5a8a"',
+                                help="buttons, links and accents; must give 4.5:1 contrast with white (checked)")
+    tint_colour: str | None = declare(_colour, required=False, example='"#ebf2f6"', default_doc="a pale brand colour",
+                                      help="the pale background of the page's opening; must carry text at 4.5:1")
 
 
 @record
@@ -308,7 +389,7 @@ class Site:
     premises: tuple[Premises, ...] = declare(ListOf(Premises, min_items=1),
                                              help="the places where the clinic treats people")
     practitioners: tuple[Practitioner, ...] = declare(
-        ListOf(Practitioner, min_items=1), help="who treats patients, shown on the home and treatment pages")
+        ListOf(Practitioner, min_items=1), help="who treats patients: each page names those who provide its treatment where it is about")
     disclaimers: dict[str, str] = declare(
         MapOf(key=_slug, value=_para, min_items=1), type_doc="mapping of id to text, at least one",
         help="the disclaimer library; ids are slugs that treatments and `required_disclaimers` refer to",
@@ -332,6 +413,10 @@ class Site:
                                     help="settings of `clinic-pages check` (rules, policies, waivers)")
     deploy: DeploySettings = declare(DeploySettings, default=DeploySettings,
                                      help="where `clinic-pages deploy` publishes to")
+    booking: Booking = declare(Booking, default=Booking, help="how patients book (the fields below); each optional")
+    theme: Theme | None = declare(Theme, required=False, help="the clinic's colours (the fields below)")
+    logo: Photo | None = declare(Photo, required=False, help="the clinic's logo, in the header of every page; the "
+                                 "favicon is made from it")
 
 
 # -- treatments.yaml -----------------------------------------------------------------------------------------
@@ -362,7 +447,7 @@ class Treatment:
                         help="the treatment's folder in the site; not `areas`, `assets`, `sitemap`, `robots`, `404` "
                              "or `index`")
     name: str = declare(_line, help="the treatment's name; `{treatment}` in titles", example="Jaw Fillers")
-    summary: str = declare(_para, help="a short summary, shown on the home page, the hub and every landing page",
+    summary: str = declare(_para, help="a short summary, at the top of the hub and of every landing page",
                            example="Jaw fillers use a hyaluronic acid dermal filler ...")
     description: tuple[Section, ...] = declare(ListOf(Section, min_items=1),
                                                help="the sections of the treatment's guide")
@@ -390,6 +475,18 @@ class Treatment:
     waivers: tuple[Waiver, ...] = declare(
         ListOf(Waiver), default=(),
         help="check rules this treatment's pages are excused from, each with its reason (see `clinic-pages check`)")
+    name_plural: bool = declare(Boolean(), derive=lambda m: derive_plural(normalise_text(m["name"])),
+                                default_doc="worked out from the name", example="false",
+                                help="`true` when the name is plural (\"Jaw Fillers are\"); worked out from the word "
+                                     "before any \"for\", \"of\" or \"with\" (\"Consultation for Lines and Wrinkles is\")")
+    name_article: str = declare(Choice(options=ARTICLES), default_doc="worked out from the name", example="none",
+                                derive=lambda m: derive_article(normalise_text(m["name"]), m.get("name_plural")),
+                                help="the article before the name mid-sentence: `a` (\"a chemical peel\"), `an` or "
+                                     "`none` (\"microneedling\", and every plural)")
+    name_in_text: str = declare(_line, derive=lambda m: plain_words(normalise_text(m["name"])),
+                                default_doc="the name in lower case", example="HydraFacial",
+                                help="the name mid-sentence, when lower case is wrong (\"HydraFacial\"); words in "
+                                     "capitals (\"HIFU\") keep them anyway")
     line: int | None = None
 
 
@@ -448,6 +545,7 @@ class Project:
     locations: tuple[Location, ...]
     attribution: str
     unfilled: tuple[str, ...] = ()     # the site.yaml values still marked !placeholder (`data.placeholders`)
+    images: dict[str, ImageInfo] = field(default_factory=dict)   # by `src`: every picture site.yaml names
 
     def treatment(self, slug: str) -> Treatment:
         return self._treatments[slug]
@@ -485,9 +583,13 @@ def load_project(root: Path) -> Project:
         if doc is not None and not found:
             docs[name] = doc
     problems += check_documents(docs)
+    images: dict[str, ImageInfo] = {}
+    if not problems:
+        images, found = _read_images(root, docs[SITE_FILE])
+        problems += found
     if problems:
         raise DataError(problems)
-    return _make_project(root, docs)
+    return _make_project(root, docs, images)
 
 
 def check_documents(docs: dict[str, Document]) -> list[Problem]:
@@ -564,7 +666,70 @@ def _cross_check(docs: dict[str, Document]) -> list[Problem]:
                                          f"expected a time after {hours['opens']}, found {hours['closes']}"))
     problems += _check_patterns(site)
     problems += _check_deploy(site)
+    problems += _check_people(site, t_slugs)
+    theme = site.data.get("theme")
+    if theme:
+        for name, message, hint in theme_problems(theme["brand_colour"], theme.get("tint_colour")):
+            problems.append(_problem(site, ("theme", name), message, hint))
     return problems
+
+
+def _check_people(site: Document, treatments: list[str]) -> list[Problem]:
+    """Practitioners: numbers of the shape their register uses, known treatments and premises, and someone to
+    provide every treatment at every premises that offers it."""
+    problems = []
+    premises = [p["id"] for p in site.data["premises"]]
+    people = site.data["practitioners"]
+    for i, person in enumerate(people):
+        number, register = person["registration_number"], REGISTERS[person["register"]]
+        if not isinstance(number, Placeholder) and not register.accepts(number):
+            problems.append(_problem(site, ("practitioners", i, "registration_number"),
+                                     f"expected a {register.number_name} such as {register.example}, found "
+                                     f"{describe(number)}", f"check the number, and that `register:` is the "
+                                     f"register it belongs to (now {register.id})"))
+        for j, ref in enumerate(person.get("treatments") or []):
+            if ref not in treatments:
+                problems.append(_problem(site, ("practitioners", i, "treatments", j), f"unknown treatment `{ref}`",
+                                         _suggest(ref, set(treatments), TREATMENTS_FILE)))
+        for j, place in enumerate(person.get("works_at") or []):
+            if place["premises"] not in premises:
+                problems.append(_problem(site, ("practitioners", i, "works_at", j, "premises"),
+                                         f"unknown premises `{place['premises']}`",
+                                         _suggest(place["premises"], set(premises), SITE_FILE)))
+    if problems:
+        return problems
+    for i, prem in enumerate(site.data["premises"]):
+        for slug in prem.get("treatments") or treatments:
+            if not any((not p.get("treatments") or slug in p["treatments"])
+                       and (not p.get("works_at") or any(w["premises"] == prem["id"] for w in p["works_at"]))
+                       for p in people):
+                problems.append(_problem(site, ("premises", i, "id"), f"no practitioner provides `{slug}` here",
+                                         "add it to the `treatments` of a practitioner who works here (and this "
+                                         "premises to their `works_at`), or stop offering it here"))
+    return problems
+
+
+def _read_images(root: Path, site: Document) -> tuple[dict[str, ImageInfo], list[Problem]]:
+    """Read every picture site.yaml names (the logo, premises photos, practitioner photos), once each."""
+    named: list[tuple[tuple, str]] = []
+    if site.data.get("logo"):
+        named.append((("logo", "src"), site.data["logo"]["src"]))
+    for i, prem in enumerate(site.data["premises"]):
+        named += [(("premises", i, "photos", j, "src"), photo["src"])
+                  for j, photo in enumerate(prem.get("photos") or [])]
+    for i, person in enumerate(site.data["practitioners"]):
+        if person.get("photo"):
+            named.append((("practitioners", i, "photo", "src"), person["photo"]["src"]))
+    images: dict[str, ImageInfo] = {}
+    problems = []
+    for path, src in named:
+        if src in images:
+            continue
+        try:
+            images[src] = read_image(root, src)
+        except ImageProblem as exc:
+            problems.append(_problem(site, path, exc.message, exc.hint))
+    return dict(sorted(images.items())), problems
 
 
 def _check_patterns(site: Document) -> list[Problem]:
@@ -638,9 +803,9 @@ def _unique_ids(site: Document, problems: list[Problem]) -> None:
         seen.add(prem["id"])
 
 
-def _make_project(root: Path, docs: dict[str, Document]) -> Project:
+def _make_project(root: Path, docs: dict[str, Document], images: dict[str, ImageInfo]) -> Project:
     site = construct(SITE_SCHEMA, docs[SITE_FILE].data, docs[SITE_FILE])
     treatments = construct(TREATMENTS_SCHEMA, docs[TREATMENTS_FILE].data, docs[TREATMENTS_FILE])
     locations = construct(LOCATIONS_SCHEMA, docs[LOCATIONS_FILE].data, docs[LOCATIONS_FILE])
     return Project(root=root, site=site, treatments=treatments.treatments, locations=locations.locations,
-                   attribution=locations.attribution, unfilled=tuple(placeholders(docs[SITE_FILE])))
+                   attribution=locations.attribution, unfilled=tuple(placeholders(docs[SITE_FILE])), images=images)

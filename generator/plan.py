@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
+from generator.language import HERE_KM
 from generator.model import Location, PageKind, Premises, Project
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
-HERE_KM = 0.05  # closer than this (0.0 km when shown), a premises is in the area itself
 
 
 @dataclass(frozen=True, repr=False)
@@ -133,7 +133,7 @@ def neighbour_table(project: Project, served: tuple[Reach, ...]) -> dict[str, tu
     return table
 
 
-SITE_DEPS = ("site", "index:treatments", "attribution")
+SITE_DEPS = ("site", "index:treatments", "attribution", "images")
 
 
 def plan_site(project: Project) -> Plan:
@@ -167,7 +167,8 @@ def plan_site(project: Project) -> Plan:
                           + tuple(f"treatment:{r}" for r in t.related)))
     for loc in sorted((project.location(s) for s in by_area), key=lambda loc: loc.slug):
         pages.append(Page(PageKind.AREA, f"/areas/{loc.slug}/", f"areas/{loc.slug}/index.html", "area.html",
-                          location=loc.slug, deps=SITE_DEPS + (f"location:{loc.slug}", "index:areas")))
+                          location=loc.slug, deps=SITE_DEPS + (f"location:{loc.slug}", "index:areas")
+                          + tuple(f"card:{slug}" for slug, _ in by_area[loc.slug])))   # its treatments' prices
     tables: dict[tuple[str, ...], dict[str, tuple[Reach, ...]]] = {}   # one per set of premises
     local_deps: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
     for t in project.treatments:
@@ -261,14 +262,18 @@ def fingerprints(project: Project, plan: Plan, code: str) -> dict[str, str]:
     site = project.site
     fps = {"code": code,
            "site": _digest(*((k, getattr(site, k)) for k in site.__dataclass_fields__ if k != "deploy")),
-           "attribution": _digest(project.attribution)}
+           "attribution": _digest(project.attribution),
+           "images": _digest(sorted(project.images.items()))}   # the pictures' sizes and bytes, not only names
     for t in project.treatments:
         fps[f"treatment:{t.slug}"] = _record(t)
+        fps[f"card:{t.slug}"] = _digest(t.name, t.price_from)   # what a list of treatments shows of it
     for loc in project.locations:
         fps[f"location:{loc.slug}"] = _record(loc)
     fps["treatments:all"] = _digest(*(fps[f"treatment:{t.slug}"] for t in project.treatments))
     fps["locations:all"] = _digest(*(fps[f"location:{loc.slug}"] for loc in project.locations))
-    fps["index:treatments"] = _digest(*((t.slug, t.name) for t in project.treatments))
+    # Every page can name any treatment in a sentence ("Provides lip fillers and a chemical peel"): its grammar too.
+    fps["index:treatments"] = _digest(*((t.slug, t.name, t.name_plural, t.name_article, t.name_in_text)
+                                        for t in project.treatments))
     served_digest: dict[int, str] = {}   # treatments from the same premises share one tuple of areas
     for reaches in plan.served.values():
         if id(reaches) not in served_digest:

@@ -17,10 +17,24 @@ from markupsafe import Markup, escape
 
 from generator.data import Placeholder
 from generator.errors import TemplateProblem
-from generator.model import PageKind, Premises, Project, Treatment
-from generator.geo import KM_PER_MILE, opposite
-from generator.plan import HERE_KM, Page, Plan, Reach, page_disclaimers, premises_for
+from generator.images import ImageInfo, Picture, picture
+from generator.language import (
+    days_text,
+    distance_text,
+    km_text,
+    list_text,
+    miles_text,
+    name_forms,
+    plain_words,
+    radius_text,
+    time_text,
+)
+from generator.geo import opposite
+from generator.model import PageKind, Photo, Practitioner, Premises, Project, Treatment, WorksAt
+from generator.plan import Page, Plan, Reach, page_disclaimers, premises_for
+from generator.registers import REGISTERS, Register, normalise_number
 from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX  # noqa: F401 (MIN: for the tests)
+from generator.theme import css_variables
 
 
 # Context names that carry data from many records: a template that uses one depends on all of them.
@@ -49,19 +63,43 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["km"] = km_text
     env.filters["miles"] = miles_text
+    env.filters["distance"] = distance_text
     env.filters["station"] = lambda location: station_text(location.name, location.nearest_station)
-    env.filters["money"] = lambda v: f"£{v:,.0f}" if float(v).is_integer() else f"£{v:,.2f}"
+    env.filters["money"] = money
+    env.filters["days"] = days_text
+    env.filters["time"] = time_text
+    env.filters["show"] = show
+    env.filters["tel"] = tel_href
+    env.filters["opposite"] = opposite
+    env.filters["in_text"] = plain_words
+    env.filters["and_list"] = list_text
     env.tests["placeholder"] = lambda v: isinstance(v, Placeholder)
     return env
 
 
-def km_text(km: float) -> str:
-    """A distance as pages show it: "3.5 km", and "under 0.1 km" rather than "0.0 km"."""
-    return f"{km:.1f} km" if km >= HERE_KM else "under 0.1 km"
+def money(value: float) -> str:
+    return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
 
 
-def miles_text(km: float) -> str:
-    return f"{km / KM_PER_MILE:.1f} miles" if km >= HERE_KM else "under 0.1 miles"
+def show(value: Any) -> Markup:
+    """A value as the page shows it: escaped, and marked as a placeholder when the clinic has not given it yet (the
+    preview makes it stand out; `deploy` refuses to publish it)."""
+    if isinstance(value, Placeholder):
+        return Markup('<span class="placeholder">{}</span>').format(str(value))
+    return escape(value)
+
+
+def given(value: Any) -> bool:
+    """True for a value the clinic has given: not absent, not a `!placeholder`."""
+    return value is not None and not isinstance(value, Placeholder)
+
+
+def tel_href(phone: str, country: str) -> str:
+    """A `tel:` link: digits only, in international form for a UK number ("01932 123456" -> tel:+441932123456)."""
+    digits = re.sub(r"[^\d+]", "", phone)
+    if not digits.startswith("+") and country == "GB" and digits.startswith("0"):
+        digits = "+44" + digits[1:]
+    return f"tel:{digits}"
 
 
 def station_text(area: str, station: str) -> str:
@@ -85,24 +123,80 @@ def json_ld(data: Any) -> Markup:
     return Markup(text.translate(_JSON_ESCAPES))
 
 
-def fill(pattern: str, values: dict[str, str]) -> str:
-    return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), " ".join(pattern.split()))
+_HERE_PHRASE = re.compile(r"\{distance\}\s+\{direction\}\s+of\s+\{area\}")
 
 
-def fit_title(text: str) -> str:
-    """Shorten a title over 60 characters by dropping its ` | ...` tail, then its `, County`."""
-    if len(text) > TITLE_MAX and " | " in text:
-        text = text.rsplit(" | ", 1)[0]
-    if len(text) > TITLE_MAX and ", " in text:
-        text = text.rsplit(", ", 1)[0]
-    return text
+def fill(pattern: str, values: dict[str, str], here: bool = False) -> str:
+    """A title or description pattern with its {names} filled in. On the page of the area the clinic stands in,
+    "{distance} {direction} of {area}" reads "in {area} itself", not "under 0.1 miles from the centre of ..."."""
+    pattern = " ".join(pattern.split())
+    if here:
+        pattern = _HERE_PHRASE.sub("in {area} itself", pattern)
+    return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), pattern)
+
+
+def fit_title(text: str, clinic: str = "") -> str:
+    """Shorten a title over 60 characters without losing what the page is about: first each part's trailing
+    qualifier (", Surrey"), then the part that is only the clinic's name, then trailing parts; never down to the
+    clinic's name alone. A title that still does not fit is kept whole rather than cut mid-word."""
+    parts = text.split(" | ")
+    for i in reversed(range(len(parts))):
+        if len(" | ".join(parts)) <= TITLE_MAX:
+            break
+        if ", " in parts[i] and parts[i] != clinic:
+            parts[i] = parts[i].rsplit(", ", 1)[0]
+    if len(" | ".join(parts)) > TITLE_MAX and clinic in parts and len(parts) > 1:
+        parts.remove(clinic)
+    while len(" | ".join(parts)) > TITLE_MAX and len(parts) > 1:
+        parts.pop()
+    return " | ".join(parts)
 
 
 def fit_description(text: str) -> str:
+    """Shorten a description over 160 characters to its first whole sentences or clauses, so what is left still
+    says something whole; a word cut with "…" only when no sentence boundary leaves 70 characters or more."""
     if len(text) <= DESCRIPTION_MAX:
         return text
+    kept = ""
+    for piece in re.split(r"(?<=[.;!?])\s+", text):
+        longer = f"{kept} {piece}".strip()
+        if len(longer) > DESCRIPTION_MAX:
+            break
+        kept = longer
+    if len(kept) >= DESCRIPTION_MIN:
+        return kept[:-1] + "." if kept.endswith(";") else kept
     cut = text[: DESCRIPTION_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
+
+
+@dataclass(frozen=True)
+class Ways:
+    """How to book from one page: the booking page, the phone and the email, with their links (None for a link
+    that cannot be made, such as a placeholder number)."""
+
+    url: str | None
+    phone: str
+    tel: str | None
+    email: str | None
+    mailto: str | None
+
+    @property
+    def href(self) -> str:
+        """Where "Book a consultation" leads: the booking page, else the ways to book at the end of the page."""
+        return self.url if self.url and not isinstance(self.url, Placeholder) else "#book"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A practitioner as one page shows them: their register and link, their photo, and what they provide where."""
+
+    name: str
+    profession: str
+    register: Register
+    number: str
+    link: str | None          # None while the number is a placeholder
+    picture: Picture | None
+    offers: str               # "Provides jaw fillers at our West Molesey clinic on Tuesdays."
 
 
 class Renderer:
@@ -119,6 +213,8 @@ class Renderer:
         site = project.site
         self.premises = {p.id: p for p in site.premises}
         self.demoted: dict[str, str] = {}   # URL path -> hub path: pages the checks demoted (noindex, canonical)
+        self.forms = {t.slug: name_forms(t.name, t.name_plural, t.name_article, t.name_in_text)
+                      for t in project.treatments}
         self.base = {
             "site": site,
             "clinic": site.name,
@@ -130,6 +226,12 @@ class Renderer:
             "area_list": sorted(
                 ((slug, project.location(slug).name, plan.nearest[slug]) for slug in plan.areas),
                 key=lambda row: row[1]),
+            "logo": self.picture(site.logo, "logo"),
+            "favicon": site.logo is not None,
+            "theme_css": css_variables(site.theme.brand_colour, site.theme.tint_colour) if site.theme else "",
+            "radius": radius_text(site.service_radius_km),
+            "forms_of": self.forms,
+            "photos": self.photos,
         }
 
     # -- what a template depends on ----------------------------------------------------------------------
@@ -199,6 +301,113 @@ class Renderer:
                  "opens": h.opens, "closes": h.closes} for h in premises.opening_hours]
         return data
 
+    def picture(self, photo: Photo | None, role: str) -> Picture | None:
+        return picture(self.project.images[photo.src], photo.alt, role) if photo else None
+
+    def image_uses(self) -> list[tuple[ImageInfo, str]]:
+        """Every picture the pages show, with the role it is shown in (which decides the widths made of it)."""
+        site, images = self.project.site, self.project.images
+        uses = [(images[site.logo.src], "logo")] if site.logo else []
+        uses += [(images[photo.src], "photo") for prem in site.premises for photo in prem.photos]
+        uses += [(images[p.photo.src], "portrait") for p in site.practitioners if p.photo]
+        return uses
+
+    def favicon_source(self) -> ImageInfo | None:
+        logo = self.project.site.logo
+        return self.project.images[logo.src] if logo else None
+
+    def photos(self, premises: Premises) -> list[Picture]:
+        return [picture(self.project.images[p.src], p.alt, "photo") for p in premises.photos]
+
+    def ways(self, premises: Premises) -> Ways:
+        """How to book from a page about `premises`: site.yaml `booking:`, with the premises' own phone and email
+        where it gives none."""
+        booking = self.project.site.booking
+        phone = booking.phone or premises.phone
+        email = booking.email or premises.email
+        return Ways(url=booking.url, phone=phone, email=email,
+                    tel=tel_href(phone, premises.address.country) if given(phone) else None,
+                    mailto=f"mailto:{email}" if given(email) else None)
+
+    def people(self, treatment: Treatment | None, places: list[Premises]) -> list[Person]:
+        """The practitioners a page names: those who provide its treatment (all, without one) at its premises."""
+        found = []
+        ids = {p.id for p in places}
+        for person in self.project.site.practitioners:
+            if treatment is not None and not person.provides(treatment.slug):
+                continue
+            where = [w for w in (person.works_at or [WorksAt(premises=p.id) for p in self.project.site.premises])
+                     if w.premises in ids]
+            if not where:
+                continue
+            register = REGISTERS[person.register]
+            number = person.registration_number
+            if not isinstance(number, Placeholder) and register.number_pattern:
+                number = normalise_number(number)    # as the register writes it: "12A3456E"
+            link = None if isinstance(number, Placeholder) else register.link(number)
+            found.append(Person(name=person.name, profession=person.profession, register=register, number=number,
+                                link=link, picture=self.picture(person.photo, "portrait"),
+                                offers=self.offers(person, treatment, where)))
+        return found
+
+    def offers(self, person: Practitioner, treatment: Treatment | None, where: list) -> str:
+        """"Provides a chemical peel at our West Molesey clinic on Tuesdays and Thursdays."."""
+        if treatment is not None:
+            what = self.forms[treatment.slug].noun
+        elif person.treatments is None:
+            what = "all our treatments"
+        else:
+            what = list_text([self.forms[s].noun for s in person.treatments])
+        places = []
+        for w in where:
+            prem = self.premises[w.premises]
+            days = f" on {days_text(w.days, every=True)}" if w.days else ""
+            places.append(f"our {prem.address.locality} clinic{days}")
+        return f"Provides {what} at {list_text(places)}."
+
+    def age_note(self, treatment: Treatment, disclaimers: list[tuple[str, str]]) -> str | None:
+        """The treatment's age limit as a sentence, unless one of the page's disclaimers already states it (each
+        fact once per page)."""
+        age = treatment.minimum_age
+        if any(f"aged {age} and over" in text or f"aged {age} or over" in text for _, text in disclaimers):
+            return None
+        forms = self.forms[treatment.slug]
+        return f"{forms.subject} {forms.be} available only to adults aged {age} and over."
+
+    def booking_ld(self, premises: Premises, ways: Ways, people: list[Person]) -> dict[str, Any]:
+        """What the clinic's JSON-LD says besides its address: how to book (the same ways the page shows), its
+        email, its logo and photos, and who works there. Placeholders are left out."""
+        data: dict[str, Any] = {}
+        if given(premises.email):
+            data["email"] = premises.email
+        if given(ways.url):
+            data["potentialAction"] = {"@type": "ReserveAction", "target": {"@type": "EntryPoint",
+                                                                           "urlTemplate": ways.url}}
+        contact = {k: v for k, v in (("telephone", ways.phone), ("email", ways.email)) if given(v)}
+        if contact and (contact.get("telephone", premises.phone), contact.get("email", premises.email)) != (
+                premises.phone, premises.email):
+            data["contactPoint"] = {"@type": "ContactPoint", "contactType": "bookings", **contact}
+        logo = self.base["logo"]
+        if logo:
+            data["logo"] = self.url(logo.srcset.split(", ")[-1].split(" ")[0])
+        photos = self.photos(premises)
+        if photos:
+            data["image"] = [self.url(p.srcset.split(", ")[-1].split(" ")[0]) for p in photos]
+        staff = []
+        for person in people:
+            if not given(person.name):
+                continue
+            entry: dict[str, Any] = {"@type": "Person", "name": person.name, "jobTitle": person.profession}
+            if person.link:
+                entry["identifier"] = {"@type": "PropertyValue", "propertyID": person.register.number_name,
+                                       "value": person.number}
+                if person.register.links_to_number:
+                    entry["sameAs"] = person.link
+            staff.append(entry)
+        if staff:
+            data["employee"] = staff
+        return data
+
     def breadcrumbs(self, page: Page) -> list[tuple[str, str]]:
         crumbs = [("Home", "/")]
         if page.kind in (PageKind.AREAS, PageKind.AREA):
@@ -209,6 +418,10 @@ class Renderer:
         if page.location:
             crumbs.append((self.project.location(page.location).name, page.url_path))
         return crumbs if page.kind != PageKind.HOME else []
+
+    def clinic_is_in(self, treatment: str, area: str) -> bool:
+        """True when a premises offering the treatment stands in the area itself (its pages say so, not a distance)."""
+        return any(r.here for t, r in self.plan.areas.get(area, ()) if t == treatment)
 
     def area_treatments(self, area: str) -> list[tuple[Treatment, Reach]]:
         """The treatments offered to an area, by name, with its reach (computed once per area)."""
@@ -242,55 +455,52 @@ class Renderer:
             served_names = [location.name]
         if page.reach:
             near = self.premises[page.reach.premises]
-            values.update(locality=near.address.locality, distance=km_text(page.reach.km),
-                          direction="from the centre" if page.reach.here else opposite(page.reach.direction))
+            values.update(locality=near.address.locality, distance=distance_text(page.reach.km),
+                          direction=opposite(page.reach.direction))
             ctx["reach"], ctx["near_premises"] = page.reach, near
-            ctx["neighbours"] = [(p.location(n.location), n) for n in page.neighbours]
+            ctx["neighbours"] = [(p.location(n.location), n, self.clinic_is_in(treatment.slug, n.location))
+                                 for n in page.neighbours]
+        here = bool(page.reach and page.reach.here)
         kind = {PageKind.NOT_FOUND: PageKind.HOME, PageKind.AREAS: PageKind.HOME}.get(page.kind, page.kind)
-        title = fit_title(fill(p.site.titles[kind], values))
-        description = fit_description(fill(p.site.descriptions[kind], values))
+        title = fit_title(fill(p.site.titles[kind], values, here), p.site.name)
+        description = fit_description(fill(p.site.descriptions[kind], values, here))
         if page.kind == PageKind.AREAS:
-            title, description = fit_title(f"Areas we serve | {p.site.name}"), fit_description(
+            title, description = fit_title(f"Areas we serve | {p.site.name}", p.site.name), fit_description(
                 f"The towns and villages that {p.site.name} in {values['locality']}, {first.address.region} serves, "
                 "with the distance from the clinic and the treatments offered to each.")
         if page.kind == PageKind.NOT_FOUND:
             title = f"Page not found | {p.site.name}"
-        crumbs = self.breadcrumbs(page)
+        if "near_premises" in ctx:
+            visit = [ctx["near_premises"]]
+        elif treatment:
+            visit = ctx["offered_at"]
+        else:
+            visit = list(p.site.premises)
+        disclaimers = [(i, p.site.disclaimers[i]) for i in page_disclaimers(p, page)]
         ctx.update(
             page=page, treatment=treatment, location=location, title=title, description=description,
-            canonical=self.url(self.demoted.get(page.url_path, page.url_path)), breadcrumbs=crumbs,
-            demoted=page.url_path in self.demoted,
-            disclaimers=[(i, p.site.disclaimers[i]) for i in page_disclaimers(p, page)],
-            faqs=self.faqs(page, treatment, location),
+            canonical=self.url(self.demoted.get(page.url_path, page.url_path)), breadcrumbs=self.breadcrumbs(page),
+            demoted=page.url_path in self.demoted, disclaimers=disclaimers,
+            faqs=self.faqs(page, treatment), visit=visit, book=self.ways(visit[0]),
+            who=self.people(treatment, visit) if page.kind != PageKind.NOT_FOUND else [],
+            forms=self.forms[treatment.slug] if treatment else None,
+            age_note=self.age_note(treatment, disclaimers) if treatment else None,
         )
         ctx["jsonld"] = json_ld(self.structured_data(page, ctx, served_names))
         return ctx
 
-    def faqs(self, page: Page, treatment: Treatment | None, location) -> list[tuple[str, str]]:
+    def faqs(self, page: Page, treatment: Treatment | None) -> list[tuple[str, str]]:
+        """The questions a page answers: a treatment's own, on its hub. Landing pages repeat no fact as a question
+        (the distance and the station are said once, under "Getting to us")."""
         if page.kind == PageKind.TREATMENT and treatment:
             return [(f.question, f.answer) for f in treatment.faqs]
-        if page.kind == PageKind.LANDING and treatment and location and page.reach:
-            near = self.premises[page.reach.premises]
-            r = page.reach
-            town = near.address.locality
-            qa = [(f"How far is the clinic from {location.name}?",
-                   f"Our {town} clinic is in {location.name} itself." if r.here else
-                   f"Our {town} clinic is about {km_text(r.km)} ({miles_text(r.km)}) {opposite(r.direction)} of "
-                   f"{location.name}, measured in a straight line.")]
-            if location.nearest_station:
-                qa.append((f"Which station serves {location.name}?",
-                           station_text(location.name, location.nearest_station)))
-            qa.append((f"Who can have {treatment.name.lower()}?",
-                       f"{treatment.name} are available only to adults aged {treatment.minimum_age} and over, after "
-                       "a face-to-face consultation." if treatment.name.endswith("s") else
-                       f"{treatment.name} is available only to adults aged {treatment.minimum_age} and over, after "
-                       "a face-to-face consultation."))
-            return qa
         return []
 
     def structured_data(self, page: Page, ctx: dict[str, Any], served_names: list[str]) -> dict[str, Any]:
-        near = ctx.get("near_premises") or self.project.site.premises[0]
-        graph: list[dict[str, Any]] = [self.clinic_ld(near, served_names)]
+        near = ctx["visit"][0]
+        clinic = self.clinic_ld(near, served_names)
+        clinic.update(self.booking_ld(near, ctx["book"], ctx["who"]))
+        graph: list[dict[str, Any]] = [clinic]
         web: dict[str, Any] = {
             "@type": "MedicalWebPage" if page.kind != PageKind.NOT_FOUND else "WebPage",
             "@id": self.url(page.url_path), "url": self.url(page.url_path), "name": ctx["title"],

@@ -76,9 +76,13 @@ class Text(Rule):
     single_line: bool = False
     suggest: Callable[[str], str] | None = None  # the hint for a value that does not match `pattern`
     kind: str = ""  # how the docs name this kind of text ("slug", "language tag"); "text" when empty
+    # A placeholder's label is shown as words and never used as the value (no link or file is made of it): it
+    # must be clean text, but need not have the value's form ("Phone number to be confirmed").
+    label_is_text: bool = False
 
     def check(self, value, path):
-        """A placeholder's label is checked as the value it stands for: it is published in its place."""
+        """A placeholder's label is checked as the value it stands for: it is published in its place (only as
+        words, not in the value's form, where `label_is_text`)."""
         if isinstance(value, Placeholder) and not self.placeholder_ok:
             yield path, "expected real text, found a !placeholder", "replace it with the real value"
             return
@@ -99,6 +103,8 @@ class Text(Rule):
             yield path, f"expected at most {self.max_len} characters, found {len(stripped)}", "shorten it"
         elif self.single_line and "\n" in stripped:
             yield path, "expected one line, found several", "join the lines"
+        elif self.label_is_text and isinstance(value, Placeholder):
+            return
         elif self.pattern and not self.pattern.fullmatch(value):  # fullmatch: `$` allows a final newline
             yield path, f"expected {self.pattern_hint}, found {describe(value)}", (
                 self.suggest(value) if self.suggest else "")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import generator
 from generator.data import DATA_FILES, SITE_FILE, load_document
+from generator.images import IMAGE_DIR
 from generator.paths import first_link, is_plain_relative, relative_problem, shown, walk
 from generator.sheets import data_files
 
@@ -125,8 +126,8 @@ def rule_files(project: Path) -> list[str]:
 
 
 def input_files(project: Path, links: list[str] | None = None) -> list[Path]:
-    """Every file a build reads: the data files (in whichever form each is kept), every file under templates/, and
-    the rule files site.yaml names (the no-op check hashes them, `serve` watches them). Symbolic links are left
+    """Every file a build reads: the data files (in whichever form each is kept), every file under templates/ and
+    images/, and the rule files site.yaml names (the no-op check hashes them, `serve` watches them). Symbolic links are left
     out, never read: with `links`, their paths (relative to the project) are added to it (the build refuses them)."""
     project = Path(project)
     found: list[str] = []
@@ -136,12 +137,13 @@ def input_files(project: Path, links: list[str] | None = None) -> list[Path]:
         return [project / name for name in names if not first_link(project, name)]
 
     files = real([path.name for name in DATA_FILES for path in data_files(project, name.removesuffix(".yaml"))])
-    if os.path.islink(project / "templates"):
-        found.append("templates")
-    elif (project / "templates").is_dir():
-        templates, linked = walk(project / "templates")
-        files += [project / "templates" / rel for rel in templates]
-        found += [f"templates/{rel}" for rel in linked]
+    for folder in ("templates", IMAGE_DIR):
+        if os.path.islink(project / folder):
+            found.append(folder)
+        elif (project / folder).is_dir():
+            inside, linked = walk(project / folder)
+            files += [project / folder / rel for rel in inside]
+            found += [f"{folder}/{rel}" for rel in linked]
     files += real(rule_files(project))
     if links is not None:
         links += sorted(set(found))

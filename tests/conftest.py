@@ -90,6 +90,20 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "output"
 
 
+@pytest.fixture(scope="session")
+def built_complete(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/complete (every optional fact: booking, colours, logo, photos, registers, days, prices) with
+    its pictures drawn, built once for the whole session (read-only for tests); returns its output folder."""
+    from generator.build import build
+    from tests.projects import complete_project
+
+    project = complete_project(tmp_path_factory.mktemp("built") / "complete")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+        build(project)
+    return project / "output"
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):
     """compare(name, text): assert `text` equals tests/golden/NAME, or rewrite it under --update-golden."""

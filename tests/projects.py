@@ -151,3 +151,41 @@ def kill_build(proc: subprocess.Popen, output: Path, seconds: float = 60) -> Non
 
     if lock.exists():
         wait_until(let_go, seconds, f"the killed build's processes letting go of {lock}")
+
+
+def draw_pictures(project: Path) -> dict[str, Path]:
+    """Draw the pictures tests/fixtures/complete names (a logo with a transparent background, two premises photos, a
+    portrait) into the project's images/ folder with Pillow: the tests make their own images, none is committed."""
+    from PIL import Image, ImageDraw
+
+    folder = project / "images"
+    folder.mkdir(exist_ok=True)
+    made: dict[str, Path] = {}
+
+    def save(name: str, image: Image.Image, **options) -> None:
+        made[name] = folder / name
+        image.save(made[name], **options)
+
+    logo = Image.new("RGBA", (600, 180), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.ellipse((10, 10, 170, 170), fill=(122, 46, 92, 255))
+    draw.rectangle((200, 60, 590, 120), fill=(40, 40, 40, 255))
+    save("logo.png", logo)
+    for name, size, colours in (("front.jpg", (1600, 1067), ((200, 180, 160), (90, 60, 50))),
+                                ("room.jpg", (1200, 800), ((230, 235, 240), (120, 140, 160))),
+                                ("sam-ellis.jpg", (800, 800), ((210, 220, 235), (60, 80, 120)))):
+        photo = Image.new("RGB", size, colours[0])
+        draw = ImageDraw.Draw(photo)
+        w, h = size
+        for i in range(8):   # some shapes, so the encoder has detail to keep
+            draw.ellipse((w * i // 10, h // 4, w * i // 10 + w // 4, h // 4 + h // 2), fill=tuple(
+                (c * (8 - i) + d * i) // 8 for c, d in zip(*colours)))
+        save(name, photo, quality=90)
+    return made
+
+
+def complete_project(dest: Path) -> Path:
+    """tests/fixtures/complete copied to `dest`, with its pictures drawn."""
+    copy_project(FIXTURES / "complete", dest)
+    draw_pictures(dest)
+    return dest

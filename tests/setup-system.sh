@@ -11,6 +11,7 @@ packages=(
   libreoffice-calc-nogui  # tests/test_sheets.py: a workbook saved by LibreOffice still loads
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)   # the Nu HTML validator (npm vnu-jar) runs on Java
 need=()
 for pkg in "${packages[@]}" "$@"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
@@ -21,7 +22,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# npm tools of the browser tests (axe-core, lighthouse), as locked in tests/browser/package-lock.json.
+# npm tools of the browser tests (axe-core, lighthouse, vnu-jar), as locked in tests/browser/package-lock.json.
 browser="$(cd "$(dirname "$0")" && pwd)/browser"
 if [ ! -f "$browser/node_modules/.package-lock.json" ] || \
    [ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then

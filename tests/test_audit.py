@@ -456,14 +456,14 @@ def test_breadcrumb_list_on_a_page_without_breadcrumbs(site, kinds):
 def test_faq_question_not_visible(site, kinds):
     def ask(graph):
         node(graph, "FAQPage")["mainEntity"][0]["name"] = "Is there free parking at the clinic?"
-    edit_jsonld(site, kinds["landing"], ask)
+    edit_jsonld(site, kinds["treatment"], ask)
     [f] = found(site, "seo.faq-not-visible")
-    assert (f.page, f.evidence) == (url_of(kinds["landing"]), "Is there free parking at the clinic?")
+    assert (f.page, f.evidence) == (url_of(kinds["treatment"]), "Is there free parking at the clinic?")
 
 
 def test_faq_question_hidden_from_view_is_not_visible(site, kinds):
-    question = json.loads(re.search(r'"name":\s*("[^"]*\?")', read(site, kinds["landing"])).group(1))
-    plant(site, kinds["landing"], rf"<h3>{re.escape(question)}</h3>", f'<h3 hidden>{question}</h3>')
+    question = json.loads(re.search(r'"Question","name":\s*("[^"]*\?")', read(site, kinds["treatment"])).group(1))
+    plant(site, kinds["treatment"], rf"<h3>{re.escape(question)}</h3>", f'<h3 hidden>{question}</h3>')
     [f] = found(site, "seo.faq-not-visible")
     assert f.evidence == question
 

@@ -119,7 +119,7 @@ def test_doorway_pages_are_demoted_noindex_canonical_to_their_hub_and_out_of_the
     # A landing template with no local facts: the treatment's text with the place name swapped in.
     landing = sample_project / "templates" / "landing.html"
     text = landing.read_text()
-    start, end = text.index('{% include "_getting_here.html" %}'), text.index("{% include \"_disclaimers.html\" %}")
+    start, end = text.index('<p class="lead">'), text.index("{% include \"_disclaimers.html\" %}")
     landing.write_text(text[:start] + "<p>{{ treatment.summary }}</p>\n" + text[end:])
     with pytest.raises(ChecksFailed) as stopped:   # by default such pages stop the build: near-duplicates
         build(sample_project)

@@ -300,6 +300,12 @@ BAD_INPUTS = {
         "site.yaml:3:1: base_url: expected an absolute address with no path, such as \"https://www.clinic.co.uk\", "
         "found text 'TBC'",
         "    hint: write https:// and the host name only, such as https://www.clinic.co.uk"]),
+    # A phone's placeholder is only shown as words ("Phone number to be confirmed"), never made a link: it needs
+    # no phone number's form, but it is still one line of clean text.
+    "phone-placeholder-with-several-lines": ("site.yaml", 'phone: !placeholder "Phone number to be confirmed"',
+                                             'phone: !placeholder "To be confirmed\\nCall us"', [
+        "site.yaml:34:5: premises[1].phone: expected one line, found several",
+        "    hint: join the lines"]),
     "multi-line-where-one-line-is-needed": ("locations.yaml", "name: Esher", "name: |-\n      Esher\n      Surrey", [
         "locations.yaml:12:5: locations[2].name: expected one line, found several",
         "    hint: join the lines"]),

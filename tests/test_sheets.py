@@ -48,7 +48,8 @@ def test_the_layout_is_made_from_the_schema() -> None:
         ("Treatments", "", ()), ("Description", "description", ("treatment",)), ("FAQs", "faqs", ("treatment",)),
         ("Waivers", "waivers", ("treatment",))]
     assert treatments[0].headers == ["slug", "name", "summary", "what_to_expect", "aftercare", "downtime", "risks",
-                                     "minimum_age", "price_from", "disclaimers", "related"]
+                                     "minimum_age", "price_from", "disclaimers", "related", "name_plural",
+                                     "name_article", "name_in_text"]
     assert treatments[2].headers == ["treatment", "question", "answer"]
     locations = layout_of(LOCATIONS_SCHEMA, "locations")
     assert [s.name for s in locations][0] == "Locations" and locations[-1].name == "About"

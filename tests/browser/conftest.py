@@ -33,6 +33,14 @@ def kinds(built_sample: Path) -> dict[str, str]:
     return chosen
 
 
+@pytest.fixture(scope="session")
+def sites(built_sample: Path, built_complete: Path, kinds):
+    """{"sample" | "complete": (base URL, {page kind: URL path})}: the sample (no pictures, placeholders, no booking
+    page) and tests/fixtures/complete (logo, photos, a booking page, prices, colours), both served on 127.0.0.1."""
+    with serve(built_sample) as sample, serve(built_complete) as complete:
+        yield {"sample": (sample, kinds), "complete": (complete, page_per_kind(built_complete.parent, built_complete))}
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Chromium for one test module: Playwright's sync API runs an event loop while it is started, so it is

@@ -3,8 +3,10 @@ and its flags, the npm tools in tests/browser/node_modules, and one page of each
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +16,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
+# What the browser tests leave to look at (screenshots), outside the repository: $CLINIC_PAGES_ARTIFACTS, else a
+# folder in the system's temporary directory.
+ARTIFACTS = Path(os.environ.get("CLINIC_PAGES_ARTIFACTS") or Path(tempfile.gettempdir()) / "clinic-pages-artifacts")
 CHROMIUM = "/usr/bin/chromium"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # No downloads, no first-run dialogs, nothing in the background that could make a run slow or flaky.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check"]
@@ -22,10 +28,12 @@ SETUP_HINT = "run `bash tests/setup-system.sh` (installs Debian's chromium and t
 
 
 def missing_tools(*npm_packages: str) -> list[str]:
-    """What is not installed of Chromium, node and the given npm packages."""
+    """What is not installed of Chromium, node and the given npm packages (and Java, for vnu-jar)."""
     missing = [] if Path(CHROMIUM).exists() else [CHROMIUM]
     if npm_packages and shutil.which("node") is None:
         missing.append("node")
+    if "vnu-jar" in npm_packages and shutil.which("java") is None:
+        missing.append("java")
     missing += [f"tests/browser/node_modules/{p}" for p in npm_packages if not (NODE_MODULES / p).is_dir()]
     return missing
 

@@ -1,24 +1,48 @@
-"""Lighthouse (npm lighthouse@12.2.3 on Debian's Chromium) scores 100 in SEO for one page of each indexable kind.
+"""Lighthouse (npm lighthouse@12.2.3 on Debian's Chromium, its mobile emulation and throttling) on one page of each
+indexable kind of the sample, and on the home page of tests/fixtures/complete (logo, photos, colours).
 
-The 404 page is left out on purpose: it is noindex, which Lighthouse's is-crawlable audit counts against it;
-so is any page the build demoted to noindex as thin content."""
+Accessibility, best practices and SEO must score 100, and every performance audit that does not time the page
+must pass: layout shift, picture sizes and formats, offscreen and unsized pictures, a lazy LCP picture,
+render-blocking resources, DOM size, unused CSS and JavaScript, ... (all but the host's compression and cache
+headers, which the test server does not send). The performance score itself is a timing taken on this shared
+two-core machine, and the brief proves speed with scripts run alone, never with timed tests: when other work loads
+the cores, Lighthouse's simulated phone (four times slower than what it observed) sees "total blocking time" the
+page does not cause (87 was seen under a load of 14, 100 when quiet). So the score is measured by
+`python3 tests/browser/lighthouse_scores.py`, run alone (docs/testing.md), and printed here. The 404 page is left
+out on purpose: it is noindex, which Lighthouse's is-crawlable audit counts against it; so is any page the build
+held back (noindex)."""
 
 from __future__ import annotations
 
 import pytest
 from harness import SETUP_HINT, missing_tools, page_per_kind
-from lighthouse_seo import seo_scores
+from lighthouse_scores import lighthouse_scores
 
 pytestmark = pytest.mark.slow
+EXACT = {"accessibility": 100, "best-practices": 100, "seo": 100}
 
 
-def test_lighthouse_seo_score_is_100_for_each_indexable_kind_of_page(built_sample):
+def check(scores) -> None:
+    for s in scores:
+        print(f"{s.path}: {s.scores} (benchmarkIndex {s.benchmark:.0f})")
+        assert {k: v for k, v in s.scores.items() if k in EXACT} == EXACT, (s.path, s.failing)
+        assert s.untimed_failing == (), s.path
+
+
+def test_lighthouse_on_each_indexable_kind_of_page(built_sample):
     missing = missing_tools("lighthouse")
     if missing:
         pytest.fail(f"not installed: {', '.join(missing)}; {SETUP_HINT}")
     kinds = page_per_kind(built_sample.parent, built_sample, indexable_only=True)
-    # Every kind with an indexable page; landing pages too, unless the build demoted all of them as thin.
-    assert {"home", "areas", "area", "treatment"} <= set(kinds) <= {"home", "areas", "area", "treatment", "landing"}
-    scores = seo_scores(built_sample, sorted(kinds.values()))
+    # Every kind with an indexable page; landing and area pages too, unless the build held back all of them.
+    assert {"home", "areas", "treatment"} <= set(kinds) <= {"home", "areas", "area", "treatment", "landing"}
+    scores = lighthouse_scores(built_sample, sorted(kinds.values()))
     assert [s.path for s in scores] == sorted(kinds.values())
-    assert {s.path: (s.score, s.failing) for s in scores} == {path: (100, ()) for path in kinds.values()}
+    check(scores)
+
+
+def test_lighthouse_with_pictures(built_complete):
+    missing = missing_tools("lighthouse")
+    if missing:
+        pytest.fail(f"not installed: {', '.join(missing)}; {SETUP_HINT}")
+    check(lighthouse_scores(built_complete, ["/"]))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.projects import edit, edit_yaml
 from tests.test_serve import status, wait_for
+
+pytestmark = pytest.mark.browser
 
 
 def listening(preview) -> None:
