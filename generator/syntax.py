@@ -29,11 +29,12 @@ _TEXT_STARTERS = {"*": "an asterisk", "&": "an ampersand", "@": "an @", "%": "a 
                   "!": "an exclamation mark", "|": "a vertical bar", ">": "a greater-than sign"}
 
 Explanation = tuple[int | None, int | None, str, str]
+YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def explain(text: str, exc: yaml.MarkedYAMLError) -> Explanation:
     """(line, column, message, hint) for a syntax error of `text`, lines and columns counted from 1."""
-    lines = text.split("\n")
+    lines = YAML_LINE_BREAK.split(text)   # as the parser counts lines: NEL and the Unicode separators end one too
     problem = exc.problem or ""
     context = exc.context or ""
     at = _mark(exc.problem_mark) or _mark(exc.context_mark)
