@@ -340,8 +340,8 @@ def table(results: list[Result]) -> str:
         s = timing.summary()
         return f"{s[0]:.2f} ({s[1]:.2f}–{s[2]:.2f})" if s else "–"
 
-    lines = ["| pages | server | start (s) | edit 1 treatment: served | rebuilt | edit 1 area: served | rebuilt | "
-             "edits | peak MB (tree) | VmHWM MB |",
+    lines = [("| pages | server | start (s) | edit 1 treatment: served | rebuilt | edit 1 area: served | rebuilt | "
+              "edits | peak MB (tree) | VmHWM MB |"),
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r.size:,} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
@@ -399,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown size {unknown[0]}; sizes are {', '.join(map(str, SIZES))} (or a tiny one, <= 100)")
     peers = [] if args.peers == "none" else args.peers.split(",")
     if set(peers) - set(PEERS):
-        parser.error(f"unknown peer {sorted(set(peers) - set(PEERS))[0]}; peers are {', '.join(PEERS)}, or none")
+        parser.error(f"unknown peer {min(set(peers) - set(PEERS))}; peers are {', '.join(PEERS)}, or none")
     if peers and shutil.which("hugo") is None:
         parser.error("hugo is not installed: run `bash bench/setup.sh`, or pass --peers none")
     folder = args.dir or Path(tempfile.mkdtemp(prefix="clinic-pages-preview-bench-"))

@@ -389,7 +389,7 @@ class Handler(SimpleHTTPRequestHandler):
             return None
         if target.is_file() or (target.suffix == ".html" and self._ahead(target) is not None):
             if target.suffix == ".html":
-                self.preview.visit(path if path.endswith("/") or path.endswith(".html") else path + "/")
+                self.preview.visit(path if path.endswith(("/", ".html")) else path + "/")
                 ahead = self._ahead(target)
                 return self._send(HTTPStatus.OK, "text/html; charset=utf-8",
                                   _inject(ahead if ahead is not None else target.read_bytes()))
