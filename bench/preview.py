@@ -3,10 +3,13 @@ beside `hugo server` on the same synthetic site, in one run.
 
 For each size (1,000, 10,000 and 100,000 landing pages; --sizes to choose) it writes the synthetic project
 (bench/synth.py) and the same site for Hugo (bench/sites.py), starts the servers on 127.0.0.1 and waits until
-each serves its pages. Then, in turn (clinic-pages, Hugo, clinic-pages, ...), it opens one landing page (the page
-the marketer looks at), makes the same edit to each one's data, one treatment's text (`synth.edit_treatment`) or
-one area's notes (`synth.edit_location`), and asks for that page over HTTP until the new text is there: the time
-from the end of the save to that answer ("served"). For clinic-pages it also times the end of the whole rebuild
+each serves its pages. Then, in turn (clinic-pages, Hugo, clinic-pages, ...), it opens the page the marketer looks
+at, makes the same edit to each one's data, one treatment's text (`synth.edit_treatment`; a landing page of that
+treatment is looked at) or one area's notes (`synth.edit_location`; the area's page), and asks for that page over
+HTTP until the new text is there: the time from the end of the save to that answer ("served"). The size `sample`
+is the repository's own project (the real clinic's data and templates, copied), edited as a person would edit
+the YAML (one treatment's summary, seen on its page; one area's notes, on the area's page); there is no Hugo
+version of it. For clinic-pages it also times the end of the whole rebuild
 (every affected page rendered and checked, the site-wide checks, the files written: "rebuilt"), which is when
 the preview knows whether the checks accept the change. Before the next edit it waits for the server to be idle
 (no CPU time used for a while). It reports the median, the fastest and the slowest of the edits of each kind, and
@@ -21,6 +24,7 @@ again after each change).
     python3 bench/preview.py                              # 1,000 and 10,000 pages, 5 edits of each kind
     python3 bench/preview.py --sizes 100000 --edits 3
     python3 bench/preview.py --sizes 1000 --peers none   # clinic-pages alone (no Hugo needed)
+    python3 bench/preview.py --sizes sample,10000         # the real sample (clinic-pages alone), then 10,000
 
 Hugo renders to memory; clinic-pages writes every changed file to output/ on disk (--dir, default a folder under
 /tmp). Not part of the test suite (tests/test_bench_synth.py runs it once on a tiny site).
@@ -31,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -52,6 +57,7 @@ sys.path.insert(0, str(REPO))
 from bench import sites
 from bench.run import SIZES, _pss_kb, _tree
 from bench.synth import SynthData, edit_location, edit_treatment, synth_data, write_data, write_project
+from generator.state import input_files
 
 EDITS = ("treatment", "area")
 POLL_SECONDS = 0.01          # how often the edited page is asked for
@@ -72,8 +78,9 @@ class Timing:
 
 @dataclass
 class Result:
-    size: int
+    size: int                   # landing pages (synthetic), or pages (the sample)
     server: str
+    site: str = "synthetic"     # or "sample"
     pages: int = 0
     start_seconds: float = 0.0
     edits: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
@@ -126,8 +133,8 @@ class Server:
 
     name = ""
 
-    def __init__(self, root: Path):
-        self.root, self.port = root, free_port()
+    def __init__(self, root: Path, data: SynthData | None = None):
+        self.root, self.port, self.data = root, free_port(), data   # data: its own copy (an edit changes it)
         self.proc: subprocess.Popen | None = None
         self.peak_kb = 0
         self._stop = threading.Event()
@@ -136,11 +143,22 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def write(self, data: SynthData) -> None:
+    def write(self) -> None:
         raise NotImplementedError
 
-    def save(self, data: SynthData, changed: str) -> None:
+    def save(self, changed: str) -> None:
         raise NotImplementedError
+
+    def edit(self, kind: str, round_: int) -> tuple[str, str, str]:
+        """Make edit `round_` of `kind` to the data in memory: (the file it changes, the page that shows it, the
+        new text)."""
+        assert self.data is not None
+        mark = 1000 + round_
+        if kind == "treatment":
+            return (edit_treatment(self.data, round_, mark), landing_page(self.data, round_, round_ * 3),
+                    f"Reviewed in round {mark}.")
+        return (edit_location(self.data, round_ * 7, mark), area_page(self.data, round_ * 7),
+                f"The notes were checked in round {mark}.")
 
     def command(self) -> list[str]:
         raise NotImplementedError
@@ -180,13 +198,13 @@ class Server:
             if now > last + 0.02:
                 last, quiet_since = now, time.monotonic()
 
-    def timed_edit(self, data: SynthData, changed: str, page: str, text: str) -> tuple[float, float | None]:
+    def timed_edit(self, changed: str, page: str, text: str) -> tuple[float, float | None]:
         """Open `page`, save the edit, then ask for `page` until it holds `text`: seconds from the end of the save
         to that answer, and to the end of the whole rebuild (None when the server does not say)."""
         if get(self.url + page.lstrip("/")) is None:   # the page being looked at
             raise RuntimeError(f"{self.name}: {page} is not served")
         before = self.builds()
-        self.save(data, changed)
+        self.save(changed)
         saved = time.perf_counter()
         deadline = time.monotonic() + EDIT_TIMEOUT
         while True:
@@ -231,11 +249,11 @@ class Server:
 class ClinicPagesServer(Server):
     name = "clinic-pages serve"
 
-    def write(self, data: SynthData) -> None:
-        write_project(data, self.root)
+    def write(self) -> None:
+        write_project(self.data, self.root)
 
-    def save(self, data: SynthData, changed: str) -> None:
-        write_data(data, self.root, only=(changed,))
+    def save(self, changed: str) -> None:
+        write_data(self.data, self.root, only=(changed,))
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "generator", "serve", "--project", str(self.root), "--port", str(self.port)]
@@ -256,11 +274,11 @@ class ClinicPagesServer(Server):
 class HugoServer(Server):
     name = "hugo server"
 
-    def write(self, data: SynthData) -> None:
-        sites.write_hugo(data, self.root)
+    def write(self) -> None:
+        sites.write_hugo(self.data, self.root)
 
-    def save(self, data: SynthData, changed: str) -> None:
-        sites.write_data_files(data, self.root / "data",
+    def save(self, changed: str) -> None:
+        sites.write_data_files(self.data, self.root / "data",
                                only=({"treatments.yaml": "treatments", "locations.yaml": "areas"}[changed],))
 
     def command(self) -> list[str]:
@@ -278,6 +296,40 @@ class HugoFullServer(HugoServer):
         return super().command() + ["--disableFastRender"]
 
 
+class SampleServer(ClinicPagesServer):
+    """`clinic-pages serve` on a copy of the repository's own project, edited as text (comments and layout kept):
+    the line after a treatment's `summary: >-` or an area's `notes: >-` gets a sentence at its end."""
+
+    def write(self) -> None:
+        for path in input_files(REPO):
+            dest = self.root / path.relative_to(REPO)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+        if (REPO / "images").is_dir():
+            shutil.copytree(REPO / "images", self.root / "images", dirs_exist_ok=True)
+        self.texts = {name: (self.root / name).read_text("utf-8") for name in ("treatments.yaml", "locations.yaml")}
+
+    def save(self, changed: str) -> None:
+        (self.root / changed).write_text(self.texts[changed], "utf-8")
+
+    def edit(self, kind: str, round_: int) -> tuple[str, str, str]:
+        mark = 1000 + round_
+        if kind == "treatment":
+            name, key, sentence = "treatments.yaml", "summary", f"Reviewed in round {mark}."
+        else:
+            name, key, sentence = "locations.yaml", "notes", f"The notes were checked in round {mark}."
+        lines = self.texts[name].split("\n")
+        starts = [i for i, line in enumerate(lines) if line.startswith("  - ")] + [len(lines)]
+        records = [(a, b) for a, b in zip(starts, starts[1:])   # each treatment or area that has the text
+                   if any(line.strip() == f"{key}: >-" for line in lines[a:b])]
+        start, end = records[(round_ * 7) % len(records)]
+        slug = next(m[1] for line in lines[start:end] if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
+        at = next(i for i in range(start, end) if lines[i].strip() == f"{key}: >-") + 1
+        lines[at] = re.sub(r" (Reviewed in round|The notes were checked in round) \d+\.$", "", lines[at]) + " " + sentence
+        self.texts[name] = "\n".join(lines)
+        return name, (f"/{slug}/" if kind == "treatment" else f"/areas/{slug}/"), sentence
+
+
 PEERS = {"hugo": HugoServer, "hugo-full": HugoFullServer}
 
 
@@ -286,45 +338,48 @@ def landing_page(data: SynthData, treatment: int, area: int) -> str:
     return f"/{treatments[treatment % len(treatments)]['slug']}/{areas[area % len(areas)]['slug']}/"
 
 
-def bench_size(size: int, tl: tuple[int, int], folder: Path, peers: list[str], edits: int,
-               say) -> list[Result]:
-    kinds = [ClinicPagesServer] + [PEERS[p] for p in peers]
-    servers, datas, results = [], [], []
-    for kind in kinds:
-        data = synth_data(*tl)   # one copy each: an edit changes the data it is made to
-        server = kind(folder / f"{size}-{kind.__name__}")
+def area_page(data: SynthData, area: int) -> str:
+    areas = data.locations["locations"]
+    return f"/areas/{areas[area % len(areas)]['slug']}/"
+
+
+def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say) -> list[Result]:
+    """Start the servers on one site (`size` landing pages of the synthetic project, or "sample"), time `edits`
+    edits of each kind on each, in turn."""
+    sample = size == "sample"
+    if sample:
+        servers = [SampleServer(folder / "sample")]
+    else:
+        tl = SIZES.get(size) or (1, size)
+        servers = [kind(folder / f"{size}-{kind.__name__}", synth_data(*tl))
+                   for kind in [ClinicPagesServer] + [PEERS[p] for p in peers]]
+    results = []
+    for server in servers:
         shutil.rmtree(server.root, ignore_errors=True)
-        server.write(data)
-        servers.append(server)
-        datas.append(data)
-        results.append(Result(size, server.name, pages=tl[0] * tl[1]))
+        server.write()
+        results.append(Result(0 if sample else size, server.name, "sample" if sample else "synthetic"))
     try:
         for server, result in zip(servers, results):
-            say(f"{size:,} pages: starting {server.name}")
+            say(f"{size:,} pages: starting {server.name}" if not sample else f"the sample: starting {server.name}")
             result.start_seconds = server.start(folder / f"{size}-{server.name.split()[0]}.log")
+            if sample:
+                result.size = sum(1 for _ in (server.root / "output").rglob("*.html"))
             say(f"  ready in {result.start_seconds:.1f} s")
         for round_ in range(edits):
             for kind in EDITS:
-                order = list(zip(servers, datas, results))
+                order = list(zip(servers, results))
                 if round_ % 2:
                     order.reverse()   # neither server always goes first
-                for server, data, result in order:
-                    mark = 1000 + round_
-                    if kind == "treatment":
-                        changed = edit_treatment(data, round_, mark)
-                        page, text = landing_page(data, round_, round_ * 3), f"Reviewed in round {mark}."
-                    else:
-                        changed = edit_location(data, round_ * 7, mark)
-                        page, text = landing_page(data, round_ + 1, round_ * 7), \
-                            f"The notes were checked in round {mark}."
-                    seconds, rebuilt = server.timed_edit(data, changed, page, text)
+                for server, result in order:
+                    changed, page, text = server.edit(kind, round_)
+                    seconds, rebuilt = server.timed_edit(changed, page, text)
                     result.edits[kind].seconds.append(seconds)
                     if rebuilt is not None:
                         result.rebuilt[kind].seconds.append(rebuilt)
                     say(f"  {server.name}: edit {kind} {round_ + 1}: served in {seconds:.3f} s"
                         + (f", rebuilt in {rebuilt:.3f} s" if rebuilt is not None else "") + f" ({page})")
                     server.idle()
-    except Exception as exc:   # keep what was measured; say what failed
+    except Exception as exc:  # noqa: BLE001 - keep what was measured; say what failed
         for result in results:
             result.failed = result.failed or str(exc)[:500]
         say(f"FAILED: {exc}")
@@ -344,13 +399,14 @@ def table(results: list[Result]) -> str:
               "edits | peak MB (tree) | VmHWM MB |"),
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r.size:,} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
+        pages = f"{r.size:,}" + (" (sample)" if r.site == "sample" else "")
+        lines.append(f"| {pages} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
                      f"{cell(r.rebuilt['treatment'])} | {cell(r.edits['area'])} | {cell(r.rebuilt['area'])} | "
                      f"{len(r.edits['treatment'].seconds)} | {r.peak_mb:,.0f} | {r.hwm_mb:,.0f} |"
                      + (f" FAILED: {r.failed}" if r.failed else ""))
     lines.append("")
-    lines.append("Seconds from the end of the save: median (fastest–slowest). Served: the page being looked at "
-                 "shows the edit. Rebuilt: the whole rebuild (every affected page rendered and checked, the "
+    lines.append("Pages: landing pages of the synthetic site, or every page of the sample. Seconds from the end of "
+                 "the save: median (fastest–slowest). Served: the page being looked at shows the edit. Rebuilt: the whole rebuild (every affected page rendered and checked, the "
                  "site-wide checks, the files written) is over (clinic-pages only).")
     return "\n".join(lines)
 
@@ -358,7 +414,7 @@ def table(results: list[Result]) -> str:
 def targets(results: list[Result]) -> list[str]:
     """Issue 19's targets, met or not, from this run."""
     out = []
-    ours = {r.size: r for r in results if r.server == ClinicPagesServer.name}
+    ours = {r.size: r for r in results if r.server == ClinicPagesServer.name and r.site == "synthetic"}
     peers = [r for r in results if r.server != ClinicPagesServer.name]
     limits = {10_000: 0.5, 100_000: 3.0}
     for size, r in sorted(ours.items()):
@@ -387,14 +443,15 @@ def targets(results: list[Result]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000",
-                        help="landing pages per site, from 1000, 10000, 100000 (default: 1000,10000)")
+                        help="landing pages per synthetic site, from 1000, 10000, 100000, or `sample`, the repository's own "
+                             "project (default: 1000,10000)")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind per server (default 5)")
     parser.add_argument("--peers", default="hugo", help="comma-separated: hugo, hugo-full; or none (default: hugo)")
     parser.add_argument("--dir", type=Path, help="where the sites go (default: a new folder under /tmp)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    unknown = [s for s in sizes if s not in SIZES and s > 100]
+    sizes = [s if s == "sample" else int(s) for s in args.sizes.split(",")]
+    unknown = [s for s in sizes if s != "sample" and s not in SIZES and s > 100]
     if unknown:
         parser.error(f"unknown size {unknown[0]}; sizes are {', '.join(map(str, SIZES))} (or a tiny one, <= 100)")
     peers = [] if args.peers == "none" else args.peers.split(",")
@@ -410,8 +467,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[Result] = []
     for size in sizes:
-        tl = SIZES.get(size) or (1, size)
-        results += bench_size(size, tl, folder, peers, args.edits, say)
+        results += bench_size(size, folder, peers, args.edits, say)
     print(table(results))
     print()
     print("\n".join(f"- {line}" for line in targets(results)))
