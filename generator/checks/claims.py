@@ -258,8 +258,15 @@ def _compare(atom: tuple, number: float) -> bool:
         return True
     if op == "-":
         return value[0] <= number <= value[1]
-    return {"<": number < value, ">": number > value, "<=": number <= value, ">=": number >= value,
-            "=": number == value}[op]
+    if op == "<":
+        return number < value
+    if op == ">":
+        return number > value
+    if op == "<=":
+        return number <= value
+    if op == ">=":
+        return number >= value
+    return number == value
 
 
 _GAP_STOPS = frozenset({"if", "when", "whether", "unless", "but", "because", "although", "though", "while",
@@ -677,25 +684,6 @@ straight vision needs aim once upper available designed move
 Need = tuple[frozenset[str], frozenset[str], dict[str, tuple[tuple[frozenset[str], ...], ...]]]
 
 
-def _trie(words: list[str]) -> str:
-    """A regular expression for any of the words, as a trie: one search costs about as much as for one word."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)
-
-
 def _needs(phrase: Phrase) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
     """What a sentence must hold for `phrase` to match in it (enough to rule most sentences out): for each
     required element of words, a form of one of its words, or all the words of one of its runs of words ("#num"
@@ -814,29 +802,42 @@ class ClaimsChecker:
                 for form in _signature(phrase):
                     self.candidates.setdefault(form, []).append((needs, numbers))
         self.candidate_forms = frozenset(self.candidates)
-        # one search in C for any signature word (a trie of them, number words too) rules most sentences out
-        words = [f for f in self.candidate_forms if f != "#num" and f[0].isalnum()]
-        # the numbers that phrases whose signature is a number take (in digits; number words are in the trie)
-        atoms = [atom for rule in rules for phrase in rule.phrases if _signature(phrase) == {"#num"}
-                 for element in phrase.elements if element.other for alt in element.other for atom in alt
-                 if atom[0] == "num"]
-        if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
-            self._signature_numbers = _DIGITS
-        else:
-            taken = sorted({n for a in atoms for n in range(0, 100) if _compare(a, n)})
-            self._signature_numbers = re.compile(r"(?<!\d)(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])") \
-                if taken else None
-        signs = "".join(re.escape(f) for f in self.candidate_forms if len(f) == 1 and not f.isalnum())
-        self._signature_words = re.compile("|".join(filter(None, (
-            r"(?<![^\W_])(?:" + _trie(words + list(NUMBER_WORDS)) + r")(?![^\W_])", f"[{signs}]" if signs else ""))))
         self._numbered = "#num" in self.candidate_forms or any(
             needs_numbers or any("#num" in single for single, _, _ in needs)
             for found in self.candidates.values() for needs, needs_numbers in found)
-        self._signs = "".join(sorted({c for c in "£$€%*&+" if any(
-            c in single or any(c in a for group in runs.values() for run in group for a in run)
-            for found in self.candidates.values() for needs, _ in found for single, _, runs in needs)
-            or c in self.candidate_forms}))
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
+        # every word form a need looks for: a line is reduced to these (and its numbers) before it is decided
+        # (the words of the phrases and of their `near` and `near_all` phrases: a superset of what needs hold)
+        relevant: set[str] = set(self.candidate_forms) | vocabulary
+        for rule in rules:
+            for phrase in rule.phrases:
+                for other in phrase.near + phrase.near_all:
+                    for element in other.elements:
+                        for alt in element.alternatives:
+                            relevant.update(*(a for a in alt if isinstance(a, frozenset)))
+        self._relevant = frozenset(relevant | set(NUMBER_WORDS))
+        self._signs = "".join(c for c in "£$€%*&+" if c in relevant)
+        self._number_atoms = tuple(sorted({atom for found in self.candidates.values() for _, numbers in found
+                                           for atoms in numbers for atom in atoms}, key=repr))
+        self._atom_at = {atom: k for k, atom in enumerate(self._number_atoms)}
+        signs = "".join(c for c in "£$€%*&+" if c in self.candidate_forms)
+        self._signs_in = re.compile(f"[{re.escape(signs)}]").search if signs else (lambda _: None)
+        # the numbers that phrases whose signature is a number take (ages 12 to 17): a line must hold one
+        atoms = [atom for rule in rules for phrase in rule.phrases if _signature(phrase) == {"#num"}
+                 for element in phrase.elements if element.other for alt in element.other for atom in alt
+                 if atom[0] == "num"]
+        self._signature_numbers = None
+        self._signature_number_words = frozenset()
+        if atoms:
+            if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
+                self._signature_numbers = _DIGITS
+                self._signature_number_words = frozenset(NUMBER_WORDS)
+            else:
+                taken = sorted({n for a in atoms for n in range(0, 100) if _compare(a, n)})
+                self._signature_numbers = re.compile(r"(?<![\d.])(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])")
+                self._signature_number_words = frozenset(w for w, n in NUMBER_WORDS.items() if n in taken)
+        self._decided: dict[tuple, bool] = {}
+        self._number_classes: dict[str, tuple[bool, ...]] = {}
         self._lines: dict[str, tuple[SentenceResult, ...]] = {}
 
     # -- one line ---------------------------------------------------------------------------------------------
@@ -876,33 +877,55 @@ class ClaimsChecker:
 
     def _could_match(self, text: str) -> int | None:
         """None when some phrase of the rules may match in the text; else (no phrase can: most lines, found with
-        cheap set look-ups only) how the text answers a question before it: -1 no, 1 yes, 0 neither."""
+        cheap set look-ups only) how the text answers a question before it: -1 no, 1 yes, 0 neither.
+
+        Whether a phrase may match depends only on which of the rules' words the text holds, and on how its
+        numbers compare with the rules' numbers: that is remembered, so that lines which differ in other words
+        (a place's name, a distance) are decided once."""
         low = normalise(text)
-        if not self._signature_words.search(low) and "#" not in low and not (
-                self._signature_numbers and self._signature_numbers.search(low)):
-            first = [w.strip(".,!?;:\"'()") for w in low[:40].split(None, 2)[:2]]   # no signature word
-            return answer_of(*first) if first and first[0] else 0
         words = _WORD.findall(low)
-        present = set(words)
+        answer = answer_of(*words[:2]) if words else 0
+        if self.candidate_forms.isdisjoint(words) and "#" not in low and not self._signs_in(low) and not (
+                self._signature_numbers and (self._signature_numbers.search(low)
+                                             or not self._signature_number_words.isdisjoint(words))):
+            return answer      # most lines: no phrase's signature word (the rarest word it needs)
+        present = set(self._relevant.intersection(words))
         for c in self._signs:
             if c in low:
                 present.add(c)
         if "?" in low:
             present.add("?")
-        hits = present & self.candidate_forms
-        if "#" in low:
-            for tag in _TAG.findall(low):
-                pieces = split_compound(tag, self.vocabulary, loose=True)
-                present.update(pieces)
-                hits.update(self.candidate_forms.intersection(pieces))
-        numbers: list[float] = []
+        numbers: frozenset = frozenset()
         if self._numbered and (_DIGITS.search(low) or not present.isdisjoint(NUMBER_WORDS)):
-            numbers = [float(n) for n in _DIGITS.findall(low)]
-            numbers += [NUMBER_WORDS[w] for w in present & NUMBER_WORDS.keys()]
+            classes = self._number_classes
+            numbers = frozenset([classes.get(n) or self._number_class(n) for n in _DIGITS.findall(low)]
+                                + [self._number_class(str(NUMBER_WORDS[w])) for w in present & NUMBER_WORDS.keys()])
             present.add("#num")
-            hits.add("#num")
+        if "#" in low:   # hashtags: the rule words they are made of (not remembered: they are rare)
+            for tag in _TAG.findall(low):
+                present.update(self._relevant.intersection(split_compound(tag, self.vocabulary, loose=True)))
+            return None if self._may_match(frozenset(present), numbers) else answer
+        key = (frozenset(present), numbers)
+        may = self._decided.get(key)
+        if may is None:
+            if len(self._decided) >= self.MEMO_LINES:
+                self._decided.clear()
+            may = self._decided[key] = self._may_match(*key)
+        return None if may else answer
+
+    def _number_class(self, digits: str) -> tuple[bool, ...]:
+        """How a number compares with each number atom of the rules (remembered per string of digits)."""
+        known = self._number_classes.get(digits)
+        if known is None:
+            n = float(digits)
+            known = self._number_classes[digits] = tuple(_compare(atom, n) for atom in self._number_atoms)
+        return known
+
+    def _may_match(self, present: frozenset[str], numbers: frozenset[tuple[bool, ...]]) -> bool:
+        """Whether some phrase may match in a text that holds these rule words and numbers (each number as how
+        it compares with each number atom of the rules)."""
         candidates = self.candidates
-        for form in hits:
+        for form in present & self.candidate_forms:
             for needs, needs_numbers in candidates[form]:
                 for single, run_keys, runs in needs:   # plain loops: generators cost more than the look-ups
                     if present.isdisjoint(single):
@@ -920,10 +943,10 @@ class ClaimsChecker:
                         if not found:
                             break       # neither a word nor a run of this element is there
                 else:
-                    if not needs_numbers or all(any(_compare(atom, n) for atom in atoms for n in numbers)
+                    if not needs_numbers or all(any(n[self._atom_at[atom]] for atom in atoms for n in numbers)
                                                 for atoms in needs_numbers):
-                        return None
-        return answer_of(*words[:2]) if words else 0
+                        return True
+        return False
 
     def _claims(self, s: Sentence) -> list[Claim]:
         claims = self._said(s)
@@ -1044,7 +1067,10 @@ class ClaimsChecker:
 
     def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list]) -> None:
         """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count])."""
-        results = [r for line in text.split("\n") for r in self.line_results(line)] if text else []
+        memo, results = self._lines, []
+        for line in text.split("\n"):
+            known = memo.get(line)
+            results += known if known is not None else self.line_results(line)
         for k, result in enumerate(results):
             if not result.claims:
                 continue
@@ -1070,7 +1096,14 @@ class ClaimsChecker:
 
     def _worth(self, text: str) -> bool:
         """True when a line of `text` holds a claim (what each line holds is remembered)."""
-        return any(r.claims for line in text.split("\n") for r in self.line_results(line))
+        memo = self._lines
+        for line in text.split("\n"):
+            known = memo.get(line)
+            if known is None:
+                known = self.line_results(line)
+            if known is not _NEUTRAL and any(r.claims for r in known):
+                return True
+        return False
 
 
 def _evidence(sentence: str, term: str, width: int = 200) -> str:
