@@ -185,9 +185,42 @@ def test_numbers_are_read(checker, text, rules):
     "The Botulinum Toxin and Cosmetic Fillers (Children) Act 2021 bans fillers for under-18s.",   # the law
     "Tell us at your consultation if you have psoriasis or eczema.",   # a condition, not treated
     "Esher has a secondary school and a leisure centre.",
+    "A bridge is a fixed, permanent way to replace a missing tooth.",  # dentistry's sense of permanent
+    "Do crowns come with a guarantee? Yes, a five-year guarantee against breakage.",   # a product's warranty
+    "Your deposit is refunded in full. We guarantee that.",            # the guarantee of the sentence before
+    "We won Salon of the Year at the Surrey Business Awards.",         # an award is not a prize
+    "Flash sales and countdown clocks are designed to rush you.",      # a warning
 ])
 def test_other_senses_of_listed_words_are_not_claims(checker, text):
     assert found(checker, text) == [], text
+
+
+def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
+    """A price list's "Two areas: £520" is a filler price under a filler heading (`not_after`), and a medicine's
+    under an anti-wrinkle heading, or when an outright claim of the rule comes between."""
+    filler = "Cheek and chin filler\nOne area: £300\nTwo areas: £520\nThree areas: £720"
+    assert found(checker, filler) == []
+    assert found(checker, "Cheek filler, 1 ml: £280. Two areas: £520.") == []
+    assert rules_of(checker, "Lines and wrinkles\nOne area: £150\nTwo areas: £200") == {"pom"}
+    assert ("claims.pom", "two areas") in found(checker, "Lip filler\nAnti-wrinkle injections\nTwo areas: £200")
+    far = "Lip filler\n" + "\n".join(f"Note {n}." for n in range(6)) + "\nTwo areas: £200"
+    assert ("claims.pom", "two areas") in found(checker, far)          # more than 6 sentences back
+    assert rules_of(checker, "Full refund if you cancel.\nSee you soon.\nGuaranteed results.") == {"guarantee"}
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("The ASA has ruled against clinics that called their injections painless.", set()),
+    ("If a clinic tells you a treatment is completely safe, ask what the risks are.", set()),
+    ("Some clinics inject human-derived exosomes; we don't.", set()),
+    ("Anyone who says filler is risk-free is not being honest with you.", set()),
+    ("Our clinic says the treatment is completely safe.", {"risk"}),               # the page's own voice
+    ("A treatment that 'works for everyone' does not exist.", set()),              # quoted and denied
+    ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
+    ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
+    ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof
+])
+def test_reported_claims_and_acronyms(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
 
 
 # -- findings ---------------------------------------------------------------------------------------------------
@@ -294,6 +327,20 @@ def test_a_project_rule_file_adds_rules_with_phrases_sets_and_the_older_fields(t
     assert ("claims.house-old", "spots") in found(checker, "We zap spots fast.")
     assert found(checker, "Tell us about spots.") == []
     assert ("claims.house-old", "vip tier") in found(checker, "Join the VIP tier.")
+
+
+def test_a_project_rule_can_be_excused_by_the_sentences_before_it(tmp_path):
+    extra = tmp_path / "house.yaml"
+    extra.write_text(
+        "rules:\n  - id: house-sale\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
+        "    phrases: [{phrase: 'half price', not_after: [gift vouchers], after_within: 2}]\n", "utf-8")
+    checker = ClaimsChecker(load_rules([extra]))
+    assert found(checker, "Gift vouchers\nHalf price for a friend.") == []
+    assert found(checker, "Gift vouchers\nA.\nB.\nHalf price for a friend.") == [("claims.house-sale", "half price")]
+    extra.write_text(extra.read_text("utf-8").replace("after_within: 2", "after_within: 0"), "utf-8")
+    with pytest.raises(DataError) as info:
+        load_rules([extra])
+    assert "after_within" in str(info.value)
 
 
 def test_phrases_compile_to_what_they_say():

@@ -139,6 +139,8 @@ class Phrase:
     not_near: tuple[Phrase, ...] = ()             # no match counts in a sentence that holds one of these
     near_all: tuple[Phrase, ...] = ()             # each of these must be in the same sentence too
     asked: bool = False                           # counts only in a question answered "no": "Any side effects? None."
+    not_after: tuple[Phrase, ...] = ()            # no match counts after a sentence that holds one of these ...
+    after_within: int = 6                         # ... among this many sentences before it (see Claim.context)
 
 
 _SYMBOLS = frozenset("£$€%*+&")
@@ -406,6 +408,10 @@ _PHRASE_SCHEMA = Obj({
     "within": Field(Number(minimum=1, maximum=30, integer=True), required=False),
     "not_near": Field(ListOf(_LINE), required=False, doc="phrases that, in the same sentence, cancel it"),
     "near_all": Field(ListOf(_LINE), required=False, doc="phrases that must all be in the same sentence too"),
+    "not_after": Field(ListOf(_LINE), required=False,
+                       doc="phrases that, in the nearest sentence before it that names one, cancel it"),
+    "after_within": Field(Number(minimum=1, maximum=20, integer=True), required=False,
+                          doc="how many sentences before it `not_after` looks at (default 6)"),
 })
 _RULES_SCHEMA = Obj({
     "sets": Field(MapOf(Text(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), single_line=True,
@@ -514,7 +520,10 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
                          if (x := phrase(n, ("phrases", j, "not_near", k))))
         near_all = tuple(x for k, n in enumerate(spec.get("near_all") or [])
                          if (x := phrase(n, ("phrases", j, "near_all", k))))
-        phrases.append(Phrase(p.text, p.elements, near, spec.get("within"), not_near, near_all))
+        not_after = tuple(x for k, n in enumerate(spec.get("not_after") or [])
+                          if (x := phrase(n, ("phrases", j, "not_after", k))))
+        phrases.append(Phrase(p.text, p.elements, near, spec.get("within"), not_near, near_all,
+                              not_after=not_after, after_within=spec.get("after_within", 6)))
     for j, term in enumerate(raw.get("terms") or []):   # older rule files: words and phrases, inflected
         if term.strip() and (p := phrase(term.replace("|", " "), ("terms", j))):
             phrases.append(p)
@@ -635,6 +644,7 @@ class Claim:
     note: str           # why a negation did not excuse it ("" when there was none)
     evidence: str       # the sentence, as written
     asked: bool = False  # a question about a harm: a claim only when the answer is "no" or "none"
+    context: Phrase | None = None   # its phrase, when it has `not_after`: the sentences before it can excuse it
 
 
 @dataclass(frozen=True, slots=True)
@@ -961,7 +971,7 @@ class ClaimsChecker:
 
     def _said(self, s: Sentence) -> list[Claim]:
         words = s.words
-        hits: list[tuple[ClaimRule, int, int, str]] = []
+        hits: list[tuple[ClaimRule, int, int, str, Phrase | None]] = []
         asked: list[Claim] = []
         index = self.index
         for i, w in enumerate(words):
@@ -988,7 +998,7 @@ class ClaimsChecker:
                         asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
                                            "", s.text.strip(), asked=True))
                     continue
-                hits.append((rule, i, end, phrase.text))
+                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after else None))
         if self.with_patterns:
             text = normalise(s.text)
             for rule in self.with_patterns:
@@ -998,7 +1008,7 @@ class ClaimsChecker:
                         last = min(len(words) - 1,
                                    first + max(0, len(words_of(m.group(), self.vocabulary)) - 1))
                         if first < len(words):
-                            hits.append((rule, first, last, m.group()))
+                            hits.append((rule, first, last, m.group(), None))
         out: list[Claim] = asked
         if not hits:
             return out
@@ -1006,7 +1016,7 @@ class ClaimsChecker:
         scopes = None
         quoted = _quoted(s.text)
         done: dict[str, int] = {}   # rule id -> last word of its last claim: "completely safe" is not also "safe"
-        for rule, i, end, pattern in hits:
+        for rule, i, end, pattern, context in hits:
             if done.get(rule.id, -1) >= i:
                 continue
             if rule.unless and _overlaps(rule.unless, words, i, end, rule.names):
@@ -1030,7 +1040,7 @@ class ClaimsChecker:
             if rule.negatable and quoted and any(found_words in q for q in quoted):
                 continue   # the words are quoted to be talked about: "'No downtime' is a phrase we never use"
             done[rule.id] = end
-            out.append(Claim(rule, found_words, pattern, note, s.text.strip()))
+            out.append(Claim(rule, found_words, pattern, note, s.text.strip(), context=context))
         return out
 
     def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:
@@ -1067,16 +1077,21 @@ class ClaimsChecker:
 
     def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list]) -> None:
         """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count])."""
-        memo, results = self._lines, []
-        for line in text.split("\n"):
+        memo, results, line_of = self._lines, [], []
+        lines = text.split("\n")
+        for n, line in enumerate(lines):
             known = memo.get(line)
-            results += known if known is not None else self.line_results(line)
+            known = known if known is not None else self.line_results(line)
+            results += known
+            line_of += [n] * len(known)
         for k, result in enumerate(results):
             if not result.claims:
                 continue
             answered_yes = result.question and k + 1 < len(results) and results[k + 1].answer > 0
             answered_no = result.question and k + 1 < len(results) and results[k + 1].answer < 0
             for claim in result.claims:
+                if claim.context is not None and self._excused_before(claim, lines, line_of[k]):
+                    continue   # "Two areas: £520" under a heading "Cheek and chin filler"
                 if claim.asked:
                     if not answered_no:
                         continue
@@ -1093,6 +1108,27 @@ class ClaimsChecker:
                     found[key][2] += 1
                 else:
                     found[key] = [claim, where, 1]
+
+    def _excused_before(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when, looking back from the claim's sentence (line n) through at most `after_within` sentences,
+        the nearest one that holds a `not_after` phrase of its phrase comes before any sentence that makes an
+        unconditional claim of the same rule."""
+        phrase, rule = claim.context, claim.rule
+        left = phrase.after_within
+        for m in range(n, -1, -1):
+            before = sentences_of(_clean(lines[m]), self.vocabulary)
+            if m == n:   # the sentences of its own line before it
+                at = next((j for j, s in enumerate(before) if s.text.strip() == claim.evidence), len(before))
+                before = before[:at]
+            for s in reversed(before):
+                if left == 0:
+                    return False
+                left -= 1
+                if any(find_phrase(p, s.words, rule.names) for p in phrase.not_after):
+                    return True
+                if any(c.rule is rule and c.context is None for c in self._said(s)):
+                    return False
+        return False
 
     def _worth(self, text: str) -> bool:
         """True when a line of `text` holds a claim (what each line holds is remembered)."""
@@ -1136,7 +1172,8 @@ def _first_person(words: tuple[Word, ...]) -> bool:
 _QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{2,60})[\"\u201d\u2019]|(?<![\w'])'([^']{2,60})'(?![\w'])")
 _META = frozenset({"phrase", "phrases", "word", "words", "term", "terms", "label", "labels", "claim", "claims",
                    "means", "mean", "see", "use", "used", "say", "says", "promise", "promises", "websites", "ads",
-                   "adverts", "marketing", "read", "slogan", "slogans", "buzzword", "buzzwords"})
+                   "adverts", "marketing", "read", "slogan", "slogans", "buzzword", "buzzwords", "exist", "exists",
+                   "myth", "nonsense", "language", "wording", "banners", "belong", "like", "call", "called"})
 
 
 def _quoted(text: str) -> list[str]:

@@ -144,7 +144,7 @@ def words_of(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
         if c.isalpha():
             form = token.lower()
             number = NUMBER_WORDS.get(form)
-            capital = c.isupper()
+            capital = c.isupper() and not (len(token) > 1 and token.isupper())   # an acronym (EU, MDR) is no name
         elif c.isdigit():
             form, number, capital = token.lower(), _number(token), False
         elif c == "#" and len(token) > 1:
@@ -299,15 +299,20 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
 
 _OTHERS = frozenset({"clinics", "clinic", "providers", "salons", "websites", "companies", "brands", "ads", "adverts",
                      "adverts", "advertisers", "influencers", "people", "sellers", "practitioners", "others",
-                     "marketers", "competitors", "manufacturers"})
+                     "marketers", "competitors", "manufacturers", "anyone", "someone", "anybody", "somebody"})
 _SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise", "promises", "promised",
                   "advertise", "advertises", "advertised", "call", "calls", "describe", "describes", "tell",
-                  "market", "sell", "boast", "boasts", "suggest"})
+                  "market", "sell", "boast", "boasts", "suggest", "tells", "told", "called", "claiming",
+                  "promising", "advertising", "calling", "describing", "described", "marketed", "sold",
+                  "inject", "injects", "use", "uses", "offer", "offers", "sells", "provide", "provides", "push",
+                  "pushes"})
 _QUOTING = (("you", "may", "have", "read"), ("you", "may", "have", "heard"), ("you", "might", "have", "seen"),
             ("you", "may", "have", "seen"), ("you", "might", "have", "read"), ("you", "might", "have", "heard"),
             ("beware", "of"), ("be", "wary", "of"), ("watch", "out", "for"), ("words", "like"),
             ("phrases", "like"), ("phrases", "such", "as"), ("words", "such", "as"), ("claims", "like"),
-            ("claims", "such", "as"), ("claims", "that"), ("promises", "of"), ("red", "flags"))
+            ("claims", "such", "as"), ("claims", "that"), ("promises", "of"), ("red", "flags"),
+            ("ruled", "against"), ("ruled", "that"), ("banned", "adverts"), ("banned", "ads"), ("upheld",),
+            ("be", "suspicious", "of"), ("be", "careful", "of"))
 
 
 def _reported(words: tuple[Word, ...]) -> int | None:
@@ -316,11 +321,14 @@ def _reported(words: tuple[Word, ...]) -> int | None:
     page's own claim."""
     forms = [w.form for w in words]
     for i, form in enumerate(forms):
-        if form in _OTHERS and i + 1 < len(forms):
+        if form in _OTHERS and i + 1 < len(forms) and not (i and forms[i - 1] in ("our", "my")):
             if forms[i + 1] in _SAY:
                 return i + 1
-            if i + 2 < len(forms) and forms[i + 1] in _HEDGES and forms[i + 2] in _SAY:
-                return i + 2
+            k = i + 1
+            while k < len(forms) and k <= i + 3 and forms[k] in _HEDGES:
+                k += 1
+            if k > i + 1 and k < len(forms) and forms[k] in _SAY:
+                return k
         for seq in _QUOTING_BY_FIRST.get(form, ()):
             if tuple(forms[i:i + len(seq)]) == seq:
                 return i + len(seq) - 1
@@ -328,7 +336,9 @@ def _reported(words: tuple[Word, ...]) -> int | None:
 
 
 _WARNINGS = frozenset({"designed", "tactic", "tactics", "beware", "wary", "warning"})
-_HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can"})
+# words between the others and their saying: "clinics *that* called", "a clinic *who will* tell you"
+_HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can", "that", "who", "which", "still",
+                     "ever", "has", "have", "had", "just"})
 _QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _QUOTING:
     _QUOTING_BY_FIRST.setdefault(_seq[0], []).append(_seq)
