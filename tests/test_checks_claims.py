@@ -190,6 +190,9 @@ def test_numbers_are_read(checker, text, rules):
     "Your deposit is refunded in full. We guarantee that.",            # the guarantee of the sentence before
     "We won Salon of the Year at the Surrey Business Awards.",         # an award is not a prize
     "Flash sales and countdown clocks are designed to rush you.",      # a warning
+    "Miracle Skin Studio, 4 Bridge Street, Cobham.",                   # a firm's name, even at the line's start
+    "© 2026 Forever Young Clinic Ltd. All rights reserved.",
+    "Exosome products sold for injection abroad are not licensed in the UK.",   # explained, not offered
 ])
 def test_other_senses_of_listed_words_are_not_claims(checker, text):
     assert found(checker, text) == [], text
@@ -221,6 +224,51 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
 ])
 def test_reported_claims_and_acronyms(checker, text, rules):
     assert rules_of(checker, text) == rules, text
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("Myth: filler is permanent. Fact: it breaks down over months.", set()),
+    ("Myth 3: lip filler is painless.", set()),
+    ("It's a common misconception that peels are painless.", set()),
+    ("True or false: results are guaranteed? False.", set()),
+    ("Filler lasts forever? That's a myth.", set()),                  # said as a question, then denied
+    ("Filler lasts forever? Think again.", set()),
+    ("Is filler permanent? Absolutely not.", set()),                   # a yes-word, then not: a no
+    ("Are results guaranteed? Of course not.", set()),
+    ("Is it safe? Absolutely.", {"risk"}),
+    ("Does filler last forever\nNo. It breaks down over months.", set()),   # a heading that asks without "?"
+    ("Want lips that last forever? Book now.", {"guarantee"}),         # not denied: a claim
+    ("Myth-busting facials: painless and quick.", {"risk"}),           # no label: a claim
+    ("Results That Last Forever At Our Clinic", {"guarantee"}),        # a heading in title case is no firm's name
+])
+def test_myths_and_denied_questions_are_not_claims(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+def test_a_footnote_elsewhere_on_the_page_that_contradicts_is_a_qualification(checker):
+    page = parse_html("x/index.html", (
+        "<html><body><main><ul><li>Free consultation*</li><li>Lasts up to 18 months&#8224;</li></ul>"
+        "<p><small>*£50 if you do not book. &#8224;Typically 6 to 9 months.</small></p></main></body></html>"
+    ).encode())
+    findings = [f for f in checker.check(page) if f.rule == "claims.qualification"]
+    assert len(findings) == 2 and all("its footnote says otherwise" in f.message for f in findings)
+    clarifies = parse_html("x/index.html", (
+        "<html><body><main><p>Free consultation*</p><p>*Free with our skin therapist; £30 with a doctor.</p>"
+        "</main></body></html>").encode())
+    assert [f for f in checker.check(clarifies) if f.rule == "claims.qualification"] == []
+    assert found(checker, "Free consultation*") == []                  # no footnote: nothing it contradicts
+
+
+def test_a_jsonld_question_is_never_answered_by_another_questions_answer(checker):
+    import json
+    faq = {"@type": "FAQPage", "mainEntity": [
+        {"@type": "Question", "name": "Is lip filler permanent?",
+         "acceptedAnswer": {"@type": "Answer", "text": "It breaks down over months."}},
+        {"@type": "Question", "name": "Will I swell?",
+         "acceptedAnswer": {"@type": "Answer", "text": "Yes, some swelling is normal."}}]}
+    html = ("<html><head><script type='application/ld+json'>" + json.dumps(faq) + "</script></head><body><main>"
+            "<h2>Is it permanent?</h2><p>It breaks down over months.</p><h2>Will I swell?</h2></main></body></html>")
+    assert list(checker.check(parse_html("x/index.html", html.encode()))) == []
 
 
 # -- findings ---------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from generator.checks.sentences import (
     NEGATIONS,
     NUMBER_WORDS,
     YES_ANSWERS,
+    ASKING,
     answer_of,
     sentence_of,
     split_compound,
@@ -141,6 +142,7 @@ class Phrase:
     asked: bool = False                           # counts only in a question answered "no": "Any side effects? None."
     not_after: tuple[Phrase, ...] = ()            # no match counts after a sentence that holds one of these ...
     after_within: int = 6                         # ... among this many sentences before it (see Claim.context)
+    footnote: tuple[Phrase, ...] = ()             # one of these in the sentence, or in a footnote of the page
 
 
 _SYMBOLS = frozenset("£$€%*+&")
@@ -412,6 +414,8 @@ _PHRASE_SCHEMA = Obj({
                        doc="phrases that, in the nearest sentence before it that names one, cancel it"),
     "after_within": Field(Number(minimum=1, maximum=20, integer=True), required=False,
                           doc="how many sentences before it `not_after` looks at (default 6)"),
+    "footnote": Field(ListOf(_LINE), required=False,
+                      doc="phrases one of which must be in the sentence or in a footnote of the page (* or †)"),
 })
 _RULES_SCHEMA = Obj({
     "sets": Field(MapOf(Text(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), single_line=True,
@@ -522,8 +526,10 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
                          if (x := phrase(n, ("phrases", j, "near_all", k))))
         not_after = tuple(x for k, n in enumerate(spec.get("not_after") or [])
                           if (x := phrase(n, ("phrases", j, "not_after", k))))
+        footnote = tuple(x for k, n in enumerate(spec.get("footnote") or [])
+                         if (x := phrase(n, ("phrases", j, "footnote", k))))
         phrases.append(Phrase(p.text, p.elements, near, spec.get("within"), not_near, near_all,
-                              not_after=not_after, after_within=spec.get("after_within", 6)))
+                              not_after=not_after, after_within=spec.get("after_within", 6), footnote=footnote))
     for j, term in enumerate(raw.get("terms") or []):   # older rule files: words and phrases, inflected
         if term.strip() and (p := phrase(term.replace("|", " "), ("terms", j))):
             phrases.append(p)
@@ -574,10 +580,28 @@ def page_texts(page: HtmlPage, worth: Callable[[str], bool] | None = None) -> li
     if worth is not None and not worth("\n".join(strings)):   # one call: what counts is worked out line by line
         strings = []
     else:
-        strings = [t for t in strings if t not in visible]   # most (names, FAQ answers) are on the page already
+        strings = _not_shown(strings, visible)
     if strings:
         texts.append(("JSON-LD", "\n".join(strings)))
     return texts
+
+
+def _not_shown(strings: list[str], visible: str) -> list[str]:
+    """The JSON-LD strings that are not on the page already (most names and FAQ answers are), but with the answer
+    of a question that is kept, and an empty line where strings were left out, so that a question is never
+    followed by another question's answer ("Is it permanent?" then "Yes, some swelling is normal.")."""
+    out: list[str] = []
+    asked = False
+    for t in strings:
+        if t in visible and not asked:
+            if out and out[-1]:
+                out.append("")
+            continue
+        out.append(t)
+        asked = t.rstrip().endswith("?")
+    while out and not out[-1]:
+        out.pop()
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -645,6 +669,7 @@ class Claim:
     evidence: str       # the sentence, as written
     asked: bool = False  # a question about a harm: a claim only when the answer is "no" or "none"
     context: Phrase | None = None   # its phrase, when it has `not_after`: the sentences before it can excuse it
+    footnote: Phrase | None = None  # its phrase, when only a footnote of the page can make it count
 
 
 @dataclass(frozen=True, slots=True)
@@ -894,7 +919,7 @@ class ClaimsChecker:
         (a place's name, a distance) are decided once."""
         low = normalise(text)
         words = _WORD.findall(low)
-        answer = answer_of(*words[:2]) if words else 0
+        answer = answer_of(*words[:3]) if words else 0
         if self.candidate_forms.isdisjoint(words) and "#" not in low and not self._signs_in(low) and not (
                 self._signature_numbers and (self._signature_numbers.search(low)
                                              or not self._signature_number_words.isdisjoint(words))):
@@ -971,7 +996,7 @@ class ClaimsChecker:
 
     def _said(self, s: Sentence) -> list[Claim]:
         words = s.words
-        hits: list[tuple[ClaimRule, int, int, str, Phrase | None]] = []
+        hits: list[tuple[ClaimRule, int, int, str, Phrase | None, Phrase | None]] = []
         asked: list[Claim] = []
         index = self.index
         for i, w in enumerate(words):
@@ -998,7 +1023,10 @@ class ClaimsChecker:
                         asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
                                            "", s.text.strip(), asked=True))
                     continue
-                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after else None))
+                # a footnote phrase in the sentence itself: it counts; else only a footnote of the page can say
+                footnote = phrase if phrase.footnote and not any(
+                    b < i or a > end for p in phrase.footnote for a, b in find_phrase(p, words, rule.names)) else None
+                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after else None, footnote))
         if self.with_patterns:
             text = normalise(s.text)
             for rule in self.with_patterns:
@@ -1008,7 +1036,7 @@ class ClaimsChecker:
                         last = min(len(words) - 1,
                                    first + max(0, len(words_of(m.group(), self.vocabulary)) - 1))
                         if first < len(words):
-                            hits.append((rule, first, last, m.group(), None))
+                            hits.append((rule, first, last, m.group(), None, None))
         out: list[Claim] = asked
         if not hits:
             return out
@@ -1016,7 +1044,7 @@ class ClaimsChecker:
         scopes = None
         quoted = _quoted(s.text)
         done: dict[str, int] = {}   # rule id -> last word of its last claim: "completely safe" is not also "safe"
-        for rule, i, end, pattern, context in hits:
+        for rule, i, end, pattern, context, footnote in hits:
             if done.get(rule.id, -1) >= i:
                 continue
             if rule.unless and _overlaps(rule.unless, words, i, end, rule.names):
@@ -1039,8 +1067,9 @@ class ClaimsChecker:
             found_words = " ".join(w.form for w in words[i:end + 1])
             if rule.negatable and quoted and any(found_words in q for q in quoted):
                 continue   # the words are quoted to be talked about: "'No downtime' is a phrase we never use"
-            done[rule.id] = end
-            out.append(Claim(rule, found_words, pattern, note, s.text.strip(), context=context))
+            if context is None and footnote is None:   # one that the page around it may excuse hides nothing
+                done[rule.id] = end
+            out.append(Claim(rule, found_words, pattern, note, s.text.strip(), context=context, footnote=footnote))
         return out
 
     def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:
@@ -1084,6 +1113,7 @@ class ClaimsChecker:
             known = known if known is not None else self.line_results(line)
             results += known
             line_of += [n] * len(known)
+        footnotes = None
         for k, result in enumerate(results):
             if not result.claims:
                 continue
@@ -1092,6 +1122,14 @@ class ClaimsChecker:
             for claim in result.claims:
                 if claim.context is not None and self._excused_before(claim, lines, line_of[k]):
                     continue   # "Two areas: £520" under a heading "Cheek and chin filler"
+                if claim.footnote is not None:
+                    if footnotes is None:
+                        footnotes = self._footnotes(lines)
+                    if not any(find_phrase(p, words, claim.rule.names) for words in footnotes
+                               for p in claim.footnote.footnote):
+                        continue   # "Free consultation*" whose footnote only clarifies, or has none
+                    claim = Claim(claim.rule, claim.words, claim.pattern, "its footnote says otherwise",
+                                  claim.evidence)
                 if claim.asked:
                     if not answered_no:
                         continue
@@ -1100,6 +1138,11 @@ class ClaimsChecker:
                 elif result.question and claim.rule.negatable and not answered_yes and (
                         claim.rule.questions == "excuse" or answered_no):
                     continue   # asked, not claimed: "Is it permanent? No, ..."
+                elif (claim.rule.negatable and k + 1 < len(results) and results[k + 1].answer < 0
+                      and (claim.evidence.rstrip(" \"')\u201d\u2019").endswith("?")
+                           or claim.evidence.split(None, 1)[0].lower() in ASKING)):
+                    continue   # asked or said as a question, then denied: "Filler lasts forever? That's a myth.",
+                    #            a heading "Does filler last forever" then "No."
                 if answered_yes and claim.rule.negatable:
                     claim = Claim(claim.rule, claim.words, claim.pattern,
                                   "a question answered yes", claim.evidence)
@@ -1130,6 +1173,16 @@ class ClaimsChecker:
                     return False
         return False
 
+    def _footnotes(self, lines: list[str]) -> list[tuple]:
+        """The words of each footnote of a text: a sentence that starts with an asterisk or a dagger."""
+        out = []
+        for line in lines:
+            if "*" in line or "\u2020" in line or "\u2021" in line:
+                for s in sentences_of(_clean(line), self.vocabulary):
+                    if s.text.lstrip().startswith("*"):
+                        out.append(s.words)
+        return out
+
     def _worth(self, text: str) -> bool:
         """True when a line of `text` holds a claim (what each line holds is remembered)."""
         memo = self._lines
@@ -1154,7 +1207,11 @@ _CLINIC_VOICE = frozenset({"we", "our", "us", "we're", "we've", "we'll", "ours"}
 
 
 _PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clinic", "inject", "injector", "seen",
-                           "treat", "offer", "team", "training", "trained"})
+                           "treat", "offer", "team", "training", "trained", "use", "recommend", "advise", "explain",
+                           "prescribe", "teach", "injecting", "injected", "treated", "treating", "job", "promise",
+                           "guarantee", "specialise", "specialize", "provide", "perform", "administer", "diary",
+                           "chair", "slots", "books"})
+_ASKS_FOR_ME = frozenset({"dm", "message", "call", "text", "email", "contact"})   # "DM me": the practitioner
 
 
 def _first_person(words: tuple[Word, ...]) -> bool:
@@ -1165,7 +1222,7 @@ def _first_person(words: tuple[Word, ...]) -> bool:
     if present.isdisjoint(_FIRST_PERSON) or not present.isdisjoint(_CLINIC_VOICE):
         return False
     return not any(f in _FIRST_PERSON and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
-                   or f in ("i", "i've", "i'm") and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
+                   or f == "me" and i and forms[i - 1] in _ASKS_FOR_ME
                    for i, f in enumerate(forms))
 
 
