@@ -193,6 +193,12 @@ def test_numbers_are_read(checker, text, rules):
     "Miracle Skin Studio, 4 Bridge Street, Cobham.",                   # a firm's name, even at the line's start
     "© 2026 Forever Young Clinic Ltd. All rights reserved.",
     "Exosome products sold for injection abroad are not licensed in the UK.",   # explained, not offered
+    "Some small studies have shown a modest improvement in skin hydration.",    # the limits of the evidence
+    "Radiofrequency heats the deeper layers of the skin.",             # where a device works, plainly
+    "Sunscreen protects your skin cells from UV damage.",
+    "Book by phone before 5pm on Friday for a weekend appointment.",   # a booking's logistics
+    "Our summer opening hours end on 31 August.",
+    "The offer on skincare products ends on Sunday; treatments are never discounted.",
 ])
 def test_other_senses_of_listed_words_are_not_claims(checker, text):
     assert found(checker, text) == [], text
