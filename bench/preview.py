@@ -2,23 +2,32 @@
 beside `hugo server` on the same synthetic site, in one run.
 
 For each size (1,000, 10,000 and 100,000 landing pages; --sizes to choose) it writes the synthetic project
-(bench/synth.py) and the same site for Hugo (bench/sites.py), starts both servers on 127.0.0.1 and waits until
-each serves its pages. Then, in turn (clinic-pages, Hugo, clinic-pages, ...), it makes the same edit to each
-one's data, one treatment's text (`synth.edit_treatment`) or one area's notes (`synth.edit_location`), and polls
-one landing page that shows the edited text over HTTP until the new text is there: the time from the end of the
-save to that answer. Before the next edit it waits for the server to be idle (no CPU time used for a while). It
-reports the median, the fastest and the slowest of the edits of each kind, and the memory of each server after
-them (resident: the largest of the process and its children at any moment, sampled; VmHWM: the peak the kernel
-saw for the server process itself).
+(bench/synth.py) and the same site for Hugo (bench/sites.py), starts the servers on 127.0.0.1 and waits until
+each serves its pages. Then, in turn (clinic-pages, Hugo, clinic-pages, ...), it opens the page the marketer looks
+at, makes the same edit to each one's data, one treatment's text (`synth.edit_treatment`; a landing page of that
+treatment is looked at) or one area's notes (`synth.edit_location`; the area's page), and asks for that page over
+HTTP until the new text is there: the time from the end of the save to that answer ("served"). The size `sample`
+is the repository's own project (the real clinic's data and templates, copied), edited as a person would edit
+the YAML (one treatment's summary, seen on its page; one area's notes, on the area's page); there is no Hugo
+version of it. For clinic-pages it also times the end of the whole rebuild
+(every affected page rendered and checked, the site-wide checks, the files written: "rebuilt"), which is when
+the preview knows whether the checks accept the change. Before the next edit it waits for the server to be idle
+(no CPU time used for a while). It reports the median, the fastest and the slowest of the edits of each kind, and
+the memory of each server after them (resident: the largest of the process and its children at any moment,
+sampled; VmHWM: the peak the kernel saw for the server process itself).
+
+Servers: `clinic-pages serve`; `hugo server` as users run it (fast render mode: after a change it renders first
+the pages a browser asked for lately); `hugo server --disableFastRender` (--peers hugo-full: every page rendered
+again after each change).
 
     bash bench/setup.sh                                  # once: Hugo
     python3 bench/preview.py                              # 1,000 and 10,000 pages, 5 edits of each kind
     python3 bench/preview.py --sizes 100000 --edits 3
     python3 bench/preview.py --sizes 1000 --peers none   # clinic-pages alone (no Hugo needed)
+    python3 bench/preview.py --sizes sample,10000         # the real sample (clinic-pages alone), then 10,000
 
-Hugo runs as users run it (`hugo server`: pages rendered to memory, fast render mode); clinic-pages writes
-every changed file to output/ on disk (--dir, default a folder under /tmp) and checks every changed page.
-Not part of the test suite (tests/test_bench_synth.py runs it once on a tiny site).
+Hugo renders to memory; clinic-pages writes every changed file to output/ on disk (--dir, default a folder under
+/tmp). Not part of the test suite (tests/test_bench_synth.py runs it once on a tiny site).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -47,6 +57,7 @@ sys.path.insert(0, str(REPO))
 from bench import sites
 from bench.run import SIZES, _pss_kb, _tree
 from bench.synth import SynthData, edit_location, edit_treatment, synth_data, write_data, write_project
+from generator.state import input_files
 
 EDITS = ("treatment", "area")
 POLL_SECONDS = 0.01          # how often the edited page is asked for
@@ -67,11 +78,13 @@ class Timing:
 
 @dataclass
 class Result:
-    size: int
+    size: int                   # landing pages (synthetic), or pages (the sample)
     server: str
+    site: str = "synthetic"     # or "sample"
     pages: int = 0
     start_seconds: float = 0.0
     edits: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
+    rebuilt: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
     peak_mb: float = 0.0        # the process tree's resident memory (PSS), sampled, largest seen
     hwm_mb: float = 0.0         # the server process's own peak resident memory (VmHWM)
     failed: str = ""
@@ -120,8 +133,8 @@ class Server:
 
     name = ""
 
-    def __init__(self, root: Path):
-        self.root, self.port = root, free_port()
+    def __init__(self, root: Path, data: SynthData | None = None):
+        self.root, self.port, self.data = root, free_port(), data   # data: its own copy (an edit changes it)
         self.proc: subprocess.Popen | None = None
         self.peak_kb = 0
         self._stop = threading.Event()
@@ -130,11 +143,22 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def write(self, data: SynthData) -> None:
+    def write(self) -> None:
         raise NotImplementedError
 
-    def save(self, data: SynthData, changed: str) -> None:
+    def save(self, changed: str) -> None:
         raise NotImplementedError
+
+    def edit(self, kind: str, round_: int) -> tuple[str, str, str]:
+        """Make edit `round_` of `kind` to the data in memory: (the file it changes, the page that shows it, the
+        new text)."""
+        assert self.data is not None
+        mark = 1000 + round_
+        if kind == "treatment":
+            return (edit_treatment(self.data, round_, mark), landing_page(self.data, round_, round_ * 3),
+                    f"Reviewed in round {mark}.")
+        return (edit_location(self.data, round_ * 7, mark), area_page(self.data, round_ * 7),
+                f"The notes were checked in round {mark}.")
 
     def command(self) -> list[str]:
         raise NotImplementedError
@@ -174,18 +198,38 @@ class Server:
             if now > last + 0.02:
                 last, quiet_since = now, time.monotonic()
 
-    def timed_edit(self, data: SynthData, changed: str, page: str, text: str) -> float:
-        """Save the edit, then ask for `page` until it holds `text`: seconds from the end of the save."""
-        self.save(data, changed)
+    def timed_edit(self, changed: str, page: str, text: str) -> tuple[float, float | None]:
+        """Open `page`, save the edit, then ask for `page` until it holds `text`: seconds from the end of the save
+        to that answer, and to the end of the whole rebuild (None when the server does not say)."""
+        if get(self.url + page.lstrip("/")) is None:   # the page being looked at
+            raise RuntimeError(f"{self.name}: {page} is not served")
+        before = self.builds()
+        self.save(changed)
         saved = time.perf_counter()
         deadline = time.monotonic() + EDIT_TIMEOUT
         while True:
             body = get(self.url + page.lstrip("/"))
             if body is not None and text in body:
-                return time.perf_counter() - saved
+                served = time.perf_counter() - saved
+                break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{self.name}: {page} did not show {text!r} within {EDIT_TIMEOUT} s")
             time.sleep(POLL_SECONDS)
+        if before is None:
+            return served, None
+        while True:
+            status = json.loads(get(self.url + "__clinic-pages/status") or "{}")
+            if status.get("builds", 0) > before and not status.get("building"):
+                if status.get("error"):
+                    raise RuntimeError(f"{self.name}: the rebuild failed: {status['error'][:1000]}")
+                return served, time.perf_counter() - saved
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name}: the rebuild did not end within {EDIT_TIMEOUT} s")
+            time.sleep(POLL_SECONDS)
+
+    def builds(self) -> int | None:
+        """Rebuilds finished so far, for a server that says (clinic-pages)."""
+        return None
 
     def stop(self) -> float:
         """Stop the server; return its own peak resident memory in MB."""
@@ -205,11 +249,11 @@ class Server:
 class ClinicPagesServer(Server):
     name = "clinic-pages serve"
 
-    def write(self, data: SynthData) -> None:
-        write_project(data, self.root)
+    def write(self) -> None:
+        write_project(self.data, self.root)
 
-    def save(self, data: SynthData, changed: str) -> None:
-        write_data(data, self.root, only=(changed,))
+    def save(self, changed: str) -> None:
+        write_data(self.data, self.root, only=(changed,))
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "generator", "serve", "--project", str(self.root), "--port", str(self.port)]
@@ -221,17 +265,20 @@ class ClinicPagesServer(Server):
         state = json.loads(status)
         if state.get("error"):
             raise RuntimeError(f"{self.name}: {state['error'][:2000]}")
-        return state["version"] >= 1
+        return state["builds"] >= 1
+
+    def builds(self) -> int | None:
+        return json.loads(get(self.url + "__clinic-pages/status") or "{}").get("builds", 0)
 
 
 class HugoServer(Server):
     name = "hugo server"
 
-    def write(self, data: SynthData) -> None:
-        sites.write_hugo(data, self.root)
+    def write(self) -> None:
+        sites.write_hugo(self.data, self.root)
 
-    def save(self, data: SynthData, changed: str) -> None:
-        sites.write_data_files(data, self.root / "data",
+    def save(self, changed: str) -> None:
+        sites.write_data_files(self.data, self.root / "data",
                                only=({"treatments.yaml": "treatments", "locations.yaml": "areas"}[changed],))
 
     def command(self) -> list[str]:
@@ -242,47 +289,97 @@ class HugoServer(Server):
         return get(self.url) is not None
 
 
+class HugoFullServer(HugoServer):
+    name = "hugo server --disableFastRender"
+
+    def command(self) -> list[str]:
+        return super().command() + ["--disableFastRender"]
+
+
+class SampleServer(ClinicPagesServer):
+    """`clinic-pages serve` on a copy of the repository's own project, edited as text (comments and layout kept):
+    the line after a treatment's `summary: >-` or an area's `notes: >-` gets a sentence at its end."""
+
+    def write(self) -> None:
+        for path in input_files(REPO):
+            dest = self.root / path.relative_to(REPO)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+        if (REPO / "images").is_dir():
+            shutil.copytree(REPO / "images", self.root / "images", dirs_exist_ok=True)
+        self.texts = {name: (self.root / name).read_text("utf-8") for name in ("treatments.yaml", "locations.yaml")}
+
+    def save(self, changed: str) -> None:
+        (self.root / changed).write_text(self.texts[changed], "utf-8")
+
+    def edit(self, kind: str, round_: int) -> tuple[str, str, str]:
+        mark = 1000 + round_
+        if kind == "treatment":
+            name, key, sentence = "treatments.yaml", "summary", f"Reviewed in round {mark}."
+        else:
+            name, key, sentence = "locations.yaml", "notes", f"The notes were checked in round {mark}."
+        lines = self.texts[name].split("\n")
+        starts = [i for i, line in enumerate(lines) if line.startswith("  - ")] + [len(lines)]
+        records = [(a, b) for a, b in zip(starts, starts[1:])   # each treatment or area that has the text
+                   if any(line.strip() == f"{key}: >-" for line in lines[a:b])]
+        start, end = records[(round_ * 7) % len(records)]
+        slug = next(m[1] for line in lines[start:end] if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
+        at = next(i for i in range(start, end) if lines[i].strip() == f"{key}: >-") + 1
+        lines[at] = re.sub(r" (Reviewed in round|The notes were checked in round) \d+\.$", "", lines[at]) + " " + sentence
+        self.texts[name] = "\n".join(lines)
+        return name, (f"/{slug}/" if kind == "treatment" else f"/areas/{slug}/"), sentence
+
+
+PEERS = {"hugo": HugoServer, "hugo-full": HugoFullServer}
+
+
 def landing_page(data: SynthData, treatment: int, area: int) -> str:
     treatments, areas = data.treatments["treatments"], data.locations["locations"]
     return f"/{treatments[treatment % len(treatments)]['slug']}/{areas[area % len(areas)]['slug']}/"
 
 
-def bench_size(size: int, tl: tuple[int, int], folder: Path, peers: list[str], edits: int,
-               say) -> list[Result]:
-    kinds = [ClinicPagesServer] + ([HugoServer] if "hugo" in peers else [])
-    servers, datas, results = [], [], []
-    for kind in kinds:
-        data = synth_data(*tl)   # one copy each: an edit changes the data it is made to
-        server = kind(folder / f"{size}-{kind.__name__}")
+def area_page(data: SynthData, area: int) -> str:
+    areas = data.locations["locations"]
+    return f"/areas/{areas[area % len(areas)]['slug']}/"
+
+
+def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say) -> list[Result]:
+    """Start the servers on one site (`size` landing pages of the synthetic project, or "sample"), time `edits`
+    edits of each kind on each, in turn."""
+    sample = size == "sample"
+    if sample:
+        servers = [SampleServer(folder / "sample")]
+    else:
+        tl = SIZES.get(size) or (1, size)
+        servers = [kind(folder / f"{size}-{kind.__name__}", synth_data(*tl))
+                   for kind in [ClinicPagesServer] + [PEERS[p] for p in peers]]
+    results = []
+    for server in servers:
         shutil.rmtree(server.root, ignore_errors=True)
-        server.write(data)
-        servers.append(server)
-        datas.append(data)
-        results.append(Result(size, server.name, pages=tl[0] * tl[1]))
+        server.write()
+        results.append(Result(0 if sample else size, server.name, "sample" if sample else "synthetic"))
     try:
         for server, result in zip(servers, results):
-            say(f"{size:,} pages: starting {server.name}")
+            say(f"{size:,} pages: starting {server.name}" if not sample else f"the sample: starting {server.name}")
             result.start_seconds = server.start(folder / f"{size}-{server.name.split()[0]}.log")
+            if sample:
+                result.size = sum(1 for _ in (server.root / "output").rglob("*.html"))
             say(f"  ready in {result.start_seconds:.1f} s")
         for round_ in range(edits):
             for kind in EDITS:
-                order = list(zip(servers, datas, results))
+                order = list(zip(servers, results))
                 if round_ % 2:
                     order.reverse()   # neither server always goes first
-                for server, data, result in order:
-                    mark = 1000 + round_
-                    if kind == "treatment":
-                        changed = edit_treatment(data, round_, mark)
-                        page, text = landing_page(data, round_, round_ * 3), f"Reviewed in round {mark}."
-                    else:
-                        changed = edit_location(data, round_ * 7, mark)
-                        page, text = landing_page(data, round_ + 1, round_ * 7), \
-                            f"The notes were checked in round {mark}."
-                    seconds = server.timed_edit(data, changed, page, text)
+                for server, result in order:
+                    changed, page, text = server.edit(kind, round_)
+                    seconds, rebuilt = server.timed_edit(changed, page, text)
                     result.edits[kind].seconds.append(seconds)
-                    say(f"  {server.name}: edit {kind} {round_ + 1}: {seconds:.3f} s ({page})")
+                    if rebuilt is not None:
+                        result.rebuilt[kind].seconds.append(rebuilt)
+                    say(f"  {server.name}: edit {kind} {round_ + 1}: served in {seconds:.3f} s"
+                        + (f", rebuilt in {rebuilt:.3f} s" if rebuilt is not None else "") + f" ({page})")
                     server.idle()
-    except Exception as exc:   # keep what was measured; say what failed
+    except Exception as exc:  # noqa: BLE001 - keep what was measured; say what failed
         for result in results:
             result.failed = result.failed or str(exc)[:500]
         say(f"FAILED: {exc}")
@@ -298,35 +395,44 @@ def table(results: list[Result]) -> str:
         s = timing.summary()
         return f"{s[0]:.2f} ({s[1]:.2f}–{s[2]:.2f})" if s else "–"
 
-    lines = ["| pages | server | start (s) | edit 1 treatment: median (fastest–slowest) s | edit 1 area: median "
-             "(fastest–slowest) s | edits | peak MB (tree) | VmHWM MB |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [("| pages | server | start (s) | edit 1 treatment: served | rebuilt | edit 1 area: served | rebuilt | "
+              "edits | peak MB (tree) | VmHWM MB |"),
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r.size:,} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
-                     f"{cell(r.edits['area'])} | {len(r.edits['treatment'].seconds)} | {r.peak_mb:,.0f} | "
-                     f"{r.hwm_mb:,.0f} |" + (f" FAILED: {r.failed}" if r.failed else ""))
+        pages = f"{r.size:,}" + (" (sample)" if r.site == "sample" else "")
+        lines.append(f"| {pages} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
+                     f"{cell(r.rebuilt['treatment'])} | {cell(r.edits['area'])} | {cell(r.rebuilt['area'])} | "
+                     f"{len(r.edits['treatment'].seconds)} | {r.peak_mb:,.0f} | {r.hwm_mb:,.0f} |"
+                     + (f" FAILED: {r.failed}" if r.failed else ""))
+    lines.append("")
+    lines.append("Pages: landing pages of the synthetic site, or every page of the sample. Seconds from the end of "
+                 "the save: median (fastest–slowest). Served: the page being looked at shows the edit. Rebuilt: the whole rebuild (every affected page rendered and checked, the "
+                 "site-wide checks, the files written) is over (clinic-pages only).")
     return "\n".join(lines)
 
 
 def targets(results: list[Result]) -> list[str]:
     """Issue 19's targets, met or not, from this run."""
     out = []
-    ours = {r.size: r for r in results if r.server == ClinicPagesServer.name}
-    hugo = {r.size: r for r in results if r.server == HugoServer.name}
+    ours = {r.size: r for r in results if r.server == ClinicPagesServer.name and r.site == "synthetic"}
+    peers = [r for r in results if r.server != ClinicPagesServer.name]
     limits = {10_000: 0.5, 100_000: 3.0}
     for size, r in sorted(ours.items()):
         for kind in EDITS:
-            s = r.edits[kind].summary()
+            s, whole = r.edits[kind].summary(), r.rebuilt[kind].summary()
             if s is None:
                 continue
             if size in limits:
-                out.append(f"{size:,} pages, edit 1 {kind}, median s: {s[0]:.2f} (target < {limits[size]}): "
-                           f"{'met' if s[0] < limits[size] else 'NOT met'}")
-            h = hugo.get(size)
-            hs = h.edits[kind].summary() if h else None
-            if hs:
-                out.append(f"{size:,} pages, edit 1 {kind}, clinic-pages {s[0]:.2f} s vs hugo server {hs[0]:.2f} s: "
-                           f"{'at least as fast' if s[0] <= hs[0] else 'SLOWER'}")
+                out.append(f"{size:,} pages, edit 1 {kind}, median s to the page served: {s[0]:.2f} (target < "
+                           f"{limits[size]}): {'met' if s[0] < limits[size] else 'NOT met'}"
+                           + (f"; to the end of the rebuild: {whole[0]:.2f}: "
+                              f"{'met' if whole[0] < limits[size] else 'NOT met'}" if whole else ""))
+            for h in (p for p in peers if p.size == size):
+                hs = h.edits[kind].summary()
+                if hs:
+                    out.append(f"{size:,} pages, edit 1 {kind}, clinic-pages {s[0]:.2f} s (rebuilt "
+                               f"{whole[0] if whole else float('nan'):.2f} s) vs {h.server} {hs[0]:.2f} s: "
+                               f"{'at least as fast' if s[0] <= hs[0] else 'SLOWER'} to the page served")
         if size == 100_000:
             out.append(f"100,000 pages, memory of the running preview (largest sampled, with its workers): "
                        f"{r.peak_mb:,.0f} MB, its own peak {r.hwm_mb:,.0f} MB (target < 1,024): "
@@ -337,18 +443,21 @@ def targets(results: list[Result]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000",
-                        help="landing pages per site, from 1000, 10000, 100000 (default: 1000,10000)")
+                        help="landing pages per synthetic site, from 1000, 10000, 100000, or `sample`, the repository's own "
+                             "project (default: 1000,10000)")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind per server (default 5)")
-    parser.add_argument("--peers", default="hugo", help="hugo, or none (default: hugo)")
+    parser.add_argument("--peers", default="hugo", help="comma-separated: hugo, hugo-full; or none (default: hugo)")
     parser.add_argument("--dir", type=Path, help="where the sites go (default: a new folder under /tmp)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    unknown = [s for s in sizes if s not in SIZES and s > 100]
+    sizes = [s if s == "sample" else int(s) for s in args.sizes.split(",")]
+    unknown = [s for s in sizes if s != "sample" and s not in SIZES and s > 100]
     if unknown:
         parser.error(f"unknown size {unknown[0]}; sizes are {', '.join(map(str, SIZES))} (or a tiny one, <= 100)")
     peers = [] if args.peers == "none" else args.peers.split(",")
-    if "hugo" in peers and shutil.which("hugo") is None:
+    if set(peers) - set(PEERS):
+        parser.error(f"unknown peer {min(set(peers) - set(PEERS))}; peers are {', '.join(PEERS)}, or none")
+    if peers and shutil.which("hugo") is None:
         parser.error("hugo is not installed: run `bash bench/setup.sh`, or pass --peers none")
     folder = args.dir or Path(tempfile.mkdtemp(prefix="clinic-pages-preview-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -358,8 +467,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[Result] = []
     for size in sizes:
-        tl = SIZES.get(size) or (1, size)
-        results += bench_size(size, tl, folder, peers, args.edits, say)
+        results += bench_size(size, folder, peers, args.edits, say)
     print(table(results))
     print()
     print("\n".join(f"- {line}" for line in targets(results)))

@@ -172,10 +172,13 @@ class Memory:
     templates: tuple[str, jinja2.Environment] | None = None   # (digest of templates/, its compiled environment)
     pages: dict[str, tuple[Page, str, str]] = field(default_factory=dict)   # file -> (page, template digest,
     fingerprints: dict[str, str] = field(default_factory=dict)                #         digest of its inputs)
+    demoted: dict[str, str] = field(default_factory=dict)       # the pages the checks demoted (URL -> its hub)
+    ahead: tuple[str, Project, Plan] | None = None              # what `render_ahead` loaded: (inputs digest, ...)
 
     def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
-                 pages: dict[str, tuple[Page, str, str]], fps: dict[str, str]) -> None:
+                 pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str]) -> None:
         self.state, self.manifest, self.checks, self.pages, self.fingerprints = state, manifest, checks, pages, fps
+        self.demoted, self.ahead = demoted, None
 
     def changed_records(self, fps: dict[str, str]) -> set[str]:
         """The record keys (`plan.fingerprints`) whose digest differs from the last build's."""
@@ -212,6 +215,42 @@ class Memory:
         """Write what only memory holds (the check cache), before the process ends."""
         if self.checks is not None:
             self.checks.save()
+
+
+def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str, tuple[str, bytes]]:
+    """The pages at `urls` whose inputs changed since the last build, as the next build will most likely make them:
+    rendered from the files as they are now, with the last build's demotions, before anything else is done, so
+    that the preview can show the page being looked at at once. Returns {URL path: (file, bytes)}; writes nothing.
+    The build that follows may still demote a page differently, or refuse the change (its checks): that build's
+    output is the truth. Nothing is rendered before a first build has filled `memory`."""
+    from generator.model import load_project
+    from generator.plan import fingerprints, page_digest, plan_site
+    from generator.render import Renderer
+
+    if memory.checks is None or not urls:
+        return {}
+    inputs = input_digest(project_dir)
+    project = load_project(project_dir)
+    plan = plan_site(project)
+    memory.ahead = (inputs, project, plan)   # the build that follows starts from these
+    templates = project_dir / "templates"
+    renderer = Renderer(project, plan, templates, memory.environment(templates))
+    renderer.demoted = memory.demoted
+    fps = fingerprints(project, plan, code_digest())
+    changed = memory.changed_records(fps)
+    by_url = {page.url_path: page for page in plan.pages}
+    out = {}
+    for url in urls:
+        page = by_url.get(url)
+        if page is None:
+            continue
+        template, wide = renderer.template_inputs(page.template)
+        if memory.page_digest(page, template, wide, changed) is not None:
+            continue   # none of its inputs changed
+        known = memory.pages.get(page.file)
+        if known is None or page_digest(page, fps, wide, template) != known[2]:
+            out[url] = (page.file, renderer.render(page).html.encode("utf-8"))
+    return out
 
 
 def output_age(project_dir: Path, output: Path) -> str | None:
@@ -273,8 +312,12 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     from generator.plan import fingerprints, page_digest, plan_site, unserved_places
     from generator.render import Renderer
 
-    project = load_project(project_dir)
-    plan = plan_site(project)
+    ahead = memory.ahead if memory is not None else None
+    if ahead is not None and ahead[0] == inputs.removesuffix("+no-checks"):   # loaded a moment ago by render_ahead
+        project, plan = ahead[1], ahead[2]
+    else:
+        project = load_project(project_dir)
+        plan = plan_site(project)
     templates = project_dir / "templates"
     renderer = Renderer(project, plan, templates, memory.environment(templates) if memory is not None else None)
     fps = fingerprints(project, plan, code_digest())
@@ -348,7 +391,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         result = tx.commit(scan_foreign=existed and not trusted)
     if memory is not None:
         memory.remember(State(history, inputs, manifest), tx.new, checker,
-                        {p.file: (p, renderer.template_inputs(p.template)[0], keys[p.file]) for p in plan.pages}, fps)
+                        {p.file: (p, renderer.template_inputs(p.template)[0], keys[p.file]) for p in plan.pages}, fps,
+                        renderer.demoted)
     elif checker is not None:
         checker.save()
     for rel in result.foreign:

@@ -27,7 +27,7 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import Memory, build, show_placeholders, show_unserved
+from generator.build import Memory, build, render_ahead, show_placeholders, show_unserved
 from generator.edit.web import PREFIX as EDIT_PREFIX
 from generator.edit.web import Editor, is_loopback
 from generator.errors import ClinicPagesError
@@ -40,6 +40,7 @@ PREFIX = "/__clinic-pages/"
 DEBOUNCE_SECONDS = 0.05   # quiet time after the last file event before a rebuild: an editor saves in steps
 WRITE_GRACE_SECONDS = 2   # longest wait for a file being written in place to be closed
 CHANGED_LIMIT = 1000      # pages named in a status as changed; past it, every open page reloads
+RECENT_PAGES = 8          # pages asked for lately that a save renders first
 
 LIVE_JS = r"""
 (function () {
@@ -161,30 +162,51 @@ def describe_failure(exc: BaseException, project: Path, output: Path) -> Failure
 @dataclass
 class Preview:
     """The state shared by the rebuilds and the HTTP handlers: the number of builds so far, the pages the last one
-    changed, what stopped the last one (if it failed), and the build memory kept between saves."""
+    changed, what stopped the last one (if it failed), the pages being looked at, and the build memory kept
+    between saves.
+
+    A save is shown in two steps. First the pages being looked at (the last few asked for) are rendered from the
+    saved files with the memory of the last build (`build.render_ahead`), and served from memory, so the change is
+    on screen at once; then the whole rebuild runs (every affected page rendered and checked, the site-wide
+    checks, the files written), and its output replaces them: if it fails, the overlay says why."""
 
     project: Path
     output: Path
-    version: int = 0
+    version: int = 0                                                # changes the open pages heard of
+    builds: int = 0                                                 # rebuilds finished
     failure: Failure | None = None
     changed_pages: list[str] | None = field(default_factory=list)   # URL paths; None: every page may have changed
     listeners: int = 0                                              # open pages waiting for news of a rebuild
     said: tuple = ()                                                # the places without pages and placeholders
                                                                     # last shown in the terminal
+    recent: dict[str, None] = field(default_factory=dict)           # URL paths asked for lately, oldest first
+    ahead: dict[str, bytes] = field(default_factory=dict)           # file in output/ -> its bytes rendered ahead
+    building: bool = False                                          # a rebuild is under way
     memory: Memory = field(default_factory=Memory)
     editor: Any = None   # the editing page (generator/edit/web.py), on a loopback address only
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def status(self) -> dict:
         failure = self.failure
+        common = {"version": self.version, "builds": self.builds, "building": self.building,
+                  "listeners": self.listeners}
         if failure is None:
-            return {"version": self.version, "error": None, "changed": self.changed_pages,
-                    "listeners": self.listeners}
-        return {"version": self.version, "error": failure.text, "heading": failure.heading,
-                "problems": failure.problems, "listeners": self.listeners}
+            return {**common, "error": None, "changed": self.changed_pages}
+        return {**common, "error": failure.text, "heading": failure.heading, "problems": failure.problems}
+
+    def visit(self, url: str) -> None:
+        """Note a page being looked at (rendered first after the next save)."""
+        with self.changed:
+            self.recent.pop(url, None)
+            self.recent[url] = None
+            while len(self.recent) > RECENT_PAGES:
+                del self.recent[next(iter(self.recent))]
 
     def rebuild(self) -> None:
         started = time.perf_counter()
+        shown = self._show_ahead() if self.failure is None else {}
+        if shown:
+            log.debug("rendered ahead: %s (%.2f s)", ", ".join(sorted(shown)), time.perf_counter() - started)
         try:
             report = build(self.project, self.output, memory=self.memory)
         except Exception as exc:   # any failure shows, and the next save rebuilds (the watcher must not die)
@@ -194,6 +216,9 @@ class Preview:
             log.error("%s", failure.text)
         else:
             failure, changed = None, changed_pages(report.result.written + report.result.removed)
+            if changed is not None and shown:   # a page shown ahead reloads only if the build made it otherwise
+                same = {url for url, (file, data) in shown.items() if data == _read(self.output / file)}
+                changed = [url for url in changed if url not in same]
             if report.up_to_date:
                 log.debug("%s", report.summary())
             else:
@@ -205,9 +230,36 @@ class Preview:
                     self.said = said
         with self.changed:
             self.version += 1
+            self.builds += 1
             self.failure = failure
             self.changed_pages = changed
+            self.ahead, self.building = {}, False
             self.changed.notify_all()
+
+    def _show_ahead(self) -> dict[str, tuple[str, bytes]]:
+        """Render the pages being looked at ahead of the rebuild and announce them; {URL: (file, bytes)}."""
+        with self.changed:
+            urls = list(reversed(self.recent))
+        try:
+            shown = render_ahead(self.project, self.memory, urls)
+        except Exception as exc:   # a data or template error: the rebuild says what is wrong
+            log.debug("nothing rendered ahead: %s", exc)
+            return {}
+        with self.changed:
+            self.building = True
+            if shown:
+                self.ahead = {file: data for file, data in shown.values()}
+                self.version += 1
+                self.changed_pages = sorted(shown)
+            self.changed.notify_all()
+        return shown
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def changed_pages(files: list[str]) -> list[str] | None:
@@ -340,9 +392,13 @@ class Handler(SimpleHTTPRequestHandler):
             self.end_headers()
             return None
         # No link in output/ is followed: a page replaced by one is served as missing.
-        if target.is_file() and not first_link(self.directory, os.path.relpath(target, self.directory)):
+        real = target.is_file() and not first_link(self.directory, os.path.relpath(target, self.directory))
+        if real or (target.suffix == ".html" and self._ahead(target) is not None):
             if target.suffix == ".html":
-                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", _inject(target.read_bytes()))
+                self.preview.visit(path if path.endswith(("/", ".html")) else path + "/")
+                ahead = self._ahead(target)
+                return self._send(HTTPStatus.OK, "text/html; charset=utf-8",
+                                  _inject(ahead if ahead is not None else target.read_bytes()))
             return super().do_GET()
         missing = Path(self.directory) / "404.html"
         body = _inject(missing.read_bytes()) if missing.is_file() else b"Not found"
@@ -352,6 +408,11 @@ class Handler(SimpleHTTPRequestHandler):
         if self.path.startswith(EDIT_PREFIX) and self.preview.editor is not None:
             return self.preview.editor.handle(self, "POST")
         return self._send(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", b"the preview is read-only")
+
+    def _ahead(self, target: Path) -> bytes | None:
+        """The page as rendered ahead of the rebuild under way, if it was."""
+        ahead = self.preview.ahead
+        return ahead.get(os.path.relpath(target, self.directory)) if ahead else None
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
         self.send_response(status)

@@ -148,8 +148,34 @@ def test_the_edit_loop_benchmark_times_each_edit_to_the_served_page(tmp_path: Pa
     assert done.returncode == 0, done.stdout + done.stderr
     [result] = json.loads((tmp_path / "r.json").read_text())
     assert result["server"] == "clinic-pages serve" and not result["failed"]
-    assert all(len(result["edits"][kind]["seconds"]) == 2 and min(result["edits"][kind]["seconds"]) > 0
-               for kind in ("treatment", "area"))
+    for kind in ("treatment", "area"):
+        served, rebuilt = result["edits"][kind]["seconds"], result["rebuilt"][kind]["seconds"]
+        assert len(served) == len(rebuilt) == 2 and min(served) > 0
+        assert all(r >= s for s, r in zip(served, rebuilt))   # the page is served before the rebuild ends, or with it
     assert result["peak_mb"] > 0
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 6 | clinic-pages serve"))
-    assert row.count("|") == 9
+    assert row.count("|") == 11
+
+
+def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Path) -> None:
+    """bench/preview.py --sizes sample: a copy of the repository's project, each edit one line of YAML longer by a
+    sentence (comments and layout kept), in the record of the page it then looks at."""
+    import yaml
+
+    from bench.preview import SampleServer
+
+    server = SampleServer(tmp_path / "sample")
+    server.write()
+    assert (tmp_path / "sample" / "templates").is_dir()
+    original = {name: (tmp_path / "sample" / name).read_text("utf-8") for name in ("treatments.yaml", "locations.yaml")}
+    for round_ in (0, 1):
+        for kind, key, records in (("treatment", "summary", "treatments"), ("area", "notes", "locations")):
+            changed, page, text = server.edit(kind, round_)
+            server.save(changed)
+            saved = (tmp_path / "sample" / changed).read_text("utf-8")
+            assert saved.count("\n") == original[changed].count("\n")
+            assert [line for line in saved.splitlines() if line.lstrip().startswith("#")] == \
+                [line for line in original[changed].splitlines() if line.lstrip().startswith("#")]
+            [record] = [r for r in yaml.safe_load(saved)[records] if text in (r.get(key) or "")]
+            assert page == (f"/{record['slug']}/" if kind == "treatment" else f"/areas/{record['slug']}/")
+            assert saved.count(text) == 1

@@ -186,9 +186,96 @@ def test_numbers_are_read(checker, text, rules):
     "The Botulinum Toxin and Cosmetic Fillers (Children) Act 2021 bans fillers for under-18s.",   # the law
     "Tell us at your consultation if you have psoriasis or eczema.",   # a condition, not treated
     "Esher has a secondary school and a leisure centre.",
+    "A bridge is a fixed, permanent way to replace a missing tooth.",  # dentistry's sense of permanent
+    "Do crowns come with a guarantee? Yes, a five-year guarantee against breakage.",   # a product's warranty
+    "Your deposit is refunded in full. We guarantee that.",            # the guarantee of the sentence before
+    "We won Salon of the Year at the Surrey Business Awards.",         # an award is not a prize
+    "Flash sales and countdown clocks are designed to rush you.",      # a warning
+    "Miracle Skin Studio, 4 Bridge Street, Cobham.",                   # a firm's name, even at the line's start
+    "© 2026 Forever Young Clinic Ltd. All rights reserved.",
+    "Exosome products sold for injection abroad are not licensed in the UK.",   # explained, not offered
+    "Some small studies have shown a modest improvement in skin hydration.",    # the limits of the evidence
+    "Radiofrequency heats the deeper layers of the skin.",             # where a device works, plainly
+    "Sunscreen protects your skin cells from UV damage.",
+    "Book by phone before 5pm on Friday for a weekend appointment.",   # a booking's logistics
+    "Our summer opening hours end on 31 August.",
+    "The offer on skincare products ends on Sunday; treatments are never discounted.",
 ])
 def test_other_senses_of_listed_words_are_not_claims(checker, text):
     assert found(checker, text) == [], text
+
+
+def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
+    """A price list's "Two areas: £520" is a filler price under a filler heading (`not_after`), and a medicine's
+    under an anti-wrinkle heading, or when an outright claim of the rule comes between."""
+    filler = "Cheek and chin filler\nOne area: £300\nTwo areas: £520\nThree areas: £720"
+    assert found(checker, filler) == []
+    assert found(checker, "Cheek filler, 1 ml: £280. Two areas: £520.") == []
+    assert rules_of(checker, "Lines and wrinkles\nOne area: £150\nTwo areas: £200") == {"pom"}
+    assert ("claims.pom", "two areas") in found(checker, "Lip filler\nAnti-wrinkle injections\nTwo areas: £200")
+    far = "Lip filler\n" + "\n".join(f"Note {n}." for n in range(6)) + "\nTwo areas: £200"
+    assert ("claims.pom", "two areas") in found(checker, far)          # more than 6 sentences back
+    assert rules_of(checker, "Full refund if you cancel.\nSee you soon.\nGuaranteed results.") == {"guarantee"}
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("The ASA has ruled against clinics that called their injections painless.", set()),
+    ("If a clinic tells you a treatment is completely safe, ask what the risks are.", set()),
+    ("Some clinics inject human-derived exosomes; we don't.", set()),
+    ("Anyone who says filler is risk-free is not being honest with you.", set()),
+    ("Our clinic says the treatment is completely safe.", {"risk"}),               # the page's own voice
+    ("A treatment that 'works for everyone' does not exist.", set()),              # quoted and denied
+    ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
+    ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
+    ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof
+])
+def test_reported_claims_and_acronyms(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("Myth: filler is permanent. Fact: it breaks down over months.", set()),
+    ("Myth 3: lip filler is painless.", set()),
+    ("It's a common misconception that peels are painless.", set()),
+    ("True or false: results are guaranteed? False.", set()),
+    ("Filler lasts forever? That's a myth.", set()),                  # said as a question, then denied
+    ("Filler lasts forever? Think again.", set()),
+    ("Is filler permanent? Absolutely not.", set()),                   # a yes-word, then not: a no
+    ("Are results guaranteed? Of course not.", set()),
+    ("Is it safe? Absolutely.", {"risk"}),
+    ("Does filler last forever\nNo. It breaks down over months.", set()),   # a heading that asks without "?"
+    ("Want lips that last forever? Book now.", {"guarantee"}),         # not denied: a claim
+    ("Myth-busting facials: painless and quick.", {"risk"}),           # no label: a claim
+    ("Results That Last Forever At Our Clinic", {"guarantee"}),        # a heading in title case is no firm's name
+])
+def test_myths_and_denied_questions_are_not_claims(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+def test_a_footnote_elsewhere_on_the_page_that_contradicts_is_a_qualification(checker):
+    page = parse_html("x/index.html", (
+        "<html><body><main><ul><li>Free consultation*</li><li>Lasts up to 18 months&#8224;</li></ul>"
+        "<p><small>*£50 if you do not book. &#8224;Typically 6 to 9 months.</small></p></main></body></html>"
+    ).encode())
+    findings = [f for f in checker.check(page) if f.rule == "claims.qualification"]
+    assert len(findings) == 2 and all("its footnote says otherwise" in f.message for f in findings)
+    clarifies = parse_html("x/index.html", (
+        "<html><body><main><p>Free consultation*</p><p>*Free with our skin therapist; £30 with a doctor.</p>"
+        "</main></body></html>").encode())
+    assert [f for f in checker.check(clarifies) if f.rule == "claims.qualification"] == []
+    assert found(checker, "Free consultation*") == []                  # no footnote: nothing it contradicts
+
+
+def test_a_jsonld_question_is_never_answered_by_another_questions_answer(checker):
+    import json
+    faq = {"@type": "FAQPage", "mainEntity": [
+        {"@type": "Question", "name": "Is lip filler permanent?",
+         "acceptedAnswer": {"@type": "Answer", "text": "It breaks down over months."}},
+        {"@type": "Question", "name": "Will I swell?",
+         "acceptedAnswer": {"@type": "Answer", "text": "Yes, some swelling is normal."}}]}
+    html = ("<html><head><script type='application/ld+json'>" + json.dumps(faq) + "</script></head><body><main>"
+            "<h2>Is it permanent?</h2><p>It breaks down over months.</p><h2>Will I swell?</h2></main></body></html>")
+    assert list(checker.check(parse_html("x/index.html", html.encode()))) == []
 
 
 # -- findings ---------------------------------------------------------------------------------------------------
@@ -295,6 +382,20 @@ def test_a_project_rule_file_adds_rules_with_phrases_sets_and_the_older_fields(t
     assert ("claims.house-old", "spots") in found(checker, "We zap spots fast.")
     assert found(checker, "Tell us about spots.") == []
     assert ("claims.house-old", "vip tier") in found(checker, "Join the VIP tier.")
+
+
+def test_a_project_rule_can_be_excused_by_the_sentences_before_it(tmp_path):
+    extra = tmp_path / "house.yaml"
+    extra.write_text(
+        "rules:\n  - id: house-sale\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
+        "    phrases: [{phrase: 'half price', not_after: [gift vouchers], after_within: 2}]\n", "utf-8")
+    checker = ClaimsChecker(load_rules([extra]))
+    assert found(checker, "Gift vouchers\nHalf price for a friend.") == []
+    assert found(checker, "Gift vouchers\nA.\nB.\nHalf price for a friend.") == [("claims.house-sale", "half price")]
+    extra.write_text(extra.read_text("utf-8").replace("after_within: 2", "after_within: 0"), "utf-8")
+    with pytest.raises(DataError) as info:
+        load_rules([extra])
+    assert "after_within" in str(info.value)
 
 
 def test_phrases_compile_to_what_they_say():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -53,19 +54,19 @@ def test_serves_pages_with_the_live_script_but_leaves_output_files_clean(preview
 
 
 def test_an_edit_rebuilds_and_the_new_text_is_served(preview):
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
                "<h1>{{ treatment.name }}</h1><p>Edited while previewing.</p>")
-    wait_for(lambda: status(preview)["version"] > before)
+    rebuilt(preview, before)
     code, html = fetch(preview.url + "jaw-fillers/")
     assert code == 200 and "Edited while previewing." in html
 
 
 def test_a_data_error_is_reported_while_the_last_good_pages_stay_served(preview):
     good = fetch(preview.url + "jaw-fillers/")[1]
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     edit(preview.preview.project / "treatments.yaml", "name: Jaw Fillers", "name: [Jaw Fillers")
-    current = wait_for(lambda: (s := status(preview))["version"] > before and s)
+    current = rebuilt(preview, before)
     assert current["error"].startswith("treatments.yaml:")
     assert current["heading"] == "1 problem in the data; nothing was written"
     [problem] = current["problems"]
@@ -82,9 +83,9 @@ def test_a_data_error_is_reported_while_the_last_good_pages_stay_served(preview)
 
 
 def test_a_template_error_names_the_template_and_line(preview):
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     edit(preview.preview.project / "templates" / "landing.html", "{% endblock %}", "{% if %}{% endblock %}")
-    current = wait_for(lambda: (s := status(preview))["version"] > before and s)
+    current = rebuilt(preview, before)
     assert current["error"].startswith("templates/landing.html:")
 
 
@@ -94,12 +95,12 @@ def test_an_edited_rule_file_rebuilds_and_its_findings_are_shown(preview):
     rule = ("rules:\n  - id: house-word\n    severity: error\n    message: a word the clinic avoids\n"
             "    hint: say it another way\n    source: https://example.org/house-style\n    terms: [{word}]\n")
     (project / "rules" / "house.yaml").write_text(rule.format(word="zzyzzq"))
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     edit(project / "site.yaml", "\nchecks:\n", "\nchecks:\n  rules: [rules/house.yaml]\n")
-    wait_for(lambda: (s := status(preview))["version"] > before and s["error"] is None)
-    before = status(preview)["version"]
+    rebuilt(preview, before)
+    before = status(preview)["builds"]
     (project / "rules" / "house.yaml").write_text(rule.format(word="clinic"))   # a rule file, not site.yaml
-    current = wait_for(lambda: (s := status(preview))["version"] > before and s)
+    current = rebuilt(preview, before)
     assert re.fullmatch(r"The checks found \d+ errors: they stop the build", current["heading"])
     found = {p["page"]: p for p in current["problems"]}
     assert "/jaw-fillers/" in found and "/" in found   # each page that says the word, by its URL
@@ -112,8 +113,9 @@ def test_an_edited_rule_file_rebuilds_and_its_findings_are_shown(preview):
 
 
 def rebuilt(preview: PreviewServer, before: int) -> dict:
-    """The status once the preview has rebuilt after `before` (the version seen before a save)."""
-    return wait_for(lambda: (s := status(preview))["version"] > before and s)
+    """The status once the preview has finished a rebuild after `before` (the number of rebuilds seen before a
+    save): the pages rendered ahead of it (to show them at once) are then written, or the overlay says why not."""
+    return wait_for(lambda: (s := status(preview))["builds"] > before and not s["building"] and s)
 
 
 def test_a_failure_of_any_kind_is_shown_and_the_next_save_rebuilds(preview, monkeypatch):
@@ -129,7 +131,7 @@ def test_a_failure_of_any_kind_is_shown_and_the_next_save_rebuilds(preview, monk
 
     monkeypatch.setattr(serve_module, "build", faulty)
     project = preview.preview.project
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     edit(project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
          "<h1>{{ treatment.name }}</h1><p>First save.</p>")
     current = rebuilt(preview, before)
@@ -137,14 +139,14 @@ def test_a_failure_of_any_kind_is_shown_and_the_next_save_rebuilds(preview, monk
     assert current["problems"][0]["message"] == "ZeroDivisionError: a fault inside the build"
     assert "First save." not in fetch(preview.url + "jaw-fillers/")[1]   # the last good pages are still served
     edit(project / "templates" / "treatment.html", "<p>First save.</p>", "<p>Second save.</p>")
-    current = rebuilt(preview, current["version"])
+    current = rebuilt(preview, current["builds"])
     assert current["error"] is None
     assert "Second save." in fetch(preview.url + "jaw-fillers/")[1]
 
 
 def test_files_that_are_not_inputs_do_not_rebuild(preview):
     project = preview.preview.project
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     (project / "notes.txt").write_text("not an input")
     (project / "output" / "extra.txt").write_text("written by hand")
     (project / ".clinic-pages-checks.npz.tmp").write_text("a file the tool itself writes beside the data")
@@ -153,11 +155,11 @@ def test_files_that_are_not_inputs_do_not_rebuild(preview):
              f"<h1>{{{{ treatment.name }}}}</h1><p>Input {n}.</p>")
         current = rebuilt(preview, before + n - 1)
         assert f"Input {n}." in fetch(preview.url + "jaw-fillers/")[1]
-    assert current["version"] == before + 2
+    assert current["builds"] == before + 2
 
 
 def test_the_status_names_the_pages_that_changed(preview):
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
          "<h1>{{ treatment.name }}</h1><p>Only the treatment pages.</p>")
     current = rebuilt(preview, before)
@@ -171,13 +173,51 @@ def test_a_rule_file_named_after_the_start_is_watched(preview):
     rule = ("rules:\n  - id: house-word\n    severity: error\n    message: a word the clinic avoids\n"
             "    hint: say it another way\n    source: https://example.org/house-style\n    terms: [{word}]\n")
     (rules / "house.yaml").write_text(rule.format(word="zzyzzq"))
-    before = status(preview)["version"]
+    before = status(preview)["builds"]
     edit(project / "site.yaml", "\nchecks:\n", "\nchecks:\n  rules: [house-rules/house.yaml]\n")
     current = rebuilt(preview, before)
     assert current["error"] is None
     (rules / "house.yaml").write_text(rule.format(word="clinic"))   # in a folder the preview did not watch before
-    current = rebuilt(preview, current["version"])
+    current = rebuilt(preview, current["builds"])
     assert current["heading"].startswith("The checks found")
+
+
+def test_the_page_being_looked_at_is_shown_before_the_rebuild_and_then_written(preview, monkeypatch):
+    """A save renders the page being looked at first and serves it from memory; the rebuild (every page, the
+    checks, the writes) follows, and its output is the same page."""
+    real, go = serve_module.build, threading.Event()
+
+    def held(*args, **kwargs):   # a slow rebuild: it waits until the test has seen the page shown ahead
+        assert go.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", held)
+    project, page = preview.preview.project, "jaw-fillers/"
+    assert "Shown at once." not in fetch(preview.url + page)[1]   # the page being looked at
+    before = status(preview)["builds"]
+    edit(project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+         "<h1>{{ treatment.name }}</h1><p>Shown at once.</p>")
+    ahead = wait_for(lambda: (s := status(preview))["building"] and "/jaw-fillers/" in (s["changed"] or []) and s)
+    served = fetch(preview.url + page)[1]
+    assert "Shown at once." in served
+    assert "Shown at once." not in (preview.preview.output / page / "index.html").read_text()   # not written yet
+    go.set()
+    done = rebuilt(preview, before)
+    assert done["error"] is None and done["version"] > ahead["version"]
+    assert "/jaw-fillers/" not in done["changed"]   # written as it was shown: no second reload
+    assert fetch(preview.url + page)[1] == served
+    assert "Shown at once." in (preview.preview.output / page / "index.html").read_text()
+
+
+def test_a_page_shown_ahead_that_the_checks_refuse_is_taken_back(preview):
+    project, page = preview.preview.project, "jaw-fillers/"
+    good = fetch(preview.url + page)[1]
+    before = status(preview)["builds"]
+    edit(project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+         "<h1>{{ treatment.name }}</h1><p>Results are guaranteed.</p>")
+    done = rebuilt(preview, before)
+    assert done["error"] is not None and "claims.guarantee" in done["error"]
+    assert fetch(preview.url + page)[1] == good   # the last good page again, as output/ holds it
 
 
 # -- the property: after any sequence of saves, the preview's output is a clean build's ------------------------
@@ -194,8 +234,9 @@ def test_after_any_sequence_of_saves_the_preview_equals_a_clean_build(tmp_path_f
     server = PreviewServer(project, port=0).start()
     try:
         for edit_, n in edits:
-            before = status(server)["version"]
-            edit_(project, n)
+            before = status(server)["builds"]
+            fetch(server.url)   # a page being looked at: rendered ahead of each rebuild, which then starts from
+            edit_(project, n)   # the project and plan loaded for it
             current = rebuilt(server, before)
             assert current["error"] is None, current["error"]
     finally:

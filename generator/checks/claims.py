@@ -33,6 +33,7 @@ from generator.checks.sentences import (
     NEGATIONS,
     NUMBER_WORDS,
     YES_ANSWERS,
+    ASKING,
     answer_of,
     sentence_of,
     split_compound,
@@ -139,6 +140,9 @@ class Phrase:
     not_near: tuple[Phrase, ...] = ()             # no match counts in a sentence that holds one of these
     near_all: tuple[Phrase, ...] = ()             # each of these must be in the same sentence too
     asked: bool = False                           # counts only in a question answered "no": "Any side effects? None."
+    not_after: tuple[Phrase, ...] = ()            # no match counts after a sentence that holds one of these ...
+    after_within: int = 6                         # ... among this many sentences before it (see Claim.context)
+    footnote: tuple[Phrase, ...] = ()             # one of these in the sentence, or in a footnote of the page
 
 
 _SYMBOLS = frozenset("£$€%*+&")
@@ -258,8 +262,15 @@ def _compare(atom: tuple, number: float) -> bool:
         return True
     if op == "-":
         return value[0] <= number <= value[1]
-    return {"<": number < value, ">": number > value, "<=": number <= value, ">=": number >= value,
-            "=": number == value}[op]
+    if op == "<":
+        return number < value
+    if op == ">":
+        return number > value
+    if op == "<=":
+        return number <= value
+    if op == ">=":
+        return number >= value
+    return number == value
 
 
 _GAP_STOPS = frozenset({"if", "when", "whether", "unless", "but", "because", "although", "though", "while",
@@ -399,6 +410,12 @@ _PHRASE_SCHEMA = Obj({
     "within": Field(Number(minimum=1, maximum=30, integer=True), required=False),
     "not_near": Field(ListOf(_LINE), required=False, doc="phrases that, in the same sentence, cancel it"),
     "near_all": Field(ListOf(_LINE), required=False, doc="phrases that must all be in the same sentence too"),
+    "not_after": Field(ListOf(_LINE), required=False,
+                       doc="phrases that, in the nearest sentence before it that names one, cancel it"),
+    "after_within": Field(Number(minimum=1, maximum=20, integer=True), required=False,
+                          doc="how many sentences before it `not_after` looks at (default 6)"),
+    "footnote": Field(ListOf(_LINE), required=False,
+                      doc="phrases one of which must be in the sentence or in a footnote of the page (* or †)"),
 })
 _RULES_SCHEMA = Obj({
     "sets": Field(MapOf(Text(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), single_line=True,
@@ -507,7 +524,12 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
                          if (x := phrase(n, ("phrases", j, "not_near", k))))
         near_all = tuple(x for k, n in enumerate(spec.get("near_all") or [])
                          if (x := phrase(n, ("phrases", j, "near_all", k))))
-        phrases.append(Phrase(p.text, p.elements, near, spec.get("within"), not_near, near_all))
+        not_after = tuple(x for k, n in enumerate(spec.get("not_after") or [])
+                          if (x := phrase(n, ("phrases", j, "not_after", k))))
+        footnote = tuple(x for k, n in enumerate(spec.get("footnote") or [])
+                         if (x := phrase(n, ("phrases", j, "footnote", k))))
+        phrases.append(Phrase(p.text, p.elements, near, spec.get("within"), not_near, near_all,
+                              not_after=not_after, after_within=spec.get("after_within", 6), footnote=footnote))
     for j, term in enumerate(raw.get("terms") or []):   # older rule files: words and phrases, inflected
         if term.strip() and (p := phrase(term.replace("|", " "), ("terms", j))):
             phrases.append(p)
@@ -558,10 +580,28 @@ def page_texts(page: HtmlPage, worth: Callable[[str], bool] | None = None) -> li
     if worth is not None and not worth("\n".join(strings)):   # one call: what counts is worked out line by line
         strings = []
     else:
-        strings = [t for t in strings if t not in visible]   # most (names, FAQ answers) are on the page already
+        strings = _not_shown(strings, visible)
     if strings:
         texts.append(("JSON-LD", "\n".join(strings)))
     return texts
+
+
+def _not_shown(strings: list[str], visible: str) -> list[str]:
+    """The JSON-LD strings that are not on the page already (most names and FAQ answers are), but with the answer
+    of a question that is kept, and an empty line where strings were left out, so that a question is never
+    followed by another question's answer ("Is it permanent?" then "Yes, some swelling is normal.")."""
+    out: list[str] = []
+    asked = False
+    for t in strings:
+        if t in visible and not asked:
+            if out and out[-1]:
+                out.append("")
+            continue
+        out.append(t)
+        asked = t.rstrip().endswith("?")
+    while out and not out[-1]:
+        out.pop()
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -628,6 +668,8 @@ class Claim:
     note: str           # why a negation did not excuse it ("" when there was none)
     evidence: str       # the sentence, as written
     asked: bool = False  # a question about a harm: a claim only when the answer is "no" or "none"
+    context: Phrase | None = None   # its phrase, when it has `not_after`: the sentences before it can excuse it
+    footnote: Phrase | None = None  # its phrase, when only a footnote of the page can make it count
 
 
 @dataclass(frozen=True, slots=True)
@@ -675,25 +717,6 @@ straight vision needs aim once upper available designed move
 
 # one-word forms; the forms that start a look at runs of words; those runs, by those forms
 Need = tuple[frozenset[str], frozenset[str], dict[str, tuple[tuple[frozenset[str], ...], ...]]]
-
-
-def _trie(words: list[str]) -> str:
-    """A regular expression for any of the words, as a trie: one search costs about as much as for one word."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)
 
 
 def _needs(phrase: Phrase) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
@@ -814,29 +837,42 @@ class ClaimsChecker:
                 for form in _signature(phrase):
                     self.candidates.setdefault(form, []).append((needs, numbers))
         self.candidate_forms = frozenset(self.candidates)
-        # one search in C for any signature word (a trie of them, number words too) rules most sentences out
-        words = [f for f in self.candidate_forms if f != "#num" and f[0].isalnum()]
-        # the numbers that phrases whose signature is a number take (in digits; number words are in the trie)
-        atoms = [atom for rule in rules for phrase in rule.phrases if _signature(phrase) == {"#num"}
-                 for element in phrase.elements if element.other for alt in element.other for atom in alt
-                 if atom[0] == "num"]
-        if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
-            self._signature_numbers = _DIGITS
-        else:
-            taken = sorted({n for a in atoms for n in range(0, 100) if _compare(a, n)})
-            self._signature_numbers = re.compile(r"(?<!\d)(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])") \
-                if taken else None
-        signs = "".join(re.escape(f) for f in self.candidate_forms if len(f) == 1 and not f.isalnum())
-        self._signature_words = re.compile("|".join(filter(None, (
-            r"(?<![^\W_])(?:" + _trie(words + list(NUMBER_WORDS)) + r")(?![^\W_])", f"[{signs}]" if signs else ""))))
         self._numbered = "#num" in self.candidate_forms or any(
             needs_numbers or any("#num" in single for single, _, _ in needs)
             for found in self.candidates.values() for needs, needs_numbers in found)
-        self._signs = "".join(sorted({c for c in "£$€%*&+" if any(
-            c in single or any(c in a for group in runs.values() for run in group for a in run)
-            for found in self.candidates.values() for needs, _ in found for single, _, runs in needs)
-            or c in self.candidate_forms}))
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
+        # every word form a need looks for: a line is reduced to these (and its numbers) before it is decided
+        # (the words of the phrases and of their `near` and `near_all` phrases: a superset of what needs hold)
+        relevant: set[str] = set(self.candidate_forms) | vocabulary
+        for rule in rules:
+            for phrase in rule.phrases:
+                for other in phrase.near + phrase.near_all:
+                    for element in other.elements:
+                        for alt in element.alternatives:
+                            relevant.update(*(a for a in alt if isinstance(a, frozenset)))
+        self._relevant = frozenset(relevant | set(NUMBER_WORDS))
+        self._signs = "".join(c for c in "£$€%*&+" if c in relevant)
+        self._number_atoms = tuple(sorted({atom for found in self.candidates.values() for _, numbers in found
+                                           for atoms in numbers for atom in atoms}, key=repr))
+        self._atom_at = {atom: k for k, atom in enumerate(self._number_atoms)}
+        signs = "".join(c for c in "£$€%*&+" if c in self.candidate_forms)
+        self._signs_in = re.compile(f"[{re.escape(signs)}]").search if signs else (lambda _: None)
+        # the numbers that phrases whose signature is a number take (ages 12 to 17): a line must hold one
+        atoms = [atom for rule in rules for phrase in rule.phrases if _signature(phrase) == {"#num"}
+                 for element in phrase.elements if element.other for alt in element.other for atom in alt
+                 if atom[0] == "num"]
+        self._signature_numbers = None
+        self._signature_number_words = frozenset()
+        if atoms:
+            if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
+                self._signature_numbers = _DIGITS
+                self._signature_number_words = frozenset(NUMBER_WORDS)
+            else:
+                taken = sorted({n for a in atoms for n in range(0, 100) if _compare(a, n)})
+                self._signature_numbers = re.compile(r"(?<![\d.])(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])")
+                self._signature_number_words = frozenset(w for w, n in NUMBER_WORDS.items() if n in taken)
+        self._decided: dict[tuple, bool] = {}
+        self._number_classes: dict[str, tuple[bool, ...]] = {}
         self._lines: dict[str, tuple[SentenceResult, ...]] = {}
 
     # -- one line ---------------------------------------------------------------------------------------------
@@ -876,33 +912,55 @@ class ClaimsChecker:
 
     def _could_match(self, text: str) -> int | None:
         """None when some phrase of the rules may match in the text; else (no phrase can: most lines, found with
-        cheap set look-ups only) how the text answers a question before it: -1 no, 1 yes, 0 neither."""
+        cheap set look-ups only) how the text answers a question before it: -1 no, 1 yes, 0 neither.
+
+        Whether a phrase may match depends only on which of the rules' words the text holds, and on how its
+        numbers compare with the rules' numbers: that is remembered, so that lines which differ in other words
+        (a place's name, a distance) are decided once."""
         low = normalise(text)
-        if not self._signature_words.search(low) and "#" not in low and not (
-                self._signature_numbers and self._signature_numbers.search(low)):
-            first = [w.strip(".,!?;:\"'()") for w in low[:40].split(None, 2)[:2]]   # no signature word
-            return answer_of(*first) if first and first[0] else 0
         words = _WORD.findall(low)
-        present = set(words)
+        answer = answer_of(*words[:3]) if words else 0
+        if self.candidate_forms.isdisjoint(words) and "#" not in low and not self._signs_in(low) and not (
+                self._signature_numbers and (self._signature_numbers.search(low)
+                                             or not self._signature_number_words.isdisjoint(words))):
+            return answer      # most lines: no phrase's signature word (the rarest word it needs)
+        present = set(self._relevant.intersection(words))
         for c in self._signs:
             if c in low:
                 present.add(c)
         if "?" in low:
             present.add("?")
-        hits = present & self.candidate_forms
-        if "#" in low:
-            for tag in _TAG.findall(low):
-                pieces = split_compound(tag, self.vocabulary, loose=True)
-                present.update(pieces)
-                hits.update(self.candidate_forms.intersection(pieces))
-        numbers: list[float] = []
+        numbers: frozenset = frozenset()
         if self._numbered and (_DIGITS.search(low) or not present.isdisjoint(NUMBER_WORDS)):
-            numbers = [float(n) for n in _DIGITS.findall(low)]
-            numbers += [NUMBER_WORDS[w] for w in present & NUMBER_WORDS.keys()]
+            classes = self._number_classes
+            numbers = frozenset([classes.get(n) or self._number_class(n) for n in _DIGITS.findall(low)]
+                                + [self._number_class(str(NUMBER_WORDS[w])) for w in present & NUMBER_WORDS.keys()])
             present.add("#num")
-            hits.add("#num")
+        if "#" in low:   # hashtags: the rule words they are made of (not remembered: they are rare)
+            for tag in _TAG.findall(low):
+                present.update(self._relevant.intersection(split_compound(tag, self.vocabulary, loose=True)))
+            return None if self._may_match(frozenset(present), numbers) else answer
+        key = (frozenset(present), numbers)
+        may = self._decided.get(key)
+        if may is None:
+            if len(self._decided) >= self.MEMO_LINES:
+                self._decided.clear()
+            may = self._decided[key] = self._may_match(*key)
+        return None if may else answer
+
+    def _number_class(self, digits: str) -> tuple[bool, ...]:
+        """How a number compares with each number atom of the rules (remembered per string of digits)."""
+        known = self._number_classes.get(digits)
+        if known is None:
+            n = float(digits)
+            known = self._number_classes[digits] = tuple(_compare(atom, n) for atom in self._number_atoms)
+        return known
+
+    def _may_match(self, present: frozenset[str], numbers: frozenset[tuple[bool, ...]]) -> bool:
+        """Whether some phrase may match in a text that holds these rule words and numbers (each number as how
+        it compares with each number atom of the rules)."""
         candidates = self.candidates
-        for form in hits:
+        for form in present & self.candidate_forms:
             for needs, needs_numbers in candidates[form]:
                 for single, run_keys, runs in needs:   # plain loops: generators cost more than the look-ups
                     if present.isdisjoint(single):
@@ -920,10 +978,10 @@ class ClaimsChecker:
                         if not found:
                             break       # neither a word nor a run of this element is there
                 else:
-                    if not needs_numbers or all(any(_compare(atom, n) for atom in atoms for n in numbers)
+                    if not needs_numbers or all(any(n[self._atom_at[atom]] for atom in atoms for n in numbers)
                                                 for atoms in needs_numbers):
-                        return None
-        return answer_of(*words[:2]) if words else 0
+                        return True
+        return False
 
     def _claims(self, s: Sentence) -> list[Claim]:
         claims = self._said(s)
@@ -938,7 +996,7 @@ class ClaimsChecker:
 
     def _said(self, s: Sentence) -> list[Claim]:
         words = s.words
-        hits: list[tuple[ClaimRule, int, int, str]] = []
+        hits: list[tuple[ClaimRule, int, int, str, Phrase | None, Phrase | None]] = []
         asked: list[Claim] = []
         index = self.index
         for i, w in enumerate(words):
@@ -965,7 +1023,10 @@ class ClaimsChecker:
                         asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
                                            "", s.text.strip(), asked=True))
                     continue
-                hits.append((rule, i, end, phrase.text))
+                # a footnote phrase in the sentence itself: it counts; else only a footnote of the page can say
+                footnote = phrase if phrase.footnote and not any(
+                    b < i or a > end for p in phrase.footnote for a, b in find_phrase(p, words, rule.names)) else None
+                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after else None, footnote))
         if self.with_patterns:
             text = normalise(s.text)
             for rule in self.with_patterns:
@@ -975,7 +1036,7 @@ class ClaimsChecker:
                         last = min(len(words) - 1,
                                    first + max(0, len(words_of(m.group(), self.vocabulary)) - 1))
                         if first < len(words):
-                            hits.append((rule, first, last, m.group()))
+                            hits.append((rule, first, last, m.group(), None, None))
         out: list[Claim] = asked
         if not hits:
             return out
@@ -983,7 +1044,7 @@ class ClaimsChecker:
         scopes = None
         quoted = _quoted(s.text)
         done: dict[str, int] = {}   # rule id -> last word of its last claim: "completely safe" is not also "safe"
-        for rule, i, end, pattern in hits:
+        for rule, i, end, pattern, context, footnote in hits:
             if done.get(rule.id, -1) >= i:
                 continue
             if rule.unless and _overlaps(rule.unless, words, i, end, rule.names):
@@ -1006,8 +1067,9 @@ class ClaimsChecker:
             found_words = " ".join(w.form for w in words[i:end + 1])
             if rule.negatable and quoted and any(found_words in q for q in quoted):
                 continue   # the words are quoted to be talked about: "'No downtime' is a phrase we never use"
-            done[rule.id] = end
-            out.append(Claim(rule, found_words, pattern, note, s.text.strip()))
+            if context is None and footnote is None:   # one that the page around it may excuse hides nothing
+                done[rule.id] = end
+            out.append(Claim(rule, found_words, pattern, note, s.text.strip(), context=context, footnote=footnote))
         return out
 
     def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:
@@ -1044,13 +1106,30 @@ class ClaimsChecker:
 
     def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list]) -> None:
         """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count])."""
-        results = [r for line in text.split("\n") for r in self.line_results(line)] if text else []
+        memo, results, line_of = self._lines, [], []
+        lines = text.split("\n")
+        for n, line in enumerate(lines):
+            known = memo.get(line)
+            known = known if known is not None else self.line_results(line)
+            results += known
+            line_of += [n] * len(known)
+        footnotes = None
         for k, result in enumerate(results):
             if not result.claims:
                 continue
             answered_yes = result.question and k + 1 < len(results) and results[k + 1].answer > 0
             answered_no = result.question and k + 1 < len(results) and results[k + 1].answer < 0
             for claim in result.claims:
+                if claim.context is not None and self._excused_before(claim, lines, line_of[k]):
+                    continue   # "Two areas: £520" under a heading "Cheek and chin filler"
+                if claim.footnote is not None:
+                    if footnotes is None:
+                        footnotes = self._footnotes(lines)
+                    if not any(find_phrase(p, words, claim.rule.names) for words in footnotes
+                               for p in claim.footnote.footnote):
+                        continue   # "Free consultation*" whose footnote only clarifies, or has none
+                    claim = Claim(claim.rule, claim.words, claim.pattern, "its footnote says otherwise",
+                                  claim.evidence)
                 if claim.asked:
                     if not answered_no:
                         continue
@@ -1059,6 +1138,11 @@ class ClaimsChecker:
                 elif result.question and claim.rule.negatable and not answered_yes and (
                         claim.rule.questions == "excuse" or answered_no):
                     continue   # asked, not claimed: "Is it permanent? No, ..."
+                elif (claim.rule.negatable and k + 1 < len(results) and results[k + 1].answer < 0
+                      and (claim.evidence.rstrip(" \"')\u201d\u2019").endswith("?")
+                           or claim.evidence.split(None, 1)[0].lower() in ASKING)):
+                    continue   # asked or said as a question, then denied: "Filler lasts forever? That's a myth.",
+                    #            a heading "Does filler last forever" then "No."
                 if answered_yes and claim.rule.negatable:
                     claim = Claim(claim.rule, claim.words, claim.pattern,
                                   "a question answered yes", claim.evidence)
@@ -1068,9 +1152,47 @@ class ClaimsChecker:
                 else:
                     found[key] = [claim, where, 1]
 
+    def _excused_before(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when, looking back from the claim's sentence (line n) through at most `after_within` sentences,
+        the nearest one that holds a `not_after` phrase of its phrase comes before any sentence that makes an
+        unconditional claim of the same rule."""
+        phrase, rule = claim.context, claim.rule
+        left = phrase.after_within
+        for m in range(n, -1, -1):
+            before = sentences_of(_clean(lines[m]), self.vocabulary)
+            if m == n:   # the sentences of its own line before it
+                at = next((j for j, s in enumerate(before) if s.text.strip() == claim.evidence), len(before))
+                before = before[:at]
+            for s in reversed(before):
+                if left == 0:
+                    return False
+                left -= 1
+                if any(find_phrase(p, s.words, rule.names) for p in phrase.not_after):
+                    return True
+                if any(c.rule is rule and c.context is None for c in self._said(s)):
+                    return False
+        return False
+
+    def _footnotes(self, lines: list[str]) -> list[tuple]:
+        """The words of each footnote of a text: a sentence that starts with an asterisk or a dagger."""
+        out = []
+        for line in lines:
+            if "*" in line or "\u2020" in line or "\u2021" in line:
+                for s in sentences_of(_clean(line), self.vocabulary):
+                    if s.text.lstrip().startswith("*"):
+                        out.append(s.words)
+        return out
+
     def _worth(self, text: str) -> bool:
         """True when a line of `text` holds a claim (what each line holds is remembered)."""
-        return any(r.claims for line in text.split("\n") for r in self.line_results(line))
+        memo = self._lines
+        for line in text.split("\n"):
+            known = memo.get(line)
+            if known is None:
+                known = self.line_results(line)
+            if known is not _NEUTRAL and any(r.claims for r in known):
+                return True
+        return False
 
 
 def _evidence(sentence: str, term: str, width: int = 200) -> str:
@@ -1085,7 +1207,11 @@ _CLINIC_VOICE = frozenset({"we", "our", "us", "we're", "we've", "we'll", "ours"}
 
 
 _PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clinic", "inject", "injector", "seen",
-                           "treat", "offer", "team", "training", "trained"})
+                           "treat", "offer", "team", "training", "trained", "use", "recommend", "advise", "explain",
+                           "prescribe", "teach", "injecting", "injected", "treated", "treating", "job", "promise",
+                           "guarantee", "specialise", "specialize", "provide", "perform", "administer", "diary",
+                           "chair", "slots", "books"})
+_ASKS_FOR_ME = frozenset({"dm", "message", "call", "text", "email", "contact"})   # "DM me": the practitioner
 
 
 def _first_person(words: tuple[Word, ...]) -> bool:
@@ -1096,14 +1222,15 @@ def _first_person(words: tuple[Word, ...]) -> bool:
     if present.isdisjoint(_FIRST_PERSON) or not present.isdisjoint(_CLINIC_VOICE):
         return False
     return not any(f in _FIRST_PERSON and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
-                   or f in ("i", "i've", "i'm") and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
+                   or f == "me" and i and forms[i - 1] in _ASKS_FOR_ME
                    for i, f in enumerate(forms))
 
 
 _QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{2,60})[\"\u201d\u2019]|(?<![\w'])'([^']{2,60})'(?![\w'])")
 _META = frozenset({"phrase", "phrases", "word", "words", "term", "terms", "label", "labels", "claim", "claims",
                    "means", "mean", "see", "use", "used", "say", "says", "promise", "promises", "websites", "ads",
-                   "adverts", "marketing", "read", "slogan", "slogans", "buzzword", "buzzwords"})
+                   "adverts", "marketing", "read", "slogan", "slogans", "buzzword", "buzzwords", "exist", "exists",
+                   "myth", "nonsense", "language", "wording", "banners", "belong", "like", "call", "called"})
 
 
 def _quoted(text: str) -> list[str]:

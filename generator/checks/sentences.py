@@ -60,11 +60,12 @@ _ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "e.g", 
                             "tel", "ref", "ca", "cf", "inc", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                             "sep", "sept", "oct", "nov", "fig", "dept", "rev", "gen", "sgt", "capt"})
 _BEFORE_NUMBER = frozenset({"no", "nos", "tel", "ref"})   # abbreviations only before a number: "No. 5"
-_ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+ASKING = _ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
                      "shall", "may", "might", "must", "has", "have", "had", "how", "what", "why", "when", "where",
                      "which", "who", "whose", "isn't", "aren't", "don't", "doesn't", "won't", "can't", "am"})
 _NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody", "sadly", "unfortunately", "zero",
-                        "nah"})
+                        "nah", "false", "fiction", "wrong", "untrue", "incorrect", "myth"})
+_NO_ANSWER_RUNS = frozenset({("that's", "a", "myth"), ("it's", "a", "myth"), ("think", "again"), ("not", "true")})
 YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "certainly", "totally", "completely",
                          "course", "sure", "100", "always", "guaranteed"})
 
@@ -144,7 +145,7 @@ def words_of(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
         if c.isalpha():
             form = token.lower()
             number = NUMBER_WORDS.get(form)
-            capital = c.isupper()
+            capital = c.isupper() and not (len(token) > 1 and token.isupper())   # an acronym (EU, MDR) is no name
         elif c.isdigit():
             form, number, capital = token.lower(), _number(token), False
         elif c == "#" and len(token) > 1:
@@ -174,10 +175,12 @@ def _mark_names(words: list[Word]) -> list[Word]:
     """Mark the words of names: capitalised words after a title ("Dr Grace Miracle"), before a place word ("Magic
     Lane"), or two capitalised words together in mid-sentence, unless most of the sentence is capitalised (a
     heading in title case)."""
+    name = _business_names(words)
     if all(w.capital for w in words if len(w.form) >= 4 and w.form.isalpha()):
-        return words   # a heading in title case: capitals say nothing about names
+        if not any(name):
+            return words   # a heading in title case: capitals say nothing about names (but for a firm's name)
+        return [w._replace(name=True) if n else w for w, n in zip(words, name)]
 
-    name = [False] * len(words)
     for i, w in enumerate(words):
         if not w.capital:
             continue
@@ -193,6 +196,35 @@ def _mark_names(words: list[Word]) -> list[Word]:
     if not any(name):
         return words
     return [w._replace(name=True) if n else w for w, n in zip(words, name)]
+
+
+_BUSINESS = frozenset({"ltd", "limited", "llp", "plc", "inc", "co", "clinic", "clinics", "aesthetics", "studio",
+                       "studios", "salon", "salons", "spa", "rooms", "lounge", "bar", "medispa", "beauty", "group",
+                       "academy", "skincare", "cosmetics", "lab", "labs", "boutique", "institute"})
+_NOT_IN_NAMES = frozenset({"the", "a", "an", "at", "our", "your", "that", "for", "with", "in", "on", "of", "to", "and",
+                           "by", "you", "we", "is", "are", "from", "this", "new", "book", "visit", "contact"})
+
+
+def _business_names(words: list[Word]) -> list[bool]:
+    """Marks for a firm's name: two to four capitalised words in a row that end with a word such as Clinic,
+    Aesthetics, Studio or Ltd ("Miracle Skin Studio", "Forever Young Clinic Ltd"), even at the start of a line or
+    in a title-case heading; function words ("at", "our", "the") end a run, so "Results That Last Forever At Our
+    Clinic" holds no name."""
+    name = [False] * len(words)
+    start = None
+    for i, w in enumerate(words + [Word("", None, False, -1, False)]):
+        if w.capital and w.form not in _NOT_IN_NAMES and (start is None or w.clause == words[i - 1].clause):
+            if start is None:
+                start = i
+            continue
+        if start is not None:
+            end = i   # the run is words[start:end]
+            while end - start >= 2 and words[end - 1].form not in _BUSINESS:
+                end -= 1
+            if 2 <= end - start <= 4 and words[end - 1].form in _BUSINESS:
+                name[start:end] = [True] * (end - start)
+            start = i if w.capital and w.form not in _NOT_IN_NAMES else None
+    return name
 
 
 def sentences_of(line: str, vocabulary: frozenset[str] = frozenset()) -> list[Sentence]:
@@ -211,8 +243,7 @@ def sentence_of(text: str, vocabulary: frozenset[str] = frozenset(), start: int 
         return None
     stripped = text.rstrip(" \t\"')]\u201d\u2019")
     question = stripped.endswith("?") and (words[0].form in _ASKING or _asks_after_quote(stripped))
-    return Sentence(start, start + len(text), text, words, question, answer_of(words[0].form,
-                                                                               words[1].form if len(words) > 1 else ""))
+    return Sentence(start, start + len(text), text, words, question, answer_of(*(w.form for w in words[:3])))
 
 
 def _asks_after_quote(text: str) -> bool:
@@ -225,16 +256,22 @@ def _asks_after_quote(text: str) -> bool:
     return first in _ASKING
 
 
-def answer_of(first: str, second: str = "") -> int:
-    """How a sentence that starts with these words answers a question: -1 no, 1 yes, 0 neither."""
-    if first in _NO_ANSWER:
+def answer_of(first: str, second: str = "", third: str = "") -> int:
+    """How a sentence that starts with these words answers a question: -1 no ("No", "False", "That's a myth"),
+    1 yes, 0 neither."""
+    if first in _NO_ANSWER or (first, second, third) in _NO_ANSWER_RUNS or (first, second) in _NO_ANSWER_RUNS:
         return -1
-    return 1 if first in YES_ANSWERS or (first == "of" and second == "course") else 0
+    if first == "of" and second == "course":
+        first, second = "course", third
+    if first in YES_ANSWERS:
+        return -1 if second in ("not", "no", "never") else 1   # "Absolutely not", "Of course not"
+    return 0
 
 
 # -- negation ---------------------------------------------------------------------------------------------------
 
-NEGATIONS = frozenset({"not", "no", "never", "cannot", "can't", "won't", "isn't", "aren't", "don't", "doesn't",
+NEGATIONS = frozenset({"misconception", "misconceptions", "fallacy",
+                       "not", "no", "never", "cannot", "can't", "won't", "isn't", "aren't", "don't", "doesn't",
                        "didn't", "wasn't", "weren't", "nor", "none", "nothing", "nobody", "neither", "without",
                        "shouldn't", "wouldn't", "couldn't", "mustn't", "hasn't", "haven't", "hardly", "unable",
                        "myth", "impossible", "nowhere", "refuse", "dont", "cant", "wont", "isnt"})
@@ -267,9 +304,9 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
     skip_until = -1
     reported = _reported(words)
     if reported is None and not _WARNINGS.isdisjoint(w.form for w in words):
-        reported = -1   # the sentence warns against such claims: none of its words is the page's own claim
+        reported = (-1, 0)   # the sentence warns against such claims: none of its words is the page's own claim
     if reported is not None:   # "some clinics say ...": what follows is someone else's claim, quoted
-        out.append((reported, reported + 1, len(words) - 1))
+        out.append((reported[0], reported[1], len(words) - 1))
     for i, w in enumerate(words):
         if i <= skip_until or w.form not in NEGATIONS or w.name:
             continue
@@ -280,15 +317,19 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
         last = i
         j = i + 1
         clause = w.clause
-        while j < n and j - i <= MAX_SCOPE:
+        base = i   # the scope's reach counts from the negation, or from the last of a list of that-clauses
+        while j < n and j - base <= MAX_SCOPE:
             x = words[j]
             if x.clause != clause:
-                if not (_list_goes_on(words, j) or x.form == "even"):
+                if _that_goes_on(words, j):
+                    base = j
+                elif not (_list_goes_on(words, j) or x.form == "even"):
                     break
                 clause = x.clause
             if x.form in _TERMINATORS:
                 break
-            if x.form in _COORDINATORS and j + 1 < n and words[j + 1].form in _SUBJECTS:
+            if x.form in _COORDINATORS and j + 1 < n and words[j + 1].form in _SUBJECTS and not (
+                    x.comma and words[j + 1].form == "that"):
                 break
             last = j
             j += 1
@@ -299,39 +340,66 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
 
 _OTHERS = frozenset({"clinics", "clinic", "providers", "salons", "websites", "companies", "brands", "ads", "adverts",
                      "adverts", "advertisers", "influencers", "people", "sellers", "practitioners", "others",
-                     "marketers", "competitors", "manufacturers"})
+                     "marketers", "competitors", "manufacturers", "anyone", "someone", "anybody", "somebody"})
 _SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise", "promises", "promised",
                   "advertise", "advertises", "advertised", "call", "calls", "describe", "describes", "tell",
-                  "market", "sell", "boast", "boasts", "suggest"})
+                  "market", "sell", "boast", "boasts", "suggest", "tells", "told", "called", "claiming",
+                  "promising", "advertising", "calling", "describing", "described", "marketed", "sold",
+                  "inject", "injects", "use", "uses", "offer", "offers", "sells", "provide", "provides", "push",
+                  "pushes"})
 _QUOTING = (("you", "may", "have", "read"), ("you", "may", "have", "heard"), ("you", "might", "have", "seen"),
             ("you", "may", "have", "seen"), ("you", "might", "have", "read"), ("you", "might", "have", "heard"),
             ("beware", "of"), ("be", "wary", "of"), ("watch", "out", "for"), ("words", "like"),
             ("phrases", "like"), ("phrases", "such", "as"), ("words", "such", "as"), ("claims", "like"),
-            ("claims", "such", "as"), ("claims", "that"), ("promises", "of"), ("red", "flags"))
+            ("claims", "such", "as"), ("claims", "that"), ("promises", "of"), ("red", "flags"),
+            ("ruled", "against"), ("ruled", "that"), ("banned", "adverts"), ("banned", "ads"), ("upheld",),
+            ("be", "suspicious", "of"), ("be", "careful", "of"))
 
 
-def _reported(words: tuple[Word, ...]) -> int | None:
-    """The index of the last word of a phrase that reports someone else's claims ("some clinics say", "you may
-    have read", "beware of", "words like"), or None: as ConText's "experiencer: other", what follows is not the
+def _reported(words: tuple[Word, ...]) -> tuple[int, int] | None:
+    """(trigger, first word reported) of a phrase that reports someone else's claims or practice ("some clinics
+    say", "clinics that inject", "you may have read", "beware of", "words like"), or None: as ConText's
+    "experiencer: other", what follows (from the reporting verb on: "some clinics *inject exosomes*") is not the
     page's own claim."""
     forms = [w.form for w in words]
+    label = 1 if len(forms) > 1 and words[1].number is not None else 0   # "Myth 3: ..."
+    if forms[0] in _MYTH_LABELS and len(forms) > label + 1 and words[label + 1].clause != words[label].clause:
+        return label, label + 1   # "Myth: filler is permanent." and "Fiction: ...": a label, then what it denies
+    for run in _MYTH_RUNS:
+        if tuple(forms[:len(run)]) == run:
+            return len(run) - 1, len(run)
     for i, form in enumerate(forms):
-        if form in _OTHERS and i + 1 < len(forms):
-            if forms[i + 1] in _SAY:
-                return i + 1
-            if i + 2 < len(forms) and forms[i + 1] in _HEDGES and forms[i + 2] in _SAY:
-                return i + 2
+        if form in _OTHERS and i + 1 < len(forms) and not (i and forms[i - 1] in ("our", "my")):
+            k = i + 1
+            while k < len(forms) and k <= i + 3 and forms[k] in _HEDGES:
+                k += 1
+            if k < len(forms) and forms[k] in _SAY:
+                return i, k
         for seq in _QUOTING_BY_FIRST.get(form, ()):
             if tuple(forms[i:i + len(seq)]) == seq:
-                return i + len(seq) - 1
+                return i + len(seq) - 1, i + len(seq)
     return None
 
 
 _WARNINGS = frozenset({"designed", "tactic", "tactics", "beware", "wary", "warning"})
-_HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can"})
+_MYTH_LABELS = frozenset({"myth", "myths", "fiction", "misconception", "mythbuster", "untrue", "false"})
+_MYTH_RUNS = (("true", "or", "false"), ("fact", "or", "fiction"), ("myth", "or", "fact"), ("myth", "or", "truth"),
+              ("fact", "or", "myth"))
+# words between the others and their saying: "clinics *that* called", "a clinic *who will* tell you"
+_HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can", "that", "who", "which", "still",
+                     "ever", "has", "have", "had", "just"})
 _QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _QUOTING:
     _QUOTING_BY_FIRST.setdefault(_seq[0], []).append(_seq)
+
+
+def _that_goes_on(words: tuple[Word, ...], j: int) -> bool:
+    """True when the comma before word j starts another that-clause of a list ("I won't tell you it's risk-free,
+    that you'll have no downtime, or that it's guaranteed")."""
+    if not words[j].comma:
+        return False
+    k = j + 1 if words[j].form in _COORDINATORS else j
+    return k < len(words) and words[k].form == "that" and words[k].clause == words[j].clause
 
 
 def _list_goes_on(words: tuple[Word, ...], j: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.projects import edit, edit_yaml
-from tests.test_serve import status, wait_for
+from tests.test_serve import rebuilt, status, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -67,12 +67,12 @@ def test_only_an_open_page_that_changed_reloads(preview, browser):
         for page in (changed, unchanged):
             page.evaluate("window.clinicPagesTestMark = 'still here'")
         wait_for(lambda: status(preview)["listeners"] >= 2)
-        before = status(preview)["version"]
+        before = status(preview)["builds"]
         edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
              "<h1>{{ treatment.name }}</h1><p id='fresh'>Only treatment pages.</p>")
         changed.wait_for_selector("#fresh", timeout=60000)
         assert changed.evaluate("window.clinicPagesTestMark") is None   # reloaded
-        after = wait_for(lambda: (s := status(preview))["version"] > before and s)["version"]
+        after = rebuilt(preview, before)["version"]
         unchanged.wait_for_selector(f"html[data-clinic-pages-build='{after}']", timeout=60000)   # it heard
         assert unchanged.evaluate("window.clinicPagesTestMark") == "still here"   # and did not reload
     finally:
