@@ -18,11 +18,11 @@ from generator.plan import plan_site
 # --- helpers -----------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def kinds(built_sample: Path) -> dict[str, str]:
+def kinds(built_sample_published: Path) -> dict[str, str]:
     """One page file of each kind (home, areas, area, treatment, landing, not-found): the first by URL that
     the build left indexable, else the first (the build may demote thin landing pages to noindex)."""
-    plan = plan_site(load_project(built_sample.parent))
-    pages = sorted(plan.pages, key=lambda p: (_noindex(built_sample / p.file), p.url_path))
+    plan = plan_site(load_project(built_sample_published.parent))
+    pages = sorted(plan.pages, key=lambda p: (_noindex(built_sample_published / p.file), p.url_path))
     chosen: dict[str, str] = {}
     for page in pages:
         chosen.setdefault(page.kind, page.file)
@@ -34,15 +34,16 @@ def _noindex(path: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def clean(built_sample: Path):
-    return audit(built_sample)
+def clean(built_sample_published: Path):
+    return audit(built_sample_published)
 
 
 @pytest.fixture
-def site(tmp_path: Path, built_sample: Path) -> Path:
-    """A copy of the built sample output (hard links: `plant` replaces a file instead of writing into it)."""
+def site(tmp_path: Path, built_sample_published: Path) -> Path:
+    """A copy of the built sample output, with a page of every kind published (hard links: `plant` replaces a file
+    instead of writing into it)."""
     dest = tmp_path / "site"
-    shutil.copytree(built_sample, dest, copy_function=os.link)
+    shutil.copytree(built_sample_published, dest, copy_function=os.link)
     return dest
 
 

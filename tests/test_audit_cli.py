@@ -90,10 +90,17 @@ def test_html_report_written_to_a_file(site, tmp_path):
     assert html.startswith("<!DOCTYPE html>") and "seo.title-missing" in html and "/areas/" in html
 
 
-def test_the_base_url_can_be_given(built_sample):
+def test_the_base_url_can_be_given(built_sample, tmp_path):
     run = run_cli("audit", str(built_sample), "--base-url", "https://itsmeandyou.example/", "--format", "json")
     data = json.loads(run.stdout)
     assert not [f for f in data["findings"] if f["rule"].startswith("seo.")]
+    site = tmp_path / "site"   # the sample audits clean: plant a problem to see how its page is named
+    shutil.copytree(built_sample, site)
+    home = site / "index.html"
+    home.write_text(re.sub(r"<title>.*?</title>", "<title>" + "A title far too long " * 5 + "</title>",
+                           home.read_text("utf-8")), "utf-8")
+    data = json.loads(run_cli("audit", str(site), "--base-url", "https://itsmeandyou.example/", "--format",
+                              "json").stdout)
     assert data["groups"][0]["urls"][0].startswith("https://itsmeandyou.example/")
 
 
@@ -170,10 +177,10 @@ def test_the_projects_policies_set_audits_severities(site, tmp_path):
     bad = run_cli("audit", str(site), "--project", str(project))
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr == ("site.yaml:3:5: checks.policies.seo.title-too-long: expected one of fail, warn, demote, "
-                          "found text 'stop'\n"
+                          "skip, found text 'stop'\n"
                           "  3 |     seo.title-too-long: stop\n"
                           "    |     ^\n"
-                          "    hint: use one of: fail, warn, demote\n"
+                          "    hint: use one of: fail, warn, demote, skip\n"
                           "1 problem(s) found; nothing was written.\n")
 
 
