@@ -167,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     for step in steps:
         a, b = statistics.median(times[step][old]), statistics.median(times[step][new])
         ca, cb = statistics.median(cpu[step][old]), statistics.median(cpu[step][new])
+        runs = [", ".join(f"{x:.2f}" for x in times[step][label]) for label in (old, new)]
         print(f"| {step} | {a:.2f} | {b:.2f} | {(b - a) / a:+.0%} | {ca:.2f} | {cb:.2f} | {(cb - ca) / ca:+.0%} "
-              f"| {', '.join(f'{x:.2f}' for x in times[step][old])} | {', '.join(f'{x:.2f}' for x in times[step][new])} |")
+              f"| {runs[0]} | {runs[1]} |")
     print("Wall: seconds until the command returned; CPU: user + system seconds of it and every process it started "
           "(less sensitive to a busy machine).")
     if args.json:
