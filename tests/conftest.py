@@ -113,7 +113,6 @@ def built_sample_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from generator.build import build
 
-    os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
     project = copy_project(REPO, tmp_path_factory.mktemp("built") / "sample")
     data = yaml.safe_load((project / "locations.yaml").read_text("utf-8"))
     esher = next(loc for loc in data["locations"] if loc["slug"] == "esher")
@@ -124,7 +123,9 @@ def built_sample_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Written for the tests: a note for jaw fillers in Esher alone, long enough to earn the page a place, with "
         "words that no other page of the site repeats anywhere, such as this sentence about its own purpose.")}}
     (project / "locations.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
-    build(project)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+        build(project)
     return project / "output"
 
 

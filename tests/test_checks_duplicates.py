@@ -105,6 +105,33 @@ def test_a_cluster_not_a_flood_of_pairs():
     assert {f.evidence for f in near} == {"kept: /p00/"}
 
 
+def test_template_clones_beyond_a_bucket_compared_pair_by_pair_make_one_cluster():
+    """The path a large site takes: pages made from one template with a value swapped fall into LSH buckets far
+    larger than ALL_PAIRS_BUCKET, where each page is compared with the RING pages after it, not with all. The
+    clones still make one cluster (the ring joins them), a page just under the threshold stays out of it, and far
+    fewer pairs are compared than all of them."""
+    from generator.checks.duplicates.minhash import ALL_PAIRS_BUCKET, RING
+
+    rng = random.Random(41)
+    base = random_words(rng, 400)
+    clones = 3 * ALL_PAIRS_BUCKET + 7
+    index = DuplicateIndex()
+    for n in range(clones):   # one word of its own each: any two clones are about 0.98 alike
+        words = list(base)
+        words[200] = f"place{n}"
+        index.add(f"/c{n:03d}/", " ".join(words))
+    index.add("/outsider/", " ".join(with_changes(base, 6, rng)))   # about 0.87 alike to every clone
+    result = index.finish()
+    [cluster] = [c for c in result.clusters if c.kind == "near"]
+    assert cluster.pages == [f"/c{n:03d}/" for n in range(clones)]
+    assert 0.97 < cluster.min_similarity <= cluster.max_similarity < 0.99
+    # pair by pair, the 152 pages would make 11,476 candidate pairs; a ring of RING per page in each of the bands
+    # (whose buckets differ a little) makes a few thousand
+    assert clones * RING // 2 < result.candidate_pairs < (clones + 1) * clones // 4
+    outsider = result.stats["/outsider/"]
+    assert outsider.cluster is None and 0.85 < outsider.twin_similarity < 0.9
+
+
 def test_boilerplate_shared_by_most_pages_does_not_make_them_alike():
     rng = random.Random(5)
     footer = " ".join(random_words(rng, 200))
