@@ -36,7 +36,7 @@ def contrast(a: str, b: str) -> float:
 
 def mix(colour: str, other: str, share: float) -> str:
     """`share` of `other` mixed into `colour`."""
-    return hex_colour(tuple(c * (1 - share) + o * share for c, o in zip(rgb(colour), rgb(other))))
+    return hex_colour(tuple(c * (1 - share) + o * share for c, o in zip(rgb(colour), rgb(other), strict=True)))
 
 
 def default_tint(brand: str) -> str:
@@ -52,7 +52,8 @@ def theme_problems(brand: str, tint: str | None) -> list[tuple[str, str, str]]:
         ratio = min(contrast(tint, TEXT), contrast(tint, MUTED))
         if ratio < MIN_CONTRAST:
             problems.append(("tint_colour", f"{tint} is too dark to put text on (contrast {ratio:.1f}:1, "
-                             f"{MIN_CONTRAST}:1 needed)", "use a pale colour, such as a light tint of the brand colour"))
+                             f"{MIN_CONTRAST}:1 needed)",
+                             "use a pale colour, such as a light tint of the brand colour"))
             tint = None
 
     def worst(shade: str) -> float:

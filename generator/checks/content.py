@@ -220,7 +220,7 @@ def _empty_headings(page: HtmlPage) -> Iterator[Finding]:
             continue
         positions.append(cursor)
         cursor += 1
-    for k, ((level, text, is_link), pos) in enumerate(zip(headings, positions)):
+    for k, ((level, text, is_link), pos) in enumerate(zip(headings, positions, strict=True)):
         if pos < 0 or is_link:
             continue    # a heading that is a link: one item of a list of posts or tags
         nxt = positions[k + 1] if k + 1 < len(positions) else -1

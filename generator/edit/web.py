@@ -71,7 +71,8 @@ class Editor:
             if not route.startswith("api/"):
                 return _send(handler, HTTPStatus.NOT_FOUND, {"error": "no such page"})
             if not hmac.compare_digest(handler.headers.get(TOKEN_HEADER, ""), self.token):
-                return _send(handler, HTTPStatus.FORBIDDEN, {"error": "missing or wrong token: reload the editing page"})
+                return _send(handler, HTTPStatus.FORBIDDEN,
+                             {"error": "missing or wrong token: reload the editing page"})
             if method == "GET" and route == "api/state":
                 return _send(handler, HTTPStatus.OK, self.state())
             if method != "POST":

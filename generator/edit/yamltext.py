@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import itertools
 import json
 import re
 from typing import Any
@@ -134,7 +135,7 @@ def guess_indent(text: str) -> tuple[int, int]:
     parses the whole file, which doubled the time of a save)."""
     mapping, offset = None, None
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    for here, after in zip(lines, lines[1:]):
+    for here, after in itertools.pairwise(lines):
         key = _BLOCK_KEY.match(here)
         if not key:
             continue
