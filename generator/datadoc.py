@@ -27,7 +27,7 @@ def _cell(text: str) -> str:
 
 def _rows(rule: Rule, prefix: str = "", within: str = "") -> list[str]:
     """`within`: the optional mapping these fields are directly in ("deploy"), whose absence excuses them."""
-    rows = []
+    rows: list[str] = []
     if isinstance(rule, ListOf):
         return _rows(rule.item, prefix + "[]")
     if isinstance(rule, MapOf):

@@ -69,7 +69,7 @@ def folded(text: str, width: int | None = WRAP) -> FoldedScalarString:
                 last = i
         if len(text) - start > width and last > start:
             breaks.append(last)
-        out.fold_pos = breaks   # type: ignore[attr-defined]
+        out.fold_pos = breaks
     return out
 
 
