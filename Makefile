@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test install install-test docs clean
+.PHONY: build test lint install install-test docs clean
 
 $(BIN)/clinic-pages: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ install-test: install
 
 test: install-test
 	$(BIN)/pytest -q
+
+# ruff (rules and line length in pyproject.toml) and mypy on generator/ ([tool.mypy]); not yet part of `test`:
+# docs/testing.md says which files are still to be made clean.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 docs: install
 	$(BIN)/python -m generator.datadoc

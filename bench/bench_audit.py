@@ -115,7 +115,8 @@ def compare_reports(old: Path, new: Path) -> list[str]:
     both = set(a) & set(b)
     lines.append(f"  the same findings (rule and page): {'yes' if not gone and not new_ else 'no'}; "
                  f"{len(gone)} only before, {len(new_)} only after")
-    lines += [f"    only before: {k} {a[k][1]}" for k in gone[:5]] + [f"    only after: {k} {b[k][1]}" for k in new_[:5]]
+    lines += [f"    only before: {k} {a[k][1]}" for k in gone[:5]]
+    lines += [f"    only after: {k} {b[k][1]}" for k in new_[:5]]
     changes: dict[tuple[str, str, str], int] = {}
     for k in both:
         if a[k][0] != b[k][0]:

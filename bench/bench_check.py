@@ -57,7 +57,7 @@ def step(kind: str, project: Path) -> dict:
                  "demoted": len(result.demoted), "candidate_pairs": result.duplicates.candidate_pairs,
                  "clusters": len(result.duplicates.clusters)}
     seconds = time.perf_counter() - started
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     return {"seconds": seconds, "peak_mb": peak / 1024, **extra}
 
 

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.code.resolve() if args.code else REPO))
-    from bench.synth import synth_data, write_project   # noqa: E402 (after the path is set)
+    from bench.synth import synth_data, write_project  # after the path is set
     from generator.checks import parse_html
     from generator.checks.claims import ClaimsChecker, load_rules
     from generator.model import load_project

@@ -101,9 +101,9 @@ def scores(items: list[dict], found: list[dict], categories: list[str]) -> dict[
     """category -> (TP, FP, FN) over the items."""
     out = {}
     for c in categories:
-        tp = sum(1 for it, f in zip(items, found) if c in it["expect"] and c in f)
-        fp = sum(1 for it, f in zip(items, found) if c not in it["expect"] and c in f)
-        fn = sum(1 for it, f in zip(items, found) if c in it["expect"] and c not in f)
+        tp = sum(1 for it, f in zip(items, found, strict=True) if c in it["expect"] and c in f)
+        fp = sum(1 for it, f in zip(items, found, strict=True) if c not in it["expect"] and c in f)
+        fn = sum(1 for it, f in zip(items, found, strict=True) if c in it["expect"] and c not in f)
         out[c] = (tp, fp, fn)
     return out
 
@@ -113,7 +113,8 @@ def ratio(a: int, b: int) -> str:
 
 
 def table(title: str, counts: dict[str, tuple[int, int, int]]) -> list[str]:
-    lines = [f"{title}", "| category | expected | TP | FP | FN | precision | recall |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"{title}", "| category | expected | TP | FP | FN | precision | recall |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     total = [0, 0, 0]
     for c, (tp, fp, fn) in counts.items():
         lines.append(f"| {c} | {tp + fn} | {tp} | {fp} | {fn} | {ratio(tp, tp + fp)} | {ratio(tp, tp + fn)} |")
@@ -124,8 +125,8 @@ def table(title: str, counts: dict[str, tuple[int, int, int]]) -> list[str]:
 
 
 def page_figures(pages: list[dict], found: list[dict]) -> list[str]:
-    unlawful = [(p, f) for p, f in zip(pages, found) if p["expect"]]
-    compliant = [(p, f) for p, f in zip(pages, found) if not p["expect"]]
+    unlawful = [(p, f) for p, f in zip(pages, found, strict=True) if p["expect"]]
+    compliant = [(p, f) for p, f in zip(pages, found, strict=True) if not p["expect"]]
     caught = sum(1 for p, f in unlawful if set(p["expect"]) & set(f))
     caught_all = sum(1 for p, f in unlawful if set(p["expect"]) <= set(f))
     errors = sum(1 for _, f in compliant if "error" in f.values())
@@ -136,7 +137,7 @@ def page_figures(pages: list[dict], found: list[dict]) -> list[str]:
 
 def misses(items: list[dict], found: list[dict]) -> list[str]:
     out = []
-    for it, f in zip(items, found):
+    for it, f in zip(items, found, strict=True):
         missed, extra = set(it["expect"]) - set(f), set(f) - set(it["expect"])
         if missed or extra:
             text = it.get("text") or ""

@@ -6,7 +6,7 @@
 On this shared 2-core machine one run of a step varies by 10-20 %, and the machine's speed drifts over an
 hour: a change smaller than that shows only in the median of runs taken in turn (A, B, A, B, ...), which is
 what this prints. Each revision is checked out in a git worktree in a temporary folder and runs the command
-line from there, on its own copy of one synthetic project (bench/synth.py, with this checkout's templates), so
+line from there, on its own copy of one synthetic project (bench/synth.py, with the revision's own templates), so
 neither sees the other's build state or check cache. Before the runs, each builds its copy once. Steps, in
 this order within a run:
 
@@ -16,6 +16,12 @@ this order within a run:
   edit          one treatment's summary changed (a new text each run), then `build`
   audit         `audit` of the built output folder, JSON report to a file
 
+With `--pair-notes SHARE`, that share of the landing pages get text written for their treatment in their area
+(bench/synth.py), for the revisions that read it (locations.yaml `landing_pages`); a revision that does not gets
+the same project without it, and says so. The doorway gate of the revisions that read it holds back every landing
+page without such text before comparing any text: `--pair-notes 1` makes them judge all 10,000 landing pages, as
+the revisions before the gate did.
+
 This is a benchmark, not a test; bench/run.py times clinic-pages against Hugo and Eleventy.
 """
 
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,22 +45,39 @@ OWN_FILES = ("output", ".clinic-pages-state.json", ".clinic-pages-checks.npz")
 
 
 class Tree:
-    """One revision: its worktree and its copy of the project."""
+    """One revision: its worktree, its copy of the project and that project's data."""
 
-    def __init__(self, label: str, code: Path, project: Path):
-        self.label, self.code, self.project = label, code, project
+    def __init__(self, label: str, code: Path, project: Path, data):
+        self.label, self.code, self.project, self.data = label, code, project, data
 
-    def run(self, *args: str) -> float:
+    def run(self, *args: str) -> tuple[float, float]:
+        """Run the command line; (wall seconds, CPU seconds of it and every process it started)."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=self.project, capture_output=True,
                               text=True, env=dict(os.environ, PYTHONPATH=str(self.code)), check=False)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode not in (0, 1):   # 1: the checks found errors, still a timing
             raise SystemExit(f"{self.label}: `{' '.join(args)}` failed:\n{done.stderr[-3000:]}")
-        return seconds
+        return seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def timed_step(tree: Tree, step: str, data, run: int) -> float:
+def reads_pair_notes(code: Path) -> bool:
+    """Whether the clinic-pages in `code` reads locations.yaml's `landing_pages`."""
+    return "landing_pages" in (code / "generator" / "model.py").read_text("utf-8")
+
+
+def without_pair_notes(data):
+    """The same project without the text written for pairs."""
+    import copy
+    data = copy.deepcopy(data)
+    for record in data.locations["locations"]:
+        record.pop("landing_pages", None)
+    return data
+
+
+def timed_step(tree: Tree, step: str, run: int) -> tuple[float, float]:
     from bench.synth import edit_treatment, write_data
     if step == "build":
         for name in OWN_FILES:
@@ -65,8 +89,8 @@ def timed_step(tree: Tree, step: str, data, run: int) -> float:
     if step == "check-cached":
         return tree.run("check", "-q")
     if step == "edit":
-        changed = edit_treatment(data, 0, run + 1)
-        write_data(data, tree.project, (changed,))
+        changed = edit_treatment(tree.data, 0, run + 1)
+        write_data(tree.data, tree.project, (changed,))
         return tree.run("build", "-q")
     report = tree.project.parent / f"audit-{tree.label}.json"
     return tree.run("audit", str(tree.project / "output"), "--format", "json", "--report", str(report), "-q")
@@ -88,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="40x250", help="treatments x areas (default 40x250: 10,293 pages)")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
+    parser.add_argument("--pair-notes", type=float, default=0.0, metavar="SHARE",
+                        help="share of landing pages with text written for them (default 0), for the revisions "
+                             "that read it")
     args = parser.parse_args(argv)
     steps = [s for s in args.steps.split(",") if s]
     if not steps or set(steps) - set(STEPS):
@@ -104,19 +131,28 @@ def main(argv: list[str] | None = None) -> int:
     if labels[0] == labels[1]:
         labels = [f"{labels[0]}-a", f"{labels[1]}-b"]
     trees: list[Tree] = []
-    data = synth_data(int(treatments), int(areas), 1, REPO)
+    data = synth_data(int(treatments), int(areas), 1, REPO, pair_notes=args.pair_notes)
     try:
         for label, rev in zip(labels, (args.old, args.new)):
             code = base / f"code-{label}"
             subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(code), rev], check=True)
-            trees.append(Tree(label, code, write_project(data, base / f"site-{label}")))
+            own = data
+            if args.pair_notes and not reads_pair_notes(code):
+                own = without_pair_notes(data)
+                print(f"{label} does not read `landing_pages`: its project has no text written for pairs",
+                      file=sys.stderr)
+            # each revision with its own templates (a template may use what only its code provides)
+            trees.append(Tree(label, code, write_project(own, base / f"site-{label}", code), own))
         for tree in trees:
             tree.run("build", "-q")
         times: dict[str, dict[str, list[float]]] = {s: {t.label: [] for t in trees} for s in steps}
+        cpu: dict[str, dict[str, list[float]]] = {s: {t.label: [] for t in trees} for s in steps}
         for run in range(args.runs):
             for tree in trees:
                 for step in steps:
-                    times[step][tree.label].append(round(timed_step(tree, step, data, run), 3))
+                    wall, used = timed_step(tree, step, run)
+                    times[step][tree.label].append(round(wall, 3))
+                    cpu[step][tree.label].append(round(used, 3))
             print(f"[run {run + 1}/{args.runs} done]", file=sys.stderr, flush=True)
     finally:
         for tree in trees:
@@ -124,16 +160,21 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(base, ignore_errors=True)
 
     old, new = labels
-    print(f"{args.size} synthetic project, {args.runs} runs of each step, taken in turn; median seconds")
-    print(f"| step | {old} | {new} | change | runs {old} | runs {new} |")
-    print("|---|---:|---:|---:|---|---|")
+    notes = f", pair notes on {args.pair_notes:.0%} of landing pages where read" if args.pair_notes else ""
+    print(f"{args.size} synthetic project{notes}, {args.runs} runs of each step, taken in turn; median seconds")
+    print(f"| step | {old} | {new} | change | CPU {old} | CPU {new} | change | runs {old} | runs {new} |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
     for step in steps:
         a, b = statistics.median(times[step][old]), statistics.median(times[step][new])
-        print(f"| {step} | {a:.2f} | {b:.2f} | {(b - a) / a:+.0%} | {', '.join(f'{x:.2f}' for x in times[step][old])} "
-              f"| {', '.join(f'{x:.2f}' for x in times[step][new])} |")
+        ca, cb = statistics.median(cpu[step][old]), statistics.median(cpu[step][new])
+        runs = [", ".join(f"{x:.2f}" for x in times[step][label]) for label in (old, new)]
+        print(f"| {step} | {a:.2f} | {b:.2f} | {(b - a) / a:+.0%} | {ca:.2f} | {cb:.2f} | {(cb - ca) / ca:+.0%} "
+              f"| {runs[0]} | {runs[1]} |")
+    print("Wall: seconds until the command returned; CPU: user + system seconds of it and every process it started "
+          "(less sensitive to a busy machine).")
     if args.json:
-        Path(args.json).write_text(json.dumps({"size": args.size, "runs": args.runs, "times": times}, indent=1),
-                                   "utf-8")
+        Path(args.json).write_text(json.dumps({"size": args.size, "runs": args.runs, "times": times, "cpu": cpu},
+                                              indent=1), "utf-8")
     return 0
 
 

@@ -33,6 +33,7 @@ Hugo renders to memory; clinic-pages writes every changed file to output/ on dis
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -54,10 +55,11 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
-from bench import sites
-from bench.run import SIZES, _pss_kb, _tree
-from bench.synth import SynthData, edit_location, edit_treatment, synth_data, write_data, write_project
-from generator.state import input_files
+# run as `python bench/preview.py`: the repository must be on sys.path before these imports
+from bench import sites  # noqa: E402
+from bench.run import SIZES, _pss_kb, _tree  # noqa: E402
+from bench.synth import SynthData, edit_location, edit_treatment, synth_data, write_data, write_project  # noqa: E402
+from generator.state import input_files  # noqa: E402
 
 EDITS = ("treatment", "area")
 POLL_SECONDS = 0.01          # how often the edited page is asked for
@@ -320,12 +322,14 @@ class SampleServer(ClinicPagesServer):
             name, key, sentence = "locations.yaml", "notes", f"The notes were checked in round {mark}."
         lines = self.texts[name].split("\n")
         starts = [i for i, line in enumerate(lines) if line.startswith("  - ")] + [len(lines)]
-        records = [(a, b) for a, b in zip(starts, starts[1:])   # each treatment or area that has the text
+        records = [(a, b) for a, b in itertools.pairwise(starts)   # each treatment or area that has the text
                    if any(line.strip() == f"{key}: >-" for line in lines[a:b])]
         start, end = records[(round_ * 7) % len(records)]
-        slug = next(m[1] for line in lines[start:end] if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
+        slug = next(m[1] for line in lines[start:end]
+                    if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
         at = next(i for i in range(start, end) if lines[i].strip() == f"{key}: >-") + 1
-        lines[at] = re.sub(r" (Reviewed in round|The notes were checked in round) \d+\.$", "", lines[at]) + " " + sentence
+        said = re.sub(r" (Reviewed in round|The notes were checked in round) \d+\.$", "", lines[at])
+        lines[at] = said + " " + sentence
         self.texts[name] = "\n".join(lines)
         return name, (f"/{slug}/" if kind == "treatment" else f"/areas/{slug}/"), sentence
 
@@ -359,7 +363,7 @@ def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say)
         server.write()
         results.append(Result(0 if sample else size, server.name, "sample" if sample else "synthetic"))
     try:
-        for server, result in zip(servers, results):
+        for server, result in zip(servers, results, strict=True):
             say(f"{size:,} pages: starting {server.name}" if not sample else f"the sample: starting {server.name}")
             result.start_seconds = server.start(folder / f"{size}-{server.name.split()[0]}.log")
             if sample:
@@ -367,7 +371,7 @@ def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say)
             say(f"  ready in {result.start_seconds:.1f} s")
         for round_ in range(edits):
             for kind in EDITS:
-                order = list(zip(servers, results))
+                order = list(zip(servers, results, strict=True))
                 if round_ % 2:
                     order.reverse()   # neither server always goes first
                 for server, result in order:
@@ -379,12 +383,12 @@ def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say)
                     say(f"  {server.name}: edit {kind} {round_ + 1}: served in {seconds:.3f} s"
                         + (f", rebuilt in {rebuilt:.3f} s" if rebuilt is not None else "") + f" ({page})")
                     server.idle()
-    except Exception as exc:  # noqa: BLE001 - keep what was measured; say what failed
+    except Exception as exc:  # keep what was measured; say what failed
         for result in results:
             result.failed = result.failed or str(exc)[:500]
         say(f"FAILED: {exc}")
     finally:
-        for server, result in zip(servers, results):
+        for server, result in zip(servers, results, strict=True):
             result.hwm_mb = server.stop()
             result.peak_mb = server.peak_kb / 1024
     return results
@@ -406,7 +410,8 @@ def table(results: list[Result]) -> str:
                      + (f" FAILED: {r.failed}" if r.failed else ""))
     lines.append("")
     lines.append("Pages: landing pages of the synthetic site, or every page of the sample. Seconds from the end of "
-                 "the save: median (fastest–slowest). Served: the page being looked at shows the edit. Rebuilt: the whole rebuild (every affected page rendered and checked, the "
+                 "the save: median (fastest–slowest). Served: the page being looked at shows the edit. "
+                 "Rebuilt: the whole rebuild (every affected page rendered and checked, the "
                  "site-wide checks, the files written) is over (clinic-pages only).")
     return "\n".join(lines)
 
@@ -443,8 +448,8 @@ def targets(results: list[Result]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000",
-                        help="landing pages per synthetic site, from 1000, 10000, 100000, or `sample`, the repository's own "
-                             "project (default: 1000,10000)")
+                        help="landing pages per synthetic site, from 1000, 10000, 100000, or `sample`, the "
+                             "repository's own project (default: 1000,10000)")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind per server (default 5)")
     parser.add_argument("--peers", default="hugo", help="comma-separated: hugo, hugo-full; or none (default: hugo)")
     parser.add_argument("--dir", type=Path, help="where the sites go (default: a new folder under /tmp)")

@@ -36,8 +36,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
-from bench import sites
-from bench.synth import (
+# run as `python bench/run.py`: the repository must be on sys.path before these imports
+from bench import sites  # noqa: E402
+from bench.synth import (  # noqa: E402
     SOURCES,
     SynthData,
     edit_location,

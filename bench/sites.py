@@ -24,7 +24,7 @@ NEIGHBOURS = 5
 _OPPOSITE = {"north": "south", "north-east": "south-west", "east": "west", "south-east": "north-west",
              "south": "north", "south-west": "north-east", "west": "east", "north-west": "south-east"}
 _DAYS = dict(zip(("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"), ("Monday", "Tuesday", "Wednesday", "Thursday",
-                                                           "Friday", "Saturday", "Sunday")))
+                                                           "Friday", "Saturday", "Sunday"), strict=True))
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -35,7 +35,7 @@ def _paragraphs(text: str) -> list[str]:
 def _geometry(points: tuple[tuple[str, str, float, float], ...], lat: float, lon: float) -> dict[str, Any]:
     """Distance and direction of each area from the premises, and its nearest neighbours."""
     out = {}
-    for slug, name, alat, alon in points:
+    for slug, _name, alat, alon in points:
         km = distance_km(lat, lon, alat, alon)
         near = sorted((distance_km(alat, alon, olat, olon), oslug, oname, olat, olon)
                       for oslug, oname, olat, olon in points if oslug != slug)[:NEIGHBOURS]

@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{per_10k:.2f} s on {cores} cores, before loading, reading the files and the site-wide analysis.")
     if "Hugo" in walls:
         budget = 1.5 * walls["Hugo"]
-        print(f"- build with checks within 1.5 x Hugo's build ({budget:.2f} s): rendering takes at least {render:.2f} s "
+        print(f"- build with checks within 1.5 x Hugo's build ({budget:.2f} s): "
+              f"rendering takes at least {render:.2f} s "
               f"and checking {checks:.2f} s on {cores} cores, {render + checks:.2f} s together, "
               f"{(render + checks) / walls['Hugo']:.2f} x Hugo's build, before writing and the site-wide analysis.")
     return 0

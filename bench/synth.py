@@ -4,7 +4,9 @@
 schema, see generator/model.py) and a copy of the repository's templates/ into `dest`. The areas lie on a grid
 around the premises, all within the service radius, so the site has T x L landing pages of about 11 KB each.
 Every area gets its own generated local notes and every treatment its own text (seeded, so the same arguments
-give the same bytes), so no two pages are near-duplicates.
+give the same bytes), so no two pages are near-duplicates. With `pair_notes`, that share of the landing pages also
+get text written for their treatment in their area (random words of a local vocabulary), which earns them a place
+in search results; without, every landing page has nothing of its own and the checks hold them all back.
 
     python3 bench/synth.py DIR -t 40 -l 250     # 10,000 landing pages
 """
@@ -315,7 +317,8 @@ def make_treatment(region: str, kind: str, others: list[str], related: list[str]
         "summary": summary,
         "description": [{"heading": h.format(**v)[0].upper() + h.format(**v)[1:],
                          "text": text(_TREATMENT_SENTENCES, 4) + "\n\n" + text(_TREATMENT_SENTENCES, 3)}
-                        for h in headings],
+                        for h in headings] + [{"heading": f"Notes on {name.lower()}",   # its own words: the
+                                               "text": pair_note(rng, 160)}],          # guide is no doorway
         "what_to_expect": text(_EXPECT, 3),
         "aftercare": text(_AFTERCARE, 3),
         "downtime": text(_DOWNTIME, 2),
@@ -329,8 +332,23 @@ def make_treatment(region: str, kind: str, others: list[str], related: list[str]
     return record
 
 
-def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO) -> SynthData:
-    """The data of a project with `treatments` x `areas` landing pages."""
+def pair_note(rng: random.Random, words: int = 45) -> str:
+    """Text written for one treatment in one area, different for every pair: words drawn at random from the local
+    vocabulary above (a benchmark needs text of its own on each page, not sense)."""
+    drawn = [rng.choice(_PAIR_WORDS) for _ in range(words)]
+    sentences = [" ".join(drawn[i:i + 9]) for i in range(0, words, 9)]
+    return " ".join(s[0].upper() + s[1:] + "." for s in sentences)
+
+
+_PAIR_WORDS = tuple(sorted({w.lower() for phrase in (_STREET_WORDS + _BUILDINGS + _SHOPS + _FEATURES + _EVENTS
+                                                     + _SURNAMES + _ROUTES + _MONTHS + _WEEKDAYS)
+                            for w in phrase.replace("'", " ").split() if w.isalpha() and len(w) > 2}))
+
+
+def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO, pair_notes: float = 0.0) -> SynthData:
+    """The data of a project with `treatments` x `areas` landing pages; `pair_notes`: the share of them with text
+    written for their treatment in their area (locations.yaml `landing_pages`; needs a clinic-pages that reads it),
+    which earns a landing page its place in search results."""
     if treatments < 1 or areas < 1:
         raise ValueError("a project needs at least one treatment and one area")
     rng = random.Random(seed)
@@ -352,6 +370,12 @@ def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO) ->
             record["nearest_station"] = f"{name} {rng.choice(('Halt', 'Junction', 'Parkway', 'Road'))}"
         record["notes"] = area_notes(name, others, rng)
         locations.append(record)
+    if pair_notes > 0:
+        notes_rng = random.Random(seed + 1)   # the rest of the site is the same with or without them
+        for record in locations:
+            chosen = [slug for slug in t_slugs if notes_rng.random() < pair_notes]
+            if chosen:
+                record["landing_pages"] = {slug: {"note": pair_note(notes_rng)} for slug in chosen}
 
     treatment_records = []
     for i, (region, kind) in enumerate(pairs):
@@ -426,9 +450,9 @@ def write_project(data: SynthData, dest: Path | str, repo: Path = REPO) -> Path:
 
 
 def make_project(dest: Path | str, treatments: int = 40, areas: int = 250, seed: int = 1,
-                 repo: Path = REPO) -> Path:
+                 repo: Path = REPO, pair_notes: float = 0.0) -> Path:
     """Write a synthetic project of `treatments` x `areas` landing pages into `dest`; return its path."""
-    return write_project(synth_data(treatments, areas, seed, repo), dest, repo)
+    return write_project(synth_data(treatments, areas, seed, repo, pair_notes), dest, repo)
 
 
 # -- edits the benchmark makes between rebuilds -------------------------------------------------------------
@@ -455,9 +479,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-t", "--treatments", type=int, default=40, help="number of treatments (default 40)")
     parser.add_argument("-l", "--areas", type=int, default=250, help="number of areas (default 250)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pair-notes", type=float, default=0.0, metavar="SHARE",
+                        help="share of landing pages with text written for them (0 to 1; default 0: none, so every "
+                             "landing page is held back)")
     args = parser.parse_args(argv)
     try:
-        path = make_project(args.dest, args.treatments, args.areas, args.seed)
+        path = make_project(args.dest, args.treatments, args.areas, args.seed, pair_notes=args.pair_notes)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -76,6 +76,8 @@ class BuildReport:
     notices: list[str] = field(default_factory=list)
     checks: CheckResult | None = None
     unserved: list[Unserved] = field(default_factory=list)   # published places that get no page, and why
+    held: int = 0                                        # pages held back by the checks
+    at_risk: list[str] = field(default_factory=list)    # pages the checks flagged that are published all the same
 
     @property
     def up_to_date(self) -> bool:
@@ -306,7 +308,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
             and staging_status(output) is None and all_files_there(output):
         site, _ = load_document(project_dir / "site.yaml")   # the placeholders are listed by every build
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult(),
-                           placeholders=placeholders(site) if site is not None else [])
+                           placeholders=placeholders(site) if site is not None else [],
+                           held=int(state.extra.get("held_back", 0)), at_risk=list(state.extra.get("at_risk", [])))
 
     from generator.model import load_project
     from generator.plan import fingerprints, page_digest, plan_site, unserved_places
@@ -321,10 +324,30 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     templates = project_dir / "templates"
     renderer = Renderer(project, plan, templates, memory.environment(templates) if memory is not None else None)
     fps = fingerprints(project, plan, code_digest())
+    digests: dict[str, str] = {}
+    changed = memory.changed_records(fps) if memory is not None else set()
+
+    def digest_of(page: Page) -> str:
+        """The digest of the page's records, templates and code (computed by the worker that renders it, in a
+        clean build; taken from memory when none of them changed)."""
+        if page.file not in digests:
+            template, wide = renderer.template_inputs(page.template)
+            known = memory.page_digest(page, template, wide, changed) if memory is not None else None
+            digests[page.file] = known or page_digest(page, fps, wide, template)
+        return digests[page.file]
+
     checker = None
     if checks:
+        from generator.checks.gate import predicted_holds
         from generator.checks.incremental import BuildChecks
         checker = BuildChecks(project, plan, project_dir, previous=memory.checks if memory is not None else None)
+        # the pages the checks will most likely hold back, so that most pages are drawn the first time as they
+        # will be published: a page whose records did not change as the last build judged it (the checks decide)
+        previous = state.pages if trusted else {}
+        judged = {page.url_path for page in plan.pages if page.file in previous
+                  and records_of(previous[page.file].get("inputs", "")) == digest_of(page)}
+        renderer.demoted = predicted_holds(project, plan, checker.run, {
+            "held": state.extra.get("held", []) if trusted else [], "judged": judged})
     date = today()
     history: dict[str, dict[str, str]] = {}
     entries: list[tuple[str, str]] = []
@@ -334,15 +357,11 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
                            externals=[project_dir / STATE_FILE]) as tx:
         keys: dict[str, str] = {}
 
-        changed = memory.changed_records(fps) if memory is not None else set()
-
         def inputs_of(page: Page) -> str:
-            """The digest of the page's inputs (computed by the worker that renders it, in a clean build; taken
-            from memory when none of them changed)."""
+            """The digest of the page's inputs: its records, templates and code, and the verdicts (published or
+            held back) of the pages it shows."""
             if page.file not in keys:
-                template, wide = renderer.template_inputs(page.template)
-                known = memory.page_digest(page, template, wide, changed) if memory is not None else None
-                keys[page.file] = known or page_digest(page, fps, wide, template)
+                keys[page.file] = with_verdicts(digest_of(page), renderer.verdicts(page))
             return keys[page.file]
 
         for name in {page.template for page in plan.pages}:
@@ -368,14 +387,21 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
             if memory is None:
                 checker.save()   # errors (with `strict`, warnings too) stop the build here, output/ untouched
             raise ChecksFailed(checked, strict)
-        renderer.demoted = checked.demoted if checked else {}
-        by_url = {page.url_path: page for page in plan.pages}
-        for url in checked.redo if checked else []:   # demoted (or no longer) since it was rendered: render again
-            page = by_url[url]
-            sha = tx.restage(page.file, renderer.render(page).html.encode("utf-8"))
-            checker.forget(page)   # checked as first rendered; the next build reads it again
-            history[page.file] = {"inputs": keys[page.file], "sha": sha,
-                                  "lastmod": state.lastmod(page.file, sha, date)}
+        if checked is not None and checked.demoted != renderer.demoted:
+            # the checks held back other pages than predicted: draw again every page that shows one of them (the
+            # page itself, and the pages that list it); their text is the same, so the checks' verdicts stand
+            before = {page.file: renderer.verdicts(page) for page in plan.pages}
+            renderer.demoted = checked.demoted
+            for page in plan.pages:
+                shown = renderer.verdicts(page)
+                if shown == before[page.file]:
+                    continue
+                data = renderer.render(page).html.encode("utf-8")
+                sha = tx.restage(page.file, data)
+                checker.rendered(page, sha, checker.inspect(page.file, data))   # for the check cache
+                keys[page.file] = with_verdicts(records_of(keys[page.file]), shown)
+                history[page.file] = {"inputs": keys[page.file], "sha": sha,
+                                      "lastmod": state.lastmod(page.file, sha, date)}
         for page in plan.pages:
             if page.indexable and page.url_path not in renderer.demoted:
                 entries.append((renderer.url(page.url_path), history[page.file]["lastmod"]))
@@ -387,18 +413,33 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
             tx.put(rel, data)
         tx.put("robots.txt", robots_txt(project.site.base_url))
         manifest = digest(manifest_bytes(tx.new))
-        tx.put_external(project_dir / STATE_FILE, state_bytes(history, inputs, manifest))
+        extra = {}
+        if checked is not None:   # what the next build predicts from, and what every build says, up to date or not
+            extra = {"held": sorted(set(checked.demoted) - checker.run.held_before),
+                     "held_back": len(checked.demoted), "at_risk": checked.published_at_risk}
+        tx.put_external(project_dir / STATE_FILE, state_bytes(history, inputs, manifest, extra))
         result = tx.commit(scan_foreign=existed and not trusted)
     if memory is not None:
-        memory.remember(State(history, inputs, manifest), tx.new, checker,
-                        {p.file: (p, renderer.template_inputs(p.template)[0], keys[p.file]) for p in plan.pages}, fps,
-                        renderer.demoted)
+        memory.remember(State(history, inputs, manifest, extra), tx.new, checker,
+                        {p.file: (p, renderer.template_inputs(p.template)[0], records_of(keys[p.file]))
+                         for p in plan.pages}, fps, renderer.demoted)
     elif checker is not None:
         checker.save()
     for rel in result.foreign:
         notices.append(f"{output.name}/{printable(rel)} was not made by clinic-pages; left in place")
     return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
-                       project.placeholders(), notices, checked, unserved_places(project, plan))
+                       project.placeholders(), notices, checked, unserved_places(project, plan),
+                       len(checked.demoted) if checked else 0, checked.published_at_risk if checked else [])
+
+
+def with_verdicts(inputs: str, verdicts: str) -> str:
+    """A page's inputs digest with the digest of the verdicts it shows (build state: `inputs`)."""
+    return f"{inputs}:{verdicts}"
+
+
+def records_of(inputs: str) -> str:
+    """The part of a page's inputs digest (`with_verdicts`) that its records, templates and code make."""
+    return inputs.split(":")[0]
 
 
 def _page_reader(tx: OutputTransaction) -> Callable[[Page], Path]:

@@ -133,6 +133,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         log.warning("%s", notice)
     show_unserved(report.unserved, log)
     show_placeholders(report.placeholders, log)
+    if report.at_risk:   # said at every build, up to date or not, for as long as it is so
+        log.warning("%d page(s) are published although they have no text of their own (policy warn, or a waiver): "
+                    "search engines may treat them as doorway pages, which can cost the whole site its rankings; "
+                    "`clinic-pages check` lists them:\n  %s", len(report.at_risk),
+                    "\n  ".join(report.at_risk[:10] + ([f"... and {len(report.at_risk) - 10} more"]
+                                                      if len(report.at_risk) > 10 else [])))
+    if report.held:
+        log.info("%d page(s) held back (noindex, out of the sitemap) until they have text of their own; "
+                 "`clinic-pages check --format html` says what would earn each a place", report.held)
     print(report.summary())
     warnings = len(report.notices) + (1 if report.placeholders else 0)
     if args.strict and warnings:

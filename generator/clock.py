@@ -12,9 +12,9 @@ def today() -> str:
     """ISO date (UTC) of now, or of SOURCE_DATE_EPOCH when set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
-        return dt.datetime.now(dt.timezone.utc).date().isoformat()
+        return dt.datetime.now(dt.UTC).date().isoformat()
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
     except (ValueError, OverflowError, OSError):
         raise ClinicPagesError(
             f"SOURCE_DATE_EPOCH is {epoch!r}, not a date: it must be a whole number of seconds since 1 January 1970 "

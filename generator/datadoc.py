@@ -27,7 +27,7 @@ def _cell(text: str) -> str:
 
 def _rows(rule: Rule, prefix: str = "", within: str = "") -> list[str]:
     """`within`: the optional mapping these fields are directly in ("deploy"), whose absence excuses them."""
-    rows = []
+    rows: list[str] = []
     if isinstance(rule, ListOf):
         return _rows(rule.item, prefix + "[]")
     if isinstance(rule, MapOf):
@@ -61,10 +61,11 @@ def with_tables(text: str) -> str:
     """docs/data.md's text with each marked table block made again from the declarations."""
     for file in SCHEMAS:
         begin, end = BEGIN.format(file=file), END.format(file=file)
-        pattern = re.compile(re.escape(begin) + r"\n.*?" + re.escape(end), re.S)   # blank lines: Markdown
-        if not pattern.search(text):
+        found = re.search(re.escape(begin) + r"\n.*?" + re.escape(end), text, re.S)
+        if not found:
             raise ValueError(f"docs/data.md has no block `{begin}` ... `{end}` for the table of {file}")
-        text = pattern.sub(lambda _: f"{begin}\n\n{table(file)}\n\n{end}", text)
+        block = f"{begin}\n\n{table(file)}\n\n{end}"    # blank lines: Markdown
+        text = text[:found.start()] + block + text[found.end():]
     return text
 
 

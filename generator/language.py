@@ -142,7 +142,7 @@ def radius_text(km: float) -> str:
 # -- days and times ----------------------------------------------------------------------------------------------
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
+DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True))
 
 
 def days_text(days: tuple[str, ...] | list[str], every: bool = False) -> str:

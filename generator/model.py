@@ -110,7 +110,7 @@ _colour = Text(pattern=re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$"), single_line=Tr
 
 # `checks:` in site.yaml. Rule ids are `family.name`; the families are the check engine's modules.
 CHECK_FAMILIES = ("duplicates", "claims", "disclaimers", "leaks", "consistency", "seo")
-CHECK_POLICIES = ("fail", "warn", "demote")
+CHECK_POLICIES = ("fail", "warn", "demote", "skip")
 
 
 def _check_rule_key(value: Any, path: tuple):
@@ -501,6 +501,16 @@ class Treatments:
 # -- locations.yaml ------------------------------------------------------------------------------------------
 
 @record
+class PairContent:
+    """Text written for one treatment in one place: what earns its landing page a place (docs/checks.md)."""
+
+    note: str | None = declare(_para, required=False, help="a few sentences about the treatment for people from "
+                               "this place, shown on its landing page", example="Clients from Esher often ask ...")
+    faqs: tuple[Faq, ...] = declare(ListOf(Faq), default=(), help="questions people from this place ask about the "
+                                    "treatment, with the answers, first in its landing page's questions")
+
+
+@record
 class Location:
     name: str = declare(_line, help="the place's name; `{area}` in titles", example="Walton-on-Thames")
     slug: str = declare(_slug, derive=_slug_from_name, default_doc="made from the name",
@@ -511,10 +521,27 @@ class Location:
     nearest_station: str | None = declare(_line, required=False, example="Hampton Court",
                                           help="the nearest railway station, said on the place's pages")
     notes: str | None = declare(_para, required=False, example="The A3050 links East Molesey with West Molesey.",
-                                help="true, hand-written local notes: the road or rail link towards the clinic")
+                                help="true, hand-written local notes: the road or rail link towards the clinic, "
+                                     "parking; on the place's area page (its own text; landing pages link there)")
+    faqs: tuple[Faq, ...] = declare(ListOf(Faq), default=(),
+                                    help="questions people from this place ask, with the answers, on its area page "
+                                         "(its area page's own text)")
+    landing_pages: dict[str, PairContent] = declare(
+        MapOf(key=_slug, value=PairContent), default={}, type_doc="treatment slug -> text",
+        help="text written for one treatment in this place, shown on that treatment's landing page for it: what "
+             "earns a landing page a place in search results (see docs/checks.md)")
     publish: bool = declare(Boolean(), default=True, example="false",
                             help="`false` makes no pages for the place (it is no one's neighbour either)")
     line: int | None = None
+
+    def pair(self, treatment: str) -> PairContent | None:
+        """The text written for `treatment` in this place, if any."""
+        return self.landing_pages.get(treatment)
+
+    @property
+    def own_text(self) -> bool:
+        """Whether anything on its area page is written for this place alone (notes or questions)."""
+        return bool(self.notes or self.faqs)
 
 
 @record
@@ -651,6 +678,15 @@ def _cross_check(docs: dict[str, Document]) -> list[Problem]:
             elif ref == t_slugs[i]:
                 problems.append(_problem(treatments, ("treatments", i, "related", j),
                                          "a treatment cannot be related to itself", "remove it"))
+    for i, entry in enumerate(locations.data["locations"]):
+        for ref, pair in (entry.get("landing_pages") or {}).items():
+            if ref not in known:
+                problems.append(_problem(locations, ("locations", i, "landing_pages", ref),
+                                         f"unknown treatment `{ref}`", _suggest(ref, known, TREATMENTS_FILE)))
+            elif not (pair or {}).get("note") and not (pair or {}).get("faqs"):
+                problems.append(_problem(locations, ("locations", i, "landing_pages", ref),
+                                         "expected a `note:` or `faqs:` written for this treatment here",
+                                         "write the text, or remove the entry"))
     for j, ref in enumerate(site.data.get("required_disclaimers") or []):
         if ref not in disclaimer_ids:
             problems.append(_problem(site, ("required_disclaimers", j), f"unknown disclaimer `{ref}`",

@@ -54,6 +54,7 @@ class Page:
     neighbours: tuple[Reach, ...] = ()
     deps: tuple[str, ...] = ()     # record keys, see `fingerprints` below
     indexable: bool = True
+    own: tuple[str, ...] = ()      # what on it is written for it alone (see `own_sources`)
 
     def __repr__(self) -> str:  # every field, generically (so a new field joins the page's digest), but fast
         return "Page(" + ", ".join(repr(getattr(self, name)) for name in _PAGE_FIELDS) + ")"
@@ -68,6 +69,7 @@ class Plan:
     served: dict[str, tuple[Reach, ...]]          # treatment slug -> areas served, nearest first
     areas: dict[str, tuple[tuple[str, Reach], ...]]  # location slug -> (treatment slug, reach), by name
     nearest: dict[str, Reach]                     # location slug -> its nearest premises offering any treatment
+    skipped: tuple[Page, ...] = ()                # pages with nothing of their own, not built (policy `skip`)
 
     def page(self, url_path: str) -> Page:
         return next(p for p in self.pages if p.url_path == url_path)
@@ -134,6 +136,29 @@ def neighbour_table(project: Project, served: tuple[Reach, ...]) -> dict[str, tu
 
 
 SITE_DEPS = ("site", "index:treatments", "attribution", "images")
+DOORWAY_RULE = "duplicates.doorway"   # a local page with nothing written for it alone
+
+
+def own_sources(kind: PageKind, location: Location | None, treatment: str | None) -> tuple[str, ...]:
+    """What on a local page is written for it alone, rather than repeated from records that have pages of their
+    own (the treatment's guide, the area's page, the site): "pair" for a landing page with text written for its
+    treatment in its area (locations.yaml `landing_pages`), "area" for an area page with notes or questions of its
+    own. A landing or area page without any adds nothing to the site's other pages (the check holds it back).
+
+    Hook: a genuinely different offer for the pair (another premises, another practitioner, other hours) will be
+    a source of its own too, once site.yaml says which premises and practitioner serve which treatment on which
+    days (issue 18); until then every landing page of a treatment offers what its guide offers."""
+    if kind == PageKind.LANDING and location is not None and treatment is not None:
+        return ("pair",) if location.pair(treatment) is not None else ()
+    if kind == PageKind.AREA and location is not None:
+        return ("area",) if location.own_text else ()
+    return ()
+
+
+def skips_doorways(project: Project) -> bool:
+    """Whether site.yaml says pages with nothing of their own are not built at all (`duplicates.doorway: skip`)."""
+    policies = project.site.checks.policies
+    return (policies.get(DOORWAY_RULE) or policies.get("duplicates")) == "skip"
 
 
 def plan_site(project: Project) -> Plan:
@@ -168,7 +193,8 @@ def plan_site(project: Project) -> Plan:
     for loc in sorted((project.location(s) for s in by_area), key=lambda loc: loc.slug):
         pages.append(Page(PageKind.AREA, f"/areas/{loc.slug}/", f"areas/{loc.slug}/index.html", "area.html",
                           location=loc.slug, deps=SITE_DEPS + (f"location:{loc.slug}", "index:areas")
-                          + tuple(f"card:{slug}" for slug, _ in by_area[loc.slug])))   # its treatments' prices
+                          + tuple(f"card:{slug}" for slug, _ in by_area[loc.slug]),   # its treatments' prices
+                          own=own_sources(PageKind.AREA, loc, None)))
     tables: dict[tuple[str, ...], dict[str, tuple[Reach, ...]]] = {}   # one per set of premises
     local_deps: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
     for t in project.treatments:
@@ -181,15 +207,24 @@ def plan_site(project: Project) -> Plan:
                                for slug, near in table.items()}
         deps, local = SITE_DEPS + (f"treatment:{t.slug}",), local_deps[ids]
         for r in served[t.slug]:
+            location = project.location(r.location)
+            own = own_sources(PageKind.LANDING, location, t.slug)
             pages.append(Page(
                 PageKind.LANDING, f"/{t.slug}/{r.location}/", f"{t.slug}/{r.location}/index.html", "landing.html",
                 treatment=t.slug, location=r.location, reach=r, neighbours=table[r.location],
-                deps=deps + local[r.location],
+                deps=deps + local[r.location] + ((f"pair:{t.slug}/{r.location}",) if own else ()), own=own,
             ))
     areas = {slug: tuple(sorted(items, key=lambda it: project.treatment(it[0]).name))
              for slug, items in by_area.items()}
+    skipped: tuple[Page, ...] = ()
+    if skips_doorways(project):
+        waived = {w.page for w in project.site.checks.waivers if w.rule == DOORWAY_RULE}
+        skipped = tuple(p for p in pages if p.kind in (PageKind.LANDING, PageKind.AREA) and not p.own
+                        and p.url_path not in waived)
+        gone = {p.url_path for p in skipped}
+        pages = [p for p in pages if p.url_path not in gone]
     nearest = {slug: min((r for _, r in items), key=lambda r: (r.km, r.premises)) for slug, items in areas.items()}
-    return Plan(tuple(pages), served, areas, nearest)
+    return Plan(tuple(pages), served, areas, nearest, skipped)
 
 
 @dataclass(frozen=True)
@@ -249,10 +284,10 @@ def _digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def _record(value: object) -> str:
+def _record(value: object, leave_out: tuple[str, ...] = ()) -> str:
     """Digest of a record's data, leaving out where it stands in its file (moving a record changes nothing)."""
     fields = getattr(value, "__dataclass_fields__", {})
-    return _digest(*((k, getattr(value, k)) for k in fields if k != "line"))
+    return _digest(*((k, getattr(value, k)) for k in fields if k != "line" and k not in leave_out))
 
 
 def fingerprints(project: Project, plan: Plan, code: str) -> dict[str, str]:
@@ -268,7 +303,9 @@ def fingerprints(project: Project, plan: Plan, code: str) -> dict[str, str]:
         fps[f"treatment:{t.slug}"] = _record(t)
         fps[f"card:{t.slug}"] = _digest(t.name, t.price_from)   # what a list of treatments shows of it
     for loc in project.locations:
-        fps[f"location:{loc.slug}"] = _record(loc)
+        fps[f"location:{loc.slug}"] = _record(loc, leave_out=("landing_pages",))   # each pair is its own record
+        for treatment, content in loc.landing_pages.items():
+            fps[f"pair:{treatment}/{loc.slug}"] = _digest(content)
     fps["treatments:all"] = _digest(*(fps[f"treatment:{t.slug}"] for t in project.treatments))
     fps["locations:all"] = _digest(*(fps[f"location:{loc.slug}"] for loc in project.locations))
     # Every page can name any treatment in a sentence ("Provides lip fillers and a chemical peel"): its grammar too.

@@ -30,7 +30,7 @@ from generator.language import (
     time_text,
 )
 from generator.geo import opposite
-from generator.model import PageKind, Photo, Practitioner, Premises, Project, Treatment, WorksAt
+from generator.model import Location, PageKind, Photo, Practitioner, Premises, Project, Treatment, WorksAt
 from generator.plan import Page, Plan, Reach, page_disclaimers, premises_for
 from generator.registers import REGISTERS, Register, normalise_number
 from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX  # noqa: F401 (MIN: for the tests)
@@ -212,7 +212,10 @@ class Renderer:
         self._area_treatments: dict[str, list[tuple[Treatment, Reach]]] = {}
         site = project.site
         self.premises = {p.id: p for p in site.premises}
-        self.demoted: dict[str, str] = {}   # URL path -> hub path: pages the checks demoted (noindex, canonical)
+        # the pages held back (noindex, canonical to the page that holds their content, linked from no list):
+        # URL path -> where the canonical points. Set before rendering (see build.py).
+        self.demoted: dict[str, str] = {}
+        self.planned = {p.url_path for p in plan.pages}
         self.forms = {t.slug: name_forms(t.name, t.name_plural, t.name_article, t.name_in_text)
                       for t in project.treatments}
         self.base = {
@@ -429,6 +432,35 @@ class Renderer:
             self._area_treatments[area] = [(self.project.treatment(s), r) for s, r in self.plan.areas[area]]
         return self._area_treatments[area]
 
+    # -- which pages are published ------------------------------------------------------------------------
+    def published(self, url: str) -> bool:
+        """Whether a page is built and indexable (not held back by the checks)."""
+        return url in self.planned and url not in self.demoted
+
+    def linked_pages(self, page: Page) -> tuple[str, ...]:
+        """The pages whose verdict a page's HTML shows: itself (noindex, and where its canonical points, when held
+        back) and the local pages it lists, which it links only while they are published (templates ask
+        `published[url]`, or use the `link` macro of _link.html; a treatment's guide is always linked). Its digest
+        is part of the page's inputs (`verdicts`)."""
+        p = self.plan
+        own = (page.url_path,)
+        if page.kind == PageKind.LANDING:
+            return own + (f"/areas/{page.location}/",) + tuple(
+                f"/{page.treatment}/{n.location}/" for n in page.neighbours)
+        if page.kind == PageKind.AREA:
+            return own + tuple(f"/{t}/{page.location}/" for t, _ in p.areas[page.location])
+        if page.kind == PageKind.TREATMENT:
+            return own + tuple(u for r in p.served[page.treatment]
+                               for u in (f"/{page.treatment}/{r.location}/", f"/areas/{r.location}/"))
+        if page.kind == PageKind.AREAS:
+            return own + tuple(f"/areas/{slug}/" for slug in sorted(p.areas))
+        return own
+
+    def verdicts(self, page: Page) -> str:
+        """A digest of the verdicts a page's HTML shows (see `linked_pages`)."""
+        shown = [(url, self.demoted.get(url, "") if url in self.planned else "-") for url in self.linked_pages(page)]
+        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+
     # -- the page ----------------------------------------------------------------------------------------
     def context(self, page: Page) -> dict[str, Any]:
         p = self.project
@@ -481,7 +513,10 @@ class Renderer:
             page=page, treatment=treatment, location=location, title=title, description=description,
             canonical=self.url(self.demoted.get(page.url_path, page.url_path)), breadcrumbs=self.breadcrumbs(page),
             demoted=page.url_path in self.demoted, disclaimers=disclaimers,
-            faqs=self.faqs(page, treatment), visit=visit, book=self.ways(visit[0]),
+            published=(published := {url: self.published(url) for url in self.linked_pages(page)}),
+            link=_linker(published),
+            pair=location.pair(treatment.slug) if location and treatment else None,
+            faqs=self.faqs(page, treatment, location), visit=visit, book=self.ways(visit[0]),
             who=self.people(treatment, visit) if page.kind != PageKind.NOT_FOUND else [],
             forms=self.forms[treatment.slug] if treatment else None,
             age_note=self.age_note(treatment, disclaimers) if treatment else None,
@@ -489,11 +524,17 @@ class Renderer:
         ctx["jsonld"] = json_ld(self.structured_data(page, ctx, served_names))
         return ctx
 
-    def faqs(self, page: Page, treatment: Treatment | None) -> list[tuple[str, str]]:
-        """The questions a page answers: a treatment's own, on its hub. Landing pages repeat no fact as a question
-        (the distance and the station are said once, under "Getting to us")."""
+    def faqs(self, page: Page, treatment: Treatment | None, location: Location | None) -> list[tuple[str, str]]:
+        """The questions a page answers: a treatment's own, on its hub; an area's own, on its area page; those
+        written for the treatment in the area, on its landing page. Landing pages repeat no fact as a question (the
+        distance and the station are said once, under "Getting to us")."""
         if page.kind == PageKind.TREATMENT and treatment:
             return [(f.question, f.answer) for f in treatment.faqs]
+        if page.kind == PageKind.AREA and location:
+            return [(f.question, f.answer) for f in location.faqs]
+        if page.kind == PageKind.LANDING and treatment and location:
+            pair = location.pair(treatment.slug)
+            return [(f.question, f.answer) for f in pair.faqs] if pair else []
         return []
 
     def structured_data(self, page: Page, ctx: dict[str, Any], served_names: list[str]) -> dict[str, Any]:
@@ -537,6 +578,22 @@ class Renderer:
             raise TemplateProblem(name or f"templates/{page.template}", line, f"{type(exc).__name__}: {exc}",
                                   page.url_path) from exc
         return Rendered(page, html, ctx["title"], ctx["description"])
+
+
+def _linker(published: dict[str, bool]):
+    """`link(urls, text, always=None)` for a page's templates: a link to the first of `urls` that is published, else
+    to `always` (a treatment's guide), else the text alone, the same text either way. `urls` must be pages the page
+    lists (`Renderer.linked_pages`): their verdicts are part of its inputs."""
+
+    def link(urls, text, always: str | None = None) -> Markup:
+        for url in [urls] if isinstance(urls, str) else urls:
+            if url not in published:
+                raise LookupError(f"link({url!r}, ...): not a page this kind of page lists (see docs/templates.md, "
+                                  "Renderer.linked_pages)")
+            if published[url]:
+                return Markup('<a href="{}">{}</a>').format(url, text)
+        return Markup('<a href="{}">{}</a>').format(always, text) if always else escape(text)
+    return link
 
 
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in zip(

@@ -94,6 +94,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     urls: dict[str, str] = field(default_factory=dict)   # URL path -> public address (audit), shown instead
+    held: dict[str, Any] = field(default_factory=dict)   # URL path -> checks.gate.Hold: what the gate flagged
 
     @classmethod
     def from_result(cls, command: str, site: str, result) -> Report:
@@ -102,7 +103,7 @@ class Report:
         return cls(command, site, result.pages, list(result.findings), list(getattr(result, "waived", [])),
                    dict(getattr(result, "demoted", {})), duplicates, getattr(duplicates, "near_threshold", None),
                    notes=list(getattr(result, "notes", [])), seconds=getattr(result, "seconds", 0.0),
-                   urls=dict(getattr(result, "urls", {})))
+                   urls=dict(getattr(result, "urls", {})), held=dict(getattr(result, "held", {})))
 
     def url(self, page: str) -> str:
         """How a page is shown: its public address when known, else its URL path ("(site)" for the site)."""
@@ -117,10 +118,24 @@ class Report:
     def summary(self) -> str:
         parts = [f"{self.pages} page(s) checked: {self.count('error')} error(s), {self.count('warning')} warning(s)"]
         if self.demoted:
-            parts.append(f"{len(self.demoted)} demoted")
+            parts.append(f"{len(self.demoted)} held back")
+        skipped = sum(not h.built for h in self.held.values())
+        if skipped:
+            parts.append(f"{skipped} not built")
+        risky = [h for h in self.held.values() if h.built and not h.canonical]
+        if risky:
+            parts.append(f"{len(risky)} published without text of their own")
         if self.waived:
             parts.append(f"{len(self.waived)} waived")
         return ", ".join(parts)
+
+    def held_groups(self) -> list[tuple[str, list[Any]]]:
+        """The pages the gate flagged, grouped by what they lack (largest group first)."""
+        from generator.checks.gate import LACKS
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for url in sorted(self.held):
+            groups[self.held[url].lacks].append(self.held[url])
+        return sorted(((LACKS.get(k, k), v) for k, v in groups.items()), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
@@ -185,6 +200,15 @@ def text_report(report: Report, colour: bool = False, limit: int | None = TERMIN
         if groups[0].source:
             lines.append(paint(f"  source: {p(groups[0].source)}", "dim"))
         lines.append("")
+    if report.held:
+        lines.append(paint("Held back by the doorway gate, by what they lack", "bold"))
+        for lacks, holds in report.held_groups():
+            lines.append(f"  {len(holds)} page(s) need {lacks}:")
+            shown = holds if limit is None else holds[:3]
+            lines += [f"     {p(h.page)}" for h in shown]
+            if len(holds) > len(shown):
+                lines.append(f"     ... and {len(holds) - len(shown)} more")
+        lines.append("")
     dup = report.duplicates
     if dup is not None and dup.clusters:
         lines.append(paint("Duplicate clusters", "bold"))
@@ -232,6 +256,9 @@ def json_report(report: Report) -> str:
         "waived": [{**_finding(f), "reason": w.reason, "waiver": w.origin}
                    for f, w in sorted(report.waived, key=lambda fw: (fw[0].page, fw[0].rule, fw[0].message))],
         "demoted": [{"page": p, "canonical": hub} for p, hub in sorted(report.demoted.items())],
+        "held_back": [{"page": h.page, "rule": h.rule, "lacks": h.lacks, "reason": h.reason, "advice": h.advice,
+                       "canonical": h.canonical or None, "own_words": h.own_words, "need_words": h.need_words,
+                       "built": h.built} for _, h in sorted(report.held.items())],
         "duplicates": None,
         "notes": list(report.notes),
     }
@@ -241,9 +268,10 @@ def json_report(report: Report) -> str:
             "boilerplate_blocks": dup.boilerplate_blocks,
             "clusters": [{"kind": c.kind, "pages": c.pages, "min_similarity": c.min_similarity,
                           "max_similarity": c.max_similarity, "why": c.why} for c in dup.clusters],
-            "pages": [{"page": s.page, "words": s.words, "unique_share": s.unique_share,
-                       "unique_words": s.unique_words, "boilerplate_share": s.boilerplate_share,
-                       "twin": s.twin, "twin_similarity": s.twin_similarity, "thin": s.thin,
+            "pages": [{"page": s.page, "words": s.words, "content_words": s.content_words,
+                       "unique_share": s.unique_share, "unique_words": s.unique_words,
+                       "boilerplate_share": s.boilerplate_share, "twin": s.twin,
+                       "twin_similarity": s.twin_similarity, "thin": s.thin, "held": s.held,
                        "cluster": s.cluster} for s in sorted(dup.pages, key=lambda s: s.page)],
         }
     # JSON escapes C0 controls itself; C1 controls and bidirectional characters are escaped too (\\u009b), so
@@ -315,11 +343,27 @@ def html_report(report: Report) -> str:
     out.append("<div class=\"summary\">")
     out.append(f"<div>{report.pages} pages</div><div class=\"error\">{report.count('error')} errors</div>"
                f"<div class=\"warning\">{report.count('warning')} warnings</div>"
-               f"<div>{len(report.demoted)} demoted</div><div>{len(report.waived)} waived</div></div>\n")
+               f"<div>{len(report.demoted)} held back</div><div>{len(report.waived)} waived</div></div>\n")
     out.append(f"<p>{e(report.summary())}</p>\n")
     for note in report.notes:
         out.append(f"<p class=\"info\">{e(note)}</p>\n")
     out += _html_problems(report)
+    if report.held:
+        out.append("<h2 id=\"held-back\">Held-back pages, by what they lack</h2>\n<p>A page held back is kept for "
+                   "visitors and ads, but search engines are asked not to index it (noindex), its canonical points "
+                   "to the page that holds its content, and it is left out of the sitemap and of the lists that "
+                   "link local pages. Each one says what would earn it a place.</p>\n")
+        for lacks, holds in report.held_groups():
+            out.append(f"<details open><summary>{len(holds)} page(s) need {e(lacks)}</summary>\n"
+                       "<table class=\"sortable\"><thead><tr><th>Page</th><th>Why</th><th>What would earn it a "
+                       "place</th><th>Own words</th><th>Needs about</th><th>Now</th></tr></thead><tbody>\n")
+            for h in holds:
+                now = (f"canonical to <code>{e(h.canonical)}</code>" if h.canonical else
+                       "not built" if not h.built else "<span class=\"warning\">published</span>")
+                out.append(f"<tr><td><code>{e(h.page)}</code></td><td>{e(h.reason)}</td><td>{e(h.advice)}</td>"
+                           f"<td class=\"num\">{h.own_words}</td><td class=\"num\">{h.need_words}</td>"
+                           f"<td>{now}</td></tr>\n")
+            out.append("</tbody></table></details>\n")
 
     out.append("<h2>Findings by page</h2>\n")
     by_page: dict[str, list[Finding]] = defaultdict(list)
@@ -357,10 +401,11 @@ def html_report(report: Report) -> str:
                        f"{': ' + e(c.why) if c.why else ''}</summary><ul>")
             out += [f"<li><code>{e(page)}</code></li>" for page in c.pages]
             out.append("</ul></details>\n")
-        out.append("<h2>Unique share per page</h2>\n<p>Click a heading to sort. Unique share: the part of the page's "
-                   "main text (boilerplate aside) found on no other page. Twin: the most similar page found.</p>\n")
-        out.append("<table class=\"sortable\"><thead><tr><th>Page</th><th>Words</th><th>Unique share</th>"
-                   "<th>Unique words</th><th>Boilerplate</th><th>Closest twin</th><th>Similarity</th><th>Thin</th>"
+        out.append("<h2>Own text per page</h2>\n<p>Click a heading to sort. Own words: the words of the page's main "
+                   "text found on no other indexable page (place names, numbers and directions set aside); own "
+                   "share: of its words outside boilerplate. Twin: the most similar page found.</p>\n")
+        out.append("<table class=\"sortable\"><thead><tr><th>Page</th><th>Words</th><th>Own share</th>"
+                   "<th>Own words</th><th>Boilerplate</th><th>Closest twin</th><th>Similarity</th><th>Thin</th>"
                    "</tr></thead><tbody>\n")
         for s in sorted(dup.pages, key=lambda s: (s.unique_share, s.page)):
             out.append(f"<tr><td><code>{e(s.page)}</code></td><td class=\"num\">{s.words}</td>"
@@ -378,12 +423,13 @@ def html_report(report: Report) -> str:
             out.append(f"<li><code>{e(f.page)}</code> <code>{e(f.rule)}</code>: {e(f.message)}<br>"
                        f"Reason: {e(w.reason)} <span class=\"evidence\">({e(w.origin)})</span></li>\n")
         out.append("</ul>\n")
-    if report.demoted:
-        out.append("<h2>Demoted pages</h2>\n<p>Each carries noindex and a canonical to its hub, and is left out of "
-                   "the sitemap.</p>\n<table class=\"sortable\"><thead><tr><th>Page</th><th>Canonical</th></tr></thead>"
-                   "<tbody>\n")
+    others = {page: h for page, h in report.demoted.items() if page not in report.held}
+    if others:
+        out.append("<h2>Other pages held back</h2>\n<p>Copies of other pages: each carries noindex and a canonical to "
+                   "the page kept, and is left out of the sitemap.</p>\n<table class=\"sortable\"><thead><tr>"
+                   "<th>Page</th><th>Canonical</th></tr></thead><tbody>\n")
         out += [f"<tr><td><code>{e(page)}</code></td><td><code>{e(h)}</code></td></tr>\n"
-                for page, h in sorted(report.demoted.items())]
+                for page, h in sorted(others.items())]
         out.append("</tbody></table>\n")
     out.append(f"<script>{_SORT_SCRIPT}{_FILTER_SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(out)

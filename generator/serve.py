@@ -26,6 +26,7 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from generator.build import Memory, build, render_ahead, show_placeholders, show_unserved
 from generator.edit.web import PREFIX as EDIT_PREFIX
@@ -132,6 +133,7 @@ def describe_failure(exc: BaseException, project: Path, output: Path) -> Failure
         shown = show_problems([problem], project).split("\n")
         return [line for line in shown[1:] if not line.startswith("    hint: ")]
 
+    problems: list[dict[str, object]]
     if isinstance(exc, DataError):
         problems = [{"title": p.where, "message": f"{p.field}: {p.message}" if p.field else p.message,
                      "excerpt": lines_of(p), "hint": p.hint} for p in exc.problems]
@@ -142,7 +144,8 @@ def describe_failure(exc: BaseException, project: Path, output: Path) -> Failure
         from generator.report import Report, text_report
         problems = [{"title": f.rule, "page": f.page, "message": f.message, "evidence": f.evidence,
                      "hint": f.hint} for f in exc.stopping]
-        text = text_report(Report.from_result("build", str(output), exc.result), limit=None) + f"the build stopped: {exc}"
+        text = (text_report(Report.from_result("build", str(output), exc.result), limit=None)
+                + f"the build stopped: {exc}")
         return Failure(exc.found[0].upper() + exc.found[1:].split(" (")[0] + ": they stop the build", text, problems)
     if isinstance(exc, TemplateProblem):
         where = Problem(exc.template, exc.line, None, "", exc.message)
@@ -207,6 +210,8 @@ class Preview:
         shown = self._show_ahead() if self.failure is None else {}
         if shown:
             log.debug("rendered ahead: %s (%.2f s)", ", ".join(sorted(shown)), time.perf_counter() - started)
+        failure: Failure | None
+        changed: list[str] | None
         try:
             report = build(self.project, self.output, memory=self.memory)
         except Exception as exc:   # any failure shows, and the next save rebuilds (the watcher must not die)
@@ -286,7 +291,7 @@ class Watcher(FileSystemEventHandler):
         self.project = Path(project).resolve()
         self.templates = self.project / "templates"
         self.observer = Observer()
-        self.watches: dict[tuple[str, bool], object] = {}
+        self.watches: dict[tuple[str, bool], ObservedWatch] = {}
         self.inputs: set[str] = set()
         self.pending: set[str] = set()     # inputs changed since the last rebuild began
         self.writing: set[str] = set()     # of those, files written in place and not closed yet
@@ -474,7 +479,7 @@ class PreviewServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}/"
 
     def start(self) -> PreviewServer:
         self.watcher.start()   # before building, so that no save can slip between the two

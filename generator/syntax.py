@@ -45,10 +45,10 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explanation:
 
     for mark in (at, start):   # a tab is the mistake wherever the parser tripped over it
         tab = _tab_in_indent(line_of(mark))
-        if tab is not None:
+        if mark and tab is not None:
             return (mark[0], tab + 1, "a tab character in the indentation: YAML indents with spaces only",
                     "replace the tab with spaces (most editors can be set to indent with spaces)")
-    if "tab" in problem or "'\\t'" in problem:
+    if ("tab" in problem or "'\\t'" in problem) and at:
         line = line_of(at)
         return (at[0], line.find("\t") + 1 or at[1], "a tab character: YAML allows only spaces here",
                 "replace the tab with spaces")
@@ -60,28 +60,30 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explanation:
         quote = line_of(start)[start[1] - 1:start[1]] or '"'
         return (start[0], start[1], f"the text that starts with {quote} here is never closed",
                 f"end the text with a second {quote} on the same line")
-    if "flow" in context and (start or at):
-        where = _opening_bracket(lines, start or at)
+    if "flow" in context and (mark := start or at):
+        where = _opening_bracket(lines, mark)
         opened = lines[where[0] - 1][where[1] - 1]
         closing = "]" if opened == "[" else "}"
         return (where[0], where[1], f"the `{opened}` here is never closed with `{closing}`",
                 (f"close it with `{closing}` (as in `related: [a, b]`), or put the whole text in quotes if the "
                 f"`{opened}` is part of it"))
-    if ("alias" in context or "anchor" in context or "cannot start any token" in problem
-            or "block scalar" in context) and (start or at):
-        where = start if "alias" in context or "anchor" in context or "block scalar" in context else at
-        char = line_of(where)[where[1] - 1:where[1]]
+    if "alias" in context or "anchor" in context or "block scalar" in context:
+        token = start or at     # where the alias, anchor or block began
+    else:
+        token = (at or start) if "cannot start any token" in problem else None
+    if token:
+        char = line_of(token)[token[1] - 1:token[1]]
         if char in _TEXT_STARTERS:
-            return (where[0], where[1], f"text cannot start with {_TEXT_STARTERS[char]} unless it is in quotes",
-                    f"put the whole text in quotes: {_quoted_line(line_of(where))}")
+            return (token[0], token[1], f"text cannot start with {_TEXT_STARTERS[char]} unless it is in quotes",
+                    f"put the whole text in quotes: {_quoted_line(line_of(token))}")
     if problem in ("did not find expected key", "did not find expected '-' indicator") and at:
         quoted = _quote_then_more(line_of(at), at[1])
         if quoted:
             return (at[0], at[1], ("the text starts with a quote, so it ends at the closing quote, but more text "
                     "follows it"), f"put the whole text in single quotes: {quoted}")
         return _misaligned(lines, at, start)
-    line, column = at if at else (None, None)
-    return (line, column, f"the YAML parser cannot read this ({problem or context})", GENERAL_HINT)
+    message = f"the YAML parser cannot read this ({problem or context})"
+    return (at[0], at[1], message, GENERAL_HINT) if at else (None, None, message, GENERAL_HINT)
 
 
 def _mark(mark) -> tuple[int, int] | None:
@@ -90,7 +92,7 @@ def _mark(mark) -> tuple[int, int] | None:
 
 def _tab_in_indent(line: str) -> int | None:
     """The position of a tab among the line's leading blanks (or its `- ` markers), if there is one."""
-    lead = re.match(r"^[ \t-]*", line).group(0)
+    lead = line[:len(line) - len(line.lstrip(" \t-"))]
     return lead.find("\t") if "\t" in lead else None
 
 
@@ -114,9 +116,10 @@ def _missing_colon(lines: list[str], start: tuple[int, int]) -> Explanation:
     hint = f"write `{fixed}`"
     above = _previous(lines, number)
     key = _KEY.match(above[1]) if above else None
-    value = above[1].split(":", 1)[1].strip() if key else ""
-    known = any(_KEY.match(other) and _KEY.match(other).group(2) == name for other in lines)
-    if not known and value and value[0] not in "[{|>\"'" and len(line) - len(line.lstrip()) <= len(key.group(1)):
+    value = above[1].split(":", 1)[1].strip() if above and key else ""
+    known = any(other is not None and other.group(2) == name for other in map(_KEY.match, lines))
+    if (above and key and not known and value and value[0] not in "[{|>\"'"
+            and len(line) - len(line.lstrip()) <= len(key.group(1))):
         # not a field name the file uses elsewhere, under a line of text: it may be that text's next line
         hint = (f"if `{name}` is a field, write `{fixed}`; if this line goes on from the text of `{key.group(2)}` "
                 f"on line {above[0]}, indent it further than `{key.group(2)}`")
@@ -162,8 +165,7 @@ def _colon_in_text(lines: list[str], at: tuple[int, int]) -> Explanation:
                     f"{n} to its last"))
         if head:
             break
-    nospace = re.match(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(\S)", above[1]) if above else None
-    if nospace:
+    if above and (nospace := re.match(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(\S)", above[1])):
         return (above[0], above[1].find(":") + 2, f"`{nospace.group(1)}:` needs a space after the colon",
                 f"write `{nospace.group(1)}: {above[1].split(':', 1)[1].strip()}`")
     return (number, column, ("a colon here that YAML cannot place: a field indented under text, or text holding "

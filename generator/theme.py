@@ -3,6 +3,8 @@ the CSS custom properties that templates/assets/style.css reads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 TEXT = "#1f2328"          # the stylesheet's body text colour
 MUTED = "#4d5560"         # and its quieter text
 WHITE = "#ffffff"
@@ -16,15 +18,15 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def hex_colour(channels: tuple[float, float, float]) -> str:
+def hex_colour(channels: Iterable[float]) -> str:
     return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in channels)
 
 
 def luminance(colour: str) -> float:
     """Relative luminance, as WCAG defines it."""
     def linear(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
     r, g, b = (linear(c) for c in rgb(colour))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -36,7 +38,7 @@ def contrast(a: str, b: str) -> float:
 
 def mix(colour: str, other: str, share: float) -> str:
     """`share` of `other` mixed into `colour`."""
-    return hex_colour(tuple(c * (1 - share) + o * share for c, o in zip(rgb(colour), rgb(other))))
+    return hex_colour(tuple(c * (1 - share) + o * share for c, o in zip(rgb(colour), rgb(other), strict=True)))
 
 
 def default_tint(brand: str) -> str:
@@ -52,7 +54,8 @@ def theme_problems(brand: str, tint: str | None) -> list[tuple[str, str, str]]:
         ratio = min(contrast(tint, TEXT), contrast(tint, MUTED))
         if ratio < MIN_CONTRAST:
             problems.append(("tint_colour", f"{tint} is too dark to put text on (contrast {ratio:.1f}:1, "
-                             f"{MIN_CONTRAST}:1 needed)", "use a pale colour, such as a light tint of the brand colour"))
+                             f"{MIN_CONTRAST}:1 needed)",
+                             "use a pale colour, such as a light tint of the brand colour"))
             tint = None
 
     def worst(shade: str) -> float:

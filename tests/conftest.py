@@ -104,6 +104,31 @@ def built_complete(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "output"
 
 
+@pytest.fixture(scope="session")
+def built_sample_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with text written for one area (Esher) and for one treatment there (jaw fillers), so that the
+    doorway gate publishes a page of every kind; built once for the session (read-only). The text is the tests'
+    own, not the clinic's."""
+    import yaml
+
+    from generator.build import build
+
+    project = copy_project(REPO, tmp_path_factory.mktemp("built") / "sample")
+    data = yaml.safe_load((project / "locations.yaml").read_text("utf-8"))
+    esher = next(loc for loc in data["locations"] if loc["slug"] == "esher")
+    esher["faqs"] = [{"question": "Written for the tests: is there a page about Esher?",
+                      "answer": "Yes: this question and its answer were written for the tests alone, so that the "
+                                "page has text found on no other page, and more than thirty words of it."}]
+    esher["landing_pages"] = {"jaw-fillers": {"note": (
+        "Written for the tests: a note for jaw fillers in Esher alone, long enough to earn the page a place, with "
+        "words that no other page of the site repeats anywhere, such as this sentence about its own purpose.")}}
+    (project / "locations.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+        build(project)
+    return project / "output"
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):
     """compare(name, text): assert `text` equals tests/golden/NAME, or rewrite it under --update-golden."""

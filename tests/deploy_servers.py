@@ -222,7 +222,8 @@ class SshServer:
             f"PidFile {folder / 'sshd.pid'}", "UsePAM no", "StrictModes no",
             f"AuthorizedKeysFile {folder / 'authorized_keys'}", "PermitRootLogin yes",
             "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
-            f"Subsystem sftp {SFTP_SERVER} -e -l INFO 2>>{self.sftp_log}", "LogLevel VERBOSE", "PrintMotd no", "UseDNS no",
+            f"Subsystem sftp {SFTP_SERVER} -e -l INFO 2>>{self.sftp_log}", "LogLevel VERBOSE", "PrintMotd no",
+            "UseDNS no",
             "MaxStartups 50", "",
         ]))
         Path("/run/sshd").mkdir(parents=True, exist_ok=True)     # sshd's privilege separation folder

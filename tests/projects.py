@@ -179,7 +179,7 @@ def draw_pictures(project: Path) -> dict[str, Path]:
         w, h = size
         for i in range(8):   # some shapes, so the encoder has detail to keep
             draw.ellipse((w * i // 10, h // 4, w * i // 10 + w // 4, h // 4 + h // 2), fill=tuple(
-                (c * (8 - i) + d * i) // 8 for c, d in zip(*colours)))
+                (c * (8 - i) + d * i) // 8 for c, d in zip(*colours, strict=True)))
         save(name, photo, quality=90)
     return made
 

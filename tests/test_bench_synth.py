@@ -65,6 +65,15 @@ def test_synthetic_project_builds_pages_of_about_11_kb_that_are_not_near_duplica
         assert similarity < 0.9, (a, b, similarity)
 
 
+def test_the_synthetic_project_publishes_its_guides_and_areas_and_with_pair_notes_its_landing_pages(tmp_path):
+    """Its guides and area pages have text of their own; its landing pages only with text written for them."""
+    from generator.build import build
+    without = build(make_project(tmp_path / "a", treatments=T, areas=L)).checks
+    assert set(without.demoted) == {u for u, h in without.held.items() if h.rule == "duplicates.doorway"}
+    assert len(without.demoted) == T * L
+    assert build(make_project(tmp_path / "b", treatments=T, areas=L, pair_notes=1.0)).checks.demoted == {}
+
+
 def test_same_seed_same_bytes_and_edits_change_one_file(tmp_path: Path) -> None:
     first = make_project(tmp_path / "a", treatments=T, areas=L, seed=7)
     second = make_project(tmp_path / "b", treatments=T, areas=L, seed=7)
@@ -101,17 +110,19 @@ def test_compare_times_two_revisions_in_turn_and_leaves_no_worktree(tmp_path: Pa
     """bench/compare.py on a tiny project: a row per step with one time per run for each revision, and the git
     worktrees it made are gone afterwards."""
     done = subprocess.run([sys.executable, str(REPO / "bench" / "compare.py"), "HEAD", "HEAD", "--runs", "2",
-                           "--size", "2x3", "--steps", "check,edit", "--json", str(tmp_path / "t.json")],
+                           "--size", "2x3", "--steps", "check,edit", "--json", str(tmp_path / "t.json"),
+                           "--pair-notes", "1"],
                           capture_output=True, text=True, check=False, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith(("| check", "| edit"))]
     assert len(rows) == 2
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
-        assert float(cells[1]) > 0 and float(cells[2]) > 0
-        assert len(cells[4].split(",")) == 2 and len(cells[5].split(",")) == 2
-    times = json.loads((tmp_path / "t.json").read_text())["times"]
-    assert set(times) == {"check", "edit"}
+        assert float(cells[1]) > 0 and float(cells[2]) > 0 and float(cells[4]) > 0 and float(cells[5]) > 0
+        assert len(cells[7].split(",")) == 2 and len(cells[8].split(",")) == 2
+    measured = json.loads((tmp_path / "t.json").read_text())
+    assert set(measured["times"]) == set(measured["cpu"]) == {"check", "edit"}
+    assert "pair notes on 100% of landing pages" in done.stdout
     # Its own worktrees (in a bench-compare-* folder it removed) are gone. Other worktrees of the repository may
     # come and go meanwhile (the team's, another run of this test), so the whole list is not compared: a
     # worktree left behind would be one whose folder is gone.

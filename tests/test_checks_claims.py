@@ -292,16 +292,17 @@ def test_exosome_marketing_article_gets_an_error_for_each_claim():
     assert ("claims.medical-condition", "treats psoriasis") in errors
     assert ("claims.pom", "botox") in errors
     revolutionary = next(f for f in result.findings if f.rule == "claims.hype")
-    assert revolutionary.message.startswith('uses breakthrough language that needs evidence a clinic does not hold: '
-                                            '"revolutionary" in the page text (found 2 times); matched `(revolutionary|')
+    assert revolutionary.message.startswith(
+        'uses breakthrough language that needs evidence a clinic does not hold: '
+        '"revolutionary" in the page text (found 2 times); matched `(revolutionary|')
     assert revolutionary.source.startswith("https://www.asa.org.uk/")
     assert revolutionary.evidence.startswith("Exosome therapy is a revolutionary treatment")   # the sentence
 
 
 def test_counts_and_the_longest_match(checker):
     assert found(checker, "Completely safe. Completely safe.") == [("claims.risk", "completely safe")]
-    [f] = ClaimsChecker(load_rules()).check(HtmlPage("x/index.html", "/x/", visible_text="Safe. Safe. Safe."
-                                                                                           .replace("Safe", "It is safe")))
+    text = "Safe. Safe. Safe.".replace("Safe", "It is safe")
+    [f] = ClaimsChecker(load_rules()).check(HtmlPage("x/index.html", "/x/", visible_text=text))
     assert "(found 3 times)" in f.message
 
 

@@ -105,6 +105,33 @@ def test_a_cluster_not_a_flood_of_pairs():
     assert {f.evidence for f in near} == {"kept: /p00/"}
 
 
+def test_template_clones_beyond_a_bucket_compared_pair_by_pair_make_one_cluster():
+    """The path a large site takes: pages made from one template with a value swapped fall into LSH buckets far
+    larger than ALL_PAIRS_BUCKET, where each page is compared with the RING pages after it, not with all. The
+    clones still make one cluster (the ring joins them), a page just under the threshold stays out of it, and far
+    fewer pairs are compared than all of them."""
+    from generator.checks.duplicates.minhash import ALL_PAIRS_BUCKET, RING
+
+    rng = random.Random(41)
+    base = random_words(rng, 400)
+    clones = 3 * ALL_PAIRS_BUCKET + 7
+    index = DuplicateIndex()
+    for n in range(clones):   # one word of its own each: any two clones are about 0.98 alike
+        words = list(base)
+        words[200] = f"place{n}"
+        index.add(f"/c{n:03d}/", " ".join(words))
+    index.add("/outsider/", " ".join(with_changes(base, 6, rng)))   # about 0.87 alike to every clone
+    result = index.finish()
+    [cluster] = [c for c in result.clusters if c.kind == "near"]
+    assert cluster.pages == [f"/c{n:03d}/" for n in range(clones)]
+    assert 0.97 < cluster.min_similarity <= cluster.max_similarity < 0.99
+    # pair by pair, the 152 pages would make 11,476 candidate pairs; a ring of RING per page in each of the bands
+    # (whose buckets differ a little) makes a few thousand
+    assert clones * RING // 2 < result.candidate_pairs < (clones + 1) * clones // 4
+    outsider = result.stats["/outsider/"]
+    assert outsider.cluster is None and 0.85 < outsider.twin_similarity < 0.9
+
+
 def test_boilerplate_shared_by_most_pages_does_not_make_them_alike():
     rng = random.Random(5)
     footer = " ".join(random_words(rng, 200))
@@ -122,12 +149,16 @@ def test_thin_pages_by_unique_share_and_unique_words():
     shared = " ".join(random_words(rng, 200))
     index = DuplicateIndex(DuplicateSettings(min_unique_share=0.05, min_unique_words=30))
     for n in range(12):   # the shared text is on a quarter of the pages: content, not boilerplate
-        index.add(f"/shared{n}/", shared if n < 3 else " ".join(random_words(rng, 200)))
+        own = " ".join(random_words(rng, 8 if n < 3 else 200))
+        index.add(f"/shared{n}/", f"{shared}\n{own}" if n < 3 else own)
     index.add("/short/", " ".join(random_words(rng, 20)))
+    index.add("/long/", f"{shared}\n" + " ".join(random_words(rng, 40)))   # 40 of 240 words: 17%
     result = index.finish()
     thin = {s.page for s in result.pages if s.thin}
     assert thin == {"/shared0/", "/shared1/", "/shared2/", "/short/"}
     assert result.stats["/short/"].unique_words == 20 and result.stats["/short/"].unique_share == 1.0
+    assert (result.stats["/shared0/"].unique_words, result.stats["/shared0/"].content_words) == (8, 208)
+    assert (result.stats["/long/"].unique_words, result.stats["/long/"].unique_share) == (40, round(40 / 240, 4))
     assert result.stats["/shared3/"].unique_words == 200
 
 
@@ -158,14 +189,19 @@ def test_the_threshold_is_a_setting(threshold):
     assert bool(index.finish().clusters) == (threshold == 0.8)
 
 
-def reference_figures(pages: dict[str, str], areas: dict[str, str], boilerplate_share: float = 0.5):
-    """Content shingles, unique share and unique words worked out from their definitions with Python sets
-    (shingles as word tuples), for pages of one rank without exact duplicates."""
+def reference_figures(pages: dict[str, str], boilerplate_share: float = 0.5, mask=None):
+    """Content words, own share and own words worked out from their definitions (checks/duplicates/own.py) with
+    Python sets, shingles as word tuples, for pages of one rank without exact duplicates; with a Masker, each
+    masked word is one and the same mark."""
     from math import ceil
 
     from generator.checks.duplicates import MIN_PAGES_FOR_BOILERPLATE, SHINGLE, words
 
+    def tokens(line):
+        return tuple("\0mask" if mask is not None and mask.masks(w) else w for w in words(line))
+
     blocks = {url: [tuple(words(line)) for line in text.split("\n") if words(line)] for url, text in pages.items()}
+    masked = {url: [tokens(line) for line in text.split("\n") if words(line)] for url, text in pages.items()}
 
     def shingles(block):
         return {block[k:k + SHINGLE] for k in range(len(block) - SHINGLE + 1)}
@@ -178,54 +214,111 @@ def reference_figures(pages: dict[str, str], areas: dict[str, str], boilerplate_
                 if shingles(b):
                     on.setdefault(b, set()).add(url)
         boiler = {b for b, urls in on.items() if len(urls) >= max(2, ceil(boilerplate_share * len(pages)))}
-    content = {url: set().union(*(shingles(b) for b in bs if b not in boiler)) for url, bs in blocks.items()}
-    area_of_shingle = {}
-    for url, sh in content.items():
-        for s in sh:
-            area_of_shingle.setdefault(s, set()).add(areas[url])
+    holders = {}
+    for url, bs in masked.items():
+        for b in bs:
+            for sh in shingles(b):
+                holders.setdefault(sh, set()).add(url)
     out = {}
-    for url, sh in content.items():
-        unique = {s for s in sh if area_of_shingle[s] == {areas[url]}}
-        covered = 0
-        for b in blocks[url]:
-            if b in boiler:
-                continue
+    for url in pages:
+        content = sum(len(b) for b in blocks[url] if b not in boiler and len(b) >= SHINGLE)
+        own = 0
+        for b in masked[url]:
             hit = [False] * len(b)
             for k in range(len(b) - SHINGLE + 1):
-                if b[k:k + SHINGLE] in unique:
+                if holders[b[k:k + SHINGLE]] == {url}:
                     hit[k:k + SHINGLE] = [True] * SHINGLE
-            covered += sum(hit)
-        out[url] = (len(sh), round(len(unique) / len(sh), 4) if sh else 0.0, covered)
+            own += sum(hit)
+        out[url] = (content, round(own / content, 4) if content else 0.0, own)
     return out
 
 
-@pytest.mark.parametrize("chunk", [None, 7])
-def test_unique_share_and_words_match_their_definition(monkeypatch, chunk):
-    """Blocks repeat phrases of each other (a small vocabulary), pages share blocks within and across areas:
-    the figures worked out over distinct blocks equal those worked out page by page with sets (also when the
-    shared shingles are counted in chunks of a few entries)."""
-    from generator.checks.duplicates import _Tables
-    if chunk:
-        monkeypatch.setattr(_Tables, "SHARED_CHUNK", chunk)
-    rng = random.Random(11)
-    vocab = [f"v{i}" for i in range(12)]
+def _reference_pages(seed: int, names: list[str] = ()) -> dict[str, str]:
+    rng = random.Random(seed)
+    vocab = [f"v{letter}" for letter in "abcdefghijklmn"] + list(names)   # (a word with a digit is masked)
     common = [" ".join(rng.choice(vocab) for _ in range(rng.randint(3, 12))) for _ in range(8)]
-    pages, areas = {}, {}
+    pages = {}
     for n in range(24):
-        area = f"area{n % 5}"
         lines = rng.sample(common, 3) + [" ".join(rng.choice(vocab) for _ in range(rng.randint(2, 15)))
                                          for _ in range(rng.randint(1, 4))]
-        lines.append(f"{area} facts " + " ".join(rng.choice(vocab) for _ in range(6)))
+        lines.append(f"area {'abcde'[n % 5]} facts " + " ".join(rng.choice(vocab) for _ in range(6)))
         pages[f"/p{n:02d}/"] = "\n".join(lines)
-        areas[f"/p{n:02d}/"] = area
-    index = DuplicateIndex(DuplicateSettings(min_unique_share=0, min_unique_words=0))
+    return pages
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_own_text_matches_its_definition(masked):
+    """Blocks repeat phrases of each other (a small vocabulary), pages share blocks: the figures worked out over
+    distinct blocks equal those worked out page by page with sets, with and without a mask of inserted names."""
+    from generator.checks.duplicates import Masker
+    names = ["Esher", "Cobham", "Walton-on-Thames", "3.5", "north-east"]
+    mask = Masker(["Esher", "Cobham", "Walton-on-Thames"]) if masked else None
+    pages = _reference_pages(11, names)
+    index = DuplicateIndex(DuplicateSettings(min_unique_share=0, min_unique_words=0), mask)
     for url, text in pages.items():
         index.add(url, text)
-    result = index.finish(areas=areas)
+    result = index.finish()
     assert not any(s.duplicate_of for s in result.pages)
-    got = {s.page: (s.content_shingles, s.unique_share, s.unique_words) for s in result.pages}
-    assert got == reference_figures(pages, areas)
+    got = {s.page: (s.content_words, s.unique_share, s.unique_words) for s in result.pages}
+    assert got == reference_figures(pages, mask=mask)
     assert any(share not in (0.0, 1.0) for _, share, _ in got.values())   # the test says something
+
+
+def test_masking_takes_own_text_away_and_never_adds_any():
+    """Masked, a page has at most the own words it has unmasked (a word masked is masked wherever it stands)."""
+    from generator.checks.duplicates import Masker
+    pages = _reference_pages(12, ["Esher", "Cobham", "Walton-on-Thames", "3.5", "4", "north-east", "south"])
+    figures = []
+    for mask in (None, Masker(["Esher", "Cobham", "Walton-on-Thames"])):
+        index = DuplicateIndex(DuplicateSettings(min_unique_share=0, min_unique_words=0), mask)
+        for url, text in pages.items():
+            index.add(url, text)
+        figures.append({s.page: s.unique_words for s in index.finish().pages})
+    plain, masked = figures
+    assert all(masked[url] <= plain[url] for url in pages)
+    assert sum(masked.values()) < sum(plain.values())
+
+
+def test_pages_that_differ_only_by_inserted_values_have_no_own_text():
+    from generator.checks.duplicates import Masker
+    mask = Masker(["Esher", "Cobham", "Walton-on-Thames", "Lip Fillers"])
+    template = ("Lip Fillers near {place}\n{place} is about {km} km ({miles} miles) {way} of our clinic, measured "
+                "in a straight line.\nPeople from {place} come to us for lip fillers after a consultation.")
+    values = [("Esher", "3.5", "2.2", "south"), ("Cobham", "8.1", "5.0", "south-west"),
+              ("Walton-on-Thames", "3.3", "2.1", "west")]
+    index = DuplicateIndex(mask=mask)
+    for place, km, miles, way in values:
+        index.add(f"/lip-fillers/{place.lower()}/", template.format(place=place, km=km, miles=miles, way=way))
+    result = index.finish()
+    assert all(s.unique_words == 0 and s.thin for s in result.pages)
+    plain = DuplicateIndex()
+    for place, km, miles, way in values:
+        plain.add(f"/lip-fillers/{place.lower()}/", template.format(place=place, km=km, miles=miles, way=way))
+    assert all(s.unique_words > 0 for s in plain.finish().pages)   # word for word, each has a few of its own
+
+
+def test_a_page_held_back_leaves_its_text_to_the_pages_that_remain():
+    """Landing pages are judged first: held back, the local notes they repeated count as the area page's own;
+    within one rank, two pages sharing their only text are held back together; the order of pages is irrelevant."""
+    rng = random.Random(13)
+    notes = " ".join(random_words(rng, 40))
+    guide = " ".join(random_words(rng, 300))
+    pages = {"/areas/esher/": f"Esher\n{notes}", "/lip/": guide,
+             "/lip/esher/": f"{notes}\n{guide}", "/jaw/esher/": f"{notes}\n{guide}\njaw"}
+    ranks = {"/areas/esher/": 1, "/lip/": 2, "/lip/esher/": 0, "/jaw/esher/": 0}
+    results = []
+    for order in (list(pages), list(reversed(pages))):
+        index = DuplicateIndex()
+        for url in order:
+            index.add(url, pages[url])
+        results.append(index.finish(ranks=ranks, may_leave=lambda rule, url: rule == "duplicates.thin"))
+    first, again = results
+    assert [vars(s) for s in sorted(first.pages, key=lambda s: s.page)] == \
+        [vars(s) for s in sorted(again.pages, key=lambda s: s.page)]
+    held = {s.page for s in first.pages if s.held}
+    assert held == {"/lip/esher/", "/jaw/esher/"}
+    assert first.stats["/areas/esher/"].unique_words == 40 and not first.stats["/areas/esher/"].thin
+    assert first.stats["/lip/"].unique_words == 300
 
 
 def test_blocks_sent_from_workers_in_batches_give_the_same_figures():
@@ -308,10 +401,11 @@ def test_page_signatures_from_block_signatures_are_those_of_the_pages_sets(monke
     it equals the MinHash of the page's whole shingle set, also when the blocks are folded a few at a time."""
     import numpy as np
 
-    from generator.checks.duplicates import _raw_minhash, _Tables
+    from generator.checks.duplicates.arrays import _groups_of
+    from generator.checks.duplicates.minhash import _raw_minhash
+    from generator.checks.duplicates.tables import Occurrences, ShingleSets
     if chunk:
-        monkeypatch.setattr(_Tables, "MINHASH_CHUNK", chunk)
-    from generator.checks.duplicates import _groups_of
+        monkeypatch.setattr(ShingleSets, "MINHASH_CHUNK", chunk)
     rng = random.Random(5)
     vocab = [f"w{i}" for i in range(40)]
 
@@ -326,7 +420,10 @@ def test_page_signatures_from_block_signatures_are_those_of_the_pages_sets(monke
                                                          for _ in range(rng.randint(0, 3))] + together[n % 3]
         rng.shuffle(lines)
         index.add(f"/p{n}/", "\n".join(lines))
-    t = _Tables(index)
+    table = index._merge()
+    t = ShingleSets(table.shingles, table.lengths, table.words, near=True)
+    occ = Occurrences(table.hashes, index._blocks)
+    t.dpage, t.dblock = occ.dpage, occ.dblock
     got = t.page_minhash(t.dpage, t.dblock, len(index))
     sets = [np.unique(np.concatenate([t.values[t.set_gid[t.set_ptr[b]:t.set_ptr[b + 1]]]
                                       for b in t.dblock[t.dpage == p].tolist()] or [np.empty(0, np.uint32)]))
@@ -343,10 +440,9 @@ def test_twin_similarities_are_the_exact_jaccard_of_the_content_sets(monkeypatch
     """Pairs are compared exactly in batches, with the batch's pages' shingle sets worked out together: each
     page's closest twin gets the Jaccard similarity of the two pages' shingle sets, worked out with Python sets
     (batches of one pair and of a few pairs give the same)."""
-    from generator.checks import duplicates
-    from generator.checks.duplicates import SHINGLE, words
+    from generator.checks.duplicates import SHINGLE, near, words
     if at_once:
-        monkeypatch.setattr(duplicates, "PAIRS_AT_ONCE", at_once)
+        monkeypatch.setattr(near, "PAIRS_AT_ONCE", at_once)
     rng = random.Random(3)
     vocab = [f"w{i}" for i in range(5)]   # a few words: a page's blocks share shingles with each other
     shared = [" ".join(rng.choice(vocab) for _ in range(rng.randint(5, 25))) for _ in range(6)]

@@ -29,15 +29,23 @@ slugs = st.lists(slug, unique=True, max_size=4)
 number = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False) | st.integers(0, 10 ** 6)
 
 
+faqs = st.lists(st.fixed_dictionaries({"question": line, "answer": text}), min_size=1, max_size=3)
+# text written for one treatment in one place: a note, questions, or both (locations.yaml `landing_pages`)
+pairs = st.dictionaries(slug, st.fixed_dictionaries({}, optional={"note": text, "faqs": faqs}).filter(bool),
+                        min_size=1, max_size=3)
+
+
 @st.composite
 def locations(draw) -> dict:
     places = []
-    for name in draw(st.lists(line, min_size=1, max_size=5)):
+    for i, name in enumerate(draw(st.lists(line, min_size=1, max_size=5))):
         place = {"name": name, "lat": draw(st.floats(-90, 90)), "lon": draw(st.floats(-180, 180))}
         for key, strategy in (("slug", slug), ("county", line), ("nearest_station", line), ("notes", text),
-                              ("publish", st.booleans())):
+                              ("publish", st.booleans()), ("faqs", faqs), ("landing_pages", pairs)):
             if draw(st.booleans()):
                 place[key] = draw(strategy)
+        if "faqs" in place or "landing_pages" in place:   # their rows in other sheets name the place by its slug
+            place["slug"] = f"p{i}-{draw(slug)}"
         places.append(place)
     return {"attribution": draw(line), "locations": places}
 

@@ -14,7 +14,8 @@ from generator.schema import walk
 from tests.projects import REPO
 
 README = (REPO / "README.md").read_text("utf-8")
-DOC_FILES = {"README.md": README, **{f"docs/{p.name}": p.read_text("utf-8") for p in sorted((REPO / "docs").glob("*.md"))}}
+DOC_FILES = {"README.md": README,
+             **{f"docs/{p.name}": p.read_text("utf-8") for p in sorted((REPO / "docs").glob("*.md"))}}
 DOCS = "\n\n".join(DOC_FILES.values())
 
 

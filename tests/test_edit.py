@@ -275,3 +275,35 @@ def test_the_sample_site_yaml_keeps_its_comments_when_a_disclaimer_changes(tmp_p
     lines = diff(before, (root / "site.yaml").read_text("utf-8"))
     assert lines[-1] == "+    Results vary from person to person." and all(line.startswith("-") for line in lines[:-1])
     assert before.count("#") == (root / "site.yaml").read_text("utf-8").count("#")
+
+
+def test_text_for_one_treatment_in_one_area_is_edited_in_the_form_and_follows_a_renamed_treatment(
+        editor: PreviewServer) -> None:
+    """locations.yaml's `faqs` and `landing_pages` (the doorway gate's fields) are in the form, are saved like any
+    other value, and a treatment renamed in the form is renamed in the keys of `landing_pages` too."""
+    fields = next(f for f in describe_file(SCHEMAS["locations.yaml"])["fields"] if f["name"] == "locations")
+    place = {f["name"]: f for f in fields["item"]["fields"]}
+    assert place["faqs"]["kind"] == "records"
+    pair = place["landing_pages"]
+    assert pair["kind"] == "map" and [f["name"] for f in pair["value"]["fields"]] == ["note", "faqs"]
+    root = editor.preview.project
+    now = state(editor)
+    treatments = now["files"]["treatments"]["data"]["treatments"]
+    slug = treatments[0]["slug"]
+    data = now["files"]["locations"]["data"]
+    data["locations"][0]["landing_pages"] = {slug: {"note": "Written for this treatment in this place."}}
+    code, result = request(editor, "POST", "api/save", {"file": "locations", "data": data,
+                                                        "version": now["files"]["locations"]["version"],
+                                                        "origins": list(range(len(data["locations"])))})
+    assert code == 200, result
+    saved = yaml.safe_load((root / "locations.yaml").read_text("utf-8"))["locations"][0]
+    assert saved["landing_pages"] == {slug: {"note": "Written for this treatment in this place."}}
+    now = state(editor)
+    data = now["files"]["treatments"]["data"]
+    data["treatments"][0]["slug"] = slug + "-renamed"
+    code, result = request(editor, "POST", "api/save", {"file": "treatments", "data": data,
+                                                        "origins": list(range(len(data["treatments"]))),
+                                                        "version": now["files"]["treatments"]["version"]})
+    assert code == 200, result
+    saved = yaml.safe_load((root / "locations.yaml").read_text("utf-8"))["locations"][0]
+    assert list(saved["landing_pages"]) == [slug + "-renamed"]

@@ -203,7 +203,9 @@ def test_lastmod_changes_exactly_for_the_pages_whose_content_changed(tmp_path, m
     build(project)
     first = json.loads((project / STATE_FILE).read_text())["pages"]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400 * 40))  # 2026-02-10
-    edit_yaml(project / "locations.yaml", lambda d: d["locations"][0].update(notes="A new, true local note."))
+    note = ("A new local note, long enough to earn the area's page a place: written for the test, it says how people "
+            "from the place get to the clinic, where they can park, and which buses stop near the door.")
+    edit_yaml(project / "locations.yaml", lambda d: d["locations"][0].update(notes=note))
     changed_slug = yaml.safe_load((project / "locations.yaml").read_text())["locations"][0]["slug"]
     build(project)
     second = json.loads((project / STATE_FILE).read_text())["pages"]

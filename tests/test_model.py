@@ -112,7 +112,7 @@ BAD_INPUTS = {
         "    hint: did you mean `nearest_station`?"]),
     "unknown-key-no-match": ("locations.yaml", "nearest_station: Esher", "postcode: KT10", [
         "locations.yaml:16:5: locations[2].postcode: unknown field `postcode`",
-        "    hint: known fields: name, slug, lat, lon, county, nearest_station, notes, publish"]),
+        "    hint: known fields: name, slug, lat, lon, county, nearest_station, notes, faqs, landing_pages, publish"]),
     "unknown-key-with-block-value": ("site.yaml", "    address:\n      street: 1 Example Road",
                                      "    adress:\n      street: 1 Example Road", [
         "site.yaml:8:5: premises[0]: `address` is missing",

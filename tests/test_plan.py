@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.projects import REPO, edit
 
 from generator.geo import bearing_deg, compass_point, distance_km
 from generator.model import load_project
 from generator.plan import NEIGHBOURS, plan_site, unserved_places
+from tests.projects import REPO, edit
 
 
 @pytest.fixture

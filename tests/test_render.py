@@ -231,6 +231,12 @@ def test_sample_structured_data(built_sample: Path) -> None:
     assert {"MedicalClinic", "MedicalWebPage", "BreadcrumbList", "FAQPage"} <= kinds_seen
 
 
+def _published(output: Path) -> set[str]:
+    """The URL paths in the sitemap: the pages published (not held back)."""
+    return {re.sub(r"^https?://[^/]+", "", u) for u in re.findall(r"<loc>(.*?)</loc>",
+                                                                  (output / "sitemap.xml").read_text())}
+
+
 def test_sample_landing_pages_say_something_local(built_sample: Path) -> None:
     landings = [(rel, doc) for rel, _, doc in html_pages(built_sample)
                 if rel.count("/") == 2 and not rel.startswith("areas/")]
@@ -241,9 +247,13 @@ def test_sample_landing_pages_say_something_local(built_sample: Path) -> None:
         assert re.search(r"about (\d+\.\d miles|1 mile) \(\d+\.\d km\) (north|south|east|west)", text) or \
             re.search(r"Our [A-Z][A-Za-z -]+ clinic, in [A-Z][A-Za-z -]+ itself", text) and area == "west-molesey", rel
         hrefs = doc.xpath("//main//a/@href")
-        assert f"/{treatment}/" in hrefs and f"/areas/{area}/" in hrefs, rel
-        nearby = [h for h in hrefs if h.startswith(f"/{treatment}/") and h.count("/") == 3 and h != f"/{rel[:-10]}"]
+        published = _published(built_sample)
+        assert f"/{treatment}/" in hrefs, rel
+        assert (f"/areas/{area}/" in hrefs) == (f"/areas/{area}/" in published), rel   # held back: not linked
+        nearby = doc.xpath('//section[@aria-labelledby="nearby"]//li')
         assert 1 <= len(nearby) <= 5, rel
+        linked = [h for h in hrefs if h.startswith(f"/{treatment}/") and h.count("/") == 3]
+        assert all(h in published for h in linked), rel
         assert doc.xpath('//section[@class="disclaimers"]//li'), rel
 
 
@@ -273,11 +283,11 @@ def test_template_syntax_error_names_file_and_line(mini_project: Path) -> None:
 
 
 def test_undefined_variable_names_file_line_and_page(mini_project: Path) -> None:
-    _append_to_line(mini_project / "templates/landing.html", 7, " {{ location.no_such_field }}")
+    _append_to_line(mini_project / "templates/landing.html", 4, " {{ location.no_such_field }}")
     with pytest.raises(TemplateProblem) as caught:
         _render_all(mini_project)
     assert str(caught.value) == (
-        "templates/landing.html:7: UndefinedError: 'generator.model.Location object' has no attribute "
+        "templates/landing.html:4: UndefinedError: 'generator.model.Location object' has no attribute "
         "'no_such_field'\n    while rendering /lip-fillers/east-molesey/")
 
 
@@ -362,5 +372,5 @@ def test_an_area_at_the_clinics_own_map_point_reads_as_where_the_clinic_is(built
                     .xpath("//main")[0].text_content().split())
     assert "Our West Molesey clinic is in West Molesey itself." in area
     areas = (built_sample / "areas" / "index.html").read_text()
-    assert '<a href="/areas/west-molesey/">West Molesey</a> <span class="muted">where the clinic is</span>' in areas
-    assert '<a href="/areas/esher/">Esher</a> <span class="muted">2.2 miles (3.5 km)</span>' in areas
+    assert '<li>West Molesey <span class="muted">where the clinic is</span></li>' in areas   # held back: not linked
+    assert '<li>Esher <span class="muted">2.2 miles (3.5 km)</span></li>' in areas   # others keep their distance

@@ -122,7 +122,8 @@ def test_placeholders_show_as_such_and_are_never_links(built_sample: Path) -> No
 def test_a_booking_placeholder_blocks_deploy_like_any_other(mini_project: Path) -> None:
     site = mini_project / "site.yaml"
     site.write_text(site.read_text() + 'booking:\n  url: !placeholder "Booking page to be confirmed"\n')
-    assert any(p.endswith(": booking.url: Booking page to be confirmed") for p in load_project(mini_project).placeholders())
+    placeholders = load_project(mini_project).placeholders()
+    assert any(p.endswith(": booking.url: Booking page to be confirmed") for p in placeholders)
     build(mini_project)
     page = (mini_project / "output/lip-fillers/index.html").read_text()
     assert 'Online: <span class="placeholder">Booking page to be confirmed</span>' in page

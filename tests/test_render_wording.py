@@ -14,10 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.geo import opposite
 from generator.language import NameForms, distance_text, name_forms
 from generator.model import load_project
 from generator.plan import plan_site
-from generator.geo import opposite
 from generator.render import Renderer
 from tests.projects import FIXTURES, copy_project
 
@@ -207,7 +207,7 @@ def test_generated_projects_read_right(tmp_path_factory, names, places, minimum_
         "minimum_age": minimum_age, "price_from": 100} for name, _, _ in names]
     (project / "treatments.yaml").write_text(yaml.safe_dump({"treatments": treatments}, sort_keys=False))
     data = yaml.safe_load((project / "locations.yaml").read_text())
-    for loc, place in zip(data["locations"], places):
+    for loc, place in zip(data["locations"], places, strict=False):
         loc["name"], loc["slug"] = place, None
         del loc["slug"]
     (project / "locations.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
@@ -217,7 +217,7 @@ def test_generated_projects_read_right(tmp_path_factory, names, places, minimum_
     site = re.sub(r"\n    photos?:\n(      .*\n)+", "\n", site)
     (project / "site.yaml").write_text(site)
     loaded = load_project(project)
-    for (name, plural, article), t in zip(names, loaded.treatments):
+    for (name, plural, article), t in zip(names, loaded.treatments, strict=True):
         assert (t.name_plural, t.name_article) == (plural, article), name      # worked out right from the name
     assert site_problems(project, rendered) == []
     shutil.rmtree(project)

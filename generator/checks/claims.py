@@ -22,33 +22,32 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from generator.checks import Finding, HtmlPage
 from generator.checks.sentences import (
+    ASKING,
     NEGATIONS,
     NUMBER_WORDS,
-    YES_ANSWERS,
-    ASKING,
-    answer_of,
-    sentence_of,
-    split_compound,
-    split_sentences,
     Sentence,
     Word,
+    answer_of,
     negated_after,
     negation_scopes,
+    sentence_of,
     sentences_of,
+    split_compound,
+    split_sentences,
     words_of,
 )
 from generator.data import Document, format_path, parse_document
 from generator.errors import DataError, Problem
-from generator.schema import Boolean, ListOf, MapOf, Number, Obj, Text, custom, validate
-from generator.schema import Choice, Field
+from generator.schema import Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, validate
 
 DEFAULT_RULES = "uk.yaml"
 
@@ -85,8 +84,8 @@ def normalise(text: str) -> str:
     return text
 
 
-_NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
-              ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
+_NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'),
+              ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
 
 
 def _clean(text: str) -> str:
@@ -109,8 +108,12 @@ class Element:
     alternatives: tuple[Alternative, ...] = ()
     optional: bool = False
     gap: int = 0                  # > 0: a gap of up to this many words (and no alternatives)
+    # worked out from `alternatives` for matching (see __post_init__)
+    single: frozenset[str] = field(init=False, repr=False, compare=False)
+    longer: dict[str, tuple[Alternative, ...]] = field(init=False, repr=False, compare=False)
+    other: tuple[Alternative, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # for matching: the one-word alternatives as one set of forms; longer ones by their first word's forms;
         # the rest (numbers, times) as they are
         single: set[str] = set()
@@ -344,10 +347,10 @@ _KEYS: dict[int, tuple[Phrase, set[str]]] = {}   # a phrase's first-word forms, 
 
 def find_phrase(phrase: Phrase, words: tuple[Word, ...], names: bool) -> list[tuple[int, int]]:
     """(first, last) word of every match of a phrase in a sentence (used for `near` and `unless`)."""
-    keys = _KEYS.get(id(phrase))
-    if keys is None or keys[0] is not phrase:
-        keys = _KEYS[id(phrase)] = (phrase, _first_keys(phrase))
-    keys = keys[1]
+    cached = _KEYS.get(id(phrase))
+    if cached is None or cached[0] is not phrase:
+        cached = _KEYS[id(phrase)] = (phrase, _first_keys(phrase))
+    keys = cached[1]
     out = []
     for i, w in enumerate(words):
         if w.form in keys or (w.number is not None and ("#num" in keys or "#time" in keys)) or \
@@ -515,7 +518,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
 
     phrases: list[Phrase] = []
     for j, item in enumerate(raw.get("phrases") or []):
-        spec = {"phrase": item} if isinstance(item, str) else item
+        spec: dict[str, Any] = {"phrase": item} if isinstance(item, str) else item
         p = phrase(spec["phrase"], ("phrases", j))
         if p is None:
             continue
@@ -808,7 +811,7 @@ class ClaimsChecker:
 
     MEMO_LINES = 50_000    # remembered lines (each a few hundred bytes): the memo starts again past this
 
-    def __init__(self, rules: list[ClaimRule], exempt: list[str] = ()):
+    def __init__(self, rules: list[ClaimRule], exempt: Sequence[str] = ()):
         self.rules = rules
         self.exempt = [" ".join(normalise(t).split()) for t in exempt if t.strip()]
         self.index: dict[str, list[tuple[ClaimRule, Phrase]]] = {}
@@ -862,7 +865,7 @@ class ClaimsChecker:
                  for element in phrase.elements if element.other for alt in element.other for atom in alt
                  if atom[0] == "num"]
         self._signature_numbers = None
-        self._signature_number_words = frozenset()
+        self._signature_number_words: frozenset[str] = frozenset()
         if atoms:
             if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
                 self._signature_numbers = _DIGITS
@@ -1030,7 +1033,7 @@ class ClaimsChecker:
         if self.with_patterns:
             text = normalise(s.text)
             for rule in self.with_patterns:
-                for m in rule.patterns.finditer(text):
+                for m in rule.patterns.finditer(text) if rule.patterns is not None else ():
                     if m.end() > m.start():
                         first = len(words_of(text[:m.start()], self.vocabulary))
                         last = min(len(words) - 1,
@@ -1106,7 +1109,8 @@ class ClaimsChecker:
 
     def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list]) -> None:
         """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count])."""
-        memo, results, line_of = self._lines, [], []
+        memo, line_of = self._lines, []
+        results: list[SentenceResult] = []
         lines = text.split("\n")
         for n, line in enumerate(lines):
             known = memo.get(line)
@@ -1157,6 +1161,8 @@ class ClaimsChecker:
         the nearest one that holds a `not_after` phrase of its phrase comes before any sentence that makes an
         unconditional claim of the same rule."""
         phrase, rule = claim.context, claim.rule
+        if phrase is None:
+            return False
         left = phrase.after_within
         for m in range(n, -1, -1):
             before = sentences_of(_clean(lines[m]), self.vocabulary)
@@ -1226,7 +1232,8 @@ def _first_person(words: tuple[Word, ...]) -> bool:
                    for i, f in enumerate(forms))
 
 
-_QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{2,60})[\"\u201d\u2019]|(?<![\w'])'([^']{2,60})'(?![\w'])")
+_QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{2,60})[\"\u201d\u2019]"
+                     r"|(?<![\w'])'([^']{2,60})'(?![\w'])")
 _META = frozenset({"phrase", "phrases", "word", "words", "term", "terms", "label", "labels", "claim", "claims",
                    "means", "mean", "see", "use", "used", "say", "says", "promise", "promises", "websites", "ads",
                    "adverts", "marketing", "read", "slogan", "slogans", "buzzword", "buzzwords", "exist", "exists",

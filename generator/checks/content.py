@@ -104,14 +104,14 @@ def check_leaks(page: HtmlPage, facts: PageFacts | None) -> Iterator[Finding]:
         if m:
             yield finding("leaks.template", page.url_path, f"template syntax `{m.group()[:40]}` in the {where}",
                           snippet(text, m.start(), m.end()))
-        m = _missing_value(text)
-        if m and where == "page text" and text is page.visible_text and (page.code or _TEX_MARK.search(text)):
+        missing = _missing_value(text)
+        if missing and where == "page text" and text is page.visible_text and (page.code or _TEX_MARK.search(text)):
             text = _prose(page)
-            m = _missing_value(text)
-        if m and facts is None and not _where_a_value_goes(text, m):
-            m = _value_left_out(text)   # a page nobody knows the records of: "returns null" is about code
-        if m:
-            start, end, value = m
+            missing = _missing_value(text)
+        if missing and facts is None and not _where_a_value_goes(text, missing):
+            missing = _value_left_out(text)   # a page nobody knows the records of: "returns null" is about code
+        if missing:
+            start, end, value = missing
             yield finding("leaks.missing-value", page.url_path, f"`{value}` where a value belongs, in the {where}",
                           snippet(text, start, end))
     for raw in page.jsonld:
@@ -220,7 +220,7 @@ def _empty_headings(page: HtmlPage) -> Iterator[Finding]:
             continue
         positions.append(cursor)
         cursor += 1
-    for k, ((level, text, is_link), pos) in enumerate(zip(headings, positions)):
+    for k, ((level, text, is_link), pos) in enumerate(zip(headings, positions, strict=True)):
         if pos < 0 or is_link:
             continue    # a heading that is a link: one item of a list of posts or tags
         nxt = positions[k + 1] if k + 1 < len(positions) else -1

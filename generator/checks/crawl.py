@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from generator.checks import HtmlPage
+
+if TYPE_CHECKING:
+    from protego import Protego  # imported when a robots.txt is read: most runs never need it
 
 # The files hosts serve, with status 404, for a path that has no page: never indexed, never linked on purpose.
 NOT_FOUND_FILES = frozenset({"404.html", "404.htm", "404/index.html"})
@@ -134,7 +138,7 @@ def read_htaccess(text: str, name: str = ".htaccess") -> list[Rule]:
 class Crawl:
     """The host's rules for one site: robots.txt, redirect rules, and how to tell a page is not indexed."""
 
-    robots: object = None                           # a protego.Protego, or None without robots.txt
+    robots: Protego | None = None                   # None without robots.txt
     rules: list[Rule] = field(default_factory=list)
     prefix: str = ""                                # the site's path below its host ("/docs" or "")
     _fetchable: dict[str, bool] = field(default_factory=dict, repr=False)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
+import difflib
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,26 +17,37 @@ from generator.checks.duplicates import (
     BlockBatch,
     DuplicateIndex,
     DuplicateResult,
+    Masker,
     Prepared,
     describe_differences,
     differences,
 )
-from generator.checks.facts import PageWaiver, SiteFacts
+from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
+from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings, PageKind
-from generator.output import read_no_link
-from generator.paths import first_link, is_plain_relative, link_problem, relative_problem, shown
+from generator.paths import first_link, link_problem, relative_problem, shown
 from generator.text import did_you_mean
 from generator.workers import can_fork, forked_pool
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {
     "duplicates.exact": ("fail", "give each page text of its own, or stop generating the copies"),
-    "duplicates.near": ("fail", "give each page local facts of its own (notes, station, parking in "
-                                "locations.yaml), or stop generating pages for areas you cannot say more about"),
-    "duplicates.thin": ("demote", "add facts of its own to the page (locations.yaml notes for its area), or let it "
-                                  "be demoted: noindex, canonical to its hub, out of the sitemap"),
+    "duplicates.near": ("fail", "give each page text written for it (locations.yaml `landing_pages` for a landing "
+                                "page, `notes` and `faqs` for an area page), or stop generating pages you cannot "
+                                "say more about"),
+    "duplicates.thin": ("demote", "give the page text of its own, or let it be held back: kept for visitors and ads, "
+                                  "but noindex, canonical to the page that holds its content, out of the sitemap"),
+    "duplicates.doorway": ("demote", "write text for the page alone (docs/checks.md, \"Which pages are "
+                                     "indexable\"), or let it be held back: kept for visitors and ads, but noindex, "
+                                     "canonical to the page that holds its content, out of the sitemap"),
 }
-POLICY_SEVERITY = {"fail": "error", "warn": "warning", "demote": "warning"}
+# A page held back (demote) or not built (skip) is the check doing its job: a note, not a warning (`--strict` stops
+# on warnings); a page published at risk (warn) is a warning.
+POLICY_SEVERITY = {"fail": "error", "warn": "warning", "demote": "info", "skip": "info"}
+HOLDING_POLICIES = ("demote", "skip")
+DOORWAY_RISK = DOORWAY_RISK_HINT
+# Pages that list others and head the site's hierarchy: judged, never held back.
+NAVIGATION_KINDS = (PageKind.HOME, PageKind.AREAS, PageKind.NOT_FOUND)
 
 
 @dataclass
@@ -46,11 +56,11 @@ class CheckResult:
 
     findings: list[Finding]
     waived: list[tuple[Finding, PageWaiver]] = field(default_factory=list)
-    demoted: dict[str, str] = field(default_factory=dict)     # URL path -> the hub its canonical points to
+    demoted: dict[str, str] = field(default_factory=dict)     # URL path -> where its canonical points (held back)
     duplicates: DuplicateResult | None = None
     pages: int = 0
     seconds: float = 0.0
-    redo: list[str] = field(default_factory=list)   # pages whose HTML is not yet in the demotion state above
+    held: dict[str, Hold] = field(default_factory=dict)       # every page the gate flagged, held back or not
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
@@ -66,10 +76,18 @@ class CheckResult:
     def ok(self) -> bool:
         return self.errors == 0
 
+    @property
+    def published_at_risk(self) -> list[str]:
+        """Pages the gate flagged that are published all the same (policy warn, or a waiver)."""
+        return sorted(url for url, hold in self.held.items() if hold.built and not hold.canonical)
+
     def summary(self) -> str:
         parts = [f"{self.pages} pages checked: {self.errors} error(s), {self.count('warning')} warning(s)"]
         if self.demoted:
-            parts.append(f"{len(self.demoted)} page(s) demoted")
+            parts.append(f"{len(self.demoted)} page(s) held back")
+        risky = self.published_at_risk
+        if risky:
+            parts.append(f"{len(risky)} page(s) published without text of their own (at risk as doorways)")
         if self.waived:
             parts.append(f"{len(self.waived)} finding(s) waived")
         return ", ".join(parts) + f" ({self.seconds:.2f} s)"
@@ -83,8 +101,8 @@ class CheckRun:
               consistency and demotion checks are skipped).
     rules:    the claims rule set; the default UK rules when None.
     reload:   gives a page back by URL path, to say why two pages are alike; without it, main texts are kept.
-    indexing: check canonicals, robots and the sitemap against the demotions (off during a build, which then
-              re-renders the pages listed in `CheckResult.redo`).
+    indexing: check canonicals, robots and the sitemap against the pages held back (off during a build, which
+              renders the pages as the verdicts say).
     """
 
     def __init__(self, settings: CheckSettings | None = None, facts: SiteFacts | None = None,
@@ -103,17 +121,39 @@ class CheckRun:
                                **{r.rule: "fail" if r.severity == "error" else "warn" for r in rules}}
         self.policies = self._validated_policies()
         self.waivers = self._validated_waivers()
-        self.index = DuplicateIndex(self.settings.duplicates)
+        self.duplicate_settings = self.settings.duplicates
+        # a site clinic-pages made is compared with the values it inserted masked (checks/duplicates/text.py)
+        self.masker = Masker(facts.inserted) if facts is not None else None
+        self.index = DuplicateIndex(self.duplicate_settings, self.masker)
+        # local pages with nothing written for them alone, held back before any text is compared
+        self.doorways = {url for url, f in facts.pages.items() if f.kind in (PageKind.LANDING, PageKind.AREA)
+                         and f.indexable
+                         and not f.own} if facts is not None else set()
+        self.held_before = {url for url in self.doorways if self.may_leave("duplicates.doorway", url)}
+        for url, f in (facts.pages.items() if facts is not None else ()):
+            if f.own_text is not None and url not in self.held_before:   # only what was written for it is its own
+                self.index.written_for(url, list(f.own_text))
         self.reload = reload
         self.texts: dict[str, str] = {}
         self.indexing: dict[str, tuple[str | None, str]] = {}
         self.raw: list[Finding] = []
         self.seen: set[str] = set()
+        self.words: dict[str, int] = {}     # words in each page's main text (what held-back pages need)
 
     # -- configuration ----------------------------------------------------------------------------------------
     def policy(self, rule: str) -> str:
         family = rule.split(".")[0]
-        return self.policies.get(rule) or self.policies.get(family) or self.default_policy.get(rule) or "fail"
+        policy = self.policies.get(rule) or self.policies.get(family) or self.default_policy.get(rule) or "fail"
+        return "demote" if policy == "skip" and rule != "duplicates.doorway" else policy
+
+    def may_leave(self, rule: str, url: str) -> bool:
+        """Whether a page that `rule` finds is held back: its policy holds pages back, no waiver excuses it, and
+        it is a page that can be (not the home page or the list of areas)."""
+        facts = self.facts.pages.get(url) if self.facts else None
+        if rule == "duplicates.thin" and url in self.doorways:
+            return False   # published although it has nothing of its own (warn, a waiver): its own rule said so
+        return (facts is not None and _can_hold(facts) and self.policy(rule) in HOLDING_POLICIES
+                and (url, rule) not in self.waivers)
 
     def _validated_policies(self) -> dict[str, str]:
         problems = []
@@ -127,6 +167,11 @@ class CheckRun:
                 problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
                                         "only duplicate and thin content can be demoted: a noindex page is still "
                                         "published", "use fail or warn"))
+            elif value == "skip" and key not in ("duplicates", "duplicates.doorway"):
+                problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
+                                        "only pages with nothing of their own (duplicates.doorway) can be left "
+                                        "unbuilt: the others are known only once they are made",
+                                        "use demote, fail or warn"))
         if problems:
             raise DataError(problems)
         return dict(self.settings.policies)
@@ -178,10 +223,12 @@ class CheckRun:
             findings += check_disclaimers(page, facts, visible)
             findings += check_consistency(page, facts, self.facts, visible)
             indexing = (page.canonical, page.robots)
-        indexable = facts.indexable if facts is not None else "noindex" not in page.robots
+        indexable = facts.indexable and url not in self.held_before if facts is not None else \
+            "noindex" not in page.robots
         prepared = self.index.prepare(page.main_text) if indexable else None
         text = page.main_text if indexable and self.reload is None else None
-        return PageResult(url, findings, indexing, prepared, text)
+        words = prepared.words if prepared is not None else len(page.main_text.split())
+        return PageResult(url, findings, indexing, prepared, text, words)
 
     def absorb(self, result: PageResult) -> None:
         url = result.url
@@ -193,6 +240,7 @@ class CheckRun:
             self.index.add_prepared(url, result.prepared)
         if result.text is not None:
             self.texts[url] = result.text
+        self.words[url] = result.words
 
     def add_files(self, files: list[tuple[str, str]], jobs: int | None = None) -> None:
         """Read, parse and check pages from disk, `(path relative to the site root, file path)` each, in order;
@@ -231,13 +279,11 @@ class CheckRun:
 
     def finish(self) -> CheckResult:
         facts = self.facts
-        demote_thin = facts is not None and self.policy("duplicates.thin") == "demote"
         ranks = {u: f.rank for u, f in facts.pages.items()} if facts else None
-        areas = {u: f.location for u, f in facts.pages.items() if f.location} if facts else None
-        dup = self.index.finish(self._explain, ranks, demote_thin, areas)
-        self.raw += self._duplicate_findings(dup)
-        findings, waived, demoted = self._apply_policies(self.raw)
-        redo = []
+        dup = self.index.finish(self._explain, ranks, self.may_leave if facts else None)
+        holds = self._holds(dup)
+        self.raw += self._duplicate_findings(dup, holds)
+        findings, waived, demoted = self._apply_policies(self.raw, holds)
         if facts is not None:
             for url, page_facts in sorted(facts.pages.items()):
                 if url not in self.seen:
@@ -245,48 +291,84 @@ class CheckRun:
                                             "output folder", page_facts.file, CONTENT_RULES[
                                                 "consistency.missing-page"][1]))
                     continue
-                canonical, robots = self.indexing[url]
-                looks_demoted = page_facts.indexable and "noindex" in robots and canonical != page_facts.canonical
-                if looks_demoted != (url in demoted):
-                    redo.append(url)
                 if self.check_indexing:
+                    canonical, robots = self.indexing[url]
                     findings += check_indexing(url, canonical, robots, page_facts, facts, demoted.get(url))
         findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.page, f.message))
-        return CheckResult(findings, waived, demoted, dup, len(self.seen), time.perf_counter() - self.started, redo)
+        return CheckResult(findings, waived, demoted, dup, len(self.seen), time.perf_counter() - self.started,
+                           holds)
 
-    def _apply_policies(self, raw: list[Finding]):
+    def _holds(self, dup: DuplicateResult) -> dict[str, Hold]:
+        """What the gate says of each page it flags: the local pages with nothing of their own (judged before any
+        text), and the pages found thin (not those in a cluster of duplicates: their rule says it)."""
+        holds: dict[str, Hold] = {}
+        if self.facts is not None:
+            every = {**self.facts.pages, **self.facts.skipped}
+            for url in sorted(self.doorways | set(self.facts.skipped)):
+                hold = doorway_hold(every[url], self.words.get(url, 0), self.duplicate_settings)
+                holds[url] = hold if url in self.facts.pages else _replace(hold, built=False)
+        pages = self.facts.pages if self.facts else {}
+        for st in dup.pages:
+            if st.thin and st.duplicate_of is None and st.cluster is None and st.page not in holds:
+                facts = pages.get(st.page)
+                if facts is not None and not _can_hold(facts):
+                    continue   # the home page, the list of areas: a finding, never held back
+                holds[st.page] = thin_hold(facts, st, self.duplicate_settings)
+        return holds
+
+    def _apply_policies(self, raw: list[Finding], holds: dict[str, Hold]):
+        """Each finding's severity from its rule's policy, the waived ones set apart, and the pages held back with
+        where their canonicals point (a held-back landing page's to its treatment's guide, unless that is held
+        back too; an area page's to the list of areas; a copy's to the page kept)."""
+        facts = self.facts.pages if self.facts else {}
+        held: dict[str, Finding] = {}
+        for f in raw:
+            if f.page in facts and (f.page, f.rule) not in self.waivers and self.may_leave(f.rule, f.page):
+                held.setdefault(f.page, f)
+        demoted: dict[str, str] = {}
+        for url, f in held.items():
+            keeper = f.evidence[len("kept: "):] if f.evidence.startswith("kept: ") else ""
+            hub = facts[url].hub
+            demoted[url] = keeper or (hub if hub not in held else "/")
         findings: list[Finding] = []
         waived: list[tuple[Finding, PageWaiver]] = []
-        demoted: dict[str, str] = {}
         for f in raw:
             policy = self.policy(f.rule)
             waiver = self.waivers.get((f.page, f.rule))
-            hub = None
-            if policy == "demote":
-                page_facts = self.facts.pages.get(f.page) if self.facts else None
-                if page_facts is None:    # a folder nobody demotes (audit): the page is indexed as it is
+            gated = f.rule in ("duplicates.doorway", "duplicates.thin")
+            if f.page in self.facts.skipped if self.facts else False:
+                f = _replace(f, message=f.message + "; not built (policy skip)")
+            elif policy in HOLDING_POLICIES and f.rule in DUPLICATE_RULES:
+                if f.page not in facts:    # a folder nobody holds back (audit): the page is indexed as it is
                     policy = "fail"
                     f = _replace(f, message=f.message + " (would be demoted)")
-                elif page_facts.hub == f.page or page_facts.kind in (PageKind.HOME, PageKind.AREAS):
-                    policy = "fail"
-                    f = _replace(f, message=f.message + "; a hub page cannot be demoted")
-                else:
-                    hub = page_facts.hub
-                    f = _replace(f, message=f.message + f"; demoted: noindex, canonical to {hub}, not in the "
-                                                        "sitemap")
+                elif not _can_hold(facts[f.page]):
+                    f = _replace(f, message=f.message + f"; the {_KIND_NAMES.get(facts[f.page].kind, 'page')} "
+                                                        "cannot be held back: give it text of its own")
+                elif f.page in demoted and held.get(f.page) is f:
+                    f = _replace(f, message=f.message + f"; held back: noindex, canonical to {demoted[f.page]}, "
+                                                        "not in the sitemap")
+            elif gated and policy == "warn":
+                f = _replace(f, message=f.message + f"; {DOORWAY_RISK}")
+            if f.page in holds and f.rule == holds[f.page].rule:
+                hold = holds[f.page]
+                holds[f.page] = _replace(hold, canonical=demoted.get(f.page, ""))
             f = _replace(f, severity=POLICY_SEVERITY[policy] if f.severity != "info" else "info")
             if waiver is not None:
+                if gated:
+                    f = _replace(f, message=f.message + f"; {DOORWAY_RISK}")
                 waived.append((f, waiver))
                 continue
-            if hub is not None:
-                demoted[f.page] = hub
             findings.append(f)
         return findings, waived, demoted
 
     # -- duplicates -------------------------------------------------------------------------------------------
-    def _duplicate_findings(self, dup: DuplicateResult) -> Iterator[Finding]:
+    def _duplicate_findings(self, dup: DuplicateResult, holds: dict[str, Hold]) -> Iterator[Finding]:
+        for url, hold in holds.items():
+            if hold.rule == "duplicates.doorway":
+                yield Finding("duplicates.doorway", "error", url, hold.reason, "", hold.advice)
         for cluster in dup.clusters:
-            keeper = min(cluster.pages, key=self._keep_order)
+            keeper = cluster.keeper or min(cluster.pages, key=self._keep_order)
             rule = f"duplicates.{cluster.kind}"
             hint = DUPLICATE_RULES[rule][1]
             others = len(cluster.pages) - 1
@@ -302,15 +384,14 @@ class CheckRun:
                     message = (f"{sim:.0%} alike to {dup.stats[page].twin}, in a cluster of {len(cluster.pages)} "
                                f"pages {cluster.min_similarity:.0%}–{cluster.max_similarity:.0%} alike{why}")
                 yield Finding(rule, "error", page, message, f"kept: {keeper}", hint)
-        facts = self.facts.pages if self.facts else {}
+        pages = self.facts.pages if self.facts else {}
         for st in dup.pages:
-            if (facts[st.page].kind in NAVIGATION_KINDS if st.page in facts else st.page == "/"):
+            if (pages[st.page].kind in NAVIGATION_KINDS if st.page in pages else st.page == "/"):
                 continue   # the home page and the list of areas repeat what they link to, by design
-            if st.thin and st.duplicate_of is None and st.cluster is None:
-                yield Finding("duplicates.thin", "error", st.page,
-                              f"thin: {st.unique_words} words ({st.unique_share:.0%}) of its own, out of {st.words}",
-                              f"closest twin: {st.twin} ({st.twin_similarity:.0%})" if st.twin else "",
-                              DUPLICATE_RULES["duplicates.thin"][1])
+            if st.thin and st.duplicate_of is None and st.cluster is None and st.page not in self.doorways:
+                hold = holds.get(st.page) or thin_hold(pages.get(st.page), st, self.duplicate_settings)
+                yield Finding("duplicates.thin", "error", st.page, f"thin: {hold.reason}",
+                              f"closest twin: {st.twin} ({st.twin_similarity:.0%})" if st.twin else "", hold.advice)
 
     def _keep_order(self, url: str):
         f = self.facts.pages.get(url) if self.facts else None
@@ -345,6 +426,15 @@ class PageResult:
     indexing: tuple[str | None, str] | None
     prepared: Prepared | None
     text: str | None
+    words: int = 0          # words in its main text
+
+
+def _can_hold(facts: PageFacts) -> bool:
+    """Whether the gate may hold a page back: not the home page, the list of areas or the 404 page."""
+    return facts.kind not in NAVIGATION_KINDS and facts.hub != facts.url_path
+
+
+_KIND_NAMES = {PageKind.HOME: "home page", PageKind.AREAS: "list of areas", PageKind.NOT_FOUND: "404 page"}
 
 
 PARALLEL_MIN_PAGES = 100     # below this, forking workers costs more than it saves
@@ -422,71 +512,3 @@ def check_pages(pages: Iterable[HtmlPage], settings: CheckSettings | None = None
     for page in pages:
         run.add(page)
     return run.finish()
-
-
-# -- the built site ------------------------------------------------------------------------------------------
-
-_LOC = re.compile(r"<loc>\s*(.*?)\s*</loc>", re.S)
-
-
-def read_sitemap_urls(output: Path) -> set[str] | None:
-    """Every page URL in output/sitemap.xml (following a sitemap index to its parts); None when absent."""
-    try:
-        text = read_no_link(output / "sitemap.xml").decode("utf-8", "replace")
-    except OSError:
-        return None
-    if "<sitemapindex" not in text:
-        return {html.unescape(u) for u in _LOC.findall(text)}
-    urls: set[str] = set()
-    for part in _LOC.findall(text):
-        name = html.unescape(part).rsplit("/", 1)[-1]
-        if not is_plain_relative(name):
-            continue
-        try:
-            urls |= {html.unescape(u) for u in _LOC.findall(read_no_link(output / name).decode("utf-8", "replace"))}
-        except OSError:
-            continue
-    return urls
-
-
-def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None,
-                     cache: bool = True, progress: Callable[[int, int], None] | None = None) -> CheckResult:
-    """`clinic-pages check`: every planned page as it is in the output folder, against the records. A page
-    whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all).
-    `progress(done, total)` counts the pages read and checked."""
-    from generator.checks.incremental import BuildChecks
-    from generator.model import load_project
-    from generator.output import digest
-    from generator.plan import plan_site
-
-    project_dir = Path(project_dir)
-    output = Path(output_dir) if output_dir else project_dir / "output"
-    if not output.is_dir():
-        raise ClinicPagesError(f"{output}: no built site here; run `clinic-pages build` first")
-    project = load_project(project_dir)
-    plan = plan_site(project)
-    real: set[str] = set()
-    linked = [link for page in plan.pages if (link := first_link(output, page.file, real))]
-    if linked:
-        raise ClinicPagesError(f"{output / linked[0]} is a symbolic link; clinic-pages follows no links in the output "
-                               "folder\n    hint: remove it and run `clinic-pages build`, which puts the page back")
-    checks = BuildChecks(project, plan, project_dir, indexing=True, cache=cache)
-    checks.facts.sitemap = read_sitemap_urls(output)
-    for page in plan.pages:
-        if cache:
-            try:
-                checks.kept(page, digest((output / page.file).read_bytes()))
-            except OSError:
-                continue   # reported as a missing page
-        else:
-            checks.unread[page.url_path] = ""
-    result = checks.finish(lambda page: output / page.file, jobs, progress)
-    if cache:
-        checks.save()
-    return result
-
-
-NAVIGATION_KINDS = (PageKind.HOME, PageKind.AREAS, PageKind.NOT_FOUND)   # pages that list others: never judged thin
-
-
-

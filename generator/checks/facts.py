@@ -40,6 +40,8 @@ class PageFacts:
     waivers: tuple[PageWaiver, ...] = ()
     location: str | None = None          # slugs, for consistency of the URL
     treatment_slug: str | None = None
+    own: tuple[str, ...] = ()            # what on it is written for it alone (plan.own_sources)
+    own_text: tuple[str, ...] | None = None   # that text (a local page's only text that can be its own)
 
     @property
     def rank(self) -> int:
@@ -54,6 +56,8 @@ class SiteFacts:
     disclaimer_texts: list[str] = field(default_factory=list)   # the whole library: claims never fire inside
     sitemap: set[str] | None = None                    # absolute URLs in the sitemap, when known
     area_names: tuple[str, ...] = ()
+    inserted: tuple[str, ...] = ()       # every name the generator inserts into pages (masked when comparing)
+    skipped: dict[str, PageFacts] = field(default_factory=dict)   # pages not built (policy skip), by URL path
 
 
 def site_facts(project: Project, plan: Plan) -> SiteFacts:
@@ -68,7 +72,7 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
     for w in site_waivers:
         by_page.setdefault(w.origin_page, []).append(PageWaiver(w.rule, w.reason, w.origin))
     per_treatment: dict[tuple[str | None, bool], tuple] = {}   # what every page of a treatment (and kind) shares
-    for page in plan.pages:
+    for page in plan.pages + plan.skipped:
         treatment = project.treatment(page.treatment) if page.treatment else None
         location = project.location(page.location) if page.location else None
         if page.reach:
@@ -96,10 +100,36 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             county=location.county if location else None, premises=near,
             disclaimers=disclaimers, waivers=own,
             location=location.slug if location else None, treatment_slug=treatment.slug if treatment else None,
+            own=page.own, own_text=written_text(page.kind, location, page.treatment),
         )
+    skipped = {p.url_path: pages.pop(p.url_path) for p in plan.skipped}
     return SiteFacts(base_url=base, clinic=site.name, pages=pages,
                      disclaimer_texts=list(site.disclaimers.values()),
-                     area_names=tuple(sorted({loc.name for loc in project.locations})))
+                     area_names=tuple(sorted({loc.name for loc in project.locations})),
+                     inserted=inserted_names(project), skipped=skipped)
+
+
+def written_text(kind: str, location, treatment: str | None) -> tuple[str, ...] | None:
+    """The text written for a local page alone, as it shows it: for a landing page, its treatment's text in its area
+    (`landing_pages`); for an area page, the area's notes and questions. None for the other pages, all of whose text
+    is theirs (a treatment's guide, the home page)."""
+    if kind == "landing" and location is not None and treatment:
+        pair = location.pair(treatment)
+        return (pair.note or "",) + tuple(t for f in pair.faqs for t in (f.question, f.answer)) if pair else ()
+    if kind == "area" and location is not None:
+        return (location.notes or "",) + tuple(t for f in location.faqs for t in (f.question, f.answer))
+    return None
+
+
+def inserted_names(project: Project) -> tuple[str, ...]:
+    """The names the generator inserts into pages (places, counties, stations, the premises' towns, treatments,
+    practitioners): the values that make two pages look different without making them so."""
+    site = project.site
+    names = {n for loc in project.locations for n in (loc.name, loc.county, loc.nearest_station) if n}
+    names |= {n for p in site.premises for n in (p.address.locality, p.address.region)}
+    names |= {t.name for t in project.treatments}
+    names |= {p.name for p in site.practitioners}
+    return tuple(sorted(n for n in names if isinstance(n, str) and not is_placeholder(n)))
 
 
 @dataclass(frozen=True)

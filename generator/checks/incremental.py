@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import json
+import re
 import logging
 import os
 from collections.abc import Callable
@@ -31,12 +33,14 @@ from generator.checks import Finding
 from generator.checks.duplicates import BlockBatch, Prepared, _lookup, distinct
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
-from generator.paths import is_plain_relative, shown
+from generator.errors import ClinicPagesError
+from generator.output import read_no_link
+from generator.paths import first_link, is_plain_relative, shown
 
 log = logging.getLogger(__name__)
 
 CACHE_FILE = ".clinic-pages-checks.npz"
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def config_digest(project, run: CheckRun) -> str:
@@ -54,6 +58,7 @@ def config_digest(project, run: CheckRun) -> str:
             h.update(b"<missing>")
     facts = run.facts
     h.update(repr((facts.base_url, facts.clinic, facts.disclaimer_texts, facts.area_names)).encode())
+    h.update(run.masker.digest.encode() if run.masker is not None else b"")   # the masked shingles depend on it
     return h.hexdigest()
 
 
@@ -71,7 +76,8 @@ def facts_digest(page_facts, memo: dict[int, tuple[object, str]] | None = None) 
 
     fields = (page_facts.url_path, page_facts.file, page_facts.kind, page_facts.canonical, page_facts.indexable,
               page_facts.hub, page_facts.treatment, page_facts.area, page_facts.county, text(page_facts.premises),
-              text(page_facts.disclaimers), page_facts.location, page_facts.treatment_slug)
+              text(page_facts.disclaimers), page_facts.location, page_facts.treatment_slug, page_facts.own,
+              page_facts.own_text)
     return hashlib.blake2b(repr(fields).encode(), digest_size=12).hexdigest()
 
 
@@ -100,7 +106,9 @@ class BuildChecks:
         else:
             self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run) if cache else {}
         memo: dict[int, tuple[object, str]] = {}
-        self.digests = {url: facts_digest(f, memo) for url, f in self.facts.pages.items()}
+        held = self.run.held_before   # a page held back before any comparison keeps no signature
+        self.digests = {url: facts_digest(f, memo) + ("-held" if url in held else "")
+                        for url, f in self.facts.pages.items()}
 
     def inspect(self, file: str, html: bytes) -> PageResult:
         """The per-page checks of a page just rendered (in a render worker, or in this process)."""
@@ -196,20 +204,22 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
         prepared = result.prepared
         entry = [sha, digests[page.url_path],
                  [[f.rule, f.severity, f.page, f.message, f.evidence, f.hint, f.source] for f in result.findings],
-                 list(result.indexing) if result.indexing is not None else None, None]
+                 list(result.indexing) if result.indexing is not None else None, None, result.words]
         if prepared is not None:
             entry[4] = [prepared.key.hex(), prepared.words, offset, len(prepared.blocks)]
             blocks.append(prepared.blocks)
             offset += len(prepared.blocks)
         pages[page.file] = entry
     page_blocks = np.concatenate(blocks) if blocks else np.empty(0, np.uint64)
-    hashes, words, lengths, flat = run.index.export(distinct(page_blocks))
+    blocks = run.index.export(distinct(page_blocks))
+    masked = blocks.masked if blocks.masked is not None else blocks.shingles
     meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages}).encode()
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")   # two writers never share a temporary file
     try:
         with open(tmp, "wb") as fh:
-            np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=hashes,
-                     block_words=words, block_len=lengths, block_shingles=flat,
+            np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=blocks.hashes,
+                     block_words=blocks.words, block_len=blocks.lengths, block_shingles=blocks.shingles,
+                     block_masked=masked,
                      similar_keys=run.index.similarities[0], similar_values=run.index.similarities[1])
         os.replace(tmp, path)
     finally:
@@ -226,12 +236,13 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
                 log.debug("checks: %s is from other code, settings or rules; checking every page", CACHE_FILE)
                 return {}
             page_blocks = data["page_blocks"]
-            blocks = BlockBatch(data["block_hash"], data["block_words"], data["block_len"], data["block_shingles"])
+            blocks = BlockBatch(data["block_hash"], data["block_words"], data["block_len"], data["block_shingles"],
+                                data["block_masked"] if run.masker is not None else None)
             similar = (data["similar_keys"], data["similar_values"])
         _check_packed(page_blocks, blocks, similar)
         url_of = {f.file: f.url_path for f in run.facts.pages.values()}
         out = {}
-        for file, (sha, fdigest, findings, indexing, prep) in meta["pages"].items():
+        for file, (sha, fdigest, findings, indexing, prep, page_words) in meta["pages"].items():
             if not is_plain_relative(file) or not all(
                     isinstance(f, list) and len(f) == 7 and all(isinstance(x, str) for x in f) for f in findings):
                 raise ValueError(f"the entry for {shown(file)} is not one the checks wrote")
@@ -244,7 +255,7 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
                     raise ValueError(f"the blocks of {file} are not in the cache")
                 prepared = Prepared(bytes.fromhex(key), int(words), page_blocks[start:start + count])
             result = PageResult(url_of[file], [Finding(*f) for f in findings],
-                                tuple(indexing) if indexing is not None else None, prepared, None)
+                                tuple(indexing) if indexing is not None else None, prepared, None, int(page_words))
             out[file] = (sha, fdigest, result)
     except FileNotFoundError:
         return {}
@@ -263,8 +274,12 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
     keys, values = similar
     kinds = ((page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
              (blocks.lengths, np.int64), (blocks.shingles, np.uint32), (keys, np.uint64), (values, np.float64))
+    if blocks.masked is not None:
+        kinds += ((blocks.masked, np.uint32),)
     if any(a.dtype != kind or a.ndim != 1 for a, kind in kinds):
         raise ValueError("arrays of the wrong kind")
+    if blocks.masked is not None and len(blocks.masked) != len(blocks.shingles):
+        raise ValueError("masked shingles that do not match the shingles")
     if not len(blocks.hashes) == len(blocks.words) == len(blocks.lengths):
         raise ValueError("block tables of different lengths")
     if (blocks.lengths < 0).any() or int(blocks.lengths.sum()) != len(blocks.shingles):
@@ -275,3 +290,64 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
         raise ValueError("a page names a block that is not stored")
     if len(keys) != len(values) or (keys[1:] <= keys[:-1]).any() or not ((values >= 0) & (values <= 1)).all():
         raise ValueError("similarities that are out of order or out of range")
+
+
+# -- the built site ------------------------------------------------------------------------------------------
+
+_LOC = re.compile(r"<loc>\s*(.*?)\s*</loc>", re.S)
+
+
+def read_sitemap_urls(output: Path) -> set[str] | None:
+    """Every page URL in output/sitemap.xml (following a sitemap index to its parts); None when absent."""
+    try:
+        text = read_no_link(output / "sitemap.xml").decode("utf-8", "replace")
+    except OSError:
+        return None
+    if "<sitemapindex" not in text:
+        return {html.unescape(u) for u in _LOC.findall(text)}
+    urls: set[str] = set()
+    for part in _LOC.findall(text):
+        name = html.unescape(part).rsplit("/", 1)[-1]
+        if not is_plain_relative(name):
+            continue
+        try:
+            urls |= {html.unescape(u) for u in _LOC.findall(read_no_link(output / name).decode("utf-8", "replace"))}
+        except OSError:
+            continue
+    return urls
+
+
+def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None,
+                     cache: bool = True, progress: Callable[[int, int], None] | None = None) -> CheckResult:
+    """`clinic-pages check`: every planned page as it is in the output folder, against the records. A page
+    whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all).
+    `progress(done, total)` counts the pages read and checked."""
+    from generator.model import load_project
+    from generator.output import digest
+    from generator.plan import plan_site
+
+    project_dir = Path(project_dir)
+    output = Path(output_dir) if output_dir else project_dir / "output"
+    if not output.is_dir():
+        raise ClinicPagesError(f"{output}: no built site here; run `clinic-pages build` first")
+    project = load_project(project_dir)
+    plan = plan_site(project)
+    real: set[str] = set()
+    linked = [link for page in plan.pages if (link := first_link(output, page.file, real))]
+    if linked:
+        raise ClinicPagesError(f"{output / linked[0]} is a symbolic link; clinic-pages follows no links in the output "
+                               "folder\n    hint: remove it and run `clinic-pages build`, which puts the page back")
+    checks = BuildChecks(project, plan, project_dir, indexing=True, cache=cache)
+    checks.facts.sitemap = read_sitemap_urls(output)
+    for page in plan.pages:
+        if cache:
+            try:
+                checks.kept(page, digest((output / page.file).read_bytes()))
+            except OSError:
+                continue   # reported as a missing page
+        else:
+            checks.unread[page.url_path] = ""
+    result = checks.finish(lambda page: output / page.file, jobs, progress)
+    if cache:
+        checks.save()
+    return result

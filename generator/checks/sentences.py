@@ -60,9 +60,9 @@ _ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "e.g", 
                             "tel", "ref", "ca", "cf", "inc", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                             "sep", "sept", "oct", "nov", "fig", "dept", "rev", "gen", "sgt", "capt"})
 _BEFORE_NUMBER = frozenset({"no", "nos", "tel", "ref"})   # abbreviations only before a number: "No. 5"
-ASKING = _ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
-                     "shall", "may", "might", "must", "has", "have", "had", "how", "what", "why", "when", "where",
-                     "which", "who", "whose", "isn't", "aren't", "don't", "doesn't", "won't", "can't", "am"})
+ASKING = _ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
+                     "should", "shall", "may", "might", "must", "has", "have", "had", "how", "what", "why", "when",
+                     "where", "which", "who", "whose", "isn't", "aren't", "don't", "doesn't", "won't", "can't", "am"})
 _NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody", "sadly", "unfortunately", "zero",
                         "nah", "false", "fiction", "wrong", "untrue", "incorrect", "myth"})
 _NO_ANSWER_RUNS = frozenset({("that's", "a", "myth"), ("it's", "a", "myth"), ("think", "again"), ("not", "true")})
@@ -116,15 +116,18 @@ def split_compound(word: str, vocabulary: frozenset[str], loose: bool = False) -
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
     for i in range(n - 1):
-        if best[i] is None:
+        start = best[i]
+        if start is None:
             continue
         for j in range(i + 2, n + 1):
             if word[i:j] in vocabulary and (j - i > 2 or word[i:j] == "no"):
-                candidate = best[i] + [word[i:j]]
-                if best[j] is None or len(candidate) < len(best[j]):
+                candidate = start + [word[i:j]]
+                known = best[j]
+                if known is None or len(candidate) < len(known):
                     best[j] = candidate
-    if best[n] is not None and len(best[n]) > 1:
-        return best[n]
+    whole = best[n]
+    if whole is not None and len(whole) > 1:
+        return whole
     if loose:
         longest = max(((i, j) for i in range(n) for j in range(i + 5, n + 1) if word[i:j] in vocabulary),
                       key=lambda ij: ij[1] - ij[0], default=None)
@@ -144,7 +147,7 @@ def words_of(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
         c = token[0]
         if c.isalpha():
             form = token.lower()
-            number = NUMBER_WORDS.get(form)
+            number: float | None = NUMBER_WORDS.get(form)
             capital = c.isupper() and not (len(token) > 1 and token.isupper())   # an acronym (EU, MDR) is no name
         elif c.isdigit():
             form, number, capital = token.lower(), _number(token), False
@@ -179,7 +182,7 @@ def _mark_names(words: list[Word]) -> list[Word]:
     if all(w.capital for w in words if len(w.form) >= 4 and w.form.isalpha()):
         if not any(name):
             return words   # a heading in title case: capitals say nothing about names (but for a firm's name)
-        return [w._replace(name=True) if n else w for w, n in zip(words, name)]
+        return [w._replace(name=True) if n else w for w, n in zip(words, name, strict=True)]
 
     for i, w in enumerate(words):
         if not w.capital:
@@ -195,7 +198,7 @@ def _mark_names(words: list[Word]) -> list[Word]:
             name[i] = True
     if not any(name):
         return words
-    return [w._replace(name=True) if n else w for w, n in zip(words, name)]
+    return [w._replace(name=True) if n else w for w, n in zip(words, name, strict=True)]
 
 
 _BUSINESS = frozenset({"ltd", "limited", "llp", "plc", "inc", "co", "clinic", "clinics", "aesthetics", "studio",
@@ -339,7 +342,7 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
 
 
 _OTHERS = frozenset({"clinics", "clinic", "providers", "salons", "websites", "companies", "brands", "ads", "adverts",
-                     "adverts", "advertisers", "influencers", "people", "sellers", "practitioners", "others",
+                     "advertisers", "influencers", "people", "sellers", "practitioners", "others",
                      "marketers", "competitors", "manufacturers", "anyone", "someone", "anybody", "somebody"})
 _SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise", "promises", "promised",
                   "advertise", "advertises", "advertised", "call", "calls", "describe", "describes", "tell",

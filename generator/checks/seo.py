@@ -3,8 +3,8 @@ images and structured data.
 
 The rules read `HtmlPage`s and a `Site` (the other files of the folder: robots.txt, the sitemaps, the list of
 files); they never touch the disk themselves, so `audit` (any folder) and `check` (the built site) share them.
-Thresholds follow the SEO tools and Google's documentation: Screaming Frog flags titles over 60 characters and descriptions under 70
-or over 155-160; Google needs `name` and `address` for a LocalBusiness.
+Thresholds follow the SEO tools and Google's documentation: Screaming Frog flags titles over 60 characters and
+descriptions under 70 or over 155-160; Google needs `name` and `address` for a LocalBusiness.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from generator.checks import Finding, HtmlPage
 from generator.checks.crawl import NOT_FOUND_FILES, Crawl
 from generator.checks.html import page_path
 from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
-
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
@@ -764,7 +763,7 @@ def _check_breadcrumbs(page: HtmlPage, node: dict, resolver: Resolver) -> Iterat
                       f"the BreadcrumbList has {len(data)} items but the page shows {len(shown)}",
                       f"JSON-LD: {describe(data)}; page: {describe(shown)}")
         return
-    for n, ((name, path), (text, href)) in enumerate(zip(data, shown), 1):
+    for n, ((name, path), (text, href)) in enumerate(zip(data, shown, strict=True), 1):
         if name.casefold() != text.casefold() or path != href:
             yield finding("seo.breadcrumbs-mismatch", page.url_path,
                           f"BreadcrumbList item {n} differs from the breadcrumb shown on the page",

@@ -154,7 +154,7 @@ class FtpRemote(Remote):
     def close(self) -> None:
         try:
             self.ftp.quit()
-        except Exception:  # noqa: BLE001 - closing a connection that may already be dead
+        except Exception:  # closing a connection that may already be dead
             self.ftp.close()
 
 

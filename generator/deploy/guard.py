@@ -28,7 +28,7 @@ def refusals(project: Project, output: Path) -> list[str]:
 def check_errors(project_dir: Path, output: Path) -> list[str]:
     """The errors `clinic-pages check` reports for the built site, one line each."""
     try:
-        from generator.checks.engine import check_built_site
+        from generator.checks.incremental import check_built_site
     except ImportError:     # a tree without the check engine: placeholders are then the only gate
         return []
     return [printable(f"{finding.page or '(site)'}: {finding.rule}: {finding.message}")

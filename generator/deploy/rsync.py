@@ -194,5 +194,6 @@ class RsyncRemote(Remote):
     def close(self) -> None:
         if self.control and self.control.exists():
             host = f"[{self.target.host}]" if ":" in self.target.host else self.target.host
-            subprocess.run([self.ssh, "-O", "exit", host], capture_output=True, env=self.env, timeout=TIMEOUT, check=False)
+            subprocess.run([self.ssh, "-O", "exit", host], capture_output=True, env=self.env, timeout=TIMEOUT,
+                           check=False)
         shutil.rmtree(self.private, ignore_errors=True)

@@ -63,7 +63,9 @@ class SftpRemote(Remote):
             client.connect(target.host, target.port, username=target.user, password=target.password or None,
                            key_filename=key, timeout=TIMEOUT, banner_timeout=TIMEOUT, auth_timeout=TIMEOUT)
             self.sftp = client.open_sftp()
-            self.sftp.get_channel().settimeout(TIMEOUT * 2)
+            channel = self.sftp.get_channel()
+            if channel is not None:     # always, for a session just opened
+                channel.settimeout(TIMEOUT * 2)
         except paramiko.BadHostKeyException:
             client.close()
             raise DeployError(f"the key of {target.host} is not the one known for it: this may not be your server"
@@ -83,7 +85,8 @@ class SftpRemote(Remote):
             raise DeployError(f"SSH to {target.host} port {target.port} failed: {text}") from None
         except (OSError, EOFError) as exc:
             client.close()
-            reason = "no answer" if isinstance(exc, socket.timeout) else exc.strerror or str(exc)
+            reason = ("no answer" if isinstance(exc, socket.timeout)
+                      else (exc.strerror if isinstance(exc, OSError) else None) or str(exc))
             raise DeployError(f"cannot connect to {target.host} port {target.port}: {reason}\n    hint: check the "
                               "host name and port in the target URL, and that this computer is online") from None
         path = target.path

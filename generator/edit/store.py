@@ -196,7 +196,7 @@ def identity_changes(stem: str, old: Any, new: Any, origins: list[int | None] | 
         return {}, []
     old_slugs = [_slug(r) for r in old_list]
     kept: dict[int, str] = {}
-    for record, origin in zip(new_list, origins):
+    for record, origin in zip(new_list, origins, strict=True):
         if isinstance(origin, int) and 0 <= origin < len(old_list) and origin not in kept:
             kept[origin] = _slug(record)
     renamed = {old_slugs[i]: slug for i, slug in kept.items() if slug and old_slugs[i] and slug != old_slugs[i]}

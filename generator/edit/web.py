@@ -66,12 +66,13 @@ class Editor:
                 return self._page(handler)
             if method == "GET" and route.startswith("static/") and route[7:] in _ASSETS:
                 name = route[7:]
-                body = resources.files("generator.edit").joinpath("static", name).read_bytes()
-                return _send_bytes(handler, HTTPStatus.OK, _ASSETS[name], body)
+                asset = resources.files("generator.edit").joinpath("static", name).read_bytes()
+                return _send_bytes(handler, HTTPStatus.OK, _ASSETS[name], asset)
             if not route.startswith("api/"):
                 return _send(handler, HTTPStatus.NOT_FOUND, {"error": "no such page"})
             if not hmac.compare_digest(handler.headers.get(TOKEN_HEADER, ""), self.token):
-                return _send(handler, HTTPStatus.FORBIDDEN, {"error": "missing or wrong token: reload the editing page"})
+                return _send(handler, HTTPStatus.FORBIDDEN,
+                             {"error": "missing or wrong token: reload the editing page"})
             if method == "GET" and route == "api/state":
                 return _send(handler, HTTPStatus.OK, self.state())
             if method != "POST":

@@ -78,7 +78,7 @@ def _update_sheet(ws: Any, sheet: Sheet, rows: list[list[Any]]) -> None:
                 for h in headers]
 
     a = [_key(old_values(row)) for _, row in old]
-    b = [_key([_meaning(v, rules.get(h)) for h, v in zip(headers, row)]) for row in new_rows]
+    b = [_key([_meaning(v, rules.get(h)) for h, v in zip(headers, row, strict=True)]) for row in new_rows]
     last = old[-1][0] if old else start + 1
     for tag, i1, i2, j1, j2 in reversed(difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()):
         if tag == "equal":
@@ -87,7 +87,7 @@ def _update_sheet(ws: Any, sheet: Sheet, rows: list[list[Any]]) -> None:
         for k in range(common):
             number, row = old[i1 + k]
             before = old_values(row)
-            for h, value, was in zip(headers, new_rows[j1 + k], before):
+            for h, value, was in zip(headers, new_rows[j1 + k], before, strict=True):
                 if _meaning(value, rules.get(h)) != was and h in columns:
                     _set(ws, number, columns[h], value)
         for k in reversed(range(i1 + common, i2)):
@@ -98,7 +98,7 @@ def _update_sheet(ws: Any, sheet: Sheet, rows: list[list[Any]]) -> None:
             if i1 + common < len(old):
                 ws.insert_rows(at, len(extra))
             for offset, row in enumerate(extra):
-                for h, value in zip(headers, row):
+                for h, value in zip(headers, row, strict=True):
                     if value is not None and h in columns:
                         _set(ws, at + offset, columns[h], value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import itertools
 import json
 import re
 from typing import Any
@@ -68,7 +69,7 @@ def folded(text: str, width: int | None = WRAP) -> FoldedScalarString:
                 last = i
         if len(text) - start > width and last > start:
             breaks.append(last)
-        out.fold_pos = breaks   # type: ignore[attr-defined]
+        out.fold_pos = breaks
     return out
 
 
@@ -134,7 +135,7 @@ def guess_indent(text: str) -> tuple[int, int]:
     parses the whole file, which doubled the time of a save)."""
     mapping, offset = None, None
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    for here, after in zip(lines, lines[1:]):
+    for here, after in itertools.pairwise(lines):
         key = _BLOCK_KEY.match(here)
         if not key:
             continue

@@ -13,7 +13,7 @@ from generator.data import Document, load_document
 from generator.errors import Problem
 from generator.schema import Obj
 from generator.sheets.layout import NotTabular, Sheet, layout_of, normal_header
-from generator.sheets.read import SheetDocument, build_document, read_csv, read_workbook
+from generator.sheets.read import SheetDocument, Table, build_document, read_csv, read_workbook
 from generator.sheets.write import csv_name
 from generator.text import did_you_mean
 
@@ -94,7 +94,7 @@ def _load_workbook(path: Path, layout: list[Sheet]) -> tuple[Document | None, li
     if tables is None:
         return None, problems
     by_name = {normal_header(s.name): s for s in layout}
-    chosen = {}
+    chosen: dict[str, Table | None] = {}
     for name, table in tables.items():
         sheet = by_name.get(normal_header(name))
         if sheet is None:
@@ -116,7 +116,7 @@ def _load_workbook(path: Path, layout: list[Sheet]) -> tuple[Document | None, li
 def _load_csv(root: Path, stem: str, files: list[Path], layout: list[Sheet]) -> tuple[Document | None, list[Problem]]:
     by_file = {csv_name(stem, s): s for s in layout}
     problems: list[Problem] = []
-    chosen = {}
+    chosen: dict[str, Table | None] = {}
     for path in files:
         sheet = by_file.get(path.name)
         if sheet is None:

@@ -44,7 +44,7 @@ def _rows(sheet: Sheet, layout: list[Sheet], container: Any, keys: tuple[str, ..
             raise NotTabular(f"{where}: an item that is not a mapping")
         out[sheet.name].append(list(own) + [write_cell(_get(value, c.keys), f"{where}.{c.header}")
                                             for c in sheet.columns])
-        if children:
+        if children and any(value.get(child.fields[-1]) for child in children):   # rows of its own to key
             if sheet.kind == "records":
                 ident = value.get(sheet.identity) if sheet.identity else None
                 ident = ident if isinstance(ident, str) else slugify(str(value.get("name") or ""))

@@ -1,0 +1,332 @@
+"""The duplicate index: pages collected one at a time as lists of blocks, then judged together in `finish`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from generator.checks.duplicates.arrays import _lookup, _ranges, _return_freed_memory, _rows_of, distinct
+from generator.checks.duplicates.near import near_clusters, near_pairs
+from generator.checks.duplicates.own import Written, settle
+from generator.checks.duplicates.results import Cluster, DuplicateResult, DuplicateSettings, PageStats
+from generator.checks.duplicates.tables import Occurrences, ShingleSets
+from generator.checks.duplicates.text import _WORD, Masker, WordHashes, shingle_hashes
+
+LARGE_INDEX = 20_000            # pages from which freed tables go back to the system at once
+LINE_MEMO = 50_000    # distinct lines remembered (line -> block) before the memo starts again: most
+                      # lines of a large site are on one page only, and a hot line is soon back
+
+
+class Prepared(NamedTuple):
+    """One page's main text as the comparison keeps it: the blocks it is made of, in order. A block (a
+    paragraph, heading or list item: one line of the main text) is stored once in the index however many pages
+    repeat it; a worker process sends the blocks it stored to the main one in batches (`take_new`)."""
+
+    key: bytes                  # digest of its blocks in order, for exact duplicates
+    words: int
+    blocks: np.ndarray          # uint64 block hashes, in page order (repeats kept)
+
+
+class BlockBatch(NamedTuple):
+    """Blocks with their shingles, packed: how they travel between processes and into the check cache."""
+
+    hashes: np.ndarray          # uint64
+    words: np.ndarray           # int64, words in each block
+    lengths: np.ndarray         # int64, shingles of each block
+    shingles: np.ndarray        # uint32, every block's shingle hashes, one after another
+    masked: np.ndarray | None   # uint32, the same shingles with the masked words masked; None: no mask
+
+
+def _empty_batch(masked: bool) -> BlockBatch:
+    return BlockBatch(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.uint32),
+                      np.empty(0, np.uint32) if masked else None)
+
+
+def _take(batch: BlockBatch, rows: np.ndarray) -> BlockBatch:
+    """The blocks at `rows` of a packed batch, in that order."""
+    offsets = np.cumsum(batch.lengths) - batch.lengths
+    _, at = _ranges(offsets[rows], batch.lengths[rows])
+    return BlockBatch(batch.hashes[rows], batch.words[rows], batch.lengths[rows], batch.shingles[at],
+                      batch.masked[at] if batch.masked is not None else None)
+
+
+class DuplicateIndex:
+    """Collects pages one at a time as lists of blocks, then judges them all in `finish`.
+
+    Each distinct block (its words and shingle hashes) is kept once: a site of treatments x areas repeats each
+    treatment's paragraphs on every area's page, so the index grows with the distinct text, not the pages, and
+    the site-wide work (boilerplate, own text, MinHash) runs over the distinct blocks.
+
+    Blocks are kept packed, as `BlockBatch`es (from worker processes, the check cache, or this process's own
+    new blocks), and a page as the array of its blocks' hashes: no Python object per block, so 100,000 pages
+    (800,000 distinct blocks) fit in tens of megabytes. `finish` merges the batches into one table.
+
+    `mask`: the values the generator inserted (text.py); own text is then judged on the masked shingles, while
+    boilerplate, exact and near duplicates are judged on the text as it is (as a search engine reads it)."""
+
+    def __init__(self, settings: DuplicateSettings | None = None, mask: Masker | None = None):
+        self.settings = settings or DuplicateSettings()
+        self.mask = mask
+        self._hashes = WordHashes(mask)
+        self._lines: dict[str, tuple[int, int]] = {}   # a line of main text -> (block hash, words)
+        self._new: dict[int, tuple[int, str]] = {}     # blocks this process stored since it last packed them:
+                                                       # hash -> (words, the words joined by spaces)
+        self._known = np.empty(0, np.uint64)           # sorted hashes the main process held when workers forked
+        self._batches: list[BlockBatch] = []           # packed blocks (a block may be in several)
+        self._table: BlockBatch | None = None          # the batches merged: distinct hashes, sorted (`_merge`)
+        self._pages: list[str] = []
+        self._words: list[int] = []
+        self._blocks: list[np.ndarray] = []            # per page: its blocks' hashes, in order
+        self._exact: dict[bytes, int] = {}             # text digest -> first page index
+        self._same_as: list[int] = []                  # index of the first page with identical text (or itself)
+        # exact similarities of pairs of content sets, by `_pair_keys` (sorted) and value: those a cache held
+        # before `finish`, and those `finish` worked out or used (for the cache to keep)
+        self.known_similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
+        self.similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
+        self._written: dict[str, np.ndarray] = {}      # page -> the (masked) shingles of the text written for it
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def add(self, page: str, main_text: str) -> None:
+        """Add one page's main text (blocks on separate lines, as `HtmlPage.main_text` has them)."""
+        self.add_prepared(page, self.prepare(main_text))
+
+    def prepare(self, main_text: str) -> Prepared:
+        """The part of `add` that needs no other page (worker processes run it in parallel). A line not seen
+        before costs one regular expression and one hash; its shingles are worked out later, with every other new
+        block's, in one vectorised pass (`take_new`)."""
+        memo = self._lines
+        if len(memo) > LINE_MEMO:
+            memo.clear()
+        seq, words = [], 0
+        for line in main_text.split("\n"):
+            known = memo.get(line)
+            if known is None:
+                found = _WORD.findall(line.lower())
+                if not found:
+                    known = memo[line] = (0, 0)
+                else:
+                    text = " ".join(found)
+                    block = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+                    known = memo[line] = (block, len(found))
+                    if block not in self._new:   # (one the memo forgot may be sent twice: merged away)
+                        self._new[block] = (len(found), text)
+            if known[1]:
+                seq.append(known[0])
+                words += known[1]
+        blocks = np.array(seq, dtype=np.uint64)
+        return Prepared(hashlib.blake2b(blocks.tobytes(), digest_size=16).digest(), words, blocks)
+
+    MATERIALISE_CHUNK = 20000   # blocks hashed in one pass (bounds the temporary lists of words)
+
+    def take_new(self) -> BlockBatch:
+        """The blocks this process stored since the last call that the main process did not hold when it forked,
+        packed, with their shingle hashes worked out in vectorised passes (a worker sends them back this way)."""
+        new, self._new = self._new, {}
+        hashes = np.fromiter(new, dtype=np.uint64, count=len(new))
+        fresh = ~_lookup(self._known, hashes)[1]
+        hashes = hashes[fresh]
+        entries = [entry for entry, f in zip(new.values(), fresh.tolist()) if f]
+        del new
+        words = np.fromiter((w for w, _ in entries), dtype=np.int64, count=len(entries))
+        lengths, parts, masked_parts = np.zeros(len(entries), np.int64), [], []
+        for at in range(0, len(entries), self.MATERIALISE_CHUNK):
+            part = entries[at:at + self.MATERIALISE_CHUNK]
+            tokens = [text.split() for _, text in part]
+            counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+            flat = [w for t in tokens for w in (*t, "\n")]
+            ids = np.fromiter(map(self._hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
+            if self.mask is not None:   # the same positions, with the masked words' hashes replaced
+                masked_ids = np.fromiter(map(self._hashes.masked.__getitem__, flat), dtype=np.uint64,
+                                         count=len(flat))
+                masked_parts.append(shingle_hashes(masked_ids)[0])
+            del tokens, flat
+            shingles, starts = shingle_hashes(ids)
+            line_start = np.concatenate(([0], np.cumsum(counts + 1)[:-1]))   # where each block's words begin
+            line_of = np.searchsorted(line_start, starts, side="right") - 1
+            lengths[at:at + len(part)] = np.bincount(line_of, minlength=len(part))
+            parts.append(shingles)
+        joined = np.concatenate(parts) if parts else np.empty(0, np.uint32)
+        masked = None
+        if self.mask is not None:
+            masked = np.concatenate(masked_parts) if masked_parts else np.empty(0, np.uint32)
+        return BlockBatch(hashes, words, lengths, joined, masked)
+
+    def mark_sent(self) -> None:
+        """Before worker processes fork: what the index holds now, they hold too (and need not send back)."""
+        self._absorb_new()
+        self._known = distinct(np.concatenate([b.hashes for b in self._batches])) if self._batches else \
+            np.empty(0, np.uint64)
+
+    def receive(self, batch: BlockBatch | None) -> None:
+        """Keep the blocks of a batch (those the index holds already are dropped when the batches merge)."""
+        if batch is not None and len(batch.hashes):
+            if (batch.masked is None) != (self.mask is None):
+                raise ValueError("a batch of blocks masked otherwise than this index")
+            self._batches.append(batch)
+            self._table = None
+
+    def _absorb_new(self) -> None:
+        if self._new:
+            self.receive(self.take_new())
+
+    def _merge(self) -> BlockBatch:
+        """Every block once, sorted by hash."""
+        self._absorb_new()
+        if self._table is None:
+            batches = self._batches or [_empty_batch(self.mask is not None)]
+            masked = None if self.mask is None else np.concatenate([b.masked for b in batches])
+            every = BlockBatch(*(np.concatenate(part) for part in zip(*(b[:4] for b in batches))), masked)
+            order = np.argsort(every.hashes, kind="stable")
+            ordered = every.hashes[order]
+            first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)
+            del ordered
+            self._table = _take(every, order[first])   # the first copy of each block, in hash order
+            self._batches = [self._table]
+        return self._table
+
+    def export(self, hashes: np.ndarray) -> BlockBatch:
+        """The stored blocks among `hashes` (sorted, distinct)."""
+        table = self._merge()
+        rows = _rows_of(table.hashes, hashes)
+        return _take(table, rows[rows >= 0])
+
+    def written_for(self, page: str, texts: list[str]) -> None:
+        """Say which text was written for `page` alone (its provenance: the rest of it comes from records that have
+        pages of their own, or from the template): only that text can be its own. Pages never named here are
+        judged on all their text."""
+        lines = [line for text in texts for line in str(text).split("\n")]
+        flat = [w for line in lines for w in (*_WORD.findall(line.lower()), "\n")]
+        hashes = self._hashes.masked if self.mask is not None else self._hashes
+        ids = np.fromiter(map(hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
+        self._written[page] = distinct(shingle_hashes(ids)[0])
+
+    def _written_table(self) -> Written | None:
+        if not self._written:
+            return None
+        restricted = np.zeros(len(self._pages), bool)
+        keys = []
+        for i, page in enumerate(self._pages):
+            shingles = self._written.get(page)
+            if shingles is not None:
+                restricted[i] = True
+                keys.append((np.int64(i) << 32) | shingles.astype(np.int64))
+        return Written(distinct(np.concatenate(keys)) if keys else np.empty(0, np.int64), restricted)
+
+    def add_prepared(self, page: str, prepared: Prepared) -> None:
+        index = len(self._pages)
+        self._same_as.append(self._exact.setdefault(prepared.key, index))
+        self._pages.append(page)
+        self._words.append(prepared.words)
+        self._blocks.append(prepared.blocks)
+
+    # -- the judgement ----------------------------------------------------------------------------------------
+    def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
+               may_leave: Callable[[str, str], bool] | None = None) -> DuplicateResult:
+        """Judge every page: exact duplicates, own text (thin pages), near duplicates.
+
+        `ranks` ({page: rank}) orders the judging of thin pages, lowest first (by default the deepest URL first),
+        and chooses the page kept of a group of duplicates (the highest rank, then the shortest URL).
+        `may_leave(rule, page)` says whether a page found by a rule (`duplicates.exact`, `duplicates.thin`,
+        `duplicates.near`) leaves the index, that is is held back, so that the text it shares counts as the other
+        pages' own from then on (own.py); without it no page leaves (`audit` judges what is published).
+        `explain(page_a, page_b)` says why two pages of a cluster are alike.
+        """
+        n = len(self._pages)
+        if n >= LARGE_INDEX:
+            _return_freed_memory()
+        s, pages = self.settings, self._pages
+        leaves = may_leave or (lambda rule, page: False)
+        rank_of = np.array([(ranks or {}).get(p, -p.count("/")) for p in pages], dtype=np.int64)
+        position = {p: i for i, p in enumerate(pages)}
+
+        def keep_order(i: int):
+            return (-int(rank_of[i]), len(pages[i]), pages[i])
+
+        table = self._merge()
+        occ = Occurrences(table.hashes, self._blocks)
+        stats = [PageStats(page=pages[i], words=self._words[i]) for i in range(n)]
+        active, judged = np.ones(n, bool), np.ones(n, bool)
+        clusters: list[Cluster] = []
+        # exact duplicates: the same blocks in the same order. The copies are judged by their own rule, never thin:
+        # held back, they leave the index; published, their text is on another indexable page, and so is the
+        # kept page's, which is then judged by the same rule, not thin either
+        groups: dict[int, list[int]] = {}
+        for i, first in enumerate(self._same_as):
+            groups.setdefault(first, []).append(i)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            keeper = min(members, key=keep_order)
+            for i in members:
+                if i != keeper:
+                    stats[i].duplicate_of, judged[i] = pages[keeper], False
+                    stats[i].held = leaves("duplicates.exact", pages[i])
+                    active[i] = not stats[i].held
+                    judged[keeper] &= stats[i].held
+                    stats[i].twin, stats[i].twin_similarity = pages[keeper], 1.0
+            stats[keeper].twin, stats[keeper].twin_similarity = pages[min(set(members) - {keeper})], 1.0
+            clusters.append(Cluster("exact", sorted(pages[i] for i in members), 1.0, 1.0, keeper=pages[keeper]))
+
+        may = np.array([leaves("duplicates.thin", p) for p in pages], dtype=bool)
+        plain, masked = table.shingles, table.masked
+
+        def own_sets() -> ShingleSets:
+            return ShingleSets(masked if masked is not None else plain, table.lengths, table.words, own=True,
+                               near=masked is None)
+        written = self._written_table()
+        sets = own_sets()
+        outcome = settle(sets, occ, n, active, judged, rank_of, may, s, written=written)
+        near_sets = sets if masked is None else None
+        del sets
+        compared = confirmed = 0
+        while True:
+            if near_sets is None:
+                near_sets = ShingleSets(plain, table.lengths, table.words, near=True)
+            keep = outcome.active[occ.dpage] & ~outcome.boiler[occ.dblock] & (table.lengths[occ.dblock] > 0)
+            cpage, cblock = occ.dpage[keep], occ.dblock[keep]
+            copy = np.array([st.duplicate_of is not None for st in stats], dtype=bool)   # compared as the kept page
+            reps = np.flatnonzero(outcome.active & ~copy & (np.bincount(cpage, minlength=n) > 0)).tolist()
+            found = near_pairs(near_sets, table.hashes, cpage, cblock, n, reps, s.near_threshold, stats,
+                               self.known_similarities)
+            compared, confirmed, self.similarities = found.compared, len(found.pairs), found.similarities
+            near = near_clusters(found.pairs, stats)
+            leaving = []
+            for cluster in near:
+                members = [position[p] for p in cluster.pages]
+                keeper = min(members, key=keep_order)
+                cluster.keeper = pages[keeper]
+                leaving += [i for i in members if i != keeper and leaves("duplicates.near", pages[i])]
+            if not leaving:
+                break
+            for i in leaving:   # held back as near duplicates: judge the rest again without them
+                stats[i].held = True
+            active = outcome.active.copy()
+            active[leaving] = False
+            near_sets = None
+            sets = own_sets()
+            outcome = settle(sets, occ, n, active, judged, rank_of, may, s, outcome, written)
+            del sets
+        clusters += near
+        del near_sets
+
+        for i, st in enumerate(stats):
+            st.content_words, st.unique_words = int(outcome.content[i]), int(outcome.own[i])
+            st.unique_share = round(float(outcome.own[i] / outcome.content[i]), 4) if outcome.content[i] else 0.0
+            st.boilerplate_share = round(float(outcome.boiler_words[i] / st.words), 4) if st.words else 0.0
+            st.thin = bool(outcome.thin[i])
+            st.held = st.held or bool(outcome.held[i])
+        for cluster in clusters:
+            cluster.pages.sort()
+        clusters.sort(key=lambda c: (c.kind != "exact", c.pages[0]))
+        by_page = {st.page: st for st in stats}
+        for number, cluster in enumerate(clusters):
+            for page in cluster.pages:
+                by_page[page].cluster = number
+            if explain is not None and len(cluster.pages) > 1:
+                cluster.why = explain(cluster.pages[0], cluster.pages[1])
+        return DuplicateResult(stats, clusters, int(outcome.boiler.sum()), compared, confirmed, s.near_threshold)

@@ -1,0 +1,148 @@
+"""The doorway gate's verdicts in a marketer's words: why a page is held back, and what would earn it a place.
+
+The judging itself is elsewhere: `plan.own_sources` says what on a local page is written for it alone (a page with
+nothing is held back before it is rendered: `duplicates.doorway`), and the duplicate check measures each page's
+own text against every other indexable page (`duplicates.thin`, checks/duplicates/own.py). Here: one `Hold` per
+held-back page, with the words that would earn it a place, for the findings and the reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from generator.checks.duplicates import DuplicateSettings, PageStats
+from generator.checks.facts import PageFacts
+from generator.model import PageKind
+
+# What a held-back page lacks: the groups of the HTML report's view of held-back pages.
+LACKS = {
+    "pair": "text written for the treatment in the area",
+    "area": "text about the area",
+    "more": "more text of their own",
+    "copy": "text not found on another page",
+}
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A page held back (or, under another policy, flagged) by the gate."""
+
+    page: str
+    rule: str                   # duplicates.doorway | duplicates.thin | duplicates.exact | duplicates.near
+    lacks: str                  # a key of LACKS
+    reason: str                 # why, in a sentence
+    advice: str                 # what would earn it a place
+    canonical: str = ""         # where its canonical points, when held back ("" when not built, or published)
+    own_words: int = 0
+    need_words: int = 0         # about how many words of its own it needs
+    built: bool = True          # False: not built at all (policy skip)
+
+
+def words_needed(own: int, content: int, settings: DuplicateSettings) -> int:
+    """About how many more words of its own a page needs to pass both minimums (rounded up to tens): x with
+    own + x >= min_unique_words and (own + x) / (content + x) >= min_unique_share."""
+    share = settings.min_unique_share
+    by_share = ceil((share * content - own) / (1 - share)) if share < 1 else 10**6
+    need = max(settings.min_unique_words - own, by_share, 1)
+    return int(ceil(need / 10) * 10)
+
+
+def doorway_hold(facts: PageFacts, words: int, settings: DuplicateSettings) -> Hold:
+    """A local page with nothing written for it alone (plan.own_sources)."""
+    need = words_needed(0, words, settings)
+    if facts.kind == PageKind.AREA:
+        area = facts.area or "the area"
+        return Hold(facts.url_path, "duplicates.doorway", "area",
+                    f"nothing on it is written for {area}: only the distance, the list of treatments and text found "
+                    "on other pages (locations.yaml has no `notes` or `faqs` for it)",
+                    _area_advice(area, need), need_words=need)
+    treatment, area = (facts.treatment or "the treatment"), (facts.area or "the area")
+    return Hold(facts.url_path, "duplicates.doorway", "pair",
+                f"nothing on it is written for {treatment.lower()} in {area}: its text is the {treatment.lower()} "
+                f"guide's ({facts.hub}) and {area}'s (/areas/{facts.location}/), with the place names and distances "
+                "swapped in",
+                _pair_advice(treatment, area, facts.treatment_slug or "", need), need_words=need)
+
+
+def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSettings) -> Hold:
+    """A page whose own text, measured against every other indexable page, is under the minimums."""
+    need = words_needed(stats.unique_words, stats.content_words, settings)
+    own = stats.unique_words
+    where = "of the text written for it, " if facts is not None and facts.own_text is not None else ""
+    measured = (f"{own} of its {stats.content_words} words ({stats.unique_share:.0%}) are its own: {where}found on "
+                "no other indexable page, once place names, numbers and directions are set aside")
+    if facts is None:
+        return Hold(stats.page, "duplicates.thin", "more", measured,
+                    f"Give it about {need} more words of its own, or keep it out of search results (noindex).",
+                    own_words=own, need_words=need)
+    if facts.kind in (PageKind.LANDING, PageKind.AREA):
+        area = facts.area or "the area"
+        landing = facts.kind == PageKind.LANDING
+        advice = (_pair_advice(facts.treatment or "the treatment", area, facts.treatment_slug or "", need, own > 0)
+                  if landing else _area_advice(area, need, own > 0))
+        lacks = "pair" if landing else "area"
+        if own == 0 and facts.own:   # it has text written for it, but another page has it too
+            lacks = "copy"
+            advice = ("Its text for this treatment here is also on another page, or differs from one only by place "
+                      "names and numbers: write it for this page alone. " if landing else "Its notes are also on "
+                      "another page, or differ from another's only by place names and numbers: write them for this "
+                      "place alone. ") + advice
+        return Hold(stats.page, "duplicates.thin", lacks, measured, advice, own_words=own, need_words=need)
+    if facts.kind == PageKind.TREATMENT:
+        return Hold(stats.page, "duplicates.thin", "more", measured,
+                    f"Add about {need} words to the {facts.treatment} guide in treatments.yaml that no other "
+                    "treatment's text repeats.", own_words=own, need_words=need)
+    return Hold(stats.page, "duplicates.thin", "more", measured,
+                f"Give the page about {need} more words of its own.", own_words=own, need_words=need)
+
+
+def _pair_advice(treatment: str, area: str, slug: str, need: int, more: bool = False) -> str:
+    t = treatment.lower()
+    return (f"Add about {need} {'more ' if more else ''}words about {t} for people in {area} (for example, a "
+            f"question people from {area} ask about {t}, with your answer) under `landing_pages: {slug}:` in "
+            f"{area}'s entry in locations.yaml. Write only what you know to be true.")
+
+
+def _area_advice(area: str, need: int, more: bool = False) -> str:
+    return (f"Add about {need} {'more ' if more else ''}words about {area} for the people who come from there "
+            f"(for example, how they get to the clinic by bus, train or car, and where they can park) as `notes:` "
+            f"or `faqs:` in {area}'s entry in locations.yaml. Write only what you know to be true.")
+
+
+DOORWAY_RISK_HINT = ("published all the same: search engines may treat it as a doorway page (Google's spam "
+                     "policies), which can cost the whole site its rankings")
+
+
+def predicted_holds(project, plan, run, previous: dict | None = None) -> dict[str, str]:
+    """The pages a build's checks will most likely hold back, with where their canonicals will point: the local
+    pages with nothing of their own (certain); a page the last build judged, as it judged it (`previous`: the build
+    state's `held`, the pages its text held back, and `judged`, every page it judged); any other page whose own
+    text is shorter than the minimum of own words. Only a prediction, so that most pages are drawn once: the checks'
+    verdicts decide, and a page drawn otherwise is drawn again (build.py)."""
+    from generator.checks.duplicates import words
+
+    minimum = run.duplicate_settings.min_unique_words
+    held = set(run.held_before)
+    before = set((previous or {}).get("held") or ())
+    judged = set((previous or {}).get("judged") or ())
+    for page in plan.pages:
+        url = page.url_path
+        if url in held or not run.may_leave("duplicates.thin", url):
+            continue
+        if url in judged:
+            if url in before:
+                held.add(url)
+            continue
+        if not page.own:
+            continue
+        location = project.location(page.location)
+        if page.kind == PageKind.LANDING:
+            pair = location.pair(page.treatment)
+            texts = [pair.note or ""] + [f"{f.question} {f.answer}" for f in pair.faqs]
+        else:
+            texts = [location.notes or ""] + [f"{f.question} {f.answer}" for f in location.faqs]
+        if sum(len(words(t)) for t in texts) < minimum:
+            held.add(url)
+    facts = run.facts.pages
+    return {url: facts[url].hub if facts[url].hub not in held else "/" for url in sorted(held)}
