@@ -79,6 +79,7 @@ def load_state(project: Path) -> State:
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEX = re.compile(r"[0-9a-f]{0,64}")
+_INPUTS = re.compile(r"[0-9a-f]{0,64}(?::[0-9a-f]{0,64})?")   # the page's inputs, then the verdicts it shows
 
 
 def _page_problem(file: str, entry: dict) -> str | None:
@@ -87,7 +88,7 @@ def _page_problem(file: str, entry: dict) -> str | None:
     problem = relative_problem(file)
     if problem:
         return f"it names the page {shown(file)}: {problem}"
-    for key, form in (("inputs", _HEX), ("sha", _HEX), ("lastmod", _DATE)):
+    for key, form in (("inputs", _INPUTS), ("sha", _HEX), ("lastmod", _DATE)):
         value = entry.get(key, "")
         if not isinstance(value, str) or (value and not form.fullmatch(value)):
             return f"the {key} of {shown(file)} is {shown(value, 40)}"
