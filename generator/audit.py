@@ -275,9 +275,11 @@ def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
                 crawl=Crawl.read(robots, redirects, urlsplit(site_url).path.rstrip("/") if site_url else ""))
     site.not_indexed = not_indexed(site, Resolver(site))
     if run is not None:
-        # Only the pages a search engine indexes are compared for duplicate and thin content.
+        # Only the pages a search engine indexes are compared for duplicate and thin content, and only those with
+        # words in their main text: two pages that show only a form or a document in a frame are not copies.
         for page, result in parsed:
-            if page.file in site.not_indexed and result is not None:
+            if result is not None and (page.file in site.not_indexed
+                                       or (result.prepared is not None and not result.prepared.words)):
                 result.prepared = result.text = None
             run.absorb(result)
     return site

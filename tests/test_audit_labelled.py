@@ -23,7 +23,8 @@ LABELS = yaml.safe_load((HERE / "labels.yaml").read_text("utf-8"))
 CLASSES = {"clinic rules on every site", "leaks in code", "script-filled lists", "anchors", "headings that are links",
            "canonicals", "robots.txt", "redirects", "meta refresh", "not-found page", "mixed content",
            "canonical to another site", "FAQ of another place", "sitemap in a folder", "verification file",
-           "clinic rules on a clinic's site", "structured data"}
+           "clinic rules on a clinic's site", "structured data", "pages with no text",
+           "lists in a navigation landmark"}
 
 
 @cache

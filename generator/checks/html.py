@@ -255,12 +255,17 @@ def _media_follows(heading: LexborNode) -> bool:
     return node.tag in _MEDIA_TAGS or node.css_first(_MEDIA) is not None
 
 
+_CHROME_TAGS = frozenset({"header", "footer", "nav", "aside"})
+# The same parts marked with their ARIA roles instead (Bootstrap's navigation bar is a <div role="navigation">).
+_CHROME_ROLES = frozenset({"banner", "contentinfo", "navigation", "complementary"})
+
+
 def _in_chrome(node: LexborNode) -> bool:
     """True for an element in a page's header, footer, navigation or sidebar, outside its main content (an empty
     list of social links a theme leaves in the footer is nothing a reader misses)."""
     parent = node.parent
     while parent is not None and parent.tag not in ("body", "main", "article"):
-        if parent.tag in ("header", "footer", "nav", "aside"):
+        if parent.tag in _CHROME_TAGS or (parent.attributes.get("role") or "").strip().lower() in _CHROME_ROLES:
             return True
         parent = parent.parent
     return False
