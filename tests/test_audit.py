@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.audit import AuditError, audit, read_site
+from generator.audit import AuditError, _parse_files, audit, read_site
 from generator.checks.seo import RULES, check_seo, read_sitemap
 from generator.model import load_project
 from generator.plan import plan_site
@@ -539,3 +539,42 @@ def test_an_audit_in_worker_processes_finds_what_one_process_finds(site, kinds, 
     two = audit_module.audit(site, jobs=2)
     assert {"claims.pom", "seo.title-missing"} <= {f.rule for f in one.findings}
     assert two.findings == one.findings and two.pages == one.pages
+
+
+def _parse_telling_the_collector(job):
+    """audit._parse_files, each page with whether the garbage collector ran in the process that read it."""
+    import gc
+
+    out, blocks = _parse_files(job)
+    return [(page, gc.isenabled()) for page, _ in out], blocks
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pages_are_read_with_the_garbage_collector_paused_and_it_resumes_after(tmp_path, monkeypatch, jobs):
+    """parse_pages pauses the cyclic collector while pages are read (in forked workers too: they start paused),
+    and leaves it as it found it, also when reading fails."""
+    import gc
+
+    import generator.audit as audit_module
+    import generator.workers as workers
+
+    files = [f"p{n}.html" for n in range(4)]
+    for name in files:
+        (tmp_path / name).write_text(f"<title>{name}</title><p>words of {name}</p>", "utf-8")
+    monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(audit_module, "_parse_files", _parse_telling_the_collector)
+    assert gc.isenabled()
+    parsed = audit_module.parse_pages(tmp_path, files, jobs=jobs)
+    assert [page.file for page, _ in parsed] == files
+    assert [enabled for _, enabled in parsed] == [False] * 4 and gc.isenabled()
+    gc.disable()
+    try:
+        audit_module.parse_pages(tmp_path, files, jobs=jobs)
+        assert not gc.isenabled()      # paused before: still paused
+    finally:
+        gc.enable()
+    (tmp_path / "p3.html").unlink()
+    with pytest.raises(AuditError):
+        audit_module.parse_pages(tmp_path, files, jobs=jobs)
+    assert gc.isenabled()
+    assert workers.can_fork(jobs, 4, 2) == (jobs == 2)
