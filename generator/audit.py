@@ -30,9 +30,9 @@ from generator.checks.seo import (
     read_sitemap,
     robots_sitemaps,
 )
-from generator.output import MANIFEST
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
+from generator.output import MANIFEST
 from generator.workers import can_fork, forked_pool
 
 Progress = Callable[[int, int], None]   # (pages done, pages in all)
