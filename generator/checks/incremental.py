@@ -21,9 +21,9 @@ import dataclasses
 import hashlib
 import html
 import json
-import re
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,8 +32,8 @@ import numpy as np
 from generator.checks import Finding
 from generator.checks.duplicates import BlockBatch, Prepared, _lookup, distinct
 from generator.checks.engine import CheckResult, CheckRun, PageResult
-from generator.errors import ClinicPagesError
 from generator.checks.html import parse_html
+from generator.errors import ClinicPagesError
 
 log = logging.getLogger(__name__)
 
