@@ -597,7 +597,7 @@ def _linker(published: dict[str, bool]):
 
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in zip(
     ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"),
-    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)}
 
 
 @functools.lru_cache(maxsize=512)

@@ -187,7 +187,8 @@ def test_missing_and_empty_description(site, kinds):
 def test_duplicate_descriptions(site, kinds):
     text = "Dermal fillers and skin treatments for adults in Surrey, each after a face-to-face consultation."
     for kind in ("area", "treatment"):
-        plant(site, kinds[kind], r'<meta name="description" content="[^"]*"', f'<meta name="description" content="{text}"')
+        plant(site, kinds[kind], r'<meta name="description" content="[^"]*"',
+              f'<meta name="description" content="{text}"')
     assert sorted(f.page for f in found(site, "seo.description-duplicate")) == sorted(
         [url_of(kinds["area"]), url_of(kinds["treatment"])])
 
@@ -266,7 +267,8 @@ def test_canonical_that_disagrees_with_the_sitemap(site, kinds):
 
 def test_canonical_that_differs_from_the_sitemap_entry_for_the_same_page(site, kinds):
     url = "https://itsmeandyou.example" + url_of(kinds["area"])
-    plant(site, kinds["area"], r'<link rel="canonical" href="[^"]*">', f'<link rel="canonical" href="{url.rstrip("/")}">')
+    plant(site, kinds["area"], r'<link rel="canonical" href="[^"]*">',
+          f'<link rel="canonical" href="{url.rstrip("/")}">')
     [f] = found(site, "seo.canonical-sitemap-mismatch")
     assert f.page == url_of(kinds["area"]) and f.evidence == url.rstrip("/")
     assert f.message == f"the sitemap lists this page as {url}, but its canonical URL is another"
@@ -360,7 +362,8 @@ def test_robots_txt_naming_a_sitemap_that_does_not_exist(site):
 # --- links and images --------------------------------------------------------------------------------------
 
 def test_broken_internal_link(site, kinds):
-    plant(site, kinds["landing"], r"</main>", '<p><a href="/lip-fillers/atlantis/">Lip fillers near Atlantis</a></p></main>')
+    plant(site, kinds["landing"], r"</main>",
+          '<p><a href="/lip-fillers/atlantis/">Lip fillers near Atlantis</a></p></main>')
     [f] = found(site, "seo.broken-link")
     assert (f.page, f.evidence) == (url_of(kinds["landing"]), "/lip-fillers/atlantis/")
 

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bench import sites
+from bench import sites  # the repository is on sys.path: pyproject.toml's pytest `pythonpath`
 from bench.synth import edit_location, edit_treatment, make_project, synth_data, write_project
 from generator.model import load_project
 from generator.plan import plan_site
+
+REPO = Path(__file__).resolve().parent.parent
 
 T, L = 3, 4
 

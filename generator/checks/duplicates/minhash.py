@@ -91,7 +91,7 @@ def _densify(sig: np.ndarray) -> np.ndarray:
             ok = todo & ~part_empty[index, source]
             filled[ok] = part[index, source][ok]
             todo &= ~ok
-        for r, c in zip(*np.nonzero(todo)):   # a page of a handful of shingles: the next non-empty bin
+        for r, c in zip(*np.nonzero(todo), strict=True):   # a page of a handful of shingles: the next non-empty bin
             full = np.flatnonzero(~part_empty[r])
             filled[r, c] = part[r, full[np.searchsorted(full, c) % len(full)]]
         sig[rows] = filled
