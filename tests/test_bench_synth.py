@@ -161,7 +161,8 @@ def test_the_edit_loop_benchmark_times_each_edit_to_the_served_page(tmp_path: Pa
     for kind in ("treatment", "area"):
         served, rebuilt = result["edits"][kind]["seconds"], result["rebuilt"][kind]["seconds"]
         assert len(served) == len(rebuilt) == 2 and min(served) > 0
-        assert all(r >= s for s, r in zip(served, rebuilt))   # the page is served before the rebuild ends, or with it
+        # the page is served before the rebuild ends, or with it
+        assert all(r >= s for s, r in zip(served, rebuilt, strict=True))
     assert result["peak_mb"] > 0
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 6 | clinic-pages serve"))
     assert row.count("|") == 11
