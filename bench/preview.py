@@ -322,16 +322,24 @@ class SampleServer(ClinicPagesServer):
             name, key, sentence = "locations.yaml", "notes", f"The notes were checked in round {mark}."
         lines = self.texts[name].split("\n")
         starts = [i for i, line in enumerate(lines) if line.startswith("  - ")] + [len(lines)]
-        records = [(a, b) for a, b in itertools.pairwise(starts)   # each treatment or area that has the text
-                   if any(line.strip() == f"{key}: >-" for line in lines[a:b])]
+
+        def slug_of(a: int, b: int) -> str:
+            return next(m[1] for line in lines[a:b]
+                        if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
+
+        def page_of(slug: str) -> str:
+            return f"/{slug}/" if kind == "treatment" else f"/areas/{slug}/"
+
+        records = [(a, b) for a, b in itertools.pairwise(starts)   # each treatment or area that has the text and
+                   if any(line.strip() == f"{key}: >-" for line in lines[a:b])   # a page (a place beyond every
+                   and (self.root / "output" / page_of(slug_of(a, b))[1:] / "index.html").is_file()]   # radius: none)
         start, end = records[(round_ * 7) % len(records)]
-        slug = next(m[1] for line in lines[start:end]
-                    if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
+        slug = slug_of(start, end)
         at = next(i for i in range(start, end) if lines[i].strip() == f"{key}: >-") + 1
         said = re.sub(r" (Reviewed in round|The notes were checked in round) \d+\.$", "", lines[at])
         lines[at] = said + " " + sentence
         self.texts[name] = "\n".join(lines)
-        return name, (f"/{slug}/" if kind == "treatment" else f"/areas/{slug}/"), sentence
+        return name, page_of(slug), sentence
 
 
 PEERS = {"hugo": HugoServer, "hugo-full": HugoFullServer}

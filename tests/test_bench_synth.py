@@ -170,7 +170,7 @@ def test_the_edit_loop_benchmark_times_each_edit_to_the_served_page(tmp_path: Pa
 
 def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Path) -> None:
     """bench/preview.py --sizes sample: a copy of the repository's project, each edit one line of YAML longer by a
-    sentence (comments and layout kept), in the record of the page it then looks at."""
+    sentence (comments and layout kept), in the record of the page it then looks at, a page the site has."""
     import yaml
 
     from bench.preview import SampleServer
@@ -178,6 +178,13 @@ def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Pa
     server = SampleServer(tmp_path / "sample")
     server.write()
     assert (tmp_path / "sample" / "templates").is_dir()
+    data = {name: yaml.safe_load((tmp_path / "sample" / f"{name}.yaml").read_text("utf-8"))[name]
+            for name in ("treatments", "locations")}
+    with_notes = [a["slug"] for a in data["locations"] if a.get("notes")]
+    pages = [t["slug"] for t in data["treatments"]] + [f"areas/{slug}" for slug in with_notes[1:]]
+    for page in pages:   # as a build made them: the first area with notes has no page (say, beyond the radius)
+        (tmp_path / "sample" / "output" / page).mkdir(parents=True)
+        (tmp_path / "sample" / "output" / page / "index.html").write_text("<p>built</p>")
     original = {name: (tmp_path / "sample" / name).read_text("utf-8") for name in ("treatments.yaml", "locations.yaml")}
     for round_ in (0, 1):
         for kind, key, records in (("treatment", "summary", "treatments"), ("area", "notes", "locations")):
@@ -189,4 +196,5 @@ def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Pa
                 [line for line in original[changed].splitlines() if line.lstrip().startswith("#")]
             [record] = [r for r in yaml.safe_load(saved)[records] if text in (r.get(key) or "")]
             assert page == (f"/{record['slug']}/" if kind == "treatment" else f"/areas/{record['slug']}/")
+            assert page != f"/areas/{with_notes[0]}/"   # only a page that exists is looked at
             assert saved.count(text) == 1
