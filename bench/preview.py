@@ -12,8 +12,8 @@ the YAML (one treatment's summary, seen on its page; one area's notes, on the ar
 version of it. For clinic-pages it also times the end of the whole rebuild
 (every affected page rendered and checked, the site-wide checks, the files written: "rebuilt"), which is when
 the preview knows whether the checks accept the change. Before the next edit it waits for the server to be idle
-(no CPU time used for a while). It reports the median, the fastest and the slowest of the edits of each kind, and
-the memory of each server after them (resident: the largest of the process and its children at any moment,
+(no CPU time used for a while): the CPU time the server used from the save until then is reported too. It reports
+the median, the fastest and the slowest of the edits of each kind, and the memory of each server after them (resident: the largest of the process and its children at any moment,
 sampled; VmHWM: the peak the kernel saw for the server process itself).
 
 Servers: `clinic-pages serve`; `hugo server` as users run it (fast render mode: after a change it renders first
@@ -87,6 +87,7 @@ class Result:
     start_seconds: float = 0.0
     edits: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
     rebuilt: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
+    cpu: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})   # CPU seconds
     peak_mb: float = 0.0        # the process tree's resident memory (PSS), sampled, largest seen
     hwm_mb: float = 0.0         # the server process's own peak resident memory (VmHWM)
     failed: str = ""
@@ -384,13 +385,17 @@ def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say)
                     order.reverse()   # neither server always goes first
                 for server, result in order:
                     changed, page, text = server.edit(kind, round_)
+                    cpu = cpu_seconds(server.proc.pid)
                     seconds, rebuilt = server.timed_edit(changed, page, text)
                     result.edits[kind].seconds.append(seconds)
                     if rebuilt is not None:
                         result.rebuilt[kind].seconds.append(rebuilt)
-                    say(f"  {server.name}: edit {kind} {round_ + 1}: served in {seconds:.3f} s"
-                        + (f", rebuilt in {rebuilt:.3f} s" if rebuilt is not None else "") + f" ({page})")
                     server.idle()
+                    cpu = cpu_seconds(server.proc.pid) - cpu
+                    result.cpu[kind].seconds.append(cpu)
+                    say(f"  {server.name}: edit {kind} {round_ + 1}: served in {seconds:.3f} s"
+                        + (f", rebuilt in {rebuilt:.3f} s" if rebuilt is not None else "")
+                        + f", {cpu:.2f} CPU s ({page})")
     except Exception as exc:  # keep what was measured; say what failed
         for result in results:
             result.failed = result.failed or str(exc)[:500]
@@ -407,20 +412,23 @@ def table(results: list[Result]) -> str:
         s = timing.summary()
         return f"{s[0]:.2f} ({s[1]:.2f}–{s[2]:.2f})" if s else "–"
 
-    lines = [("| pages | server | start (s) | edit 1 treatment: served | rebuilt | edit 1 area: served | rebuilt | "
-              "edits | peak MB (tree) | VmHWM MB |"),
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [("| pages | server | start (s) | edit 1 treatment: served | rebuilt | CPU s | edit 1 area: served | "
+              "rebuilt | CPU s | edits | peak MB (tree) | VmHWM MB |"),
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         pages = f"{r.size:,}" + (" (sample)" if r.site == "sample" else "")
         lines.append(f"| {pages} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
-                     f"{cell(r.rebuilt['treatment'])} | {cell(r.edits['area'])} | {cell(r.rebuilt['area'])} | "
+                     f"{cell(r.rebuilt['treatment'])} | {cell(r.cpu['treatment'])} | {cell(r.edits['area'])} | "
+                     f"{cell(r.rebuilt['area'])} | {cell(r.cpu['area'])} | "
                      f"{len(r.edits['treatment'].seconds)} | {r.peak_mb:,.0f} | {r.hwm_mb:,.0f} |"
                      + (f" FAILED: {r.failed}" if r.failed else ""))
     lines.append("")
     lines.append("Pages: landing pages of the synthetic site, or every page of the sample. Seconds from the end of "
                  "the save: median (fastest–slowest). Served: the page being looked at shows the edit. "
                  "Rebuilt: the whole rebuild (every affected page rendered and checked, the "
-                 "site-wide checks, the files written) is over (clinic-pages only).")
+                 "site-wide checks, the files written) is over (clinic-pages only). CPU s: the CPU time the "
+                 "server (with its workers) used from the save until it was idle again: less swayed than the "
+                 "seconds by other work on a shared machine.")
     return "\n".join(lines)
 
 

@@ -165,7 +165,9 @@ def test_the_edit_loop_benchmark_times_each_edit_to_the_served_page(tmp_path: Pa
         assert all(r >= s for s, r in zip(served, rebuilt, strict=True))
     assert result["peak_mb"] > 0
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 6 | clinic-pages serve"))
-    assert row.count("|") == 11
+    assert row.count("|") == 13
+    assert all(len(result["cpu"][kind]["seconds"]) == 2 and min(result["cpu"][kind]["seconds"]) > 0
+               for kind in ("treatment", "area"))
 
 
 def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Path) -> None:
