@@ -356,7 +356,8 @@ def area_page(data: SynthData, area: int) -> str:
     return f"/areas/{areas[area % len(areas)]['slug']}/"
 
 
-def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say) -> list[Result]:
+def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say,
+               pair_notes: float = 0.0) -> list[Result]:
     """Start the servers on one site (`size` landing pages of the synthetic project, or "sample"), time `edits`
     edits of each kind on each, in turn."""
     sample = size == "sample"
@@ -364,7 +365,7 @@ def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say)
         servers = [SampleServer(folder / "sample")]
     else:
         tl = SIZES.get(size) or (1, size)
-        servers = [kind(folder / f"{size}-{kind.__name__}", synth_data(*tl))
+        servers = [kind(folder / f"{size}-{kind.__name__}", synth_data(*tl, pair_notes=pair_notes))
                    for kind in [ClinicPagesServer] + [PEERS[p] for p in peers]]
     results = []
     for server in servers:
@@ -468,6 +469,10 @@ def main(argv: list[str] | None = None) -> int:
                              "repository's own project (default: 1000,10000)")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind per server (default 5)")
     parser.add_argument("--peers", default="hugo", help="comma-separated: hugo, hugo-full; or none (default: hugo)")
+    parser.add_argument("--pair-notes", type=float, default=0.0, metavar="SHARE",
+                        help="share of the synthetic landing pages with text written for them (0 to 1; default 0: "
+                             "none, so the doorway gate holds every landing page back and leaves it out of the "
+                             "duplicate analysis; 1: every landing page judged, the analysis at its largest)")
     parser.add_argument("--dir", type=Path, help="where the sites go (default: a new folder under /tmp)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args(argv)
@@ -488,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[Result] = []
     for size in sizes:
-        results += bench_size(size, folder, peers, args.edits, say)
+        results += bench_size(size, folder, peers, args.edits, say, args.pair_notes)
     print(table(results))
     print()
     print("\n".join(f"- {line}" for line in targets(results)))
