@@ -13,8 +13,9 @@ version of it. For clinic-pages it also times the end of the whole rebuild
 (every affected page rendered and checked, the site-wide checks, the files written: "rebuilt"), which is when
 the preview knows whether the checks accept the change. Before the next edit it waits for the server to be idle
 (no CPU time used for a while): the CPU time the server used from the save until then is reported too. It reports
-the median, the fastest and the slowest of the edits of each kind, and the memory of each server after them (resident: the largest of the process and its children at any moment,
-sampled; VmHWM: the peak the kernel saw for the server process itself).
+the median, the fastest and the slowest of the edits of each kind, and the memory of each server after them
+(resident: the largest of the process and its children at any moment, sampled; VmHWM: the peak the kernel saw for
+the server process itself).
 
 Servers: `clinic-pages serve`; `hugo server` as users run it (fast render mode: after a change it renders first
 the pages a browser asked for lately); `hugo server --disableFastRender` (--peers hugo-full: every page rendered
