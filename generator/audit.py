@@ -106,7 +106,7 @@ class AuditResult:
 
 def list_files(root: Path) -> list[str]:
     """Every file under `root` as a relative path with / separators, sorted; hidden files and folders skipped."""
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
@@ -218,7 +218,8 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
     parsed = parse_pages(root, files, jobs, run, progress)
     if run is not None:
         for _, result in parsed:
-            run.absorb(result)
+            if result is not None:     # always, with a run
+                run.absorb(result)
     return [page for page, _ in parsed]
 
 
@@ -296,8 +297,9 @@ def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
         # Only the pages a search engine indexes are compared for duplicate and thin content, and only those with
         # words in their main text: two pages that show only a form or a document in a frame are not copies.
         for page, result in parsed:
-            if result is not None and (page.file in site.not_indexed
-                                       or (result.prepared is not None and not result.prepared.words)):
+            if result is None:     # never, with a run
+                continue
+            if page.file in site.not_indexed or (result.prepared is not None and not result.prepared.words):
                 result.prepared = result.text = None
             run.absorb(result)
     return site
@@ -311,8 +313,8 @@ def seo_severities(settings: CheckSettings | None) -> dict[str, str]:
     policies = settings.policies
     family = policies.get("seo")
     severity = {"fail": "error", "warn": "warning"}
-    return {rule: severity[policies.get(rule, family)] for rule in RULES
-            if policies.get(rule, family) in severity}
+    chosen = {rule: policy for rule in RULES if (policy := policies.get(rule, family)) is not None}
+    return {rule: severity[policy] for rule, policy in chosen.items() if policy in severity}
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

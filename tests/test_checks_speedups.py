@@ -69,7 +69,11 @@ def test_remembered_lines_give_the_claims_of_a_fresh_check(checker, text):
 
 def test_remembered_lines_on_random_texts(checker):
     rnd = random.Random(4)
-    words = ["safe", "completely", "risk", "free", "risk-free", "guaranteed", "results", "permanent", "painless", "botox", "treats", "acne", "cure", "not", "only", "no", "never", "cannot", "is", "are", "be", "isn't", "nothing", "but", "hurry", "only", "3", "slots", "left", "places", "appointment", "free*", "*", "lunchtime", "treatment", "revolutionary", "exosome", "therapy", "the", "a", "we", "you", "it", "-", "--", ".", ",", ";", ":", "!", "?"]
+    words = ["safe", "completely", "risk", "free", "risk-free", "guaranteed", "results", "permanent", "painless",
+             "botox", "treats", "acne", "cure", "not", "only", "no", "never", "cannot", "is", "are", "be", "isn't",
+             "nothing", "but", "hurry", "only", "3", "slots", "left", "places", "appointment", "free*", "*",
+             "lunchtime", "treatment", "revolutionary", "exosome", "therapy", "the", "a", "we", "you", "it", "-", "--",
+             ".", ",", ";", ":", "!", "?"]
     small = ClaimsChecker(load_rules(), EXEMPT)
     small.MEMO_LINES = 50   # the memo starts again many times
     for _ in range(1500):
@@ -125,7 +129,7 @@ def test_block_marks_without_ignorecase_split_as_with_it():
 
 def test_tag_names_fold_case_in_ascii_only_as_html_does():
     """"<ſection>" is no <section> (an HTML parser folds A-Z only in tag names): no block starts there."""
-    assert _mark_blocks("<SECTION>a</Section>".encode()) == b"\x07<SECTION>a\x07</Section>"
+    assert _mark_blocks(b"<SECTION>a</Section>") == b"\x07<SECTION>a\x07</Section>"
     assert _mark_blocks("<ſection>a</ſection><lİ>b".encode()) == "<ſection>a</ſection><lİ>b".encode()
 
 

@@ -134,8 +134,8 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
             if href is not None:
                 page.links.append((href, " ".join(node.text(deep=True, separator="", strip=False)
                                                   .replace(BLOCK, " ").split())))   # _text, inline
-            elif links and attrs.get("name"):
-                page.ids.add(attrs["name"])     # <a name="x">: a fragment target, as browsers treat it
+            elif links and (name := attrs.get("name")):
+                page.ids.add(name)     # <a name="x">: a fragment target, as browsers treat it
         elif tag == "img":
             media = True
             alt = (attrs.get("alt") or "") if "alt" in attrs else None     # <img alt src=...>: alt=""
@@ -170,7 +170,7 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
     nodes = body.css(_HEADINGS)
     for h in nodes:
         text = " ".join(h.text(deep=True, separator="", strip=False).replace(BLOCK, " ").split())   # _text
-        tag = h.tag
+        tag = h.tag or ""    # an element's tag: h1 to h6
         page.headings.append((int(tag[1]), text))
         if tag == "h1":
             page.h1.append(text)
@@ -224,7 +224,7 @@ def _body_and_main_lines(body: str, main: str) -> tuple[list[str], list[str]]:
     return _lines(body[:start]) + main_lines + _lines(body[end:]), main_lines
 
 
-def _filled_by_script(node: LexborNode) -> bool:
+def _filled_by_script(node: LexborNode | None) -> bool:
     """True for an empty list that a script fills: it, or one of the two elements around it, is named or marked
     for one (a class, id or role saying search, results, toc...; a data- attribute; aria-live)."""
     for _ in range(3):
@@ -307,11 +307,11 @@ def _read_head(tree: LexborHTMLParser, page: HtmlPage) -> None:
             rel = (attrs.get("rel") or "").lower().split()
             if page.canonical is None and "canonical" in rel:
                 page.canonical = (attrs.get("href") or "").strip()
-            elif "stylesheet" in rel and (attrs.get("href") or "")[:5].lower() == "http:":
-                page.insecure.append(attrs["href"].strip())
-        elif tag == "script" and (attrs.get("src") or "")[:5].lower() == "http:" and node.parent is not None \
+            elif "stylesheet" in rel and (href := attrs.get("href") or "")[:5].lower() == "http:":
+                page.insecure.append(href.strip())
+        elif tag == "script" and (src := attrs.get("src") or "")[:5].lower() == "http:" and node.parent is not None \
                 and node.parent.tag == "head":
-            page.insecure.append(attrs["src"].strip())     # the body's scripts are read with the body
+            page.insecure.append(src.strip())     # the body's scripts are read with the body
         if tag == "script" and (attrs.get("type") or "").strip().lower() == "application/ld+json":
             page.jsonld.append(node.text(deep=True, separator="", strip=False).replace(BLOCK, ""))
     page.descriptions = len(descriptions)
