@@ -581,3 +581,24 @@ def test_pages_are_read_with_the_garbage_collector_paused_and_it_resumes_after(t
         audit_module.parse_pages(tmp_path, files, jobs=jobs)
     assert gc.isenabled()
     assert workers.can_fork(jobs, 4, 2) == (jobs == 2)
+
+
+def test_an_audit_runs_with_the_garbage_collector_paused_and_resumes_it(tmp_path, monkeypatch):
+    import gc
+
+    import generator.audit as audit_module
+
+    (tmp_path / "index.html").write_text("<title>Home</title><p>some words on the page</p>", "utf-8")
+    seen = []
+    real = audit_module.check_seo
+
+    def spy(site):
+        seen.append(gc.isenabled())
+        return real(site)
+
+    monkeypatch.setattr(audit_module, "check_seo", spy)
+    audit(tmp_path)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(AuditError):
+        audit(tmp_path / "nowhere")
+    assert gc.isenabled()
