@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     trees: list[Tree] = []
     data = synth_data(int(treatments), int(areas), 1, REPO, pair_notes=args.pair_notes)
     try:
-        for label, rev in zip(labels, (args.old, args.new)):
+        for label, rev in zip(labels, (args.old, args.new), strict=True):
             code = base / f"code-{label}"
             subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(code), rev], check=True)
             own = data

@@ -12,9 +12,10 @@ the YAML (one treatment's summary, seen on its page; one area's notes, on the ar
 version of it. For clinic-pages it also times the end of the whole rebuild
 (every affected page rendered and checked, the site-wide checks, the files written: "rebuilt"), which is when
 the preview knows whether the checks accept the change. Before the next edit it waits for the server to be idle
-(no CPU time used for a while). It reports the median, the fastest and the slowest of the edits of each kind, and
-the memory of each server after them (resident: the largest of the process and its children at any moment,
-sampled; VmHWM: the peak the kernel saw for the server process itself).
+(no CPU time used for a while): the CPU time the server used from the save until then is reported too. It reports
+the median, the fastest and the slowest of the edits of each kind, and the memory of each server after them
+(resident: the largest of the process and its children at any moment, sampled; VmHWM: the peak the kernel saw for
+the server process itself).
 
 Servers: `clinic-pages serve`; `hugo server` as users run it (fast render mode: after a change it renders first
 the pages a browser asked for lately); `hugo server --disableFastRender` (--peers hugo-full: every page rendered
@@ -87,6 +88,7 @@ class Result:
     start_seconds: float = 0.0
     edits: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
     rebuilt: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})
+    cpu: dict[str, Timing] = field(default_factory=lambda: {kind: Timing() for kind in EDITS})   # CPU seconds
     peak_mb: float = 0.0        # the process tree's resident memory (PSS), sampled, largest seen
     hwm_mb: float = 0.0         # the server process's own peak resident memory (VmHWM)
     failed: str = ""
@@ -322,16 +324,24 @@ class SampleServer(ClinicPagesServer):
             name, key, sentence = "locations.yaml", "notes", f"The notes were checked in round {mark}."
         lines = self.texts[name].split("\n")
         starts = [i for i, line in enumerate(lines) if line.startswith("  - ")] + [len(lines)]
-        records = [(a, b) for a, b in itertools.pairwise(starts)   # each treatment or area that has the text
-                   if any(line.strip() == f"{key}: >-" for line in lines[a:b])]
+
+        def slug_of(a: int, b: int) -> str:
+            return next(m[1] for line in lines[a:b]
+                        if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
+
+        def page_of(slug: str) -> str:
+            return f"/{slug}/" if kind == "treatment" else f"/areas/{slug}/"
+
+        records = [(a, b) for a, b in itertools.pairwise(starts)   # each treatment or area that has the text and
+                   if any(line.strip() == f"{key}: >-" for line in lines[a:b])   # a page (a place beyond every
+                   and (self.root / "output" / page_of(slug_of(a, b))[1:] / "index.html").is_file()]   # radius: none)
         start, end = records[(round_ * 7) % len(records)]
-        slug = next(m[1] for line in lines[start:end]
-                    if (m := re.match(r' {2}(?:- | {2})slug: "?([^"\s]+)', line)))
+        slug = slug_of(start, end)
         at = next(i for i in range(start, end) if lines[i].strip() == f"{key}: >-") + 1
         said = re.sub(r" (Reviewed in round|The notes were checked in round) \d+\.$", "", lines[at])
         lines[at] = said + " " + sentence
         self.texts[name] = "\n".join(lines)
-        return name, (f"/{slug}/" if kind == "treatment" else f"/areas/{slug}/"), sentence
+        return name, page_of(slug), sentence
 
 
 PEERS = {"hugo": HugoServer, "hugo-full": HugoFullServer}
@@ -347,7 +357,8 @@ def area_page(data: SynthData, area: int) -> str:
     return f"/areas/{areas[area % len(areas)]['slug']}/"
 
 
-def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say) -> list[Result]:
+def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say,
+               pair_notes: float = 0.0) -> list[Result]:
     """Start the servers on one site (`size` landing pages of the synthetic project, or "sample"), time `edits`
     edits of each kind on each, in turn."""
     sample = size == "sample"
@@ -355,7 +366,7 @@ def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say)
         servers = [SampleServer(folder / "sample")]
     else:
         tl = SIZES.get(size) or (1, size)
-        servers = [kind(folder / f"{size}-{kind.__name__}", synth_data(*tl))
+        servers = [kind(folder / f"{size}-{kind.__name__}", synth_data(*tl, pair_notes=pair_notes))
                    for kind in [ClinicPagesServer] + [PEERS[p] for p in peers]]
     results = []
     for server in servers:
@@ -376,13 +387,17 @@ def bench_size(size: int | str, folder: Path, peers: list[str], edits: int, say)
                     order.reverse()   # neither server always goes first
                 for server, result in order:
                     changed, page, text = server.edit(kind, round_)
+                    cpu = cpu_seconds(server.proc.pid)
                     seconds, rebuilt = server.timed_edit(changed, page, text)
                     result.edits[kind].seconds.append(seconds)
                     if rebuilt is not None:
                         result.rebuilt[kind].seconds.append(rebuilt)
-                    say(f"  {server.name}: edit {kind} {round_ + 1}: served in {seconds:.3f} s"
-                        + (f", rebuilt in {rebuilt:.3f} s" if rebuilt is not None else "") + f" ({page})")
                     server.idle()
+                    cpu = cpu_seconds(server.proc.pid) - cpu
+                    result.cpu[kind].seconds.append(cpu)
+                    say(f"  {server.name}: edit {kind} {round_ + 1}: served in {seconds:.3f} s"
+                        + (f", rebuilt in {rebuilt:.3f} s" if rebuilt is not None else "")
+                        + f", {cpu:.2f} CPU s ({page})")
     except Exception as exc:  # keep what was measured; say what failed
         for result in results:
             result.failed = result.failed or str(exc)[:500]
@@ -399,20 +414,23 @@ def table(results: list[Result]) -> str:
         s = timing.summary()
         return f"{s[0]:.2f} ({s[1]:.2f}–{s[2]:.2f})" if s else "–"
 
-    lines = [("| pages | server | start (s) | edit 1 treatment: served | rebuilt | edit 1 area: served | rebuilt | "
-              "edits | peak MB (tree) | VmHWM MB |"),
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [("| pages | server | start (s) | edit 1 treatment: served | rebuilt | CPU s | edit 1 area: served | "
+              "rebuilt | CPU s | edits | peak MB (tree) | VmHWM MB |"),
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         pages = f"{r.size:,}" + (" (sample)" if r.site == "sample" else "")
         lines.append(f"| {pages} | {r.server} | {r.start_seconds:.1f} | {cell(r.edits['treatment'])} | "
-                     f"{cell(r.rebuilt['treatment'])} | {cell(r.edits['area'])} | {cell(r.rebuilt['area'])} | "
+                     f"{cell(r.rebuilt['treatment'])} | {cell(r.cpu['treatment'])} | {cell(r.edits['area'])} | "
+                     f"{cell(r.rebuilt['area'])} | {cell(r.cpu['area'])} | "
                      f"{len(r.edits['treatment'].seconds)} | {r.peak_mb:,.0f} | {r.hwm_mb:,.0f} |"
                      + (f" FAILED: {r.failed}" if r.failed else ""))
     lines.append("")
     lines.append("Pages: landing pages of the synthetic site, or every page of the sample. Seconds from the end of "
                  "the save: median (fastest–slowest). Served: the page being looked at shows the edit. "
                  "Rebuilt: the whole rebuild (every affected page rendered and checked, the "
-                 "site-wide checks, the files written) is over (clinic-pages only).")
+                 "site-wide checks, the files written) is over (clinic-pages only). CPU s: the CPU time the "
+                 "server (with its workers) used from the save until it was idle again: less swayed than the "
+                 "seconds by other work on a shared machine.")
     return "\n".join(lines)
 
 
@@ -452,6 +470,10 @@ def main(argv: list[str] | None = None) -> int:
                              "repository's own project (default: 1000,10000)")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind per server (default 5)")
     parser.add_argument("--peers", default="hugo", help="comma-separated: hugo, hugo-full; or none (default: hugo)")
+    parser.add_argument("--pair-notes", type=float, default=0.0, metavar="SHARE",
+                        help="share of the synthetic landing pages with text written for them (0 to 1; default 0: "
+                             "none, so the doorway gate holds every landing page back and leaves it out of the "
+                             "duplicate analysis; 1: every landing page judged, the analysis at its largest)")
     parser.add_argument("--dir", type=Path, help="where the sites go (default: a new folder under /tmp)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args(argv)
@@ -472,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[Result] = []
     for size in sizes:
-        results += bench_size(size, folder, peers, args.edits, say)
+        results += bench_size(size, folder, peers, args.edits, say, args.pair_notes)
     print(table(results))
     print()
     print("\n".join(f"- {line}" for line in targets(results)))

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: `python3 bench/synth.py`
     sys.path.insert(0, str(REPO))
 
-from generator.geo import distance_km
+from generator.geo import distance_km  # noqa: E402 (after the repository is put on sys.path)
 
 SOURCES = ("site.yaml", "treatments.yaml", "locations.yaml", "templates")
 
@@ -362,7 +362,7 @@ def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO, pa
     disclaimer_ids = sorted(real["disclaimers"])
     required = list(real.get("required_disclaimers") or [])
     locations = []
-    for i, (name, (lat, lon)) in enumerate(zip(names, points)):
+    for i, (name, (lat, lon)) in enumerate(zip(names, points, strict=True)):
         others = [n for n in rng.sample(names, min(len(names), 4)) if n != name] or ["the town centre"]
         record: dict[str, Any] = {"name": name, "slug": name.lower().replace(" ", "-"), "lat": lat,
                                   "lon": lon, "county": "Surrey"}

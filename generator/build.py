@@ -495,10 +495,10 @@ def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, p
         spans = [(i, min(i + size, total)) for i in range(0, total, size)]
         try:
             with forked_pool(jobs) as pool:
-                for (start, end), (results, blocks) in zip(spans, pool.imap(_render_chunk, spans)):
+                for (start, end), (results, blocks) in zip(spans, pool.imap(_render_chunk, spans), strict=True):
                     if checker is not None:
                         checker.run.index.receive(blocks)
-                    for page, (key, sha, staged, result) in zip(pages[start:end], results):
+                    for page, (key, sha, staged, result) in zip(pages[start:end], results, strict=True):
                         tx.record(page.file, sha, staged)
                         yield page, key, sha, result
                     if progress:

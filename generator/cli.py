@@ -198,7 +198,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int, sent: int) -> None:
         if total >= 100 and sys.stderr.isatty():
-            sys.stderr.write(f"\rDeploying: {done}/{total} changes, {size(sent)} sent" + ("\n" if done == total else ""))
+            end = "\n" if done == total else ""
+            sys.stderr.write(f"\rDeploying: {done}/{total} changes, {size(sent)} sent{end}")
             sys.stderr.flush()
 
     try:

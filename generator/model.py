@@ -51,7 +51,6 @@ from generator.target_url import url_problem
 from generator.text import closest, did_you_mean
 from generator.theme import theme_problems
 
-
 # Top-level folders the site itself uses; a treatment slug may not take them.
 RESERVED_SLUGS = frozenset({"areas", "assets", "sitemap", "robots", "404", "index"})
 
@@ -115,7 +114,8 @@ CHECK_POLICIES = ("fail", "warn", "demote", "skip")
 
 def _check_rule_key(value: Any, path: tuple):
     if not isinstance(value, str) or not re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)?$", value):
-        yield path, f"expected a rule id such as `claims.hype` or a family such as `claims`, found {describe(value)}", ""
+        yield path, (f"expected a rule id such as `claims.hype` or a family such as `claims`, "
+                     f"found {describe(value)}"), ""
         return
     family = value.split(".")[0]
     if family not in CHECK_FAMILIES:
@@ -199,7 +199,8 @@ class OpeningHours:
     days: tuple[str, ...] = declare(ListOf(Choice(options=_DAYS), min_items=1, unique=True),
                                     help="the days these hours apply to", example="[Mo, Tu, We]")
     opens: str = declare(_time, help="opening time", example='"09:00"')
-    closes: str = declare(_time, help="closing time", example='"18:00"', type_doc='time `"HH:MM"`, quoted, after `opens`')
+    closes: str = declare(_time, help="closing time", example='"18:00"',
+                          type_doc='time `"HH:MM"`, quoted, after `opens`')
 
 
 @record
@@ -227,8 +228,8 @@ class Premises:
                          example='"020 8000 0000"')
     email: str | None = declare(_email, required=False, help="the email address patients write to",
                                 example="hello@clinic.co.uk")
-    opening_hours: tuple[OpeningHours, ...] = declare(ListOf(OpeningHours), default=(),
-                                                      help="opening hours, shown at the end of every page and in JSON-LD")
+    opening_hours: tuple[OpeningHours, ...] = declare(
+        ListOf(OpeningHours), default=(), help="opening hours, shown at the end of every page and in JSON-LD")
     parking: str | None = declare(_para, required=False, help="parking advice, shown with the address at the end of "
                                   "every page", example="Free parking behind the building.")
     access: str | None = declare(_para, required=False, help="how to get in: steps, lifts, step-free access; shown "
@@ -304,14 +305,17 @@ class DuplicateSettings:
     clinic."""
 
     near_threshold: float = declare(
-        Number(minimum=0.5, maximum=1), default=0.90, help="the similarity (Jaccard) at which two pages count as near duplicates",
-        example="0.9")
+        Number(minimum=0.5, maximum=1), default=0.90,
+        help="the similarity (Jaccard) at which two pages count as near duplicates", example="0.9")
     boilerplate_share: float = declare(
-        Number(minimum=0.1, maximum=1), default=0.5, help="the share of pages a passage must be on to count as boilerplate", example="0.5")
+        Number(minimum=0.1, maximum=1), default=0.5,
+        help="the share of pages a passage must be on to count as boilerplate", example="0.5")
     min_unique_share: float = declare(
-        Number(minimum=0, maximum=1), default=0.05, help="below this share of text of its own a page is thin", example="0.05")
+        Number(minimum=0, maximum=1), default=0.05, help="below this share of text of its own a page is thin",
+        example="0.05")
     min_unique_words: int = declare(
-        Number(minimum=0, integer=True), default=30, help="below this many words of its own a page is thin", example="30")
+        Number(minimum=0, integer=True), default=30, help="below this many words of its own a page is thin",
+        example="30")
 
 
 @record
@@ -333,7 +337,8 @@ class CheckSettings:
     duplicates: DuplicateSettings = declare(DuplicateSettings, default=DuplicateSettings,
                                             help="thresholds of the duplicate-content checks (below)")
     policies: dict[str, str] = declare(
-        MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), default={}, help="how a finding of that rule is treated",
+        MapOf(key=custom(_check_rule_key), value=Choice(options=CHECK_POLICIES)), default={},
+        help="how a finding of that rule is treated",
         example="claims.hype: fail", type_doc="mapping of rule or family to `fail`, `warn` or `demote`")
     rules: tuple[str, ...] = declare(ListOf(custom(_check_rule_file), unique=True), default=(),
                                      help="extra claims rule files, relative to the project folder",
@@ -389,14 +394,15 @@ class Site:
     premises: tuple[Premises, ...] = declare(ListOf(Premises, min_items=1),
                                              help="the places where the clinic treats people")
     practitioners: tuple[Practitioner, ...] = declare(
-        ListOf(Practitioner, min_items=1), help="who treats patients: each page names those who provide its treatment where it is about")
+        ListOf(Practitioner, min_items=1),
+        help="who treats patients: each page names those who provide its treatment where it is about")
     disclaimers: dict[str, str] = declare(
         MapOf(key=_slug, value=_para, min_items=1), type_doc="mapping of id to text, at least one",
         help="the disclaimer library; ids are slugs that treatments and `required_disclaimers` refer to",
         example="results-vary: Results vary from person to person.")
     required_disclaimers: tuple[str, ...] = declare(
-        ListOf(_slug, unique=True), default=(), help="shown on every page except the 404 page", example="[adults-only, consultation]",
-        type_doc="list of disclaimer ids")
+        ListOf(_slug, unique=True), default=(), help="shown on every page except the 404 page",
+        example="[adults-only, consultation]", type_doc="list of disclaimer ids")
     titles: dict[str, str] = declare(_patterns("the title of", {
         PageKind.HOME: '"{clinic} | Aesthetic clinic in {locality}, Surrey"',
         PageKind.TREATMENT: '"{treatment} in {locality}, Surrey | {clinic}"',
@@ -478,7 +484,8 @@ class Treatment:
     name_plural: bool = declare(Boolean(), derive=lambda m: derive_plural(normalise_text(m["name"])),
                                 default_doc="worked out from the name", example="false",
                                 help="`true` when the name is plural (\"Jaw Fillers are\"); worked out from the word "
-                                     "before any \"for\", \"of\" or \"with\" (\"Consultation for Lines and Wrinkles is\")")
+                                     "before any \"for\", \"of\" or \"with\" "
+                                     "(\"Consultation for Lines and Wrinkles is\")")
     name_article: str = declare(Choice(options=ARTICLES), default_doc="worked out from the name", example="none",
                                 derive=lambda m: derive_article(normalise_text(m["name"]), m.get("name_plural")),
                                 help="the article before the name mid-sentence: `a` (\"a chemical peel\"), `an` or "

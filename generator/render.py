@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from generator.data import Placeholder
 from generator.errors import TemplateProblem
+from generator.geo import opposite
 from generator.images import ImageInfo, Picture, picture
 from generator.language import (
     days_text,
@@ -29,13 +30,11 @@ from generator.language import (
     radius_text,
     time_text,
 )
-from generator.geo import opposite
 from generator.model import Location, PageKind, Photo, Practitioner, Premises, Project, Treatment, WorksAt
 from generator.plan import Page, Plan, Reach, page_disclaimers, premises_for
 from generator.registers import REGISTERS, Register, normalise_number
-from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX  # noqa: F401 (MIN: for the tests)
+from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
 from generator.theme import css_variables
-
 
 # Context names that carry data from many records: a template that uses one depends on all of them.
 WIDE_CONTEXT = {"treatments": "treatments:all", "area_names": "locations:all", "area_list": "index:areas"}
@@ -598,7 +597,7 @@ def _linker(published: dict[str, bool]):
 
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in zip(
     ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"),
-    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)}
 
 
 @functools.lru_cache(maxsize=512)

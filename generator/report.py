@@ -320,7 +320,8 @@ document.querySelectorAll('table.sortable th').forEach(function (th, col) {
     var table = th.closest('table'), body = table.tBodies[0], rows = Array.from(body.rows);
     var asc = th.dataset.asc !== '1'; th.dataset.asc = asc ? '1' : '0';
     rows.sort(function (a, b) {
-      var x = a.cells[col].dataset.v || a.cells[col].textContent, y = b.cells[col].dataset.v || b.cells[col].textContent;
+      var x = a.cells[col].dataset.v || a.cells[col].textContent;
+      var y = b.cells[col].dataset.v || b.cells[col].textContent;
       var nx = parseFloat(x), ny = parseFloat(y);
       var r = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
       return asc ? r : -r;

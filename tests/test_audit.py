@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.audit import AuditError, audit, read_site
+from generator.audit import AuditError, _parse_files, audit, read_site
 from generator.checks.seo import RULES, check_seo, read_sitemap
 from generator.model import load_project
 from generator.plan import plan_site
@@ -187,7 +187,8 @@ def test_missing_and_empty_description(site, kinds):
 def test_duplicate_descriptions(site, kinds):
     text = "Dermal fillers and skin treatments for adults in Surrey, each after a face-to-face consultation."
     for kind in ("area", "treatment"):
-        plant(site, kinds[kind], r'<meta name="description" content="[^"]*"', f'<meta name="description" content="{text}"')
+        plant(site, kinds[kind], r'<meta name="description" content="[^"]*"',
+              f'<meta name="description" content="{text}"')
     assert sorted(f.page for f in found(site, "seo.description-duplicate")) == sorted(
         [url_of(kinds["area"]), url_of(kinds["treatment"])])
 
@@ -266,7 +267,8 @@ def test_canonical_that_disagrees_with_the_sitemap(site, kinds):
 
 def test_canonical_that_differs_from_the_sitemap_entry_for_the_same_page(site, kinds):
     url = "https://itsmeandyou.example" + url_of(kinds["area"])
-    plant(site, kinds["area"], r'<link rel="canonical" href="[^"]*">', f'<link rel="canonical" href="{url.rstrip("/")}">')
+    plant(site, kinds["area"], r'<link rel="canonical" href="[^"]*">',
+          f'<link rel="canonical" href="{url.rstrip("/")}">')
     [f] = found(site, "seo.canonical-sitemap-mismatch")
     assert f.page == url_of(kinds["area"]) and f.evidence == url.rstrip("/")
     assert f.message == f"the sitemap lists this page as {url}, but its canonical URL is another"
@@ -360,7 +362,8 @@ def test_robots_txt_naming_a_sitemap_that_does_not_exist(site):
 # --- links and images --------------------------------------------------------------------------------------
 
 def test_broken_internal_link(site, kinds):
-    plant(site, kinds["landing"], r"</main>", '<p><a href="/lip-fillers/atlantis/">Lip fillers near Atlantis</a></p></main>')
+    plant(site, kinds["landing"], r"</main>",
+          '<p><a href="/lip-fillers/atlantis/">Lip fillers near Atlantis</a></p></main>')
     [f] = found(site, "seo.broken-link")
     assert (f.page, f.evidence) == (url_of(kinds["landing"]), "/lip-fillers/atlantis/")
 
@@ -539,3 +542,63 @@ def test_an_audit_in_worker_processes_finds_what_one_process_finds(site, kinds, 
     two = audit_module.audit(site, jobs=2)
     assert {"claims.pom", "seo.title-missing"} <= {f.rule for f in one.findings}
     assert two.findings == one.findings and two.pages == one.pages
+
+
+def _parse_telling_the_collector(job):
+    """audit._parse_files, each page with whether the garbage collector ran in the process that read it."""
+    import gc
+
+    out, blocks = _parse_files(job)
+    return [(page, gc.isenabled()) for page, _ in out], blocks
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pages_are_read_with_the_garbage_collector_paused_and_it_resumes_after(tmp_path, monkeypatch, jobs):
+    """parse_pages pauses the cyclic collector while pages are read (in forked workers too: they start paused),
+    and leaves it as it found it, also when reading fails."""
+    import gc
+
+    import generator.audit as audit_module
+    import generator.workers as workers
+
+    files = [f"p{n}.html" for n in range(4)]
+    for name in files:
+        (tmp_path / name).write_text(f"<title>{name}</title><p>words of {name}</p>", "utf-8")
+    monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(audit_module, "_parse_files", _parse_telling_the_collector)
+    assert gc.isenabled()
+    parsed = audit_module.parse_pages(tmp_path, files, jobs=jobs)
+    assert [page.file for page, _ in parsed] == files
+    assert [enabled for _, enabled in parsed] == [False] * 4 and gc.isenabled()
+    gc.disable()
+    try:
+        audit_module.parse_pages(tmp_path, files, jobs=jobs)
+        assert not gc.isenabled()      # paused before: still paused
+    finally:
+        gc.enable()
+    (tmp_path / "p3.html").unlink()
+    with pytest.raises(AuditError):
+        audit_module.parse_pages(tmp_path, files, jobs=jobs)
+    assert gc.isenabled()
+    assert workers.can_fork(jobs, 4, 2) == (jobs == 2)
+
+
+def test_an_audit_runs_with_the_garbage_collector_paused_and_resumes_it(tmp_path, monkeypatch):
+    import gc
+
+    import generator.audit as audit_module
+
+    (tmp_path / "index.html").write_text("<title>Home</title><p>some words on the page</p>", "utf-8")
+    seen = []
+    real = audit_module.check_seo
+
+    def spy(site):
+        seen.append(gc.isenabled())
+        return real(site)
+
+    monkeypatch.setattr(audit_module, "check_seo", spy)
+    audit(tmp_path)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(AuditError):
+        audit(tmp_path / "nowhere")
+    assert gc.isenabled()

@@ -85,8 +85,8 @@ def test_html_report_written_to_a_file(site, tmp_path):
     report = tmp_path / "audit.html"
     run = run_cli("audit", str(site), "--format", "html", "--report", str(report))
     assert run.returncode == 1
-    assert re.fullmatch(rf"\d+ page\(s\) checked: \d+ error\(s\), \d+ warning\(s\); report written to {re.escape(str(report))}\n",
-                        run.stdout)
+    assert re.fullmatch(rf"\d+ page\(s\) checked: \d+ error\(s\), \d+ warning\(s\); "
+                        rf"report written to {re.escape(str(report))}\n", run.stdout)
     html = report.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "seo.title-missing" in html and "/areas/" in html
 

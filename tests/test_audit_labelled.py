@@ -23,7 +23,8 @@ LABELS = yaml.safe_load((HERE / "labels.yaml").read_text("utf-8"))
 CLASSES = {"clinic rules on every site", "leaks in code", "script-filled lists", "anchors", "headings that are links",
            "canonicals", "robots.txt", "redirects", "meta refresh", "not-found page", "mixed content",
            "canonical to another site", "FAQ of another place", "sitemap in a folder", "verification file",
-           "clinic rules on a clinic's site", "structured data"}
+           "clinic rules on a clinic's site", "structured data", "pages with no text",
+           "lists in a navigation landmark"}
 
 
 @cache
@@ -89,7 +90,8 @@ def test_a_problem_on_many_pages_is_one_problem_in_every_report(tmp_path):
     assert lines[start + 1] == ("  error on 9 pages: the link points to /blog/: _redirects:3 redirects it to /news/, "
                                 "which does not exist")
     assert lines[start + 2] == ("      pages: https://www.pipeline-plumbing.example/, https://www.pipeline-plumbing"
-                                ".example/areas/bath/, https://www.pipeline-plumbing.example/areas/keynsham/ and 6 more")
+                                ".example/areas/bath/, https://www.pipeline-plumbing.example/areas/keynsham/"
+                                " and 6 more")
     data = json.loads(run_cli("audit", str(HERE / "plumber"), "--format", "json").stdout)
     [group] = [g for g in data["groups"] if g["rule"] == "seo.broken-link"]
     assert (group["count"], group["priority"], len(group["urls"])) == (9, 1, 9)

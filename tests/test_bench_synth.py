@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bench import sites
+from bench import sites  # the repository is on sys.path: pyproject.toml's pytest `pythonpath`
 from bench.synth import edit_location, edit_treatment, make_project, synth_data, write_project
 from generator.model import load_project
 from generator.plan import plan_site
+
+REPO = Path(__file__).resolve().parent.parent
 
 T, L = 3, 4
 
@@ -162,15 +161,18 @@ def test_the_edit_loop_benchmark_times_each_edit_to_the_served_page(tmp_path: Pa
     for kind in ("treatment", "area"):
         served, rebuilt = result["edits"][kind]["seconds"], result["rebuilt"][kind]["seconds"]
         assert len(served) == len(rebuilt) == 2 and min(served) > 0
-        assert all(r >= s for s, r in zip(served, rebuilt))   # the page is served before the rebuild ends, or with it
+        # the page is served before the rebuild ends, or with it
+        assert all(r >= s for s, r in zip(served, rebuilt, strict=True))
     assert result["peak_mb"] > 0
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 6 | clinic-pages serve"))
-    assert row.count("|") == 11
+    assert row.count("|") == 13
+    assert all(len(result["cpu"][kind]["seconds"]) == 2 and min(result["cpu"][kind]["seconds"]) > 0
+               for kind in ("treatment", "area"))
 
 
 def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Path) -> None:
     """bench/preview.py --sizes sample: a copy of the repository's project, each edit one line of YAML longer by a
-    sentence (comments and layout kept), in the record of the page it then looks at."""
+    sentence (comments and layout kept), in the record of the page it then looks at, a page the site has."""
     import yaml
 
     from bench.preview import SampleServer
@@ -178,6 +180,13 @@ def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Pa
     server = SampleServer(tmp_path / "sample")
     server.write()
     assert (tmp_path / "sample" / "templates").is_dir()
+    data = {name: yaml.safe_load((tmp_path / "sample" / f"{name}.yaml").read_text("utf-8"))[name]
+            for name in ("treatments", "locations")}
+    with_notes = [a["slug"] for a in data["locations"] if a.get("notes")]
+    pages = [t["slug"] for t in data["treatments"]] + [f"areas/{slug}" for slug in with_notes[1:]]
+    for page in pages:   # as a build made them: the first area with notes has no page (say, beyond the radius)
+        (tmp_path / "sample" / "output" / page).mkdir(parents=True)
+        (tmp_path / "sample" / "output" / page / "index.html").write_text("<p>built</p>")
     original = {name: (tmp_path / "sample" / name).read_text("utf-8") for name in ("treatments.yaml", "locations.yaml")}
     for round_ in (0, 1):
         for kind, key, records in (("treatment", "summary", "treatments"), ("area", "notes", "locations")):
@@ -189,4 +198,5 @@ def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Pa
                 [line for line in original[changed].splitlines() if line.lstrip().startswith("#")]
             [record] = [r for r in yaml.safe_load(saved)[records] if text in (r.get(key) or "")]
             assert page == (f"/{record['slug']}/" if kind == "treatment" else f"/areas/{record['slug']}/")
+            assert page != f"/areas/{with_notes[0]}/"   # only a page that exists is looked at
             assert saved.count(text) == 1

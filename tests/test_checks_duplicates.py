@@ -9,7 +9,14 @@ import pytest
 
 from generator.checks import HtmlPage, check_pages
 from generator.checks.duplicates import (
-    BANDS, ROWS, DuplicateIndex, DuplicateSettings, _jaccard, describe_differences, differences, minhash,
+    BANDS,
+    ROWS,
+    DuplicateIndex,
+    DuplicateSettings,
+    _jaccard,
+    describe_differences,
+    differences,
+    minhash,
 )
 
 VOCABULARY = [f"w{i}" for i in range(20000)]

@@ -250,7 +250,7 @@ def test_audit_agrees_with_check_on_a_built_project(gate_project: Path, pairs: i
         name = place.replace("-", " ").title()
         add_pair(gate_project, place, "lip-fillers", NOTES[n].format(p=name))
         edit_yaml(gate_project / "locations.yaml",
-                  lambda d, i=n: d["locations"][i].update(notes=" ".join(x.format(p=name) for x in notes)))
+                  lambda d, i=n, name=name: d["locations"][i].update(notes=" ".join(x.format(p=name) for x in notes)))
     report = build(gate_project)
     assert audit_findings(gate_project / "output") == []
     published = sitemap(gate_project)

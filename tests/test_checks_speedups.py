@@ -13,10 +13,12 @@ import random
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.checks import HtmlPage, content, parse_html
 from generator.checks.claims import ClaimsChecker, _strings, load_rules
-from generator.checks.html import _BLOCK_TAGS, _blocks, _mark_blocks
+from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, _mark_blocks
 
 EXEMPT = ["Results vary from person to person and are not guaranteed.", "Botox is a prescription-only medicine."]
 LONG = " ".join(["lorem ipsum dolor sit amet consectetur adipiscing elit"] * 6)   # a clause of 300+ characters
@@ -67,7 +69,11 @@ def test_remembered_lines_give_the_claims_of_a_fresh_check(checker, text):
 
 def test_remembered_lines_on_random_texts(checker):
     rnd = random.Random(4)
-    words = ["safe", "completely", "risk", "free", "risk-free", "guaranteed", "results", "permanent", "painless", "botox", "treats", "acne", "cure", "not", "only", "no", "never", "cannot", "is", "are", "be", "isn't", "nothing", "but", "hurry", "only", "3", "slots", "left", "places", "appointment", "free*", "*", "lunchtime", "treatment", "revolutionary", "exosome", "therapy", "the", "a", "we", "you", "it", "-", "--", ".", ",", ";", ":", "!", "?"]
+    words = ["safe", "completely", "risk", "free", "risk-free", "guaranteed", "results", "permanent", "painless",
+             "botox", "treats", "acne", "cure", "not", "only", "no", "never", "cannot", "is", "are", "be", "isn't",
+             "nothing", "but", "hurry", "only", "3", "slots", "left", "places", "appointment", "free*", "*",
+             "lunchtime", "treatment", "revolutionary", "exosome", "therapy", "the", "a", "we", "you", "it", "-", "--",
+             ".", ",", ";", ":", "!", "?"]
     small = ClaimsChecker(load_rules(), EXEMPT)
     small.MEMO_LINES = 50   # the memo starts again many times
     for _ in range(1500):
@@ -123,7 +129,7 @@ def test_block_marks_without_ignorecase_split_as_with_it():
 
 def test_tag_names_fold_case_in_ascii_only_as_html_does():
     """"<ſection>" is no <section> (an HTML parser folds A-Z only in tag names): no block starts there."""
-    assert _mark_blocks("<SECTION>a</Section>".encode()) == b"\x07<SECTION>a\x07</Section>"
+    assert _mark_blocks(b"<SECTION>a</Section>") == b"\x07<SECTION>a\x07</Section>"
     assert _mark_blocks("<ſection>a</ſection><lİ>b".encode()) == "<ſection>a</ſection><lİ>b".encode()
 
 
@@ -171,3 +177,27 @@ def _reference_main(html: str) -> str | None:
     for node in hidden:
         node.remove()
     return _blocks(main) if main is not None and _attached(main) else None
+
+
+@given(st.lists(st.sampled_from(["a", "é", " ", "  ", "\t", "\n", "\r", "\x07", "\u00a0", "\u2028", "\x0b",
+                                  "\x1c", "\u3000", "\u200b", "x y"]), max_size=40).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_lines_take_the_short_way_only_for_text_collapsed_already(text):
+    """_lines keeps a printable piece with no double space as it is: what collapsing its whitespace gives."""
+    assert _lines(text) == [line for line in (" ".join(piece.split()) for piece in text.split("\x07")) if line]
+
+
+@pytest.mark.parametrize("html", [
+    "<body><pre>{{ x }}</pre></body>", "<body><PRE class=a>{{ x }}</PRE></body>", "<body><p>a<code\n>b</code></p>",
+    "<body><Kbd>c</Kbd><samp/>d</body>", "<body><math><mi>x</mi></math></body>", "<body><p>no code</p></body>",
+    "<body><pre\thidden>gone</pre><precise>not code</precise></body>", "<body><!-- <pre>x</pre> --><p>y</p></body>",
+])
+def test_code_is_read_when_the_page_has_a_code_tag(html):
+    """parse_html looks for code elements only when a code tag starts somewhere in the bytes (any case)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from generator.checks.html import _CODE_SELECTOR, _text
+    tree = LexborHTMLParser(_mark_blocks(html.encode()))
+    for node in tree.body.css("[hidden]"):
+        node.remove()
+    assert parse_html("index.html", html).code == [t for t in map(_text, tree.body.css(_CODE_SELECTOR)) if t]

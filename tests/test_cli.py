@@ -309,8 +309,8 @@ def test_check_and_audit_show_progress_on_a_terminal_as_build_does(sample_projec
 def test_check_says_the_last_build_stopped_and_lists_the_placeholders(mini_project: Path) -> None:
     assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
     text = (mini_project / "treatments.yaml").read_text()
-    (mini_project / "treatments.yaml").write_text(text.replace("Small injections of a soft gel",
-                                                               "Results are guaranteed. Small injections of a soft gel"))
+    (mini_project / "treatments.yaml").write_text(
+        text.replace("Small injections of a soft gel", "Results are guaranteed. Small injections of a soft gel"))
     assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 1
     result = run_cli("check", "--project", str(mini_project))
     assert result.returncode == 0   # the pages of the last good build, which pass
@@ -329,7 +329,8 @@ def test_check_says_when_the_pages_are_older_than_the_data(mini_project: Path) -
     edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")
     result = run_cli("check", "--project", str(mini_project))
     assert ("note: the data, templates, rules or clinic-pages itself changed since output/ was built: these are the "
-            "older pages, checked against the records as they are now; run `clinic-pages build` first\n") in result.stdout
+            "older pages, checked against the records as they are now; run `clinic-pages build` first\n"
+            ) in result.stdout
 
 
 def test_python_dash_m_generator_and_the_installed_command_agree(mini_project: Path) -> None:

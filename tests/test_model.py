@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.projects import REPO, edit
 
 from generator.data import Placeholder
 from generator.errors import DataError
 from generator.model import load_project
+from tests.projects import REPO, edit
 
 SLUG_EXPECTED = "expected a slug of lower-case letters, digits and single hyphens (such as `jaw-fillers`)"
 LAT_HINT = ("latitude is degrees north of the equator (about 51.3 in Surrey); check that lat and lon are not "

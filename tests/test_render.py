@@ -9,7 +9,6 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from tests.projects import edit
 
 from generator.build import build
 from generator.errors import TemplateProblem
@@ -26,6 +25,7 @@ from generator.render import (
     paragraphs,
     station_text,
 )
+from tests.projects import edit
 
 
 def html_pages(output: Path) -> Iterator[tuple[str, str, lxml.html.HtmlElement]]:
@@ -100,7 +100,7 @@ def test_hostile_data_shows_as_the_text_that_was_written(hostile_site: Path) -> 
 
 def test_hostile_data_in_json_ld_parses_back_to_the_original_strings(hostile_site: Path) -> None:
     values: set[str] = set()
-    for rel, text, doc in html_pages(hostile_site):
+    for rel, _text, doc in html_pages(hostile_site):
         raw = doc.xpath('//script[@type="application/ld+json"]')[0].text
         assert "<" not in raw and ">" not in raw and "&" not in raw, rel    # written as \u003c \u003e \u0026
         values |= set(strings_in(json_ld_of(doc)))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import lxml.etree as etree
 import pytest
-from tests.projects import REPO, edit
 
 from generator.build import build
 from generator.sitemap import MAX_URLS, robots_txt, sitemap_files
+from tests.projects import REPO, edit
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://www.mini-clinic.example"
@@ -141,7 +141,7 @@ def test_sitemap_files_do_not_depend_on_entry_order() -> None:
 
 def _day(epoch: int) -> str:
     import datetime as dt
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date().isoformat()
 
 
 def test_lastmod_is_kept_while_content_is_unchanged_and_moves_when_it_changes(

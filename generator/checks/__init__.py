@@ -1,7 +1,8 @@
 """The check engine: one set of checks for the built site (`check`) and for any folder of HTML (`audit`).
 
 Every check takes pages (and what is known about them) and yields `Finding`s. Families: `claims` (rule files
-in YAML, `claims.py`, `generator/rules/uk.yaml`), `duplicates` (exact, near, thin, doorway: `duplicates/` and `gate.py`),
+in YAML, `claims.py`, `generator/rules/uk.yaml`), `duplicates` (exact, near, thin, doorway: `duplicates/` and
+`gate.py`),
 `disclaimers`, `leaks` and `consistency` (`content.py`), and `seo` (on-page and site-wide search rules).
 
 Entry points:
@@ -83,8 +84,8 @@ class HtmlPage:
 
 
 from generator.checks.engine import CheckResult, CheckRun, check_pages  # noqa: E402
-from generator.checks.incremental import check_built_site  # noqa: E402
 from generator.checks.html import parse_html  # noqa: E402
+from generator.checks.incremental import check_built_site  # noqa: E402
 
 __all__ = ["SEVERITIES", "Finding", "HtmlPage", "CheckResult", "CheckRun", "check_built_site", "check_pages",
            "parse_html"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -262,7 +261,7 @@ class CheckRun:
             self.index.mark_sent()
             try:
                 with forked_pool(jobs) as pool:
-                    for chunk, (results, blocks) in zip(chunks, pool.imap(_inspect_in_worker, chunks)):
+                    for chunk, (results, blocks) in zip(chunks, pool.imap(_inspect_in_worker, chunks), strict=True):
                         self.index.receive(blocks)
                         yield from results
                         done += len(chunk)

@@ -55,23 +55,40 @@ def _lines(text: str) -> list[str]:
     """The lines of a node's raw text: each piece between block marks with its whitespace collapsed, empty ones
     dropped. Pieces are independent, so for P + M + Q where P ends with a mark (or is empty) and M ends with a mark
     (or Q starts with one, or is empty), _lines(P + M + Q) == _lines(P) + _lines(M) + _lines(Q)."""
-    return [line for line in map(" ".join, map(str.split, text.split(BLOCK))) if line]
+    out = []
+    for piece in text.split(BLOCK):
+        if not piece or piece.isspace():
+            continue        # most pieces: the indentation between two block tags
+        line = piece.strip()
+        # Printable text has no whitespace but the plain space (str.isprintable: every other one is a control
+        # or a separator); without two spaces in a row it is collapsed already, and splitting it into words,
+        # a string object each, is most of the cost.
+        out.append(line if "  " not in line and line.isprintable() else " ".join(line.split()))
+    return out
 
 
-_HEAD_SELECTOR = "title, meta[name], meta[http-equiv], link[rel][href], script[type], script[src]"
+# Every <meta> and <script>, not only those with the attributes read: a selector with fewer conditions is the
+# quicker one, and _read_head passes over the others.
+_HEAD_SELECTOR = "title, meta, link[rel][href], script"
 # Code, keyboard input, program output and maths (code highlighters, Pygments, Rouge, Chroma, put theirs in <pre>;
 # TeX that MathJax or KaTeX renders is found in the text): what is inside is an example, never a template leak.
 _CODE_SELECTOR = "pre, code, kbd, samp, math"
+# Such an element starts with its tag in the page's bytes (the parser makes none of them up): most pages have none,
+# and a search of the bytes costs less than a selector over the tree. Tag names end at whitespace, / or >.
+_CODE_TAG = re.compile(rb"<(?:pre|code|kbd|samp|math)[\s/>]")
+_CODE_TAG_ANY_CASE = re.compile(_CODE_TAG.pattern, re.I)
 _BODY_SELECTOR = ("a, img, iframe[src], [id], [style], [hidden], [aria-hidden], script, style, template, noscript, "
                   "svg, main, nav[aria-label], ul, ol")
 _NOT_SHOWN_TAGS = frozenset({"script", "style", "template", "noscript"})
 _HEADINGS = "h1, h2, h3, h4, h5, h6"
-_HEADING_LINKS = "h1 a[href], h2 a[href], h3 a[href], h4 a[href], h5 a[href], h6 a[href]"
 
 
-def _mark_blocks(html: bytes) -> bytes:
-    """Put BLOCK before each block tag and <br>/<hr> (split and join: 4x faster than a template sub)."""
-    parts = (_BLOCK_END if _MIXED_CASE.search(html) else _BLOCK_END_LOWER).split(html)
+def _mark_blocks(html: bytes, mixed_case: bool | None = None) -> bytes:
+    """Put BLOCK before each block tag and <br>/<hr> (split and join: 4x faster than a template sub).
+    `mixed_case`: whether a tag name in `html` has a capital letter, when the caller has looked already."""
+    if mixed_case is None:
+        mixed_case = _MIXED_CASE.search(html) is not None
+    parts = (_BLOCK_END if mixed_case else _BLOCK_END_LOWER).split(html)
     parts[1::2] = [_BLOCK_BYTE + tag for tag in parts[1::2]]
     return b"".join(parts)
 
@@ -93,9 +110,10 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
     if isinstance(html, str):
         html = html.encode("utf-8", errors="replace")
     html, flattened = bound_nesting(html)   # a hostile page's parse stays in proportion to its size
-    tree = LexborHTMLParser(_mark_blocks(html))   # bytes: a third faster than lexbor's own encoding of a str
+    mixed_case = _MIXED_CASE.search(html) is not None
+    tree = LexborHTMLParser(_mark_blocks(html, mixed_case))   # bytes: a third faster than lexbor's encoding of a str
     page = HtmlPage(file=file, url_path=page_path(file), flattened=flattened)
-    root = tree.css_first("html")
+    root = tree.root        # the <html> element, which an HTML parser always makes
     if root is not None:
         page.lang = squash(root.attributes.get("lang") or "") or None
     _read_head(tree, page)
@@ -119,8 +137,8 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
             if href is not None:
                 page.links.append((href, " ".join(node.text(deep=True, separator="", strip=False)
                                                   .replace(BLOCK, " ").split())))   # _text, inline
-            elif links and attrs.get("name"):
-                page.ids.add(attrs["name"])     # <a name="x">: a fragment target, as browsers treat it
+            elif links and (name := attrs.get("name")):
+                page.ids.add(name)     # <a name="x">: a fragment target, as browsers treat it
         elif tag == "img":
             media = True
             alt = (attrs.get("alt") or "") if "alt" in attrs else None     # <img alt src=...>: alt=""
@@ -150,25 +168,26 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
             hidden.extend(node.css("title, desc"))   # tooltips and descriptions, not text on the page
     for node in hidden:
         node.remove()   # detach only: a hidden node may sit inside another one already removed
-    page.code = [text for text in map(_text, body.css(_CODE_SELECTOR)) if text]
+    if (_CODE_TAG_ANY_CASE if mixed_case else _CODE_TAG).search(html):
+        page.code = [text for text in map(_text, body.css(_CODE_SELECTOR)) if text]
     nodes = body.css(_HEADINGS)
     for h in nodes:
         text = " ".join(h.text(deep=True, separator="", strip=False).replace(BLOCK, " ").split())   # _text
-        tag = h.tag
+        tag = h.tag or ""    # an element's tag: h1 to h6
         page.headings.append((int(tag[1]), text))
         if tag == "h1":
             page.h1.append(text)
     raw = body.text(deep=True, separator="", strip=False)
-    lines = _lines(raw)
-    page.visible_text = "\n".join(lines)
     if main is None or not _attached(main):
-        page.main_text = page.visible_text
+        page.visible_text = page.main_text = "\n".join(_lines(raw))
     else:
-        page.main_text = "\n".join(_main_lines(raw, lines, main.text(deep=True, separator="", strip=False)))
-    if links and (media or body.css_first(_HEADING_LINKS) is not None):
+        lines, main_lines = _body_and_main_lines(raw, main.text(deep=True, separator="", strip=False))
+        page.visible_text, page.main_text = "\n".join(lines), "\n".join(main_lines)
+    if links:
         for k in _bare_headings(page):
             h = nodes[k]
-            a = h.css_first("a[href]")
+            # A heading with no element in it holds no link (most headings: only words).
+            a = h.css_first("a[href]") if next(h.iter(), None) is not None else None
             if (a is not None and _text(a) == page.headings[k][1]) or (media and _media_follows(h)):
                 page.link_headings.add(k)
     return page
@@ -195,18 +214,20 @@ def _bare_headings(page: HtmlPage) -> list[int]:
     return found
 
 
-def _main_lines(body: str, lines: list[str], main: str) -> list[str]:
-    """The lines of <main>, taken from the body's `lines` when main's raw text sits in the body's raw text between
-    block marks (as it does: <main> is a block), else worked out on their own."""
+def _body_and_main_lines(body: str, main: str) -> tuple[list[str], list[str]]:
+    """The lines of the body and of <main>, from their raw texts. When main's raw text sits in the body's between
+    block marks (as it does: <main> is a block), the body's lines are those before it, main's, and those after it,
+    and no text is split twice."""
     start = body.find(main)
     end = start + len(main)
     if start < 0 or (start and body[start - 1] != BLOCK) or \
             (end < len(body) and not main.endswith(BLOCK) and body[end] != BLOCK):
-        return _lines(main)
-    return lines[len(_lines(body[:start])):len(lines) - len(_lines(body[end:]))]
+        return _lines(body), _lines(main)
+    main_lines = _lines(main)
+    return _lines(body[:start]) + main_lines + _lines(body[end:]), main_lines
 
 
-def _filled_by_script(node: LexborNode) -> bool:
+def _filled_by_script(node: LexborNode | None) -> bool:
     """True for an empty list that a script fills: it, or one of the two elements around it, is named or marked
     for one (a class, id or role saying search, results, toc...; a data- attribute; aria-live)."""
     for _ in range(3):
@@ -237,6 +258,11 @@ def _media_follows(heading: LexborNode) -> bool:
     return node.tag in _MEDIA_TAGS or node.css_first(_MEDIA) is not None
 
 
+_CHROME_TAGS = frozenset({"header", "footer", "nav", "aside"})
+# The same parts marked with their ARIA roles instead (Bootstrap's navigation bar is a <div role="navigation">).
+_CHROME_ROLES = frozenset({"banner", "contentinfo", "navigation", "complementary"})
+
+
 def _in_chrome(node: LexborNode, known: dict[int, bool]) -> bool:
     """True for an element in a page's header, footer, navigation or sidebar, outside its main content (an empty
     list of social links a theme leaves in the footer is nothing a reader misses). `known` keeps the answer for
@@ -248,7 +274,7 @@ def _in_chrome(node: LexborNode, known: dict[int, bool]) -> bool:
         if parent.mem_id in known:
             answer = known[parent.mem_id]
             break
-        if parent.tag in ("header", "footer", "nav", "aside"):
+        if parent.tag in _CHROME_TAGS or (parent.attributes.get("role") or "").strip().lower() in _CHROME_ROLES:
             answer = True
             break
         walked.append(parent.mem_id)
@@ -293,11 +319,11 @@ def _read_head(tree: LexborHTMLParser, page: HtmlPage) -> None:
             rel = (attrs.get("rel") or "").lower().split()
             if page.canonical is None and "canonical" in rel:
                 page.canonical = (attrs.get("href") or "").strip()
-            elif "stylesheet" in rel and (attrs.get("href") or "")[:5].lower() == "http:":
-                page.insecure.append(attrs["href"].strip())
-        elif tag == "script" and (attrs.get("src") or "")[:5].lower() == "http:" and node.parent is not None \
+            elif "stylesheet" in rel and (href := attrs.get("href") or "")[:5].lower() == "http:":
+                page.insecure.append(href.strip())
+        elif tag == "script" and (src := attrs.get("src") or "")[:5].lower() == "http:" and node.parent is not None \
                 and node.parent.tag == "head":
-            page.insecure.append(attrs["src"].strip())     # the body's scripts are read with the body
+            page.insecure.append(src.strip())     # the body's scripts are read with the body
         if tag == "script" and (attrs.get("type") or "").strip().lower() == "application/ld+json":
             page.jsonld.append(node.text(deep=True, separator="", strip=False).replace(BLOCK, ""))
     page.descriptions = len(descriptions)

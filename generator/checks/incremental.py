@@ -21,9 +21,9 @@ import dataclasses
 import hashlib
 import html
 import json
-import re
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 

@@ -1,6 +1,6 @@
 """The built pages in headless Chromium, on a phone (390 px) and a desktop (1366 px): they fit the width (a
-screenshot of each is left in the artefacts folder, harness.ARTIFACTS), their links lead somewhere, their JSON-LD parses in
-the DOM and agrees with what is shown, axe-core finds no accessibility violation, "Book a consultation" works,
+screenshot of each is left in the artefacts folder, harness.ARTIFACTS), their links lead somewhere, their JSON-LD
+parses in the DOM and agrees with what is shown, axe-core finds no accessibility violation, "Book a consultation" works,
 and every picture loads at a width from its srcset. Two sites: the sample, and tests/fixtures/complete (every
 optional fact, with pictures)."""
 
@@ -144,7 +144,8 @@ def test_clicking_links_moves_between_pages(open_page, site_url, kinds):
 
 # Parsed in the page by the browser's own JSON.parse, then compared with what the page shows.
 _JSONLD = """() => {
-  const parsed = [...document.querySelectorAll('script[type="application/ld+json"]')].map(s => JSON.parse(s.textContent));
+  const scripts = [...document.querySelectorAll('script[type="application/ld+json"]')];
+  const parsed = scripts.map(s => JSON.parse(s.textContent));
   const crumbs = [...document.querySelectorAll("nav[aria-label='Breadcrumb'] li")].map(li => li.innerText.trim());
   return {parsed, crumbs, text: document.body.innerText};
 }"""

@@ -130,7 +130,7 @@ class DuplicateIndex:
         hashes = np.fromiter(new, dtype=np.uint64, count=len(new))
         fresh = ~_lookup(self._known, hashes)[1]
         hashes = hashes[fresh]
-        entries = [entry for entry, f in zip(new.values(), fresh.tolist()) if f]
+        entries = [entry for entry, f in zip(new.values(), fresh.tolist(), strict=True) if f]
         del new
         words = np.fromiter((w for w, _ in entries), dtype=np.int64, count=len(entries))
         lengths, parts, masked_parts = np.zeros(len(entries), np.int64), [], []
@@ -180,7 +180,7 @@ class DuplicateIndex:
         if self._table is None:
             batches = self._batches or [_empty_batch(self.mask is not None)]
             masked = None if self.mask is None else np.concatenate([b.masked for b in batches])
-            every = BlockBatch(*(np.concatenate(part) for part in zip(*(b[:4] for b in batches))), masked)
+            every = BlockBatch(*(np.concatenate(part) for part in zip(*(b[:4] for b in batches), strict=True)), masked)
             order = np.argsort(every.hashes, kind="stable")
             ordered = every.hashes[order]
             first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)

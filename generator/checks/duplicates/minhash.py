@@ -8,7 +8,7 @@ an LSH threshold set *at* 0.90 (31%).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -23,7 +23,7 @@ _EMPTY = np.uint32(0xFFFFFFFF)
 PAIR_CHUNK = 20_000   # candidate pairs whose signatures are compared at once (2 x 10 MB)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, k=1)
 
@@ -91,7 +91,7 @@ def _densify(sig: np.ndarray) -> np.ndarray:
             ok = todo & ~part_empty[index, source]
             filled[ok] = part[index, source][ok]
             todo &= ~ok
-        for r, c in zip(*np.nonzero(todo)):   # a page of a handful of shingles: the next non-empty bin
+        for r, c in zip(*np.nonzero(todo), strict=True):   # a page of a handful of shingles: the next non-empty bin
             full = np.flatnonzero(~part_empty[r])
             filled[r, c] = part[r, full[np.searchsorted(full, c) % len(full)]]
         sig[rows] = filled

@@ -70,8 +70,8 @@ def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, c
                          known)
     # the pairs to compare: those the estimate does not rule out, and each page with its closest candidate
     # (grouped by the connected parts of the graph they make: a page's pairs come in one batch)
-    twin_pairs = list(zip(twin_of.tolist(), twin.tolist()))
-    screened_pairs = list(zip(a[screened].tolist(), b[screened].tolist()))   # a < b already
+    twin_pairs = list(zip(twin_of.tolist(), twin.tolist(), strict=True))
+    screened_pairs = list(zip(a[screened].tolist(), b[screened].tolist(), strict=True))   # a < b already
     todo = [pair for pair in screened_pairs if pair not in exact]
     todo += [_sorted_pair(pair) for pair in _by_component(
         [pair for pair in twin_pairs if _sorted_pair(pair) not in exact])]
@@ -126,7 +126,8 @@ def _known_pairs(xs: np.ndarray, ys: np.ndarray, keys: np.ndarray,
     if len(table) == 0 or len(xs) == 0:
         return {}
     at, found = _lookup(table, _pair_keys(keys[xs], keys[ys]))
-    return dict(zip(zip(xs[found].tolist(), ys[found].tolist()), values[at[found]].tolist()))
+    pairs = zip(xs[found].tolist(), ys[found].tolist(), strict=True)
+    return dict(zip(pairs, values[at[found]].tolist(), strict=True))
 
 
 def _kept_pairs(exact: dict[tuple[int, int], float], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
