@@ -280,7 +280,7 @@ BAD_INPUTS = {
         "    hint: delete it: retype the text around that point, or copy the text from a plain-text source"]),
     "control-character-in-a-key": ("locations.yaml", "nearest_station: Esher", '"near\\e[2J": Esher', [
         "locations.yaml:16:5: locations[2].near\\x1b[2J: unknown field `near\\x1b[2J`",
-        "    hint: known fields: name, slug, lat, lon, county, nearest_station, notes, publish"]),
+        "    hint: known fields: name, slug, lat, lon, county, nearest_station, notes, faqs, landing_pages, publish"]),
     "base-url-with-user-info": ("site.yaml", "base_url: https://www.mini-clinic.example",
                                 "base_url: https://www.mini-clinic.example@evil.example", [
         "site.yaml:3:1: base_url: expected an absolute address with no path, such as \"https://www.clinic.co.uk\", "
