@@ -192,15 +192,20 @@ def write_variants(root: Path, uses: Iterable[tuple[ImageInfo, str]], favicon_fr
         key = hashlib.blake2b(f"{info.digest}\0{tag}\0{kind}\0{variant.width if variant else 0}".encode(),
                               digest_size=16).hexdigest()
         cached = cache / f"{key}.{'webp' if kind == 'webp' else 'ico' if kind == 'ico' else 'png'}"
-        try:
-            if linked:
-                raise FileNotFoundError(cached)
-            data = read_no_link(cached)
-        except OSError:
+        data = None if linked else _cached(cached)
+        if data is None:
             data = _encode(Path(root) / info.src, variant, kind)
             if not linked:
                 _store(cached, data)
         yield path, data
+
+
+def _cached(path: Path) -> bytes | None:
+    """A cache entry's bytes, or None when there is none (an entry that is a link is not read)."""
+    try:
+        return read_no_link(path)
+    except OSError:
+        return None
 
 
 def _store(path: Path, data: bytes) -> None:
