@@ -359,15 +359,15 @@ class Watcher(FileSystemEventHandler):
 
 
 def rebuild_on_save(preview: Preview, watcher: Watcher, stop: threading.Event) -> None:
-    """The preview's loop: wait for a save, rebuild, and watch what the data names now."""
+    """The preview's loop: wait for a save, watch what the data names now, rebuild."""
     while not stop.is_set():
         try:
             changed = watcher.wait(stop)
             if not changed:
                 continue
             log.debug("changed: %s", ", ".join(sorted(os.path.relpath(p, watcher.project) for p in changed)))
+            watcher.refresh()   # before the build reads them: a save to a newly named rule file cannot slip by
             preview.rebuild()   # shows any failure of the build itself
-            watcher.refresh()
         except Exception:  # noqa: BLE001 - nothing ends the preview: watching the files failed; the next save retries
             log.exception("the preview could not watch the project's files; it tries again at the next save")
 
