@@ -346,7 +346,7 @@ class _PrintableFormatter(logging.Formatter):
     """Log lines with the control characters of their message escaped (a file name, a server's reply, a value
     from an audited page): line breaks the tool writes itself are kept."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802
+    def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = printable(record.message, newlines=True)
         return super().formatMessage(record)
 

@@ -273,7 +273,7 @@ class _Builder:
             return None
         try:
             value = _CONSTRUCTOR.construct_object(node, deep=True)
-        except Exception:  # noqa: BLE001 - PyYAML's constructors fail many ways on hostile text (!!int '' is IndexError)
+        except Exception:
             kind = node.tag.removeprefix(_CORE)
             self.problem(node, path, f"{_excerpt(node.value)} is not a valid {_KINDS.get(kind, kind)}",
                          "put the value in quotes if it is text (and write it without a !!tag)")

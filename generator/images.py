@@ -27,8 +27,8 @@ IMAGE_DIR = "images"                 # sources, under the project folder
 CACHE_DIR = ".clinic-pages-images"   # encoded variants, beside the project's data (git-ignored)
 OUTPUT_DIR = "images"                # where variants go in the site
 FORMATS = ("JPEG", "PNG", "WEBP", "AVIF", "GIF")   # what a source may be
-SRC_RE = re.compile(r"^images/(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:jpe?g|png|webp|avif|gif)$",
-                    re.I)
+_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"   # a file or folder name that does not start with a dot or a hyphen
+SRC_RE = re.compile(rf"^images/(?:{_NAME}/)*{_NAME}\.(?:jpe?g|png|webp|avif|gif)$", re.I)
 WEBP = {"quality": 80, "method": 6}
 
 # How each kind of picture is shown: the CSS width(s) it takes, and so the widths worth making (1x, 2x, 3x).
@@ -101,9 +101,10 @@ def read_image(root: Path, src: str) -> ImageInfo:
     try:
         data = (Path(root) / src).read_bytes()
     except FileNotFoundError:
-        raise ImageProblem(f"no such picture: {src}", f"check the spelling, or copy the file into {IMAGE_DIR}/")
+        raise ImageProblem(f"no such picture: {src}",
+                           f"check the spelling, or copy the file into {IMAGE_DIR}/") from None
     except OSError as exc:
-        raise ImageProblem(f"cannot read {src}: {exc.strerror}")
+        raise ImageProblem(f"cannot read {src}: {exc.strerror}") from exc
     try:
         with warnings.catch_warnings():
             # Pillow warns of a picture over MAX_IMAGE_PIXELS and refuses one twice that size: both are refused
@@ -119,10 +120,10 @@ def read_image(root: Path, src: str) -> ImageInfo:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageProblem(f"{src} is larger than {Image.MAX_IMAGE_PIXELS:,} pixels",
-                           "save a smaller copy (2,400 pixels across is plenty for a web page)")
+                           "save a smaller copy (2,400 pixels across is plenty for a web page)") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ImageProblem(f"{src} is not a picture that can be read ({exc.__class__.__name__})",
-                           "open it in an image editor and save it again as JPEG or PNG")
+                           "open it in an image editor and save it again as JPEG or PNG") from exc
     if width < 16 or height < 16:
         raise ImageProblem(f"{src} is only {width} x {height} pixels", "use a larger picture")
     return ImageInfo(src, width, height, hashlib.blake2b(data, digest_size=16).hexdigest())

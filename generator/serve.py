@@ -368,7 +368,7 @@ def rebuild_on_save(preview: Preview, watcher: Watcher, stop: threading.Event) -
             log.debug("changed: %s", ", ".join(sorted(os.path.relpath(p, watcher.project) for p in changed)))
             watcher.refresh()   # before the build reads them: a save to a newly named rule file cannot slip by
             preview.rebuild()   # shows any failure of the build itself
-        except Exception:  # noqa: BLE001 - nothing ends the preview: watching the files failed; the next save retries
+        except Exception:
             log.exception("the preview could not watch the project's files; it tries again at the next save")
 
 

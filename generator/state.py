@@ -128,8 +128,9 @@ def rule_files(project: Path) -> list[str]:
 
 def input_files(project: Path, links: list[str] | None = None) -> list[Path]:
     """Every file a build reads: the data files (in whichever form each is kept), every file under templates/ and
-    images/, and the rule files site.yaml names (the no-op check hashes them, `serve` watches them). Symbolic links are left
-    out, never read: with `links`, their paths (relative to the project) are added to it (the build refuses them)."""
+    images/, and the rule files site.yaml names (the no-op check hashes them, `serve` watches them). Symbolic links
+    are left out, never read: with `links`, their paths (relative to the project) are added to it (the build refuses
+    them)."""
     project = Path(project)
     found: list[str] = []
 

@@ -250,8 +250,8 @@ def test_a_page_of_100000_nested_elements_is_audited_in_bounded_time_and_memory(
         done.stdout + done.stderr)
 
 
-_HTML_PIECES = ["<div>", "</div>", "<p>", "<b>", "</b>", "<a href='/x'>", "</a>", "<a href='#no'>", "<title>", "</title>",
-                "<h1>", "</h1>", "<img src=a.png>", "<table><td>", "<svg><path/>", "<math><mi>", "<script>",
+_HTML_PIECES = ["<div>", "</div>", "<p>", "<b>", "</b>", "<a href='/x'>", "</a>", "<a href='#no'>", "<title>",
+                "</title>", "<h1>", "</h1>", "<img src=a.png>", "<table><td>", "<svg><path/>", "<math><mi>", "<script>",
                 "</script>", "<!--", "-->", "<meta name=robots content=noindex>", "<link rel=canonical href=http://e/>",
                 "<script type='application/ld+json'>{\"@type\": [", "\x1b[2J", "\u202e", "\x00", "é", "&amp;", "&#0;",
                 "<", ">", "'", '"', " ", "\n", "x", "Botox", "100% safe", "<base href=//evil/>", "<main>", "</main>"]

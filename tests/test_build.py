@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.projects import PINNED_DATE, PINNED_EPOCH, REPO, copy_project, edit, tree_bytes
 from generator.build import build
 from generator.checks.incremental import CACHE_FILE
 from generator.output import MANIFEST, read_manifest
 from generator.state import STATE_FILE, load_state
-
+from tests.projects import PINNED_DATE, PINNED_EPOCH, REPO, copy_project, edit, tree_bytes
 
 # Run in each child process: build the project and write, as JSON, what its plan and its checks decided.
 _BUILD_AND_DESCRIBE = """

@@ -442,7 +442,8 @@ def test_a_rule_file_outside_the_project_is_never_read_nor_shown(mini_project, t
     name = name.replace("OUTSIDE", str(outside / "rules.yaml"))
     assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0   # a site for `check`
     with (mini_project / "site.yaml").open("a") as fh:
-        fh.write(f"  rules: [{name!r}]\n".replace("'", '"') if "\x1b" not in name else '  rules: ["rules/\\e[2J.yaml"]\n')
+        fh.write(f"  rules: [{name!r}]\n".replace("'", '"') if "\x1b" not in name
+                 else '  rules: ["rules/\\e[2J.yaml"]\n')
     for command in ("build", "check"):
         done = run_cli(command, "--project", str(mini_project))
         assert done.returncode == 2, done.stderr

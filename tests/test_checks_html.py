@@ -14,7 +14,8 @@ PAGE = """<!DOCTYPE html>
 <link rel="stylesheet canonical" href=" https://clinic.example/lip-fillers/ ">
 <script type="application/ld+json">{"@type": "MedicalClinic", "name": "</p> not a block"}</script>
 </head><body>
-<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li><li><a href="/lip-fillers/">Lip Fillers</a></li></ol></nav>
+<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li>
+<li><a href="/lip-fillers/">Lip Fillers</a></li></ol></nav>
 <main id="main"><H1>Lip Fillers <span hidden>secret</span>near Esher</H1>
 <p>One <a href="#faq">two</a> three<br>four</p><ul><li>Chin</li><li>Cheek</li></ul><ul class="empty"></ul>
 <svg><title>tooltip</title><text>Drawn</text></svg>
@@ -86,7 +87,6 @@ def test_without_links_the_content_is_the_same():
 
 # -- a hostile page's parse stays in proportion to its size (generator/checks/nesting.py) ------------------------
 
-import re  # noqa: E402
 import time  # noqa: E402
 
 import pytest  # noqa: E402

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.projects import REPO, edit, kill_build, tree_bytes
 from generator.build import build
 from generator.errors import OutputError, TemplateProblem
 from generator.output import (
@@ -29,6 +28,7 @@ from generator.output import (
     staging_of,
 )
 from generator.state import STATE_FILE
+from tests.projects import REPO, edit, kill_build, tree_bytes
 
 
 def made_staging(output: Path) -> Path:

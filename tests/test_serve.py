@@ -256,11 +256,11 @@ def test_hostile_data_is_shown_and_the_watcher_keeps_watching(preview):
                            ("    lat: 51.39985 ", "    <<: {lat: 51.39985}\n   ", "merge keys")):
         before = status(preview)["version"]
         edit(project / "site.yaml", old, new)
-        current = wait_for(lambda: (s := status(preview))["version"] > before and s)
+        current = wait_for(lambda before=before: (s := status(preview))["version"] > before and s)
         assert current["error"].startswith("site.yaml:") and says in current["error"]
         before = current["version"]
         edit(project / "site.yaml", new, old)
-        wait_for(lambda: (s := status(preview))["version"] > before and s["error"] is None)
+        wait_for(lambda before=before: (s := status(preview))["version"] > before and s["error"] is None)
 
 
 def test_a_page_replaced_by_a_link_is_not_served(preview, tmp_path):

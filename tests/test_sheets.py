@@ -124,7 +124,8 @@ def test_a_bad_value_in_a_workbook_names_the_sheet_and_cell(sheet_project) -> No
     assert problems_of(root) == [
         "locations.xlsx, sheet Locations, cell D3: lon: expected a number between -180 and 180, found text 'west'"
         "\n    hint: write the number alone, in digits (no units or words)",
-        "treatments.xlsx, sheet FAQs, row 2: `question` is missing\n    hint: fill in the `question` column (the question)"]
+        "treatments.xlsx, sheet FAQs, row 2: `question` is missing\n"
+        "    hint: fill in the `question` column (the question)"]
     _set_cell(root, "locations", "Locations", "D3", -0.4)
     _set_cell(root, "treatments", "FAQs", "B2", "A question?")
     _set_cell(root, "treatments", "Treatments", "J2", "adults-only, consultatoin")
@@ -157,7 +158,8 @@ def test_headings_are_matched_forgivingly_and_wrong_ones_are_named(sheet_project
     load_project(root)   # "Nearest Station" is nearest_station
     path.write_text("\r\n".join([lines[0].replace("lat,", "Latitude,")] + lines[1:]), "utf-8")
     assert problems_of(root) == [
-        "locations.csv, row 1: there is no column `lat`\n    hint: add a column headed `lat` (latitude in degrees north)",
+        "locations.csv, row 1: there is no column `lat`\n"
+        "    hint: add a column headed `lat` (latitude in degrees north)",
         "locations.csv, cell C1: unknown column `Latitude`\n    hint: did you mean `lat`?"]
 
 

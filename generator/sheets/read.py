@@ -141,8 +141,8 @@ def read_csv(path: Path, name: str) -> tuple[Table | None, list[Problem]]:
 
 MAX_CELLS = 2_000_000          # 100,000 places of 20 columns: a sheet reaching further is refused, not read
 MAX_SHEET_XML = 200_000_000    # bytes of one sheet once unzipped (the sample's 71 places: 20 kB)
-_CELL_REF = re.compile(rb'<(?:\w+:)?(?:c|dimension)\b[^>]*?\sr(?:ef)?="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?'
-                       rb'(\d{1,7}))?"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?(?:c|dimension)\b[^>]*?\sr(?:ef)?='
+                       rb'"\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
 
 
 def _too_big(path: Path, name: str) -> Problem | None:
@@ -198,7 +198,7 @@ def read_workbook(path: Path, name: str) -> tuple[dict[str, Table] | None, list[
             tables[sheet] = Table(name, f"sheet {sheet}", [list(r) for r in rows])
     except OSError as exc:
         return None, [Problem(name, None, None, "", f"cannot read the file: {exc.strerror}")]
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors for a damaged or foreign file
+    except Exception as exc:
         return None, [Problem(name, None, None, "", f"not a readable Excel workbook ({exc})",
                               "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)")]
     return tables, []
