@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.clock import today
 from generator.data import load_document, placeholders
@@ -298,8 +298,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     files = input_files(project_dir, linked)
     if linked:   # no symbolic link in the project is followed: stop before anything is read
         raise DataError([link_problem(rel) for rel in linked])
-    remembered = memory is not None and memory.state is not None
-    state = memory.state if remembered else load_state(project_dir)
+    remembered = memory.state if memory is not None else None
+    state = remembered if remembered is not None else load_state(project_dir)
     notices = [state.problem] if state.problem else []
     inputs = input_digest(project_dir, files) + ("" if checks else "+no-checks")   # an unchecked build is not the same
     trusted = not clean and not state.problem and output_is_as_left(output, state)
@@ -336,7 +336,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
             digests[page.file] = known or page_digest(page, fps, wide, template)
         return digests[page.file]
 
-    checker = None
+    checker: BuildChecks | None = None
     if checks:
         from generator.checks.gate import predicted_holds
         from generator.checks.incremental import BuildChecks
@@ -352,7 +352,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     history: dict[str, dict[str, str]] = {}
     entries: list[tuple[str, str]] = []
     existed = output.exists()
-    known = memory.manifest if remembered and trusted else None   # output's manifest, unless someone changed it
+    known = memory.manifest if memory is not None and remembered is not None and trusted else None   # output's manifest, unless someone changed it
     with OutputTransaction(output, verify_content=clean, manifest=known,
                            externals=[project_dir / STATE_FILE]) as tx:
         keys: dict[str, str] = {}
@@ -380,14 +380,14 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         for page, key, sha, result in render_pages(renderer, stale, tx, progress, jobs, checker, inputs_of):
             keys[page.file] = key
             history[page.file] = {"inputs": key, "sha": sha, "lastmod": state.lastmod(page.file, sha, date)}
-            if checker is not None:
+            if checker is not None and result is not None:
                 checker.rendered(page, sha, result)
         checked = checker.finish(_page_reader(tx), jobs) if checker is not None else None
-        if checked is not None and (not checked.ok or strict and checked.count("warning")):
+        if checker is not None and checked is not None and (not checked.ok or strict and checked.count("warning")):
             if memory is None:
                 checker.save()   # errors (with `strict`, warnings too) stop the build here, output/ untouched
             raise ChecksFailed(checked, strict)
-        if checked is not None and checked.demoted != renderer.demoted:
+        if checker is not None and checked is not None and checked.demoted != renderer.demoted:
             # the checks held back other pages than predicted: draw again every page that shows one of them (the
             # page itself, and the pages that list it); their text is the same, so the checks' verdicts stand
             before = {page.file: renderer.verdicts(page) for page in plan.pages}
@@ -413,21 +413,21 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
             tx.put(rel, data)
         tx.put("robots.txt", robots_txt(project.site.base_url))
         manifest = digest(manifest_bytes(tx.new))
-        extra = {}
-        if checked is not None:   # what the next build predicts from, and what every build says, up to date or not
+        extra: dict[str, Any] = {}
+        if checker is not None and checked is not None:   # what the next build predicts from, and what every build says, up to date or not
             extra = {"held": sorted(set(checked.demoted) - checker.run.held_before),
                      "held_back": len(checked.demoted), "at_risk": checked.published_at_risk}
         tx.put_external(project_dir / STATE_FILE, state_bytes(history, inputs, manifest, extra))
-        result = tx.commit(scan_foreign=existed and not trusted)
+        committed = tx.commit(scan_foreign=existed and not trusted)
     if memory is not None:
         memory.remember(State(history, inputs, manifest, extra), tx.new, checker,
                         {p.file: (p, renderer.template_inputs(p.template)[0], records_of(keys[p.file]))
                          for p in plan.pages}, fps, renderer.demoted)
     elif checker is not None:
         checker.save()
-    for rel in result.foreign:
+    for rel in committed.foreign:
         notices.append(f"{output.name}/{printable(rel)} was not made by clinic-pages; left in place")
-    return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, result, project, plan,
+    return BuildReport(output, len(plan.pages), len(stale), time.perf_counter() - started, committed, project, plan,
                        project.placeholders(), notices, checked, unserved_places(project, plan),
                        len(checked.demoted) if checked else 0, checked.published_at_risk if checked else [])
 

@@ -17,7 +17,8 @@ from generator.syntax import explain
 try:  # libyaml is several times faster; fall back to the pure-Python loader.
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _BaseLoader = yaml.SafeLoader
+    # The stubs give the two loaders no common base class, though they have the same interface (_Loader's base).
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc,assignment]  # one interface, two unrelated classes
 
 PLACEHOLDER_TAG = "!placeholder"
 SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE = "site.yaml", "treatments.yaml", "locations.yaml"
@@ -224,9 +225,9 @@ class _Builder:
             return None
         self.open.add(id(node))
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-            return self.mapping(node, path, depth)
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path, depth)
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         finally:
             self.open.discard(id(node))
 

@@ -223,9 +223,9 @@ def _store(path: Path, data: bytes) -> None:
 def _encode(source: Path, variant: Variant | None, kind: str) -> bytes:
     from PIL import Image, ImageOps
 
-    with Image.open(source) as img:
-        img = ImageOps.exif_transpose(img)
-        img = img.convert("RGBA") if _has_alpha(img) else img.convert("RGB")
+    with Image.open(source) as opened:
+        upright = ImageOps.exif_transpose(opened)
+        img = upright.convert("RGBA") if _has_alpha(upright) else upright.convert("RGB")
         out = io.BytesIO()
         if kind == "webp":
             assert variant is not None

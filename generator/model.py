@@ -43,6 +43,7 @@ from generator.schema import (
     describe,
     normalise_text,
     record,
+    schema_of,
     validate,
 )
 from generator.sheets import data_files, load_data, present_forms
@@ -226,13 +227,13 @@ class Premises:
     lon: float = declare(_lon, help="longitude in degrees east (west is negative)", example="-0.37997")
     phone: str = declare(_phone, help="the phone number patients call: a tap-to-call link on every page",
                          example='"020 8000 0000"')
-    email: str | None = declare(_email, required=False, help="the email address patients write to",
+    email: str | None = declare(_email, default=None, help="the email address patients write to",
                                 example="hello@clinic.co.uk")
     opening_hours: tuple[OpeningHours, ...] = declare(
         ListOf(OpeningHours), default=(), help="opening hours, shown at the end of every page and in JSON-LD")
-    parking: str | None = declare(_para, required=False, help="parking advice, shown with the address at the end of "
+    parking: str | None = declare(_para, default=None, help="parking advice, shown with the address at the end of "
                                   "every page", example="Free parking behind the building.")
-    access: str | None = declare(_para, required=False, help="how to get in: steps, lifts, step-free access; shown "
+    access: str | None = declare(_para, default=None, help="how to get in: steps, lifts, step-free access; shown "
                                  "with the address", example="Step-free entrance; the treatment rooms are on the "
                                  "ground floor.")
     exact_location: bool = declare(Boolean(), default=True, example="false",
@@ -241,7 +242,7 @@ class Premises:
     photos: tuple[Photo, ...] = declare(ListOf(Photo), default=(),
                                         help="photos of the premises, on the home page and the area pages")
     treatments: tuple[str, ...] | None = declare(  # None: every treatment
-        ListOf(_slug, min_items=1, unique=True), required=False,
+        ListOf(_slug, min_items=1, unique=True), default=None,
         help="the treatments offered at these premises; every treatment when absent",
         example="[chemical-peel]", default_doc="all", type_doc="list of treatment slugs")
 
@@ -263,13 +264,13 @@ class Practitioner:
     registration_number: str = declare(_maybe_line, help="the number on that register (such as an NMC PIN), checked "
                                        "against the register's own format", example="12A3456E")
     treatments: tuple[str, ...] | None = declare(  # None: every treatment
-        ListOf(_slug, min_items=1, unique=True), required=False, default_doc="all",
+        ListOf(_slug, min_items=1, unique=True), default=None, default_doc="all",
         help="the treatments they provide; every treatment when absent", example="[lip-fillers, chemical-peel]",
         type_doc="list of treatment slugs")
     works_at: tuple[WorksAt, ...] | None = declare(  # None: every premises, days not stated
-        ListOf(WorksAt, min_items=1), required=False, default_doc="every premises",
+        ListOf(WorksAt, min_items=1), default=None, default_doc="every premises",
         help="where they treat people, and on which days (the fields below)")
-    photo: Photo | None = declare(Photo, required=False, help="a photo of them, beside their name and register")
+    photo: Photo | None = declare(Photo, default=None, help="a photo of them, beside their name and register")
 
     def provides(self, treatment: str) -> bool:
         return self.treatments is None or treatment in self.treatments
@@ -280,12 +281,12 @@ class Booking:
     """site.yaml `booking:`: how patients book. Every page has a "Book a consultation" action near its top and the
     ways to book at its end."""
 
-    url: str | None = declare(_web, required=False, example="https://booking.clinic.co.uk/",
+    url: str | None = declare(_web, default=None, example="https://booking.clinic.co.uk/",
                               help="an online booking page: the \"Book a consultation\" buttons lead there (without "
                                    "one, they lead to the ways to book at the end of the page)")
-    phone: str | None = declare(_phone, required=False, example='"01932 000000"', default_doc="the premises' phone",
+    phone: str | None = declare(_phone, default=None, example='"01932 000000"', default_doc="the premises' phone",
                                 help="a booking line, when it is not the premises' own phone")
-    email: str | None = declare(_email, required=False, example="bookings@clinic.co.uk",
+    email: str | None = declare(_email, default=None, example="bookings@clinic.co.uk",
                                 default_doc="the premises' email", help="an address for bookings")
 
 
@@ -295,7 +296,7 @@ class Theme:
 
     brand_colour: str = declare(_colour, example='"#0b5a8a"',
                                 help="buttons, links and accents; must give 4.5:1 contrast with white (checked)")
-    tint_colour: str | None = declare(_colour, required=False, example='"#ebf2f6"', default_doc="a pale brand colour",
+    tint_colour: str | None = declare(_colour, default=None, example='"#ebf2f6"', default_doc="a pale brand colour",
                                       help="the pale background of the page's opening; must carry text at 4.5:1")
 
 
@@ -367,7 +368,7 @@ class DeploySettings:
         required=True, default={}, help="named places to publish to, such as `staging` and `live`",
         type_doc="mapping of name to target, at least one",
         convert=lambda targets: {name: t["url"] for name, t in sorted(targets.items())})
-    default: str | None = declare(_slug, required=False,
+    default: str | None = declare(_slug, default=None,
                                   help="the target `clinic-pages deploy` uses when given none", example="staging",
                                   type_doc="a target name")
 
@@ -420,8 +421,8 @@ class Site:
     deploy: DeploySettings = declare(DeploySettings, default=DeploySettings,
                                      help="where `clinic-pages deploy` publishes to")
     booking: Booking = declare(Booking, default=Booking, help="how patients book (the fields below); each optional")
-    theme: Theme | None = declare(Theme, required=False, help="the clinic's colours (the fields below)")
-    logo: Photo | None = declare(Photo, required=False, help="the clinic's logo, in the header of every page; the "
+    theme: Theme | None = declare(Theme, default=None, help="the clinic's colours (the fields below)")
+    logo: Photo | None = declare(Photo, default=None, help="the clinic's logo, in the header of every page; the "
                                  "favicon is made from it")
 
 
@@ -467,7 +468,7 @@ class Treatment:
                          example="Common effects include bruising, swelling ...")
     minimum_age: int = declare(Number(minimum=18, maximum=120, integer=True), help="the youngest age treated",
                                example="18")
-    price_from: float | None = declare(Number(minimum=0), required=False, example="250",
+    price_from: float | None = declare(Number(minimum=0), default=None, example="250",
                                        help='the lowest price in pounds, shown as "from £250"')
     faqs: tuple[Faq, ...] = declare(ListOf(Faq), default=(),
                                     help="questions and answers on the hub page (and in `FAQPage` JSON-LD)")
@@ -511,7 +512,7 @@ class Treatments:
 class PairContent:
     """Text written for one treatment in one place: what earns its landing page a place (docs/checks.md)."""
 
-    note: str | None = declare(_para, required=False, help="a few sentences about the treatment for people from "
+    note: str | None = declare(_para, default=None, help="a few sentences about the treatment for people from "
                                "this place, shown on its landing page", example="Clients from Esher often ask ...")
     faqs: tuple[Faq, ...] = declare(ListOf(Faq), default=(), help="questions people from this place ask about the "
                                     "treatment, with the answers, first in its landing page's questions")
@@ -525,9 +526,9 @@ class Location:
     lat: float = declare(_lat, help="latitude in degrees north", example="51.38533")
     lon: float = declare(_lon, help="longitude in degrees east (west is negative)", example="-0.42066")
     county: str = declare(_line, default="Surrey", help="the county; `{county}` in titles", example="Berkshire")
-    nearest_station: str | None = declare(_line, required=False, example="Hampton Court",
+    nearest_station: str | None = declare(_line, default=None, example="Hampton Court",
                                           help="the nearest railway station, said on the place's pages")
-    notes: str | None = declare(_para, required=False, example="The A3050 links East Molesey with West Molesey.",
+    notes: str | None = declare(_para, default=None, example="The A3050 links East Molesey with West Molesey.",
                                 help="true, hand-written local notes: the road or rail link towards the clinic, "
                                      "parking; on the place's area page (its own text; landing pages link there)")
     faqs: tuple[Faq, ...] = declare(ListOf(Faq), default=(),
@@ -561,9 +562,9 @@ class Locations:
     locations: tuple[Location, ...] = declare(ListOf(Location, min_items=1), help="the places")
 
 
-SITE_SCHEMA: Obj = Site.schema
-TREATMENTS_SCHEMA: Obj = Treatments.schema
-LOCATIONS_SCHEMA: Obj = Locations.schema
+SITE_SCHEMA: Obj = schema_of(Site)
+TREATMENTS_SCHEMA: Obj = schema_of(Treatments)
+LOCATIONS_SCHEMA: Obj = schema_of(Locations)
 SCHEMAS = {SITE_FILE: SITE_SCHEMA, TREATMENTS_FILE: TREATMENTS_SCHEMA, LOCATIONS_FILE: LOCATIONS_SCHEMA}
 
 
@@ -580,6 +581,8 @@ class Project:
     attribution: str
     unfilled: tuple[str, ...] = ()     # the site.yaml values still marked !placeholder (`data.placeholders`)
     images: dict[str, ImageInfo] = field(default_factory=dict)   # by `src`: every picture site.yaml names
+    _treatments: dict[str, Treatment] = field(init=False, repr=False, compare=False)   # by slug, for `treatment`
+    _locations: dict[str, Location] = field(init=False, repr=False, compare=False)     # by slug, for `location`
 
     def treatment(self, slug: str) -> Treatment:
         return self._treatments[slug]
@@ -648,9 +651,9 @@ def load_check_settings(root: Path) -> CheckSettings:
         section = doc.data.get("checks") if isinstance(doc.data, dict) else None
         if section is None:
             return CheckSettings()
-        problems = validate(doc, CheckSettings.schema, at=("checks",))
+        problems = validate(doc, schema_of(CheckSettings), at=("checks",))
         if not problems:
-            return construct(CheckSettings.schema, section, doc, ("checks",))
+            return construct(schema_of(CheckSettings), section, doc, ("checks",))
     raise DataError(problems)
 
 

@@ -217,7 +217,7 @@ class Renderer:
         self.planned = {p.url_path for p in plan.pages}
         self.forms = {t.slug: name_forms(t.name, t.name_plural, t.name_article, t.name_in_text)
                       for t in project.treatments}
-        self.base = {
+        self.base: dict[str, Any] = {   # what every page's template is given
             "site": site,
             "clinic": site.name,
             "treatments": sorted(project.treatments, key=lambda t: t.name),
@@ -446,9 +446,9 @@ class Renderer:
         if page.kind == PageKind.LANDING:
             return own + (f"/areas/{page.location}/",) + tuple(
                 f"/{page.treatment}/{n.location}/" for n in page.neighbours)
-        if page.kind == PageKind.AREA:
+        if page.kind == PageKind.AREA and page.location is not None:
             return own + tuple(f"/{t}/{page.location}/" for t, _ in p.areas[page.location])
-        if page.kind == PageKind.TREATMENT:
+        if page.kind == PageKind.TREATMENT and page.treatment is not None:
             return own + tuple(u for r in p.served[page.treatment]
                                for u in (f"/{page.treatment}/{r.location}/", f"/areas/{r.location}/"))
         if page.kind == PageKind.AREAS:
@@ -484,7 +484,7 @@ class Renderer:
                 ctx["reach"] = reach
                 ctx["near_premises"] = self.premises[reach.premises]
             served_names = [location.name]
-        if page.reach:
+        if page.reach and treatment is not None:   # a landing page: the treatment near the place
             near = self.premises[page.reach.premises]
             values.update(locality=near.address.locality, distance=distance_text(page.reach.km),
                           direction=opposite(page.reach.direction))

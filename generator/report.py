@@ -204,10 +204,10 @@ def text_report(report: Report, colour: bool = False, limit: int | None = TERMIN
         lines.append(paint("Held back by the doorway gate, by what they lack", "bold"))
         for lacks, holds in report.held_groups():
             lines.append(f"  {len(holds)} page(s) need {lacks}:")
-            shown = holds if limit is None else holds[:3]
-            lines += [f"     {p(h.page)}" for h in shown]
-            if len(holds) > len(shown):
-                lines.append(f"     ... and {len(holds) - len(shown)} more")
+            listed = holds if limit is None else holds[:3]
+            lines += [f"     {p(h.page)}" for h in listed]
+            if len(holds) > len(listed):
+                lines.append(f"     ... and {len(holds) - len(listed)} more")
         lines.append("")
     dup = report.duplicates
     if dup is not None and dup.clusters:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
 
 from generator.data import Document, Path_, Placeholder
 from generator.errors import Problem
@@ -159,14 +159,14 @@ class Choice(Rule):
             yield path, f"expected one of {', '.join(self.options)}, found {describe(value)}", hint
 
 
-@dataclass
+@dataclass(init=False)
 class ListOf(Rule):
     item: Rule
     min_items: int = 0
     unique: bool = False
 
-    def __post_init__(self) -> None:
-        self.item = as_rule(self.item)
+    def __init__(self, item: Rule | type, min_items: int = 0, unique: bool = False) -> None:
+        self.item, self.min_items, self.unique = as_rule(item), min_items, unique
 
     def check(self, value, path):
         if not isinstance(value, list):
@@ -187,12 +187,12 @@ class ListOf(Rule):
 class MapOf(Rule):
     """A mapping with free keys (such as disclaimer ids), each checked by `key` and `value`."""
 
-    key: Text
+    key: Rule
     value: Rule
     min_items: int = 0
 
-    def __post_init__(self) -> None:
-        self.value = as_rule(self.value)
+    def __init__(self, key: Rule, value: Rule | type, min_items: int = 0) -> None:
+        self.key, self.value, self.min_items = key, as_rule(value), min_items
 
     def check(self, value, path):
         if not isinstance(value, dict):
@@ -277,11 +277,19 @@ def validate(doc: Document, rule: Rule, at: Path_ = ()) -> list[Problem]:
     return [doc.problem(path, message, hint) for path, message, hint in rule.check(value, at)]
 
 
+@dataclass
+class Custom(Rule):
+    """A one-off rule from a function."""
+
+    fn: Callable[[Any, Path_], Iterator[tuple[Path_, str, str]]]
+
+    def check(self, value, path):
+        return self.fn(value, path)
+
+
 def custom(fn: Callable[[Any, Path_], Iterator[tuple[Path_, str, str]]]) -> Rule:
     """A one-off rule from a function."""
-    rule = Rule()
-    rule.check = fn  # type: ignore[method-assign]
-    return rule
+    return Custom(fn)
 
 
 # -- records: each field declared once, as a Field; the record class, its validation, its defaults, its
@@ -295,35 +303,56 @@ def declare(rule: Any, *, required: bool | None = None, **spec: Any) -> Any:
     return Field(rule, required=required, **spec)
 
 
-def record(cls: type) -> type:
+_Record = TypeVar("_Record", bound=type)
+
+
+# The type checker reads a @record class as the frozen, keyword-only dataclass it becomes, and `declare` as its
+# field(): a field has a default in the constructor only where the declaration says `default=` (an optional field
+# without one says `default=None`); a derived field must be given when a record is made in code.
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(declare, dataclasses.field))
+def record(cls: _Record) -> _Record:
     """Make a class whose fields are `declare`d into a frozen dataclass (keyword arguments only) with the schema
-    of its YAML mapping as `cls.schema` (an Obj). Other annotated attributes are plain fields that the YAML does
-    not hold: `line` (where the mapping starts in its file) is filled in by `construct`."""
+    of its YAML mapping as `cls.schema` (an Obj; `schema_of(cls)` to the type checker). Other annotated attributes
+    are plain fields that the YAML does not hold: `line` (where the mapping starts in its file) is filled in by
+    `construct`."""
     fields: dict[str, Field] = {}
     for name in cls.__dict__.get("__annotations__", {}):
         spec = cls.__dict__.get(name)
         if isinstance(spec, Field):
             fields[name] = spec
             setattr(cls, name, _dataclass_default(spec))
-    made = dataclasses.dataclass(frozen=True, kw_only=True)(cls)
-    made.schema = Obj(fields, record=made)  # type: ignore[attr-defined]
-    return made
+    made: Any = dataclasses.dataclass(frozen=True, kw_only=True)(cls)   # the same class object, now a dataclass
+    made.schema = Obj(fields, record=made)
+    return cls
+
+
+def is_record(value: Any) -> bool:
+    return isinstance(value, type) and isinstance(value.__dict__.get("schema"), Obj)
+
+
+def schema_of(cls: type) -> Obj:
+    """The schema of a @record class's mapping."""
+    schema = cls.__dict__.get("schema")
+    if not isinstance(schema, Obj):
+        raise TypeError(f"{cls.__name__} is not a @record class")
+    return schema
 
 
 def _dataclass_default(spec: Field) -> Any:
     default = spec.default
     if default is NO_DEFAULT:
-        return dataclasses.field() if spec.required else dataclasses.field(default=None)
-    if isinstance(default, type) and hasattr(default, "schema"):
+        # A derived field is always given by `construct`, so a record made in code must give it too.
+        return dataclasses.field() if spec.required or spec.derive else dataclasses.field(default=None)
+    if is_record(default):
         return dataclasses.field(default_factory=default)
     if isinstance(default, (dict, list, set)):
         return dataclasses.field(default_factory=lambda: type(default)(default))
     return dataclasses.field(default=default)
 
 
-def as_rule(value: Any) -> Rule:
+def as_rule(value: Rule | type) -> Rule:
     """A rule, given a rule or a @record class (its mapping's rule)."""
-    return value.schema if isinstance(value, type) and hasattr(value, "schema") else value
+    return schema_of(value) if isinstance(value, type) else value
 
 
 def construct(rule: Rule, value: Any, doc: Document, path: Path_ = ()) -> Any:
@@ -339,7 +368,7 @@ def construct(rule: Rule, value: Any, doc: Document, path: Path_ = ()) -> Any:
                 out[name] = spec.derive(value)
         if rule.record is None:
             return out
-        if "line" in rule.record.__dataclass_fields__:
+        if "line" in {f.name for f in dataclasses.fields(rule.record)}:
             out["line"] = doc.where(path)[0]
         located = getattr(rule.record, "located", None)   # fields that say where other fields were written
         if located is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 MAX_URLS = 50_000           # sitemaps.org protocol
 MAX_BYTES = 52_428_800      # 50 MiB uncompressed
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -20,7 +22,7 @@ def _url(loc: str, lastmod: str | None) -> str:
     return f"<url><loc>{escape(loc)}</loc>{mod}</url>\n"
 
 
-def sitemap_files(entries: list[tuple[str, str | None]], base_url: str,
+def sitemap_files(entries: Sequence[tuple[str, str | None]], base_url: str,
                   max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> dict[str, bytes]:
     """{file name: bytes}: one sitemap.xml, or a sitemap.xml index with parts sitemap-1.xml, sitemap-2.xml, ..."""
     parts: list[tuple[list[str], str | None]] = []

@@ -74,7 +74,7 @@ def load_state(project: Path) -> State:
         kept = {k: {"sha": v.get("sha", ""), "lastmod": v.get("lastmod", "")} for k, v in pages.items()}
         return State(pages=kept, problem=f"{STATE_FILE} is from another version of clinic-pages; doing a clean build")
     return State(pages=pages, inputs=str(data.get("inputs", "")), manifest=str(data.get("manifest", "")),
-                 extra=data.get("extra") if isinstance(data.get("extra"), dict) else {})
+                 extra=extra if isinstance(extra := data.get("extra"), dict) else {})
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from generator.checks import SEVERITIES, Finding, HtmlPage
 from generator.checks.claims import ClaimRule, ClaimsChecker, load_rules
@@ -181,14 +182,14 @@ class CheckRun:
         pages = self.facts.pages.values() if self.facts else []
         listed = [(p.url_path, w) for p in pages for w in p.waivers]
         if self.facts is None:
-            listed = [(w.page, PageWaiver(w.rule, w.reason, f"site.yaml:{w.line}: checks.waivers"))
-                      for w in self.settings.waivers]
+            listed = [(sw.page, PageWaiver(sw.rule, sw.reason, f"site.yaml:{sw.line}: checks.waivers"))
+                      for sw in self.settings.waivers]
         elif self.settings.waivers:
-            for w in self.settings.waivers:
-                if w.page not in self.facts.pages:
-                    problems.append(Problem("site.yaml", w.line, None, "checks.waivers.page",
-                                            f"no page `{w.page}` in this site",
-                                            did_you_mean(w.page, self.facts.pages) or "give the page's URL path"))
+            for sw in self.settings.waivers:
+                if sw.page not in self.facts.pages:
+                    problems.append(Problem("site.yaml", sw.line, None, "checks.waivers.page",
+                                            f"no page `{sw.page}` in this site",
+                                            did_you_mean(sw.page, self.facts.pages) or "give the page's URL path"))
         for page, w in listed:
             if w.rule not in self.rule_ids and not w.rule.startswith("seo."):
                 file, _, rest = w.origin.partition(":")
@@ -212,15 +213,15 @@ class CheckRun:
 
     def inspect(self, page: HtmlPage) -> PageResult:
         """The per-page checks: they need no other page, so worker processes can run them in parallel."""
-        url = page.url_path
-        facts = self.facts.pages.get(url) if self.facts else None
+        url, site = page.url_path, self.facts
+        facts = site.pages.get(url) if site else None
         findings = list(self.claims.check(page))
         findings += check_leaks(page, facts)
         indexing = None
-        if facts is not None:
+        if site is not None and facts is not None:
             visible = fold(page.visible_text)
             findings += check_disclaimers(page, facts, visible)
-            findings += check_consistency(page, facts, self.facts, visible)
+            findings += check_consistency(page, facts, site, visible)
             indexing = (page.canonical, page.robots)
         indexable = facts.indexable and url not in self.held_before if facts is not None else \
             "noindex" not in page.robots
@@ -459,7 +460,10 @@ def _inspect_chunk(files: list[tuple[str, str]], run: CheckRun) -> list[PageResu
     return out
 
 
-def _replace(f: Finding, **changes) -> Finding:
+_Record = TypeVar("_Record", Finding, Hold)
+
+
+def _replace(f: _Record, **changes: Any) -> _Record:
     from dataclasses import replace
     return replace(f, **changes)
 
@@ -496,8 +500,8 @@ def rule_paths(names: Iterable[str], project_dir: Path) -> list[str]:
             problems.append(Problem("site.yaml", None, None, f"checks.rules[{i}]", f"{shown(name)} is not a file "
                                     f"inside the project: {problem}", "put the rule file in the project folder and "
                                     "name it relative to it, such as rules/clinic.yaml"))
-        elif first_link(project_dir, name):
-            problems.append(link_problem(first_link(project_dir, name)))
+        elif linked := first_link(project_dir, name):
+            problems.append(link_problem(linked))
     if problems:
         raise DataError(problems)
     return list(names)

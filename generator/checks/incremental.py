@@ -26,6 +26,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,14 +38,18 @@ from generator.errors import ClinicPagesError
 from generator.output import read_no_link
 from generator.paths import first_link, is_plain_relative, shown
 
+if TYPE_CHECKING:
+    from generator.checks.facts import SiteFacts
+    from generator.plan import Page
+
 log = logging.getLogger(__name__)
 
 CACHE_FILE = ".clinic-pages-checks.npz"
 CACHE_VERSION = 3
 
 
-def config_digest(project, run: CheckRun) -> str:
-    """Everything besides a page's own HTML and facts that its checks depend on."""
+def config_digest(project, run: CheckRun, facts: SiteFacts) -> str:
+    """Everything besides a page's own HTML and facts (`facts.pages`) that its checks depend on."""
     from generator.state import code_digest
     h = hashlib.blake2b(f"{CACHE_VERSION}\0{code_digest()}\0".encode(), digest_size=16)
     settings = project.site.checks
@@ -56,7 +61,6 @@ def config_digest(project, run: CheckRun) -> str:
             h.update((Path(project.root) / name).read_bytes())
         except OSError:
             h.update(b"<missing>")
-    facts = run.facts
     h.update(repr((facts.base_url, facts.clinic, facts.disclaimer_texts, facts.area_names)).encode())
     h.update(run.masker.digest.encode() if run.masker is not None else b"")   # the masked shingles depend on it
     return h.hexdigest()
@@ -92,11 +96,11 @@ class BuildChecks:
         from generator.checks.facts import site_facts
         self.project_dir = Path(project_dir)
         self.facts = site_facts(project, plan)
-        self.page_file: Callable[[object], Path] | None = None   # where pages are, once `finish` is told
-        self._by_url: dict[str, object] = {}
+        self.page_file: Callable[[Page], Path] | None = None   # where pages are, once `finish` is told
+        self._by_url: dict[str, Page] = {}
         self.run = CheckRun(project.site.checks, self.facts, reload=self._reload, project_dir=project.root,
                             indexing=indexing)
-        self.config = config_digest(project, self.run)
+        self.config = config_digest(project, self.run, self.facts)
         self.plan = plan
         self.results: dict[str, PageResult] = {}       # by URL path
         self.shas: dict[str, str] = {}                 # file -> digest of the HTML that was checked
@@ -104,7 +108,7 @@ class BuildChecks:
         if previous is not None:
             self.cached = _carry(previous, self.config, self.run)
         else:
-            self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run) if cache else {}
+            self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run, self.facts) if cache else {}
         memo: dict[int, tuple[object, str]] = {}
         held = self.run.held_before   # a page held back before any comparison keeps no signature
         self.digests = {url: facts_digest(f, memo) + ("-held" if url in held else "")
@@ -114,11 +118,11 @@ class BuildChecks:
         """The per-page checks of a page just rendered (in a render worker, or in this process)."""
         return self.run.inspect(parse_html(file, html, links=False))
 
-    def rendered(self, page, sha: str, result: PageResult) -> None:
+    def rendered(self, page: Page, sha: str, result: PageResult) -> None:
         self.results[page.url_path] = result
         self.shas[page.file] = sha
 
-    def kept(self, page, sha: str) -> None:
+    def kept(self, page: Page, sha: str) -> None:
         entry = self.cached.get(page.file)
         if entry is not None and entry[0] == sha and entry[1] == self.digests[page.url_path]:
             self.results[page.url_path] = entry[2]
@@ -137,11 +141,11 @@ class BuildChecks:
         except OSError:
             return None
 
-    def forget(self, page) -> None:
+    def forget(self, page: Page) -> None:
         """Keep no cache entry for a page (rendered again after the checks: its stored result is stale)."""
         self.shas.pop(page.file, None)
 
-    def finish(self, page_file: Callable[[object], Path], jobs: int | None = None,
+    def finish(self, page_file: Callable[[Page], Path], jobs: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> CheckResult:
         """Check the kept pages the cache did not know (telling `progress(done, total)`), then the whole site.
         `page_file(page)` is where a page's HTML is as it will be published."""
@@ -153,9 +157,9 @@ class BuildChecks:
             for result in self.run.inspect_files(files, jobs, progress):
                 self.rendered(by_url[result.url], self.unread[result.url], result)
         for page in self.plan.pages:   # in plan order, whatever order they were checked in
-            result = self.results.get(page.url_path)
-            if result is not None:
-                self.run.absorb(result)
+            checked = self.results.get(page.url_path)
+            if checked is not None:
+                self.run.absorb(checked)
         return self.run.finish()
 
     def save(self) -> None:
@@ -202,7 +206,7 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
         if result is None or not sha:
             continue
         prepared = result.prepared
-        entry = [sha, digests[page.url_path],
+        entry: list[Any] = [sha, digests[page.url_path],
                  [[f.rule, f.severity, f.page, f.message, f.evidence, f.hint, f.source] for f in result.findings],
                  list(result.indexing) if result.indexing is not None else None, None, result.words]
         if prepared is not None:
@@ -211,14 +215,14 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
             offset += len(prepared.blocks)
         pages[page.file] = entry
     page_blocks = np.concatenate(blocks) if blocks else np.empty(0, np.uint64)
-    blocks = run.index.export(distinct(page_blocks))
-    masked = blocks.masked if blocks.masked is not None else blocks.shingles
+    batch = run.index.export(distinct(page_blocks))
+    masked = batch.masked if batch.masked is not None else batch.shingles
     meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages}).encode()
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")   # two writers never share a temporary file
     try:
         with open(tmp, "wb") as fh:
-            np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=blocks.hashes,
-                     block_words=blocks.words, block_len=blocks.lengths, block_shingles=blocks.shingles,
+            np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=batch.hashes,
+                     block_words=batch.words, block_len=batch.lengths, block_shingles=batch.shingles,
                      block_masked=masked,
                      similar_keys=run.index.similarities[0], similar_values=run.index.similarities[1])
         os.replace(tmp, path)
@@ -226,7 +230,7 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
         tmp.unlink(missing_ok=True)
 
 
-def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, PageResult]]:
+def _load(path: Path, config: str, run: CheckRun, facts: SiteFacts) -> dict[str, tuple[str, str, PageResult]]:
     """file -> (HTML digest, facts digest, result) from the cache, with its blocks put in the index. A cache that
     cannot be read, or whose parts do not agree with each other, is ignored whole."""
     try:
@@ -240,7 +244,7 @@ def _load(path: Path, config: str, run: CheckRun) -> dict[str, tuple[str, str, P
                                 data["block_masked"] if run.masker is not None else None)
             similar = (data["similar_keys"], data["similar_values"])
         _check_packed(page_blocks, blocks, similar)
-        url_of = {f.file: f.url_path for f in run.facts.pages.values()}
+        url_of = {f.file: f.url_path for f in facts.pages.values()}
         out = {}
         for file, (sha, fdigest, findings, indexing, prep, page_words) in meta["pages"].items():
             if not is_plain_relative(file) or not all(
@@ -272,7 +276,7 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
     blocks in rising order of hash, counts that add up to the shingles, every block a page names stored, and
     similarities between 0 and 1 under keys in rising order."""
     keys, values = similar
-    kinds = ((page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
+    kinds: tuple[tuple[np.ndarray, type], ...] = ((page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
              (blocks.lengths, np.int64), (blocks.shingles, np.uint32), (keys, np.uint64), (values, np.float64))
     if blocks.masked is not None:
         kinds += ((blocks.masked, np.uint32),)

@@ -79,9 +79,9 @@ _NAME = re.compile(rb"<(/?)([A-Za-z][^\t\n\f\r />]*)()")
 
 def bound_nesting(html: bytes) -> tuple[bytes, bool]:
     """The page as lexbor may read it in time in proportion to its size, and whether it had to be flattened."""
-    if html.count(b"<") <= FEW_TAGS or rough_depth(html) <= ROUGH_DEPTH or not _Scan(html, flatten=False).run():
+    if html.count(b"<") <= FEW_TAGS or rough_depth(html) <= ROUGH_DEPTH or not _Scan(html, flatten=False).too_deep():
         return html, False
-    return _Scan(html, flatten=True).run(), True
+    return _Scan(html, flatten=True).flattened(), True
 
 
 _ANY_TAG = re.compile(rb"<(/?)([a-z][^\t\n\f\r />]*)")
@@ -117,7 +117,7 @@ class _Scan:
         self.contexts: list[tuple[int, bytes]] = []   # (place, b"svg", b"math" or b"html"): where each begins
         # The standard's list of active formatting elements: [kind (tag and attributes), place in the stack or -1
         # when closed but still to be reopened], or None for a marker (a cell, a caption, an object, a template).
-        self.active: list[list | None] = []
+        self.active: list[list | None] = []   # None: a marker (a cell, a template...) between formatting elements
         self.entry_at: dict[int, list] = {}        # place in the stack -> its entry in `active`
         self.deepest = 0
         self.dropped: dict[bytes, int] = {}        # start tags left out, by name: their end tags go too
@@ -168,11 +168,12 @@ class _Scan:
     def reconstruct(self) -> None:
         """Reopen the formatting elements closed by other elements' end tags, as the parser does before text and
         most start tags."""
-        active = self.active
-        first = len(active)
-        while first > 0 and active[first - 1] is not None and active[first - 1][1] < 0:
-            first -= 1
-        for entry in active[first:]:
+        closed: list[list] = []   # the closed ones after the last open one or marker, last first
+        for waiting in reversed(self.active):
+            if waiting is None or waiting[1] >= 0:
+                break
+            closed.append(waiting)
+        for entry in reversed(closed):
             if len(self.stack) >= MAX_DEPTH and self.flatten:
                 break   # cannot happen: flattened, only `a` is reopened, and only one of it is ever waiting
             name = entry[0].split(b" ", 1)[0]
@@ -235,7 +236,18 @@ class _Scan:
             self.out.append(self.html[self.copied:start] + replacement)
             self.copied = end
 
-    def run(self) -> bytes | bool:
+    def too_deep(self) -> bool:
+        """Whether the page nests deeper than MAX_DEPTH (the scan stops there)."""
+        return self._scan()
+
+    def flattened(self) -> bytes:
+        """The page with its elements deeper than MAX_DEPTH closed at once."""
+        self._scan()
+        self.out.append(self.html[self.copied:])
+        return b"".join(self.out)
+
+    def _scan(self) -> bool:
+        """Read the page tag by tag; True when it stopped early, nested too deep (only when not flattening)."""
         html, at, size = self.html, 0, len(self.html)
         while True:
             found = _MARKUP.search(html, at)
@@ -252,7 +264,10 @@ class _Scan:
                 end = html.find(b">", start)
                 at = size if end < 0 else end + 1
                 continue
-            tag = _TAG.match(html, start) or _NAME.match(html, start)   # no `>`: counted as a tag all the same
+            # no `>`: counted as a tag all the same (`_NAME` matches wherever `_MARKUP` found `<` and a letter)
+            tag = _TAG.match(html, start) or _NAME.match(html, start)
+            if tag is None:
+                raise AssertionError("unreachable: _MARKUP found `<` and a letter, which _NAME matches")
             closing, name, attrs, at = tag.group(1) == b"/", tag.group(2).lower(), tag.group(3), tag.end()
             if closing:
                 self.end_tag(name, start, at)
@@ -267,10 +282,7 @@ class _Scan:
                 at = stop
             if not self.flatten and self.deepest > MAX_DEPTH:
                 return True
-        if not self.flatten:
-            return False
-        self.out.append(html[self.copied:])
-        return b"".join(self.out)
+        return False
 
     def end_tag(self, name: bytes, start: int, end: int) -> None:
         stack = self.stack

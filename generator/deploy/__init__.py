@@ -79,10 +79,11 @@ class DeployReport:
 
 
 def size(n: int) -> str:
+    amount: float = n
     for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
+        if amount < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1000
     return f"{n} bytes"  # pragma: no cover
 
 

@@ -305,6 +305,7 @@ def build_document(file: str, layout: list[Sheet], tables: dict[str, Table | Non
         for number, row in rows.rows:
             keys = tuple(_key_text(_cell(row, rows.columns[k])) for k in sheet.keys)
             own_keys = keys[:-1] if sheet.kind == "map" else keys
+            owner_path: Path_
             if sheet.parent is None:
                 owner, owner_path = data, ()
             else:
@@ -344,10 +345,10 @@ def build_document(file: str, layout: list[Sheet], tables: dict[str, Table | Non
                 doc.spots[path] = rows.table.spot(number, None)
                 value_column = sheet.column("value")
                 if value_column is not None and len(sheet.columns) == 1:
-                    col = rows.columns.get("value")
-                    container[key] = read_cell(_cell(row, col), value_column.rule) if col else None
-                    if col:
-                        doc.spots[path] = rows.table.spot(number, col, "value")
+                    value_col = rows.columns.get("value")
+                    container[key] = read_cell(_cell(row, value_col), value_column.rule) if value_col else None
+                    if value_col:
+                        doc.spots[path] = rows.table.spot(number, value_col, "value")
                 else:
                     container[key] = _read_record(doc, sheet, rows, number, row, path)
                     doc.sheets[path] = sheet

@@ -91,7 +91,8 @@ def workbook_bytes(tables: dict[str, Rows], layout: list[Sheet]) -> bytes:
     from openpyxl.utils.exceptions import IllegalCharacterError
 
     book = Workbook()
-    book.remove(book.active)
+    for blank in book.worksheets:   # the sheet a new workbook starts with
+        book.remove(blank)
     for sheet in layout:
         rows = tables[sheet.name]
         ws = book.create_sheet(sheet.name)

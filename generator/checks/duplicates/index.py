@@ -180,7 +180,9 @@ class DuplicateIndex:
         if self._table is None:
             batches = self._batches or [_empty_batch(self.mask is not None)]
             masked = None if self.mask is None else np.concatenate([b.masked for b in batches])
-            every = BlockBatch(*(np.concatenate(part) for part in zip(*(b[:4] for b in batches), strict=True)), masked)
+            hashes, words, lengths, shingles = (np.concatenate(part) for part in zip(*(b[:4] for b in batches),
+                                                                                     strict=True))
+            every = BlockBatch(hashes, words, lengths, shingles, masked)
             order = np.argsort(every.hashes, kind="stable")
             ordered = every.hashes[order]
             first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, bool)

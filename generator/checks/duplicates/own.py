@@ -102,7 +102,7 @@ def settle(sets: ShingleSets, occ: Occurrences, n: int, active: np.ndarray, judg
                             np.zeros(n, bool), np.zeros(n, bool), active, np.zeros(sets.blocks, bool))
     counts: Counts | None = None
 
-    def judge(pages: np.ndarray) -> bool:
+    def judge(pages: np.ndarray, counts: Counts) -> bool:
         """Record the figures of `pages` and judge them; True when some left."""
         out.content[pages], out.own[pages] = counts.content[pages], counts.own[pages]
         out.boiler_words[pages] = counts.boiler_words[pages]
@@ -116,12 +116,11 @@ def settle(sets: ShingleSets, occ: Occurrences, n: int, active: np.ndarray, judg
         for rank in np.unique(ranks[judged]).tolist():
             if counts is None:
                 counts = count(sets, occ, n, active, settings, written)
-            if judge(np.flatnonzero(judged & active & (ranks == rank))):
+            if judge(np.flatnonzero(judged & active & (ranks == rank)), counts):
                 counts = None
     while counts is None:
-        counts = count(sets, occ, n, active, settings, written)
-        if judge(np.flatnonzero(judged & active)):
-            counts = None
+        fresh = count(sets, occ, n, active, settings, written)
+        counts = None if judge(np.flatnonzero(judged & active), fresh) else fresh
     others = np.flatnonzero(active & ~judged)   # in the index but judged by another rule: their figures only
     out.content[others], out.own[others] = counts.content[others], counts.own[others]
     out.boiler_words[others] = counts.boiler_words[others]

@@ -116,7 +116,7 @@ class ShingleSets:
         del lo, hi
         # the words those shingles cover, block by block (a block of w words has its shingles at 0 .. w-4)
         hit = np.flatnonzero(own[self.flat_gid] & np.repeat(label >= 0, self.blen))
-        if restricted is not None and restricted.any():
+        if restricted is not None and allowed is not None and restricted.any():
             page = np.repeat(label, self.blen)[hit].astype(np.int64)
             limited = restricted[page]
             key = (page[limited] << 32) | self.values[self.flat_gid[hit[limited]]].astype(np.int64)
@@ -155,7 +155,7 @@ class ShingleSets:
         """MinHash of each page's content, the union of its content blocks' shingles: the bin-wise minimum of
         its blocks' values. `rows`/`blocks`: (row, block) pairs, sorted by row. A block found on several pages
         has its MinHash worked out once; the shingles of a page's own blocks go straight into its bins."""
-        sig = np.full(n * BINS, _EMPTY, dtype=np.uint32)
+        sig: np.ndarray = np.full(n * BINS, _EMPTY, dtype=np.uint32)
         uses = np.bincount(blocks, minlength=self.blocks)
         several = uses[blocks] > 1
         own_rows, own_blocks = rows[~several], blocks[~several]
