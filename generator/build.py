@@ -352,7 +352,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     history: dict[str, dict[str, str]] = {}
     entries: list[tuple[str, str]] = []
     existed = output.exists()
-    known = memory.manifest if memory is not None and remembered is not None and trusted else None   # output's manifest, unless someone changed it
+    # output's manifest, unless someone changed it
+    known = memory.manifest if memory is not None and remembered is not None and trusted else None
     with OutputTransaction(output, verify_content=clean, manifest=known,
                            externals=[project_dir / STATE_FILE]) as tx:
         keys: dict[str, str] = {}
@@ -414,7 +415,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         tx.put("robots.txt", robots_txt(project.site.base_url))
         manifest = digest(manifest_bytes(tx.new))
         extra: dict[str, Any] = {}
-        if checker is not None and checked is not None:   # what the next build predicts from, and what every build says, up to date or not
+        # what the next build predicts from, and what every build says, up to date or not
+        if checker is not None and checked is not None:
             extra = {"held": sorted(set(checked.demoted) - checker.run.held_before),
                      "held_back": len(checked.demoted), "at_risk": checked.published_at_risk}
         tx.put_external(project_dir / STATE_FILE, state_bytes(history, inputs, manifest, extra))

@@ -276,8 +276,9 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
     blocks in rising order of hash, counts that add up to the shingles, every block a page names stored, and
     similarities between 0 and 1 under keys in rising order."""
     keys, values = similar
-    kinds: tuple[tuple[np.ndarray, type], ...] = ((page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
-             (blocks.lengths, np.int64), (blocks.shingles, np.uint32), (keys, np.uint64), (values, np.float64))
+    kinds: tuple[tuple[np.ndarray, type], ...] = (
+        (page_blocks, np.uint64), (blocks.hashes, np.uint64), (blocks.words, np.int64),
+        (blocks.lengths, np.int64), (blocks.shingles, np.uint32), (keys, np.uint64), (values, np.float64))
     if blocks.masked is not None:
         kinds += ((blocks.masked, np.uint32),)
     if any(a.dtype != kind or a.ndim != 1 for a, kind in kinds):
