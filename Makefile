@@ -22,11 +22,12 @@ install-test: install
 	bash tests/setup-system.sh
 
 # ruff and mypy first: a lint or type error fails in seconds (mypy: about 30 s without its cache), before the
-# minutes of pytest.
+# minutes of pytest. pytest runs in one process per core, at most 4 (pytest-xdist): each builds its own copy of the
+# session's shared builds, so more would spend more on those than they save.
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --maxprocesses 4
 
 # ruff (rules and line length in pyproject.toml) and mypy on generator/ ([tool.mypy]) alone, as `test` runs them.
 lint: install-test
