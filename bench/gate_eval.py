@@ -54,7 +54,8 @@ def load_split(split: str, corpus: Path = CORPUS) -> list[tuple[Path, dict[str, 
         pages = (yaml.safe_load(labels_file.read_text("utf-8")) or {}).get("pages") or {}
         for url, label in pages.items():
             if not isinstance(label, dict) or label.get("verdict") not in CLASSES or not label.get("reason"):
-                raise SystemExit(f"{labels_file}: {url}: expected {{verdict: hold|publish, reason: ...}}, got {label!r}")
+                raise SystemExit(f"{labels_file}: {url}: expected {{verdict: hold|publish, reason: ...}}, "
+                                 f"got {label!r}")
         projects.append((labels_file.parent, pages))
     return projects
 
@@ -173,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"code": args.rev or "working tree", "figures": figures}, indent=1))
     else:
-        print(f"doorway gate vs the reviewer's labels; code: {f'revision {args.rev}' if args.rev else 'the working tree'}")
+        code_name = f"revision {args.rev}" if args.rev else "the working tree"
+        print(f"doorway gate vs the reviewer's labels; code: {code_name}")
         for split, f in figures.items():
             projects = len({r["project"] for r in results[split]["rows"]})
             print(f"\n{split}: {projects} projects, {f['pages']} pages; accuracy {f['accuracy']:.3f}")

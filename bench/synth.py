@@ -375,7 +375,9 @@ def synth_data(treatments: int, areas: int, seed: int = 1, repo: Path = REPO, pa
         for record in locations:
             chosen = [slug for slug in t_slugs if notes_rng.random() < pair_notes]
             if chosen:
-                record["landing_pages"] = {slug: {"note": pair_note(notes_rng)} for slug in chosen}
+                # named after its place: text that names no place is not written for one (plan.written_units)
+                record["landing_pages"] = {slug: {"note": f"{record['name']}: {pair_note(notes_rng)}"}
+                                           for slug in chosen}
 
     treatment_records = []
     for i, (region, kind) in enumerate(pairs):

@@ -546,11 +546,6 @@ class Location:
         """The text written for `treatment` in this place, if any."""
         return self.landing_pages.get(treatment)
 
-    @property
-    def own_text(self) -> bool:
-        """Whether anything on its area page is written for this place alone (notes or questions)."""
-        return bool(self.notes or self.faqs)
-
 
 @record
 class Locations:

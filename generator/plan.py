@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -70,6 +71,7 @@ class Plan:
     areas: dict[str, tuple[tuple[str, Reach], ...]]  # location slug -> (treatment slug, reach), by name
     nearest: dict[str, Reach]                     # location slug -> its nearest premises offering any treatment
     skipped: tuple[Page, ...] = ()                # pages with nothing of their own, not built (policy `skip`)
+    places: re.Pattern[str] | None = None         # the places the project knows (`place_pattern`)
 
     def page(self, url_path: str) -> Page:
         return next(p for p in self.pages if p.url_path == url_path)
@@ -139,19 +141,64 @@ SITE_DEPS = ("site", "index:treatments", "attribution", "images")
 DOORWAY_RULE = "duplicates.doorway"   # a local page with nothing written for it alone
 
 
-def own_sources(kind: PageKind, location: Location | None, treatment: str | None) -> tuple[str, ...]:
+def place_pattern(project: Project) -> re.Pattern[str]:
+    """The places the project knows, as one pattern: its places' names (published or not), their stations and the
+    premises' towns. Case, apostrophes ("Jessop's", "Jessops") and a space or hyphen between words are not told
+    apart."""
+    names = {loc.name for loc in project.locations} | {loc.nearest_station for loc in project.locations
+                                                       if loc.nearest_station}
+    names |= {p.address.locality for p in project.site.premises}
+    parts = []
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        words = re.findall(r"[^\W_]+", name)
+        if words:
+            parts.append(r"['\u2019]?[\s-]*".join(re.escape(w) for w in words))
+    if not parts:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def written_units(kind: PageKind, location: Location | None, treatment: str | None,
+                  places: re.Pattern[str] | None) -> tuple[tuple[str, ...], ...]:
+    """The text written for a local page alone, in the units it was written in (a note; a question with its
+    answer), as `locations.yaml` gives it: for a landing page, its treatment's text in its area (`landing_pages`);
+    for an area page, the area's notes and questions.
+
+    On a landing page, a unit that names no place the project knows (`places`: not its area, nor another place, a
+    station or the clinic's town) is left out: it is about the treatment in general, not about it for people from
+    one place, and such text written afresh for page after page is the scaled content of Google's spam policies,
+    which belongs in the treatment's guide. (An area page's notes often say where the clinic is without naming the
+    town, and are judged on all their text.)"""
+    if location is None:
+        return ()
+    if kind == PageKind.LANDING and treatment is not None:
+        pair = location.pair(treatment)
+        if pair is None:
+            return ()
+        units = ((pair.note,),) if pair.note else ()
+        units += tuple((f.question, f.answer) for f in pair.faqs)
+        if places is not None:
+            units = tuple(u for u in units if any(places.search(text) for text in u))
+        return units
+    if kind == PageKind.AREA:
+        units = ((location.notes,),) if location.notes else ()
+        return units + tuple((f.question, f.answer) for f in location.faqs)
+    return ()
+
+
+def own_sources(kind: PageKind, location: Location | None, treatment: str | None,
+                places: re.Pattern[str] | None = None) -> tuple[str, ...]:
     """What on a local page is written for it alone, rather than repeated from records that have pages of their
     own (the treatment's guide, the area's page, the site): "pair" for a landing page with text written for its
-    treatment in its area (locations.yaml `landing_pages`), "area" for an area page with notes or questions of its
-    own. A landing or area page without any adds nothing to the site's other pages (the check holds it back).
+    treatment in its area (locations.yaml `landing_pages`) that names a place (`written_units`), "area" for an
+    area page with notes or questions of its own. A landing or area page without any adds nothing to the site's
+    other pages (the check holds it back).
 
     Hook: a genuinely different offer for the pair (another premises, another practitioner, other hours) will be
     a source of its own too, once site.yaml says which premises and practitioner serve which treatment on which
     days (issue 18); until then every landing page of a treatment offers what its guide offers."""
-    if kind == PageKind.LANDING and location is not None and treatment is not None:
-        return ("pair",) if location.pair(treatment) is not None else ()
-    if kind == PageKind.AREA and location is not None:
-        return ("area",) if location.own_text else ()
+    if kind in (PageKind.LANDING, PageKind.AREA) and written_units(kind, location, treatment, places):
+        return ("pair",) if kind == PageKind.LANDING else ("area",)
     return ()
 
 
@@ -164,6 +211,7 @@ def skips_doorways(project: Project) -> bool:
 def plan_site(project: Project) -> Plan:
     """Every page of the site, in a stable order."""
     radius = project.site.service_radius_km
+    places = place_pattern(project)
     served: dict[str, tuple[Reach, ...]] = {}
     offered_by: dict[str, tuple[str, ...]] = {}
     by_premises: dict[tuple[str, ...], tuple[Reach, ...]] = {}  # treatments from the same premises share areas
@@ -194,7 +242,7 @@ def plan_site(project: Project) -> Plan:
         pages.append(Page(PageKind.AREA, f"/areas/{loc.slug}/", f"areas/{loc.slug}/index.html", "area.html",
                           location=loc.slug, deps=SITE_DEPS + (f"location:{loc.slug}", "index:areas")
                           + tuple(f"card:{slug}" for slug, _ in by_area[loc.slug]),   # its treatments' prices
-                          own=own_sources(PageKind.AREA, loc, None)))
+                          own=own_sources(PageKind.AREA, loc, None, places)))
     tables: dict[tuple[str, ...], dict[str, tuple[Reach, ...]]] = {}   # one per set of premises
     local_deps: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
     for t in project.treatments:
@@ -208,7 +256,7 @@ def plan_site(project: Project) -> Plan:
         deps, local = SITE_DEPS + (f"treatment:{t.slug}",), local_deps[ids]
         for r in served[t.slug]:
             location = project.location(r.location)
-            own = own_sources(PageKind.LANDING, location, t.slug)
+            own = own_sources(PageKind.LANDING, location, t.slug, places)
             pages.append(Page(
                 PageKind.LANDING, f"/{t.slug}/{r.location}/", f"{t.slug}/{r.location}/index.html", "landing.html",
                 treatment=t.slug, location=r.location, reach=r, neighbours=table[r.location],
@@ -224,7 +272,7 @@ def plan_site(project: Project) -> Plan:
         gone = {p.url_path for p in skipped}
         pages = [p for p in pages if p.url_path not in gone]
     nearest = {slug: min((r for _, r in items), key=lambda r: (r.km, r.premises)) for slug, items in areas.items()}
-    return Plan(tuple(pages), served, areas, nearest, skipped)
+    return Plan(tuple(pages), served, areas, nearest, skipped, places)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,42 @@ def test_the_same_note_on_two_pages_is_neither_pages_own(gate_project: Path):
         assert hold.advice.startswith("Its text for this treatment here is also on another page")
 
 
+# Invented: text about the treatment in general, as written afresh for page after page (scaled content).
+GENERAL = ("When it comes to lip fillers, everyone's goals are different. Some people want a little more "
+           "hydration, others a more defined border. Gels come in a range of densities, so the treatment can be "
+           "planned around your own proportions rather than a fashion.")
+
+
+def test_text_for_a_pair_that_names_no_place_is_not_written_for_the_place(gate_project: Path, tmp_path: Path):
+    add_pair(gate_project, note=GENERAL)
+    result = build(gate_project).checks
+    url = "/lip-fillers/northfield/"
+    hold = result.held[url]
+    assert (hold.rule, hold.lacks, hold.canonical) == ("duplicates.doorway", "pair", "/lip-fillers/")
+    assert hold.reason.startswith("the text written for it under `landing_pages` names no place (not Northfield,")
+    assert url not in sitemap(gate_project)
+
+    # the same text, said for the place (a station or another place would do too), is judged on its words
+    add_pair(gate_project, note="For clients from Northfield: " + GENERAL)
+    again = build(gate_project)
+    assert url not in again.checks.demoted and url in sitemap(gate_project)
+    clean = copy_project(gate_project, tmp_path / "clean")
+    build(clean)
+    assert tree_bytes(gate_project / "output") == tree_bytes(clean / "output")
+
+
+def test_a_question_that_names_no_place_does_not_count_beside_a_note_that_does(gate_project: Path):
+    def change(data):
+        for loc in data["locations"]:
+            if loc["name"] == "Northfield":
+                loc["landing_pages"] = {"lip-fillers": {
+                    "note": "Clients from Northfield can park in the road outside the clinic.",
+                    "faqs": [{"question": "How long do lip fillers last?", "answer": GENERAL}]}}
+    edit_yaml(gate_project / "locations.yaml", change)
+    hold = build(gate_project).checks.held["/lip-fillers/northfield/"]
+    assert hold.rule == "duplicates.thin" and 0 < hold.own_words < 30   # the note's words only
+
+
 def test_a_short_note_is_not_enough_and_says_how_much_more(gate_project: Path):
     add_pair(gate_project, note="Clients from Northfield can park in the road outside the clinic.")
     result = build(gate_project).checks

@@ -177,3 +177,12 @@ def test_no_phase_imports_a_later_one() -> None:
             "'generator.build', 'generator.render', 'generator.checks'))))")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
+
+
+def test_the_places_a_project_knows_match_as_written_in_notes(mini) -> None:
+    _, plan = mini
+    found = plan.places
+    assert found.search("The bus from WALTON ON THAMES stops outside")          # case, space for hyphen
+    assert found.search("Park at Hampton Court station")                      # a place's station
+    assert found.search("our West Molesey clinic") and found.search("Thames Ditton")   # a town, an unpublished place
+    assert not found.search("Eshering") and not found.search("When it comes to lip fillers, goals differ.")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from generator.data import Placeholder
 from generator.model import PageKind, Premises, Project
-from generator.plan import Plan, page_disclaimers
+from generator.plan import Plan, page_disclaimers, written_units
 
 # The order in which thin pages are judged and demoted: the most specific pages first, hubs last.
 KIND_RANK = {PageKind.LANDING: 0, PageKind.AREA: 1, PageKind.TREATMENT: 2, PageKind.AREAS: 3, PageKind.HOME: 4,
@@ -42,6 +42,7 @@ class PageFacts:
     treatment_slug: str | None = None
     own: tuple[str, ...] = ()            # what on it is written for it alone (plan.own_sources)
     own_text: tuple[str, ...] | None = None   # that text (a local page's only text that can be its own)
+    unplaced: int = 0                    # units of text written for it that name no place (plan.written_units)
 
     @property
     def rank(self) -> int:
@@ -100,7 +101,9 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             county=location.county if location else None, premises=near,
             disclaimers=disclaimers, waivers=own,
             location=location.slug if location else None, treatment_slug=treatment.slug if treatment else None,
-            own=page.own, own_text=written_text(page.kind, location, page.treatment),
+            own=page.own, own_text=written_text(page.kind, location, page.treatment, plan.places),
+            unplaced=(len(written_units(page.kind, location, page.treatment, None))
+                      - len(written_units(page.kind, location, page.treatment, plan.places))),
         )
     skipped = {p.url_path: pages.pop(p.url_path) for p in plan.skipped}
     return SiteFacts(base_url=base, clinic=site.name, pages=pages,
@@ -109,13 +112,13 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
                      inserted=inserted_names(project), skipped=skipped)
 
 
-def written_text(kind: str, location, treatment: str | None) -> tuple[str, ...] | None:
-    """The text written for a local page alone, as it shows it: for a landing page, its treatment's text in its area
-    (`landing_pages`); for an area page, the area's notes and questions. None for the other pages, all of whose text
-    is theirs (a treatment's guide, the home page)."""
+def written_text(kind: str, location, treatment: str | None, places=None) -> tuple[str, ...] | None:
+    """The text written for a local page alone, as it shows it (plan.written_units: on a landing page, only what
+    names a place): for a landing page, its treatment's text in its area (`landing_pages`); for an area page, the
+    area's notes and questions. None for the other pages, all of whose text is theirs (a treatment's guide, the
+    home page)."""
     if kind == "landing" and location is not None and treatment:
-        pair = location.pair(treatment)
-        return (pair.note or "",) + tuple(t for f in pair.faqs for t in (f.question, f.answer)) if pair else ()
+        return tuple(t for unit in written_units(PageKind.LANDING, location, treatment, places) for t in unit)
     if kind == "area" and location is not None:
         return (location.notes or "",) + tuple(t for f in location.faqs for t in (f.question, f.answer))
     return None

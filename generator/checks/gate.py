@@ -58,6 +58,12 @@ def doorway_hold(facts: PageFacts, words: int, settings: DuplicateSettings) -> H
                     "on other pages (locations.yaml has no `notes` or `faqs` for it)",
                     _area_advice(area, need), need_words=need)
     treatment, area = (facts.treatment or "the treatment"), (facts.area or "the area")
+    if facts.unplaced:
+        return Hold(facts.url_path, "duplicates.doorway", "pair",
+                    f"the text written for it under `landing_pages` names no place (not {area}, nor a station or "
+                    f"a town near it): it is about {treatment.lower()} in general, which is the guide's subject "
+                    f"({facts.hub}), not about {treatment.lower()} for people from {area}",
+                    _pair_advice(treatment, area, facts.treatment_slug or "", need), need_words=need)
     return Hold(facts.url_path, "duplicates.doorway", "pair",
                 f"nothing on it is written for {treatment.lower()} in {area}: its text is the {treatment.lower()} "
                 f"guide's ({facts.hub}) and {area}'s (/areas/{facts.location}/), with the place names and distances "
