@@ -513,7 +513,9 @@ class PairContent:
     """Text written for one treatment in one place: what earns its landing page a place (docs/checks.md)."""
 
     note: str | None = declare(_para, default=None, help="a few sentences about the treatment for people from "
-                               "this place, shown on its landing page", example="Clients from Esher often ask ...")
+                               "this place, naming it (or its station, or a place near it: text that names no "
+                               "place does not count), shown on its landing page",
+                               example="Clients from Esher often ask ...")
     faqs: tuple[Faq, ...] = declare(ListOf(Faq), default=(), help="questions people from this place ask about the "
                                     "treatment, with the answers, first in its landing page's questions")
 
