@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
@@ -71,7 +71,7 @@ class Plan:
     areas: dict[str, tuple[tuple[str, Reach], ...]]  # location slug -> (treatment slug, reach), by name
     nearest: dict[str, Reach]                     # location slug -> its nearest premises offering any treatment
     skipped: tuple[Page, ...] = ()                # pages with nothing of their own, not built (policy `skip`)
-    places: re.Pattern[str] | None = None         # the places the project knows (`place_pattern`)
+    places: Places | None = None                  # the places the project knows (`known_places`)
 
     def page(self, url_path: str) -> Page:
         return next(p for p in self.pages if p.url_path == url_path)
@@ -141,25 +141,47 @@ SITE_DEPS = ("site", "index:treatments", "attribution", "images")
 DOORWAY_RULE = "duplicates.doorway"   # a local page with nothing written for it alone
 
 
-def place_pattern(project: Project) -> re.Pattern[str]:
-    """The places the project knows, as one pattern: its places' names (published or not), their stations and the
-    premises' towns. Case, apostrophes ("Jessop's", "Jessops") and a space or hyphen between words are not told
-    apart."""
+_NAME_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHE_S = re.compile(r"[\'\u2019]s\b")
+
+
+def _name_words(text: str) -> list[str]:
+    """Words for matching names: lower case, "Jessop's" as "jessops", hyphens and other marks as spaces."""
+    return _NAME_WORD.findall(_APOSTROPHE_S.sub("s", text.lower()))
+
+
+@dataclass(frozen=True)
+class Places:
+    """The places a project knows, to find in text: its places' names (published or not), their stations and the
+    premises' towns. Case, an apostrophe before an s ("Jessop's", "Jessops") and a space or hyphen between the
+    words of a name are not told apart."""
+
+    by_first: dict[str, tuple[tuple[str, ...], ...]]   # first word -> the rest of each name that starts with it
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)   # the plan and the checks ask
+
+    def named_in(self, text: str) -> bool:
+        found = self.seen.get(text)
+        if found is None:
+            words = _name_words(text)
+            found = self.seen[text] = any(tuple(words[i + 1:i + 1 + len(rest)]) == rest
+                                          for i, word in enumerate(words) for rest in self.by_first.get(word, ()))
+        return found
+
+
+def known_places(project: Project) -> Places:
     names = {loc.name for loc in project.locations} | {loc.nearest_station for loc in project.locations
                                                        if loc.nearest_station}
     names |= {p.address.locality for p in project.site.premises}
-    parts = []
-    for name in sorted(names, key=lambda n: (-len(n), n)):
-        words = re.findall(r"[^\W_]+", name)
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for name in names:
+        words = _name_words(name)
         if words:
-            parts.append(r"['\u2019]?[\s-]*".join(re.escape(w) for w in words))
-    if not parts:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])", re.IGNORECASE)
+            by_first.setdefault(words[0], set()).add(tuple(words[1:]))
+    return Places({first: tuple(sorted(rests)) for first, rests in by_first.items()})
 
 
 def written_units(kind: PageKind, location: Location | None, treatment: str | None,
-                  places: re.Pattern[str] | None) -> tuple[tuple[str, ...], ...]:
+                  places: Places | None) -> tuple[tuple[str, ...], ...]:
     """The text written for a local page alone, in the units it was written in (a note; a question with its
     answer), as `locations.yaml` gives it: for a landing page, its treatment's text in its area (`landing_pages`);
     for an area page, the area's notes and questions.
@@ -178,7 +200,7 @@ def written_units(kind: PageKind, location: Location | None, treatment: str | No
         units = ((pair.note,),) if pair.note else ()
         units += tuple((f.question, f.answer) for f in pair.faqs)
         if places is not None:
-            units = tuple(u for u in units if any(places.search(text) for text in u))
+            units = tuple(u for u in units if any(places.named_in(text) for text in u))
         return units
     if kind == PageKind.AREA:
         units = ((location.notes,),) if location.notes else ()
@@ -187,7 +209,7 @@ def written_units(kind: PageKind, location: Location | None, treatment: str | No
 
 
 def own_sources(kind: PageKind, location: Location | None, treatment: str | None,
-                places: re.Pattern[str] | None = None) -> tuple[str, ...]:
+                places: Places | None = None) -> tuple[str, ...]:
     """What on a local page is written for it alone, rather than repeated from records that have pages of their
     own (the treatment's guide, the area's page, the site): "pair" for a landing page with text written for its
     treatment in its area (locations.yaml `landing_pages`) that names a place (`written_units`), "area" for an
@@ -211,7 +233,7 @@ def skips_doorways(project: Project) -> bool:
 def plan_site(project: Project) -> Plan:
     """Every page of the site, in a stable order."""
     radius = project.site.service_radius_km
-    places = place_pattern(project)
+    places = known_places(project)
     served: dict[str, tuple[Reach, ...]] = {}
     offered_by: dict[str, tuple[str, ...]] = {}
     by_premises: dict[tuple[str, ...], tuple[Reach, ...]] = {}  # treatments from the same premises share areas

@@ -182,7 +182,8 @@ def test_no_phase_imports_a_later_one() -> None:
 def test_the_places_a_project_knows_match_as_written_in_notes(mini) -> None:
     _, plan = mini
     found = plan.places
-    assert found.search("The bus from WALTON ON THAMES stops outside")          # case, space for hyphen
-    assert found.search("Park at Hampton Court station")                      # a place's station
-    assert found.search("our West Molesey clinic") and found.search("Thames Ditton")   # a town, an unpublished place
-    assert not found.search("Eshering") and not found.search("When it comes to lip fillers, goals differ.")
+    assert found.named_in("The bus from WALTON ON THAMES stops outside")          # case, space for hyphen
+    assert found.named_in("Park at Hampton Court station")                      # a place's station
+    assert found.named_in("our West Molesey clinic")                            # the premises' town
+    assert found.named_in("Thames Ditton")                                      # a place not published
+    assert not found.named_in("Eshering") and not found.named_in("When it comes to lip fillers, goals differ.")
