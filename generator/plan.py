@@ -146,15 +146,16 @@ _APOSTROPHE_S = re.compile(r"[\'\u2019]s\b")
 
 
 def _name_words(text: str) -> list[str]:
-    """Words for matching names: lower case, "Jessop's" as "jessops", hyphens and other marks as spaces."""
-    return _NAME_WORD.findall(_APOSTROPHE_S.sub("s", text.lower()))
+    """Words for matching names: lower case, without a possessive 's ("Esher's" names Esher), hyphens and other
+    marks as spaces."""
+    return _NAME_WORD.findall(_APOSTROPHE_S.sub("", text.lower()))
 
 
 @dataclass(frozen=True)
 class Places:
     """The places a project knows, to find in text: its places' names (published or not), their stations and the
-    premises' towns. Case, an apostrophe before an s ("Jessop's", "Jessops") and a space or hyphen between the
-    words of a name are not told apart."""
+    premises' towns. Case, a possessive 's ("Esher's") and a space or hyphen between the words of a name are not
+    told apart."""
 
     by_first: dict[str, tuple[tuple[str, ...], ...]]   # first word -> the rest of each name that starts with it
     seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)   # the plan and the checks ask

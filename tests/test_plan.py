@@ -187,3 +187,8 @@ def test_the_places_a_project_knows_match_as_written_in_notes(mini) -> None:
     assert found.named_in("our West Molesey clinic")                            # the premises' town
     assert found.named_in("Thames Ditton")                                      # a place not published
     assert not found.named_in("Eshering") and not found.named_in("When it comes to lip fillers, goals differ.")
+
+
+def test_a_place_is_named_in_the_possessive_too(mini) -> None:
+    _, plan = mini
+    assert plan.places.named_in("Esher's new car park") and plan.places.named_in("Walton-on-Thames’s bridge")
