@@ -1,4 +1,4 @@
-"""The doorway gate against a reviewer's labels, on projects of the corpus's tuning split (tests/gate_corpus/tune/):
+"""The doorway gate against a reviewer's labels, on the projects of the corpus's tuning split (tests/gate_corpus/tune/):
 each is built as a user builds it, and every labelled page the gate judges as the reviewer does today must stay so.
 
 Only the clear cases are asserted: the pages the gate is known to judge otherwise (listed below, with why) are left
@@ -15,18 +15,20 @@ from bench.gate_eval import load_split, read_verdicts
 from generator.build import build
 from tests.projects import copy_project
 
-PROJECTS = ["t2-fernhill", "t5-kingsbridge", "t6-hexley", "t7-marlbury"]
+TUNE = {project.name: (project, labels) for project, labels in load_split("tune")}
 
 # Judged otherwise than the reviewer today, for reasons the gate cannot see (yet).
 KNOWN_MISSES = {
+    "t3-castlegate/lip-fillers/bramley-quay/": "another premises, practitioner and days: a different offer does not "
+                                               "count as text of its own yet",
     "t7-marlbury/areas/aldbury/": "a description of the village written for it alone: own text, but not useful",
     "t7-marlbury/areas/burbage-down/": "the same kind of village description",
+    "t8-wickham/areas/soberton-heath/": "24 specific words: under the 30 words of min_unique_words",
 }
 
-TUNE = {project.name: (project, labels) for project, labels in load_split("tune")}
 
-
-@pytest.mark.parametrize("name", PROJECTS)
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(TUNE))
 def test_the_gate_judges_the_clear_cases_as_the_reviewer(name: str, tmp_path: Path):
     project, labels = TUNE[name]
     copy = copy_project(project, tmp_path / name)
