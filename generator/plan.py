@@ -178,7 +178,7 @@ def known_places(project: Project) -> Places:
         words = _name_words(name)
         if words:
             by_first.setdefault(words[0], set()).add(tuple(words[1:]))
-    return Places({first: tuple(sorted(rests)) for first, rests in by_first.items()})
+    return Places({first: tuple(sorted(by_first[first])) for first in sorted(by_first)})
 
 
 def written_units(kind: PageKind, location: Location | None, treatment: str | None,

@@ -142,12 +142,7 @@ def predicted_holds(project, plan, run, previous: dict | None = None) -> dict[st
             continue
         if not page.own:
             continue
-        location = project.location(page.location)
-        if page.kind == PageKind.LANDING:
-            pair = location.pair(page.treatment)
-            texts = [pair.note or ""] + [f"{f.question} {f.answer}" for f in pair.faqs]
-        else:
-            texts = [location.notes or ""] + [f"{f.question} {f.answer}" for f in location.faqs]
+        texts = run.facts.pages[url].own_text or ()   # what can be its own (facts.written_text)
         if sum(len(words(t)) for t in texts) < minimum:
             held.add(url)
     facts = run.facts.pages
