@@ -198,7 +198,7 @@ def written_units(kind: PageKind, location: Location | None, treatment: str | No
         pair = location.pair(treatment)
         if pair is None:
             return ()
-        units = ((pair.note,),) if pair.note else ()
+        units: tuple[tuple[str, ...], ...] = ((pair.note,),) if pair.note else ()
         units += tuple((f.question, f.answer) for f in pair.faqs)
         if places is not None:
             units = tuple(u for u in units if any(places.named_in(text) for text in u))
