@@ -222,6 +222,20 @@ def test_files_are_written_only_inside_the_project(tmp_path: Path) -> None:
     assert list((tmp_path / "outside").iterdir()) == []
 
 
+@pytest.mark.parametrize("text", ["a\x99b\nc", "bell\x07", "a\x85b", "a\u2028b", "a\r\nb", "\ufeffx",
+                                  "line\n\tindented", "\tfirst", "ok\nfine"])
+def test_text_with_characters_yaml_holds_only_as_escapes_reads_back_as_itself(text: str) -> None:
+    """Control characters, YAML 1.1's other line breaks and a line that starts with a tab are written in double
+    quotes as escapes, by a new file and by a patch alike: in a block or plain they would be refused by the reader
+    or read back as something else (NEL and U+2028 as a line feed)."""
+    data = {"locations": [{"name": "Esher", "lat": 51.37, "lon": -0.36, "notes": "x"}]}
+    old = parse_document(new_yaml(data), "locations.yaml")[0].data
+    new = {"locations": [dict(old["locations"][0], notes=text)]}
+    for written in (patch_yaml(new_yaml(data), old, new), new_yaml(new)):
+        doc, problems = parse_document(written, "locations.yaml")
+        assert problems == [] and doc.data["locations"][0]["notes"] == text, written
+
+
 @settings(max_examples=40, deadline=None)
 @given(data=locations(), style=st.sampled_from(["pyyaml", "ours"]), change=st.data())
 def test_a_patched_yaml_file_holds_exactly_the_new_values(data: dict, style: str, change) -> None:

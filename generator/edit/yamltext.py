@@ -91,6 +91,8 @@ def styled(value: Any, like: Any = None) -> Any:
         return seq
     if not isinstance(value, str):
         return value
+    if not _literal_safe(value):   # only a double-quoted scalar can hold it: written as escapes (`\x99`, `\t`)
+        return DoubleQuotedScalarString(value)
     if (isinstance(like, LiteralScalarString) or not isinstance(like, FoldedScalarString)) and "\n" in value \
             and all(line == line.rstrip() for line in value.split("\n")):
         return LiteralScalarString(value)
@@ -106,6 +108,16 @@ def styled(value: Any, like: Any = None) -> Any:
 
 
 _RESOLVER = yaml.resolver.Resolver()
+# Characters a YAML reader takes as written only inside double quotes, as escapes: control characters (C0 but the
+# tab and the line feed, DEL, C1), the byte order mark, what is not a character (surrogates, U+FFFE, U+FFFF), and
+# the line breaks YAML 1.1 knows besides the line feed (CR, NEL, U+2028, U+2029), which elsewhere become "\n".
+_NOT_LITERAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _literal_safe(text: str) -> bool:
+    """Whether `text` reads back as itself written plain, in quotes or as a block: none of _NOT_LITERAL, and no
+    line that begins with a tab (a block's lines begin with its indentation, where YAML allows no tab)."""
+    return not _NOT_LITERAL.search(text) and not any(line.startswith("\t") for line in text.split("\n"))
 
 
 def _read_as_other(text: str) -> bool:
