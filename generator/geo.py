@@ -7,6 +7,9 @@ import math
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 KM_PER_MILE = 1.609344
 COMPASS_POINTS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+# Every way a page may write one: as `compass_point` says it, and run together ("northeast"). The duplicate checks
+# mask them and name them when they are all two pages differ by.
+COMPASS_WORDS = frozenset(COMPASS_POINTS) | frozenset(point.replace("-", "") for point in COMPASS_POINTS)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

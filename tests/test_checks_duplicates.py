@@ -179,6 +179,20 @@ def test_why_alike_names_the_area_and_distance():
     assert other == "1 other passage(s) differ: «quick» / «slow»"
 
 
+def test_every_direction_a_page_can_say_is_masked_and_named_as_a_direction():
+    """The compass words the plan writes (geo.compass_point, and `opposite`) are those the duplicate checks mask and
+    name: a page "3 km north-east of" one place and another "3 km south-west of" another differ only by values."""
+    from generator.checks.duplicates.text import Masker
+    from generator.geo import compass_point, opposite
+
+    said = {compass_point(bearing) for bearing in range(0, 360, 5)}
+    said |= {opposite(point) for point in said} | {point.replace("-", "") for point in said}
+    assert said <= Masker(()).words
+    for point in said:
+        why = describe_differences(differences("It is north of here.", f"It is {point} of here."))
+        assert why in ("their main text is identical", "only the direction differs"), (point, why)
+
+
 def test_noindex_pages_are_not_compared():
     text = " ".join(random_words(random.Random(7), 100))
     pages = [HtmlPage("a/index.html", "/a/", main_text=text),

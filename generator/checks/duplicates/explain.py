@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 
+from generator.geo import COMPASS_WORDS
+
 _NUMBER = re.compile(r"^\d+$")
-_COMPASS = frozenset({"north", "south", "east", "west", "north-east", "north-west", "south-east", "south-west",
-                      "northeast", "northwest", "southeast", "southwest"})
 _UNITS = frozenset({"km", "miles", "mile", "minutes", "mins"})
 
 
@@ -34,7 +34,7 @@ def describe_differences(diffs: list[tuple[str, str]], names_a: tuple[str, ...] 
             return "punctuation"
         if all(_NUMBER.match(re.sub(r"\D", "", t) or "x") or t in _UNITS for t in ta + tb):
             return "distance"
-        if all(t in _COMPASS for t in ta + tb):
+        if all(t in COMPASS_WORDS for t in ta + tb):
             return "direction"
         def only_names(text: str, names: tuple[str, ...]) -> bool:
             rest = strip(text)

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from generator.geo import COMPASS_WORDS
+
 SHINGLE = 4                     # words per shingle
 
 _WORD = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:[-'\u2019][^\W_]+)*")
@@ -31,8 +33,6 @@ _P1 = np.uint64(0x9E3779B97F4A7C15)
 _C1, _C2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 _S33, _S32 = np.uint64(33), np.uint64(32)
 
-COMPASS = frozenset({"north", "south", "east", "west", "north-east", "north-west", "south-east", "south-west",
-                     "northeast", "northwest", "southeast", "southwest"})
 # Short words found inside names ("Walton-on-Thames" is one word, but "Kingston upon Thames", "Byfleet & New
 # Haw" and "Consultation for Lines and Wrinkles" are not): masked everywhere, they would blur every sentence.
 NEVER_MASKED = frozenset({"a", "an", "and", "as", "at", "by", "de", "for", "from", "in", "into", "la", "le", "near",
@@ -49,7 +49,7 @@ class Masker:
 
     def __init__(self, names: Iterable[str]):
         found = {w for name in names for w in words(str(name))}
-        self.words = frozenset(w for w in found if w not in NEVER_MASKED and not _has_digit(w)) | COMPASS
+        self.words = frozenset(w for w in found if w not in NEVER_MASKED and not _has_digit(w)) | COMPASS_WORDS
         self.digest = hashlib.blake2b("\n".join(sorted(self.words)).encode(), digest_size=12).hexdigest()
 
     def masks(self, word: str) -> bool:
