@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ import yaml
 
 from generator.errors import Problem
 from generator.syntax import explain
+from generator.text import did_you_mean
 
 try:  # libyaml is several times faster; fall back to the pure-Python loader.
     _BaseLoader = yaml.CSafeLoader
@@ -287,13 +287,12 @@ class _Builder:
 
     def _bad_tag(self, node: yaml.Node, path: Path_) -> None:
         tag = node.tag.replace(_CORE, "!!")
-        close = difflib.get_close_matches(tag, [PLACEHOLDER_TAG], n=1, cutoff=0.6)
         if tag == PLACEHOLDER_TAG:
             message, hint = "a !placeholder stands for one value, not a list or mapping", \
                 "write `!placeholder \"what is missing\"` in place of the value"
         else:
             message = f"the tag {_excerpt(tag, 40)} is not allowed in the data files"
-            hint = f"did you mean `{PLACEHOLDER_TAG}`?" if close else f"remove the tag: {_PLAIN_HINT}"
+            hint = did_you_mean(tag, [PLACEHOLDER_TAG]) or f"remove the tag: {_PLAIN_HINT}"
         self.problem(node, path, message, hint)
 
 

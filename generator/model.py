@@ -49,7 +49,7 @@ from generator.schema import (
 from generator.sheets import data_files, load_data, present_forms
 from generator.slugs import SLUG_RE, slugify
 from generator.target_url import url_problem
-from generator.text import closest, did_you_mean
+from generator.text import did_you_mean
 from generator.theme import theme_problems
 
 # Top-level folders the site itself uses; a treatment slug may not take them.
@@ -120,8 +120,7 @@ def _check_rule_key(value: Any, path: tuple):
         return
     family = value.split(".")[0]
     if family not in CHECK_FAMILIES:
-        close = closest(family, CHECK_FAMILIES)
-        hint = f"did you mean `{value.replace(family, close, 1)}`?" if close else \
+        hint = did_you_mean(family, CHECK_FAMILIES, lambda close: value.replace(family, close, 1)) or \
             f"families: {', '.join(CHECK_FAMILIES)}"
         yield path, f"unknown check family `{family}`", hint
 
@@ -791,10 +790,8 @@ def _check_deploy(site: Document) -> list[Problem]:
     deploy = site.data.get("deploy") or {}
     default, targets = deploy.get("default"), deploy.get("targets") or {}
     if default and default not in targets:
-        close = _suggest(default, set(targets), SITE_FILE)
         return [_problem(site, ("deploy", "default"), f"unknown target `{default}`",
-                         close if close.startswith("did you mean") else
-                         f"name one of: {', '.join(sorted(targets))}")]
+                         did_you_mean(default, targets) or f"name one of: {', '.join(sorted(targets))}")]
     return []
 
 

@@ -5,19 +5,25 @@ every page to them; sources in checks/seo.py)."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 TITLE_MAX = 60
 DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
 
 
 def closest(word: str, options: Iterable[str]) -> str | None:
-    """The one of `options` that `word` is most likely a typo of, or None."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return close[0] if close else None
+    """The one of `options` that `word` is most likely a typo of, or else the longest one of at least three
+    characters that `word` starts with (`latitude` for `lat`); None when there is neither."""
+    options = list(options)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    starts = [option for option in options if len(option) >= 3 and word.startswith(option)]
+    return max(starts, key=len) if starts else None
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """"did you mean `x`?" for the closest of `options`, or "" when none is close (a hint's first choice)."""
+def did_you_mean(word: str, options: Iterable[str], written: Callable[[str], str] = str) -> str:
+    """"did you mean `x`?" for the closest of `options`, or "" when none is close (a hint's first choice).
+    `written(x)` is how the suggestion is shown, when not as the option itself (`@x`, a whole rule id)."""
     close = closest(word, options)
-    return f"did you mean `{close}`?" if close else ""
+    return f"did you mean `{written(close)}`?" if close else ""

@@ -110,6 +110,11 @@ BAD_INPUTS = {
     "unknown-key": ("locations.yaml", "nearest_station: Esher", "nearest_staton: Esher", [
         "locations.yaml:16:5: locations[2].nearest_staton: unknown field `nearest_staton`",
         "    hint: did you mean `nearest_station`?"]),
+    "unknown-key-longer-name": ("locations.yaml", "lat: 51.36969", "latitude: 51.36969", [
+        "locations.yaml:12:5: locations[2]: `lat` is missing",
+        "    hint: add `lat:`",
+        "locations.yaml:14:5: locations[2].latitude: unknown field `latitude`",
+        "    hint: did you mean `lat`?"]),
     "unknown-key-no-match": ("locations.yaml", "nearest_station: Esher", "postcode: KT10", [
         "locations.yaml:16:5: locations[2].postcode: unknown field `postcode`",
         "    hint: known fields: name, slug, lat, lon, county, nearest_station, notes, faqs, landing_pages, publish"]),

@@ -48,6 +48,7 @@ from generator.checks.sentences import (
 from generator.data import Document, format_path, parse_document
 from generator.errors import DataError, Problem
 from generator.schema import Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, validate
+from generator.text import did_you_mean
 
 DEFAULT_RULES = "uk.yaml"
 
@@ -205,8 +206,8 @@ def _alternatives(alt: str, sets: dict[str, list[str]], depth: int) -> list[Alte
     if alt.startswith("@"):
         name = alt[1:]
         if name not in sets:
-            close = [s for s in sets if s.startswith(name[:3])]
-            raise PhraseError(f"`@{name}`: no set of that name" + (f" (did you mean @{close[0]}?)" if close else ""))
+            close = did_you_mean(name, sets, lambda s: f"@{s}")
+            raise PhraseError(f"`@{name}`: no set of that name" + (f" ({close})" if close else ""))
         if depth > 3:
             raise PhraseError(f"`@{name}`: sets refer to each other in a circle")
         out: list[Alternative] = []

@@ -237,9 +237,7 @@ def _heading(sheet: Sheet, table: Table, problems: list[Problem]) -> _Rows | Non
                 bad = True
             continue
         if header not in known:
-            start_of = next((k for k in known if len(k) >= 3 and header.startswith(k)), None)   # latitude: lat
-            hint = did_you_mean(header, known) or (f"did you mean `{start_of}`?" if start_of else
-                                                   f"the columns are: {', '.join(known)}")
+            hint = did_you_mean(header, known) or f"the columns are: {', '.join(known)}"
             problems.append(Problem(table.file, start + 1, i + 1, "", f"unknown column `{cell}`", hint, where))
             bad = True
         elif header in columns:

@@ -1,0 +1,27 @@
+"""generator/text.py: the one "did you mean" every phase uses."""
+
+from __future__ import annotations
+
+import re
+
+from generator.text import closest, did_you_mean
+from tests.projects import REPO
+
+
+def test_a_typo_and_a_longer_name_are_both_suggested():
+    assert closest("nearest_staton", ["name", "nearest_station"]) == "nearest_station"
+    assert closest("latitude", ["lat", "lon", "la"]) == "lat"        # starts with it (at least three letters)
+    assert closest("zzz", ["lat", "lon"]) is None
+    assert did_you_mean("claim", ["claims", "seo"], lambda c: f"{c}.hype") == "did you mean `claims.hype`?"
+    assert did_you_mean("zzz", ["lat"]) == ""
+
+
+def test_no_module_words_its_own_did_you_mean():
+    """Every suggestion comes from `did_you_mean`, so a data file, a spreadsheet, a rule file and the settings
+    suggest alike (the sheet reader once had its own rule for `latitude` -> `lat`; the claims rules suggested any
+    set with the same first three letters)."""
+    own = [f"{path.relative_to(REPO)}:{n}" for path in sorted((REPO / "generator").rglob("*.py"))
+           if path.name != "text.py"
+           for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+           if re.search(r"did you mean|get_close_matches", line, re.I)]
+    assert own == []
