@@ -151,6 +151,25 @@ def test_consistency_with_the_records(built_mini: Path):
     assert ("consistency.missing-page", "/lip-fillers/cobham/") in found
 
 
+def test_check_reads_the_sitemap_as_audit_does(built_mini: Path):
+    """`check` and `audit` read a sitemap with one XML parser (seo.read_sitemap): an entry in a comment is not an
+    entry, and one in CDATA is (a regular expression for `<loc>` once saw the first and misread the second)."""
+    from generator.audit import audit
+    from generator.checks.seo import read_sitemap
+
+    sitemap = built_mini / "output" / "sitemap.xml"
+    text = re.sub(r"(<url><loc>[^<]*/areas/cobham/</loc>.*?</url>)", r"<!-- \1 -->", sitemap.read_text())
+    text = re.sub(r"<loc>([^<]*/areas/esher/)</loc>", r"<loc><![CDATA[\1]]></loc>", text)
+    sitemap.write_text(text)
+    locs = read_sitemap("sitemap.xml", sitemap.read_bytes()).locs
+    assert not any(loc.endswith("/areas/cobham/") for loc in locs)
+    assert any(loc.endswith("/areas/esher/") for loc in locs)
+    found = {(f.rule, f.page) for f in check_built_site(built_mini).findings if f.rule == "consistency.sitemap"}
+    assert found == {("consistency.sitemap", "/areas/cobham/")}
+    audited = audit(built_mini / "output", base_url="https://www.mini-clinic.example")
+    assert ("seo.sitemap-missing-page", "/areas/cobham/") in {(f.rule, f.page) for f in audited.findings}
+
+
 def test_a_claim_in_the_data_stops_the_build_and_leaves_output_untouched(built_mini: Path):
     before = tree_bytes(built_mini / "output")
     edit(built_mini / "treatments.yaml", CLAIM_AT, "summary: A revolutionary hyaluronic acid gel")

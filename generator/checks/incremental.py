@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
 import json
 import logging
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +32,7 @@ from generator.checks import Finding
 from generator.checks.duplicates import BlockBatch, Prepared, _lookup, distinct
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
+from generator.checks.seo import read_sitemap
 from generator.errors import ClinicPagesError
 from generator.output import read_no_link
 from generator.paths import first_link, is_plain_relative, shown
@@ -299,24 +298,23 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
 
 # -- the built site ------------------------------------------------------------------------------------------
 
-_LOC = re.compile(r"<loc>\s*(.*?)\s*</loc>", re.S)
-
-
 def read_sitemap_urls(output: Path) -> set[str] | None:
-    """Every page URL in output/sitemap.xml (following a sitemap index to its parts); None when absent."""
+    """Every page URL in output/sitemap.xml (following a sitemap index to its parts), read as `audit` reads a
+    sitemap (`seo.read_sitemap`); None when absent. A part that is absent or not inside the output folder adds
+    nothing."""
     try:
-        text = read_no_link(output / "sitemap.xml").decode("utf-8", "replace")
+        top = read_sitemap("sitemap.xml", read_no_link(output / "sitemap.xml"))
     except OSError:
         return None
-    if "<sitemapindex" not in text:
-        return {html.unescape(u) for u in _LOC.findall(text)}
+    if top.kind != "sitemapindex":
+        return set(top.locs)
     urls: set[str] = set()
-    for part in _LOC.findall(text):
-        name = html.unescape(part).rsplit("/", 1)[-1]
+    for part in top.locs:
+        name = part.rsplit("/", 1)[-1]
         if not is_plain_relative(name):
             continue
         try:
-            urls |= {html.unescape(u) for u in _LOC.findall(read_no_link(output / name).decode("utf-8", "replace"))}
+            urls.update(read_sitemap(name, read_no_link(output / name)).locs)
         except OSError:
             continue
     return urls
