@@ -33,7 +33,7 @@ from generator.checks.seo import (
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
 from generator.output import MANIFEST
-from generator.workers import can_fork, forked_pool
+from generator.workers import can_fork, in_workers, spans
 
 Progress = Callable[[int, int], None]   # (pages done, pages in all)
 
@@ -66,7 +66,6 @@ OTHER_SITE_HINTS = {
     "duplicates.thin": "add text of its own to the page, or mark it noindex and point its canonical at the page "
                        "that says more",
 }
-PARALLEL_MIN_PAGES = 400     # below this, starting workers costs more than it saves
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -261,25 +260,23 @@ def parse_pages(root: Path, files: list[str], jobs: int | None = None, run: Chec
     _RUN = run
     try:
         with collector_paused():
-            if not can_fork(jobs, len(files), PARALLEL_MIN_PAGES):
+            if not can_fork(jobs, len(files)):
                 parsed, blocks = _parse_files((str(root), files))
                 if run is not None:
                     run.index.receive(blocks)
                 if progress:
                     progress(len(files), len(files))
             else:
-                size = max(50, min(500, len(files) // (jobs * 8)))
-                chunks = [(str(root), files[i:i + size]) for i in range(0, len(files), size)]
+                chunks = [(str(root), files[start:end]) for start, end in spans(len(files), jobs)]
                 if run is not None:
                     run.index.mark_sent()
                 parsed = []
-                with forked_pool(jobs) as pool:
-                    for chunk, blocks in pool.imap(_parse_files, chunks):
-                        if run is not None:
-                            run.index.receive(blocks)
-                        parsed += chunk
-                        if progress:
-                            progress(len(parsed), len(files))
+                for _, (chunk, blocks) in in_workers(_parse_files, chunks, jobs):
+                    if run is not None:
+                        run.index.receive(blocks)
+                    parsed += chunk
+                    if progress:
+                        progress(len(parsed), len(files))
     finally:
         _RUN = None
     return parsed

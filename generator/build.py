@@ -45,7 +45,7 @@ from generator.state import (
     record_failure,
     state_bytes,
 )
-from generator.workers import can_fork, forked_pool
+from generator.workers import can_fork, in_workers, spans
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
     import jinja2
@@ -60,7 +60,6 @@ if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has wo
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-PARALLEL_MIN_PAGES = 100    # below this, forking workers costs more than it saves (break-even: 30-50 pages)
 
 
 @dataclass
@@ -489,22 +488,19 @@ def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction, p
     global _WORKER
     jobs = jobs or os.cpu_count() or 1
     total = len(pages)
-    if can_fork(jobs, total, PARALLEL_MIN_PAGES):
+    if can_fork(jobs, total):
         _WORKER = (pages, renderer, tx, checker, inputs_of)
         if checker is not None:
             checker.run.index.mark_sent()
-        size = max(50, min(250, total // (jobs * 8)))   # small enough that no worker idles long at the end
-        spans = [(i, min(i + size, total)) for i in range(0, total, size)]
         try:
-            with forked_pool(jobs) as pool:
-                for (start, end), (results, blocks) in zip(spans, pool.imap(_render_chunk, spans), strict=True):
-                    if checker is not None:
-                        checker.run.index.receive(blocks)
-                    for page, (key, sha, staged, result) in zip(pages[start:end], results, strict=True):
-                        tx.record(page.file, sha, staged)
-                        yield page, key, sha, result
-                    if progress:
-                        progress(end, total)
+            for (start, end), (results, blocks) in in_workers(_render_chunk, spans(total, jobs), jobs):
+                if checker is not None:
+                    checker.run.index.receive(blocks)
+                for page, (key, sha, staged, result) in zip(pages[start:end], results, strict=True):
+                    tx.record(page.file, sha, staged)
+                    yield page, key, sha, result
+                if progress:
+                    progress(end, total)
         finally:
             _WORKER = None
         return

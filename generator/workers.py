@@ -1,17 +1,44 @@
-"""Worker processes for large builds, checks and audits: forked, so they start with what this process loaded."""
+"""Worker processes for large builds, checks and audits: forked, so they start with what this process loaded.
+One threshold says when they are worth starting, and one loop shares the work among them."""
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
 import multiprocessing.pool
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
+
+# From this many pages on, build (render), check and audit (read, parse and check) share the pages among forked
+# workers: below it, starting them costs more than it saves (forking pays off from 30-50 pages rendered or
+# checked: f777686).
+PARALLEL_MIN_PAGES = 100
+
+_Part = TypeVar("_Part")
+_Result = TypeVar("_Result")
 
 
-def can_fork(jobs: int, items: int, minimum: int) -> bool:
-    """True when `items` are enough (`minimum`) to share among `jobs` forked workers, and fork exists here."""
-    return jobs > 1 and items >= minimum and "fork" in multiprocessing.get_all_start_methods()
+def can_fork(jobs: int, items: int, minimum: int | None = None) -> bool:
+    """True when `items` are enough (`minimum`, PARALLEL_MIN_PAGES unless given) to share among `jobs` forked
+    workers, and fork exists here."""
+    least = PARALLEL_MIN_PAGES if minimum is None else minimum
+    return jobs > 1 and items >= least and "fork" in multiprocessing.get_all_start_methods()
+
+
+def spans(total: int, jobs: int) -> list[tuple[int, int]]:
+    """`range(total)` cut into consecutive (start, end) spans to hand out: small enough that no worker idles long
+    at the end (about eight per worker), big enough that each is worth sending."""
+    size = max(50, min(250, total // (jobs * 8)))
+    return [(i, min(i + size, total)) for i in range(0, total, size)]
+
+
+def in_workers(work: Callable[[_Part], _Result], parts: Sequence[_Part], jobs: int
+               ) -> Iterator[tuple[_Part, _Result]]:
+    """(part, work(part)) for each of `parts`, in order, the work shared among `jobs` forked workers. `work`
+    must be a module-level function; what it needs beyond its part, the caller sets up before the fork."""
+    with forked_pool(jobs) as pool:
+        yield from zip(parts, pool.imap(work, parts), strict=True)
 
 
 @contextmanager

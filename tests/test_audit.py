@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import workers
 from generator.audit import AuditError, _parse_files, audit, read_site
 from generator.checks.seo import RULES, check_seo, read_sitemap
 from generator.model import load_project
@@ -527,7 +528,7 @@ def test_pages_parsed_in_worker_processes_are_the_same_as_in_one(built_sample, m
 
     files = [f for f in audit_module.list_files(built_sample) if f.endswith(".html")]
     one = audit_module.read_pages(built_sample, files, jobs=1)
-    monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10)
     two = audit_module.read_pages(built_sample, files, jobs=2)
     assert [p.file for p in two] == files and two == one
 
@@ -538,7 +539,7 @@ def test_an_audit_in_worker_processes_finds_what_one_process_finds(site, kinds, 
     plant(site, kinds["treatment"], r"</h1>", "</h1><p>Book Botox today.</p>")
     plant(site, kinds["area"], r"<title>.*?</title>", "")
     one = audit_module.audit(site, jobs=1)
-    monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10)
     two = audit_module.audit(site, jobs=2)
     assert {"claims.pom", "seo.title-missing"} <= {f.rule for f in one.findings}
     assert two.findings == one.findings and two.pages == one.pages
@@ -564,7 +565,7 @@ def test_pages_are_read_with_the_garbage_collector_paused_and_it_resumes_after(t
     files = [f"p{n}.html" for n in range(4)]
     for name in files:
         (tmp_path / name).write_text(f"<title>{name}</title><p>words of {name}</p>", "utf-8")
-    monkeypatch.setattr(audit_module, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 2)
     monkeypatch.setattr(audit_module, "_parse_files", _parse_telling_the_collector)
     assert gc.isenabled()
     parsed = audit_module.parse_pages(tmp_path, files, jobs=jobs)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import workers
 from generator.build import build
 from generator.checks import HtmlPage, check_built_site, check_pages, parse_html
 from generator.checks.content import check_disclaimers, check_leaks, fold
@@ -287,9 +288,8 @@ def test_near_duplicates_say_why_they_are_alike():
 
 
 def test_worker_processes_find_the_same(built_sample: Path, monkeypatch: pytest.MonkeyPatch):
-    from generator.checks import engine
     one = check_built_site(built_sample.parent, jobs=1, cache=False)
-    monkeypatch.setattr(engine, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10)
     two = check_built_site(built_sample.parent, jobs=2, cache=False)   # blocks come back from the workers
     assert two.findings == one.findings and two.demoted == one.demoted
     assert [(s.page, s.unique_share, s.twin) for s in two.duplicates.pages] == \

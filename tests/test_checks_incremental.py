@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import generator.build as build_module
+from generator import workers
 from generator.build import build
-from generator.checks import engine
 from generator.checks.incremental import CACHE_FILE, BuildChecks
 from generator.errors import ChecksFailed
 from tests.projects import edit_yaml, sample_subset
@@ -24,8 +23,7 @@ def fixed_clock(monkeypatch):
 def inspected(monkeypatch):
     """The files whose HTML the checks parsed (rendered, or read back from disk): in this process, which does
     all the work (worker processes would see the spy, but their lists would not come back)."""
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
-    monkeypatch.setattr(engine, "PARALLEL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10**9)
     seen: list[str] = []
     real = BuildChecks.inspect
 

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import build as build_module
+from generator import workers
 from generator.build import build
 from generator.errors import ChecksFailed
 from generator.output import JOURNAL, MANIFEST
@@ -223,7 +223,7 @@ def test_parallel_rendering_gives_the_same_bytes_as_one_process(tmp_path, monkey
     one = sample_subset(tmp_path / "one")
     many = sample_subset(tmp_path / "many")
     first = build(one, jobs=1)
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10)
     second = build(many, jobs=2)   # checked in the render workers, their blocks sent back in batches
     assert tree(one / "output") == tree(many / "output")
     assert second.checks.findings == first.checks.findings and second.checks.demoted == first.checks.demoted

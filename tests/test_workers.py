@@ -1,7 +1,8 @@
 """Forked worker pools: the work comes back in order, and the parent's objects are frozen out of the garbage
 collector only while the pool runs (`serve` builds again and again in one process: a freeze that stayed would
-keep every later build's garbage for good). Build, check and audit start workers from their own thresholds on,
-and only there: tested at the real thresholds, so that a changed threshold or comparison shows."""
+keep every later build's garbage for good). Build, check and audit start workers from one threshold on
+(workers.PARALLEL_MIN_PAGES), and only there: tested at the real threshold, so that a changed threshold or
+comparison shows."""
 
 from __future__ import annotations
 
@@ -10,19 +11,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from generator import audit, build
-from generator.checks import CheckRun, engine
-from generator.workers import can_fork, forked_pool
+from generator import audit, build, workers
+from generator.checks import CheckRun
+from generator.workers import PARALLEL_MIN_PAGES, can_fork, forked_pool, in_workers, spans
 from tests.projects import sample_subset, tree_bytes
 
 pytestmark = pytest.mark.skipif(not can_fork(2, 1, 1), reason="no fork on this system")
 
-THRESHOLDS = {"build": build.PARALLEL_MIN_PAGES, "check": engine.PARALLEL_MIN_PAGES,
-              "audit": audit.PARALLEL_MIN_PAGES}
 
 
 def _square(n: int) -> tuple[int, int]:
@@ -49,19 +47,41 @@ def test_the_parents_objects_are_frozen_only_while_the_pool_runs() -> None:
     assert all(gc.is_tracked(k) for k in kept)   # collectable again
 
 
-@pytest.mark.parametrize("command", THRESHOLDS)
-def test_can_fork_from_the_commands_threshold_on(command: str) -> None:
-    minimum = THRESHOLDS[command]
+def test_can_fork_from_the_threshold_on() -> None:
+    minimum = PARALLEL_MIN_PAGES
     assert minimum > 1
-    assert can_fork(2, minimum, minimum) and can_fork(16, 100 * minimum, minimum)
-    assert not can_fork(2, minimum - 1, minimum)
-    assert not can_fork(1, 100 * minimum, minimum)      # one job: stay in this process
+    assert can_fork(2, minimum) and can_fork(16, 100 * minimum)
+    assert not can_fork(2, minimum - 1)
+    assert not can_fork(1, 100 * minimum)      # one job: stay in this process
 
 
-def _count_pools(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> list[int]:
-    """Wrap the forked_pool that `module` calls: the list gets the number of workers of each pool started."""
+@pytest.mark.parametrize("total", [0, 1, 99, 100, 101, 1_000, 10_007, 100_000])
+@pytest.mark.parametrize("jobs", [2, 3, 16])
+def test_the_spans_cover_every_item_once_in_order(total: int, jobs: int) -> None:
+    cut = spans(total, jobs)
+    assert [i for start, end in cut for i in range(start, end)] == list(range(total))
+    assert all(0 < end - start <= 250 for start, end in cut)
+
+
+def test_in_workers_gives_each_part_with_its_result_in_order() -> None:
+    parts = list(range(30))
+    assert [(part, r) for part, (r, _) in in_workers(_square, parts, 2)] == [(n, n * n) for n in parts]
+
+
+def test_no_command_has_a_dispatch_loop_or_threshold_of_its_own() -> None:
+    """Build, check and audit share their pages through `in_workers`, from PARALLEL_MIN_PAGES on: none of them
+    starts a pool or keeps a threshold itself (there were three loops, at 100, 100 and 400 pages)."""
+    from generator.checks import engine
+
+    for module in (build, engine, audit):
+        source = Path(module.__file__).read_text("utf-8")
+        assert "forked_pool" not in source and ".imap(" not in source and "PARALLEL_MIN_PAGES" not in source
+
+
+def _count_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Wrap the forked_pool that `in_workers` calls: the list gets the number of workers of each pool started."""
     started: list[int] = []
-    real = module.forked_pool
+    real = workers.forked_pool
 
     @contextmanager
     def counted(jobs: int) -> Iterator:
@@ -69,7 +89,7 @@ def _count_pools(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> list[in
         with real(jobs) as pool:
             yield pool
 
-    monkeypatch.setattr(module, "forked_pool", counted)
+    monkeypatch.setattr(workers, "forked_pool", counted)
     return started
 
 
@@ -82,8 +102,8 @@ def _pages(folder: Path, count: int) -> list[str]:
 
 
 def test_audit_reads_pages_in_workers_from_its_threshold_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    files = _pages(tmp_path, audit.PARALLEL_MIN_PAGES)
-    pools = _count_pools(monkeypatch, audit)
+    files = _pages(tmp_path, PARALLEL_MIN_PAGES)
+    pools = _count_pools(monkeypatch)
     fewer = audit.read_pages(tmp_path, files[:-1], jobs=2)
     assert pools == [] and [p.file for p in fewer] == files[:-1]
     assert [p.file for p in audit.read_pages(tmp_path, files, jobs=1)] == files
@@ -95,8 +115,8 @@ def test_audit_reads_pages_in_workers_from_its_threshold_on(tmp_path: Path, monk
 
 def test_check_inspects_pages_in_workers_from_its_threshold_on(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    files = [(name, str(tmp_path / name)) for name in _pages(tmp_path, engine.PARALLEL_MIN_PAGES)]
-    pools = _count_pools(monkeypatch, engine)
+    files = [(name, str(tmp_path / name)) for name in _pages(tmp_path, PARALLEL_MIN_PAGES)]
+    pools = _count_pools(monkeypatch)
     fewer = list(CheckRun().inspect_files(files[:-1], jobs=2))
     assert pools == [] and len(fewer) == len(files) - 1
     enough = list(CheckRun().inspect_files(files, jobs=2))
@@ -107,14 +127,14 @@ def test_check_inspects_pages_in_workers_from_its_threshold_on(tmp_path: Path,
 
 def test_build_renders_in_workers_from_its_threshold_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages whose files were deleted are rendered again: exactly the threshold's number of them, or one less."""
-    minimum = build.PARALLEL_MIN_PAGES
+    minimum = PARALLEL_MIN_PAGES
     project = sample_subset(tmp_path / "p", locations=10)
     first = build.build(project, jobs=1, checks=False)
     assert first.pages > minimum, "the project is too small to test the threshold: give it more places"
     output = project / "output"
     built = tree_bytes(output)
     pages = [page.file for page in first.plan.pages]
-    pools = _count_pools(monkeypatch, build)
+    pools = _count_pools(monkeypatch)
     for count, expected in ((minimum - 1, []), (minimum, [2])):
         for file in pages[:count]:
             (output / file).unlink()

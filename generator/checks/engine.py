@@ -28,7 +28,7 @@ from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem 
 from generator.model import CheckSettings, PageKind
 from generator.paths import first_link, link_problem, relative_problem, shown
 from generator.text import did_you_mean
-from generator.workers import can_fork, forked_pool
+from generator.workers import can_fork, in_workers, spans
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {
     "duplicates.exact": ("fail", "give each page text of its own, or stop generating the copies"),
@@ -254,20 +254,18 @@ class CheckRun:
         `progress(done, total)` is told as they come."""
         global _RUN
         jobs = jobs or os.cpu_count() or 1
-        size = max(20, min(250, len(files) // (jobs * 8)))
-        chunks = [files[i:i + size] for i in range(0, len(files), size)]
+        chunks = [files[start:end] for start, end in spans(len(files), jobs)]
         done = 0
-        if can_fork(jobs, len(files), PARALLEL_MIN_PAGES):
+        if can_fork(jobs, len(files)):
             _RUN = self
             self.index.mark_sent()
             try:
-                with forked_pool(jobs) as pool:
-                    for chunk, (results, blocks) in zip(chunks, pool.imap(_inspect_in_worker, chunks), strict=True):
-                        self.index.receive(blocks)
-                        yield from results
-                        done += len(chunk)
-                        if progress:
-                            progress(done, len(files))
+                for chunk, (results, blocks) in in_workers(_inspect_in_worker, chunks, jobs):
+                    self.index.receive(blocks)
+                    yield from results
+                    done += len(chunk)
+                    if progress:
+                        progress(done, len(files))
             finally:
                 _RUN = None
             return
@@ -437,7 +435,6 @@ def _can_hold(facts: PageFacts) -> bool:
 _KIND_NAMES = {PageKind.HOME: "home page", PageKind.AREAS: "list of areas", PageKind.NOT_FOUND: "404 page"}
 
 
-PARALLEL_MIN_PAGES = 100     # below this, forking workers costs more than it saves
 _RUN: CheckRun | None = None
 
 
