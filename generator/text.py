@@ -1,6 +1,7 @@
-"""Text facts and helpers that every phase shares, so that each is written once: the one "did you mean", and the
+"""Text facts and helpers that every phase shares, so that each is written once: the one "did you mean", the
 lengths of a title and a meta description that search results show (render aims for them, the SEO check holds
-every page to them; sources in checks/seo.py)."""
+every page to them; sources in checks/seo.py), and how the checks read words: which quotes are folded to the
+straight ones, what joins the parts of a word, and how runs of spaces are squashed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,17 @@ from collections.abc import Callable, Iterable
 
 TITLE_MAX = 60
 DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
+
+# Typographic quotes and the straight ones people type are the same to every check: folded to the straight ones
+# (content's comparisons, the claims rules), or read as one (the duplicate checks' words).
+QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
+APOSTROPHES = "'\u2019"                              # join the parts of one word: "it's", "o’clock"
+WORD = rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*"          # a word: letters or digits, parts joined by an apostrophe
+
+
+def squash(text: str) -> str:
+    """The text with every run of white space, line breaks too, as one space, and none at either end."""
+    return " ".join(text.split())
 
 
 def closest(word: str, options: Iterable[str]) -> str | None:

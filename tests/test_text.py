@@ -25,3 +25,20 @@ def test_no_module_words_its_own_did_you_mean():
            for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
            if re.search(r"did you mean|get_close_matches", line, re.I)]
     assert own == []
+
+
+def test_every_check_reads_a_typographic_apostrophe_as_a_straight_one():
+    """One table of quotes and one set of apostrophes (generator/text.py): content, claims and duplicates read
+    "it’s" as "it's" (the claims rules' word pattern and the duplicate checks' once disagreed on it)."""
+    from generator.checks.claims import _WORD, normalise
+    from generator.checks.content import fold
+    from generator.checks.duplicates.text import words
+
+    curly, straight = "It\u2019s the clinic\u2019s \u201cown\u201d  text", "It's the clinic's \"own\" text"
+    assert fold(curly) == fold(straight) == "it's the clinic's \"own\" text"
+    assert normalise(curly).split() == normalise(straight).split()
+    said = ["it's", "the", "clinic's", "own", "text"]
+    assert _WORD.findall(normalise(curly)) == _WORD.findall(normalise(straight)) == said
+    for found in (_WORD.findall(curly.lower()), words(curly)):   # unfolded, a curly apostrophe still joins a word
+        assert [w.replace("\u2019", "'") for w in found] == said
+    assert words(straight) == said

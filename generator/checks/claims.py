@@ -48,7 +48,7 @@ from generator.checks.sentences import (
 from generator.data import Document, format_path, parse_document
 from generator.errors import DataError, Problem
 from generator.schema import Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, validate
-from generator.text import did_you_mean
+from generator.text import QUOTES, WORD, did_you_mean
 
 DEFAULT_RULES = "uk.yaml"
 
@@ -85,8 +85,8 @@ def normalise(text: str) -> str:
     return text
 
 
-_NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'),
-              ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
+_NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), *QUOTES, ("\u2013", "-"), ("\u2014", "-"),
+              ("\u00a0", " "))
 
 
 def _clean(text: str) -> str:
@@ -154,7 +154,7 @@ _PARTS = re.compile(r"(?:\([^()]*\)|[^\s(])+")          # a phrase's parts: word
 _ITEMS = re.compile(r"(\([^()]*\)|[^|()]*)\|")           # the alternatives of one part, each followed by |
 _NUM = re.compile(r"^#num(?:(<=|>=|<|>|=)(\d+)|(\d+)-(\d+))?$")
 _HYPHENS = re.compile(r"[-\u2010\u2011\u2013]")
-_WORDISH = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£$€%*+&]")
+_WORDISH = re.compile(WORD + r"|[£$€%*+&]")
 
 
 class PhraseError(ValueError):
@@ -687,7 +687,7 @@ _NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and an
 _YES = (SentenceResult((), False, 1),)       # a sentence that holds no claim and starts "Yes"
 _NO = (SentenceResult((), False, -1),)
 _BY_ANSWER = {0: _NEUTRAL, 1: _YES, -1: _NO}
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_WORD = re.compile(WORD)
 _DIGITS = re.compile(r"\d+")
 _TAG = re.compile(r"#([^\W_]\w*)")
 # the commonest English words, and the commonest of an honest clinic's pages (the sample's treatments and areas):

@@ -13,6 +13,7 @@ from generator.checks import Finding, HtmlPage
 from generator.checks.claims import parse_json, snippet
 from generator.checks.facts import PageFacts, SiteFacts
 from generator.model import PageKind
+from generator.text import QUOTES, squash
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
@@ -60,11 +61,11 @@ def _fold(text: str) -> str:
         for old, new in _FOLD:
             if old in text:
                 text = text.replace(old, new)
-    return " ".join(text.split()).casefold()
+    return squash(text).casefold()
 
 
 fold_record = lru_cache(maxsize=4096)(fold)   # the same disclaimer and address texts, page after page
-_FOLD = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
+_FOLD = QUOTES
 
 
 # -- required disclaimers --------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from generator.checks import Finding, HtmlPage
 from generator.checks.crawl import NOT_FOUND_FILES, Crawl
 from generator.checks.html import page_path
-from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
+from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX, squash
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
@@ -182,10 +182,6 @@ def robots_sitemaps(robots: str) -> list[str]:
 
 # --- addresses ---------------------------------------------------------------------------------------------
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 _ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s]")
 _PLAIN_PATH = re.compile(r"/[^?#%\\\s]*(?:#\S*)?")    # a root-relative path with nothing to normalise
 
@@ -301,7 +297,7 @@ def _duplicates(pages: Iterable[HtmlPage], value, rule: str, what: str) -> Itera
     for page in pages:
         text = value(page)
         if text:
-            groups[_norm(text).casefold()].append(page)
+            groups[squash(text).casefold()].append(page)
     for group in groups.values():
         if len(group) < 2:
             continue
@@ -309,7 +305,7 @@ def _duplicates(pages: Iterable[HtmlPage], value, rule: str, what: str) -> Itera
         shown = ", ".join(paths[:4]) + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
         for page in group:    # the same words on each page of the group: the report shows it once
             yield finding(rule, page.url_path, f"{len(paths)} pages have the same {what}: {shown}",
-                          _norm(value(page)))
+                          squash(value(page)))
 
 
 def check_titles(site: Site) -> Iterator[Finding]:
@@ -317,7 +313,7 @@ def check_titles(site: Site) -> Iterator[Finding]:
         if page.titles == 0:
             yield finding("seo.title-missing", page.url_path, "the page has no <title>")
             continue
-        title = _norm(page.title or "")
+        title = squash(page.title or "")
         if not title:
             yield finding("seo.title-empty", page.url_path, "the <title> is empty")
         if page.titles > 1:
@@ -330,7 +326,7 @@ def check_titles(site: Site) -> Iterator[Finding]:
 
 def check_descriptions(site: Site) -> Iterator[Finding]:
     for page in site.indexed():
-        text = _norm(page.description or "")
+        text = squash(page.description or "")
         if not text:
             state = "is empty" if page.descriptions else "is missing"
             yield finding("seo.description-missing", page.url_path, f"the meta description {state}")
@@ -350,12 +346,12 @@ def check_headings(site: Site) -> Iterator[Finding]:
             yield finding("seo.h1-missing", page.url_path, "the page has no <h1>")
         elif len(page.h1) > 1:
             yield finding("seo.h1-multiple", page.url_path, f"the page has {len(page.h1)} <h1> headings",
-                          " | ".join(_norm(h) for h in page.h1))
+                          " | ".join(squash(h) for h in page.h1))
         previous = None
         for level, text in page.headings:
             if previous is not None and level > previous + 1:
                 yield finding("seo.heading-skip", page.url_path,
-                              f"<h{level}> follows <h{previous}>, skipping a level", _norm(text))
+                              f"<h{level}> follows <h{previous}>, skipping a level", squash(text))
                 break    # one finding per page: the first skip usually explains the rest
             previous = level
 
@@ -500,7 +496,7 @@ _LONGEST_VAGUE = max(len(t) for t in VAGUE_LINK_TEXT) + 10     # room for spaces
 def _link_text(text: str) -> str:
     if len(text) > _LONGEST_VAGUE:
         return ""           # a long text says something; most links are skipped here cheaply
-    return _norm(text).strip(" .,:;!?…»›→>-–—()[]\"'").casefold()
+    return squash(text).strip(" .,:;!?…»›→>-–—()[]\"'").casefold()
 
 
 def follow(site: Site, resolver: Resolver, path: str) -> tuple[str | None, str]:
@@ -530,7 +526,7 @@ def check_links(site: Site, resolver: Resolver) -> Iterator[Finding]:
         for href, text in page.links:
             if _link_text(text) in VAGUE_LINK_TEXT:
                 yield finding("seo.link-text", page.url_path, f"the link text says nothing about {href}",
-                              _norm(text))
+                              squash(text))
             path, file, fragment = resolver.resolve(href, page.url_path)
             if path is None:
                 continue
@@ -618,7 +614,7 @@ def jsonld_types(page: HtmlPage) -> set[str]:
 
 
 def _text(value) -> str:
-    return _norm(value) if isinstance(value, str) else ""
+    return squash(value) if isinstance(value, str) else ""
 
 
 def _top_level(doc) -> set[int]:
@@ -747,7 +743,7 @@ def _jsonld_crumbs(node: dict, page: HtmlPage) -> list[tuple[str, str]]:
 
 def _check_breadcrumbs(page: HtmlPage, node: dict, resolver: Resolver) -> Iterator[Finding]:
     data = _jsonld_crumbs(node, page)
-    shown = [(_norm(text), _crumb_path(href, page)) for text, href in page.breadcrumbs]
+    shown = [(squash(text), _crumb_path(href, page)) for text, href in page.breadcrumbs]
 
     def describe(crumbs: list[tuple[str, str]]) -> str:
         return " > ".join(f"{name} ({path})" for name, path in crumbs)
@@ -794,7 +790,7 @@ def _served_places(doc) -> set[str]:
             value = node.get(key)
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, str):
-                    places.add(_norm(item))
+                    places.add(squash(item))
                 elif isinstance(item, dict):
                     places |= {_text(item.get(k)) for k in ("name", "addressLocality") if _text(item.get(k))}
     return places
@@ -816,7 +812,7 @@ def _check_faq(page: HtmlPage, node: dict, doc) -> Iterator[Finding]:
             continue
         if question not in page.visible_text:       # the common case skips folding the whole text
             if visible is None:
-                visible = _norm(page.visible_text).casefold()
+                visible = squash(page.visible_text).casefold()
             if question.casefold() not in visible:
                 yield finding("seo.faq-not-visible", page.url_path,
                               "a FAQPage question in the JSON-LD is not shown on the page", question)

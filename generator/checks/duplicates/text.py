@@ -23,10 +23,12 @@ from collections.abc import Iterable
 import numpy as np
 
 from generator.geo import COMPASS_WORDS
+from generator.text import APOSTROPHES
 
 SHINGLE = 4                     # words per shingle
 
-_WORD = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:[-'\u2019][^\W_]+)*")
+# a number, or a word whose parts are joined by apostrophes or by hyphens ("Walton-on-Thames" is one word here)
+_WORD = re.compile(rf"\d+(?:[.,:]\d+)*|[^\W_]+(?:[-{APOSTROPHES}][^\W_]+)*")
 BREAK = np.uint64(0)            # the word hash of a block break
 MASK = np.uint64(0x5EED5EED5EED5EED)   # the word hash of every masked word
 _P1 = np.uint64(0x9E3779B97F4A7C15)
