@@ -20,8 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.output import read_no_link
-from generator.paths import first_link
+from generator.paths import first_link, read_no_link
 
 IMAGE_DIR = "images"                 # sources, under the project folder
 CACHE_DIR = ".clinic-pages-images"   # encoded variants, beside the project's data (git-ignored)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import OutputError
-from generator.paths import first_link, relative_problem, shown
+from generator.paths import first_link, read_no_link, relative_problem, shown
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +122,6 @@ def read_manifest(output: Path) -> dict[str, str]:
                               f"told which files in {output} clinic-pages made\n    hint: move {output} aside and "
                               "build again (then copy back any file of your own)")
     return files
-
-
-def read_no_link(path: Path) -> bytes:
-    """A file's bytes; OSError (ELOOP) if the file itself is a symbolic link."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as fh:
-        return fh.read()
 
 
 def is_regular_file(path: Path | str) -> bool:

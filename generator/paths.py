@@ -100,3 +100,10 @@ def link_problem(rel: str) -> Problem:
     """The one message for a symbolic link met among the project's files."""
     return Problem(rel, None, None, "", "is a symbolic link, and clinic-pages follows no links inside the project",
                    "replace the link with a copy of the file or folder it points to")
+
+
+def read_no_link(path: Path) -> bytes:
+    """A file's bytes; OSError (ELOOP) if the file itself is a symbolic link."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()

@@ -34,8 +34,7 @@ from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 from generator.checks.seo import read_sitemap
 from generator.errors import ClinicPagesError
-from generator.output import read_no_link
-from generator.paths import first_link, is_plain_relative, shown
+from generator.paths import first_link, is_plain_relative, read_no_link, shown
 
 if TYPE_CHECKING:
     from generator.checks.facts import SiteFacts
