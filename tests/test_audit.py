@@ -12,7 +12,8 @@ import pytest
 
 from generator import workers
 from generator.audit import AuditError, _parse_files, audit, read_site
-from generator.checks.seo import RULES, check_seo, read_sitemap
+from generator.checks.seo import RULES, check_seo
+from generator.checks.site import read_sitemap
 from generator.model import load_project
 from generator.plan import plan_site
 

@@ -153,10 +153,10 @@ def test_consistency_with_the_records(built_mini: Path):
 
 
 def test_check_reads_the_sitemap_as_audit_does(built_mini: Path):
-    """`check` and `audit` read a sitemap with one XML parser (seo.read_sitemap): an entry in a comment is not an
-    entry, and one in CDATA is (a regular expression for `<loc>` once saw the first and misread the second)."""
+    """`check` and `audit` read a sitemap with one XML parser (checks.site.read_sitemap): an entry in a comment is
+    not an entry, and one in CDATA is (a regular expression for `<loc>` once saw the first and misread the second)."""
     from generator.audit import audit
-    from generator.checks.seo import read_sitemap
+    from generator.checks.site import read_sitemap
 
     sitemap = built_mini / "output" / "sitemap.xml"
     text = re.sub(r"(<url><loc>[^<]*/areas/cobham/</loc>.*?</url>)", r"<!-- \1 -->", sitemap.read_text())

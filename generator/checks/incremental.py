@@ -32,7 +32,7 @@ from generator.checks import Finding
 from generator.checks.duplicates import BlockBatch, Prepared, _lookup, distinct
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
-from generator.checks.seo import read_sitemap
+from generator.checks.site import read_sitemap
 from generator.errors import ClinicPagesError
 from generator.paths import first_link, is_plain_relative, read_no_link, shown
 
@@ -299,7 +299,7 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
 
 def read_sitemap_urls(output: Path) -> set[str] | None:
     """Every page URL in output/sitemap.xml (following a sitemap index to its parts), read as `audit` reads a
-    sitemap (`seo.read_sitemap`); None when absent. A part that is absent or not inside the output folder adds
+    sitemap (`site.read_sitemap`); None when absent. A part that is absent or not inside the output folder adds
     nothing."""
     try:
         top = read_sitemap("sitemap.xml", read_no_link(output / "sitemap.xml"))

@@ -13,14 +13,15 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
-from importlib import resources
+from dataclasses import replace
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.checks import Finding, HtmlPage
-from generator.checks.crawl import NOT_FOUND_FILES, Crawl
+from generator.checks.addresses import ABSOLUTE, PLAIN_PATH, Resolver
+from generator.checks.crawl import NOT_FOUND_FILES
 from generator.checks.html import page_path
+from generator.checks.site import Site, robots_sitemaps
 from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX, squash
 
 # rule id -> (default severity, how to fix it)
@@ -89,163 +90,6 @@ VAGUE_LINK_TEXT = frozenset({
     "this link", "link", "go", "go here", "start", "continue", "right here", "tap here", "press here",
 })
 
-_IGNORED_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "data:", "ftp:", "callto:", "whatsapp:")
-
-
-@dataclass(frozen=True)
-class Sitemap:
-    """One sitemap file as read: its root element kind, its `<loc>`s, and what is wrong with it."""
-
-    file: str                       # path relative to the site root ("sitemap.xml")
-    kind: str | None                # "urlset", "sitemapindex", or None when unreadable
-    locs: tuple[str, ...] = ()
-    errors: tuple[str, ...] = ()    # not well-formed, or not valid against the XSD
-
-
-@dataclass
-class Site:
-    """Everything the site-wide rules read besides the pages themselves."""
-
-    pages: list[HtmlPage]
-    files: frozenset[str]                   # every file under the root, relative, with / separators
-    base_url: str | None = None             # "https://example.com" (no trailing slash), None when unknown
-    robots: str | None = None               # robots.txt text, None when there is none
-    sitemaps: list[Sitemap] = field(default_factory=list)
-    severities: dict[str, str] = field(default_factory=dict)   # overrides of RULES' default severities
-    crawl: Crawl = field(default_factory=Crawl)            # robots.txt's rules and the host's redirects
-    not_indexed: dict[str, str] = field(default_factory=dict)  # file -> why search engines leave it out (set by
-                                                               # check_seo: noindex, redirect, robots.txt...)
-
-    def indexed(self) -> list[HtmlPage]:
-        """The pages a search engine indexes: the ones judged for duplicates, orphans and sitemap entries."""
-        return [p for p in self.pages if p.file not in self.not_indexed]
-
-    def shown(self) -> list[HtmlPage]:
-        """The pages a visitor reads: all but those that only redirect elsewhere."""
-        return [p for p in self.pages if not p.refresh and not self._redirected(p)]
-
-    def _redirected(self, page: HtmlPage) -> bool:
-        why = self.not_indexed.get(page.file)
-        return why is not None and "redirects" in why
-
-
-# --- sitemap files -----------------------------------------------------------------------------------------
-
-@cache
-def _schema(kind: str):
-    from lxml import etree
-
-    with resources.files("generator").joinpath(f"schemas/{kind}.xsd").open("rb") as f:
-        return etree.XMLSchema(etree.parse(f))
-
-
-SITEMAP_MAX_BYTES = 52_428_800     # the protocol's limit for a sitemap, uncompressed
-
-
-def read_sitemap(file: str, data: bytes) -> Sitemap:
-    """Parse one sitemap (a `urlset` or a `sitemapindex`, gzipped or not) and validate it against the sitemaps.org
-    XSD."""
-    from lxml import etree
-
-    if data[:2] == b"\x1f\x8b":
-        import gzip
-        import zlib
-        try:
-            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, SITEMAP_MAX_BYTES + 1)
-        except (zlib.error, gzip.BadGzipFile) as exc:
-            return Sitemap(file, None, (), (f"not a readable gzip file: {exc}",))
-    try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        return Sitemap(file, None, (), (f"not well-formed XML: {exc}",))
-    kind = etree.QName(root).localname
-    if kind not in ("urlset", "sitemapindex"):
-        return Sitemap(file, None, (), (f"root element is <{kind}>, expected <urlset> or <sitemapindex>",))
-    child = "url" if kind == "urlset" else "sitemap"
-    locs = tuple((loc.text or "").strip() for loc in root.iterfind(f"{{*}}{child}/{{*}}loc"))
-    schema = _schema("sitemap" if kind == "urlset" else "siteindex")
-    errors: tuple[str, ...] = ()
-    if not schema.validate(root):
-        errors = tuple(f"line {e.line}: {e.message}" for e in schema.error_log)
-    return Sitemap(file, kind, locs, errors)
-
-
-def robots_sitemaps(robots: str) -> list[str]:
-    """The URLs of the `Sitemap:` lines of a robots.txt (the field name is case-insensitive)."""
-    found = []
-    for line in robots.splitlines():
-        name, sep, value = line.partition(":")
-        if sep and name.strip().lower() == "sitemap" and value.split("#")[0].strip():
-            found.append(value.split("#")[0].strip())
-    return found
-
-
-# --- addresses ---------------------------------------------------------------------------------------------
-
-_ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s]")
-_PLAIN_PATH = re.compile(r"/[^?#%\\\s]*(?:#\S*)?")    # a root-relative path with nothing to normalise
-
-
-class Resolver:
-    """Turns hrefs and URLs into files of this site. Results are cached: most links repeat across pages."""
-
-    def __init__(self, site: Site):
-        self.base = site.base_url.rstrip("/") if site.base_url else None
-        parts = urlsplit(self.base) if self.base else None
-        self.host = parts.netloc.lower() if parts else None
-        self.prefix = parts.path.rstrip("/") if parts else ""     # a site published below the host's root
-        self.files = site.files
-        self._cache: dict[tuple[str, str], tuple[str | None, str | None, str]] = {}
-
-    def url(self, url_path: str) -> str:
-        return (self.base or "") + url_path
-
-    def resolve(self, href: str, from_path: str = "/") -> tuple[str | None, str | None, str]:
-        """(path, file, fragment) of an internal address; path None when the address is not on this site,
-        file None when no file serves that path. Paths are relative to the site's root."""
-        if href.startswith("#"):     # this page: no need to parse the address
-            return from_path, self.file_for(from_path), unquote(href[1:])
-        key = (href, from_path if not href.startswith(("/", "http:", "https:")) else "")
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._cache[key] = self._resolve(href.strip(), from_path)
-        return hit
-
-    def _local(self, path: str) -> tuple[str, str | None, str]:
-        path, _, fragment = path.partition("#")
-        return path, self.file_for(path), unquote(fragment)
-
-    def _resolve(self, href: str, from_path: str) -> tuple[str | None, str | None, str]:
-        if href[:12].lower().startswith(_IGNORED_SCHEMES):
-            return None, None, ""
-        # Fast paths for the two common forms: the site's own absolute URLs, and plain root-relative paths.
-        if self.base and href.startswith(self.base + "/"):
-            rest = href[len(self.base):]
-            if _PLAIN_PATH.fullmatch(rest) and "/." not in rest:
-                return self._local(rest)
-        elif not self.prefix and href.startswith("/") and not href.startswith("//") and "/." not in href \
-                and _PLAIN_PATH.fullmatch(href):
-            return self._local(href)
-        parts = urlsplit(urljoin("http://site.invalid" + self.prefix + from_path, href))
-        if parts.scheme not in ("http", "https"):
-            return None, None, ""
-        if parts.netloc != "site.invalid" and (self.host is None or parts.netloc.lower() != self.host):
-            return None, None, ""
-        path = unquote(parts.path) or "/"
-        if self.prefix:
-            if path != self.prefix and not path.startswith(self.prefix + "/"):
-                return None, None, ""
-            path = path[len(self.prefix):] or "/"
-        return path, self.file_for(path), unquote(parts.fragment)
-
-    def file_for(self, path: str) -> str | None:
-        rel = path.lstrip("/")
-        if rel == "" or rel.endswith("/"):
-            return rel + "index.html" if rel + "index.html" in self.files else None
-        for candidate in (rel, rel + "/index.html", rel + ".html"):
-            if candidate in self.files:
-                return candidate
-        return None
 
 
 # --- the rules ---------------------------------------------------------------------------------------------
@@ -387,7 +231,7 @@ def check_canonicals(site: Site, resolver: Resolver) -> Iterator[Finding]:
             if page.file not in site.not_indexed:
                 yield finding("seo.canonical-missing", page.url_path, 'the page has no <link rel="canonical">')
             continue
-        if not _ABSOLUTE.match(canonical):
+        if not ABSOLUTE.match(canonical):
             yield finding("seo.canonical-relative", page.url_path, "the canonical URL is not absolute", canonical)
             continue
         path, file, _ = resolver.resolve(canonical)
@@ -719,7 +563,7 @@ def _path_of(href: str, from_path: str) -> str:
     if href.startswith(("http://", "https://")):
         slash = href.find("/", href.index("//") + 2)
         rest = href[slash:] if slash > 0 else "/"
-        if _PLAIN_PATH.fullmatch(rest) and "/." not in rest:
+        if PLAIN_PATH.fullmatch(rest) and "/." not in rest:
             return rest.partition("#")[0]
     return unquote(urlsplit(urljoin("http://site.invalid" + (from_path or "/"), href)).path) or "/"
 
