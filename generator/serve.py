@@ -28,10 +28,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from generator.build import Memory, build, render_ahead, show_placeholders, show_unserved
+from generator.build import build, show_placeholders, show_unserved
 from generator.edit.web import PREFIX as EDIT_PREFIX
 from generator.edit.web import Editor, is_loopback
 from generator.errors import ClinicPagesError
+from generator.memory import Memory, render_ahead
 from generator.paths import first_link
 from generator.state import input_files
 

@@ -1,0 +1,113 @@
+"""What a build hands on to the next build in the same process (`Memory`), and the pages the preview draws
+ahead of that build (`render_ahead`)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.state import State, code_digest, input_digest
+
+if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
+    import jinja2
+
+    from generator.checks.incremental import BuildChecks
+    from generator.model import Project
+    from generator.plan import Page, Plan
+
+
+@dataclass
+class Memory:
+    """What a build hands on to the next build in the same process, so that it reads none of it from disk: the
+    build state and the output manifest as it committed them, and its check results (in place of the check cache
+    file). `clinic-pages serve` keeps one between saves; a build that fails leaves it as the last good build
+    left it. The output folder and the state file are still the truth: a manifest someone changed on disk is
+    read again, and the state, the manifest and the check results are only used when they belong together."""
+
+    state: State | None = None
+    manifest: dict[str, str] | None = None        # output's manifest as committed (file -> digest of its bytes)
+    checks: BuildChecks | None = None
+    templates: tuple[str, jinja2.Environment] | None = None   # (digest of templates/, its compiled environment)
+    pages: dict[str, tuple[Page, str, str]] = field(default_factory=dict)   # file -> (page, template digest,
+    fingerprints: dict[str, str] = field(default_factory=dict)                #         digest of its inputs)
+    demoted: dict[str, str] = field(default_factory=dict)       # the pages the checks demoted (URL -> its hub)
+    ahead: tuple[str, Project, Plan] | None = None              # what `render_ahead` loaded: (inputs digest, ...)
+
+    def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
+                 pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str]) -> None:
+        self.state, self.manifest, self.checks, self.pages, self.fingerprints = state, manifest, checks, pages, fps
+        self.demoted, self.ahead = demoted, None
+
+    def changed_records(self, fps: dict[str, str]) -> set[str]:
+        """The record keys (`plan.fingerprints`) whose digest differs from the last build's."""
+        old = self.fingerprints
+        return {k for k, v in fps.items() if old.get(k) != v} | (old.keys() - fps.keys())
+
+    def page_digest(self, page: Page, template: str, wide: tuple[str, ...], changed: set[str]) -> str | None:
+        """The digest of a page's inputs as the last build worked it out, when nothing it is made of has changed
+        since: the same plan data, template and records (so the digest would come out the same). None when it
+        must be worked out again."""
+        known = self.pages.get(page.file)
+        if known is None or known[1] != template or known[0] != page:
+            return None
+        if changed and (not changed.isdisjoint(page.deps) or not changed.isdisjoint(wide)
+                        or "index:areas" in changed or "code" in changed):
+            return None
+        return known[2]
+
+    def environment(self, templates: Path) -> jinja2.Environment:
+        """The Jinja2 environment of the last build, with the templates it compiled, while no file under
+        templates/ has changed; a new one otherwise."""
+        from generator.render import make_environment
+
+        h = hashlib.blake2b(digest_size=16)
+        for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
+            if path.is_file():
+                h.update(f"{path.relative_to(templates)}\0".encode() + path.read_bytes() + b"\0")
+        key = h.hexdigest()
+        if self.templates is None or self.templates[0] != key:
+            self.templates = (key, make_environment(templates))
+        return self.templates[1]
+
+    def save(self) -> None:
+        """Write what only memory holds (the check cache), before the process ends."""
+        if self.checks is not None:
+            self.checks.save()
+
+
+def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str, tuple[str, bytes]]:
+    """The pages at `urls` whose inputs changed since the last build, as the next build will most likely make them:
+    rendered from the files as they are now, with the last build's demotions, before anything else is done, so
+    that the preview can show the page being looked at at once. Returns {URL path: (file, bytes)}; writes nothing.
+    The build that follows may still demote a page differently, or refuse the change (its checks): that build's
+    output is the truth. Nothing is rendered before a first build has filled `memory`."""
+    from generator.model import load_project
+    from generator.plan import fingerprints, page_digest, plan_site
+    from generator.render import Renderer
+
+    if memory.checks is None or not urls:
+        return {}
+    inputs = input_digest(project_dir)
+    project = load_project(project_dir)
+    plan = plan_site(project)
+    memory.ahead = (inputs, project, plan)   # the build that follows starts from these
+    templates = project_dir / "templates"
+    renderer = Renderer(project, plan, templates, memory.environment(templates))
+    renderer.demoted = memory.demoted
+    fps = fingerprints(project, plan, code_digest())
+    changed = memory.changed_records(fps)
+    by_url = {page.url_path: page for page in plan.pages}
+    out = {}
+    for url in urls:
+        page = by_url.get(url)
+        if page is None:
+            continue
+        template, wide = renderer.template_inputs(page.template)
+        if memory.page_digest(page, template, wide, changed) is not None:
+            continue   # none of its inputs changed
+        known = memory.pages.get(page.file)
+        if known is None or page_digest(page, fps, wide, template) != known[2]:
+            out[url] = (page.file, renderer.render(page).html.encode("utf-8"))
+    return out
