@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.checks import SEVERITIES, Finding, HtmlPage
-from generator.checks.claims import ClaimRule, ClaimsChecker, load_rules
+from generator.checks.claims import ClaimRule, ClaimsChecker
 from generator.checks.content import RULES as CONTENT_RULES
 from generator.checks.content import check_consistency, check_disclaimers, check_indexing, check_leaks, fold
 from generator.checks.duplicates import (
@@ -18,15 +17,15 @@ from generator.checks.duplicates import (
     DuplicateIndex,
     DuplicateResult,
     Masker,
-    Prepared,
     describe_differences,
     differences,
 )
 from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
 from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
+from generator.checks.results import CheckResult, PageResult
+from generator.checks.rulesets import rules_for
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings, PageKind
-from generator.paths import first_link, link_problem, relative_problem, shown
 from generator.text import did_you_mean
 from generator.workers import can_fork, in_workers, spans
 
@@ -48,49 +47,6 @@ HOLDING_POLICIES = ("demote", "skip")
 DOORWAY_RISK = DOORWAY_RISK_HINT
 # Pages that list others and head the site's hierarchy: judged, never held back.
 NAVIGATION_KINDS = (PageKind.HOME, PageKind.AREAS, PageKind.NOT_FOUND)
-
-
-@dataclass
-class CheckResult:
-    """What a run found. Iterating over it gives the findings (after policies and waivers)."""
-
-    findings: list[Finding]
-    waived: list[tuple[Finding, PageWaiver]] = field(default_factory=list)
-    demoted: dict[str, str] = field(default_factory=dict)     # URL path -> where its canonical points (held back)
-    duplicates: DuplicateResult | None = None
-    pages: int = 0
-    seconds: float = 0.0
-    held: dict[str, Hold] = field(default_factory=dict)       # every page the gate flagged, held back or not
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    @property
-    def errors(self) -> int:
-        return self.count("error")
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0
-
-    @property
-    def published_at_risk(self) -> list[str]:
-        """Pages the gate flagged that are published all the same (policy warn, or a waiver)."""
-        return sorted(url for url, hold in self.held.items() if hold.built and not hold.canonical)
-
-    def summary(self) -> str:
-        parts = [f"{self.pages} pages checked: {self.errors} error(s), {self.count('warning')} warning(s)"]
-        if self.demoted:
-            parts.append(f"{len(self.demoted)} page(s) held back")
-        risky = self.published_at_risk
-        if risky:
-            parts.append(f"{len(risky)} page(s) published without text of their own (at risk as doorways)")
-        if self.waived:
-            parts.append(f"{len(self.waived)} finding(s) waived")
-        return ", ".join(parts) + f" ({self.seconds:.2f} s)"
 
 
 class CheckRun:
@@ -415,18 +371,6 @@ class CheckRun:
         return page.main_text if page else None
 
 
-@dataclass
-class PageResult:
-    """What one page leaves behind once its own checks have run."""
-
-    url: str
-    findings: list[Finding]
-    indexing: tuple[str | None, str] | None
-    prepared: Prepared | None
-    text: str | None
-    words: int = 0          # words in its main text
-
-
 def _can_hold(facts: PageFacts) -> bool:
     """Whether the gate may hold a page back: not the home page, the list of areas or the 404 page."""
     return facts.kind not in NAVIGATION_KINDS and facts.hub != facts.url_path
@@ -471,37 +415,6 @@ def _seo_rules() -> set[str]:
     except ImportError:
         return set()
     return set(RULES)
-
-
-def rules_for(settings: CheckSettings, project_dir: Path | None = None) -> list[ClaimRule]:
-    """The claims rules a project uses: the default UK set (unless turned off) and its own rule files."""
-    rules = load_rules() if settings.default_rules else []
-    if settings.rules:
-        base = Path(project_dir) if project_dir else Path(".")
-        extra = load_rules([base / r for r in rule_paths(settings.rules, base)])
-        clash = {r.id for r in rules} & {r.id for r in extra}
-        if clash:
-            raise DataError([Problem("site.yaml", None, None, "checks.rules", f"rule ids defined twice: "
-                                     f"{', '.join(sorted(clash))}", "rename the project's rules")])
-        rules += extra
-    return rules
-
-
-def rule_paths(names: Iterable[str], project_dir: Path) -> list[str]:
-    """site.yaml's `checks.rules`, refused unless each is a file inside the project reached through no symbolic
-    link: a rule file outside it is never read (nor any of its lines shown)."""
-    problems = []
-    for i, name in enumerate(names):
-        problem = relative_problem(name)
-        if problem:
-            problems.append(Problem("site.yaml", None, None, f"checks.rules[{i}]", f"{shown(name)} is not a file "
-                                    f"inside the project: {problem}", "put the rule file in the project folder and "
-                                    "name it relative to it, such as rules/clinic.yaml"))
-        elif linked := first_link(project_dir, name):
-            problems.append(link_problem(linked))
-    if problems:
-        raise DataError(problems)
-    return list(names)
 
 
 def check_pages(pages: Iterable[HtmlPage], settings: CheckSettings | None = None, facts: SiteFacts | None = None,

@@ -171,7 +171,7 @@ class Editor:
         """The claims check the build would run (the project's rules and policies), made once per version of
         site.yaml."""
         from generator.checks.claims import ClaimsChecker
-        from generator.checks.engine import rules_for
+        from generator.checks.rulesets import rules_for
         from generator.model import CheckSettings, load_check_settings
 
         version = self.store.read("site").version
