@@ -38,16 +38,21 @@ SPLITS = ("tune", "heldout")
 _EXPECT = re.compile(r"""<meta\s+name=["']corpus-expect["']\s+content=["']([^"']*)["']""", re.I)
 
 
-def load_corpus(split: str, corpus: Path = CORPUS) -> tuple[list[dict], list[dict]]:
-    """(sentences, pages) of one split: dicts with `text` (or `html`), `expect` (a set of category ids), `name`."""
+def load_corpus(split: str, corpus: Path = CORPUS, only: str | None = None) -> tuple[list[dict], list[dict]]:
+    """(sentences, pages) of one split: dicts with `text` (or `html`), `expect` (a set of category ids), `name`.
+    With `only`, just the files of that set: `sentences-<only>.yaml` and `pages-<only>/`."""
     import yaml
     sentences = []
     for path in sorted(corpus.glob(f"sentences-{split}*.yaml")):
+        if only is not None and path.name != f"sentences-{only}.yaml":
+            continue
         for i, item in enumerate(yaml.safe_load(path.read_text("utf-8")) or []):
             sentences.append({"name": f"{path.name}[{i}]", "text": str(item["text"]),
                               "expect": sorted(set(item.get("expect") or [])), "style": item.get("style", "")})
     pages = []
     for path in sorted(corpus.glob(f"pages-{split}*/*.html")):
+        if only is not None and path.parent.name != f"pages-{only}":
+            continue
         html = path.read_text("utf-8")
         m = _EXPECT.search(html)
         if m is None:
@@ -158,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rev", help="check with the code of this git revision (default: the working tree)")
     parser.add_argument("--split", choices=SPLITS, action="append", help="only this split (default: both)")
     parser.add_argument("--misses", action="store_true", help="list the tuning items the check gets wrong")
+    parser.add_argument("--only", metavar="SET", help="only one set of files of the split, e.g. heldout-3 "
+                        "(sentences-heldout-3.yaml and pages-heldout-3/)")
     parser.add_argument("--predict-file", help=argparse.SUPPRESS)   # the child process of --rev
     args = parser.parse_args(argv)
     if args.predict_file:
@@ -166,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     splits = args.split or list(SPLITS)
+    if args.only:
+        splits = [s for s in splits if args.only == s or args.only.startswith(s + "-")]
+        if not splits:
+            raise SystemExit(f"--only {args.only}: not a set of the tune or heldout split")
     if args.misses and "heldout" in splits:
         if args.split:
             raise SystemExit("--misses lists tuning items only: the held-out split is never looked at item by item")
@@ -173,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     code = f"revision {args.rev}" if args.rev else "the working tree"
     print(f"Claims check of {code} on {CORPUS.relative_to(REPO)}\n")
     for split in splits:
-        sentences, pages = load_corpus(split)
+        sentences, pages = load_corpus(split, only=args.only)
         if not sentences and not pages:
             print(f"## {split}: no items\n")
             continue
@@ -183,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
         found_s, found_p = found[:len(sentences)], found[len(sentences):]
         categories = categories_of(items, found)
-        print(f"## {split}: {len(sentences)} sentences, {len(pages)} pages ({seconds:.1f} s)\n")
+        print(f"## {args.only or split}: {len(sentences)} sentences, {len(pages)} pages ({seconds:.1f} s)\n")
         print("\n".join(table(f"Sentences ({split})", scores(sentences, found_s, categories))) + "\n")
         if pages:
             print("\n".join(table(f"Pages ({split})", scores(pages, found_p, categories))))
