@@ -989,7 +989,7 @@ class ClaimsChecker:
 
     def _claims(self, s: Sentence) -> list[Claim]:
         claims = self._said(s)
-        if self._first_person and claims and not s.question and _first_person(s.words):
+        if self._first_person and claims and not s.question and _first_person(s.words, s.text):
             others = sorted({c.rule.id for c in claims})
             for rule in self._first_person:
                 if any(c.rule is rule for c in claims) or others == [rule.id]:
@@ -1217,20 +1217,68 @@ _PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clin
                            "treat", "offer", "team", "training", "trained", "use", "recommend", "advise", "explain",
                            "prescribe", "teach", "injecting", "injected", "treated", "treating", "job", "promise",
                            "guarantee", "specialise", "specialize", "provide", "perform", "administer", "diary",
-                           "chair", "slots", "books"})
+                           "chair", "slots", "books", "offering", "running", "taking", "qualified", "always",
+                           "trained", "own", "injectorlife", "tell", "told", "say", "explain", "nurse", "doctor"})
 _ASKS_FOR_ME = frozenset({"dm", "message", "call", "text", "email", "contact"})   # "DM me": the practitioner
 
 
-def _first_person(words: tuple[Word, ...]) -> bool:
-    """True for a sentence in the first person singular, not in the clinic's "we" and not a practitioner speaking
-    of their work ("my clients", "my technique"): a review."""
+# what a client says of their own treatment (a review), not what a practitioner says of their work: "my skin",
+# "my lips", "I look", "I felt", "I'm thrilled", "it made me", or the sentence quoted
+_CLIENT_OWN = frozenset({"skin", "lips", "lip", "face", "forehead", "lines", "wrinkles", "acne", "rosacea", "eczema",
+                         "psoriasis", "confidence", "jaw", "jawline", "cheeks", "brows", "hair", "results", "result",
+                         "filler", "botox", "peel", "peels", "complexion", "pores", "scars", "life", "friends",
+                         "husband", "wife", "partner", "family", "eyes", "neck", "chin", "nose", "smile", "spots",
+                         "breakouts", "exosome", "appointment", "treatment", "treatments", "sessions", "session",
+                         "self", "face's", "crow's", "frown", "under-eyes", "body", "legs", "underarms"})
+_CLIENT_I = frozenset({"look", "looked", "looks", "feel", "felt", "had", "got", "was", "went", "didn't", "did",
+                       "can", "can't", "finally", "barely", "love", "loved", "couldn't", "am", "noticed", "walked",
+                       "came", "left", "wish", "honestly", "genuinely", "literally", "absolutely", "never", "just",
+                       "cannot", "could", "would", "recommend", "highly", "hardly", "really", "went", "booked",
+                       "tried", "needed", "haven't", "hadn't", "wasn't", "feel", "swear", "get", "have"})
+_CLIENT_ME = frozenset({"made", "gave", "left", "let", "makes", "gives", "given", "helped", "hurt", "changed", "leaving",
+                        "making", "giving", "for", "to"})
+_QUOTE_OPENERS = ('"', "'", "\u201c", "\u2018")
+def _whole_quote(text: str) -> bool:
+    """True when the sentence is a quotation (a review), not a sentence that starts with a quoted word ('"Permanent"
+    results')."""
+    t = text.strip()
+    if not t.startswith(_QUOTE_OPENERS):
+        return False
+    close = max(t.rfind('"'), t.rfind("\u201d"), t.rfind("'") if t[0] in "'\u2018" else -1, t.rfind("\u2019"))
+    return close > 0.6 * len(t)
+
+
+# a review's signature at its end: '..." Jo', '... - Sarah, Walton', '... \u2013 Priya K.'
+_NAME_SIGNED = r"[A-Z][a-z]+(?:\s[A-Z][a-z]*\.?)?"
+_WHERE_SIGNED = r",\s*(?:[A-Z][a-z]+|\d+)(?:\s[A-Z][a-z]+)?"
+_ATTRIBUTED = re.compile(rf"(?:[\"\u201d]\s*[-\u2013\u2014]?\s*{_NAME_SIGNED}(?:{_WHERE_SIGNED})?"
+                         rf"|[.!?]\s*[-\u2013\u2014]\s*{_NAME_SIGNED}(?:{_WHERE_SIGNED})?"
+                         rf"|\s[-\u2013\u2014]\s*{_NAME_SIGNED}{_WHERE_SIGNED})[.!]?\s*$")
+
+
+def _first_person(words: tuple[Word, ...], text: str = "") -> bool:
+    """True for a client's review: a sentence in the first person singular, not in the clinic's "we", not a
+    practitioner speaking of their work ("my clients", "my diary", "DM me"), that speaks of the writer's own
+    treatment ("my skin", "I look", "I felt", "it made me") or is quoted ('"Best thing I've done" - Jo')."""
     forms = [w.form for w in words]
     present = set(forms)
-    if present.isdisjoint(_FIRST_PERSON) or not present.isdisjoint(_CLINIC_VOICE):
+    if not present.isdisjoint(_CLINIC_VOICE):
         return False
-    return not any(f in _FIRST_PERSON and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
-                   or f == "me" and i and forms[i - 1] in _ASKS_FOR_ME
-                   for i, f in enumerate(forms))
+    quoted = _whole_quote(text) or _ATTRIBUTED.search(text) is not None
+    if present.isdisjoint(_FIRST_PERSON):
+        return quoted   # '"Not a single bruise!" - Jo'
+    if any(f in _FIRST_PERSON and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
+           or f == "me" and i and forms[i - 1] in _ASKS_FOR_ME
+           for i, f in enumerate(forms)):
+        return False
+    if quoted:
+        return True
+    for i, f in enumerate(forms):
+        after = forms[i + 1] if i + 1 < len(forms) else ""
+        if (f == "my" and not _CLIENT_OWN.isdisjoint(forms[i + 1:i + 4]) or f == "i" and after in _CLIENT_I or f in ("i'm", "i've", "i'd")
+                or f in ("me", "myself") and i and forms[i - 1] in _CLIENT_ME):
+            return True
+    return False
 
 
 _QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{2,60})[\"\u201d\u2019]"

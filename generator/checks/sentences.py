@@ -372,6 +372,12 @@ def _reported(words: tuple[Word, ...]) -> tuple[int, int] | None:
         if tuple(forms[:len(run)]) == run:
             return len(run) - 1, len(run)
     for i, form in enumerate(forms):
+        if form in _ASKERS and i + 1 < len(forms):   # "my clients often ask for something permanent": a wish
+            k = i + 1
+            while k < len(forms) and k <= i + 3 and forms[k] in _HEDGES:
+                k += 1
+            if k < len(forms) and forms[k] in _WISH and _CLINIC.isdisjoint(forms[k:]):
+                return i, k   # (not "for patients who want more, we offer ...": the clinic says that)
         if form in _OTHERS and i + 1 < len(forms) and not (i and forms[i - 1] in ("our", "my")):
             k = i + 1
             while k < len(forms) and k <= i + 3 and forms[k] in _HEDGES:
@@ -384,6 +390,12 @@ def _reported(words: tuple[Word, ...]) -> tuple[int, int] | None:
     return None
 
 
+# people whose wishes a page reports ("clients ask for", "patients want"): what they ask for is not a claim
+_ASKERS = _OTHERS | frozenset({"clients", "patients", "customers", "women", "men"})
+_CLINIC = frozenset({"we", "we'll", "we're", "we've", "us", "our"})
+_WISH = frozenset({"ask", "asks", "asked", "asking", "want", "wants", "wanted", "request", "requests", "requested",
+                   "hope", "hopes", "hoped", "expect", "expects", "expected", "worry", "worries", "wonder", "wonders",
+                   "fear", "fears"})
 _WARNINGS = frozenset({"designed", "tactic", "tactics", "beware", "wary", "warning"})
 _MYTH_LABELS = frozenset({"myth", "myths", "fiction", "misconception", "mythbuster", "untrue", "false"})
 _MYTH_RUNS = (("true", "or", "false"), ("fact", "or", "fiction"), ("myth", "or", "fact"), ("myth", "or", "truth"),
