@@ -378,6 +378,7 @@ class ClaimRule:
     names: bool = False          # its words may be names (brands): a capitalised word in a name still counts
     first_person: bool = False   # a first-person sentence (a review) that makes another rule's claim is one too
     questions: str = "excuse"    # "excuse": a question is a claim only when answered yes; "count": unless answered no
+    refusals: tuple[Phrase, ...] = ()   # in the answer to a question (its next two sentences), these answer it no
     file: str = ""
     line: int | None = None
 
@@ -445,6 +446,8 @@ _RULES_SCHEMA = Obj({
         "names": Field(Boolean(), required=False),
         "asked": Field(ListOf(_LINE), required=False,
                        doc="phrases that, asked in a question answered no or none, make the answer the claim"),
+        "refusals": Field(ListOf(_LINE), required=False,
+                          doc="phrases that, in one of the two sentences after a question, answer it no"),
         "questions": Field(Choice(options=("excuse", "count")), required=False,
                            doc="excuse: a question is a claim only when answered yes; count: unless answered no"),
         "first_person": Field(Boolean(), required=False,
@@ -546,6 +549,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
         if (p := phrase(text, ("asked", j))):
             phrases.append(Phrase(p.text, p.elements, asked=True))
     unless = tuple(x for k, u in enumerate(raw.get("unless") or []) if (x := phrase(u, ("unless", k))))
+    refusals = tuple(x for k, u in enumerate(raw.get("refusals") or []) if (x := phrase(u, ("refusals", k))))
     patterns = [p for p in raw.get("patterns") or []]
     if not phrases and not patterns and not raw.get("first_person"):
         if not any(p.file == doc.file and p.field.startswith(f"rules[{i}]") for p in problems):
@@ -558,7 +562,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
         source=raw["source"], phrases=tuple(phrases),
         patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, unless=unless,
         negatable=raw.get("negatable", True), names=raw.get("names", False),
-        first_person=raw.get("first_person", False), questions=raw.get("questions", "excuse"), file=doc.file,
+        first_person=raw.get("first_person", False), questions=raw.get("questions", "excuse"), refusals=refusals, file=doc.file,
         line=doc.where(("rules", i))[0])
 
 
@@ -1125,6 +1129,9 @@ class ClaimsChecker:
             answered_yes = result.question and k + 1 < len(results) and results[k + 1].answer > 0
             answered_no = result.question and k + 1 < len(results) and results[k + 1].answer < 0
             for claim in result.claims:
+                if result.question and claim.rule.refusals and not answered_no and \
+                        self._refused(claim, lines, line_of[k]):
+                    continue   # "Can my teenage daughter come? She can wait in reception; we only treat adults."
                 if claim.context is not None and self._excused_before(claim, lines, line_of[k]):
                     continue   # "Two areas: £520" under a heading "Cheek and chin filler"
                 if claim.footnote is not None:
@@ -1179,6 +1186,19 @@ class ClaimsChecker:
                 if any(c.rule is rule and c.context is None for c in self._said(s)):
                     return False
         return False
+
+    def _refused(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when one of the two sentences after the question of a claim (on line n, or the next line: a
+        heading, then its paragraph) holds a `refusals` phrase of its rule."""
+        after: list[Sentence] = []
+        for m in (n, n + 1):
+            if m < len(lines):
+                found = sentences_of(_clean(lines[m]), self.vocabulary)
+                if m == n:
+                    at = next((j for j, s in enumerate(found) if s.text.strip() == claim.evidence), len(found))
+                    found = found[at + 1:]
+                after += found
+        return any(find_phrase(p, s.words, claim.rule.names) for s in after[:2] for p in claim.rule.refusals)
 
     def _footnotes(self, lines: list[str]) -> list[tuple]:
         """The words of each footnote of a text: a sentence that starts with an asterisk or a dagger."""
@@ -1242,7 +1262,7 @@ def _whole_quote(text: str) -> bool:
     """True when the sentence is a quotation (a review), not a sentence that starts with a quoted word ('"Permanent"
     results')."""
     t = text.strip()
-    if not t.startswith(_QUOTE_OPENERS):
+    if not t.startswith(_QUOTE_OPENERS) or len(t.split()) < 4:
         return False
     close = max(t.rfind('"'), t.rfind("\u201d"), t.rfind("'") if t[0] in "'\u2018" else -1, t.rfind("\u2019"))
     return close > 0.6 * len(t)
@@ -1294,9 +1314,21 @@ def _quoted(text: str) -> list[str]:
     lower-case words joined by spaces; none when the sentence does not talk about words."""
     low = normalise(text)
     spans = [a or b for a, b in _QUOTED.findall(low)]
-    if not spans or _META.isdisjoint(_WORD.findall(low)):
+    if not spans:
+        return []
+    words = _WORD.findall(low)
+    if _META.isdisjoint(words) and not _names_a_term(text, low, words, spans):
         return []
     return [" ".join(_WORD.findall(span)) for span in spans if len(span.split()) <= 6]
+
+
+def _names_a_term(text: str, low: str, words: list[str], spans: list[str]) -> bool:
+    """True for a short line that starts with a quoted term and is mostly that term, with no price or number: a
+    heading that names the words it goes on to talk about ('"Clinically proven"', '"Permanent" results'), not a
+    claim in scare quotes on an offer ('Our "miracle" facial', '"No downtime" peel £60')."""
+    return (low.lstrip()[:1] in "\"'" and len(words) <= 5 and "!" not in low and _ATTRIBUTED.search(text) is None
+            and _FIRST_PERSON.isdisjoint(words) and not any(c.isdigit() or c in "£$€%" for c in low)
+            and 2 * sum(len(_WORD.findall(span)) for span in spans) >= len(words))
 
 
 def _overlaps(phrases: tuple[Phrase, ...], words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:

@@ -306,11 +306,14 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
     n = len(words)
     skip_until = -1
     reported = _reported(words)
-    if reported is None and not _WARNINGS.isdisjoint(w.form for w in words):
+    if reported is None and (not _WARNINGS.isdisjoint(w.form for w in words) or _talks_about_words(words)):
         reported = (-1, 0)   # the sentence warns against such claims: none of its words is the page's own claim
     if reported is not None:   # "some clinics say ...": what follows is someone else's claim, quoted
         out.append((reported[0], reported[1], len(words) - 1))
     for i, w in enumerate(words):
+        if w.form == "if" and _counterfactual(words, i):   # "if it were a miracle, ...": supposed, not said
+            out.append((i, i + 1, min(n - 1, i + MAX_SCOPE)))
+            continue
         if i <= skip_until or w.form not in NEGATIONS or w.name:
             continue
         pseudo = next((size for seq, size in _PSEUDO if tuple(x.form for x in words[i:i + size]) == seq), 0)
@@ -406,6 +409,28 @@ _HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can", "that"
 _QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _QUOTING:
     _QUOTING_BY_FIRST.setdefault(_seq[0], []).append(_seq)
+
+
+_WORDS_TALKED_ABOUT = frozenset({"words", "phrases", "terms", "labels", "claims", "language", "wording", "jargon",
+                                 "buzzwords"})
+_MEANING = frozenset({"mean", "means", "meaning", "actually", "really", "decoded", "explained", "translated"})
+
+
+def _talks_about_words(words: tuple[Word, ...]) -> bool:
+    """True for a sentence about what words mean ("Clinically proven, miracle: what marketing words really mean"):
+    the words it lists are talked about, not used."""
+    forms = [w.form for w in words]
+    return any(f in _WORDS_TALKED_ABOUT and not _MEANING.isdisjoint(forms[k + 1:k + 4]) for k, f in enumerate(forms))
+
+
+_SUPPOSED = frozenset({"it", "there", "they", "this", "that", "anything", "something", "such", "any"})
+
+
+def _counterfactual(words: tuple[Word, ...], i: int) -> bool:
+    """True at an "if" that supposes what is not so ("if it were a miracle", "if there was such a thing as",
+    "if anything were permanent"), as ConText's hypothetical trigger: its clause is not the page's claim."""
+    forms = [w.form for w in words[i + 1:i + 4]]
+    return len(forms) >= 2 and forms[0] in _SUPPOSED and ("were" in forms or "existed" in forms)
 
 
 def _that_goes_on(words: tuple[Word, ...], j: int) -> bool:
