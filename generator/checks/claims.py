@@ -61,6 +61,10 @@ def word_forms(word: str) -> list[str]:
     English cost nothing: only forms found on a page are ever looked up. Irregular forms are listed in the rules."""
     if not word.isalpha() or len(word) < 3:
         return [word]
+    return _inflections(word) + [word + "'s"]   # and the possessive: "school's out", "Botox's"
+
+
+def _inflections(word: str) -> list[str]:
     if word.endswith("e"):
         stem = word[:-1]
         return [word, word + "s", stem + "ed", stem + "ing", word + "d", stem + "er", stem + "ers", stem + "est",
@@ -1019,7 +1023,8 @@ class ClaimsChecker:
                 end = match_at(phrase.elements, words, i, rule.names)
                 if end is None:
                     continue
-                if phrase.near and not self._near(phrase, words, i, end, rule.names):
+                if phrase.near and not self._near(phrase, words, i, end, rule.names,
+                                                  negation_scopes(words) if rule.negatable else ()):
                     continue
                 if phrase.not_near and any(find_phrase(p, words, rule.names) for p in phrase.not_near):
                     continue
@@ -1080,11 +1085,16 @@ class ClaimsChecker:
             out.append(Claim(rule, found_words, pattern, note, s.text.strip(), context=context, footnote=footnote))
         return out
 
-    def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool) -> bool:
+    def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool,
+              scopes: Sequence[tuple[int, int, int]] = ()) -> bool:
+        """True when a `near` phrase is in the sentence (within `within` words), and no negation reaches it: in
+        "CE marked, which is not a sign that it works", "works" does not make the mark a claim of efficacy."""
         for near in phrase.near:
             for a, b in find_phrase(near, words, names):
                 if b >= i and a <= end:
                     continue   # a word of the match itself
+                if any(first <= a <= last and not (i <= t <= end) for t, first, last in scopes):
+                    continue
                 if phrase.within is None:
                     return True
                 distance = a - end if a > end else i - b
@@ -1238,7 +1248,8 @@ _PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clin
                            "prescribe", "teach", "injecting", "injected", "treated", "treating", "job", "promise",
                            "guarantee", "specialise", "specialize", "provide", "perform", "administer", "diary",
                            "chair", "slots", "books", "offering", "running", "taking", "qualified", "always",
-                           "trained", "own", "injectorlife", "tell", "told", "say", "explain", "nurse", "doctor"})
+                           "trained", "own", "injectorlife", "tell", "told", "say", "explain", "nurse", "doctor",
+                           "fully", "booked", "available", "open"})
 _ASKS_FOR_ME = frozenset({"dm", "message", "call", "text", "email", "contact"})   # "DM me": the practitioner
 
 

@@ -26,7 +26,8 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 
 # a number (1, 1.50, 17:00, 5pm, 3rd), a hashtag, a word (with inner apostrophes), a spaced dash, or one sign
 # (no groups: findall without groups is several times faster than finditer or named groups)
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:\s?[ap]\.?m\b\.?)?(?:st|nd|rd|th|s\b)?|#[^\W_]\w*|[^\W\d_]+(?:'[^\W\d_]+)*"
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:\s?[ap]\.?m\b\.?)?(?:st|nd|rd|th|s\b)?|#[^\W_]\w*|[^\W\d_]+\d[^\W_]*"
+                    r"|[^\W\d_]+(?:'[^\W\d_]+)*"
                     r"|\s[-–—]+\s|--|[^\w\s]")
 _SIGNS = frozenset("£$€%*&+")
 _CLAUSE_ENDS = frozenset(".!?;:()[]\"|•·\u2026") | {"--"}
