@@ -903,7 +903,7 @@ class ClaimsChecker:
             if answer is not None:   # most lines: no phrase can match anywhere in them
                 return _BY_ANSWER[answer]
         clean = _clean(line)
-        spans = split_sentences(clean)
+        spans = _lead_ins_joined(clean, split_sentences(clean))
         out = []
         interesting = False
         for start, end in spans:
@@ -1032,7 +1032,7 @@ class ClaimsChecker:
                                                for p in phrase.near_all):
                     continue
                 if phrase.asked:
-                    if s.question:
+                    if s.question or s.text.rstrip(" \"')\u201d\u2019").endswith("?"):   # also "Swelling? Bruising?"
                         asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
                                            "", s.text.strip(), asked=True))
                     continue
@@ -1230,6 +1230,26 @@ class ClaimsChecker:
             if known is not _NEUTRAL and any(r.claims for r in known):
                 return True
         return False
+
+
+def _lead_ins_joined(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of a line, with a lead-in question joined to the sentence after it, which says what it leads
+    to: "Prom ready? Lip packages for the big night.", "Spots and breakouts? Our plan sorts them out." A lead-in is
+    a short question that does not ask (it does not start with "is", "can", "how", ...) and that the next sentence
+    does not answer yes or no ("Painless? No, but ..." stays two sentences)."""
+    if len(spans) < 2 or "?" not in line:
+        return spans
+    out = [spans[0]]
+    for start, end in spans[1:]:
+        first = line[out[-1][0]:out[-1][1]]
+        lead = _WORD.findall(first.lower())
+        nxt = _WORD.findall(line[start:end].lower())
+        if (first.rstrip(" \"')\u201d\u2019").endswith("?") and 0 < len(lead) <= 6 and lead[0] not in ASKING
+                and nxt and answer_of(*nxt[:3]) == 0):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _evidence(sentence: str, term: str, width: int = 200) -> str:
