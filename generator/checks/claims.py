@@ -1113,7 +1113,7 @@ class ClaimsChecker:
     def check(self, page: HtmlPage) -> Iterator[Finding]:
         found: dict[tuple[str, str], list] = {}
         for where, raw in page_texts(page, None if self.with_patterns else self._worth):
-            self._check_text(raw, where, found)
+            self._check_text(raw, where, found, page.visible_text)
         for (_, term), (claim, where, count) in sorted(found.items(), key=lambda kv: kv[0]):
             rule = claim.rule
             times = f" (found {count} times)" if count > 1 else ""
@@ -1122,8 +1122,9 @@ class ClaimsChecker:
                           f"{rule.message}: \"{term}\" in the {where}{times}{why}",
                           _evidence(claim.evidence, term), rule.hint, rule.source)
 
-    def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list]) -> None:
-        """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count])."""
+    def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list], page_text: str = "") -> None:
+        """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count]). The footnotes of the
+        page's text count for a claim in its title or description too."""
         memo, line_of = self._lines, []
         results: list[SentenceResult] = []
         lines = text.split("\n")
@@ -1146,7 +1147,8 @@ class ClaimsChecker:
                     continue   # "Two areas: £520" under a heading "Cheek and chin filler"
                 if claim.footnote is not None:
                     if footnotes is None:
-                        footnotes = self._footnotes(lines)
+                        footnotes = self._footnotes(lines if text == page_text or not page_text
+                                                    else lines + page_text.split("\n"))
                     if not any(find_phrase(p, words, claim.rule.names) for words in footnotes
                                for p in claim.footnote.footnote):
                         continue   # "Free consultation*" whose footnote only clarifies, or has none

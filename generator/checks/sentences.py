@@ -70,7 +70,10 @@ _NO_ANSWER_RUNS = frozenset({("that's", "a", "myth"), ("it's", "a", "myth"), ("t
 YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "certainly", "totally", "completely",
                          "course", "sure", "100", "always", "guaranteed"})
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9£#@]|\s*$)|[.!?]+(?=\s*[\"'(]*[^\w\s]\s)|\s[•·|]\s")
+# a sentence ends at . ! ? (with the footnote mark that follows it: "Includes aftercare.*") before a capital, a
+# digit, a footnote mark ("Terms apply. *£30 if ...") or the line's end; a bullet ends one too
+_SENTENCE_END = re.compile(r"[.!?]+[*\u2020\u2021]+(?=\s|$)|[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9£#@*\u2020\u2021]|\s*$)"
+                           r"|[.!?]+(?=\s*[\"'(]*[^\w\s]\s)|\s[•·|]\s")
 
 
 def split_sentences(line: str) -> list[tuple[int, int]]:
@@ -143,7 +146,7 @@ def words_of(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
     hashtags into the words they are made of ("#babybotox" -> baby, botox). (Other run-together words are not
     split: the rules list the forms written without a space or hyphen, "antiwrinkle", "nodowntime".)"""
     out: list[Word] = []
-    clause, comma = 0, False
+    clause, comma, stop = 0, False, False
     for token in _TOKEN.findall(text):
         c = token[0]
         if c.isalpha():
@@ -162,12 +165,18 @@ def words_of(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
             continue
         elif token in _SIGNS:
             form, number, capital = token, None, False
+            if token == "*" and stop and out and out[-1].clause == clause - 1:
+                clause -= 1   # a footnote mark after the full stop belongs to the words before it: "review.*"
         else:   # punctuation: a comma, or a stronger end of a clause (other signs, emoji among them, are skipped)
             if token == ",":
                 comma = True
             elif token in _CLAUSE_ENDS or token[0].isspace():
                 clause += 1
+                stop = token in ".!?"
+                continue
+            stop = False
             continue
+        stop = False
         if comma:
             clause += 1
         out.append(Word(form, number, capital, clause, comma))
