@@ -682,6 +682,7 @@ class Claim:
     asked: bool = False  # a question about a harm: a claim only when the answer is "no" or "none"
     context: Phrase | None = None   # its phrase, when it has `not_after`: the sentences before it can excuse it
     footnote: Phrase | None = None  # its phrase, when only a footnote of the page can make it count
+    other_sense: tuple[Phrase, ...] = ()   # its phrase's `not_near`: in the answer "yes" to it, another sense
 
 
 @dataclass(frozen=True, slots=True)
@@ -1039,7 +1040,8 @@ class ClaimsChecker:
                 # a footnote phrase in the sentence itself: it counts; else only a footnote of the page can say
                 footnote = phrase if phrase.footnote and not any(
                     b < i or a > end for p in phrase.footnote for a, b in find_phrase(p, words, rule.names)) else None
-                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after else None, footnote))
+                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after else None, footnote,
+                             phrase.not_near if s.question else ()))
         if self.with_patterns:
             text = normalise(s.text)
             for rule in self.with_patterns:
@@ -1049,7 +1051,7 @@ class ClaimsChecker:
                         last = min(len(words) - 1,
                                    first + max(0, len(words_of(m.group(), self.vocabulary)) - 1))
                         if first < len(words):
-                            hits.append((rule, first, last, m.group(), None, None))
+                            hits.append((rule, first, last, m.group(), None, None, ()))
         out: list[Claim] = asked
         if not hits:
             return out
@@ -1057,7 +1059,7 @@ class ClaimsChecker:
         scopes = None
         quoted = _quoted(s.text)
         done: dict[str, int] = {}   # rule id -> last word of its last claim: "completely safe" is not also "safe"
-        for rule, i, end, pattern, context, footnote in hits:
+        for rule, i, end, pattern, context, footnote, not_near in hits:
             if done.get(rule.id, -1) >= i:
                 continue
             if rule.unless and _overlaps(rule.unless, words, i, end, rule.names):
@@ -1082,7 +1084,8 @@ class ClaimsChecker:
                 continue   # the words are quoted to be talked about: "'No downtime' is a phrase we never use"
             if context is None and footnote is None:   # one that the page around it may excuse hides nothing
                 done[rule.id] = end
-            out.append(Claim(rule, found_words, pattern, note, s.text.strip(), context=context, footnote=footnote))
+            out.append(Claim(rule, found_words, pattern, note, s.text.strip(), context=context, footnote=footnote,
+                             other_sense=not_near))
         return out
 
     def _near(self, phrase: Phrase, words: tuple[Word, ...], i: int, end: int, names: bool,
@@ -1167,6 +1170,8 @@ class ClaimsChecker:
                            or claim.evidence.split(None, 1)[0].lower() in ASKING)):
                     continue   # asked or said as a question, then denied: "Filler lasts forever? That's a myth.",
                     #            a heading "Does filler last forever" then "No."
+                if answered_yes and claim.other_sense and self._answer_holds(claim, lines, line_of[k]):
+                    continue   # "Do you treat jaw pain? Yes, with a bite splint made by our dentists."
                 if answered_yes and claim.rule.negatable:
                     claim = Claim(claim.rule, claim.words, claim.pattern,
                                   "a question answered yes", claim.evidence)
@@ -1199,9 +1204,14 @@ class ClaimsChecker:
                     return False
         return False
 
-    def _refused(self, claim: Claim, lines: list[str], n: int) -> bool:
-        """True when one of the two sentences after the question of a claim (on line n, or the next line: a
-        heading, then its paragraph) holds a `refusals` phrase of its rule."""
+    def _answer_holds(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when the sentence that answers a question's claim (the next, on line n or n + 1) holds one of the
+        phrases that mean another sense of the claim (its phrase's `not_near`)."""
+        answer = self._after(claim, lines, n)[:1]
+        return any(find_phrase(p, s.words, claim.rule.names) for s in answer for p in claim.other_sense)
+
+    def _after(self, claim: Claim, lines: list[str], n: int) -> list[Sentence]:
+        """The sentences after a claim's own, on its line n and the next line."""
         after: list[Sentence] = []
         for m in (n, n + 1):
             if m < len(lines):
@@ -1210,6 +1220,12 @@ class ClaimsChecker:
                     at = next((j for j, s in enumerate(found) if s.text.strip() == claim.evidence), len(found))
                     found = found[at + 1:]
                 after += found
+        return after
+
+    def _refused(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when one of the two sentences after the question of a claim (on line n, or the next line: a
+        heading, then its paragraph) holds a `refusals` phrase of its rule."""
+        after = self._after(claim, lines, n)
         return any(find_phrase(p, s.words, claim.rule.names) for s in after[:2] for p in claim.rule.refusals)
 
     def _footnotes(self, lines: list[str]) -> list[tuple]:
@@ -1355,10 +1371,15 @@ def _quoted(text: str) -> list[str]:
     return [" ".join(_WORD.findall(span)) for span in spans if len(span.split()) <= 6]
 
 
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.):]|[a-z][.)]|[-\u2022\u00b7])\s*")
+
+
 def _names_a_term(text: str, low: str, words: list[str], spans: list[str]) -> bool:
     """True for a short line that starts with a quoted term and is mostly that term, with no price or number: a
     heading that names the words it goes on to talk about ('"Clinically proven"', '"Permanent" results'), not a
     claim in scare quotes on an offer ('Our "miracle" facial', '"No downtime" peel £60')."""
+    low = _LIST_MARK.sub("", low, count=1)   # "2) 'Results guaranteed'" in a numbered list of headings
+    words = [w for w in words if not w.isdigit()]
     return (low.lstrip()[:1] in "\"'" and len(words) <= 5 and "!" not in low and _ATTRIBUTED.search(text) is None
             and _FIRST_PERSON.isdisjoint(words) and not any(c.isdigit() or c in "£$€%" for c in low)
             and 2 * sum(len(_WORD.findall(span)) for span in spans) >= len(words))
