@@ -362,8 +362,7 @@ _SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise"
                   "market", "sell", "boast", "boasts", "suggest", "tells", "told", "called", "claiming",
                   "promising", "advertising", "calling", "describing", "described", "marketed", "sold",
                   "inject", "injects", "use", "uses", "offer", "offers", "sells", "provide", "provides", "push",
-                  "pushes", "guarantee", "guarantees", "guaranteed", "guaranteeing", "insist", "insists",
-                  "swear", "swears", "post", "posts", "write", "writes", "wrote", "show", "shows"})
+                  "pushes", "guarantee", "guarantees", "guaranteed", "guaranteeing", "insist", "insists"})
 _QUOTING = (("you", "may", "have", "read"), ("you", "may", "have", "heard"), ("you", "might", "have", "seen"),
             ("you", "may", "have", "seen"), ("you", "might", "have", "read"), ("you", "might", "have", "heard"),
             ("beware", "of"), ("be", "wary", "of"), ("watch", "out", "for"), ("words", "like"),
