@@ -407,6 +407,76 @@ def test_phrases_compile_to_what_they_say():
     assert compile_phrase("risk-free", {}).elements[0].alternatives[-1] == (frozenset({"riskfree"}),)
 
 
+# -- reviews, wishes, lead-ins, answers and footnotes (issue 15's classes) -------------------------------------
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ('"I did not feel a thing and there was not a mark on me." Priya', {"risk", "testimonial"}),
+    ("Zero bruising after my anti-wrinkle appointment!", {"risk", "pom", "testimonial"}),   # my ... appointment
+    ('"Not a single bruise!" - Jo', {"risk", "testimonial"}),                       # signed, no first person
+    ("I have three slots left, hurry!", {"urgency"}),                              # a practitioner's caption
+    ("I always tell my clients that nothing is risk-free.", set()),
+    ("Three chairs left for Saturday, then I'm fully booked.", {"urgency"}),
+    ("Ten years younger, or your money back.", {"guarantee"}),                     # the clinic's promise
+])
+def test_a_testimonial_is_a_clients_review_not_a_practitioners_first_person(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("My clients often ask for something permanent.", set()),                     # a wish, reported
+    ("For patients who want more, we offer a permanent result.", {"guarantee"}),   # the clinic then says it
+    ("If it were a miracle, your doctor would prescribe it.", set()),              # supposed, not said
+    ('"Clinically proven"', set()),                                                # a heading names the term
+    ("2) 'Results guaranteed'", set()),
+    ('Our "miracle" facial', {"hype"}),                                            # scare quotes on an offer
+    ('"No downtime" peel £60', {"risk"}),
+    ("Clinically proven, miracle: what marketing words really mean.", set()),
+    ("CE marked, which is not a sign that it works.", set()),                      # the near word is negated
+    ("CE marked, so it works.", {"proven", "regulatory-claim"}),
+    ("Most people go back to work the same day, but expect some swelling.", set()),
+    ("Back to work the same day with no swelling.", {"risk"}),
+])
+def test_wishes_suppositions_named_terms_and_negated_context_are_not_claims(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("Prom ready? Lip and brow packages for the big night.", {"under-18"}),        # a lead-in, then the offer
+    ("Spots and angry breakouts? Our blue-light plan sorts them out.", {"medical-condition"}),
+    ("Swelling? Bruising? Not with us.", {"risk"}),                                # harms asked, answered no
+    ("Painless? No, but numbing cream helps.", set()),                             # answered: two sentences
+    ("Can my teenage daughter come?\nShe can wait in reception. We only treat adults aged 18 and over.", set()),
+    ("Can my teenage daughter come?\nOf course, we love seeing teens.", {"under-18"}),
+    ("Do you treat jaw pain from grinding?\nYes, with a bite splint made by our dentists.", set()),
+    ("Do you treat jaw pain from grinding?\nYes, with our facial massage.", {"medical-condition"}),
+    ("Psoriasis flares make winter hard; our LED sessions settle them.", {"medical-condition"}),
+    ("Vitamin B12 injection: £35", {"pom"}),                                       # letters and digits: one word
+    ("School's out! Treat yourself to a lip plump.", {"under-18"}),                # a possessive inflects
+    ("Not a bruise, not a bump, not a hint of redness.", {"risk"}),
+    ("Price goes back up at 9am Monday.", {"urgency"}),
+])
+def test_lead_ins_answers_and_new_forms_of_the_issues_classes(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+def test_footnote_marks_split_and_join_sentences():
+    line = "Terms apply. *£30 if no treatment is booked. Includes review.* Prices from £1.50."
+    assert [line[a:b].strip() for a, b in split_sentences(line)] == [
+        "Terms apply.", "*£30 if no treatment is booked.", "Includes review.*", "Prices from £1.50."]
+
+
+def test_a_footnote_after_a_full_stop_and_a_page_footnote_for_the_description(checker):
+    page = parse_html("x/index.html", (
+        "<html><head><meta name='description' content='Free consultation* at our clinic'></head><body><main>"
+        "<p>Includes your two-week review.* Cheek filler from £280.</p>"
+        "<p>Terms apply. *A fee of £30 is charged if no treatment is booked. *Reviews after 14 days cost £40.</p>"
+        "</main></body></html>").encode())
+    findings = [f for f in checker.check(page) if f.rule == "claims.qualification"]
+    assert sorted(f.message.split('"')[1] for f in findings) == ["free consultation *",
+                                                                  "includes your two week review *"]
+    assert any("meta description" in f.message for f in findings)
+
+
 # -- the tuning corpus ------------------------------------------------------------------------------------------
 
 def test_the_tuning_corpus_stays_above_its_floor():
@@ -425,6 +495,20 @@ def test_the_tuning_corpus_stays_above_its_floor():
         assert tp + fn >= 3, f"{category}: too few examples in the tuning corpus"
         assert tp / (tp + fp or 1) >= 0.80, (category, tp, fp, fn)
         assert tp / (tp + fn) >= 0.80, (category, tp, fp, fn)
+
+
+def test_compliant_tuning_pages_stay_quiet():
+    """Issue 15's target on the tuning pages: at most 1 compliant page in 10 with a claims error."""
+    sys.path.insert(0, str(REPO))
+    try:
+        from bench.claims_eval import load_corpus, predict
+    finally:
+        sys.path.remove(str(REPO))
+    _, pages = load_corpus("tune")
+    compliant = [p for p in pages if not p["expect"]]
+    assert len(compliant) >= 20
+    errors = [p["name"] for p, f in zip(compliant, predict(compliant), strict=True) if "error" in f.values()]
+    assert len(errors) * 10 <= len(compliant), errors
 
 
 @pytest.mark.parametrize("name", ["OUTSIDE", "../outside/rules.yaml", "rules/../../outside/rules.yaml", "LINK",

@@ -1157,8 +1157,8 @@ class ClaimsChecker:
                         continue   # "Free consultation*" whose footnote only clarifies, or has none
                     claim = Claim(claim.rule, claim.words, claim.pattern, "its footnote says otherwise",
                                   claim.evidence)
-                if claim.asked:
-                    if not answered_no:
+                if claim.asked:   # (asked in a question, or in a fragment such as "Swelling? Bruising?")
+                    if not (k + 1 < len(results) and results[k + 1].answer < 0):
                         continue
                     claim = Claim(claim.rule, claim.words, claim.pattern, "a question about it answered no",
                                   claim.evidence)
@@ -1251,19 +1251,21 @@ class ClaimsChecker:
 
 
 def _lead_ins_joined(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sentences of a line, with a lead-in question joined to the sentence after it, which says what it leads
-    to: "Prom ready? Lip packages for the big night.", "Spots and breakouts? Our plan sorts them out." A lead-in is
-    a short question that does not ask (it does not start with "is", "can", "how", ...) and that the next sentence
-    does not answer yes or no ("Painless? No, but ..." stays two sentences)."""
-    if len(spans) < 2 or "?" not in line:
+    """The sentences of a line, with a lead-in joined to the sentence after it, which says what it leads to: "Prom
+    ready? Lip packages for the big night.", "Spots and breakouts? Our plan sorts them out.", "School's out! Treat
+    yourself to a lip plump." A lead-in is a short question that does not ask (it does not start with "is", "can",
+    "how", ...), or a cry of three words at most, that the next sentence does not answer yes or no ("Painless? No,
+    but ..." stays two sentences)."""
+    if len(spans) < 2 or ("?" not in line and "!" not in line):
         return spans
     out = [spans[0]]
     for start, end in spans[1:]:
         first = line[out[-1][0]:out[-1][1]]
         lead = _WORD.findall(first.lower())
         nxt = _WORD.findall(line[start:end].lower())
-        if (first.rstrip(" \"')\u201d\u2019").endswith("?") and 0 < len(lead) <= 6 and lead[0] not in ASKING
-                and nxt and answer_of(*nxt[:3]) == 0):
+        mark = first.rstrip(" \"')\u201d\u2019")[-1:]
+        if (mark == "?" and 0 < len(lead) <= 6 or mark == "!" and 0 < len(lead) <= 3) and lead[0] not in ASKING \
+                and nxt and answer_of(*nxt[:3]) == 0:
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))
@@ -1303,7 +1305,7 @@ _CLIENT_I = frozenset({"look", "looked", "looks", "feel", "felt", "had", "got", 
                        "can", "can't", "finally", "barely", "love", "loved", "couldn't", "am", "noticed", "walked",
                        "came", "left", "wish", "honestly", "genuinely", "literally", "absolutely", "never", "just",
                        "cannot", "could", "would", "recommend", "highly", "hardly", "really", "went", "booked",
-                       "tried", "needed", "haven't", "hadn't", "wasn't", "feel", "swear", "get", "have"})
+                       "tried", "needed", "haven't", "hadn't", "wasn't", "feel", "swear"})
 _CLIENT_ME = frozenset({"made", "gave", "left", "let", "makes", "gives", "given", "helped", "hurt", "changed", "leaving",
                         "making", "giving", "for", "to"})
 _QUOTE_OPENERS = ('"', "'", "\u201c", "\u2018")
@@ -1314,7 +1316,7 @@ def _whole_quote(text: str) -> bool:
     if not t.startswith(_QUOTE_OPENERS) or len(t.split()) < 4:
         return False
     close = max(t.rfind('"'), t.rfind("\u201d"), t.rfind("'") if t[0] in "'\u2018" else -1, t.rfind("\u2019"))
-    return close > 0.6 * len(t)
+    return close > 0.6 * len(t) or close == 0   # or a quotation that goes on past the sentence: '"Wow! Love it"
 
 
 # a review's signature at its end: '..." Jo', '... - Sarah, Walton', '... \u2013 Priya K.'
