@@ -342,7 +342,7 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
                 elif not (_list_goes_on(words, j) or x.form == "even"):
                     break
                 clause = x.clause
-            if x.form in _TERMINATORS:
+            if x.form in _TERMINATORS and not (words[j - 1].form == "even"):   # "never ..., even if a parent ..."
                 break
             if x.form in _COORDINATORS and j + 1 < n and words[j + 1].form in _SUBJECTS and not (
                     x.comma and words[j + 1].form == "that"):
@@ -356,7 +356,8 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
 
 _OTHERS = frozenset({"clinics", "clinic", "providers", "salons", "websites", "companies", "brands", "ads", "adverts",
                      "advertisers", "influencers", "people", "sellers", "practitioners", "others",
-                     "marketers", "competitors", "manufacturers", "anyone", "someone", "anybody", "somebody"})
+                     "marketers", "competitors", "manufacturers", "anyone", "someone", "anybody", "somebody",
+                     "manufacturer", "maker", "makers", "supplier", "suppliers", "brand", "company"})
 _SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise", "promises", "promised",
                   "advertise", "advertises", "advertised", "call", "calls", "describe", "describes", "tell",
                   "market", "sell", "boast", "boasts", "suggest", "tells", "told", "called", "claiming",
