@@ -566,8 +566,8 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
         source=raw["source"], phrases=tuple(phrases),
         patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, unless=unless,
         negatable=raw.get("negatable", True), names=raw.get("names", False),
-        first_person=raw.get("first_person", False), questions=raw.get("questions", "excuse"), refusals=refusals, file=doc.file,
-        line=doc.where(("rules", i))[0])
+        first_person=raw.get("first_person", False), questions=raw.get("questions", "excuse"), refusals=refusals,
+        file=doc.file, line=doc.where(("rules", i))[0])
 
 
 # -- the text of a page -----------------------------------------------------------------------------------------
@@ -1009,7 +1009,7 @@ class ClaimsChecker:
 
     def _said(self, s: Sentence) -> list[Claim]:
         words = s.words
-        hits: list[tuple[ClaimRule, int, int, str, Phrase | None, Phrase | None]] = []
+        hits: list[tuple[ClaimRule, int, int, str, Phrase | None, Phrase | None, tuple[Phrase, ...]]] = []
         asked: list[Claim] = []
         index = self.index
         for i, w in enumerate(words):
@@ -1288,7 +1288,7 @@ _PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clin
                            "prescribe", "teach", "injecting", "injected", "treated", "treating", "job", "promise",
                            "guarantee", "specialise", "specialize", "provide", "perform", "administer", "diary",
                            "chair", "slots", "books", "offering", "running", "taking", "qualified", "always",
-                           "trained", "own", "injectorlife", "tell", "told", "say", "explain", "nurse", "doctor",
+                           "own", "injectorlife", "tell", "told", "say", "nurse", "doctor",
                            "fully", "booked", "available", "open"})
 _ASKS_FOR_ME = frozenset({"dm", "message", "call", "text", "email", "contact"})   # "DM me": the practitioner
 
@@ -1304,10 +1304,10 @@ _CLIENT_OWN = frozenset({"skin", "lips", "lip", "face", "forehead", "lines", "wr
 _CLIENT_I = frozenset({"look", "looked", "looks", "feel", "felt", "had", "got", "was", "went", "didn't", "did",
                        "can", "can't", "finally", "barely", "love", "loved", "couldn't", "am", "noticed", "walked",
                        "came", "left", "wish", "honestly", "genuinely", "literally", "absolutely", "never", "just",
-                       "cannot", "could", "would", "recommend", "highly", "hardly", "really", "went", "booked",
-                       "tried", "needed", "haven't", "hadn't", "wasn't", "feel", "swear"})
-_CLIENT_ME = frozenset({"made", "gave", "left", "let", "makes", "gives", "given", "helped", "hurt", "changed", "leaving",
-                        "making", "giving", "for", "to"})
+                       "cannot", "could", "would", "recommend", "highly", "hardly", "really", "booked",
+                       "tried", "needed", "haven't", "hadn't", "wasn't", "swear"})
+_CLIENT_ME = frozenset({"made", "gave", "left", "let", "makes", "gives", "given", "helped", "hurt", "changed",
+                        "leaving", "making", "giving", "for", "to"})
 _QUOTE_OPENERS = ('"', "'", "\u201c", "\u2018")
 def _whole_quote(text: str) -> bool:
     """True when the sentence is a quotation (a review), not a sentence that starts with a quoted word ('"Permanent"
@@ -1346,7 +1346,8 @@ def _first_person(words: tuple[Word, ...], text: str = "") -> bool:
         return True
     for i, f in enumerate(forms):
         after = forms[i + 1] if i + 1 < len(forms) else ""
-        if (f == "my" and not _CLIENT_OWN.isdisjoint(forms[i + 1:i + 4]) or f == "i" and after in _CLIENT_I or f in ("i'm", "i've", "i'd")
+        if (f == "my" and not _CLIENT_OWN.isdisjoint(forms[i + 1:i + 4]) or f == "i" and after in _CLIENT_I
+                or f in ("i'm", "i've", "i'd")
                 or f in ("me", "myself") and i and forms[i - 1] in _CLIENT_ME):
             return True
     return False

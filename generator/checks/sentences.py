@@ -72,7 +72,8 @@ YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "cert
 
 # a sentence ends at . ! ? (with the footnote mark that follows it: "Includes aftercare.*") before a capital, a
 # digit, a footnote mark ("Terms apply. *£30 if ...") or the line's end; a bullet ends one too
-_SENTENCE_END = re.compile(r"[.!?]+[*\u2020\u2021]+(?=\s|$)|[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9£#@*\u2020\u2021]|\s*$)"
+_SENTENCE_END = re.compile(r"[.!?]+[*\u2020\u2021]+(?=\s|$)"
+                           r"|[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9£#@*\u2020\u2021]|\s*$)"
                            r"|[.!?]+(?=\s*[\"'(]*[^\w\s]\s)|\s[•·|]\s")
 
 
