@@ -135,9 +135,16 @@ def page_figures(pages: list[dict], found: list[dict]) -> list[str]:
     caught = sum(1 for p, f in unlawful if set(p["expect"]) & set(f))
     caught_all = sum(1 for p, f in unlawful if set(p["expect"]) <= set(f))
     errors = sum(1 for _, f in compliant if "error" in f.values())
+    by_category: dict[str, int] = {}
+    for _, f in compliant:
+        for category, severity in f.items():
+            if severity == "error":
+                by_category[category] = by_category.get(category, 0) + 1
+    which = ", ".join(f"{c} {n}" for c, n in sorted(by_category.items(), key=lambda cn: (-cn[1], cn[0])))
     return [f"- unlawful pages caught in a right category: {caught} of {len(unlawful)} ({ratio(caught, len(unlawful))})"
             f"; in all their categories: {caught_all} ({ratio(caught_all, len(unlawful))})",
-            f"- compliant pages with a claims error: {errors} of {len(compliant)} ({ratio(errors, len(compliant))})"]
+            f"- compliant pages with a claims error: {errors} of {len(compliant)} ({ratio(errors, len(compliant))})"
+            + (f"; the errors' categories (pages): {which}" if which else "")]
 
 
 def misses(items: list[dict], found: list[dict]) -> list[str]:

@@ -454,6 +454,9 @@ def test_wishes_suppositions_named_terms_and_negated_context_are_not_claims(chec
     ("School's out! Treat yourself to a lip plump.", {"under-18"}),                # a possessive inflects
     ("Not a bruise, not a bump, not a hint of redness.", {"risk"}),
     ("Price goes back up at 9am Monday.", {"urgency"}),
+    ("It is illegal to give filler to anyone under 18, even with parental consent.", set()),   # a refusal
+    ("We do not treat under-18s. Parental consent makes no difference.", set()),
+    ("Filler for 16 and 17 year olds with a parent present.", {"under-18"}),
 ])
 def test_lead_ins_answers_and_new_forms_of_the_issues_classes(checker, text, rules):
     assert rules_of(checker, text) == rules, text

@@ -382,7 +382,7 @@ class ClaimRule:
     names: bool = False          # its words may be names (brands): a capitalised word in a name still counts
     first_person: bool = False   # a first-person sentence (a review) that makes another rule's claim is one too
     questions: str = "excuse"    # "excuse": a question is a claim only when answered yes; "count": unless answered no
-    refusals: tuple[Phrase, ...] = ()   # in the answer to a question (its next two sentences), these answer it no
+    refusals: tuple[Phrase, ...] = ()   # in the sentence, or in the two that answer a question, these say no
     file: str = ""
     line: int | None = None
 
@@ -1064,6 +1064,9 @@ class ClaimsChecker:
                 continue
             if rule.unless and _overlaps(rule.unless, words, i, end, rule.names):
                 continue
+            if rule.refusals and any(b < i or a > end for p in rule.refusals
+                                     for a, b in find_phrase(p, words, rule.names)):
+                continue   # refused in the same sentence: "Teenager? Please come back when you're 18."
             note = ""
             if scopes is None:
                 scopes = negation_scopes(words)

@@ -65,6 +65,7 @@ ASKING = _ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "
                      "should", "shall", "may", "might", "must", "has", "have", "had", "how", "what", "why", "when",
                      "where", "which", "who", "whose", "isn't", "aren't", "don't", "doesn't", "won't", "can't", "am"})
 _NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody", "sadly", "unfortunately", "zero",
+                        "sorry",
                         "nah", "false", "fiction", "wrong", "untrue", "incorrect", "myth"})
 _NO_ANSWER_RUNS = frozenset({("that's", "a", "myth"), ("it's", "a", "myth"), ("think", "again"), ("not", "true")})
 YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "certainly", "totally", "completely",
