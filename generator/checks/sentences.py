@@ -425,8 +425,9 @@ for _seq in _QUOTING:
 
 
 _WORDS_TALKED_ABOUT = frozenset({"words", "phrases", "terms", "labels", "claims", "language", "wording", "jargon",
-                                 "buzzwords"})
-_MEANING = frozenset({"mean", "means", "meaning", "actually", "really", "decoded", "explained", "translated"})
+                                 "buzzwords", "marketing"})
+_MEANING = frozenset({"mean", "means", "meaning", "actually", "really", "decoded", "explained", "translated",
+                      "idea", "gimmick", "ploy", "term", "trick", "myth", "spin", "hype"})
 
 
 def _talks_about_words(words: tuple[Word, ...]) -> bool:
