@@ -190,6 +190,7 @@ def _carry(previous: BuildChecks, config: str, run: CheckRun) -> dict[str, tuple
     if blocks:
         run.index.receive(previous.run.index.export(distinct(np.concatenate(blocks))))
     run.index.known_similarities = previous.run.index.similarities
+    run.index.carry_from(previous.run.index)
     return out
 
 
