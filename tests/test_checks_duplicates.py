@@ -492,3 +492,39 @@ def test_the_default_thresholds_are_the_declared_ones():
 
     assert DuplicateIndex().settings == CheckSettings().duplicates == DuplicateSettings()
     assert (DuplicateSettings().min_unique_share, DuplicateSettings().min_unique_words) == (0.05, 30)
+
+
+def _table_of(blocks: dict[int, list[int]]):
+    """A table of blocks as the index keeps it (rows in rising order of hash): hashes, shingles, lengths, words."""
+    hashes = np.array(sorted(blocks), np.uint64)
+    shingles = [np.array(blocks[h], np.uint32) for h in sorted(blocks)]
+    lengths = np.array([len(x) for x in shingles], np.int64)
+    return (hashes, np.concatenate(shingles) if shingles else np.empty(0, np.uint32), lengths,
+            lengths + 3 * (lengths > 0))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sets_grown_by_new_blocks_are_those_made_from_the_whole_table(seed):
+    """The warm preview adds a save's new blocks to the sets it has (`ShingleSets.grown`) instead of making them
+    again from every block: every array is the one a fresh `ShingleSets` of the larger table has."""
+    from generator.checks.duplicates.tables import ShingleSets
+    rng = random.Random(seed)
+    pool = [rng.randrange(2**32) for _ in range(60)]          # few shingle values: blocks share them
+    blocks = {rng.randrange(2**63): [rng.choice(pool) for _ in range(rng.choice([0, 1, 3, 8, 20]))]
+              for _ in range(80)}
+    old = {h: v for h, v in blocks.items() if rng.random() < [0.0, 0.5, 0.9][seed % 3]}
+    if seed == 5:
+        blocks[max(blocks) + 1] = [2**32 - 1, 0, 2**32 - 1]    # values below and above every other
+    hashes, shingles, lengths, words = _table_of(blocks)
+    old_hashes, old_shingles, old_lengths, old_words = _table_of(old)
+    for own, near in ((True, True), (True, False), (False, True)):
+        fresh = ShingleSets(shingles, lengths, words, own=own, near=near)
+        grown = ShingleSets(old_shingles, old_lengths, old_words, own=own, near=near).grown(
+            np.searchsorted(hashes, old_hashes), shingles, lengths, words)
+        assert vars(grown).keys() == vars(fresh).keys()
+        for name, value in vars(fresh).items():
+            got = getattr(grown, name)
+            if isinstance(value, np.ndarray):
+                assert got.dtype == value.dtype and np.array_equal(got, value), name
+            else:
+                assert got == value, name

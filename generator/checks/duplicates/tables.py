@@ -54,6 +54,7 @@ class ShingleSets:
         self.blocks = nb = len(lengths)
         self.blen = lengths
         self.bwords = block_words
+        self.own, self.near = own, near
         combo = np.repeat(np.arange(nb, dtype=np.uint64), lengths)               # (block, shingle), built in
         combo <<= np.uint64(32)                                                    # place: the largest array of
         combo |= shingles                                                          # the check
@@ -84,12 +85,66 @@ class ShingleSets:
             self.flat_gid = (np.searchsorted(self.values, shingles).astype(np.int32) if len(self.values)
                              else np.empty(0, np.int32))           # each block's shingles in order, numbered
         if near:
-            size = np.diff(np.append(group_start, len(self.set_gid)))
-            shared = (size > 1)[self.set_gid]
-            self.single = np.bincount(set_block[~shared], minlength=nb).astype(np.int64)
-            self.shared_gid = self.set_gid[shared]                 # each block's shared shingles, by block
-            self.shared_ptr = np.concatenate(([0], np.cumsum(_segment_sums(shared, self.set_ptr))))
+            self._pairs_part(set_block, np.diff(np.append(group_start, len(self.set_gid))))
         del set_block
+
+    def _pairs_part(self, set_block: np.ndarray, size: np.ndarray) -> None:
+        """What comparing pages in pairs needs, from each set entry's block and each shingle's number of blocks."""
+        shared = (size > 1)[self.set_gid]
+        self.single = np.bincount(set_block[~shared], minlength=self.blocks).astype(np.int64)
+        self.shared_gid = self.set_gid[shared]                 # each block's shared shingles, by block
+        self.shared_ptr = np.concatenate(([0], np.cumsum(_segment_sums(shared, self.set_ptr))))
+
+    def grown(self, at: np.ndarray, shingles: np.ndarray, lengths: np.ndarray, block_words: np.ndarray
+              ) -> ShingleSets:
+        """The sets of a table of blocks that holds every block of this one (the block that was row b here is row
+        `at[b]` there, `at` rising) and others: the same arrays `ShingleSets(shingles, lengths, block_words)`
+        makes, worked out from these with the new blocks' shingles alone sorted (the warm preview adds a few
+        blocks to a table of hundreds of thousands at each save). `shingles`, `lengths`, `block_words`: the larger
+        table's."""
+        nb = len(lengths)
+        out = ShingleSets.__new__(ShingleSets)
+        out.blocks, out.blen, out.bwords, out.own, out.near = nb, lengths, block_words, self.own, self.near
+        added = np.ones(nb, bool)
+        added[at] = False
+        rows = np.flatnonzero(added)                                # the new blocks, in table order
+        first_shingle = np.concatenate(([0], np.cumsum(lengths)))
+        a_owner, a_at = _ranges(first_shingle[rows], lengths[rows])
+        a_flat = shingles[a_at]
+        combo = distinct((a_owner.astype(np.uint64) << np.uint64(32)) | a_flat.astype(np.uint64))
+        a_block = (combo >> np.uint64(32)).astype(np.int64)        # the new blocks' distinct shingles, by block
+        a_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        del combo
+        fresh = distinct(a_sh)
+        fresh = fresh[~_lookup(self.values, fresh)[1]]
+        out.values = np.insert(self.values, np.searchsorted(self.values, fresh), fresh)
+        renumber = np.searchsorted(out.values, self.values).astype(np.int32)   # rising: orders are kept
+        a_gid = np.searchsorted(out.values, a_sh).astype(np.int32)
+        a_size = np.bincount(a_block, minlength=len(rows)).astype(np.int64)
+        out.bsize = np.zeros(nb, np.int64)
+        out.bsize[at], out.bsize[rows] = self.bsize, a_size
+        out.set_ptr = np.concatenate(([0], np.cumsum(out.bsize)))
+        out.set_gid = np.empty(int(out.set_ptr[-1]), np.int32)
+        out.set_gid[_ranges(out.set_ptr[at], self.bsize)[1]] = renumber[self.set_gid]
+        out.set_gid[_ranges(out.set_ptr[rows], a_size)[1]] = a_gid
+        count = np.bincount(out.set_gid, minlength=len(out.values))
+        if self.own:
+            # set entries in shingle order, then block order: the old ones are in that order already
+            old_gid = np.repeat(np.arange(len(self.group_start), dtype=np.int64),
+                                np.diff(np.append(self.group_start, len(self.sorted_block))))
+            old_keys = (renumber[old_gid].astype(np.int64) << 32) | at[self.sorted_block].astype(np.int64)
+            new_keys = np.sort((a_gid.astype(np.int64) << 32) | rows[a_block].astype(np.int64))
+            keys = np.sort(np.concatenate((old_keys, new_keys)), kind="stable")   # two sorted runs: a merge
+            del old_gid, old_keys, new_keys
+            out.sorted_block = (keys & 0xFFFFFFFF).astype(np.int32)
+            del keys
+            out.group_start = np.concatenate(([0], np.cumsum(count)[:-1])) if len(count) else np.empty(0, np.int64)
+            out.flat_gid = np.empty(int(first_shingle[-1]), np.int32)
+            out.flat_gid[_ranges(first_shingle[at], self.blen)[1]] = renumber[self.flat_gid]
+            out.flat_gid[a_at] = np.searchsorted(out.values, a_flat).astype(np.int32)
+        if self.near:
+            out._pairs_part(np.repeat(np.arange(nb, dtype=np.int32), out.bsize), count)
+        return out
 
     # -- own text ---------------------------------------------------------------------------------------------
     def own_words(self, dpage: np.ndarray, dblock: np.ndarray, active: np.ndarray,
