@@ -243,7 +243,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     if checks:
         from generator.checks.gate import predicted_holds
         from generator.checks.incremental import BuildChecks
-        checker = BuildChecks(project, plan, project_dir, previous=memory.checks if memory is not None else None)
+        checker = BuildChecks(project, plan, project_dir, previous=memory.checks if memory is not None else None,
+                              warm=memory is not None)
         # the pages the checks will most likely hold back, so that most pages are drawn the first time as they
         # will be published: a page whose records did not change as the last build judged it (the checks decide)
         previous = state.pages if trusted else {}

@@ -6,6 +6,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.checks import HtmlPage, check_pages
 from generator.checks.duplicates import (
@@ -528,3 +530,87 @@ def test_sets_grown_by_new_blocks_are_those_made_from_the_whole_table(seed):
                 assert got.dtype == value.dtype and np.array_equal(got, value), name
             else:
                 assert got == value, name
+
+
+def _judged(index: DuplicateIndex, ranks: dict[str, int]):
+    """Everything a finish says, as plain values."""
+    # half of the pages may be held back: the others are compared for near duplicates whatever their own text
+    result = index.finish(ranks=ranks, may_leave=lambda rule, url: url[-2] in "02468" and "guide" not in url)
+    return ([vars(s) for s in result.pages], [vars(c) for c in result.clusters], result.boilerplate_blocks,
+            result.candidate_pairs, result.confirmed_pairs)
+
+
+def _site_index(texts: dict[str, str], written: dict[str, str], mask) -> DuplicateIndex:
+    index = DuplicateIndex(DuplicateSettings(min_unique_words=6, min_unique_share=0.1), mask)
+    for url, text in written.items():
+        index.written_for(url, [text])
+    return index
+
+
+EDITS = ("paragraph", "note", "copy", "near", "drop", "new")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), edits=st.lists(st.sampled_from(EDITS), min_size=1, max_size=6),
+       masked=st.booleans())
+def test_an_analysis_carried_from_save_to_save_finds_what_a_fresh_one_finds(seed, edits, masked):
+    """The preview carries each finish's tables to the next (`carry_from`: the table of blocks, the shingle sets
+    grown by the new blocks, the page signatures by content): after any sequence of edits (a shared paragraph or a
+    page's own note rewritten, a page made a copy or a near copy of another, a page dropped or added), what it
+    finds is what a fresh index of the same pages finds, figure for figure."""
+    from generator.checks.duplicates import Masker
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(30)] + ["Esher", "Cobham", "3.5"]
+    mask = Masker(["Esher", "Cobham"]) if masked else None
+
+    def line(k: int) -> str:
+        return " ".join(rng.choice(vocab) for _ in range(k))
+
+    shared = [line(rng.randint(3, 14)) for _ in range(6)]
+    texts, written, ranks = {}, {}, {}
+    for n in range(14):
+        url = f"/guide{n}/" if n < 2 else f"/p{n:02d}/"
+        written_text = line(rng.choice([0, 5, 20, 40]))
+        texts[url] = "\n".join(rng.sample(shared, 3) + [written_text, line(4)])
+        if n >= 2:
+            written[url] = written_text
+        ranks[url] = 1 if n < 2 else 0
+    carried = None
+    for step, edit in enumerate([None, *edits]):
+        urls = sorted(texts)
+        if edit == "paragraph":          # a shared paragraph rewritten: on every page that shows it
+            old, new = rng.choice(shared), line(rng.randint(3, 14))
+            shared[shared.index(old)] = new
+            texts = {u: t.replace(old, new) for u, t in texts.items()}
+        elif edit == "note":
+            url = rng.choice([u for u in urls if u in written])
+            note = line(rng.choice([0, 5, 20, 40]))
+            texts[url] = texts[url].replace(written[url], note) if written[url] else texts[url] + "\n" + note
+            written[url] = note
+        elif edit == "copy":
+            a, b = rng.sample(urls, 2)
+            texts[b] = texts[a]
+        elif edit == "near":
+            a, b = rng.sample(urls, 2)
+            texts[b] = texts[a] + " " + rng.choice(vocab)
+        elif edit == "drop" and len(texts) > 3:
+            url = rng.choice(urls)
+            del texts[url]
+            written.pop(url, None)
+        elif edit == "new":
+            url = f"/new{step}/"
+            written[url] = line(rng.choice([5, 20, 40]))
+            texts[url] = "\n".join(rng.sample(shared, 2) + [written[url]])
+            ranks[url] = 0
+        warm = _site_index(texts, written, mask)
+        warm.keep = True
+        if carried is not None:
+            warm.carry_from(carried)
+        for url in sorted(texts, key=lambda u: rng.random()):
+            warm.add(url, texts[url])
+        fresh = _site_index(texts, written, mask)
+        for url in warm._pages:
+            fresh.add(url, texts[url])
+        assert _judged(warm, ranks) == _judged(fresh, ranks), f"after {[None, *edits][:step + 1]}"
+        assert warm.analysis is not None
+        carried = warm

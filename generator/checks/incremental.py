@@ -88,9 +88,10 @@ class BuildChecks:
     as it was, then `finish`."""
 
     def __init__(self, project, plan, project_dir: Path, indexing: bool = False, cache: bool = True,
-                 previous: BuildChecks | None = None):
+                 previous: BuildChecks | None = None, warm: bool = False):
         """`cache`: read the check cache file; `previous`: the checks of the last build in this process, whose
-        results stand in for the cache file's (the preview keeps them in memory between saves)."""
+        results stand in for the cache file's (the preview keeps them in memory between saves); `warm`: a next
+        build in this process will start from these checks (the duplicate analysis keeps its tables for it)."""
         from generator.checks.facts import site_facts
         self.project_dir = Path(project_dir)
         self.facts = site_facts(project, plan)
@@ -103,6 +104,7 @@ class BuildChecks:
         self.results: dict[str, PageResult] = {}       # by URL path
         self.shas: dict[str, str] = {}                 # file -> digest of the HTML that was checked
         self.unread: dict[str, str] = {}                # URL path -> digest, of kept pages the cache lacked
+        self.run.index.keep = warm
         if previous is not None:
             self.cached = _carry(previous, self.config, self.run)
         else:
@@ -187,10 +189,13 @@ def _carry(previous: BuildChecks, config: str, run: CheckRun) -> dict[str, tuple
         out[page.file] = (sha, previous.digests[page.url_path], result)
         if result.prepared is not None:
             blocks.append(result.prepared.blocks)
-    if blocks:
-        run.index.receive(previous.run.index.export(distinct(np.concatenate(blocks))))
+    if previous.run.index.analysis is not None:   # its whole table, with the sets worked out from it
+        run.index.carry_from(previous.run.index)
+    else:
+        if blocks:
+            run.index.receive(previous.run.index.export(distinct(np.concatenate(blocks))))
+        run.index.carry_from(previous.run.index)
     run.index.known_similarities = previous.run.index.similarities
-    run.index.carry_from(previous.run.index)
     return out
 
 

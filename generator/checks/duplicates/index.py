@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from generator.checks.duplicates.arrays import _lookup, _ranges, _return_freed_memory, _rows_of, distinct
+from generator.checks.duplicates.minhash import BINS
 from generator.checks.duplicates.near import near_clusters, near_pairs
 from generator.checks.duplicates.own import Written, settle
 from generator.checks.duplicates.results import Cluster, DuplicateResult, DuplicateSettings, PageStats
@@ -28,6 +29,17 @@ class Prepared(NamedTuple):
     key: bytes                  # digest of its blocks in order, for exact duplicates
     words: int
     blocks: np.ndarray          # uint64 block hashes, in page order (repeats kept)
+
+
+class Analysis(NamedTuple):
+    """What a `finish` worked out that the next one in this process can start from (`DuplicateIndex.keep`): its table
+    of blocks, the shingle sets of those blocks (own text: masked; pairs: as written), and the MinHash signature of
+    each content set it compared, by the set's key (near.py)."""
+
+    table: BlockBatch
+    own: ShingleSets
+    near: ShingleSets
+    signatures: tuple[np.ndarray, np.ndarray]   # sorted content-set keys, and a (keys, BINS) uint32 array
 
 
 class BlockBatch(NamedTuple):
@@ -90,6 +102,9 @@ class DuplicateIndex:
         # that text's distinct (masked) shingles, by the text: worked out for every page at once when first needed,
         # and handed on to the next index in this process (`carry_from`), which works out only the texts that changed
         self._written_shingles: dict[tuple[str, ...], np.ndarray] = {}
+        self.keep = False                              # keep `analysis` after `finish`, for the next index
+        self.analysis: Analysis | None = None          # what the last `finish` (or a carried one) worked out
+        self._carried: Analysis | None = None          # an earlier index's, that `finish` grows rather than redoes
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -232,13 +247,19 @@ class DuplicateIndex:
         return known
 
     def carry_from(self, earlier: DuplicateIndex) -> None:
-        """Take what an earlier index of this process worked out that does not depend on its pages: the shingles
-        of the texts written for pages (those still written for a page here), when both mask the same words."""
+        """Start from what an earlier index of this process worked out (the preview, at each save), when both mask
+        the same words: the shingles of the texts written for pages (those still written for a page here) and,
+        when it kept them (`keep`), its table of blocks, shingle sets and page signatures, which `finish` grows by
+        the blocks that are new rather than work out again. Blocks no page uses any more stay in the table (they
+        change no figure) until they are a quarter of it."""
         if (earlier.mask.digest if earlier.mask else None) != (self.mask.digest if self.mask else None):
             return
         now = set(self._written.values())
         self._written_shingles = {texts: shingles for texts, shingles in earlier._written_shingles.items()
                                   if texts in now}
+        if earlier.analysis is not None:
+            self._carried = earlier.analysis
+            self.receive(earlier.analysis.table)
 
     def _written_table(self) -> Written | None:
         if not self._written:
@@ -259,6 +280,29 @@ class DuplicateIndex:
         self._pages.append(page)
         self._words.append(prepared.words)
         self._blocks.append(prepared.blocks)
+
+    def _grown(self, table: BlockBatch, occ: Occurrences
+               ) -> tuple[BlockBatch, Occurrences, tuple[ShingleSets, ShingleSets] | None, tuple | None]:
+        """The table, its occurrences, and the own-text and pair sets of the table grown from the carried analysis
+        (`carry_from`) with its page signatures: None when there is none to grow (or it is not all in the table),
+        or when blocks that no page uses have become a quarter of the table; then the table loses them and the
+        sets are made afresh. The signatures are known by their content, whatever the table."""
+        carried, self._carried = self._carried, None
+        if carried is None:
+            return table, occ, None, None
+        used = np.zeros(len(table.hashes), bool)
+        used[occ.occ_block] = True
+        if 4 * int((~used).sum()) > len(used):
+            self._table = table = _take(table, np.flatnonzero(used))
+            self._batches = [table]
+            return table, Occurrences(table.hashes, self._blocks), None, carried.signatures
+        at = np.searchsorted(table.hashes, carried.table.hashes)
+        if len(at) and (at[-1] >= len(table.hashes) or not np.array_equal(table.hashes[at], carried.table.hashes)):
+            return table, occ, None, carried.signatures
+        own = carried.own.grown(at, table.masked if table.masked is not None else table.shingles, table.lengths,
+                                table.words)
+        near = own if table.masked is None else carried.near.grown(at, table.shingles, table.lengths, table.words)
+        return table, occ, (own, near), carried.signatures
 
     # -- the judgement ----------------------------------------------------------------------------------------
     def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
@@ -310,14 +354,18 @@ class DuplicateIndex:
 
         may = np.array([leaves("duplicates.thin", p) for p in pages], dtype=bool)
         plain, masked = table.shingles, table.masked
+        table, occ, grown, signatures = self._grown(table, occ)
 
         def own_sets() -> ShingleSets:
+            if grown is not None:
+                return grown[0]
             return ShingleSets(masked if masked is not None else plain, table.lengths, table.words, own=True,
                                near=masked is None)
         written = self._written_table()
         sets = own_sets()
         outcome = settle(sets, occ, n, active, judged, rank_of, may, s, written=written)
-        near_sets = sets if masked is None else None
+        near_sets = sets if masked is None else (grown[1] if grown is not None else None)
+        kept_own = sets if self.keep else None
         del sets
         compared = confirmed = 0
         while True:
@@ -328,8 +376,9 @@ class DuplicateIndex:
             copy = np.array([st.duplicate_of is not None for st in stats], dtype=bool)   # compared as the kept page
             reps = np.flatnonzero(outcome.active & ~copy & (np.bincount(cpage, minlength=n) > 0)).tolist()
             found = near_pairs(near_sets, table.hashes, cpage, cblock, n, reps, s.near_threshold, stats,
-                               self.known_similarities)
+                               self.known_similarities, signatures)
             compared, confirmed, self.similarities = found.compared, len(found.pairs), found.similarities
+            signatures = found.signatures if self.keep else None
             near = near_clusters(found.pairs, stats)
             leaving = []
             for cluster in near:
@@ -343,11 +392,15 @@ class DuplicateIndex:
                 stats[i].held = True
             active = outcome.active.copy()
             active[leaving] = False
-            near_sets = None
-            sets = own_sets()
+            if kept_own is None and masked is not None:   # not both at once (memory, at 100,000 pages)
+                near_sets = None
+            sets = kept_own or own_sets()
             outcome = settle(sets, occ, n, active, judged, rank_of, may, s, outcome, written)
             del sets
         clusters += near
+        if self.keep:
+            self.analysis = Analysis(table, kept_own, near_sets, signatures if signatures is not None else
+                                     (np.empty(0, np.uint64), np.empty((0, BINS), np.uint32)))
         del near_sets
 
         for i, st in enumerate(stats):

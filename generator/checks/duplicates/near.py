@@ -21,7 +21,7 @@ from generator.checks.duplicates.arrays import (
     _pair_keys,
     _sorted_pair,
 )
-from generator.checks.duplicates.minhash import _agreement, _candidates, _densify
+from generator.checks.duplicates.minhash import BINS, _agreement, _candidates, _densify
 from generator.checks.duplicates.results import Cluster, PageStats
 from generator.checks.duplicates.tables import ShingleSets
 from generator.checks.duplicates.text import _mix
@@ -35,24 +35,40 @@ class NearPairs:
     pairs: list[tuple[int, int, float]]     # confirmed (page, page, Jaccard) at or above the threshold
     compared: int                           # candidate pairs
     similarities: tuple[np.ndarray, np.ndarray]   # every exact similarity used, by content-set pair key
+    signatures: tuple[np.ndarray, np.ndarray]     # each compared content set's MinHash, by its key (sorted)
 
 
 def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, cblock: np.ndarray, n: int,
                reps: list[int], threshold: float, stats: list[PageStats],
-               known: tuple[np.ndarray, np.ndarray]) -> NearPairs:
+               known: tuple[np.ndarray, np.ndarray],
+               signatures: tuple[np.ndarray, np.ndarray] | None = None) -> NearPairs:
     """Confirmed near-duplicate pairs among the pages `reps`, whose content blocks are (cpage, cblock) (sorted by
     page); also sets each page's closest twin. `known`: exact similarities an earlier run worked out, by the keys
-    of the two pages' content sets (a pair neither of whose text changed is not compared again)."""
+    of the two pages' content sets (a pair neither of whose text changed is not compared again). `signatures`:
+    MinHash signatures an earlier run worked out, by content-set key (a page whose content set is one of them is
+    not hashed again)."""
     empty = (np.empty(0, np.uint64), np.empty(0))
+    no_signatures = (np.empty(0, np.uint64), np.empty((0, BINS), np.uint32))
     if len(reps) < 2:
-        return NearPairs([], 0, empty)
-    position = np.full(n, -1, np.int64)
-    position[reps] = np.arange(len(reps))
-    pick = position[cpage] >= 0
-    sig = _densify(sets.page_minhash(position[cpage[pick]], cblock[pick], len(reps)))
+        return NearPairs([], 0, empty, no_signatures)
+    block_ptr = np.searchsorted(cpage, np.arange(n + 1))
+    rep_keys = _content_keys(block_hashes, cblock, block_ptr)[reps]   # each compared page's content set, as a key
+    sig = np.empty((len(reps), BINS), np.uint32)
+    at, found = _lookup(signatures[0], rep_keys) if signatures is not None else (None, np.zeros(len(reps), bool))
+    if found.any():
+        sig[found] = signatures[1][at[found]]
+    missing = np.flatnonzero(~found)
+    if len(missing):
+        position = np.full(n, -1, np.int64)
+        position[np.asarray(reps, np.int64)[missing]] = np.arange(len(missing))
+        pick = position[cpage] >= 0
+        sig[missing] = _densify(sets.page_minhash(position[cpage[pick]], cblock[pick], len(missing)))
+    order = np.argsort(rep_keys, kind="stable")
+    first = np.concatenate(([True], rep_keys[order][1:] != rep_keys[order][:-1]))
+    kept_signatures = (rep_keys[order][first], sig[order[first]])
     a, b = _candidates(sig)
     if len(a) == 0:
-        return NearPairs([], 0, empty)
+        return NearPairs([], 0, empty, kept_signatures)
     estimate = _agreement(sig, a, b)
     # each page's best candidate by estimate (the first in order of falling estimate), to name its closest twin
     rank = np.empty(len(a), np.int64)
@@ -63,9 +79,7 @@ def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, c
     first = np.concatenate(([True], ends[1:] != ends[:-1]))
     twin_of, twin = ends[first], partners[first]
     del rank, ends, partners, order, first
-    block_ptr = np.searchsorted(cpage, np.arange(n + 1))
     screened = np.flatnonzero(estimate >= threshold - ESTIMATE_MARGIN)
-    rep_keys = _content_keys(block_hashes, cblock, block_ptr)[reps]   # each compared page's content set, as a key
     exact = _known_pairs(np.concatenate((a[screened], twin_of)), np.concatenate((b[screened], twin)), rep_keys,
                          known)
     # the pairs to compare: those the estimate does not rule out, and each page with its closest candidate
@@ -93,7 +107,7 @@ def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, c
     for p, q in twin_pairs:
         st = stats[reps[p]]
         st.twin, st.twin_similarity = stats[reps[q]].page, round(exact[_sorted_pair((p, q))], 4)
-    return NearPairs(pairs, len(a), _kept_pairs(exact, rep_keys))
+    return NearPairs(pairs, len(a), _kept_pairs(exact, rep_keys), kept_signatures)
 
 
 def near_clusters(pairs: list[tuple[int, int, float]], stats: list[PageStats]) -> list[Cluster]:
