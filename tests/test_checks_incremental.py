@@ -65,6 +65,41 @@ def test_an_edit_checks_only_the_pages_it_renders_and_finds_what_a_clean_build_f
     assert summary(report) == summary(clean)
 
 
+def test_an_edit_takes_the_signatures_and_written_shingles_of_unchanged_pages_from_the_cache(tmp_path, inspected,
+                                                                                              monkeypatch):
+    """The check cache keeps the MinHash signature of each content set compared and the shingles of the text
+    written for each page: a build after an edit works out the signatures of the pages whose content changed, and
+    no written text's shingles (none changed), and finds what a clean build finds."""
+    from generator.checks.duplicates import DuplicateIndex
+    from generator.checks.duplicates.tables import ShingleSets
+    project = sample_subset(tmp_path / "p")
+    build(project)
+    hashed, written = [], []
+    page_minhash, shingles_of_written = ShingleSets.page_minhash, DuplicateIndex._shingles_of_written
+
+    def spy_minhash(self, rows, blocks, n):
+        hashed.append(n)
+        return page_minhash(self, rows, blocks, n)
+
+    def spy_written(self):
+        written.append((len(set(self._written.values()) - self._written_shingles.keys()), len(self._written)))
+        return shingles_of_written(self)
+
+    monkeypatch.setattr(ShingleSets, "page_minhash", spy_minhash)
+    monkeypatch.setattr(DuplicateIndex, "_shingles_of_written", spy_written)
+    edit_yaml(project / "treatments.yaml",
+              lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"] + " Edited for the test."))
+    report = build(project)
+    compared = [s for s in report.checks.duplicates.pages if not s.held and s.duplicate_of is None]
+    assert written and all(todo == 0 < pages for todo, pages in written)
+    assert hashed and 0 < sum(hashed) < len(compared) / 2
+    hashed.clear()
+    (project / CACHE_FILE).unlink()
+    clean = build(project, clean=True)
+    assert sum(hashed) >= len(compared)
+    assert summary(report) == summary(clean)
+
+
 def test_a_claim_in_an_edit_is_caught_while_the_other_pages_come_from_the_cache(tmp_path, inspected):
     project = sample_subset(tmp_path / "p")
     build(project)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from generator.checks import Finding
-from generator.checks.duplicates import BlockBatch, Prepared, _lookup, distinct
+from generator.checks.duplicates import BINS, BlockBatch, Prepared, _lookup, distinct
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 from generator.checks.site import read_sitemap
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_FILE = ".clinic-pages-checks.npz"
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def config_digest(project, run: CheckRun, facts: SiteFacts) -> str:
@@ -221,6 +221,8 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
     page_blocks = np.concatenate(blocks) if blocks else np.empty(0, np.uint64)
     batch = run.index.export(distinct(page_blocks))
     masked = batch.masked if batch.masked is not None else batch.shingles
+    written = run.index.written_shingles()
+    signatures = run.index.signatures or (np.empty(0, np.uint64), np.empty((0, BINS), np.uint32))
     meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages}).encode()
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")   # two writers never share a temporary file
     try:
@@ -228,7 +230,9 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
             np.savez(fh, meta=np.frombuffer(meta, np.uint8), page_blocks=page_blocks, block_hash=batch.hashes,
                      block_words=batch.words, block_len=batch.lengths, block_shingles=batch.shingles,
                      block_masked=masked,
-                     similar_keys=run.index.similarities[0], similar_values=run.index.similarities[1])
+                     similar_keys=run.index.similarities[0], similar_values=run.index.similarities[1],
+                     written_keys=written[0], written_ptr=written[1], written_values=written[2],
+                     signature_keys=signatures[0], signature_values=signatures[1])
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -247,7 +251,10 @@ def _load(path: Path, config: str, run: CheckRun, facts: SiteFacts) -> dict[str,
             blocks = BlockBatch(data["block_hash"], data["block_words"], data["block_len"], data["block_shingles"],
                                 data["block_masked"] if run.masker is not None else None)
             similar = (data["similar_keys"], data["similar_values"])
+            written = (data["written_keys"], data["written_ptr"], data["written_values"])
+            signatures = (data["signature_keys"], data["signature_values"])
         _check_packed(page_blocks, blocks, similar)
+        _check_derived(written, signatures)
         url_of = {f.file: f.url_path for f in facts.pages.values()}
         out = {}
         for file, (sha, fdigest, findings, indexing, prep, page_words) in meta["pages"].items():
@@ -272,7 +279,27 @@ def _load(path: Path, config: str, run: CheckRun, facts: SiteFacts) -> dict[str,
         return {}
     run.index.receive(blocks)
     run.index.known_similarities = similar
+    run.index.take_written_shingles(*written)
+    run.index.known_signatures = signatures
     return out
+
+
+def _check_derived(written: tuple[np.ndarray, np.ndarray, np.ndarray],
+                   signatures: tuple[np.ndarray, np.ndarray]) -> None:
+    """Raise ValueError unless the shingles of written texts and the page signatures are as `_save` writes them:
+    keys in rising order, each text's shingles within the values, a signature of BINS values per key."""
+    keys, ptr, values = written
+    sig_keys, sig_values = signatures
+    kinds = ((keys, np.uint64, 1), (ptr, np.int64, 1), (values, np.uint32, 1), (sig_keys, np.uint64, 1),
+             (sig_values, np.uint32, 2))
+    if any(a.dtype != kind or a.ndim != ndim for a, kind, ndim in kinds):
+        raise ValueError("arrays of the wrong kind")
+    if (keys[1:] <= keys[:-1]).any() or (sig_keys[1:] <= sig_keys[:-1]).any():
+        raise ValueError("keys out of order")
+    if len(ptr) != len(keys) + 1 or ptr[0] != 0 or ptr[-1] != len(values) or (ptr[1:] < ptr[:-1]).any():
+        raise ValueError("written texts whose shingles are not in the cache")
+    if sig_values.shape != (len(sig_keys), BINS):
+        raise ValueError("signatures of the wrong size")
 
 
 def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np.ndarray, np.ndarray]) -> None:

@@ -21,6 +21,15 @@ LINE_MEMO = 50_000    # distinct lines remembered (line -> block) before the mem
                       # lines of a large site are on one page only, and a hot line is soon back
 
 
+def _texts_key(texts: tuple[str, ...]) -> int:
+    """A 64-bit key of the texts written for a page (the check cache keeps their shingles under it)."""
+    h = hashlib.blake2b(digest_size=8)
+    for text in texts:   # each text with its length: no two lists of texts run together alike
+        data = text.encode()
+        h.update(len(data).to_bytes(8, "little") + data)
+    return int.from_bytes(h.digest(), "little")
+
+
 class Prepared(NamedTuple):
     """One page's main text as the comparison keeps it: the blocks it is made of, in order. A block (a
     paragraph, heading or list item: one line of the main text) is stored once in the index however many pages
@@ -98,6 +107,10 @@ class DuplicateIndex:
         # before `finish`, and those `finish` worked out or used (for the cache to keep)
         self.known_similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
         self.similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
+        # MinHash signatures of content sets, by the set's key (near.py): those a cache held before `finish`, and
+        # those `finish` worked out or used
+        self.known_signatures: tuple[np.ndarray, np.ndarray] | None = None
+        self.signatures: tuple[np.ndarray, np.ndarray] | None = None
         self._written: dict[str, tuple[str, ...]] = {}     # page -> the text written for it alone
         # that text's distinct (masked) shingles, by the text: worked out for every page at once when first needed,
         # and handed on to the next index in this process (`carry_from`), which works out only the texts that changed
@@ -246,6 +259,26 @@ class DuplicateIndex:
                 known[texts] = values[bounds[k]:bounds[k + 1]]
         return known
 
+    def written_shingles(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The shingles of the texts written for this index's pages, for the check cache: (sorted 64-bit keys of
+        the texts, where each one's shingles start in the values, the values)."""
+        known = self._written_shingles
+        texts = sorted({texts for texts in self._written.values() if texts in known}, key=_texts_key)
+        keys = np.fromiter(map(_texts_key, texts), np.uint64, len(texts))
+        keys, first = np.unique(keys, return_index=True)
+        parts = [known[texts[k]] for k in first.tolist()]
+        ptr = np.concatenate(([0], np.cumsum([len(x) for x in parts], dtype=np.int64)))
+        return keys, ptr, np.concatenate(parts) if parts else np.empty(0, np.uint32)
+
+    def take_written_shingles(self, keys: np.ndarray, ptr: np.ndarray, values: np.ndarray) -> None:
+        """Take the shingles of the texts written for pages from the check cache (`written_shingles`), for the texts
+        written for this index's pages (the others are worked out when needed)."""
+        texts = list(set(self._written.values()) - self._written_shingles.keys())
+        at, found = _lookup(keys, np.fromiter(map(_texts_key, texts), np.uint64, len(texts)))
+        for k in np.flatnonzero(found).tolist():
+            row = int(at[k])
+            self._written_shingles[texts[k]] = values[ptr[row]:ptr[row + 1]]
+
     def carry_from(self, earlier: DuplicateIndex) -> None:
         """Start from what an earlier index of this process worked out (the preview, at each save), when both mask
         the same words: the shingles of the texts written for pages (those still written for a page here) and,
@@ -328,7 +361,7 @@ class DuplicateIndex:
             return (-int(rank_of[i]), len(pages[i]), pages[i])
 
         table = self._merge()
-        occ = Occurrences(table.hashes, self._blocks)
+        table, occ, grown, signatures = self._grown(table, Occurrences(table.hashes, self._blocks))
         stats = [PageStats(page=pages[i], words=self._words[i]) for i in range(n)]
         active, judged = np.ones(n, bool), np.ones(n, bool)
         clusters: list[Cluster] = []
@@ -354,7 +387,8 @@ class DuplicateIndex:
 
         may = np.array([leaves("duplicates.thin", p) for p in pages], dtype=bool)
         plain, masked = table.shingles, table.masked
-        table, occ, grown, signatures = self._grown(table, occ)
+        if signatures is None:
+            signatures = self.known_signatures
 
         def own_sets() -> ShingleSets:
             if grown is not None:
@@ -378,7 +412,7 @@ class DuplicateIndex:
             found = near_pairs(near_sets, table.hashes, cpage, cblock, n, reps, s.near_threshold, stats,
                                self.known_similarities, signatures)
             compared, confirmed, self.similarities = found.compared, len(found.pairs), found.similarities
-            signatures = found.signatures if self.keep else None
+            signatures = self.signatures = found.signatures
             near = near_clusters(found.pairs, stats)
             leaving = []
             for cluster in near:
@@ -401,6 +435,7 @@ class DuplicateIndex:
         if self.keep:
             self.analysis = Analysis(table, kept_own, near_sets, signatures if signatures is not None else
                                      (np.empty(0, np.uint64), np.empty((0, BINS), np.uint32)))
+        self.known_signatures = None
         del near_sets
 
         for i, st in enumerate(stats):
