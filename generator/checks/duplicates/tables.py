@@ -58,9 +58,21 @@ class ShingleSets:
         combo = np.repeat(np.arange(nb, dtype=np.uint64), lengths)               # (block, shingle), built in
         combo <<= np.uint64(32)                                                    # place: the largest array of
         combo |= shingles                                                          # the check
-        combo.sort(kind="stable")   # block by block: timsort finds the runs (4x faster than quicksort here)
+        # block by block: timsort finds the runs (4x faster than quicksort here)
+        flat_order = flat_entry = None
+        if own:   # where each shingle (in word order) lands, to number them without a search (5x faster)
+            flat_order = np.argsort(combo, kind="stable")
+            combo = combo[flat_order]
+        else:
+            combo.sort(kind="stable")
         if len(combo) > 1:
-            combo = combo[np.concatenate(([True], combo[1:] != combo[:-1]))]
+            new_entry = np.concatenate(([True], combo[1:] != combo[:-1]))
+            if own:
+                flat_entry = np.cumsum(new_entry) - 1          # each sorted shingle's distinct (block, shingle)
+            combo = combo[new_entry]
+            del new_entry
+        elif own:
+            flat_entry = np.zeros(len(combo), np.int64)
         set_block = (combo >> np.uint64(32)).astype(np.int32)                     # distinct shingles per block
         set_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         del combo
@@ -81,9 +93,10 @@ class ShingleSets:
         del order
         self.values = ordered[first]                               # the distinct shingles, by number
         del ordered, first
-        if own:
-            self.flat_gid = (np.searchsorted(self.values, shingles).astype(np.int32) if len(self.values)
-                             else np.empty(0, np.int32))           # each block's shingles in order, numbered
+        if own:                                                    # each block's shingles in order, numbered
+            self.flat_gid = np.empty(len(shingles), np.int32)
+            self.flat_gid[flat_order] = self.set_gid[flat_entry]
+            del flat_order, flat_entry
         if near:
             self._pairs_part(set_block, np.diff(np.append(group_start, len(self.set_gid))))
         del set_block
