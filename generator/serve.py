@@ -12,6 +12,7 @@ While the data or a template has an error, the last good pages stay served and e
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -241,6 +242,7 @@ class Preview:
             self.changed_pages = changed
             self.ahead, self.building = {}, False
             self.changed.notify_all()
+        settle_heap()
 
     def _show_ahead(self) -> dict[str, tuple[str, bytes]]:
         """Render the pages being looked at ahead of the rebuild and announce them; {URL: (file, bytes)}."""
@@ -259,6 +261,18 @@ class Preview:
                 self.changed_pages = sorted(shown)
             self.changed.notify_all()
         return shown
+
+
+def settle_heap() -> None:
+    """After a rebuild, once its pages are served: free what earlier builds left in reference cycles, then put what
+    is left (the last build's memory: pages, check results, the duplicate tables) out of the cyclic garbage
+    collector's reach, so that the next save's parsing and rendering do not walk it again at every collection (at
+    10,000 pages with pair notes, reading the saved locations.yaml before the page is shown took 1.3-1.5 s of CPU,
+    and 0.9-1.0 s with the memory frozen). `gc.unfreeze` before each collection: nothing stays out of reach for
+    longer than one save."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _read(path: Path) -> bytes:
@@ -502,3 +516,4 @@ class PreviewServer:
         with self.preview.changed:
             self.preview.changed.notify_all()
         self.preview.memory.save()
+        gc.unfreeze()

@@ -271,3 +271,25 @@ def test_a_page_replaced_by_a_link_is_not_served(preview, tmp_path):
     page.symlink_to(secret)
     code, body = fetch(preview.url + "jaw-fillers/")
     assert code == 404 and "not for the web" not in body
+
+
+def test_after_a_rebuild_the_last_builds_memory_is_frozen_and_older_cycles_are_freed(preview):
+    """The preview keeps the last build's memory out of the garbage collector's walks between saves (`settle_heap`),
+    and frees what the builds before left in reference cycles: nothing stays frozen longer than one save."""
+    import gc
+    import weakref
+
+    class Cycle:
+        pass
+
+    before = status(preview)["builds"]
+    garbage = Cycle()
+    garbage.self = garbage
+    gc.freeze()   # as a rebuild leaves it
+    gone = weakref.ref(garbage)
+    del garbage
+    edit(preview.preview.project / "templates" / "treatment.html", "<h1>{{ treatment.name }}</h1>",
+         "<h1>{{ treatment.name }}</h1><p>Edited while previewing.</p>")
+    rebuilt(preview, before)
+    wait_for(lambda: gone() is None)
+    wait_for(lambda: gc.get_freeze_count() > 0)
