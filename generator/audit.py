@@ -3,13 +3,11 @@ rules and the content checks over what is actually there."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +23,7 @@ from generator.checks.site import Site, Sitemap, read_sitemap, robots_sitemaps
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
 from generator.output import MANIFEST
-from generator.workers import can_fork, in_workers, spans
+from generator.workers import can_fork, collector_paused, in_workers, spans
 
 Progress = Callable[[int, int], None]   # (pages done, pages in all)
 
@@ -225,23 +223,6 @@ def read_pages(root: Path, files: list[str], jobs: int | None = None,
             if result is not None:     # always, with a run
                 run.absorb(result)
     return [page for page, _ in parsed]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused, as it was before afterwards (a `with` block or a decorator).
-    Reading and auditing pages makes no reference cycles (what they leave behind is freed as soon as it is
-    unused; the few hundred objects in cycles an audit leaves, whatever the site's size, are freed when the
-    collector resumes), yet the collector walks every object made so far, the pages read among them, each time
-    enough new ones are made: on the 10,000-page synthetic site those passes cost 1.4 s of CPU while reading,
-    in this process and in the workers it forks (they start paused too), and 0.5 s after."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def parse_pages(root: Path, files: list[str], jobs: int | None = None, run: CheckRun | None = None,

@@ -45,7 +45,7 @@ from generator.state import (
     record_failure,
     state_bytes,
 )
-from generator.workers import can_fork, in_workers, spans
+from generator.workers import can_fork, collecting, collector_paused, in_workers, spans
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
 
@@ -185,7 +185,8 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"
     try:
-        report = _build(project_dir, output, progress, clean, jobs, checks, strict, memory)
+        with collector_paused():   # a build makes few reference cycles; the collector's walks cost about 1 s of CPU
+            report = _build(project_dir, output, progress, clean, jobs, checks, strict, memory)   # at 10,000 pages
     except (ChecksFailed, DataError, TemplateProblem) as exc:   # the output/ left as it was is now out of date
         record_failure(project_dir, output, exc.summary())
         raise
@@ -380,6 +381,7 @@ def _render_chunk(span: tuple[int, int]) -> tuple[list[tuple[str, str, bool, Pag
     """In a worker process: render, check and stage the pages pages[start:end] (the worker has the list from
     the fork: only two numbers are sent); with the blocks of main text the checks stored."""
     assert _WORKER is not None
+    collecting()
     pages, renderer, tx, checker, inputs_of = _WORKER
     done = [_render_one(renderer, tx, page, checker, inputs_of) for page in pages[span[0]:span[1]]]
     return done, checker.run.index.take_new() if checker is not None else None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.state import State, code_digest, input_digest
+from generator.workers import collector_paused
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
     import jinja2
@@ -77,6 +78,7 @@ class Memory:
             self.checks.save()
 
 
+@collector_paused()
 def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str, tuple[str, bytes]]:
     """The pages at `urls` whose inputs changed since the last build, as the next build will most likely make them:
     rendered from the files as they are now, with the last build's demotions, before anything else is done, so

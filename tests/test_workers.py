@@ -141,3 +141,44 @@ def test_build_renders_in_workers_from_its_threshold_on(tmp_path: Path, monkeypa
         report = build.build(project, jobs=2, checks=False)
         assert report.rendered == count and pools == expected
         assert tree_bytes(output) == built
+
+
+def test_a_build_runs_with_the_collector_paused_and_its_workers_collect(tmp_path: Path, monkeypatch) -> None:
+    """A build (and `check`) pauses Python's cyclic garbage collector in this process, whose walks over the project,
+    the plan and the check results cost about 1 s of CPU at 10,000 pages and free nothing, and resumes it after,
+    also when the build stops; the render workers it forks collect as they did before (`collecting`)."""
+    import gc
+
+    import generator.build as build_module
+    import generator.checks.incremental as incremental
+    from generator.errors import ChecksFailed, DataError
+    from tests.projects import sample_subset
+
+    project = sample_subset(tmp_path / "p", treatments=3, locations=5)
+    seen: list[tuple[str, bool]] = []
+    real_finish = incremental.BuildChecks.finish
+    real_chunk = build_module._render_one
+
+    def finish(self, *args, **kwargs):
+        seen.append(("parent", gc.isenabled()))
+        return real_finish(self, *args, **kwargs)
+
+    log = tmp_path / "workers"   # the workers' lists do not come back: they say it in a file
+
+    def render_one(*args, **kwargs):
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()} {gc.isenabled()}\n")
+        return real_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(incremental.BuildChecks, "finish", finish)
+    monkeypatch.setattr(build_module, "_render_one", render_one)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 2)
+    build_module.build(project, jobs=2)
+    workers = [line.split() for line in log.read_text().splitlines()]
+    assert seen == [("parent", False)] and workers and all(on == "True" for _, on in workers)
+    assert {pid for pid, _ in workers} - {str(os.getpid())}   # rendered in other processes
+    assert gc.isenabled()
+    (project / "site.yaml").write_text("name: [unclosed\n", "utf-8")
+    with pytest.raises((DataError, ChecksFailed)):
+        build_module.build(project)
+    assert gc.isenabled()

@@ -27,7 +27,7 @@ from generator.checks.rulesets import rules_for
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings, PageKind
 from generator.text import did_you_mean
-from generator.workers import can_fork, in_workers, spans
+from generator.workers import can_fork, collecting, in_workers, spans
 
 DUPLICATE_RULES: dict[str, tuple[str, str]] = {
     "duplicates.exact": ("fail", "give each page text of its own, or stop generating the copies"),
@@ -385,6 +385,7 @@ _RUN: CheckRun | None = None
 def _inspect_in_worker(files: list[tuple[str, str]]) -> tuple[list[PageResult], BlockBatch]:
     """In a worker process: the pages' results, and the blocks of their main text it had not sent yet."""
     assert _RUN is not None
+    collecting()
     results = _inspect_chunk(files, _RUN)
     return results, _RUN.index.take_new()
 

@@ -35,6 +35,7 @@ from generator.checks.html import parse_html
 from generator.checks.site import read_sitemap
 from generator.errors import ClinicPagesError
 from generator.paths import first_link, is_plain_relative, read_no_link, shown
+from generator.workers import collector_paused
 
 if TYPE_CHECKING:
     from generator.checks.facts import SiteFacts
@@ -352,6 +353,7 @@ def read_sitemap_urls(output: Path) -> set[str] | None:
     return urls
 
 
+@collector_paused()   # as a build: the collector's walks over the project and results cost CPU and free nothing
 def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None,
                      cache: bool = True, progress: Callable[[int, int], None] | None = None) -> CheckResult:
     """`clinic-pages check`: every planned page as it is in the output folder, against the records. A page
