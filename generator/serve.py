@@ -242,7 +242,6 @@ class Preview:
             self.changed_pages = changed
             self.ahead, self.building = {}, False
             self.changed.notify_all()
-        settle_heap()
 
     def _show_ahead(self) -> dict[str, tuple[str, bytes]]:
         """Render the pages being looked at ahead of the rebuild and announce them; {URL: (file, bytes)}."""
@@ -383,6 +382,7 @@ def rebuild_on_save(preview: Preview, watcher: Watcher, stop: threading.Event) -
             log.debug("changed: %s", ", ".join(sorted(os.path.relpath(p, watcher.project) for p in changed)))
             watcher.refresh()   # before the build reads them: a save to a newly named rule file cannot slip by
             preview.rebuild()   # shows any failure of the build itself
+            settle_heap()
         except Exception:
             log.exception("the preview could not watch the project's files; it tries again at the next save")
 
@@ -499,6 +499,7 @@ class PreviewServer:
     def start(self) -> PreviewServer:
         self.watcher.start()   # before building, so that no save can slip between the two
         self.preview.rebuild()
+        settle_heap()
         self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True),
                          threading.Thread(target=rebuild_on_save, args=(self.preview, self.watcher, self._stop),
                                           daemon=True)]
