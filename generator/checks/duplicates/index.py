@@ -432,7 +432,7 @@ class DuplicateIndex:
             outcome = settle(sets, occ, n, active, judged, rank_of, may, s, outcome, written)
             del sets
         clusters += near
-        if self.keep:
+        if self.keep and kept_own is not None and near_sets is not None:
             self.analysis = Analysis(table, kept_own, near_sets, signatures if signatures is not None else
                                      (np.empty(0, np.uint64), np.empty((0, BINS), np.uint32)))
         self.known_signatures = None

@@ -54,9 +54,10 @@ def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, c
     block_ptr = np.searchsorted(cpage, np.arange(n + 1))
     rep_keys = _content_keys(block_hashes, cblock, block_ptr)[reps]   # each compared page's content set, as a key
     sig = np.empty((len(reps), BINS), np.uint32)
-    at, found = _lookup(signatures[0], rep_keys) if signatures is not None else (None, np.zeros(len(reps), bool))
+    known_keys, known_sig = signatures if signatures is not None else no_signatures
+    where, found = _lookup(known_keys, rep_keys)
     if found.any():
-        sig[found] = signatures[1][at[found]]
+        sig[found] = known_sig[where[found]]
     missing = np.flatnonzero(~found)
     if len(missing):
         position = np.full(n, -1, np.int64)
