@@ -151,6 +151,7 @@ def test_a_build_runs_with_the_collector_paused_and_its_workers_collect(tmp_path
 
     import generator.build as build_module
     import generator.checks.incremental as incremental
+    import generator.workers as workers_module
     from generator.errors import ChecksFailed, DataError
     from tests.projects import sample_subset
 
@@ -172,7 +173,7 @@ def test_a_build_runs_with_the_collector_paused_and_its_workers_collect(tmp_path
 
     monkeypatch.setattr(incremental.BuildChecks, "finish", finish)
     monkeypatch.setattr(build_module, "_render_one", render_one)
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(workers_module, "PARALLEL_MIN_PAGES", 2)
     build_module.build(project, jobs=2)
     workers = [line.split() for line in log.read_text().splitlines()]
     assert seen == [("parent", False)] and workers and all(on == "True" for _, on in workers)
