@@ -544,3 +544,21 @@ def test_a_rule_file_outside_the_project_is_never_read_nor_shown(mini_project, t
         else:
             assert re.search(r"^site.yaml:\d+:\d+: checks.rules\[0\]: '.*' is not a file inside the project: ",
                              done.stderr, re.M), done.stderr
+
+
+def test_rules_are_made_once_for_the_same_files_and_again_when_one_changes(tmp_path: Path) -> None:
+    """The preview checks at every save: the same rule texts give the rules already made (the same objects), an
+    edited rule file gives new ones, and a broken file is reported every time, not remembered as good."""
+    rule = ("rules:\n  - id: house-word\n    severity: error\n    message: a word the clinic avoids\n"
+            "    hint: say it another way\n    source: https://example.org/house-style\n    terms: [{word}]\n")
+    path = tmp_path / "house.yaml"
+    path.write_text(rule.format(word="zzyzzq"), "utf-8")
+    first, again = load_rules([path]), load_rules([path])
+    assert first == again and first[0] is again[0]
+    path.write_text(rule.format(word="qqxq"), "utf-8")
+    changed = load_rules([path])
+    assert changed[0] is not first[0] and changed[0] != first[0]
+    path.write_text("rules:\n  - id: broken\n", "utf-8")
+    for _ in range(2):
+        with pytest.raises(DataError):
+            load_rules([path])

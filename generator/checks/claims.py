@@ -479,6 +479,14 @@ def load_rules(paths: list[Path] | None = None) -> list[ClaimRule]:
             except OSError as exc:
                 raise DataError([Problem(str(path), None, None, "", f"cannot read the rule file: {exc.strerror}",
                                          "check the path in site.yaml checks.rules")]) from None
+    return list(_compiled(tuple(sources)))
+
+
+@lru_cache(maxsize=8)
+def _compiled(sources: tuple[tuple[str, str], ...]) -> tuple[ClaimRule, ...]:
+    """The rules of these (file name, text) pairs, made once for the same texts: the preview checks again at every
+    save, and making the rules (their phrases and patterns) costs more than checking the pages a save changes.
+    The rules are frozen, so runs can share them; bad rules raise DataError each time (a raise is not kept)."""
     base_sets = _default_sets()
     rules: list[ClaimRule] = []
     problems: list[Problem] = []
@@ -504,7 +512,7 @@ def load_rules(paths: list[Path] | None = None) -> list[ClaimRule]:
                 rules.append(rule)
     if problems:
         raise DataError(problems)
-    return rules
+    return tuple(rules)
 
 
 @lru_cache(maxsize=1)
