@@ -23,11 +23,13 @@ install-test: install
 
 # ruff and mypy first: a lint or type error fails in seconds (mypy: about 30 s without its cache), before the
 # minutes of pytest. pytest runs in one process per core, at most 4 (pytest-xdist): each builds its own copy of the
-# session's shared builds, so more would spend more on those than they save.
+# session's shared builds, so more would spend more on those than they save. `--dist worksteal`: a process that
+# runs out of tests takes some from the other's queue, so the few long tests do not leave one core idle at the end
+# (a fresh clone on this 2-core machine, one run each: 708 s of pytest with the default split, 538 s with worksteal).
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q -n auto --maxprocesses 4
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist worksteal
 
 # ruff (rules and line length in pyproject.toml) and mypy on generator/ ([tool.mypy]) alone, as `test` runs them.
 lint: install-test
