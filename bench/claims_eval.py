@@ -28,7 +28,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -86,20 +85,19 @@ def predict(items: list[dict]) -> list[dict]:
 
 def predict_at(rev: str, items: list[dict]) -> list[dict]:
     """`predict` with the code of a git revision, in a temporary worktree and a child process."""
-    with tempfile.TemporaryDirectory(prefix="claims-eval-") as tmp:
-        tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(tree), rev], check=True)
-        try:
-            data = Path(tmp) / "items.json"
-            data.write_text(json.dumps(items), "utf-8")
-            env = dict(os.environ, PYTHONPATH=str(tree))
-            done = subprocess.run([sys.executable, __file__, "--predict-file", str(data)], env=env, cwd=tree,
-                                  capture_output=True, text=True)
-            if done.returncode != 0:
-                raise SystemExit(f"the checker of {rev} failed:\n{done.stderr}")
-            return json.loads(done.stdout)
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
+    if str(REPO) not in sys.path:   # not at the top: the child must import the revision's `generator`, not ours
+        sys.path.insert(0, str(REPO))
+    from bench.revisions import checked_out
+
+    with checked_out(rev) as tree:
+        data = tree.parent / "items.json"
+        data.write_text(json.dumps(items), "utf-8")
+        env = dict(os.environ, PYTHONPATH=str(tree))
+        done = subprocess.run([sys.executable, __file__, "--predict-file", str(data)], env=env, cwd=tree,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"the checker of {rev} failed:\n{done.stderr}")
+        return json.loads(done.stdout)
 
 
 def scores(items: list[dict], found: list[dict], categories: list[str]) -> dict[str, tuple[int, int, int]]:

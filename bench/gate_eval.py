@@ -33,9 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.revisions import checked_out  # noqa: E402 - after the path is set
+
 CORPUS = REPO / "tests" / "gate_corpus"
 SPLITS = ("tune", "heldout")
 CLASSES = ("hold", "publish")
@@ -146,11 +151,6 @@ def scores(rows: list[dict]) -> dict:
     return out
 
 
-def code_at(rev: str, tree: Path) -> Path:
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(tree), rev], check=True)
-    return tree
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rev", help="build with the code of this git revision (default: the working tree)")
@@ -162,14 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses and "heldout" in splits and args.split:
         parser.error("--misses is for the tuning split only: the held-out split is never looked at page by page")
     started = time.perf_counter()
-    tree = Path(tempfile.mkdtemp(prefix="gate-eval-rev-")) / "tree" if args.rev else None
-    try:
-        code = code_at(args.rev, tree) if tree else REPO
+    with checked_out(args.rev) if args.rev else nullcontext(REPO) as code:
         results = {s: evaluate(s, code, with_reasons=args.misses and s == "tune") for s in splits}
-    finally:
-        if tree is not None:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
-            shutil.rmtree(tree.parent, ignore_errors=True)
     figures = {s: scores(r["rows"]) for s, r in results.items()}
     if args.json:
         print(json.dumps({"code": args.rev or "working tree", "figures": figures}, indent=1))

@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402 - after the path is set
+from bench.revisions import checked_out  # noqa: E402 - after the path is set
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 WIDTH, HEIGHT = 390, 844
 
@@ -72,23 +72,21 @@ def measure(output: Path) -> dict[str, tuple[int, int | None, int | None]]:
     return found
 
 
-def built_at(rev: str | None, scratch: Path) -> Path:
-    """The sample's output folder as revision `rev` builds it (None: the working tree, built in a copy)."""
-    tree = scratch / (rev or "worktree").replace("/", "_").replace("^", "_parent")
-    if rev:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree), rev], check=True)
-    else:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree), "HEAD"], check=True)
-        for name in subprocess.run(["git", "-C", str(REPO), "diff", "--name-only", "HEAD"], check=True,
-                                   capture_output=True, text=True).stdout.split():
-            source = REPO / name
-            if source.is_file():
-                (tree / name).write_bytes(source.read_bytes())
+def built(tree: Path) -> Path:
+    """The sample's output folder as the code and data in `tree` build it."""
     subprocess.run([sys.executable, "-m", "generator", "build", "-q"], cwd=tree, check=False,
                    capture_output=True, env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1700000000"})
     if not (tree / "output" / "index.html").is_file():
-        raise SystemExit(f"{rev or 'the working tree'} built no output/index.html")
-    return tree
+        raise SystemExit(f"{tree} built no output/index.html")
+    return tree / "output"
+
+
+def working_tree(tree: Path) -> None:
+    """Put the working tree's uncommitted changes into `tree` (a checkout of HEAD)."""
+    for name in subprocess.run(["git", "-C", str(REPO), "diff", "--name-only", "HEAD"], check=True,
+                               capture_output=True, text=True).stdout.split():
+        if (REPO / name).is_file():
+            (tree / name).write_bytes((REPO / name).read_bytes())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,16 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     revisions = args.revisions or [None]
     rows = []
-    with tempfile.TemporaryDirectory(prefix="page-heights-") as scratch:
-        try:
-            for rev in revisions:
-                tree = built_at(rev, Path(scratch))
-                for page, (height, price, book) in measure(tree / "output").items():
-                    rows.append((rev or "working tree", page, height, price, book))
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "prune"], check=False)
-            for tree in Path(scratch).iterdir():
-                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
+    for rev in revisions:
+        with checked_out(rev or "HEAD") as tree:
+            if rev is None:
+                working_tree(tree)
+            for page, (height, price, book) in measure(built(tree)).items():
+                rows.append((rev or "working tree", page, height, price, book))
     print(f"Sample pages at {WIDTH} x {HEIGHT} px in Chromium (pixels from the top of the page)")
     print(f"{'revision':<14} {'page':<38} {'height':>7} {'price at':>9} {'booking at':>11}")
     for rev, page, height, price, book in rows:
