@@ -706,6 +706,13 @@ def _cross_check(docs: dict[str, Document]) -> list[Problem]:
             if hours["opens"] >= hours["closes"]:
                 problems.append(_problem(site, ("premises", i, "opening_hours", j, "closes"),
                                          f"expected a time after {hours['opens']}, found {hours['closes']}"))
+    offered = set().union(*((known if prem.get("treatments") is None else set(prem["treatments"]))
+                            for prem in site.data["premises"]))
+    for i, slug in enumerate(t_slugs):
+        if slug not in offered:
+            problems.append(_problem(treatments, ("treatments", i), f"no premises offers `{slug}`",
+                                     f"add `{slug}` to the `treatments:` of a premises in {SITE_FILE}, or remove "
+                                     "the treatment"))
     problems += _check_patterns(site)
     problems += _check_deploy(site)
     problems += _check_people(site, t_slugs)

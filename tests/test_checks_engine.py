@@ -294,3 +294,23 @@ def test_worker_processes_find_the_same(built_sample: Path, monkeypatch: pytest.
     assert two.findings == one.findings and two.demoted == one.demoted
     assert [(s.page, s.unique_share, s.twin) for s in two.duplicates.pages] == \
         [(s.page, s.unique_share, s.twin) for s in one.duplicates.pages]
+
+
+def test_a_treatment_hub_is_held_to_the_premises_that_offer_the_treatment(tmp_path: Path):
+    """In a chain, a treatment offered only at the second premises has a hub that shows that premises' address and
+    phone; `check` holds the hub to them, not to the first premises' (which once raised consistency.address and
+    consistency.phone on a correct page), and still catches the hub when that premises' phone is missing."""
+    from tests.projects import complete_project
+
+    project = complete_project(tmp_path / "p")
+    edit(project / "site.yaml", '    phone: "020 7946 0000"\n',
+         '    phone: "020 7946 0000"\n    treatments: [lip-fillers, lines-and-wrinkles-consultation, microneedling]\n')
+    build(project)
+    findings = check_built_site(project).findings
+    assert [(f.rule, f.page) for f in findings if f.rule.startswith("consistency.")] == []
+    hub = project / "output" / "chemical-peel" / "index.html"
+    html = hub.read_text("utf-8")
+    assert "01483 960000" in html and "020 7946 0000" not in html
+    hub.write_text(html.replace("01483 960000", "01483 000000"), "utf-8")
+    found = {(f.rule, f.page) for f in check_built_site(project).findings}
+    assert ("consistency.phone", "/chemical-peel/") in found

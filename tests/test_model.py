@@ -324,6 +324,17 @@ def test_bad_input_is_reported_exactly(case: str, mini_project: Path) -> None:
     assert errors(mini_project) == expected
 
 
+def test_a_treatment_no_premises_offers_is_one_problem_on_the_treatment(mini_project: Path) -> None:
+    """Every premises names its treatments and none names chemical-peel: its hub would have nowhere to send a
+    patient (the pages once failed with an IndexError while rendering)."""
+    edit(mini_project / "site.yaml", "    parking: Free parking behind the building.\n",
+         "    parking: Free parking behind the building.\n    treatments: [lip-fillers]\n")
+    edit(mini_project / "site.yaml", "treatments: [chemical-peel]", "treatments: [lip-fillers]")
+    assert errors(mini_project) == [
+        "treatments.yaml:23:5: treatments[1]: no premises offers `chemical-peel`",
+        "    hint: add `chemical-peel` to the `treatments:` of a premises in site.yaml, or remove the treatment"]
+
+
 def test_empty_file(mini_project: Path) -> None:
     (mini_project / "treatments.yaml").write_text("# nothing here yet\n")
     assert errors(mini_project) == [

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from generator.data import Placeholder
 from generator.model import PageKind, Premises, Project
-from generator.plan import Plan, page_disclaimers, written_units
+from generator.plan import Plan, page_disclaimers, premises_for, written_units
 
 # The order in which thin pages are judged and demoted: the most specific pages first, hubs last.
 KIND_RANK = {PageKind.LANDING: 0, PageKind.AREA: 1, PageKind.TREATMENT: 2, PageKind.AREAS: 3, PageKind.HOME: 4,
@@ -80,6 +80,8 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             near = premises[page.reach.premises]
         elif location is not None and page.location in plan.areas:
             near = premises[plan.nearest[page.location].premises]
+        elif treatment is not None:   # its hub: the premises that offer it (as the page shows them)
+            near = premises_for(project, treatment.slug)[0]
         else:
             near = site.premises[0]
         key = (page.treatment, page.kind == PageKind.NOT_FOUND)
