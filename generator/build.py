@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.clock import today
 from generator.data import load_document, placeholders
+from generator.digests import code_digest
 from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem, printable
 from generator.images import write_variants
 from generator.memory import Memory
@@ -37,7 +38,6 @@ from generator.state import (
     STATE_FILE,
     State,
     clear_failure,
-    code_digest,
     input_digest,
     input_files,
     last_failure,

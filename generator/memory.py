@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.state import State, code_digest, input_digest
+from generator.digests import code_digest
+from generator.state import State, input_digest
 from generator.workers import collector_paused
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast

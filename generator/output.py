@@ -14,7 +14,6 @@ is followed: a link in the way is refused, and a generated file replaced by one 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.digests import digest
 from generator.errors import OutputError
 from generator.paths import first_link, read_no_link, relative_problem, shown
 
@@ -32,10 +32,6 @@ log = logging.getLogger(__name__)
 MANIFEST = ".clinic-pages-manifest.json"
 JOURNAL = ".journal.json"
 STAGING_MARK = ".clinic-pages-staging"   # in the staging folder: clinic-pages made it, and may delete it
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def safe_relative(rel: str) -> str:

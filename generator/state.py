@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import generator
 from generator.data import DATA_FILES, SITE_FILE, load_document
+from generator.digests import code_digest
 from generator.images import IMAGE_DIR
 from generator.paths import first_link, is_plain_relative, relative_problem, shown, walk
 from generator.sheets import data_files
@@ -93,27 +93,6 @@ def _page_problem(file: str, entry: dict) -> str | None:
         if not isinstance(value, str) or (value and not form.fullmatch(value)):
             return f"the {key} of {shown(file)} is {shown(value, 40)}"
     return None
-
-
-def _code_digest() -> str:
-    """A digest of the generator's own code and rules, so upgrading clinic-pages rebuilds every page."""
-    h = hashlib.blake2b(generator.__version__.encode(), digest_size=16)
-    root = Path(generator.__file__).parent
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".xsd") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-_CODE_DIGEST: str | None = None
-
-
-def code_digest() -> str:
-    global _CODE_DIGEST
-    if _CODE_DIGEST is None:
-        _CODE_DIGEST = _code_digest()
-    return _CODE_DIGEST
 
 
 def rule_files(project: Path) -> list[str]:

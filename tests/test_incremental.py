@@ -138,12 +138,12 @@ def test_a_missing_corrupt_or_foreign_state_falls_back_to_a_clean_build(tmp_path
 def test_a_new_version_of_clinic_pages_renders_every_page_again(tmp_path, monkeypatch):
     """An upgrade that changes how pages are drawn (here: titles cut at 40 characters, not 60) reaches every
     page, not only those whose records changed: the result is that of a clean build with the new code."""
-    from generator import render, state
+    from generator import digests, render
     project = sample_subset(tmp_path / "p", treatments=3, locations=5)
     build(project)
     before = tree(project / "output")
     monkeypatch.setattr(render, "TITLE_MAX", 40)
-    monkeypatch.setattr(state, "_CODE_DIGEST", "the digest of another version")
+    monkeypatch.setattr(digests, "_CODE_DIGEST", "the digest of another version")
     upgraded = build(project)
     assert upgraded.rendered == upgraded.pages
     clean = sample_subset(tmp_path / "clean", treatments=3, locations=5)

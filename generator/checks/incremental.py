@@ -33,6 +33,7 @@ from generator.checks.duplicates import BINS, BlockBatch, Prepared, _lookup, dis
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 from generator.checks.site import read_sitemap
+from generator.digests import code_digest, digest
 from generator.errors import ClinicPagesError
 from generator.paths import first_link, is_plain_relative, read_no_link, shown
 from generator.workers import collector_paused
@@ -49,7 +50,6 @@ CACHE_VERSION = 4
 
 def config_digest(project, run: CheckRun, facts: SiteFacts) -> str:
     """Everything besides a page's own HTML and facts (`facts.pages`) that its checks depend on."""
-    from generator.state import code_digest
     h = hashlib.blake2b(f"{CACHE_VERSION}\0{code_digest()}\0".encode(), digest_size=16)
     settings = project.site.checks
     h.update(repr(dataclasses.replace(settings, policy_lines={})).encode())   # every setting, wherever written
@@ -360,7 +360,6 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
     whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all).
     `progress(done, total)` counts the pages read and checked."""
     from generator.model import load_project
-    from generator.output import digest
     from generator.plan import plan_site
 
     project_dir = Path(project_dir)
