@@ -172,9 +172,20 @@ class Server:
 
     def start(self, log: Path) -> float:
         started = time.perf_counter()
-        with open(log, "wb") as out:
-            self.proc = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,
-                                         env=dict(os.environ, PYTHONPATH=str(REPO)), start_new_session=True)
+        # The server is stopped as a person stops it, with Ctrl+C (SIGINT; `stop`). A process started with SIGINT
+        # ignored (in the background of a shell without job control: nohup, `make test &`, some CI runners) hands
+        # that on to the programs it starts, and the server would not stop until `stop` killed it 120 s later: the
+        # server gets SIGINT's default (an exec resets a handler to it; only "ignored" is handed on).
+        ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        if ignored:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            with open(log, "wb") as out:
+                self.proc = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,
+                                             env=dict(os.environ, PYTHONPATH=str(REPO)), start_new_session=True)
+        finally:
+            if ignored:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
         threading.Thread(target=self._sample, daemon=True).start()
         deadline = time.monotonic() + START_TIMEOUT
         while not self.ready():
