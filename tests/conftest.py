@@ -79,6 +79,25 @@ def hostile_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def _built_subsets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("built-subsets")
+
+
+@pytest.fixture
+def built_copy(_built_subsets: Path, tmp_path: Path):
+    """built_copy(treatments=None, locations=None) -> (project, report): a copy, in this test's tmp_path/"p", of
+    the sample (or a subset of it) as its first build left it, and that build's report (shared: read it only). The
+    build is done once per process and size (and SOURCE_DATE_EPOCH, and workers.PARALLEL_MIN_PAGES): for a test
+    whose subject is what a second build does."""
+    from tests.projects import built_subset
+
+    def copy(treatments: int | None = None, locations: int | None = None):
+        return built_subset(tmp_path / "p", _built_subsets, treatments, locations)
+
+    return copy
+
+
+@pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project built once for the whole session (read-only for tests); returns its output folder."""
     from generator.build import build

@@ -84,6 +84,26 @@ def sample_subset(dest: Path, treatments: int | None = None, locations: int | No
     return dest
 
 
+_BUILT: dict[tuple, tuple[Path, object]] = {}
+
+
+def built_subset(dest: Path, cache: Path, treatments: int | None = None, locations: int | None = None):
+    """`sample_subset(dest, treatments, locations)` as a build left it (output/, the build state, the check cache),
+    and that build's report. The build is done once in this process for each size, SOURCE_DATE_EPOCH and
+    workers.PARALLEL_MIN_PAGES, in a folder under `cache`, and copied for each test after that (a build reads all
+    it needs from the folder: a copy is up to date). The report is shared between tests: read it, never change it."""
+    from generator import workers
+    from generator.build import build
+
+    key = (treatments, locations, os.environ.get("SOURCE_DATE_EPOCH"), workers.PARALLEL_MIN_PAGES)
+    if key not in _BUILT:
+        source = sample_subset(cache / f"built-{len(_BUILT)}", treatments, locations)
+        _BUILT[key] = (source, build(source))
+    source, report = _BUILT[key]
+    shutil.copytree(source, dest, symlinks=True)
+    return dest, report
+
+
 def stamps(root: Path) -> dict[str, int]:
     return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 

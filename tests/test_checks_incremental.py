@@ -65,15 +65,14 @@ def test_an_edit_checks_only_the_pages_it_renders_and_finds_what_a_clean_build_f
     assert summary(report) == summary(clean)
 
 
-def test_an_edit_takes_the_signatures_and_written_shingles_of_unchanged_pages_from_the_cache(tmp_path, inspected,
+def test_an_edit_takes_the_signatures_and_written_shingles_of_unchanged_pages_from_the_cache(built_copy, inspected,
                                                                                               monkeypatch):
     """The check cache keeps the MinHash signature of each content set compared and the shingles of the text
     written for each page: a build after an edit works out the signatures of the pages whose content changed, and
     no written text's shingles (none changed), and finds what a clean build finds."""
     from generator.checks.duplicates import DuplicateIndex
     from generator.checks.duplicates.tables import ShingleSets
-    project = sample_subset(tmp_path / "p")
-    build(project)
+    project, _ = built_copy()
     hashed, written = [], []
     page_minhash, shingles_of_written = ShingleSets.page_minhash, DuplicateIndex._shingles_of_written
 
@@ -100,9 +99,8 @@ def test_an_edit_takes_the_signatures_and_written_shingles_of_unchanged_pages_fr
     assert summary(report) == summary(clean)
 
 
-def test_a_claim_in_an_edit_is_caught_while_the_other_pages_come_from_the_cache(tmp_path, inspected):
-    project = sample_subset(tmp_path / "p")
-    build(project)
+def test_a_claim_in_an_edit_is_caught_while_the_other_pages_come_from_the_cache(built_copy, inspected):
+    project, _ = built_copy()
     inspected.clear()
     edit_yaml(project / "treatments.yaml",
               lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"] + " It is 100% safe."))
@@ -119,9 +117,8 @@ def test_a_claim_in_an_edit_is_caught_while_the_other_pages_come_from_the_cache(
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a cache", None])
-def test_a_missing_or_damaged_cache_means_every_page_is_checked_again(tmp_path, inspected, damage):
-    project = sample_subset(tmp_path / "p")
-    first = build(project)
+def test_a_missing_or_damaged_cache_means_every_page_is_checked_again(built_copy, inspected, damage):
+    project, first = built_copy()   # the first build, done once for these tests
     expected = summary(first)
     if damage is None:
         (project / CACHE_FILE).unlink()
@@ -158,9 +155,8 @@ def _rewrite(path, **changes):
     {"similar_keys": lambda a: np.append(a, np.uint64(2**64 - 1)),   # a similarity over 1
      "similar_values": lambda a: np.append(a, 1.5)},
 ])
-def test_a_cache_whose_parts_disagree_means_every_page_is_checked_again(tmp_path, inspected, changes):
-    project = sample_subset(tmp_path / "p")
-    first = build(project)
+def test_a_cache_whose_parts_disagree_means_every_page_is_checked_again(built_copy, inspected, changes):
+    project, first = built_copy()   # the first build, done once for these tests
     expected = summary(first)
     _rewrite(project / CACHE_FILE, **changes)
     (project / "site.yaml").write_text((project / "site.yaml").read_text() + "\n")   # not a no-op build
@@ -170,9 +166,8 @@ def test_a_cache_whose_parts_disagree_means_every_page_is_checked_again(tmp_path
     assert summary(again) == expected
 
 
-def test_changed_check_settings_ignore_the_cache(tmp_path, inspected):
-    project = sample_subset(tmp_path / "p")
-    first = build(project)
+def test_changed_check_settings_ignore_the_cache(built_copy, inspected):
+    project, first = built_copy()   # the first build, done once for these tests
     text = (project / "site.yaml").read_text()
     assert "near_threshold: 0.90" in text
     (project / "site.yaml").write_text(text.replace("near_threshold: 0.90", "near_threshold: 0.95", 1))
@@ -201,9 +196,8 @@ def _rewrite_meta(path, change):
     lambda pages: next(iter(pages.values()))[2].append([1, 2, 3, 4, 5, 6, 7]),
     lambda pages: next(iter(pages.values()))[2].append(["claims.pom", "error"]),
 ], ids=["climbs-out", "absolute", "findings-not-text", "findings-short"])
-def test_a_cache_with_entries_the_checks_did_not_write_is_ignored_whole(tmp_path, inspected, change):
-    project = sample_subset(tmp_path / "p")
-    first = build(project)
+def test_a_cache_with_entries_the_checks_did_not_write_is_ignored_whole(built_copy, inspected, change):
+    project, first = built_copy()   # the first build, done once for these tests
     expected = summary(first)
     _rewrite_meta(project / CACHE_FILE, change)
     (project / "site.yaml").write_text((project / "site.yaml").read_text() + "\n")   # not a no-op build
