@@ -7,6 +7,7 @@ with `git diff tests/golden/` before committing it).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,25 @@ def built_copy(_built_subsets: Path, tmp_path: Path):
         return built_subset(tmp_path / "p", _built_subsets, treatments, locations)
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def _built_publishable_mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from generator.build import build
+    from tests.deploy_servers import publishable
+
+    project = publishable(copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("built") / "mini"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+        build(project)
+    return project
+
+
+@pytest.fixture
+def publishable_site(_built_publishable_mini: Path, tmp_path: Path) -> Path:
+    """The mini project with its placeholders filled in (so that `deploy` does not refuse it), as its build left
+    it; returns the project folder, tmp_path/"mini". Built once per process, copied for each test."""
+    return Path(shutil.copytree(_built_publishable_mini, tmp_path / "mini", symlinks=True))
 
 
 @pytest.fixture(scope="session")

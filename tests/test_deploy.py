@@ -16,15 +16,14 @@ from generator.deploy.plan import REMOTE_MANIFEST, DeployPlan, LocalSite, make_p
 from generator.deploy.target import resolve_target, url_problem, with_credentials
 from generator.errors import DataError
 from generator.model import load_project
-from tests.deploy_servers import FORCE, assert_exact_copy, build_site, inodes, publishable, tree
+from tests.deploy_servers import FORCE, assert_exact_copy, build_site, inodes, tree
 from tests.projects import edit, run_cli
 
 
 @pytest.fixture
-def site(mini_project: Path) -> Path:
-    publishable(mini_project)
-    build_site(mini_project)
-    return mini_project
+def site(publishable_site: Path) -> Path:
+    """The mini project with its placeholders filled in, built; returns the project folder."""
+    return publishable_site
 
 
 # Target URLs

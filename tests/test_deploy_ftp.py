@@ -19,7 +19,6 @@ from tests.deploy_servers import (
     assert_exact_copy,
     build_site,
     make_certificate,
-    publishable,
     tree,
 )
 from tests.projects import REPO, edit, run_cli
@@ -28,11 +27,9 @@ PASSWORD = "s3cret-Pa55"
 
 
 @pytest.fixture
-def site(mini_project: Path) -> Path:
+def site(publishable_site: Path) -> Path:
     """The mini project with its placeholders filled in, built; returns the project folder."""
-    publishable(mini_project)
-    build_site(mini_project)
-    return mini_project
+    return publishable_site
 
 
 @pytest.fixture

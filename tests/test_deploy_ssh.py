@@ -17,7 +17,6 @@ from tests.deploy_servers import (
     assert_exact_copy,
     build_site,
     inodes,
-    publishable,
     tree,
 )
 from tests.projects import edit, run_cli
@@ -28,10 +27,9 @@ pytestmark = [pytest.mark.ssh,
 
 
 @pytest.fixture
-def site(mini_project: Path) -> Path:
-    publishable(mini_project)
-    build_site(mini_project)
-    return mini_project
+def site(publishable_site: Path) -> Path:
+    """The mini project with its placeholders filled in, built; returns the project folder."""
+    return publishable_site
 
 
 @pytest.fixture
