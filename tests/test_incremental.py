@@ -43,9 +43,8 @@ def test_a_build_with_no_change_renders_and_writes_nothing(tmp_path):
     assert stamps(project / "output") == before
 
 
-def test_editing_one_treatment_renders_only_the_pages_that_use_it(tmp_path):
-    project = sample_subset(tmp_path / "p")
-    first = build(project)
+def test_editing_one_treatment_renders_only_the_pages_that_use_it(built_copy):
+    project, first = built_copy()
     before = stamps(project / "output")
     edit_yaml(project / "treatments.yaml",
               lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"] + " Edited for the test."))
@@ -329,7 +328,9 @@ EDITS = [_edit_text, _add_treatment, _rename_treatment, _delete_treatment, _add_
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 8 sequences of 1-4 edits: about 20 edits of the 12 kinds in a run (each builds twice: incrementally, and clean
+# for the comparison); hypothesis draws new ones at every run.
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=4))
 def test_any_sequence_of_edits_built_incrementally_equals_a_clean_build(tmp_path_factory, edits):
     root = tmp_path_factory.mktemp("prop")
@@ -355,12 +356,6 @@ def test_any_sequence_of_edits_built_incrementally_equals_a_clean_build(tmp_path
 
 
 # -- killed builds --------------------------------------------------------------------------------------------
-
-def _big_project(path: Path) -> Path:
-    project = sample_subset(path)
-    set_radius(project, 60)  # every area: ~850 pages
-    return project
-
 
 # A build that kills itself (SIGKILL: no cleanup of any kind) once it has moved three files into output/.
 _DIES_MID_COMMIT = """
@@ -398,9 +393,8 @@ def _kill_once_pages_are_staged(project: Path, staging: Path, pages: int = 50) -
 
 
 @pytest.mark.slow
-def test_a_killed_build_never_loses_the_last_good_output(tmp_path):
-    project = _big_project(tmp_path / "p")
-    build(project)
+def test_a_killed_build_never_loses_the_last_good_output(tmp_path, built_copy):
+    project, _ = built_copy()   # the sample, 379 pages: rendered by forked workers, killed with them
     output, staging = project / "output", project / ".output.staging"
     good = tree(output)
     for attempt, when in enumerate(("while rendering", "mid-commit")):
