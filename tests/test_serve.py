@@ -223,7 +223,9 @@ def test_a_page_shown_ahead_that_the_checks_refuse_is_taken_back(preview):
 # -- the property: after any sequence of saves, the preview's output is a clean build's ------------------------
 
 @pytest.mark.slow
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 6 sequences of 1-5 saves (about 18 saves of the 12 kinds of edit of test_incremental, whose property covers
+# the sequences themselves): each starts a preview and waits for every rebuild.
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=5))
 def test_after_any_sequence_of_saves_the_preview_equals_a_clean_build(tmp_path_factory, edits):
     root = tmp_path_factory.mktemp("warm")
