@@ -64,6 +64,42 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           capture_output=True, timeout=timeout)
 
 
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command in this process (`generator.cli.main`, what `python -m generator` calls), with the
+    environment run_cli gives it: its exit code and what it printed on stdout and stderr, as run_cli returns them.
+    A child process costs about a second of CPU for the imports and the rules before any work: tests of what a
+    command says use this; each command is still run as a person runs it, in a child process (run_cli), by some
+    test, and so is everything that needs a process of its own (--debug's traceback, a terminal, a memory limit).
+    An exception that escapes main() fails the test where a child process would have printed a traceback."""
+    import contextlib
+    import io
+    import logging
+
+    from generator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    logger = logging.getLogger("generator")
+    saved_logger = logger.handlers[:], logger.level, logger.propagate
+    changes = dict(env or {}, NO_COLOR="1")
+    saved_env = {name: os.environ.get(name) for name in changes}
+    saved_cwd = os.getcwd()
+    try:
+        os.environ.update(changes)
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(saved_cwd)
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        logger.handlers[:], logger.level, logger.propagate = saved_logger
+    return subprocess.CompletedProcess(["clinic-pages", *args], code, out.getvalue(), err.getvalue())
+
+
 def sample_subset(dest: Path, treatments: int | None = None, locations: int | None = None) -> Path:
     """The sample project, optionally cut down to the first N treatments and locations."""
     copy_project(REPO, dest)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.projects import run_cli
+from tests.projects import cli, run_cli
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_the_exit_code_says_whether_the_site_has_problems(built_sample, tmp_path
 
 def test_findings_exit_1_and_say_what_where_and_how_to_fix(site):
     break_title(site)
-    run = run_cli("audit", str(site))
+    run = cli("audit", str(site))
     assert run.returncode == 1
     lines = run.stdout.splitlines()
     start = lines.index("seo.title-missing (1 error)")
@@ -69,7 +69,7 @@ def test_findings_exit_1_and_say_what_where_and_how_to_fix(site):
 
 def test_json_report(site):
     break_title(site)
-    run = run_cli("audit", str(site), "--format", "json")
+    run = cli("audit", str(site), "--format", "json")
     assert run.returncode == 1
     data = json.loads(run.stdout)
     assert (data["command"], data["site"]) == ("audit", str(site))
@@ -83,7 +83,7 @@ def test_json_report(site):
 def test_html_report_written_to_a_file(site, tmp_path):
     break_title(site)
     report = tmp_path / "audit.html"
-    run = run_cli("audit", str(site), "--format", "html", "--report", str(report))
+    run = cli("audit", str(site), "--format", "html", "--report", str(report))
     assert run.returncode == 1
     assert re.fullmatch(rf"\d+ page\(s\) checked: \d+ error\(s\), \d+ warning\(s\); "
                         rf"report written to {re.escape(str(report))}\n", run.stdout)
@@ -92,7 +92,7 @@ def test_html_report_written_to_a_file(site, tmp_path):
 
 
 def test_the_base_url_can_be_given(built_sample, tmp_path):
-    run = run_cli("audit", str(built_sample), "--base-url", "https://itsmeandyou.example/", "--format", "json")
+    run = cli("audit", str(built_sample), "--base-url", "https://itsmeandyou.example/", "--format", "json")
     data = json.loads(run.stdout)
     assert not [f for f in data["findings"] if f["rule"].startswith("seo.")]
     site = tmp_path / "site"   # the sample audits clean: plant a problem to see how its page is named
@@ -100,7 +100,7 @@ def test_the_base_url_can_be_given(built_sample, tmp_path):
     home = site / "index.html"
     home.write_text(re.sub(r"<title>.*?</title>", "<title>" + "A title far too long " * 5 + "</title>",
                            home.read_text("utf-8")), "utf-8")
-    data = json.loads(run_cli("audit", str(site), "--base-url", "https://itsmeandyou.example/", "--format",
+    data = json.loads(cli("audit", str(site), "--base-url", "https://itsmeandyou.example/", "--format",
                               "json").stdout)
     assert data["groups"][0]["urls"][0].startswith("https://itsmeandyou.example/")
 
@@ -109,7 +109,7 @@ def test_a_folder_with_no_address_says_what_was_not_checked(tmp_path):
     (tmp_path / "index.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Home of a '
         'small example site</title></head><body><h1>Home</h1></body></html>', "utf-8")
-    run = run_cli("audit", str(tmp_path))
+    run = cli("audit", str(tmp_path))
     assert run.returncode == 1
     assert run.stderr == ("WARNING: the site's address is unknown (no --base-url, no sitemap, no canonical): "
                           "absolute links and canonicals were not checked\n")
@@ -117,26 +117,26 @@ def test_a_folder_with_no_address_says_what_was_not_checked(tmp_path):
 
 
 def test_usage_and_input_errors_exit_2(tmp_path):
-    run = run_cli("audit", str(tmp_path / "nowhere"))
+    run = cli("audit", str(tmp_path / "nowhere"))
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == (f"error: {tmp_path / 'nowhere'}: no such folder; "
                           "hint: give the folder that holds the site's index.html\n")
-    run = run_cli("audit", str(tmp_path))
+    run = cli("audit", str(tmp_path))
     assert run.returncode == 2
     assert run.stderr == (f"error: {tmp_path}: no .html files found; "
                           "hint: audit the folder a static site was built into\n")
     (tmp_path / "index.html").write_text("<title>x</title>", "utf-8")
-    run = run_cli("audit", str(tmp_path), "--base-url", "example.com")
+    run = cli("audit", str(tmp_path), "--base-url", "example.com")
     assert run.returncode == 2
     assert run.stderr == ("error: --base-url 'example.com' is not an absolute http(s) URL; "
                           "hint: give the live address, e.g. --base-url https://www.example.co.uk\n")
-    run = run_cli("audit", str(tmp_path), "--format", "pdf")
+    run = cli("audit", str(tmp_path), "--format", "pdf")
     assert run.returncode == 2 and "invalid choice: 'pdf'" in run.stderr
-    run = run_cli("audit")
+    run = cli("audit")
     assert run.returncode == 2 and "the following arguments are required: FOLDER" in run.stderr
     (tmp_path / "broken.html").symlink_to(tmp_path / "gone.html")   # links are not followed: said, and skipped
     (tmp_path / "secret.html").symlink_to("/etc/passwd")
-    run = run_cli("audit", str(tmp_path))
+    run = cli("audit", str(tmp_path))
     assert run.returncode in (0, 1)
     assert run.stderr.startswith(f"WARNING: 2 symbolic link(s) in {tmp_path} not followed (clinic-pages reads no "
                                  "links): broken.html, secret.html\n")
@@ -146,11 +146,11 @@ def test_usage_and_input_errors_exit_2(tmp_path):
 
 def test_a_report_path_that_cannot_be_written_exits_2_before_reading_the_site(built_sample, tmp_path):
     missing = tmp_path / "no-such-folder" / "audit.json"
-    run = run_cli("audit", str(built_sample), "--format", "json", "--report", str(missing))
+    run = cli("audit", str(built_sample), "--format", "json", "--report", str(missing))
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == (f"error: cannot write the report to {missing}: there is no folder {missing.parent}; "
                           "create it first, or give another path\n")
-    run = run_cli("audit", str(built_sample), "--format", "html", "--report", str(tmp_path))
+    run = cli("audit", str(built_sample), "--format", "html", "--report", str(tmp_path))
     assert run.returncode == 2
     assert run.stderr == (f"error: cannot write the report to {tmp_path}: it is a folder; give a file name, such as "
                           f"{tmp_path / 'report.html'}\n")
@@ -168,17 +168,17 @@ def long_title(site: Path) -> None:
 def test_the_projects_policies_set_audits_severities(site, tmp_path):
     """`checks.policies` in the project's site.yaml change audit's severities (`--project`), as they do check's."""
     long_title(site)
-    plain = run_cli("audit", str(site))
+    plain = cli("audit", str(site))
     assert "seo.title-too-long (1 warning)" in plain.stdout     # (the sample's thin pages are errors: exit 1)
     project = tmp_path / "project"
     project.mkdir()
     (project / "site.yaml").write_text("name: Only the checks are read\nchecks:\n  policies:\n"
                                        "    seo.title-too-long: fail\n", "utf-8")
-    strict = run_cli("audit", str(site), "--project", str(project))
+    strict = cli("audit", str(site), "--project", str(project))
     assert strict.returncode == 1
     assert "seo.title-too-long (1 error)" in strict.stdout
     (project / "site.yaml").write_text("checks:\n  policies:\n    seo.title-too-long: stop\n", "utf-8")
-    bad = run_cli("audit", str(site), "--project", str(project))
+    bad = cli("audit", str(site), "--project", str(project))
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr == ("site.yaml:3:5: checks.policies.seo.title-too-long: expected one of fail, warn, demote, "
                           "skip, found text 'stop'\n"
@@ -190,7 +190,7 @@ def test_the_projects_policies_set_audits_severities(site, tmp_path):
 
 def test_strict_counts_warnings_as_errors(tmp_path):
     small_site(tmp_path, "A small site of one page whose title runs on well past sixty characters")
-    run = run_cli("audit", str(tmp_path), "--strict")
+    run = cli("audit", str(tmp_path), "--strict")
     assert run.stdout.splitlines()[-1] == "1 page(s) checked: 0 error(s), 1 warning(s)"
     assert run.returncode == 1
     assert run.stderr == "error: 1 warning(s), and --strict counts warnings as errors\n"
@@ -213,7 +213,7 @@ def test_an_audited_page_cannot_clear_the_screen_or_fake_a_summary(tmp_path, fmt
     site.mkdir()
     (site / "index.html").write_text(HOSTILE_PAGE, "utf-8")
     (site / "evil\x1b[2J\n.html").write_text(HOSTILE_PAGE, "utf-8")
-    done = run_cli("audit", str(site), "--format", fmt, "-v")
+    done = cli("audit", str(site), "--format", fmt, "-v")
     assert done.returncode in (0, 1), done.stderr
     for stream in (done.stdout, done.stderr):
         assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", stream), stream

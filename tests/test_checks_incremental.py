@@ -11,7 +11,7 @@ from generator.checks.incremental import CACHE_FILE, BuildChecks
 from generator.errors import ChecksFailed
 from tests.projects import edit_yaml, sample_subset
 
-pytestmark = pytest.mark.slow   # each test builds the whole sample two or three times in one process
+pytestmark = pytest.mark.slow   # each test builds the whole sample once or twice (a first build is copied)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ import pytest
 
 from generator.errors import excerpt
 from generator.state import STATE_FILE
-from tests.projects import FIXTURES, PINNED_EPOCH, REPO, copy_project, edit, run_cli, tree_bytes
+from tests.projects import FIXTURES, PINNED_EPOCH, REPO, cli, copy_project, edit, run_cli, tree_bytes
 from tests.test_model import BAD_INPUTS
 
 SUMMARY = re.compile(r"Built (\d+) pages in \d+\.\d\d s: (\d+) rendered, (\d+) files written, (\d+) unchanged, "
@@ -51,10 +51,10 @@ def test_no_command_prints_help_and_exits_2() -> None:
 
 
 def test_an_unknown_command_or_option_exits_2() -> None:
-    result = run_cli("bulid")
+    result = cli("bulid")
     assert result.returncode == 2
     assert "invalid choice: 'bulid'" in result.stderr
-    assert run_cli("build", "--projet", ".").returncode == 2
+    assert cli("build", "--projet", ".").returncode == 2
 
 
 def test_version() -> None:
@@ -90,25 +90,25 @@ def test_build_prints_one_summary_line_and_the_placeholders(mini_project: Path) 
 
 
 def test_build_runs_in_the_current_folder_by_default(mini_project: Path) -> None:
-    result = run_cli("-q", "build", cwd=mini_project)
+    result = cli("-q", "build", cwd=mini_project)
     assert result.returncode == 0
     assert SUMMARY.fullmatch(result.stdout.strip()).group(6) == "output"
     assert (mini_project / "output" / "index.html").exists()
 
 
 def test_build_with_an_output_folder(mini_project: Path, tmp_path: Path) -> None:
-    result = run_cli("-q", "build", "--project", str(mini_project), "--output", str(tmp_path / "public"))
+    result = cli("-q", "build", "--project", str(mini_project), "--output", str(tmp_path / "public"))
     assert result.returncode == 0
     assert (tmp_path / "public" / "sitemap.xml").exists() and not (mini_project / "output").exists()
 
 
 def test_bad_data_exits_2_lists_every_problem_and_writes_nothing(mini_project: Path) -> None:
-    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    assert cli("-q", "build", "--project", str(mini_project)).returncode == 0
     before = snapshot(mini_project)
     edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 91.5")
     edit(mini_project / "locations.yaml", "nearest_station: Esher", "nearest_staton: Esher")
     edit(mini_project / "treatments.yaml", "related: [chemical-peel]", "related: [chemical-peal]")
-    result = run_cli("build", "--project", str(mini_project))
+    result = cli("build", "--project", str(mini_project))
     assert result.returncode == 2
     assert result.stdout == ""
     # The unknown related treatment is not reported yet: references between files are checked once every
@@ -185,7 +185,7 @@ def test_every_bad_input_exits_2_with_its_exact_message_and_writes_nothing(
 def test_a_data_error_shows_its_line_with_a_caret_under_the_spot(mini_project: Path) -> None:
     edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 91.5")
     edit(mini_project / "treatments.yaml", "    aftercare: Avoid make-up", "    aftercare Avoid make-up")
-    result = run_cli("build", "--project", str(mini_project))
+    result = cli("build", "--project", str(mini_project))
     assert result.returncode == 2
     assert result.stderr == (
         "locations.yaml:5:5: locations[0].lat: expected a number between -90 and 90, found 91.5\n"
@@ -210,7 +210,7 @@ def test_unreadable_files_exit_2_and_write_nothing(built_mini: Path, tmp_path: P
     mini_project = copy_built(built_mini, tmp_path)
     before = snapshot(mini_project)
     (mini_project / file).write_bytes(damage)
-    result = run_cli("build", "--project", str(mini_project))
+    result = cli("build", "--project", str(mini_project))
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == first_line
     assert result.stderr.endswith("1 problem(s) found; nothing was written.\n")
@@ -224,7 +224,7 @@ def test_a_template_error_exits_2_names_file_and_line_and_writes_nothing(built_m
     lines = path.read_text().split("\n")
     lines[3] += " {{ location.no_such_field }}"
     path.write_text("\n".join(lines))
-    result = run_cli("build", "--project", str(mini_project))
+    result = cli("build", "--project", str(mini_project))
     assert result.returncode == 2
     assert result.stderr == (
         "error: templates/landing.html:4: UndefinedError: 'generator.model.Location object' has no attribute "
@@ -238,7 +238,7 @@ def test_a_bad_source_date_epoch_exits_2_with_a_hint_and_writes_nothing(built_mi
     mini_project = copy_built(built_mini, tmp_path)
     before = snapshot(mini_project)
     edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")   # something to build
-    result = run_cli("build", "--project", str(mini_project), env={"SOURCE_DATE_EPOCH": epoch})
+    result = cli("build", "--project", str(mini_project), env={"SOURCE_DATE_EPOCH": epoch})
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: SOURCE_DATE_EPOCH is '{epoch}', not a date: it must be a whole number")
     assert "Traceback" not in result.stderr
@@ -262,7 +262,7 @@ def test_a_missing_project_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_one_missing_data_file_is_named(mini_project: Path) -> None:
     (mini_project / "locations.yaml").unlink()
-    result = run_cli("build", "--project", str(mini_project))
+    result = cli("build", "--project", str(mini_project))
     assert result.returncode == 2
     assert result.stderr.startswith("locations.yaml: file not found\n"
                                     "    hint: create locations.yaml; see docs/data.md for its fields\n")
@@ -335,7 +335,7 @@ def test_check_says_the_last_build_stopped_and_lists_the_placeholders(built_mini
 def test_check_says_when_the_pages_are_older_than_the_data(built_mini: Path, tmp_path: Path) -> None:
     mini_project = copy_built(built_mini, tmp_path)
     edit(mini_project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")
-    result = run_cli("check", "--project", str(mini_project))
+    result = cli("check", "--project", str(mini_project))
     assert ("note: the data, templates, rules or clinic-pages itself changed since output/ was built: these are the "
             "older pages, checked against the records as they are now; run `clinic-pages build` first\n"
             ) in result.stdout
@@ -366,7 +366,7 @@ def test_an_os_error_is_one_line_and_exit_2(mini_project: Path) -> None:
 
 def test_quiet_and_verbose_together_are_refused(mini_project: Path) -> None:
     for args in (["-q", "-v", "build"], ["-q", "build", "-v"], ["build", "--quiet", "--verbose"]):
-        result = run_cli(*args, "--project", str(mini_project))
+        result = cli(*args, "--project", str(mini_project))
         assert result.returncode == 2, args
         assert result.stderr.splitlines()[-1] == (
             "clinic-pages: error: argument -q/--quiet: not allowed with argument -v/--verbose")
@@ -375,21 +375,21 @@ def test_quiet_and_verbose_together_are_refused(mini_project: Path) -> None:
 
 @pytest.mark.parametrize("jobs", ["0", "-3", "two"])
 def test_jobs_must_be_a_whole_number_of_1_or_more(mini_project: Path, jobs: str) -> None:
-    result = run_cli("build", "--project", str(mini_project), "-j", jobs)
+    result = cli("build", "--project", str(mini_project), "-j", jobs)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
         f"clinic-pages build: error: argument -j/--jobs: expected a whole number of 1 or more, found '{jobs}'")
-    assert run_cli("-q", "build", "--project", str(mini_project), "-j", "1").returncode == 0
+    assert cli("-q", "build", "--project", str(mini_project), "-j", "1").returncode == 0
 
 
 def test_check_strict_counts_warnings_as_errors(built_mini: Path, tmp_path: Path) -> None:
     """The mini project's site.yaml sets `duplicates: warn`: its alike pages are warnings."""
     project = tmp_path / "mini"
     shutil.copytree(built_mini, project)
-    relaxed = run_cli("check", "--project", str(project))
+    relaxed = cli("check", "--project", str(project))
     warnings = int(re.search(r"(\d+) warning\(s\)", relaxed.stdout.splitlines()[-1]).group(1))
     assert relaxed.returncode == 0 and warnings > 0
-    strict = run_cli("check", "--project", str(project), "--strict")
+    strict = cli("check", "--project", str(project), "--strict")
     assert strict.returncode == 1
     assert strict.stdout == relaxed.stdout
     assert strict.stderr.endswith(f"\nerror: {warnings} warning(s), and --strict counts warnings as errors\n")
@@ -400,7 +400,7 @@ def test_build_strict_stops_on_a_check_warning_and_writes_nothing(built_mini: Pa
     shutil.copytree(built_mini, project)
     before = snapshot(project)
     edit(project / "locations.yaml", "lat: 51.39872", "lat: 51.39873")   # something to build
-    result = run_cli("build", "--project", str(project), "--strict")
+    result = cli("build", "--project", str(project), "--strict")
     assert result.returncode == 1
     assert re.search(r"^error: the build stopped: the checks found 0 errors and \d+ warnings? \(--strict\) "
                      r"\(duplicates\.\w+ on /[\w/-]*( and \d+ more)?\); output/ was left as it was$", result.stderr,
@@ -412,7 +412,7 @@ def test_build_strict_stops_on_a_check_warning_and_writes_nothing(built_mini: Pa
 def test_build_strict_counts_the_builds_own_warnings(sample_project: Path) -> None:
     """The sample's pages pass every check, but its placeholders are a warning: with --strict the build is
     written, and exits 1 for CI."""
-    result = run_cli("build", "--project", str(sample_project), "--strict")
+    result = cli("build", "--project", str(sample_project), "--strict")
     assert result.returncode == 1, result.stderr
     assert SUMMARY.fullmatch(result.stdout.strip())
     assert result.stderr.endswith("error: 1 warning(s), and --strict counts warnings as errors\n")
@@ -423,10 +423,10 @@ def test_the_json_report_gives_the_near_threshold_in_use(built_mini: Path, tmp_p
 
     project = tmp_path / "mini"
     shutil.copytree(built_mini, project)
-    report = json.loads(run_cli("check", "--project", str(project), "--format", "json").stdout)
+    report = json.loads(cli("check", "--project", str(project), "--format", "json").stdout)
     assert report["duplicates"]["near_threshold"] == 0.9          # the default
     edit(project / "site.yaml", "checks:\n", "checks:\n  duplicates:\n    near_threshold: 0.95\n")
-    report = json.loads(run_cli("check", "--project", str(project), "--format", "json").stdout)
+    report = json.loads(cli("check", "--project", str(project), "--format", "json").stdout)
     assert report["duplicates"]["near_threshold"] == 0.95
 
 
@@ -450,8 +450,8 @@ def test_an_output_place_that_cannot_be_used_exits_2_with_a_hint_and_the_next_bu
         out.write_text("a file")
     elif place == "under-a-file":
         (tmp_path / "afile").write_text("a file")
-    result = run_cli("build", "--project", str(mini_project), "--output", str(out))
+    result = cli("build", "--project", str(mini_project), "--output", str(out))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "error: " + message.format(out=out, tmp=tmp_path) + "\n"
     assert not (tmp_path / "nowhere").exists() and not list(tmp_path.glob(".*.staging"))
-    assert run_cli("-q", "build", "--project", str(mini_project), "--output", str(tmp_path / "site")).returncode == 0
+    assert cli("-q", "build", "--project", str(mini_project), "--output", str(tmp_path / "site")).returncode == 0
