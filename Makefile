@@ -29,7 +29,7 @@ install-test: install
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q -n 4 --dist worksteal
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist worksteal
 
 # ruff (rules and line length in pyproject.toml) and mypy on generator/ ([tool.mypy]) alone, as `test` runs them.
 lint: install-test
