@@ -15,7 +15,7 @@ from generator.checks.content import check_disclaimers, check_leaks, fold
 from generator.checks.engine import ChecksFailed
 from generator.checks.facts import PageFacts
 from generator.errors import DataError
-from tests.projects import edit, run_cli, tree_bytes
+from tests.projects import cli, edit, run_cli, tree_bytes
 
 DISCLAIMER = "Results vary from person to person."
 FACTS = PageFacts("/x/", "x/index.html", "landing", "https://e.example/x/", True, "/t/", treatment="Lip Fillers",
@@ -215,7 +215,7 @@ def test_unknown_rules_in_policies_and_waivers_name_file_line_and_a_suggestion(b
 
 def test_an_unknown_checks_key_gets_did_you_mean(built_mini: Path):
     set_checks(built_mini, "  duplicate:\n    near_threshold: 0.9\n")
-    result = run_cli("check", "--project", str(built_mini))
+    result = cli("check", "--project", str(built_mini))
     assert result.returncode == 2
     assert re.search(r"checks\.duplicate: unknown field `duplicate`\n +\d+ \|   duplicate:\n +\|   \^\n"
                      r"    hint: did you mean `duplicates`\?", result.stderr)
@@ -252,7 +252,7 @@ def test_build_stops_with_the_report_and_exit_1(built_mini: Path):
 def test_json_and_html_reports(built_sample: Path, tmp_path: Path):
     project = built_sample.parent
     report = tmp_path / "r.json"
-    done = run_cli("check", "--project", str(project), "--format", "json", "--report", str(report))
+    done = cli("check", "--project", str(project), "--format", "json", "--report", str(report))
     assert done.returncode == 0 and done.stdout.endswith(f"; report written to {report}\n")
     data = json.loads(report.read_text())
     assert data["schema"] == "clinic-pages/check-report" and data["version"] == 1
@@ -267,9 +267,9 @@ def test_json_and_html_reports(built_sample: Path, tmp_path: Path):
     row = data["duplicates"]["pages"][0]
     assert set(row) == {"page", "words", "content_words", "unique_share", "unique_words", "boilerplate_share",
                         "twin", "twin_similarity", "thin", "held", "cluster"}
-    again = run_cli("check", "--project", str(project), "--format", "json")
+    again = cli("check", "--project", str(project), "--format", "json")
     assert json.loads(again.stdout) == data                         # stable: no times, same order
-    html = run_cli("check", "--project", str(project), "--format", "html").stdout
+    html = cli("check", "--project", str(project), "--format", "html").stdout
     assert html.startswith("<!DOCTYPE html>") and "<table class=\"sortable\">" in html
     assert "Own text per page" in html and "Duplicate clusters" in html
     assert "Held-back pages, by what they lack" in html and "336 page(s) need text written for the treatment" in html

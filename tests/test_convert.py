@@ -16,7 +16,7 @@ from generator.edit.convert import count_comments, same_values, target_files
 from generator.model import LOCATIONS_SCHEMA, TREATMENTS_SCHEMA, load_project
 from generator.sheets import load_data
 from generator.slugs import SLUG_RE
-from tests.projects import run_cli, sample_subset
+from tests.projects import cli, run_cli, sample_subset
 
 SCHEMAS = {"treatments": TREATMENTS_SCHEMA, "locations": LOCATIONS_SCHEMA}
 
@@ -127,7 +127,7 @@ def unplaced(records: tuple) -> list:
 def test_convert_says_which_comments_a_spreadsheet_cannot_hold(sample_project: Path) -> None:
     text = (sample_project / "locations.yaml").read_text("utf-8")
     assert count_comments(text) == sum(1 for line in text.splitlines() if line.strip().startswith("#")) == 5
-    result = run_cli("convert", "locations", "--to", "csv", cwd=sample_project)
+    result = cli("convert", "locations", "--to", "csv", cwd=sample_project)
     assert result.returncode == 0
     assert result.stdout.endswith(f"note: {count_comments(text)} comment(s) of locations.yaml have no place in a "
                                   "spreadsheet and were left out (they are in backup/locations.yaml)\n")
@@ -137,12 +137,12 @@ def test_convert_refuses_invalid_data_site_yaml_and_unknown_forms(tmp_path: Path
     root = sample_subset(tmp_path / "p", treatments=2, locations=3)
     text = (root / "locations.yaml").read_text("utf-8")
     (root / "locations.yaml").write_text(text.replace("lat: 51.", "lat: 91.", 1), "utf-8")
-    result = run_cli("convert", "locations", "--to", "xlsx", cwd=root)
+    result = cli("convert", "locations", "--to", "xlsx", cwd=root)
     assert result.returncode == 2 and "locations[0].lat: expected a number between -90 and 90" in result.stderr
     assert not (root / "locations.xlsx").exists() and not (root / "backup").exists()
-    result = run_cli("convert", "site.yaml", "--to", "xlsx", cwd=root)
+    result = cli("convert", "site.yaml", "--to", "xlsx", cwd=root)
     assert result.returncode == 2 and result.stderr.startswith("error: site.yaml stays YAML")
-    result = run_cli("convert", "locations", "--to", "ods", cwd=root)
+    result = cli("convert", "locations", "--to", "ods", cwd=root)
     assert result.returncode == 2 and "invalid choice: 'ods'" in result.stderr
 
 

@@ -17,7 +17,7 @@ from generator.deploy.target import resolve_target, url_problem, with_credential
 from generator.errors import DataError
 from generator.model import load_project
 from tests.deploy_servers import FORCE, assert_exact_copy, build_site, inodes, tree
-from tests.projects import edit, run_cli
+from tests.projects import cli, edit, run_cli
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_cli_refuses_while_check_finds_errors_and_names_them(site, tmp_path):
     """The build refuses pages with check errors; this one was edited by hand in output/ after the build."""
     pytest.importorskip("generator.checks.engine")
     edit(site / "output/index.html", "</main>", "<p>Ask us about Botox.</p></main>")
-    done = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(site))
+    done = cli("deploy", f"file://{tmp_path}/www", "--project", str(site))
     assert done.returncode == 1
     assert done.stderr.startswith("error: deploy refused:\n`clinic-pages check` finds ")
     assert ": claims.pom: " in done.stderr
@@ -229,7 +229,7 @@ def test_cli_refuses_while_check_finds_errors_and_names_them(site, tmp_path):
 
 def test_cli_refuses_while_site_yaml_has_placeholders_and_names_them(mini_project, tmp_path):
     build_site(mini_project)
-    done = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(mini_project))
+    done = cli("deploy", f"file://{tmp_path}/www", "--project", str(mini_project))
     assert done.returncode == 1
     assert done.stderr.startswith(
         "error: deploy refused:\n"
@@ -244,13 +244,13 @@ def test_cli_refuses_while_site_yaml_has_placeholders_and_names_them(mini_projec
 
 def test_cli_force_overrides_a_refusal_and_prints_the_reason(mini_project, tmp_path):
     build_site(mini_project)
-    done = run_cli("deploy", f"file://{tmp_path}/www", "--project", str(mini_project),
+    done = cli("deploy", f"file://{tmp_path}/www", "--project", str(mini_project),
                    "--force", "the clinic approved publishing before the phone line is set up")
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("warning: deploying despite:\nsite.yaml still holds 3 placeholder(s)")
     assert "reason given: the clinic approved publishing before the phone line is set up\n" in done.stderr
     assert done.stdout.startswith(f"Deployed to file://{tmp_path}/www: 25 files sent")
-    assert run_cli("deploy", "file:///tmp/x", "--project", str(mini_project), "--force", " ").returncode == 2
+    assert cli("deploy", "file:///tmp/x", "--project", str(mini_project), "--force", " ").returncode == 2
 
 
 def test_cli_deploys_to_the_default_target_named_in_site_yaml(site, tmp_path):
@@ -271,11 +271,11 @@ def test_cli_deploys_to_the_default_target_named_in_site_yaml(site, tmp_path):
 
 def test_cli_dry_run_lists_the_plan_and_changes_nothing(site, tmp_path):
     remote = tmp_path / "www"
-    assert run_cli("deploy", f"file://{remote}", "--project", str(site), *FORCE).returncode == 0
+    assert cli("deploy", f"file://{remote}", "--project", str(site), *FORCE).returncode == 0
     edit(site / "treatments.yaml", "then neutralised.", "then neutralised and rinsed off.")
     build_site(site)
     before = inodes(remote)
-    done = run_cli("deploy", f"file://{remote}", "--project", str(site), "--dry-run", *FORCE)
+    done = cli("deploy", f"file://{remote}", "--project", str(site), "--dry-run", *FORCE)
     assert done.returncode == 0, done.stderr
     size = (site / "output/chemical-peel/index.html").stat().st_size
     assert done.stdout == (f"changed (1):\n  ~ chemical-peel/index.html ({size} bytes)\n"
@@ -285,7 +285,7 @@ def test_cli_dry_run_lists_the_plan_and_changes_nothing(site, tmp_path):
 
 
 def test_cli_reports_a_deploy_error_with_exit_code_2(site, tmp_path):
-    done = run_cli("deploy", "ftp://clinic@127.0.0.1:1/site", "--project", str(site), *FORCE,
+    done = cli("deploy", "ftp://clinic@127.0.0.1:1/site", "--project", str(site), *FORCE,
                    env={"CLINIC_PAGES_DEPLOY_PASSWORD": "x", "HOME": str(tmp_path)})
     assert done.returncode == 2
     assert done.stderr.endswith("error: cannot connect to 127.0.0.1 port 1: Connection refused\n    hint: check "
