@@ -39,18 +39,20 @@ _EXPECT = re.compile(r"""<meta\s+name=["']corpus-expect["']\s+content=["']([^"']
 
 def load_corpus(split: str, corpus: Path = CORPUS, only: str | None = None) -> tuple[list[dict], list[dict]]:
     """(sentences, pages) of one split: dicts with `text` (or `html`), `expect` (a set of category ids), `name`.
-    With `only`, just the files of that set: `sentences-<only>.yaml` and `pages-<only>/`."""
+    With `only`, just the files of that set (or those sets, comma-separated): `sentences-<only>.yaml` and
+    `pages-<only>/`."""
     import yaml
+    sets = None if only is None else set(only.split(","))
     sentences = []
     for path in sorted(corpus.glob(f"sentences-{split}*.yaml")):
-        if only is not None and path.name != f"sentences-{only}.yaml":
+        if sets is not None and path.name.removeprefix("sentences-").removesuffix(".yaml") not in sets:
             continue
         for i, item in enumerate(yaml.safe_load(path.read_text("utf-8")) or []):
             sentences.append({"name": f"{path.name}[{i}]", "text": str(item["text"]),
                               "expect": sorted(set(item.get("expect") or [])), "style": item.get("style", "")})
     pages = []
     for path in sorted(corpus.glob(f"pages-{split}*/*.html")):
-        if only is not None and path.parent.name != f"pages-{only}":
+        if sets is not None and path.parent.name.removeprefix("pages-") not in sets:
             continue
         html = path.read_text("utf-8")
         m = _EXPECT.search(html)
@@ -169,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=SPLITS, action="append", help="only this split (default: both)")
     parser.add_argument("--misses", action="store_true", help="list the tuning items the check gets wrong")
     parser.add_argument("--only", metavar="SET", help="only one set of files of the split, e.g. heldout-3 "
-                        "(sentences-heldout-3.yaml and pages-heldout-3/)")
+                        "(sentences-heldout-3.yaml and pages-heldout-3/), or several: heldout,heldout-2,heldout-3")
     parser.add_argument("--predict-file", help=argparse.SUPPRESS)   # the child process of --rev
     args = parser.parse_args(argv)
     if args.predict_file:
@@ -179,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(REPO))
     splits = args.split or list(SPLITS)
     if args.only:
-        splits = [s for s in splits if args.only == s or args.only.startswith(s + "-")]
+        splits = [s for s in splits
+                  if all(o == s or o.startswith(s + "-") for o in args.only.split(","))]
         if not splits:
             raise SystemExit(f"--only {args.only}: not a set of the tune or heldout split")
     if args.misses and "heldout" in splits:
