@@ -383,6 +383,7 @@ class ClaimRule:
     first_person: bool = False   # a first-person sentence (a review) that makes another rule's claim is one too
     questions: str = "excuse"    # "excuse": a question is a claim only when answered yes; "count": unless answered no
     refusals: tuple[Phrase, ...] = ()   # in the sentence, or in the two that answer a question, these say no
+    offers: tuple[Phrase, ...] = ()     # a statement that holds none of these is excused by a refusal next to it
     file: str = ""
     line: int | None = None
 
@@ -452,6 +453,9 @@ _RULES_SCHEMA = Obj({
                        doc="phrases that, asked in a question answered no or none, make the answer the claim"),
         "refusals": Field(ListOf(_LINE), required=False,
                           doc="phrases that, in one of the two sentences after a question, answer it no"),
+        "offers": Field(ListOf(_LINE), required=False,
+                        doc="phrases of an offer: a statement without one is excused by a `refusals` phrase in "
+                            "the sentence before it or in the two after it"),
         "questions": Field(Choice(options=("excuse", "count")), required=False,
                            doc="excuse: a question is a claim only when answered yes; count: unless answered no"),
         "first_person": Field(Boolean(), required=False,
@@ -562,6 +566,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
             phrases.append(Phrase(p.text, p.elements, asked=True))
     unless = tuple(x for k, u in enumerate(raw.get("unless") or []) if (x := phrase(u, ("unless", k))))
     refusals = tuple(x for k, u in enumerate(raw.get("refusals") or []) if (x := phrase(u, ("refusals", k))))
+    offers = tuple(x for k, u in enumerate(raw.get("offers") or []) if (x := phrase(u, ("offers", k))))
     patterns = [p for p in raw.get("patterns") or []]
     if not phrases and not patterns and not raw.get("first_person"):
         if not any(p.file == doc.file and p.field.startswith(f"rules[{i}]") for p in problems):
@@ -575,6 +580,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
         patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, unless=unless,
         negatable=raw.get("negatable", True), names=raw.get("names", False),
         first_person=raw.get("first_person", False), questions=raw.get("questions", "excuse"), refusals=refusals,
+        offers=offers,
         file=doc.file, line=doc.where(("rules", i))[0])
 
 
@@ -782,10 +788,11 @@ def _rarity(forms: set[str]) -> tuple[bool, int, int]:
 
 
 def _rarest(element: Element) -> set[str]:
+    """The rarest word of each alternative of an element ("#num" for one of a number or a time alone)."""
     forms: set[str] = set()
     for alt in element.alternatives:
         atoms = [a for a in alt if isinstance(a, frozenset)]
-        forms |= min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a))))
+        forms |= min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a)))) if atoms else {"#num"}
     return forms
 
 
@@ -797,14 +804,15 @@ def _signature(phrase: Phrase) -> set[str]:
     for element in phrase.elements:
         if element.gap or element.optional:
             continue
-        if element.other:   # a number or a time: a sentence needs a digit or a number word
-            if not element.single and not element.longer:
-                # a few numbers (ages 12 to 17) are rare; any number at all is not
-                few = all(atom[0] == "num" and (atom[1] == "-" or atom[1] in ("<", "<=", "=") and atom[2] <= 31)
-                          for alt in element.other for atom in alt)
-                rarity = (False, 0, 1) if few else _NUMBER_RARITY
-                if best is None or rarity < best[0]:
-                    best = (rarity, {"#num"})
+        if element.other and not element.single and not element.longer:
+            # a number or a time only: a sentence needs a digit or a number word (an element that also takes
+            # words, "@day", is looked up by those words and "#num" below)
+            # a few numbers (ages 12 to 17) are rare; any number at all is not
+            few = all(atom[0] == "num" and (atom[1] == "-" or atom[1] in ("<", "<=", "=") and atom[2] <= 31)
+                      for alt in element.other for atom in alt)
+            rarity = (False, 0, 1) if few else _NUMBER_RARITY
+            if best is None or rarity < best[0]:
+                best = (rarity, {"#num"})
             continue
         forms = _rarest(element)
         key = _rarity(forms)
@@ -1157,6 +1165,9 @@ class ClaimsChecker:
                 if result.question and claim.rule.refusals and not answered_no and \
                         self._refused(claim, lines, line_of[k]):
                     continue   # "Can my teenage daughter come? She can wait in reception; we only treat adults."
+                if not result.question and claim.rule.offers and claim.rule.refusals and \
+                        self._refused_around(claim, lines, line_of[k]):
+                    continue   # "Sixth-formers often ask us about filler. We don't treat anyone under 18."
                 if claim.context is not None and self._excused_before(claim, lines, line_of[k]):
                     continue   # "Two areas: £520" under a heading "Cheek and chin filler"
                 if claim.footnote is not None:
@@ -1238,6 +1249,18 @@ class ClaimsChecker:
         heading, then its paragraph) holds a `refusals` phrase of its rule."""
         after = self._after(claim, lines, n)
         return any(find_phrase(p, s.words, claim.rule.names) for s in after[:2] for p in claim.rule.refusals)
+
+    def _refused_around(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when a statement that offers nothing (none of its rule's `offers` phrases) has a `refusals` phrase
+        of its rule in the sentence before it or in one of the two after it: it says who is turned away."""
+        rule = claim.rule
+        own = sentences_of(_clean(lines[n]), self.vocabulary)
+        at = next((j for j, s in enumerate(own) if s.text.strip() == claim.evidence), None)
+        if at is None or any(find_phrase(p, own[at].words, rule.names) for p in rule.offers):
+            return False
+        before = own[at - 1:at] if at else (sentences_of(_clean(lines[n - 1]), self.vocabulary)[-1:] if n else [])
+        around = before + self._after(claim, lines, n)[:2]
+        return any(find_phrase(p, s.words, rule.names) for s in around for p in rule.refusals)
 
     def _footnotes(self, lines: list[str]) -> list[tuple]:
         """The words of each footnote of a text: a sentence that starts with an asterisk or a dagger."""

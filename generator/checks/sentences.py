@@ -67,7 +67,9 @@ ASKING = _ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "
 _NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody", "sadly", "unfortunately", "zero",
                         "sorry",
                         "nah", "false", "fiction", "wrong", "untrue", "incorrect", "myth"})
-_NO_ANSWER_RUNS = frozenset({("that's", "a", "myth"), ("it's", "a", "myth"), ("think", "again"), ("not", "true")})
+_NO_ANSWER_RUNS = frozenset({("that's", "a", "myth"), ("it's", "a", "myth"), ("think", "again"), ("not", "true"),
+                             ("there", "aren't"), ("there", "isn't"), ("there", "are", "none"),
+                             ("there", "is", "none"), ("there's", "none"), ("there's", "no")})
 YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "certainly", "totally", "completely",
                          "course", "sure", "100", "always", "guaranteed"})
 
