@@ -151,6 +151,7 @@ class Phrase:
     not_after: tuple[Phrase, ...] = ()            # no match counts after a sentence that holds one of these ...
     after_within: int = 6                         # ... among this many sentences before it (see Claim.context)
     footnote: tuple[Phrase, ...] = ()             # one of these in the sentence, or in a footnote of the page
+    near_before: tuple[Phrase, ...] = ()          # one of these in one of the `after_within` sentences before it
 
 
 _SYMBOLS = frozenset("£$€%*+&")
@@ -426,6 +427,9 @@ _PHRASE_SCHEMA = Obj({
                           doc="how many sentences before it `not_after` looks at (default 6)"),
     "footnote": Field(ListOf(_LINE), required=False,
                       doc="phrases one of which must be in the sentence or in a footnote of the page (* or †)"),
+    "near_before": Field(ListOf(_LINE), required=False,
+                         doc="phrases one of which must be in one of the `after_within` sentences before it "
+                             "(what its pronoun stands for: 'Exosomes ... We inject them')"),
 })
 _RULES_SCHEMA = Obj({
     "sets": Field(MapOf(Text(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), single_line=True,
@@ -551,8 +555,11 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
                           if (x := phrase(n, ("phrases", j, "not_after", k))))
         footnote = tuple(x for k, n in enumerate(spec.get("footnote") or [])
                          if (x := phrase(n, ("phrases", j, "footnote", k))))
+        near_before = tuple(x for k, n in enumerate(spec.get("near_before") or [])
+                            if (x := phrase(n, ("phrases", j, "near_before", k))))
         phrases.append(Phrase(p.text, p.elements, near, spec.get("within"), not_near, near_all,
-                              not_after=not_after, after_within=spec.get("after_within", 6), footnote=footnote))
+                              not_after=not_after, after_within=spec.get("after_within", 6), footnote=footnote,
+                              near_before=near_before))
     for j, term in enumerate(raw.get("terms") or []):   # older rule files: words and phrases, inflected
         if term.strip() and (p := phrase(term.replace("|", " "), ("terms", j))):
             phrases.append(p)
@@ -706,6 +713,9 @@ class SentenceResult:
     answer: int                    # -1 "No ...", 1 "Yes ...", 0 neither
 
 
+# words before a harm that make it the circumstance of a question, not what is asked about
+_CIRCUMSTANCE = frozenset({"after", "following", "since", "before", "about", "treat", "treating", "manage",
+                           "managing", "handle", "handling", "prevent", "reduce", "minimise", "minimize"})
 _NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and answers nothing
 _YES = (SentenceResult((), False, 1),)       # a sentence that holds no claim and starts "Yes"
 _NO = (SentenceResult((), False, -1),)
@@ -1049,6 +1059,8 @@ class ClaimsChecker:
                                                for p in phrase.near_all):
                     continue
                 if phrase.asked:
+                    if i and words[i - 1].form in _CIRCUMSTANCE or i > 1 and words[i - 2].form in _CIRCUMSTANCE:
+                        continue   # the harm is the question's circumstance: "Is it safe after a complication?"
                     if s.question or s.text.rstrip(" \"')\u201d\u2019").endswith("?"):   # also "Swelling? Bruising?"
                         asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
                                            "", s.text.strip(), asked=True))
@@ -1056,7 +1068,8 @@ class ClaimsChecker:
                 # a footnote phrase in the sentence itself: it counts; else only a footnote of the page can say
                 footnote = phrase if phrase.footnote and not any(
                     b < i or a > end for p in phrase.footnote for a, b in find_phrase(p, words, rule.names)) else None
-                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after else None, footnote,
+                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after or phrase.near_before else None,
+                             footnote,
                              phrase.not_near if s.question else ()))
         if self.with_patterns:
             text = normalise(s.text)
@@ -1168,8 +1181,12 @@ class ClaimsChecker:
                 if not result.question and claim.rule.offers and claim.rule.refusals and \
                         self._refused_around(claim, lines, line_of[k]):
                     continue   # "Sixth-formers often ask us about filler. We don't treat anyone under 18."
-                if claim.context is not None and self._excused_before(claim, lines, line_of[k]):
+                if claim.context is not None and claim.context.not_after and \
+                        self._excused_before(claim, lines, line_of[k]):
                     continue   # "Two areas: £520" under a heading "Cheek and chin filler"
+                if claim.context is not None and claim.context.near_before and \
+                        not self._named_before(claim, lines, line_of[k]):
+                    continue   # "We inject them" counts only after a sentence that names exosomes
                 if claim.footnote is not None:
                     if footnotes is None:
                         footnotes = self._footnotes(lines if text == page_text or not page_text
@@ -1224,6 +1241,24 @@ class ClaimsChecker:
                     return True
                 if any(c.rule is rule and c.context is None for c in self._said(s)):
                     return False
+        return False
+
+    def _named_before(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when one of the `after_within` sentences before the claim's own (line n) holds a `near_before`
+        phrase of its phrase: what the claim's pronoun stands for."""
+        phrase, rule = claim.context, claim.rule
+        left = phrase.after_within
+        for m in range(n, -1, -1):
+            before = sentences_of(_clean(lines[m]), self.vocabulary)
+            if m == n:
+                at = next((j for j, s in enumerate(before) if s.text.strip() == claim.evidence), len(before))
+                before = before[:at]
+            for s in reversed(before):
+                if left == 0:
+                    return False
+                left -= 1
+                if any(find_phrase(p, s.words, rule.names) for p in phrase.near_before):
+                    return True
         return False
 
     def _answer_holds(self, claim: Claim, lines: list[str], n: int) -> bool:

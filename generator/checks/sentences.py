@@ -390,6 +390,8 @@ def _reported(words: tuple[Word, ...]) -> tuple[int, int] | None:
         if tuple(forms[:len(run)]) == run:
             return len(run) - 1, len(run)
     for i, form in enumerate(forms):
+        if form in _INDIRECT and 0 < i < len(forms) - 1 and not _WISH.isdisjoint(forms[max(0, i - 4):i]):
+            return i, i + 1   # a question reported, not asked: "we get asked a lot whether filler lasts forever"
         if form in _ASKERS and i + 1 < len(forms):   # "my clients often ask for something permanent": a wish
             k = i + 1
             while k < len(forms) and k <= i + 3 and forms[k] in _HEDGES:
@@ -415,6 +417,7 @@ _WISH = frozenset({"ask", "asks", "asked", "asking", "want", "wants", "wanted", 
                    "hope", "hopes", "hoped", "expect", "expects", "expected", "worry", "worries", "wonder", "wonders",
                    "fear", "fears"})
 _WARNINGS = frozenset({"designed", "tactic", "tactics", "beware", "wary", "warning"})
+_INDIRECT = frozenset({"whether", "if"})   # after a word of asking or wondering: a reported question
 _MYTH_LABELS = frozenset({"myth", "myths", "fiction", "misconception", "mythbuster", "untrue", "false"})
 _MYTH_RUNS = (("true", "or", "false"), ("fact", "or", "fiction"), ("myth", "or", "fact"), ("myth", "or", "truth"),
               ("fact", "or", "myth"))
@@ -429,7 +432,8 @@ for _seq in _QUOTING:
 _WORDS_TALKED_ABOUT = frozenset({"words", "phrases", "terms", "labels", "claims", "language", "wording", "jargon",
                                  "buzzwords", "marketing"})
 _MEANING = frozenset({"mean", "means", "meaning", "actually", "really", "decoded", "explained", "translated",
-                      "idea", "gimmick", "ploy", "term", "trick", "myth", "spin", "hype"})
+                      "idea", "gimmick", "ploy", "term", "trick", "myth", "spin", "hype",
+                      "made", "overstated", "exaggerated", "unsupported", "outrun", "outstrip"})   # "the claims made for them"
 
 
 def _talks_about_words(words: tuple[Word, ...]) -> bool:
