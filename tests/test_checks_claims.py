@@ -462,6 +462,53 @@ def test_lead_ins_answers_and_new_forms_of_the_issues_classes(checker, text, rul
     assert rules_of(checker, text) == rules, text
 
 
+@pytest.mark.parametrize(("text", "rules"), [
+    # a refusal next to a statement that offers nothing: who is turned away, not an appeal
+    ("Sixth-formers often message us about lip filler. We don't treat anyone under 18.", set()),
+    ("The school bus stops outside our door, and some pupils ask about lips; we do not treat under-18s.", set()),
+    ("We turn away sixth-formers and anyone else under 18, even with a parent present.", set()),
+    ("We will not inject anyone under 18. Sixth-formers who book online have their deposit refunded.", set()),
+    ("Sixth-formers: lip filler packages from £150. We only treat adults aged 18 and over.", {"under-18"}),
+    ("Sixth-formers welcome for our lip hydration day.", {"under-18"}),
+])
+def test_a_refusal_beside_a_statement_is_not_an_appeal_to_under_18s(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("Prices go up on Monday.", {"urgency"}),               # a day with no number on the line (the prefilter)
+    ("Quick, before our new prices land on Monday!", {"urgency"}),
+    ("Our opening hours change on Monday.", set()),
+    ("Exosomes are the talk of the year.\nWe inject them across the face.", {"exosome"}),   # near_before
+    ("We inject them across the face.", set()),                                              # nothing named before
+    ("Exosomes are tiny vesicles.\nWe will not inject them.", set()),
+    ("We get asked a lot whether filler lasts forever. It doesn't.", set()),   # a reported question
+    ("Is it safe to have more filler after a complication?\nNot always.", set()),   # a harm as circumstance
+    ("Any complications?\nNone at all.", {"risk"}),                                 # a harm asked about
+    ("The claims made for them about cell repair go well beyond the evidence.", set()),
+    ("Magic moment: our nurse passed her prescribing exam!", set()),
+    ("Our booster boosts collagen for firmer skin.", {"cell-effect"}),
+    ("Some studies suggest microneedling may increase collagen, but the evidence is limited.", set()),
+    ("You'll never have to shave again.", {"guarantee"}),
+    ("Only one practitioner works on Saturdays, so those slots are limited.", set()),
+    ("Only two slots left for Saturday!", {"urgency"}),
+    ('Sarah says she hasn\'t looked this good since her twenties.', {"testimonial"}),
+    ("Approved for use in the USA and across Europe.", {"regulatory-claim"}),
+])
+def test_round_three_concepts_and_false_alarms(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+def test_a_statement_refused_nearby_is_reported_when_it_offers(tmp_path):
+    extra = tmp_path / "house.yaml"
+    extra.write_text(
+        "rules:\n  - id: house-kids\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
+        "    phrases: [kids]\n    refusals: ['(adults only)']\n    offers: ['£|offer']\n", "utf-8")
+    checker = ClaimsChecker(load_rules([extra]))
+    assert found(checker, "Kids ask about it. Adults only.") == []
+    assert found(checker, "Kids offer, £20. Adults only.") == [("claims.house-kids", "kids")]
+
+
 def test_footnote_marks_split_and_join_sentences():
     line = "Terms apply. *£30 if no treatment is booked. Includes review.* Prices from £1.50."
     assert [line[a:b].strip() for a, b in split_sentences(line)] == [
