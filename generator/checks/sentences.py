@@ -423,7 +423,7 @@ _MYTH_RUNS = (("true", "or", "false"), ("fact", "or", "fiction"), ("myth", "or",
               ("fact", "or", "myth"))
 # words between the others and their saying: "clinics *that* called", "a clinic *who will* tell you"
 _HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can", "that", "who", "which", "still",
-                     "ever", "has", "have", "had", "just"})
+                     "ever", "has", "have", "had", "just", "now", "already"})
 _QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _QUOTING:
     _QUOTING_BY_FIRST.setdefault(_seq[0], []).append(_seq)
