@@ -543,8 +543,8 @@ def test_the_tuning_corpus_stays_above_its_floor():
     counts = scores(items, predict(items), [r.id for r in load_rules()])
     for category, (tp, fp, fn) in counts.items():
         assert tp + fn >= 3, f"{category}: too few examples in the tuning corpus"
-        assert tp / (tp + fp or 1) >= 0.80, (category, tp, fp, fn)
-        assert tp / (tp + fn) >= 0.80, (category, tp, fp, fn)
+        assert tp / (tp + fp or 1) >= 0.90, (category, tp, fp, fn)
+        assert tp / (tp + fn) >= 0.90, (category, tp, fp, fn)
 
 
 def test_compliant_tuning_pages_stay_quiet():
