@@ -433,7 +433,8 @@ _WORDS_TALKED_ABOUT = frozenset({"words", "phrases", "terms", "labels", "claims"
                                  "buzzwords", "marketing"})
 _MEANING = frozenset({"mean", "means", "meaning", "actually", "really", "decoded", "explained", "translated",
                       "idea", "gimmick", "ploy", "term", "trick", "myth", "spin", "hype",
-                      "made", "overstated", "exaggerated", "unsupported", "outrun", "outstrip"})   # "the claims made for them"
+                      # "made": "the claims made for them"
+                      "made", "overstated", "exaggerated", "unsupported", "outrun", "outstrip"})
 
 
 def _talks_about_words(words: tuple[Word, ...]) -> bool:
