@@ -1247,6 +1247,8 @@ class ClaimsChecker:
         """True when one of the `after_within` sentences before the claim's own (line n) holds a `near_before`
         phrase of its phrase: what the claim's pronoun stands for."""
         phrase, rule = claim.context, claim.rule
+        if phrase is None:   # a claim made by no phrase of a rule names nothing before it
+            return False
         left = phrase.after_within
         for m in range(n, -1, -1):
             before = sentences_of(_clean(lines[m]), self.vocabulary)
