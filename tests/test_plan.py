@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from generator.geo import bearing_deg, compass_point, distance_km
 from generator.model import load_project
@@ -192,3 +194,30 @@ def test_the_places_a_project_knows_match_as_written_in_notes(mini) -> None:
 def test_a_place_is_named_in_the_possessive_too(mini) -> None:
     _, plan = mini
     assert plan.places.named_in("Esher's new car park") and plan.places.named_in("Walton-on-Thames’s bridge")
+
+
+_NAME_PIECES = ["esher", "east", "molesey", "east molesey", "st", "mary", "walton", "on", "thames", "ash", "ashford",
+                "kings", "king"]
+
+
+@given(names=st.lists(st.lists(st.sampled_from(_NAME_PIECES), min_size=1, max_size=3), max_size=6),
+       text=st.lists(st.tuples(st.sampled_from(_NAME_PIECES + ["Esher", "EAST", "King", "stmary", "é9", "İ"]),
+                               st.sampled_from([" ", "-", "_", ", ", "'s ", "’s-", "", "'", "s"])), max_size=12))
+@example(names=[["east", "molesey"]], text=[("East", "-"), ("molesey", "")])       # a hyphen between the words
+@example(names=[["esher"]], text=[("ash", "_"), ("esher", "")])                    # `_` is between words
+@example(names=[["king", "ash"]], text=[("King", "’s-"), ("ash", "s")])             # 's, and a longer word
+@example(names=[["ash"], ["ashford"]], text=[("ash", ""), ("ford", "'")])
+def test_a_place_is_found_in_text_as_a_search_of_its_words_would_find_it(names, text) -> None:
+    """named_in searches with one expression; it finds a name exactly where the words of the text (`_name_words`)
+    hold the words of the name one after another."""
+    from generator.plan import Places, _name_words
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for name in (" ".join(words) for words in names):
+        split = _name_words(name)
+        by_first.setdefault(split[0], set()).add(tuple(split[1:]))
+    places = Places({first: tuple(sorted(rests)) for first, rests in sorted(by_first.items())})
+    written = "".join(word + mark for word, mark in text)
+    words = _name_words(written)
+    expected = any(tuple(words[i + 1:i + 1 + len(rest)]) == rest
+                   for i, word in enumerate(words) for rest in places.by_first.get(word, ()))
+    assert places.named_in(written) == expected
