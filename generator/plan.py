@@ -242,13 +242,20 @@ def written_units(kind: PageKind, location: Location | None, treatment: str | No
             return ()
         units: tuple[tuple[str, ...], ...] = ((pair.note,),) if pair.note else ()
         units += tuple((f.question, f.answer) for f in pair.faqs)
-        if places is not None:
-            units = tuple(u for u in units if any(places.named_in(text) for text in u))
-        return units
+        return placed_units(kind, units, places)
     if kind == PageKind.AREA:
         units = ((location.notes,),) if location.notes else ()
         return units + tuple((f.question, f.answer) for f in location.faqs)
     return ()
+
+
+def placed_units(kind: PageKind, units: tuple[tuple[str, ...], ...],
+                 places: Places | None) -> tuple[tuple[str, ...], ...]:
+    """Of the units of text written for a page (`written_units` without `places`), those that count: on a landing
+    page, those that name a place the project knows (all, without `places`); on an area page, all."""
+    if places is None or kind != PageKind.LANDING:
+        return units
+    return tuple(u for u in units if any(places.named_in(text) for text in u))
 
 
 def own_sources(kind: PageKind, location: Location | None, treatment: str | None,

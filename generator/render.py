@@ -457,8 +457,10 @@ class Renderer:
 
     def verdicts(self, page: Page) -> str:
         """A digest of the verdicts a page's HTML shows (see `linked_pages`)."""
-        shown = [(url, self.demoted.get(url, "") if url in self.planned else "-") for url in self.linked_pages(page)]
-        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+        demoted, planned = self.demoted, self.planned   # a line for each page, joined: 10,000 pages' reprs cost 0.1 s
+        shown = "\n".join(f"{url}\t{demoted.get(url, '') if url in planned else '-'}"
+                          for url in self.linked_pages(page))
+        return hashlib.blake2b(shown.encode(), digest_size=8).hexdigest()
 
     # -- the page ----------------------------------------------------------------------------------------
     def context(self, page: Page) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from generator.data import Placeholder
 from generator.model import PageKind, Premises, Project
-from generator.plan import Plan, page_disclaimers, premises_for, written_units
+from generator.plan import Plan, page_disclaimers, placed_units, premises_for, written_units
 
 # The order in which thin pages are judged and demoted: the most specific pages first, hubs last.
 KIND_RANK = {PageKind.LANDING: 0, PageKind.AREA: 1, PageKind.TREATMENT: 2, PageKind.AREAS: 3, PageKind.HOME: 4,
@@ -96,6 +96,8 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             if page.kind == PageKind.AREA \
             else "/"
         hub = hubs.setdefault(hub, hub)
+        every = written_units(page.kind, location, page.treatment, None)
+        placed = placed_units(page.kind, every, plan.places)
         pages[page.url_path] = PageFacts(
             url_path=page.url_path, file=page.file, kind=page.kind, canonical=f"{base}{page.url_path}",
             indexable=page.indexable, hub=hub,
@@ -103,9 +105,8 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             county=location.county if location else None, premises=near,
             disclaimers=disclaimers, waivers=own,
             location=location.slug if location else None, treatment_slug=treatment.slug if treatment else None,
-            own=page.own, own_text=written_text(page.kind, location, page.treatment, plan.places),
-            unplaced=(len(written_units(page.kind, location, page.treatment, None))
-                      - len(written_units(page.kind, location, page.treatment, plan.places))),
+            own=page.own, own_text=written_text(page.kind, location, page.treatment, plan.places, placed),
+            unplaced=len(every) - len(placed),
         )
     skipped = {p.url_path: pages.pop(p.url_path) for p in plan.skipped}
     return SiteFacts(base_url=base, clinic=site.name, pages=pages,
@@ -114,13 +115,16 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
                      inserted=inserted_names(project), skipped=skipped)
 
 
-def written_text(kind: str, location, treatment: str | None, places=None) -> tuple[str, ...] | None:
+def written_text(kind: str, location, treatment: str | None, places=None,
+                 placed: tuple[tuple[str, ...], ...] | None = None) -> tuple[str, ...] | None:
     """The text written for a local page alone, as it shows it (plan.written_units: on a landing page, only what
     names a place): for a landing page, its treatment's text in its area (`landing_pages`); for an area page, the
     area's notes and questions. None for the other pages, all of whose text is theirs (a treatment's guide, the
-    home page)."""
+    home page). `placed`: the landing page's units that name a place, when already known."""
     if kind == "landing" and location is not None and treatment:
-        return tuple(t for unit in written_units(PageKind.LANDING, location, treatment, places) for t in unit)
+        if placed is None:
+            placed = written_units(PageKind.LANDING, location, treatment, places)
+        return tuple(t for unit in placed for t in unit)
     if kind == "area" and location is not None:
         return (location.notes or "",) + tuple(t for f in location.faqs for t in (f.question, f.answer))
     return None
