@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from generator.data import Placeholder
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
 from generator.language import HERE_KM
 from generator.model import Location, PageKind, Premises, Project
@@ -266,12 +267,85 @@ def own_sources(kind: PageKind, location: Location | None, treatment: str | None
     area page with notes or questions of its own. A landing or area page without any adds nothing to the site's
     other pages (the check holds it back).
 
-    Hook: a genuinely different offer for the pair (another premises, another practitioner, other hours) will be
-    a source of its own too, once site.yaml says which premises and practitioner serve which treatment on which
-    days (issue 18); until then every landing page of a treatment offers what its guide offers."""
+    A landing page may also have its offer as its own ("offer"): see `credit_offers`, which needs every page.
+    """
     if kind in (PageKind.LANDING, PageKind.AREA) and written_units(kind, location, treatment, places):
         return ("pair",) if kind == PageKind.LANDING else ("area",)
     return ()
+
+
+DAY_ORDER = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a landing page offers besides its text, from the records that say who gives its treatment where: the
+    premises that serves the pair (its address), who gives the treatment there and on which days. Only what the data
+    says: a value still marked `!placeholder` is None (unknown, so never a difference). Not its phone number, email or
+    name: a premises that differs only by those offers what the other offers."""
+
+    address: tuple[str | None, ...]               # street, locality, postcode
+    people: tuple[tuple[str, tuple[str, ...]], ...]   # (name, days there) of each who gives the treatment there
+    days: tuple[str, ...]                         # the days it is given there: the people's, else the opening days
+
+    def same_as(self, other: Offer) -> bool:
+        """Whether the pages could not show a difference: every part of the address given in both is the same (a
+        part still unknown is no difference), and the same people give it on the same days."""
+        return (all(a == b for a, b in zip(self.address, other.address, strict=True) if a is not None and b is not None)
+                and (self.people, self.days) == (other.people, other.days))
+
+
+def _given(value: object) -> str | None:
+    return value if isinstance(value, str) and not isinstance(value, Placeholder) else None
+
+
+def offer_of(project: Project, treatment: str, premises: Premises) -> Offer:
+    """The offer of a treatment at a premises (`Offer`)."""
+    people: list[tuple[str, tuple[str, ...]]] = []
+    stated: set[str] = set()
+    for person in project.site.practitioners:
+        if not person.provides(treatment):
+            continue
+        there = [w for w in person.works_at if w.premises == premises.id] if person.works_at is not None else None
+        if there == []:
+            continue
+        days = {d for w in there for d in w.days} if there else set()
+        stated |= days
+        name = _given(person.name)
+        if name is not None:
+            people.append((name, tuple(d for d in DAY_ORDER if d in days)))
+    opening = stated or {d for hours in premises.opening_hours for d in hours.days}
+    address = premises.address
+    return Offer((_given(address.street), _given(address.locality), _given(address.postcode)),
+                 tuple(sorted(people)), tuple(d for d in DAY_ORDER if d in opening))
+
+
+def credit_offers(project: Project, pages: list[Page]) -> None:
+    """Give a landing page its offer as what it has of its own ("offer"), where the offer is worth a page: its
+    treatment's landing pages show more than one offer (another premises, another practitioner, other days: a
+    different clinic is a different page), and it is the only one of the pages with that offer that has no text
+    written for it. Several such pages share the offer, and none has it as its own (as two pages that share a note
+    are held back together); a page with text of its own stands on that text, not on the offer."""
+    premises = {p.id: p for p in project.site.premises}
+    by_premises: dict[str, dict[str, list[int]]] = {}   # treatment -> premises id -> its landing pages
+    for i, page in enumerate(pages):
+        if page.kind == PageKind.LANDING and page.reach is not None and page.treatment is not None:
+            by_premises.setdefault(page.treatment, {}).setdefault(page.reach.premises, []).append(i)
+    for treatment, served in by_premises.items():
+        if len(served) < 2:   # one premises serves every landing page of the treatment: its guide's offer
+            continue
+        groups: list[tuple[list[Offer], list[int]]] = []   # premises whose offers cannot be told apart, merged
+        for pid in sorted(served):
+            offer = offer_of(project, treatment, premises[pid])
+            alike = [g for g in groups if any(offer.same_as(o) for o in g[0])]
+            merged = ([offer] + [o for g in alike for o in g[0]], served[pid] + [i for g in alike for i in g[1]])
+            groups = [g for g in groups if g not in alike] + [merged]
+        if len(groups) < 2:
+            continue
+        for _, members in groups:
+            plain = [i for i in members if not pages[i].own]
+            if len(plain) == 1:
+                pages[plain[0]] = replace(pages[plain[0]], own=("offer",))
 
 
 def skips_doorways(project: Project) -> bool:
@@ -334,6 +408,7 @@ def plan_site(project: Project) -> Plan:
                 treatment=t.slug, location=r.location, reach=r, neighbours=table[r.location],
                 deps=deps + local[r.location] + ((f"pair:{t.slug}/{r.location}",) if own else ()), own=own,
             ))
+    credit_offers(project, pages)
     areas = {slug: tuple(sorted(items, key=lambda it: project.treatment(it[0]).name))
              for slug, items in by_area.items()}
     skipped: tuple[Page, ...] = ()

@@ -14,6 +14,8 @@ from generator.audit import audit
 from generator.build import build
 from generator.checks import check_built_site
 from generator.errors import ChecksFailed, DataError
+from generator.model import load_project
+from generator.plan import plan_site
 from tests.projects import FIXTURES, copy_project, edit, edit_yaml, tree_bytes
 
 LANDING = ["/lip-fillers/", "/chemical-peel/"]
@@ -314,3 +316,84 @@ def test_yaml_for_pair_text_round_trips(gate_project: Path):
     add_pair(gate_project)
     data = yaml.safe_load((gate_project / "locations.yaml").read_text())
     assert data["locations"][0]["landing_pages"]["lip-fillers"]["note"] == NOTE
+
+
+# A second premises of the invented clinic, at Westmere, for lip fillers only: the premises nearest Westmere and
+# Upper Dene for them (the main one stays nearest Northfield, Eastbrook and Southwick).
+SATELLITE = """  - id: westmere
+    name: Gate Test Clinic at Westmere
+    address:
+      street: 4 Mill Lane
+      locality: Westmere
+      region: Surrey
+      postcode: KT2 2BB
+      country: GB
+    lat: 51.41
+    lon: -0.46
+    phone: "020 0000 0001"
+    treatments: [lip-fillers]
+"""
+SATELLITE_PRACTITIONER = """  - name: Sam Example
+    profession: Doctor
+    register: GMC
+    registration_number: "1234567"
+    treatments: [lip-fillers]
+    works_at:
+      - premises: westmere
+        days: [Tu, Sa]
+"""
+
+
+def add_satellite(project: Path, premises: str = SATELLITE, practitioner: str = SATELLITE_PRACTITIONER) -> None:
+    edit(project / "site.yaml", "\npractitioners:\n", premises + "\npractitioners:\n")
+    edit(project / "site.yaml", "\ndisclaimers:\n", practitioner + "\ndisclaimers:\n")
+
+
+def test_another_premises_practitioner_and_days_publish_the_one_page_that_has_nothing_else(
+        gate_project: Path, tmp_path: Path):
+    add_satellite(gate_project)
+    first = build(gate_project)
+    plan = plan_site(load_project(gate_project))
+    assert {p.url_path for p in plan.pages if p.reach and p.reach.premises == "westmere"} == {
+        "/lip-fillers/westmere/", "/lip-fillers/upper-dene/"}
+    # two pages show the Westmere offer and nothing else: neither has it as its own, as with a shared note
+    assert {"/lip-fillers/westmere/", "/lip-fillers/upper-dene/"} <= set(first.checks.demoted)
+    assert "Provides lip fillers at our Westmere clinic on Tuesdays and Saturdays." in html(
+        gate_project, "/lip-fillers/westmere/")
+
+    add_pair(gate_project, "upper-dene", note=NOTE.replace("Northfield", "Upper Dene"))
+    second = build(gate_project)
+    url = "/lip-fillers/westmere/"
+    assert url not in second.checks.demoted and url in sitemap(gate_project)
+    assert "/lip-fillers/upper-dene/" not in second.checks.demoted   # on its own text
+    assert "noindex" not in html(gate_project, url)
+    # the main premises' pages still offer what the guide offers: held back
+    assert {f"/lip-fillers/{p}/" for p in ("northfield", "eastbrook", "southwick")} <= set(second.checks.demoted)
+    assert {f"/chemical-peel/{p}/" for p in PLACES} <= set(second.checks.demoted)   # one premises offers a peel
+
+    remove_pairs(gate_project)
+    third = build(gate_project)
+    assert url in third.checks.demoted and url not in sitemap(gate_project)
+    clean = copy_project(gate_project, tmp_path / "clean")
+    build(clean)
+    assert tree_bytes(gate_project / "output") == tree_bytes(clean / "output")
+    assert (gate_project / ".clinic-pages-state.json").read_bytes() == (clean / ".clinic-pages-state.json").read_bytes()
+
+
+def test_a_premises_that_differs_only_by_its_phone_number_offers_nothing_new(gate_project: Path):
+    same_place = (SATELLITE.replace("4 Mill Lane", "1 Example Road")
+                  .replace("locality: Westmere", "locality: Middleton").replace("KT2 2BB", "KT1 1AA"))
+    add_satellite(gate_project, same_place, "")
+    add_pair(gate_project, "upper-dene", note=NOTE.replace("Northfield", "Upper Dene"))
+    result = build(gate_project).checks
+    assert "/lip-fillers/westmere/" in result.demoted
+    assert result.held["/lip-fillers/westmere/"].rule == "duplicates.doorway"
+
+
+def test_a_placeholder_is_no_difference(gate_project: Path):
+    unknown = SATELLITE.replace("street: 4 Mill Lane", 'street: !placeholder "to be confirmed"').replace(
+        "locality: Westmere", "locality: Middleton").replace("postcode: KT2 2BB", 'postcode: !placeholder "TBC"')
+    add_satellite(gate_project, unknown.replace('"020 0000 0001"', '"020 0000 0000"'), "")
+    add_pair(gate_project, "upper-dene", note=NOTE.replace("Northfield", "Upper Dene"))
+    result = build(gate_project).checks
+    assert "/lip-fillers/westmere/" in result.demoted

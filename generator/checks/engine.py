@@ -89,6 +89,8 @@ class CheckRun:
         for url, f in (facts.pages.items() if facts is not None else ()):
             if f.own_text is not None and url not in self.held_before:   # only what was written for it is its own
                 self.index.written_for(url, list(f.own_text))
+            if f.own == ("offer",):   # its offer earns it a place, not its text (plan.credit_offers)
+                self.index.judged_apart(url)
         self.reload = reload
         self.texts: dict[str, str] = {}
         self.indexing: dict[str, tuple[str | None, str]] = {}

@@ -140,7 +140,7 @@ def predicted_holds(project, plan, run, previous: dict | None = None) -> dict[st
             if url in before:
                 held.add(url)
             continue
-        if not page.own:
+        if not page.own or page.own == ("offer",):   # certain, or never judged thin
             continue
         texts = run.facts.pages[url].own_text or ()   # what can be its own (facts.written_text)
         if sum(len(words(t)) for t in texts) < minimum:

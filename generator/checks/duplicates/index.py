@@ -112,6 +112,7 @@ class DuplicateIndex:
         self.known_signatures: tuple[np.ndarray, np.ndarray] | None = None
         self.signatures: tuple[np.ndarray, np.ndarray] | None = None
         self._written: dict[str, tuple[str, ...]] = {}     # page -> the text written for it alone
+        self._apart: set[str] = set()                       # pages not judged thin (`judged_apart`)
         # that text's distinct (masked) shingles, by the text: worked out for every page at once when first needed,
         # and handed on to the next index in this process (`carry_from`), which works out only the texts that changed
         self._written_shingles: dict[tuple[str, ...], np.ndarray] = {}
@@ -233,6 +234,12 @@ class DuplicateIndex:
         pages of their own, or from the template): only that text can be its own. Pages never named here are
         judged on all their text."""
         self._written[page] = tuple(str(text) for text in texts)
+
+    def judged_apart(self, page: str) -> None:
+        """Say that `page` has earned its place by something other than its text (a landing page's offer, see
+        plan.credit_offers): it is never judged thin, but stays in the index, its text counting against the other
+        pages', and is judged for near duplicates as any page."""
+        self._apart.add(page)
 
     def _shingles_of_written(self) -> dict[tuple[str, ...], np.ndarray]:
         """The distinct (masked) shingles of each text written for a page, those not known yet worked out together in
@@ -363,7 +370,7 @@ class DuplicateIndex:
         table = self._merge()
         table, occ, grown, signatures = self._grown(table, Occurrences(table.hashes, self._blocks))
         stats = [PageStats(page=pages[i], words=self._words[i]) for i in range(n)]
-        active, judged = np.ones(n, bool), np.ones(n, bool)
+        active, judged = np.ones(n, bool), np.array([p not in self._apart for p in pages], dtype=bool)
         clusters: list[Cluster] = []
         # exact duplicates: the same blocks in the same order. The copies are judged by their own rule, never thin:
         # held back, they leave the index; published, their text is on another indexable page, and so is the
