@@ -323,9 +323,11 @@ def offer_of(project: Project, treatment: str, premises: Premises) -> Offer:
 def credit_offers(project: Project, pages: list[Page]) -> None:
     """Give a landing page its offer as what it has of its own ("offer"), where the offer is worth a page: its
     treatment's landing pages show more than one offer (another premises, another practitioner, other days: a
-    different clinic is a different page), and it is the only one of the pages with that offer that has no text
-    written for it. Several such pages share the offer, and none has it as its own (as two pages that share a note
-    are held back together); a page with text of its own stands on that text, not on the offer."""
+    different clinic is a different page); its offer is not the guide's (the one at the first premises of
+    site.yaml that gives the treatment, where the guide books first: a page with that offer repeats the guide);
+    and it is the only one of the pages with that offer that has no text written for it. Several such pages share
+    the offer, and none has it as its own (as two pages that share a note are held back together); a page with
+    text of its own stands on that text, not on the offer."""
     premises = {p.id: p for p in project.site.premises}
     by_premises: dict[str, dict[str, list[int]]] = {}   # treatment -> premises id -> its landing pages
     for i, page in enumerate(pages):
@@ -342,7 +344,10 @@ def credit_offers(project: Project, pages: list[Page]) -> None:
             groups = [g for g in groups if g not in alike] + [merged]
         if len(groups) < 2:
             continue
-        for _, members in groups:
+        guide = offer_of(project, treatment, premises_for(project, treatment)[0])   # its first premises'
+        for offers, members in groups:
+            if any(guide.same_as(o) for o in offers):   # the guide's own offer
+                continue
             plain = [i for i in members if not pages[i].own]
             if len(plain) == 1:
                 pages[plain[0]] = replace(pages[plain[0]], own=("offer",))
