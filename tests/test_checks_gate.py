@@ -371,6 +371,10 @@ def test_another_premises_practitioner_and_days_publish_the_one_page_that_has_no
     # the one page of the main premises with nothing written for it offers what the guide offers: held back
     assert "/lip-fillers/southwick/" in second.checks.demoted
     assert second.checks.held["/lip-fillers/southwick/"].rule == "duplicates.doorway"
+    # audit, word for word, finds no thin or duplicate page among those published (the offer page has the
+    # other premises' name, place and distances of its own)
+    assert audit_findings(gate_project / "output") == []
+    assert {s.page for s in audit(gate_project / "output").duplicates.pages} == sitemap(gate_project)
     assert {f"/chemical-peel/{p}/" for p in PLACES} <= set(second.checks.demoted)   # one premises offers a peel
 
     remove_pairs(gate_project)
