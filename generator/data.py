@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,8 @@ class Document:
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # where each mapping key was written
+    aliases: bool = field(default=False, compare=False)   # an alias (*name) stands for a value written elsewhere
+    splice: Splice | None = field(default=None, compare=False, repr=False)   # made from the last one (`reparse`)
 
     def where(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the field at `path` (its key; a list item itself), or of its nearest parent.
@@ -96,7 +99,8 @@ class _Loader(_BaseLoader):
     pass
 
 
-_PARSED: dict[str, tuple[bytes, tuple[Document | None, list[Problem]]]] = {}   # name -> (digest of bytes, result)
+_PARSED: dict[str, tuple[bytes, str | None, tuple[Document | None, list[Problem]]]] = {}   # name -> (digest of
+                                                                                        # bytes, text, result)
 
 
 def load_document(path: Path, display_name: str | None = None) -> tuple[Document | None, list[Problem]]:
@@ -114,21 +118,24 @@ def load_document(path: Path, display_name: str | None = None) -> tuple[Document
     key = hashlib.blake2b(raw, digest_size=16).digest()
     known = _PARSED.get(name)
     if known is not None and known[0] == key:
-        return known[1]
-    result = _read_document(raw, name)
-    _PARSED[name] = (key, result)
-    return result
-
-
-def _read_document(raw: bytes, name: str) -> tuple[Document | None, list[Problem]]:
+        return known[2]
     try:
-        text = raw.decode("utf-8")
+        text: str | None = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        text = None
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                              "save the file as UTF-8 in your editor")]
-    return parse_document(text, name)
+        result: tuple[Document | None, list[Problem]] = (None, [Problem(
+            name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8 in your editor")])
+    else:
+        # a save that changed a few records of a long list reads only those again (the preview, at each save)
+        spliced = reparse(known[1], known[2][0], text, name) if known is not None and not known[2][1] else None
+        result = (spliced, []) if spliced is not None else parse_document(text, name)
+    if known is not None and known[2][0] is not None:
+        known[2][0].splice = None   # one step back is all a reader needs: no chain of every earlier version
+    _PARSED[name] = (key, text, result)
+    return result
 
 
 def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]]:
@@ -158,13 +165,209 @@ def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]
         return None, [_empty(name)]
     doc = Document(name, None)
     problems: list[Problem] = []
+    builder = _Builder(doc, problems)
     try:
-        doc.data = _Builder(doc, problems).build(node, (), 0)
+        doc.data = builder.build(node, (), 0)
     except _TooLarge as exc:
         return None, [exc.problem]
+    finally:
+        _CONSTRUCTOR.constructed_objects.clear()
+    doc.aliases = builder.aliased
     if doc.data is None and not problems:   # `---` or `~` alone
         return None, [_empty(name)]
     return doc, problems
+
+
+@dataclass(frozen=True)
+class Splice:
+    """How `reparse` made a Document from the one before: the items [start, start + removed) of the list at the
+    top-level key `key` replaced by `added` items read again, and what follows them moved by `shift` lines."""
+
+    base: Document
+    key: str
+    start: int
+    removed: int
+    added: int
+    shift: int
+
+
+# YAML's line breaks other than \n: with any of them, libyaml's line numbers are not the \n-separated lines
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_ITEM_DASH = re.compile(r"( *)-( +)")   # what stands before a block list item's value on its first line
+
+
+def reparse(old_text: str | None, old: Document | None, text: str, name: str) -> Document | None:
+    """The Document of `text`, made from `old` (the Document of `old_text`, read without problems) by reading
+    again only the items of a top-level block list (the records of treatments.yaml or locations.yaml) that hold
+    the lines that changed, with their own line numbers. None whenever that is not sure to give what
+    `parse_document(text)` gives (then the caller reads the whole text): a change outside one list's items, text
+    around them that could be read otherwise, aliases, any problem in the items read, another kind of line break.
+    """
+    if old_text is None or old is None or old.aliases or not isinstance(old.data, dict) \
+            or any(b in text or b in old_text for b in _OTHER_BREAKS):
+        return None
+    old_lines, new_lines = old_text.split("\n"), text.split("\n")
+    n_old, n_new = len(old_lines), len(new_lines)
+    first = _same_run(old_lines, new_lines, min(n_old, n_new))   # the first line (0-based) that differs
+    if first == n_old == n_new:
+        return None
+    old_lines.reverse()
+    new_lines.reverse()
+    same_end = _same_run(old_lines, new_lines, min(n_old, n_new) - first)   # lines equal at the end, after it
+    old_lines.reverse()
+    new_lines.reverse()
+    changed_from, changed_to = first + 1, max(first + 1, n_old - same_end)   # 1-based lines of the old text
+    found = _list_around(old, old_lines, changed_from, changed_to)
+    if found is None:
+        return None
+    key, a, b, end_b, indent = found
+    shift = n_new - n_old
+    lo, hi = old.marks[(key, a)][0] - 1, end_b + shift          # the new text's lines of the items read again
+    chunk = new_lines[lo:hi]
+    if not chunk or not _plain_block_items(chunk, indent):
+        return None
+    items = _read_items("\n".join(chunk) + ("\n" if hi < n_new else ""), name, key, a, lo + 1, indent, chunk)
+    if items is None:
+        return None
+    fresh, marks, keys = items
+    old_list = old.data[key]
+    data = dict(old.data)
+    data[key] = old_list[:a] + fresh + old_list[b + 1:]
+    moved = len(fresh) - (b + 1 - a)
+    doc = Document(name, data, _moved(old.marks, marks, key, a, b, moved, end_b, shift),
+                   _moved(old.keys, keys, key, a, b, moved, end_b, shift),
+                   splice=Splice(old, key, a, b + 1 - a, len(fresh), shift))
+    return doc
+
+
+def _same_run(old: list[str], new: list[str], limit: int) -> int:
+    """How many lines at the start of `old` and `new` are the same (at most `limit`): a binary search of list
+    comparisons, which run in C."""
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _list_around(old: Document, lines: list[str], first: int, last: int) -> tuple[str, int, int, int, int] | None:
+    """The top-level block list whose items hold the old text's lines first..last (1-based): (its key, the first
+    and last of those items, the last line of the last one, the column of the items' dashes, 0-based)."""
+    tops = sorted((where[0], path[0]) for path, where in old.keys.items() if len(path) == 1)
+    for n, (_, key) in enumerate(tops):
+        items = old.data.get(key)
+        if not isinstance(items, list) or not items or (key, 0) not in old.marks:
+            continue
+        starts = [old.marks[(key, i)][0] for i in range(len(items))]
+        end = tops[n + 1][0] - 1 if n + 1 < len(tops) else len(lines)   # the list's last line
+        if not starts[0] <= first <= last <= end:
+            continue
+        a = _item_at(starts, first)
+        b = _item_at(starts, last)
+        end_b = starts[b + 1] - 1 if b + 1 < len(starts) else end
+        dashes = {_dash_column(lines[starts[i] - 1], old.marks[(key, i)][1]) for i in {a, b + 1} if i < len(starts)}
+        if len(dashes) != 1 or None in dashes:
+            return None
+        return key, a, b, end_b, dashes.pop()
+    return None
+
+
+def _item_at(starts: list[int], line: int) -> int:
+    """The index of the list item whose lines hold `line` (items start at `starts`, ascending)."""
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= line:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _dash_column(line: str, value_column: int) -> int | None:
+    """The column (0-based) of the `-` of a block list item whose value starts at `value_column` (1-based) of
+    `line`; None when only spaces and a dash do not stand before it."""
+    found = _ITEM_DASH.fullmatch(line[:value_column - 1])
+    return len(found.group(1)) if found else None
+
+
+def _plain_block_items(chunk: list[str], indent: int) -> bool:
+    """Whether every line of `chunk` belongs to the items of a block list whose dashes stand at `indent`: each
+    line blank, a comment, indented further, or an item's first line (the first line is one)."""
+    for n, line in enumerate(chunk):
+        rest = line.lstrip(" ")
+        at = len(line) - len(rest)
+        dash = at == indent and (rest == "-" or rest.startswith("- "))
+        if n == 0 and not dash:
+            return False
+        if rest and not rest.startswith("#") and at <= indent and not dash:
+            return False
+    return True
+
+
+def _read_items(text: str, name: str, key: str, start: int, first_line: int, indent: int, chunk: list[str]
+                ) -> tuple[list[Any], dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]] | None:
+    """The items of the block list `text` (lines of a file from `first_line` on), as the items start.. of the list
+    at `key` of the whole file: their values, marks and keys; None unless read without any problem."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.SequenceNode) or node.flow_style or node.tag != _CORE + "seq" or not node.value:
+        return None
+    part = Document(name, None)
+    problems: list[Problem] = []
+    builder = _Builder(part, problems, first_line)
+    values = []
+    try:
+        for i, item in enumerate(node.value):
+            line, column = item.start_mark.line, item.start_mark.column + 1
+            if (i == 0 and line != 0) or _dash_column(chunk[line], column) != indent:
+                return None
+            values.append(builder.build(item, (key, start + i), 2))
+    except _TooLarge:
+        return None
+    finally:
+        _CONSTRUCTOR.constructed_objects.clear()
+    if problems or builder.aliased:
+        return None
+    return values, part.marks, part.keys
+
+
+def _moved(table: dict[Path_, tuple[int, int]], fresh: dict[Path_, tuple[int, int]], key: str, a: int, b: int,
+           moved: int, end_b: int, shift: int) -> dict[Path_, tuple[int, int]]:
+    """`table` (marks or keys) with the entries of items a..b of the list at `key` replaced by `fresh`, the later
+    items' numbered `moved` further on, and what stood after line `end_b` moved by `shift` lines."""
+    if not moved and not shift:
+        out = dict(table)
+        for path in [p for p in out if len(p) > 1 and p[0] == key and a <= p[1] <= b]:   # type: ignore[operator]
+            del out[path]
+        out.update(fresh)
+        return out
+    out = {}
+    placed = False
+    for path, (line, col) in table.items():
+        if len(path) > 1 and path[0] == key:
+            i = path[1]
+            if i < a:   # type: ignore[operator]
+                out[path] = (line, col)
+                continue
+            if not placed:
+                out.update(fresh)
+                placed = True
+            if i > b:   # type: ignore[operator]
+                out[(key, i + moved) + path[2:]] = (line + shift, col)   # type: ignore[operator]
+            continue
+        out[path] = (line + shift, col) if line > end_b else (line, col)
+    if not placed:
+        out.update(fresh)
+    return out
 
 
 def _empty(name: str) -> Problem:
@@ -194,14 +397,16 @@ class _Builder:
     """Turns the composed nodes into plain values with marks, refusing what a data file never needs: unknown
     tags, merge keys, values that are not finite, aliases that expand without bound or contain themselves."""
 
-    def __init__(self, doc: Document, problems: list[Problem]):
+    def __init__(self, doc: Document, problems: list[Problem], first_line: int = 1):
         self.doc, self.problems = doc, problems
+        self.first = first_line           # the line of the file that the text parsed begins on
         self.seen: set[int] = set()       # nodes built at least once
         self.open: set[int] = set()       # nodes being built (an alias to one of them is a loop)
         self.values = 0
+        self.aliased = False              # a node was built twice: an alias stood for it
 
     def problem(self, node: yaml.Node, path: Path_, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1,
+        self.problems.append(Problem(self.doc.file, node.start_mark.line + self.first, node.start_mark.column + 1,
                                      format_path(path), message, hint))
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
@@ -211,12 +416,12 @@ class _Builder:
                                          "stands for the value that contains it, which never ends",
                                          "point the alias at another value, or write the value out"))
             return None
-        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.doc.marks[path] = (node.start_mark.line + self.first, node.start_mark.column + 1)
         self._count(node, path)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if depth >= MAX_DEPTH:
-            raise _TooLarge(Problem(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1,
+            raise _TooLarge(Problem(self.doc.file, node.start_mark.line + self.first, node.start_mark.column + 1,
                                     format_path(path[:1]), f"the data is nested more than {MAX_DEPTH} levels deep",
                                     _DEPTH_HINT))
         kind = "map" if isinstance(node, yaml.MappingNode) else "seq"
@@ -233,6 +438,7 @@ class _Builder:
 
     def _count(self, node: yaml.Node, path: Path_) -> None:
         self.values += 1
+        self.aliased = self.aliased or id(node) in self.seen
         self.seen.add(id(node))
         limit = ALIAS_ALLOWANCE + ALIAS_FACTOR * len(self.seen)
         if self.values > limit:
@@ -245,7 +451,7 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         doc, out = self.doc, {}
         for key_node, value_node in node.value:
-            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            line, col = key_node.start_mark.line + self.first, key_node.start_mark.column + 1
             if key_node.tag == _CORE + "merge":
                 self.problem(key_node, path, "merge keys (`<<: *name`) are not supported",
                              "write the fields out in full")

@@ -1,0 +1,156 @@
+"""Reading again only the records that a save changed (`data.reparse`): whatever the edit, the document it gives is
+the one a whole read gives, or it gives none and the whole file is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from generator import data
+from generator.data import Document, load_document, parse_document, reparse
+
+
+def record(n: int, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = [f"{pad}- name: Place {n}", f"{pad}  slug: place-{n}", f"{pad}  lat: 51.{n}", f"{pad}  notes: |",
+             f"{pad}    Notes on place {n}, near the A{n}.", f"{pad}    A second line: with a colon."]
+    if n % 2:
+        lines += [f"{pad}  landing_pages:", f"{pad}    lip-fillers:", f"{pad}      note: 'Place {n}: quoted'",
+                  f"{pad}    peels:", f"{pad}      faqs:", f"{pad}      - question: Why {n}?",
+                  f"{pad}        answer: !placeholder Because"]
+    if n % 3 == 0:
+        lines += ["", f"{pad}# a comment between records"]
+    return lines
+
+
+def document(records: int, indent: int, after: bool) -> str:
+    lines = ["# the places", "attribution: Made up", "locations:"]
+    for n in range(records):
+        lines += record(n, indent)
+    if after:
+        lines += ["", "extra:", "  key: value"]
+    return "\n".join(lines) + "\n"
+
+
+# Lines an edit puts in, good and hostile: items at other indents, document markers, open quotes and brackets,
+# anchors and aliases, tabs, comments, block scalars, keys at the top level, duplicate keys.
+_LINES = ["- name: New", "  - name: Nested", "    notes: changed", "  notes: |", "      deeper", "  notes: >-",
+          "---", "...", "\t- name: Tab", "# comment", "", "   ", "  name: 'open", '  x: "a', "  - &a anchor",
+          "- *a", "  y: *a", "-", "- [a, b]", "- {a: 1}", "  key: value # c", "  k: !placeholder X", "  dup: 1",
+          "  dup: 2", "locations:", "extra: 2", " - name: Odd", "  - ]", "  ? complex", "  : value", "- !!set {}",
+          "%YAML 1.1", "  lat: .nan", "  lat: 51.5", "    Another line of notes.", "  faqs: []", "- |", "  text",
+          "  lat: 0x1F", "- 'a", "  b'", "  <<: *a", "\ufeff- name: Bom"]
+
+
+@st.composite
+def edits(draw, text: str) -> str:
+    """`text` with a run of its lines replaced by others, or characters typed into one line."""
+    lines = text.split("\n")
+    start = draw(st.integers(0, len(lines) - 1))
+    if draw(st.booleans()):
+        end = draw(st.integers(start, min(len(lines), start + 12)))
+        pool = st.sampled_from(_LINES) | st.sampled_from(lines)
+        lines[start:end] = draw(st.lists(pool, max_size=8))
+    else:
+        line = lines[start]
+        at = draw(st.integers(0, len(line)))
+        typed = draw(st.text(alphabet=" :'\"#-|>{}[]&*!?,%@`\tabc1", max_size=4))
+        lines[start] = line[:at] + typed + line[at + draw(st.integers(0, 3)):]
+    return "\n".join(lines)
+
+
+def same_document(got: Document, want: Document) -> None:
+    assert got.data == want.data
+    assert got.marks == want.marks
+    assert got.keys == want.keys
+    assert got.aliases == want.aliases
+    assert got.where(("locations", 0)) == want.where(("locations", 0))
+
+
+@st.composite
+def sequences(draw) -> list[str]:
+    """A document and two edits of it, one after the other."""
+    text = document(draw(st.integers(1, 7)), draw(st.sampled_from([0, 2, 4])), draw(st.booleans()))
+    first = draw(edits(text))
+    return [text, first, draw(edits(first))]
+
+
+@settings(deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(sequences())
+@example([document(3, 0, False), document(3, 0, False).replace("near the A1.", "near the A1 and A3."),
+          document(3, 0, False).replace("near the A1.", "near the A1 and A3.\n    More.")])
+def test_a_document_read_again_in_part_is_the_document_read_whole(texts: list[str]) -> None:
+    doc, problems = parse_document(texts[0], "locations.yaml")
+    assert doc is not None and problems == []
+    old_text = texts[0]
+    for text in texts[1:]:
+        whole, problems = parse_document(text, "locations.yaml")
+        part = reparse(old_text, doc, text, "locations.yaml")
+        if part is not None:
+            assert problems == [] and whole is not None, "read in part where a whole read finds problems"
+            same_document(part, whole)
+        if whole is None or problems:
+            return
+        doc, old_text = (part if part is not None else whole), text
+
+
+def test_an_edit_inside_records_reads_only_them_with_their_lines() -> None:
+    text = document(40, 2, True)
+    doc = parse_document(text, "locations.yaml")[0]
+    assert doc is not None
+    cases = {   # edit -> (first item read again, items read, items replaced, lines moved)
+        "same lines": (text.replace("near the A5.", "near the M25."), 5, 1, 1, 0),
+        "a line more": (text.replace("near the A7.", "near the A7.\n      And the A8."), 7, 1, 1, 1),
+        "a record added": (text.replace("  - name: Place 10\n", "  - name: Added\n    lat: 51.0\n  - name: Place 10\n"),
+                           10, 2, 1, 2),
+        "the last record": (text.replace("near the A39.", "near the A40."), 39, 1, 1, 0),
+    }
+    for name, (edited, start, added, removed, shift) in cases.items():
+        part = reparse(text, doc, edited, "locations.yaml")
+        assert part is not None and part.splice is not None, name
+        assert (part.splice.start, part.splice.added, part.splice.removed, part.splice.shift) == \
+            (start, added, removed, shift), name
+        whole = parse_document(edited, "locations.yaml")[0]
+        assert whole is not None
+        same_document(part, whole)
+    moved = reparse(text, doc, cases["a line more"][0], "locations.yaml")
+    assert moved is not None and moved.where(("locations", 8, "lat")) == (doc.where(("locations", 8, "lat"))[0] + 1, 5)
+    assert moved.where(("extra", "key")) == (doc.where(("extra", "key"))[0] + 1, 3)
+
+
+def test_an_edit_outside_the_records_or_with_an_error_reads_the_whole_file() -> None:
+    text = document(5, 0, True)
+    doc = parse_document(text, "locations.yaml")[0]
+    for edited in (text.replace("attribution: Made up", "attribution: Made up again"),   # not in a record
+                   text.replace("  key: value", "  key: other"),                          # after the list
+                   text.replace("near the A2.", "near the A2.\n  lat: 1"),                 # a duplicate key
+                   text.replace("  lat: 51.3", "  lat: 51.3\n  x: *nowhere"),            # an unknown alias
+                   text.replace("- name: Place 3", "- name: Place 3\n---")):               # a second document
+        assert reparse(text, doc, edited, "locations.yaml") is None
+
+
+def test_loading_a_saved_file_again_reads_only_what_changed(tmp_path: Path) -> None:
+    path = tmp_path / "locations.yaml"
+    text = document(30, 0, False)
+    path.write_text(text, "utf-8")
+    first, problems = load_document(path)
+    assert first is not None and problems == [] and first.splice is None
+    path.write_text(text.replace("near the A12.", "near the A12 (now with a bypass)."), "utf-8")
+    second, problems = load_document(path)
+    assert problems == [] and second is not None and second.splice is not None and second.splice.base is first
+    assert second.data["locations"][12]["notes"].startswith("Notes on place 12, near the A12 (now with a bypass).")
+    assert second.data["locations"][11] is first.data["locations"][11]   # the records not read again are kept
+    broken = text.replace("- name: Place 4", "- name: Place 4\n  lat: x\n  lat: y")
+    path.write_text(broken, "utf-8")
+    third, problems = load_document(path)
+    assert [(p.line, p.message) for p in problems] == [(48, "`lat` is given twice (first at line 47)"),
+                                                       (50, "`lat` is given twice (first at line 47)")]
+    assert third is not None and third.splice is None   # read whole
+    assert second.splice is None   # no chain of earlier versions is kept
+
+
+def test_the_parser_keeps_nothing_of_a_document_once_read() -> None:
+    parse_document(document(20, 0, False), "locations.yaml")
+    assert not data._CONSTRUCTOR.constructed_objects
