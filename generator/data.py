@@ -119,23 +119,27 @@ def load_document(path: Path, display_name: str | None = None) -> tuple[Document
     known = _PARSED.get(name)
     if known is not None and known[0] == key:
         return known[2]
-    try:
-        text: str | None = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = None
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        result: tuple[Document | None, list[Problem]] = (None, [Problem(
-            name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-            "save the file as UTF-8 in your editor")])
-    else:
-        # a save that changed a few records of a long list reads only those again (the preview, at each save)
+    text = _decoded(raw, name)
+    if isinstance(text, Problem):
+        result: tuple[Document | None, list[Problem]] = (None, [text])
+    else:   # a save that changed a few records of a long list reads only those again (the preview, at each save)
         spliced = reparse(known[1], known[2][0], text, name) if known is not None and not known[2][1] else None
         result = (spliced, []) if spliced is not None else parse_document(text, name)
     if known is not None and known[2][0] is not None:
         known[2][0].splice = None   # one step back is all a reader needs: no chain of every earlier version
-    _PARSED[name] = (key, text, result)
+    _PARSED[name] = (key, text if isinstance(text, str) else None, result)
     return result
+
+
+def _decoded(raw: bytes, name: str) -> str | Problem:
+    """The text of a data file, or the problem that it is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Problem(name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                       "save the file as UTF-8 in your editor")
 
 
 def parse_document(text: str, name: str) -> tuple[Document | None, list[Problem]]:
@@ -256,7 +260,7 @@ def _same_run(old: list[str], new: list[str], limit: int) -> int:
 def _list_around(old: Document, lines: list[str], first: int, last: int) -> tuple[str, int, int, int, int] | None:
     """The top-level block list whose items hold the old text's lines first..last (1-based): (its key, the first
     and last of those items, the last line of the last one, the column of the items' dashes, 0-based)."""
-    tops = sorted((where[0], path[0]) for path, where in old.keys.items() if len(path) == 1)
+    tops = sorted((where[0], str(path[0])) for path, where in old.keys.items() if len(path) == 1)
     for n, (_, key) in enumerate(tops):
         items = old.data.get(key)
         if not isinstance(items, list) or not items or (key, 0) not in old.marks:
@@ -269,9 +273,8 @@ def _list_around(old: Document, lines: list[str], first: int, last: int) -> tupl
         b = _item_at(starts, last)
         end_b = starts[b + 1] - 1 if b + 1 < len(starts) else end
         dashes = {_dash_column(lines[starts[i] - 1], old.marks[(key, i)][1]) for i in {a, b + 1} if i < len(starts)}
-        if len(dashes) != 1 or None in dashes:
-            return None
-        return key, a, b, end_b, dashes.pop()
+        indent = dashes.pop() if len(dashes) == 1 else None
+        return (key, a, b, end_b, indent) if indent is not None else None
     return None
 
 

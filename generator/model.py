@@ -38,6 +38,7 @@ from generator.schema import (
     Obj,
     Text,
     construct,
+    construct_splice,
     custom,
     declare,
     describe,
@@ -45,6 +46,7 @@ from generator.schema import (
     record,
     schema_of,
     validate,
+    validate_splice,
 )
 from generator.sheets import data_files, load_data, present_forms
 from generator.slugs import SLUG_RE, slugify
@@ -625,6 +627,47 @@ def load_project(root: Path) -> Project:
     return _make_project(root, docs, images)
 
 
+@dataclass
+class _Made:
+    """What was last worked out from a data file's Document: its problems against its schema, and its record."""
+
+    doc: Document
+    problems: list[Problem]
+    record: Any = None
+
+
+# file name -> the last document checked (`check_documents`) and made (`_make_project`): the preview loads the
+# project at every save, and a document read again whole or in part (`data.reparse`) is checked and made again
+# only in what it does not share with the last one
+_MADE: dict[str, _Made] = {}
+
+
+def _schema_problems(name: str, doc: Document) -> list[Problem]:
+    known = _MADE.get(name)
+    if known is not None and known.doc is doc:
+        return known.problems
+    found: list[Problem] | None = None
+    record = None
+    if known is not None and doc.splice is not None and doc.splice.base is known.doc and not known.problems:
+        found = validate_splice(doc, SCHEMAS[name])
+        if found == [] and known.record is not None:
+            record = construct_splice(SCHEMAS[name], doc, known.record)
+    if found is None:
+        found = validate(doc, SCHEMAS[name])
+    _MADE[name] = _Made(doc, found, record)
+    return found
+
+
+def _record_of(name: str, doc: Document) -> Any:
+    known = _MADE.get(name)
+    if known is not None and known.doc is doc and known.record is not None:
+        return known.record
+    record = construct(SCHEMAS[name], doc.data, doc)
+    if known is not None and known.doc is doc:
+        known.record = record
+    return record
+
+
 def check_documents(docs: dict[str, Document]) -> list[Problem]:
     """Every problem of the data files read (by file name), as a build finds them: each file against its schema,
     then, when all three are valid, the rules across records and files. The editing form checks unsaved values
@@ -632,7 +675,7 @@ def check_documents(docs: dict[str, Document]) -> list[Problem]:
     problems: list[Problem] = []
     valid = 0
     for name, doc in docs.items():
-        found = validate(doc, SCHEMAS[name])
+        found = _schema_problems(name, doc)
         problems += found
         valid += not found
     if valid == len(SCHEMAS) == len(docs):
@@ -851,8 +894,8 @@ def _unique_ids(site: Document, problems: list[Problem]) -> None:
 
 
 def _make_project(root: Path, docs: dict[str, Document], images: dict[str, ImageInfo]) -> Project:
-    site = construct(SITE_SCHEMA, docs[SITE_FILE].data, docs[SITE_FILE])
-    treatments = construct(TREATMENTS_SCHEMA, docs[TREATMENTS_FILE].data, docs[TREATMENTS_FILE])
-    locations = construct(LOCATIONS_SCHEMA, docs[LOCATIONS_FILE].data, docs[LOCATIONS_FILE])
+    site = _record_of(SITE_FILE, docs[SITE_FILE])
+    treatments = _record_of(TREATMENTS_FILE, docs[TREATMENTS_FILE])
+    locations = _record_of(LOCATIONS_FILE, docs[LOCATIONS_FILE])
     return Project(root=root, site=site, treatments=treatments.treatments, locations=locations.locations,
                    attribution=locations.attribution, unfilled=tuple(placeholders(docs[SITE_FILE])), images=images)

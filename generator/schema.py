@@ -385,6 +385,70 @@ def construct(rule: Rule, value: Any, doc: Document, path: Path_ = ()) -> Any:
     return value
 
 
+def _spliced_list(rule: Rule, doc: Document) -> ListOf | None:
+    """The rule of the list that `doc.splice` read again in part, when its items are checked and made each on its
+    own (no `unique`, no conversion of the whole list): then a splice's work is that of the items read again."""
+    splice = doc.splice
+    if splice is None or not isinstance(rule, Obj) or splice.key not in rule.fields:
+        return None
+    spec = rule.fields[splice.key]
+    if not isinstance(spec.rule, ListOf) or spec.rule.unique or spec.convert is not None:
+        return None
+    return spec.rule if len(doc.data[splice.key]) >= spec.rule.min_items else None
+
+
+def validate_splice(doc: Document, rule: Rule) -> list[Problem] | None:
+    """`validate(doc, rule)` for a document that `data.reparse` made from a valid one (`doc.splice.base`): the
+    problems of the items read again, as the same rule finds them in the whole document. None when the items
+    cannot be checked alone (then validate the whole)."""
+    items = _spliced_list(rule, doc)
+    if items is None or doc.splice is None:
+        return None
+    key, start = doc.splice.key, doc.splice.start
+    return [doc.problem(path, message, hint) for i in range(start, start + doc.splice.added)
+            for path, message, hint in items.item.check(doc.data[key][i], (key, i))]
+
+
+def construct_splice(rule: Rule, doc: Document, base: Any) -> Any:
+    """`construct(rule, doc.data, doc)` for a document that `data.reparse` made from a valid one, given `base`, the
+    record made from `doc.splice.base`: the items read again made, the others taken from `base` (those after them
+    with their `line` moved, when they hold no other positions). None when that cannot be done."""
+    items, splice = _spliced_list(rule, doc), doc.splice
+    if items is None or splice is None or not isinstance(rule, Obj) or rule.record is None \
+            or type(base) is not rule.record:
+        return None
+    key, start, end = splice.key, splice.start, splice.start + splice.added
+    old = getattr(base, key)
+    made = tuple(construct(items.item, doc.data[key][i], doc, (key, i)) for i in range(start, end))
+    after = old[start + splice.removed:]
+    if splice.shift and after:
+        if _holds_positions(items.item, top=True):
+            after = tuple(construct(items.item, doc.data[key][i], doc, (key, i))
+                          for i in range(end, len(doc.data[key])))
+        elif isinstance(items.item, Obj) and items.item.record is not None \
+                and "line" in {f.name for f in dataclasses.fields(items.item.record)}:
+            after = tuple(dataclasses.replace(r, line=r.line + splice.shift if r.line is not None else None)
+                          for r in after)
+    record: Any = base
+    return dataclasses.replace(record, **{key: old[:start] + made + after})
+
+
+def _holds_positions(rule: Rule, top: bool = False) -> bool:
+    """Whether records made by `rule` hold where their parts were written, other than the `line` of the record
+    itself (`top`): a `located` record, or a record with a `line` inside it."""
+    if isinstance(rule, Obj):
+        record = rule.record
+        if record is not None and (getattr(record, "located", None) is not None
+                                   or not top and "line" in {f.name for f in dataclasses.fields(record)}):
+            return True
+        return any(_holds_positions(spec.rule) for spec in rule.fields.values())
+    if isinstance(rule, ListOf):
+        return _holds_positions(rule.item)
+    if isinstance(rule, MapOf):
+        return _holds_positions(rule.value)
+    return False
+
+
 def normalise_text(value: str) -> str:
     """A text field as records hold it: stripped, spaces collapsed, paragraph breaks kept as single blank lines.
     A placeholder is kept as written."""

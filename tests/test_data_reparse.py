@@ -3,13 +3,17 @@ the one a whole read gives, or it gives none and the whole file is read."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import data
+from bench.synth import synth_data, write_data, write_project
+from generator import data, model
 from generator.data import Document, load_document, parse_document, reparse
+from generator.errors import DataError
+from generator.model import load_project
 
 
 def record(n: int, indent: int) -> list[str]:
@@ -154,3 +158,85 @@ def test_loading_a_saved_file_again_reads_only_what_changed(tmp_path: Path) -> N
 def test_the_parser_keeps_nothing_of_a_document_once_read() -> None:
     parse_document(document(20, 0, False), "locations.yaml")
     assert not data._CONSTRUCTOR.constructed_objects
+
+
+# -- the project made from documents read in part -------------------------------------------------------------
+
+@st.composite
+def data_edits(draw, locations: int, treatments: int):
+    """A change a person makes to the records: (file, change) applied to the synthetic data by `apply`."""
+    kind = draw(st.sampled_from(["notes", "paragraph", "lat", "pair", "drop_pair", "add_place", "unpublish",
+                                 "summary", "waiver", "bad_lat", "unknown_field"]))
+    return kind, draw(st.integers(0, max(locations, treatments) - 1)), draw(st.text("abc .:'", max_size=12))
+
+
+def apply(synth, change) -> str:
+    kind, n, words = change
+    places, cures = synth.locations["locations"], synth.treatments["treatments"]
+    place, cure = places[n % len(places)], cures[n % len(cures)]
+    if kind == "notes":
+        place["notes"] = place["notes"] + f" Edited {words!r}."
+    elif kind == "paragraph":
+        place["notes"] = place["notes"] + f"\n\nA new paragraph {words!r}.\nOn two lines."
+    elif kind == "lat":
+        place["lat"] = round(place["lat"] + 0.01, 5)
+    elif kind == "pair":
+        slug = cure["slug"] if "slug" in cure else cure["name"].lower().replace(" ", "-")
+        place.setdefault("landing_pages", {})[slug] = {"note": f"{place['name']}: written {words!r}."}
+    elif kind == "drop_pair" and place.get("landing_pages"):
+        place["landing_pages"].pop(sorted(place["landing_pages"])[0])
+    elif kind == "add_place":
+        places.insert(n % len(places), {**place, "name": f"{place['name']} Green", "slug": f"{place['slug']}-green"})
+    elif kind == "unpublish":
+        place["publish"] = not place.get("publish", True)
+    elif kind == "summary":
+        cure["summary"] = cure["summary"] + f" Reviewed {words!r}.\n\nAnd again."
+        return "treatments.yaml"
+    elif kind == "waiver":
+        cure["waivers"] = [{"rule": "claims.hype", "reason": f"A reason {words!r}."}]
+        return "treatments.yaml"
+    elif kind == "bad_lat":
+        place["lat"] = "north"
+    elif kind == "unknown_field":
+        place["colour"] = "blue"
+    return "locations.yaml"
+
+
+def load_cold(root: Path):
+    data._PARSED.clear()
+    model._MADE.clear()
+    return load_or_problems(root)
+
+
+def load_or_problems(root: Path):
+    try:
+        return load_project(root)
+    except DataError as exc:
+        return [str(p) for p in exc.problems]
+
+
+@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(data_edits(6, 3), min_size=1, max_size=5))
+def test_a_project_loaded_after_edits_is_the_project_loaded_afresh(changes) -> None:
+    synth = synth_data(3, 6, pair_notes=0.5)
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_project(synth, Path(folder))
+        load_cold(root)
+        for change in changes:
+            write_data(synth, root, only=(apply(synth, change),))
+            warm = load_or_problems(root)
+            assert warm == load_cold(root)   # and the next edit starts from a warm state again
+
+
+def test_an_edit_of_one_place_makes_only_its_record_again(tmp_path: Path) -> None:
+    synth = synth_data(3, 6, pair_notes=0.5)
+    root = write_project(synth, tmp_path)
+    before = load_cold(root)
+    apply(synth, ("paragraph", 2, "x"))
+    write_data(synth, root, only=("locations.yaml",))
+    after = load_or_problems(root)
+    assert after == load_cold(root)
+    assert after.locations[2] != before.locations[2]
+    assert after.locations[1] is before.locations[1]                       # the same record, not made again
+    assert after.locations[3].line == before.locations[3].line + 3        # moved down by the new lines
+    assert after.treatments[0] is before.treatments[0]                     # treatments.yaml was not touched
