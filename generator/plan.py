@@ -221,7 +221,16 @@ def known_places(project: Project) -> Places:
         words = _name_words(name)
         if words:
             by_first.setdefault(words[0], set()).add(tuple(words[1:]))
-    return Places({first: tuple(sorted(by_first[first])) for first in sorted(by_first)})
+    places = Places({first: tuple(sorted(by_first[first])) for first in sorted(by_first)})
+    if _LAST_PLACES and _LAST_PLACES[0].by_first == places.by_first:
+        return _LAST_PLACES[0]   # with what it found in the text of the pages planned before
+    _LAST_PLACES[:] = [places]
+    return places
+
+
+# The places of the last plan: the preview plans again at every save, and the same names find the same places in
+# the same text (the text written for 10,000 landing pages, searched again at each save: 0.3 s)
+_LAST_PLACES: list[Places] = []
 
 
 def written_units(kind: PageKind, location: Location | None, treatment: str | None,
