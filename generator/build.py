@@ -20,7 +20,7 @@ from generator.data import load_document, placeholders
 from generator.digests import code_digest
 from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem, printable
 from generator.images import write_variants
-from generator.memory import Memory
+from generator.memory import Memory, forget_loaded
 from generator.output import (
     MANIFEST,
     CommitResult,
@@ -219,7 +219,9 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     from generator.plan import fingerprints, page_digest, plan_site, unserved_places
     from generator.render import Renderer
 
-    ahead = memory.ahead if memory is not None else None
+    if clean:
+        forget_loaded()
+    ahead = memory.ahead if memory is not None and not clean else None
     if ahead is not None and ahead[0] == inputs.removesuffix("+no-checks"):   # loaded a moment ago by render_ahead
         project, plan = ahead[1], ahead[2]
     else:

@@ -79,6 +79,17 @@ class Memory:
             self.checks.save()
 
 
+def forget_loaded() -> None:
+    """Drop what this process keeps of the data files it read (the documents, their records, the places found in
+    their text), so that the next load starts from the files alone: a clean build does, and so it stays the
+    reference that the kept parts are measured against."""
+    from generator import data, model, plan
+
+    data._PARSED.clear()
+    model._MADE.clear()
+    plan._LAST_PLACES.clear()
+
+
 @collector_paused()
 def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str, tuple[str, bytes]]:
     """The pages at `urls` whose inputs changed since the last build, as the next build will most likely make them:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bench.synth import synth_data, write_data, write_project
 from generator import data, model
+from generator.build import build
 from generator.data import Document, load_document, parse_document, reparse
 from generator.errors import DataError
 from generator.model import load_project
@@ -240,3 +241,18 @@ def test_an_edit_of_one_place_makes_only_its_record_again(tmp_path: Path) -> Non
     assert after.locations[1] is before.locations[1]                       # the same record, not made again
     assert after.locations[3].line == before.locations[3].line + 3        # moved down by the new lines
     assert after.treatments[0] is before.treatments[0]                     # treatments.yaml was not touched
+
+
+def test_a_clean_build_reads_the_files_afresh_whatever_the_process_kept(tmp_path: Path) -> None:
+    synth = synth_data(2, 3, pair_notes=1.0)
+    root = write_project(synth, tmp_path / "p")
+    build(root)
+    digest, text, (doc, problems) = data._PARSED["locations.yaml"]
+    assert doc is not None
+    place = doc.data["locations"][0]
+    kept = Document(doc.file, {**doc.data, "locations": [{**place, "notes": "Kept in memory only."}]
+                               + doc.data["locations"][1:]}, doc.marks, doc.keys)
+    data._PARSED["locations.yaml"] = (digest, text, (kept, problems))   # as if what the process kept were wrong
+    build(root, clean=True)
+    page = (root / "output" / "areas" / place["slug"] / "index.html").read_text("utf-8")
+    assert "Kept in memory only." not in page and place["notes"][:30] in page
