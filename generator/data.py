@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,8 +239,9 @@ def reparse(old_text: str | None, old: Document | None, text: str, name: str) ->
     data = dict(old.data)
     data[key] = old_list[:a] + fresh + old_list[b + 1:]
     moved = len(fresh) - (b + 1 - a)
-    doc = Document(name, data, _moved(old.marks, marks, key, a, b, moved, end_b, shift),
-                   _moved(old.keys, keys, key, a, b, moved, end_b, shift),
+    gone = list(_paths_in(old_list[a:b + 1], (key,), a))   # of the items read again, as the old text had them
+    doc = Document(name, data, _moved(old.marks, marks, gone, key, a, b, moved, end_b, shift),
+                   _moved(old.keys, keys, gone, key, a, b, moved, end_b, shift),
                    splice=Splice(old, key, a, b + 1 - a, len(fresh), shift))
     return doc
 
@@ -260,7 +262,7 @@ def _same_run(old: list[str], new: list[str], limit: int) -> int:
 def _list_around(old: Document, lines: list[str], first: int, last: int) -> tuple[str, int, int, int, int] | None:
     """The top-level block list whose items hold the old text's lines first..last (1-based): (its key, the first
     and last of those items, the last line of the last one, the column of the items' dashes, 0-based)."""
-    tops = sorted((where[0], str(path[0])) for path, where in old.keys.items() if len(path) == 1)
+    tops = sorted((old.keys[(key,)][0], key) for key in old.data)
     for n, (_, key) in enumerate(tops):
         items = old.data.get(key)
         if not isinstance(items, list) or not items or (key, 0) not in old.marks:
@@ -343,14 +345,28 @@ def _read_items(text: str, name: str, key: str, start: int, first_line: int, ind
     return values, part.marks, part.keys
 
 
-def _moved(table: dict[Path_, tuple[int, int]], fresh: dict[Path_, tuple[int, int]], key: str, a: int, b: int,
-           moved: int, end_b: int, shift: int) -> dict[Path_, tuple[int, int]]:
-    """`table` (marks or keys) with the entries of items a..b of the list at `key` replaced by `fresh`, the later
-    items' numbered `moved` further on, and what stood after line `end_b` moved by `shift` lines."""
+def _paths_in(items: list[Any], prefix: Path_, first: int) -> Iterator[Path_]:
+    """Every path within `items` (the items first.. of the list at `prefix`), the items' own included: where a
+    document read without problems has a mark (and, for a mapping's entries, a key)."""
+    stack: list[tuple[Path_, Any]] = [(prefix + (first + i,), item) for i, item in enumerate(items)]
+    while stack:
+        path, value = stack.pop()
+        yield path
+        if isinstance(value, dict):
+            stack += [(path + (k,), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(path + (i,), v) for i, v in enumerate(value)]
+
+
+def _moved(table: dict[Path_, tuple[int, int]], fresh: dict[Path_, tuple[int, int]], gone: list[Path_], key: str,
+           a: int, b: int, moved: int, end_b: int, shift: int) -> dict[Path_, tuple[int, int]]:
+    """`table` (marks or keys) with the entries of items a..b of the list at `key` (their paths: `gone`) replaced
+    by `fresh`, the later items' numbered `moved` further on, and what stood after line `end_b` moved by `shift`
+    lines."""
     if not moved and not shift:
         out = dict(table)
-        for path in [p for p in out if len(p) > 1 and p[0] == key and a <= p[1] <= b]:   # type: ignore[operator]
-            del out[path]
+        for path in gone:
+            out.pop(path, None)
         out.update(fresh)
         return out
     out = {}

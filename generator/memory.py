@@ -35,7 +35,8 @@ class Memory:
     pages: dict[str, tuple[Page, str, str]] = field(default_factory=dict)   # file -> (page, template digest,
     fingerprints: dict[str, str] = field(default_factory=dict)                #         digest of its inputs)
     demoted: dict[str, str] = field(default_factory=dict)       # the pages the checks demoted (URL -> its hub)
-    ahead: tuple[str, Project, Plan] | None = None              # what `render_ahead` loaded: (inputs digest, ...)
+    ahead: tuple[str, Project, Plan, dict[str, str]] | None = None   # what `render_ahead` loaded: (inputs digest,
+                                                                     # project, plan, fingerprints)
 
     def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
                  pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str]) -> None:
@@ -106,11 +107,11 @@ def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str
     inputs = input_digest(project_dir)
     project = load_project(project_dir)
     plan = plan_site(project)
-    memory.ahead = (inputs, project, plan)   # the build that follows starts from these
+    fps = fingerprints(project, plan, code_digest())
+    memory.ahead = (inputs, project, plan, fps)   # the build that follows starts from these
     templates = project_dir / "templates"
     renderer = Renderer(project, plan, templates, memory.environment(templates))
     renderer.demoted = memory.demoted
-    fps = fingerprints(project, plan, code_digest())
     changed = memory.changed_records(fps)
     by_url = {page.url_path: page for page in plan.pages}
     out = {}
