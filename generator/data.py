@@ -107,7 +107,8 @@ _PARSED: dict[str, tuple[bytes, str | None, tuple[Document | None, list[Problem]
 def load_document(path: Path, display_name: str | None = None) -> tuple[Document | None, list[Problem]]:
     """Read one YAML file. Returns the document, or None and the problems that stopped it. The last result for
     each file name is kept, and given again while the file's bytes are the same (the preview loads the project at
-    every save; documents are never changed once made)."""
+    every save; documents are never changed once made, but for dropping their `splice`); when they differ only
+    inside some records of a top-level list, only those are read again (`reparse`)."""
     name = display_name or path.name
     try:
         raw = path.read_bytes()
