@@ -617,7 +617,7 @@ def load_project(root: Path) -> Project:
         problems += found
         if doc is not None and not found:
             docs[name] = doc
-    problems += check_documents(docs)
+    problems += check_documents(docs, remember=True)
     images: dict[str, ImageInfo] = {}
     if not problems:
         images, found = _read_images(root, docs[SITE_FILE])
@@ -642,7 +642,7 @@ class _Made:
 _MADE: dict[str, _Made] = {}
 
 
-def _schema_problems(name: str, doc: Document) -> list[Problem]:
+def _schema_problems(name: str, doc: Document, remember: bool) -> list[Problem]:
     known = _MADE.get(name)
     if known is not None and known.doc is doc:
         return known.problems
@@ -654,7 +654,8 @@ def _schema_problems(name: str, doc: Document) -> list[Problem]:
             record = construct_splice(SCHEMAS[name], doc, known.record)
     if found is None:
         found = validate(doc, SCHEMAS[name])
-    _MADE[name] = _Made(doc, found, record)
+    if remember:
+        _MADE[name] = _Made(doc, found, record)
     return found
 
 
@@ -668,14 +669,15 @@ def _record_of(name: str, doc: Document) -> Any:
     return record
 
 
-def check_documents(docs: dict[str, Document]) -> list[Problem]:
+def check_documents(docs: dict[str, Document], remember: bool = False) -> list[Problem]:
     """Every problem of the data files read (by file name), as a build finds them: each file against its schema,
     then, when all three are valid, the rules across records and files. The editing form checks unsaved values
-    with it."""
+    with it. `remember`: the documents are the project's files as loaded (`load_project`), kept as the last ones
+    checked, so that the next load checks only what changed (not an unsaved form's values)."""
     problems: list[Problem] = []
     valid = 0
     for name, doc in docs.items():
-        found = _schema_problems(name, doc)
+        found = _schema_problems(name, doc, remember)
         problems += found
         valid += not found
     if valid == len(SCHEMAS) == len(docs):

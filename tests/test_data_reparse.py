@@ -256,3 +256,17 @@ def test_a_clean_build_reads_the_files_afresh_whatever_the_process_kept(tmp_path
     build(root, clean=True)
     page = (root / "output" / "areas" / place["slug"] / "index.html").read_text("utf-8")
     assert "Kept in memory only." not in page and place["notes"][:30] in page
+
+
+def test_checking_a_forms_unsaved_values_leaves_the_loaded_records_kept(tmp_path: Path) -> None:
+    synth = synth_data(3, 6, pair_notes=0.5)
+    root = write_project(synth, tmp_path)
+    before = load_cold(root)
+    unsaved = {name: doc for name in ("site.yaml", "treatments.yaml", "locations.yaml")
+               if (doc := load_document(root / name)[0]) is not None}
+    unsaved["locations.yaml"] = Document("locations.yaml", synth.files()["locations.yaml"])   # as the form has it
+    assert model.check_documents(unsaved) == []
+    apply(synth, ("notes", 2, "x"))
+    write_data(synth, root, only=("locations.yaml",))
+    after = load_or_problems(root)
+    assert after.locations[1] is before.locations[1] and after.locations[2] != before.locations[2]
