@@ -132,7 +132,8 @@ def test_an_edit_outside_the_records_or_with_an_error_reads_the_whole_file() -> 
                    text.replace("  key: value", "  key: other"),                          # after the list
                    text.replace("near the A2.", "near the A2.\n  lat: 1"),                 # a duplicate key
                    text.replace("  lat: 51.3", "  lat: 51.3\n  x: *nowhere"),            # an unknown alias
-                   text.replace("- name: Place 3", "- name: Place 3\n---")):               # a second document
+                   text.replace("- name: Place 3", "- name: Place 3\n---"),                # a second document
+                   text.replace("- name: Place 3", "\ufeff- name: Place 3")):              # a byte-order mark
         assert reparse(text, doc, edited, "locations.yaml") is None
 
 
