@@ -40,7 +40,7 @@ def child(size: tuple[int, ...], pair_notes: float, edits: int, folder: Path) ->
     from generator.memory import Memory, render_ahead
     from generator.serve import settle_heap
 
-    data = synth_data(*size, pair_notes=pair_notes)
+    data = synth_data(size[0], size[1], pair_notes=pair_notes)
     root = write_project(data, folder / "project")
     memory = Memory()
     build(root, memory=memory)
