@@ -223,13 +223,13 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         forget_loaded()
     ahead = memory.ahead if memory is not None and not clean else None
     if ahead is not None and ahead[0] == inputs.removesuffix("+no-checks"):   # loaded a moment ago by render_ahead
-        project, plan, fps = ahead[1], ahead[2], ahead[3]
+        project, plan = ahead[1], ahead[2]
     else:
         project = load_project(project_dir)
         plan = plan_site(project)
-        fps = fingerprints(project, plan, code_digest())
     templates = project_dir / "templates"
     renderer = Renderer(project, plan, templates, memory.environment(templates) if memory is not None else None)
+    fps = fingerprints(project, plan, code_digest())
     digests: dict[str, str] = {}
     changed = memory.changed_records(fps) if memory is not None else set()
 

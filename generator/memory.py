@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.digests import code_digest
 from generator.state import State, input_digest
 from generator.workers import collector_paused
 
@@ -35,8 +34,7 @@ class Memory:
     pages: dict[str, tuple[Page, str, str]] = field(default_factory=dict)   # file -> (page, template digest,
     fingerprints: dict[str, str] = field(default_factory=dict)                #         digest of its inputs)
     demoted: dict[str, str] = field(default_factory=dict)       # the pages the checks demoted (URL -> its hub)
-    ahead: tuple[str, Project, Plan, dict[str, str]] | None = None   # what `render_ahead` loaded: (inputs digest,
-                                                                     # project, plan, fingerprints)
+    ahead: tuple[str, Project, Plan] | None = None              # what `render_ahead` loaded: (inputs digest, ...)
 
     def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
                  pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str]) -> None:
@@ -93,36 +91,33 @@ def forget_loaded() -> None:
 
 @collector_paused()
 def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str, tuple[str, bytes]]:
-    """The pages at `urls` whose inputs changed since the last build, as the next build will most likely make them:
-    rendered from the files as they are now, with the last build's demotions, before anything else is done, so
-    that the preview can show the page being looked at at once. Returns {URL path: (file, bytes)}; writes nothing.
-    The build that follows may still demote a page differently, or refuse the change (its checks): that build's
-    output is the truth. Nothing is rendered before a first build has filled `memory`."""
+    """The pages at `urls` that a save changed, as the next build will most likely make them: rendered from the
+    files as they are now, with the last build's demotions, before anything else is done, so that the preview can
+    show the page being looked at at once; a page whose bytes come out as the last build wrote them is left out.
+    Returns {URL path: (file, bytes)}; writes nothing. The build that follows may still demote a page
+    differently, or refuse the change (its checks): that build's output is the truth. Nothing is rendered before
+    a first build has filled `memory`."""
+    from generator.digests import digest
     from generator.model import load_project
-    from generator.plan import fingerprints, page_digest, plan_site
+    from generator.plan import plan_site
     from generator.render import Renderer
 
-    if memory.checks is None or not urls:
+    if memory.checks is None or memory.manifest is None or not urls:
         return {}
     inputs = input_digest(project_dir)
     project = load_project(project_dir)
     plan = plan_site(project)
-    fps = fingerprints(project, plan, code_digest())
-    memory.ahead = (inputs, project, plan, fps)   # the build that follows starts from these
+    memory.ahead = (inputs, project, plan)   # the build that follows starts from these
     templates = project_dir / "templates"
     renderer = Renderer(project, plan, templates, memory.environment(templates))
     renderer.demoted = memory.demoted
-    changed = memory.changed_records(fps)
     by_url = {page.url_path: page for page in plan.pages}
     out = {}
-    for url in urls:
+    for url in urls:   # rendering a page costs less than working out whether its inputs changed (fingerprints)
         page = by_url.get(url)
         if page is None:
             continue
-        template, wide = renderer.template_inputs(page.template)
-        if memory.page_digest(page, template, wide, changed) is not None:
-            continue   # none of its inputs changed
-        known = memory.pages.get(page.file)
-        if known is None or page_digest(page, fps, wide, template) != known[2]:
-            out[url] = (page.file, renderer.render(page).html.encode("utf-8"))
+        data = renderer.render(page).html.encode("utf-8")
+        if memory.manifest.get(page.file) != digest(data):
+            out[url] = (page.file, data)
     return out
