@@ -181,7 +181,7 @@ def apply(synth, change) -> str:
     elif kind == "paragraph":
         place["notes"] = place["notes"] + f"\n\nA new paragraph {words!r}.\nOn two lines."
     elif kind == "lat":
-        place["lat"] = round(place["lat"] + 0.01, 5)
+        place["lat"] = round(place["lat"] + 0.01, 5) if isinstance(place["lat"], float) else 51.3   # after bad_lat
     elif kind == "pair":
         slug = cure["slug"] if "slug" in cure else cure["name"].lower().replace(" ", "-")
         place.setdefault("landing_pages", {})[slug] = {"note": f"{place['name']}: written {words!r}."}
