@@ -1220,14 +1220,11 @@ class ClaimsChecker:
                 else:
                     found[key] = [claim, where, 1]
 
-    def _excused_before(self, claim: Claim, lines: list[str], n: int) -> bool:
-        """True when, looking back from the claim's sentence (line n) through at most `after_within` sentences,
-        the nearest one that holds a `not_after` phrase of its phrase comes before any sentence that makes an
-        unconditional claim of the same rule."""
-        phrase, rule = claim.context, claim.rule
-        if phrase is None:
-            return False
-        left = phrase.after_within
+    def _sentences_before(self, claim: Claim, lines: list[str], n: int) -> Iterator[Sentence]:
+        """The sentences before the claim's own (on line n, then the lines above), nearest first, at most its
+        phrase's `after_within` of them."""
+        phrase = claim.context
+        left = phrase.after_within if phrase is not None else 0
         for m in range(n, -1, -1):
             before = sentences_of(_clean(lines[m]), self.vocabulary)
             if m == n:   # the sentences of its own line before it
@@ -1235,12 +1232,22 @@ class ClaimsChecker:
                 before = before[:at]
             for s in reversed(before):
                 if left == 0:
-                    return False
+                    return
                 left -= 1
-                if any(find_phrase(p, s.words, rule.names) for p in phrase.not_after):
-                    return True
-                if any(c.rule is rule and c.context is None for c in self._said(s)):
-                    return False
+                yield s
+
+    def _excused_before(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when, looking back from the claim's sentence (line n) through at most `after_within` sentences,
+        the nearest one that holds a `not_after` phrase of its phrase comes before any sentence that makes an
+        unconditional claim of the same rule."""
+        phrase, rule = claim.context, claim.rule
+        if phrase is None:
+            return False
+        for s in self._sentences_before(claim, lines, n):
+            if any(find_phrase(p, s.words, rule.names) for p in phrase.not_after):
+                return True
+            if any(c.rule is rule and c.context is None for c in self._said(s)):
+                return False
         return False
 
     def _named_before(self, claim: Claim, lines: list[str], n: int) -> bool:
@@ -1249,19 +1256,8 @@ class ClaimsChecker:
         phrase, rule = claim.context, claim.rule
         if phrase is None:   # a claim made by no phrase of a rule names nothing before it
             return False
-        left = phrase.after_within
-        for m in range(n, -1, -1):
-            before = sentences_of(_clean(lines[m]), self.vocabulary)
-            if m == n:
-                at = next((j for j, s in enumerate(before) if s.text.strip() == claim.evidence), len(before))
-                before = before[:at]
-            for s in reversed(before):
-                if left == 0:
-                    return False
-                left -= 1
-                if any(find_phrase(p, s.words, rule.names) for p in phrase.near_before):
-                    return True
-        return False
+        return any(find_phrase(p, s.words, rule.names) for s in self._sentences_before(claim, lines, n)
+                   for p in phrase.near_before)
 
     def _answer_holds(self, claim: Claim, lines: list[str], n: int) -> bool:
         """True when the sentence that answers a question's claim (the next, on line n or n + 1) holds one of the
