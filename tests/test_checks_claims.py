@@ -385,11 +385,17 @@ def test_a_project_rule_file_adds_rules_with_phrases_sets_and_the_older_fields(t
     assert ("claims.house-old", "vip tier") in found(checker, "Join the VIP tier.")
 
 
+def house_rule(tmp_path: Path, rule_id: str, fields: str) -> Path:
+    """A project rule file holding one error rule `rule_id` with the YAML `fields` (indented under it)."""
+    path = tmp_path / "house.yaml"
+    path.write_text(f"rules:\n  - id: {rule_id}\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
+                    + fields, "utf-8")
+    return path
+
+
 def test_a_project_rule_can_be_excused_by_the_sentences_before_it(tmp_path):
-    extra = tmp_path / "house.yaml"
-    extra.write_text(
-        "rules:\n  - id: house-sale\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
-        "    phrases: [{phrase: 'half price', not_after: [gift vouchers], after_within: 2}]\n", "utf-8")
+    extra = house_rule(tmp_path, "house-sale",
+                       "    phrases: [{phrase: 'half price', not_after: [gift vouchers], after_within: 2}]\n")
     checker = ClaimsChecker(load_rules([extra]))
     assert found(checker, "Gift vouchers\nHalf price for a friend.") == []
     assert found(checker, "Gift vouchers\nA.\nB.\nHalf price for a friend.") == [("claims.house-sale", "half price")]
@@ -502,10 +508,8 @@ def test_round_three_concepts_and_false_alarms(checker, text, rules):
 
 
 def test_a_statement_refused_nearby_is_reported_when_it_offers(tmp_path):
-    extra = tmp_path / "house.yaml"
-    extra.write_text(
-        "rules:\n  - id: house-kids\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
-        "    phrases: [kids]\n    refusals: ['(adults only)']\n    offers: ['£|offer']\n", "utf-8")
+    extra = house_rule(tmp_path, "house-kids", "    phrases: [kids]\n    refusals: ['(adults only)']\n"
+                       "    offers: ['£|offer']\n")
     checker = ClaimsChecker(load_rules([extra]))
     assert found(checker, "Kids ask about it. Adults only.") == []
     assert found(checker, "Kids offer, £20. Adults only.") == [("claims.house-kids", "kids")]
