@@ -502,6 +502,8 @@ def test_a_refusal_beside_a_statement_is_not_an_appeal_to_under_18s(checker, tex
     ("Approved for use in the USA and across Europe.", {"regulatory-claim"}),
     ("Clients who go to hot yoga usually book us on a Thursday after class.", set()),   # not a school class
     ("Exam results day treat: 15% off lips for the class of 2026.", {"under-18"}),
+    ("Most of the farmers we see book on a Tuesday before the weekend.", set()),   # a habit, not a deadline
+    ("Book before Friday to keep this price.", {"urgency"}),
 ])
 def test_round_three_concepts_and_false_alarms(checker, text, rules):
     assert rules_of(checker, text) == rules, text
