@@ -17,14 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.synth import REPO, SynthData
-from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km
+from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, opposite
+from generator.language import DAY_NAMES
 
 PEERS = Path(__file__).resolve().parent / "peers"
 NEIGHBOURS = 5
-_OPPOSITE = {"north": "south", "north-east": "south-west", "east": "west", "south-east": "north-west",
-             "south": "north", "south-west": "north-east", "west": "east", "north-west": "south-east"}
-_DAYS = dict(zip(("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"), ("Monday", "Tuesday", "Wednesday", "Thursday",
-                                                           "Friday", "Saturday", "Sunday"), strict=True))
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -63,16 +60,16 @@ def peer_data(data: SynthData) -> dict[str, Any]:
     for loc in locations:
         g = geo[loc["slug"]]
         km, miles = f"{g['km']:.1f} km", f"{g['km'] / KM_PER_MILE:.1f} miles"
-        opposite = _OPPOSITE[g["direction"]]
+        opposite_point = opposite(g["direction"])
         faqs = [[f"How far is the clinic from {loc['name']}?",
-                 f"Our {locality} clinic is about {km} ({miles}) {opposite} of {loc['name']}, measured in a "
+                 f"Our {locality} clinic is about {km} ({miles}) {opposite_point} of {loc['name']}, measured in a "
                  "straight line."]]
         if loc.get("nearest_station"):
             faqs.append([f"Which station serves {loc['name']}?",
                          f"The nearest railway station to {loc['name']} is {loc['nearest_station']}."])
         areas[loc["slug"]] = {
             "slug": loc["slug"], "name": loc["name"], "county": loc.get("county") or "Surrey", "km": km,
-            "miles": miles, "direction": g["direction"], "opposite": opposite,
+            "miles": miles, "direction": g["direction"], "opposite": opposite_point,
             "station": loc.get("nearest_station") or "", "notes": _paragraphs(loc.get("notes") or ""),
             "neighbours": g["neighbours"], "faqs": faqs,
         }
@@ -106,7 +103,7 @@ def peer_data(data: SynthData) -> dict[str, Any]:
             "region": address["region"], "postcode": address["postcode"], "phone": premises["phone"],
             "lat": round(premises["lat"], 5), "lon": round(premises["lon"], 5),
             "parking": premises.get("parking") or "",
-            "hours": [{"days": [f"https://schema.org/{_DAYS[d]}" for d in h["days"]], "opens": h["opens"],
+            "hours": [{"days": [f"https://schema.org/{DAY_NAMES[d]}" for d in h["days"]], "opens": h["opens"],
                        "closes": h["closes"], "label": f"{', '.join(h['days'])}: {h['opens']}–{h['closes']}"}
                       for h in premises.get("opening_hours") or []],
         },

@@ -26,7 +26,7 @@ from generator.data import (
 )
 from generator.errors import DataError, Problem
 from generator.images import ImageInfo, ImageProblem, read_image
-from generator.language import ARTICLES, derive_article, derive_plural, plain_words
+from generator.language import ARTICLES, DAYS, derive_article, derive_plural, plain_words
 from generator.paths import first_link, link_problem, relative_problem, shown
 from generator.registers import REGISTERS
 from generator.schema import (
@@ -96,7 +96,6 @@ _time = Text(pattern=re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"), pattern_hint="a t
              kind='time `"HH:MM"`, quoted')
 _lat = Number(minimum=-90, maximum=90, hint=_LAT_HINT)
 _lon = Number(minimum=-180, maximum=180, hint=_LON_HINT)
-_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _REGISTERS = tuple(REGISTERS)
 _phone = Text(pattern=re.compile(r"^\+?[0-9][0-9 ()-]{5,22}[0-9]$"), single_line=True, placeholder_ok=True,
               pattern_hint="a phone number written alone, such as \"01932 123456\" or \"+44 1932 123456\"",
@@ -198,7 +197,7 @@ class Address:
 
 @record
 class OpeningHours:
-    days: tuple[str, ...] = declare(ListOf(Choice(options=_DAYS), min_items=1, unique=True),
+    days: tuple[str, ...] = declare(ListOf(Choice(options=DAYS), min_items=1, unique=True),
                                     help="the days these hours apply to", example="[Mo, Tu, We]")
     opens: str = declare(_time, help="opening time", example='"09:00"')
     closes: str = declare(_time, help="closing time", example='"18:00"',
@@ -252,7 +251,7 @@ class Premises:
 class WorksAt:
     premises: str = declare(_slug, help="the `id` of a premises where they treat people", example="west-molesey",
                             type_doc="a premises id")
-    days: tuple[str, ...] = declare(ListOf(Choice(options=_DAYS), min_items=1, unique=True), default=(),
+    days: tuple[str, ...] = declare(ListOf(Choice(options=DAYS), min_items=1, unique=True), default=(),
                                     default_doc="not stated", help="the days they are there", example="[Tu, Th]")
 
 

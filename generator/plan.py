@@ -9,7 +9,7 @@ from functools import cached_property
 
 from generator.data import Placeholder
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
-from generator.language import HERE_KM
+from generator.language import DAYS, HERE_KM
 from generator.model import Location, PageKind, Premises, Project
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
@@ -283,9 +283,6 @@ def own_sources(kind: PageKind, location: Location | None, treatment: str | None
     return ()
 
 
-DAY_ORDER = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-
-
 @dataclass(frozen=True)
 class Offer:
     """What a landing page offers besides its text, from the records that say who gives its treatment where: the
@@ -322,11 +319,11 @@ def offer_of(project: Project, treatment: str, premises: Premises) -> Offer:
         stated |= days
         name = _given(person.name)
         if name is not None:
-            people.append((name, tuple(d for d in DAY_ORDER if d in days)))
+            people.append((name, tuple(d for d in DAYS if d in days)))
     opening = stated or {d for hours in premises.opening_hours for d in hours.days}
     address = premises.address
     return Offer((_given(address.street), _given(address.locality), _given(address.postcode)),
-                 tuple(sorted(people)), tuple(d for d in DAY_ORDER if d in opening))
+                 tuple(sorted(people)), tuple(d for d in DAYS if d in opening))
 
 
 def credit_offers(project: Project, pages: list[Page]) -> None:

@@ -20,6 +20,7 @@ from generator.errors import TemplateProblem
 from generator.geo import opposite
 from generator.images import ImageInfo, Picture, picture
 from generator.language import (
+    DAY_NAMES,
     days_text,
     distance_text,
     km_text,
@@ -597,9 +598,7 @@ def _linker(published: dict[str, bool]):
     return link
 
 
-_DAY_URI = {d: f"https://schema.org/{n}" for d, n in zip(
-    ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"),
-    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)}
+_DAY_URI = {d: f"https://schema.org/{n}" for d, n in DAY_NAMES.items()}
 
 
 @functools.lru_cache(maxsize=512)
