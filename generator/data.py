@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,25 +273,13 @@ def _list_around(old: Document, lines: list[str], first: int, last: int) -> tupl
         end = tops[n + 1][0] - 1 if n + 1 < len(tops) else len(lines)   # the list's last line
         if not starts[0] <= first <= last <= end:
             continue
-        a = _item_at(starts, first)
-        b = _item_at(starts, last)
+        a = bisect_right(starts, first) - 1   # the items whose lines hold the first and the last
+        b = bisect_right(starts, last) - 1
         end_b = starts[b + 1] - 1 if b + 1 < len(starts) else end
         dashes = {_dash_column(lines[starts[i] - 1], old.marks[(key, i)][1]) for i in {a, b + 1} if i < len(starts)}
         indent = dashes.pop() if len(dashes) == 1 else None
         return (key, a, b, end_b, indent) if indent is not None else None
     return None
-
-
-def _item_at(starts: list[int], line: int) -> int:
-    """The index of the list item whose lines hold `line` (items start at `starts`, ascending)."""
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= line:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def _dash_column(line: str, value_column: int) -> int | None:
