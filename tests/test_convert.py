@@ -3,6 +3,7 @@ kept in backup/, and what cannot be converted is refused before anything is writ
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from pathlib import Path
 
@@ -152,7 +153,7 @@ def test_a_list_item_with_a_comma_is_refused_before_anything_is_written(tmp_path
     assert doc is not None
     from generator.sheets import NotTabular
 
-    data = doc.data
+    data = copy.deepcopy(doc.data)   # the loader's document is shared: never changed
     data["treatments"][0]["waivers"] = [{"rule": "claims.hype", "reason": "a reason, with a comma"}]
     target_files("treatments", "xlsx", data, TREATMENTS_SCHEMA)   # a comma in a cell of its own is fine
     data["treatments"][0]["related"] = ["lip-fillers, jaw"]

@@ -437,6 +437,7 @@ def test_a_new_declaration_is_validated_and_built(mini_project: Path, monkeypatc
 
 # -- any document: a project or problems, never an exception (issue 16) -----------------------------------------
 
+import copy  # noqa: E402
 import datetime  # noqa: E402
 import shutil  # noqa: E402
 
@@ -493,7 +494,7 @@ def test_any_value_anywhere_gives_a_project_or_data_problems_never_an_exception(
     project = tmp_path_factory.mktemp("p")
     for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
         shutil.copyfile(FIXTURES / "mini" / name, project / name)
-    document = load_document(project / file)[0].data
+    document = copy.deepcopy(load_document(project / file)[0].data)   # the loader's, shared: never changed
     path = data.draw(st.sampled_from(list(_paths(document))))
     changed = _replace(document, path, data.draw(_HOSTILE_VALUES))
     (project / file).write_text(yaml.dump(changed, Dumper=_Dumper, allow_unicode=True), "utf-8")
@@ -516,7 +517,7 @@ def test_a_project_the_validation_accepts_builds_or_says_why(tmp_path_factory, f
     for name in ("site.yaml", "treatments.yaml", "locations.yaml"):
         shutil.copyfile(FIXTURES / "mini" / name, project / name)
     shutil.copytree(REPO / "templates", project / "templates")
-    document = load_document(project / file)[0].data
+    document = copy.deepcopy(load_document(project / file)[0].data)   # the loader's, shared: never changed
     path = data.draw(st.sampled_from([p for p in _paths(document) if p and isinstance(p[-1], str)]))
     leaf = st.one_of(_HOSTILE_TEXT, st.floats(min_value=-1e6, max_value=1e6), st.integers(-10**6, 10**6))
     (project / file).write_text(yaml.dump(_replace(document, path, data.draw(leaf)), Dumper=_Dumper,
