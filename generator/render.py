@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -50,8 +49,31 @@ class Rendered:
     description: str
 
 
+class _Environment(jinja2.Environment):
+    """Every environment `make_environment` makes has the same settings and filters, so a template's source text
+    compiles to the same Python source in each: that Python source (parsing and generating it is nine tenths of
+    the cost of compiling a template) is made once per process for each (name, text) and compiled from there with
+    the file name of this environment's template. A build makes a new environment (its templates may have
+    changed); the tests make hundreds of builds, the preview one per change of a template file."""
+
+    _GENERATED: dict[tuple[str | None, str], str] = {}
+    _GENERATED_MAX = 256     # template texts kept (a few kilobytes each); the memo starts again past this
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
+        if not isinstance(source, str) or defer_init:
+            return super().compile(source, name, filename, raw, defer_init)
+        key = (name, source)     # the text itself, never the file name alone: an edited template is compiled again
+        generated = self._GENERATED.get(key)
+        if generated is None:
+            generated = super().compile(source, name, filename, raw=True)   # a syntax error is raised, not kept
+            if len(self._GENERATED) >= self._GENERATED_MAX:
+                self._GENERATED.clear()
+            self._GENERATED[key] = generated
+        return generated if raw else self._compile(generated, filename or "<template>")
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -601,13 +623,23 @@ def _linker(published: dict[str, bool]):
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in DAY_NAMES.items()}
 
 
-@functools.lru_cache(maxsize=512)
+_META: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, ...]]] = {}
+
+
 def _template_meta(env: jinja2.Environment, name: str, source: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
     """The variables a template's own source reads from its context, and the templates it extends or includes
-    (None for a name computed while rendering). Worked out once per source text: the preview asks at every save,
-    and parsing is most of the cost."""
-    ast = env.parse(source, name)
-    return frozenset(meta.find_undeclared_variables(ast)), tuple(meta.find_referenced_templates(ast))
+    (None for a name computed while rendering). Worked out once per process for each (name, source text), whatever
+    the environment (all that `make_environment` makes parse alike): the preview asks at every save, each build
+    makes a new environment, and parsing is most of the cost."""
+    key = (name, source)
+    known = _META.get(key)
+    if known is None:
+        ast = env.parse(source, name)    # a syntax error is raised here, and not kept
+        known = frozenset(meta.find_undeclared_variables(ast)), tuple(meta.find_referenced_templates(ast))
+        if len(_META) >= 512:
+            _META.clear()
+        _META[key] = known
+    return known
 
 
 def _relative(filename: str | None, templates: Path) -> str | None:

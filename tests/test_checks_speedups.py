@@ -201,3 +201,29 @@ def test_code_is_read_when_the_page_has_a_code_tag(html):
     for node in tree.body.css("[hidden]"):
         node.remove()
     assert parse_html("index.html", html).code == [t for t in map(_text, tree.body.css(_CODE_SELECTOR)) if t]
+
+
+def test_a_checker_is_made_once_for_the_same_rules_and_again_for_an_edited_rule_file(tmp_path):
+    """`ClaimsChecker.for_rules` (each build and audit asks for one): the same rule objects and exempt texts give
+    a checker built once (the same indexes), with nothing remembered of the lines an earlier one saw; a rule file
+    whose text changed gives new rules, and so a checker of the new rules."""
+    rules = tmp_path / "house.yaml"
+    rules.write_text("rules:\n  - id: house-sale\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
+                     "    phrases: [half price]\n", "utf-8")
+    page = HtmlPage("x/index.html", "/x/", visible_text="Half price today.\nFree gifts today.")
+
+    first = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT)
+    assert [f.rule for f in first.check(page)] == ["claims.house-sale"]
+    again = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT)
+    assert again.index is first.index and again.candidates is first.candidates   # not built a second time
+    assert again._lines == {} and first._lines                                     # its own memo, empty
+    assert [f.rule for f in again.check(page)] == ["claims.house-sale"]
+    other = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT[:1])               # other exempt texts
+    assert other.index is not first.index and other.exempt != first.exempt
+
+    rules.write_text(rules.read_text("utf-8").replace("half price", "free gifts"), "utf-8")
+    edited = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT)
+    assert edited.index is not first.index
+    assert [(f.rule, f.evidence) for f in edited.check(page)] == [
+        (f.rule, f.evidence) for f in ClaimsChecker(load_rules([rules]), EXEMPT).check(page)]
+    assert [f.evidence for f in edited.check(page)] == ["Free gifts today."]

@@ -20,6 +20,7 @@ Phrase syntax, word by word:
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -692,6 +693,10 @@ def snippet(text: str, start: int, end: int, width: int = 60) -> str:
 
 # -- the checker ------------------------------------------------------------------------------------------------
 
+# ClaimsChecker.for_rules: (ids of the rules, exempt texts) -> (the rules, a checker made of them), oldest first
+_CHECKERS: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[tuple[ClaimRule, ...], ClaimsChecker]] = {}
+_CHECKERS_MAX = 8
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One claim in one sentence: its rule, the words found, the phrase that matched and why it was not excused."""
@@ -910,9 +915,30 @@ class ClaimsChecker:
                 taken = sorted({n for a in atoms for n in range(0, 100) if _compare(a, n)})
                 self._signature_numbers = re.compile(r"(?<![\d.])(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])")
                 self._signature_number_words = frozenset(w for w, n in NUMBER_WORDS.items() if n in taken)
+        self._forget()
+
+    def _forget(self) -> None:
+        """Start with nothing remembered of the lines seen."""
         self._decided: dict[tuple, bool] = {}
         self._number_classes: dict[str, tuple[bool, ...]] = {}
         self._lines: dict[str, tuple[SentenceResult, ...]] = {}
+
+    @classmethod
+    def for_rules(cls, rules: Sequence[ClaimRule], exempt: Sequence[str] = ()) -> ClaimsChecker:
+        """`ClaimsChecker(rules, exempt)`, with what is worked out from the rules (indexes, signatures, vocabulary)
+        made once per process for the same rule objects and exempt texts: the rules of the same rule file texts
+        are the same frozen objects (`load_rules`), and every build and audit makes a checker. Each checker given
+        out remembers only the lines it has seen itself, as a new one does."""
+        key = (tuple(map(id, rules)), tuple(exempt))
+        made = _CHECKERS.pop(key, None)
+        if made is None:
+            made = (tuple(rules), cls(list(rules), exempt))   # the rules are kept, so that their ids stay theirs
+            if len(_CHECKERS) >= _CHECKERS_MAX:
+                del _CHECKERS[next(iter(_CHECKERS))]     # the least recently asked for
+        _CHECKERS[key] = made
+        checker = copy.copy(made[1])
+        checker._forget()
+        return checker
 
     # -- one line ---------------------------------------------------------------------------------------------
     def line_results(self, line: str) -> tuple[SentenceResult, ...]:

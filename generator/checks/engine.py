@@ -70,7 +70,7 @@ class CheckRun:
         self.facts = facts
         if rules is None:
             rules = rules_for(self.settings, project_dir)
-        self.claims = ClaimsChecker(rules, facts.disclaimer_texts if facts else [])
+        self.claims = ClaimsChecker.for_rules(rules, facts.disclaimer_texts if facts else [])
         self.rule_ids = set(CONTENT_RULES) | set(DUPLICATE_RULES) | {r.rule for r in rules} | _seo_rules()
         self.default_policy = {**{k: "fail" if v[0] == "error" else "warn" for k, v in CONTENT_RULES.items()},
                                **{k: v[0] for k, v in DUPLICATE_RULES.items()},
