@@ -11,6 +11,7 @@ from generator.data import Placeholder
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
 from generator.language import DAYS, HERE_KM
 from generator.model import Location, PageKind, Premises, Project
+from generator.text import APOSTROPHES
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
 
@@ -143,7 +144,7 @@ DOORWAY_RULE = "duplicates.doorway"   # a local page with nothing written for it
 
 
 _NAME_WORD = re.compile(r"[^\W_]+")
-_APOSTROPHE_S = re.compile(r"[\'\u2019]s\b")
+_APOSTROPHE_S = re.compile(rf"[{APOSTROPHES}]s\b")
 
 
 def _name_words(text: str) -> list[str]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from generator.text import APOSTROPHES
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would accept a trailing newline
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _TRANSLITERATE = str.maketrans({
     "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "&": " and ",
-    "’": "", "'": "", "‘": "",
+    **dict.fromkeys(APOSTROPHES, ""),   # "Esher’s" -> "eshers"
 })
 
 

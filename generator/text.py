@@ -11,11 +11,21 @@ from collections.abc import Callable, Iterable
 TITLE_MAX = 60
 DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
 
-# Typographic quotes and the straight ones people type are the same to every check: folded to the straight ones
-# (content's comparisons, the claims rules), or read as one (the duplicate checks' words).
+# Typographic quotes and the straight ones people type are the same to every check, and to the plan's search for
+# place names and to slugs: folded to the straight ones (`fold_quotes`) before words are read.
 QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
-APOSTROPHES = "'\u2019"                              # join the parts of one word: "it's", "o’clock"
+# the marks read as an apostrophe: the straight one and those QUOTES folds to it ("it's", "o’clock", "it‘s")
+APOSTROPHES = "'" + "".join(old for old, new in QUOTES if new == "'")
 WORD = rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*"          # a word: letters or digits, parts joined by an apostrophe
+
+
+def fold_quotes(text: str) -> str:
+    """The text with typographic quotes as the straight ones (the same length)."""
+    if not text.isascii():   # str.replace per mark is many times faster than str.translate
+        for old, new in QUOTES:
+            if old in text:
+                text = text.replace(old, new)
+    return text
 
 
 def squash(text: str) -> str:

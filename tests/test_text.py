@@ -39,6 +39,30 @@ def test_every_check_reads_a_typographic_apostrophe_as_a_straight_one():
     assert normalise(curly).split() == normalise(straight).split()
     said = ["it's", "the", "clinic's", "own", "text"]
     assert _WORD.findall(normalise(curly)) == _WORD.findall(normalise(straight)) == said
-    for found in (_WORD.findall(curly.lower()), words(curly)):   # unfolded, a curly apostrophe still joins a word
-        assert [w.replace("\u2019", "'") for w in found] == said
-    assert words(straight) == said
+    assert [w.replace("\u2019", "'") for w in _WORD.findall(curly.lower())] == said   # unfolded, it still joins
+    assert words(curly) == words(straight) == said     # the duplicate checks' words: the same words, the same hashes
+
+
+def test_every_mark_read_as_an_apostrophe_is_read_so_everywhere():
+    """The marks QUOTES folds to a straight apostrophe are the marks that join a word (APOSTROPHES), and every reader
+    of words takes each of them as the straight one: the duplicate checks (whose words are hashed: "clinic’s" and
+    "clinic's" were two words, and "it‘s" two words, "it" and "s"), the claims rules' word pattern, content's folding,
+    the plan's search for place names ("Esher‘s" names Esher), the SEO check's places, and slugs."""
+    from generator.checks.claims import _WORD, normalise
+    from generator.checks.content import fold
+    from generator.checks.duplicates.text import words
+    from generator.checks.seo import _places
+    from generator.plan import _name_words
+    from generator.slugs import slugify
+    from generator.text import APOSTROPHES, QUOTES
+
+    for mark in ("'", "\u2019", "\u2018"):
+        text = f"Esher{mark}s clinic{mark}s o{mark}clock: we serve Walton{mark}s Wood"
+        straight = text.replace(mark, "'")
+        assert words(text) == words(straight) == ["esher's", "clinic's", "o'clock", "we", "serve", "walton's", "wood"]
+        assert _WORD.findall(normalise(text)) == _WORD.findall(normalise(straight))
+        assert fold(text) == fold(straight)
+        assert _name_words(text)[:3] == ["esher", "clinic", "o"]
+        assert _places(text) == {f"Walton{mark}s Wood"}
+        assert slugify(text) == slugify(straight) == "eshers-clinics-oclock-we-serve-waltons-wood"
+    assert set(APOSTROPHES) == {"'"} | {old for old, new in QUOTES if new == "'"} == {"'", "\u2019", "\u2018"}

@@ -13,7 +13,7 @@ from generator.checks import Finding, HtmlPage
 from generator.checks.claims import parse_json, snippet
 from generator.checks.facts import PageFacts, SiteFacts
 from generator.model import PageKind
-from generator.text import QUOTES, squash
+from generator.text import fold_quotes, squash
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
@@ -57,15 +57,10 @@ def fold(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    if not text.isascii():
-        for old, new in _FOLD:
-            if old in text:
-                text = text.replace(old, new)
-    return squash(text).casefold()
+    return squash(fold_quotes(text)).casefold()
 
 
 fold_record = lru_cache(maxsize=4096)(fold)   # the same disclaimer and address texts, page after page
-_FOLD = QUOTES
 
 
 # -- required disclaimers --------------------------------------------------------------------------------------

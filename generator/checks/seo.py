@@ -22,7 +22,7 @@ from generator.checks.addresses import ABSOLUTE, PLAIN_PATH, Resolver
 from generator.checks.crawl import NOT_FOUND_FILES
 from generator.checks.html import page_path
 from generator.checks.site import Site, robots_sitemaps
-from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX, squash
+from generator.text import APOSTROPHES, DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX, squash
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
@@ -613,8 +613,8 @@ def _check_breadcrumbs(page: HtmlPage, node: dict, resolver: Resolver) -> Iterat
 
 # A place named after a preposition ("a plumber in Keynsham", "Do you cover Radstock?"): one to three capitalised
 # words. Months, days and languages are not places.
-_PLACE = re.compile(r"\b(?:in|near|around|across|covering|cover|serve|serving|to|from)\s+((?:[A-Z][\w'’-]+)"
-                    r"(?:[ -](?:upon|on|le|de|under|in|the)?[ -]?[A-Z][\w'’-]+){0,2})")
+_PLACE = re.compile(rf"\b(?:in|near|around|across|covering|cover|serve|serving|to|from)\s+((?:[A-Z][\w{APOSTROPHES}-]+)"
+                    rf"(?:[ -](?:upon|on|le|de|under|in|the)?[ -]?[A-Z][\w{APOSTROPHES}-]+){{0,2}})")
 _NOT_PLACES = frozenset("""January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday English Welsh French Spanish German Google The Our
     We You Your It This That Christmas Easter Yes No Please""".split())

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from generator.geo import COMPASS_WORDS
-from generator.text import APOSTROPHES
+from generator.text import APOSTROPHES, fold_quotes
 
 SHINGLE = 4                     # words per shingle
 
@@ -42,8 +42,9 @@ NEVER_MASKED = frozenset({"a", "an", "and", "as", "at", "by", "de", "for", "from
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, lower-cased, as the comparisons see them (® and ™ and punctuation dropped)."""
-    return _WORD.findall(text.lower())
+    """The words of a text, lower-cased, as the comparisons see them (® and ™ and punctuation dropped, typographic
+    quotes as straight ones: "clinic’s" is "clinic's")."""
+    return _WORD.findall(fold_quotes(text.lower()))
 
 
 class Masker:
