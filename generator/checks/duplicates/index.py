@@ -14,7 +14,8 @@ from generator.checks.duplicates.near import near_clusters, near_pairs
 from generator.checks.duplicates.own import Written, settle
 from generator.checks.duplicates.results import Cluster, DuplicateResult, DuplicateSettings, PageStats
 from generator.checks.duplicates.tables import Occurrences, ShingleSets
-from generator.checks.duplicates.text import Masker, WordHashes, shingle_hashes, words
+from generator.checks.duplicates.text import Masker, WordHashes, shingle_hashes
+from generator.checks.duplicates.text import words as text_words
 
 LARGE_INDEX = 20_000            # pages from which freed tables go back to the system at once
 LINE_MEMO = 50_000    # distinct lines remembered (line -> block) before the memo starts again: most
@@ -138,7 +139,7 @@ class DuplicateIndex:
         for line in main_text.split("\n"):
             known = memo.get(line)
             if known is None:
-                found = words(line)
+                found = text_words(line)
                 if not found:
                     known = memo[line] = (0, 0)
                 else:
@@ -253,7 +254,7 @@ class DuplicateIndex:
             for k, texts in enumerate(todo):   # every line ends with a break: no shingle spans two texts
                 for text in texts:
                     for line in text.split("\n"):
-                        flat += words(line)
+                        flat += text_words(line)
                         flat.append("\n")
                 ends[k] = len(flat)
             ids = np.fromiter(map(hashes.__getitem__, flat), dtype=np.uint64, count=len(flat))
