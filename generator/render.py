@@ -59,7 +59,7 @@ class _Environment(jinja2.Environment):
     _GENERATED: dict[tuple[str | None, str], str] = {}
     _GENERATED_MAX = 256     # template texts kept (a few kilobytes each); the memo starts again past this
 
-    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         if not isinstance(source, str) or defer_init:
             return super().compile(source, name, filename, raw, defer_init)
         key = (name, source)     # the text itself, never the file name alone: an edited template is compiled again
