@@ -90,7 +90,7 @@ def test_without_links_the_content_is_the_same():
 import time  # noqa: E402
 
 import pytest  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from generator.checks import nesting  # noqa: E402
@@ -176,6 +176,8 @@ def _dom_depth(html: bytes) -> int:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=6), st.integers(min_value=1, max_value=60))
+# found by hypothesis in a full run: lexbor ignores `</div>` in a select, and the scan closed the div and the select
+@example(["<div>", "<select>", "<div>", "<select>", "<select>", "</div>"], 41)
 def test_the_scan_never_counts_fewer_open_elements_than_the_parser_keeps(pattern, times):
     """The scan errs towards more open elements: lexbor's tree is never deeper than about twice what it counts
     (tables add a row and a body of their own)."""

@@ -292,6 +292,8 @@ class _Scan:
             return
         if self.flatten and name in _FORMATTING:
             self.cut(start, end, b"</span>")
+        if name != b"select" and not self.foreign and self.last(b"select") > self.boundary():
+            return   # in a select, lexbor ignores other end tags (`</div>` closes neither the div nor the select)
         if not self.foreign and self.formatting(name):
             # The adoption agency: a formatting element on top closes; one already closed leaves the list; a
             # misnested one is settled without making the tree shallower, so here nothing closes.
