@@ -374,13 +374,39 @@ def test_another_premises_practitioner_and_days_publish_the_one_page_that_has_no
     assert second.checks.held["/lip-fillers/southwick/"].rule == "duplicates.doorway"
     # audit, word for word, finds no thin or duplicate page among those published (the offer page has the
     # other premises' name, place and distances of its own)
-    assert audit_findings(gate_project / "output") == []
-    assert {s.page for s in audit(gate_project / "output").duplicates.pages} == sitemap(gate_project)
+    audited = audit(gate_project / "output").duplicates
+    assert [f for f in audit(gate_project / "output").findings if f.rule.startswith("duplicates.")] == []
+    assert {s.page for s in audited.pages} == sitemap(gate_project)
+    # check counts the offer page's own words as audit does, word for word on all its text
+    assert second.checks.duplicates.stats[url].word_for_word
+    assert second.checks.duplicates.stats[url].unique_words == audited.stats[url].unique_words > 0
     assert {f"/chemical-peel/{p}/" for p in PLACES} <= set(second.checks.demoted)   # one premises offers a peel
 
     remove_pairs(gate_project)
     third = build(gate_project)
     assert url in third.checks.demoted and url not in sitemap(gate_project)
+    assert_as_clean_build(gate_project, tmp_path)
+
+
+def test_an_offer_page_a_search_engine_finds_thin_is_held_back_and_audit_agrees(gate_project: Path, tmp_path: Path):
+    """With only Northfield and Westmere left, the Westmere page is the one page of the Westmere premises' offer, but
+    once Westmere's area page (with notes of its own) is published, fewer than 30 of its words are on no other
+    indexable page, word for word: check holds it back, so audit of the built site finds no thin page."""
+    add_satellite(gate_project)
+    edit_yaml(gate_project / "locations.yaml", lambda d: d.update(
+        locations=[loc for loc in d["locations"] if loc["name"] in ("Northfield", "Westmere")]))
+    add_pair(gate_project, "northfield")
+    edit_yaml(gate_project / "locations.yaml", lambda d: d["locations"][1].update(notes=(
+        "Buses from Westmere stop at the end of Mill Lane, two minutes' walk from the clinic. Drivers from Westmere "
+        "can use the car park behind the library, free after six in the evening.")))
+    result = build(gate_project).checks
+    url = "/lip-fillers/westmere/"
+    assert result.held[url].rule == "duplicates.thin" and url in result.demoted
+    assert "word for word" in result.held[url].reason
+    assert result.duplicates.stats[url].unique_words < 30
+    assert "/areas/westmere/" in sitemap(gate_project) and url not in sitemap(gate_project)
+    assert audit_findings(gate_project / "output") == []
+    assert {s.page for s in audit(gate_project / "output").duplicates.pages} == sitemap(gate_project)
     assert_as_clean_build(gate_project, tmp_path)
 
 

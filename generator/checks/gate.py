@@ -75,9 +75,14 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
     """A page whose own text, measured against every other indexable page, is under the minimums."""
     need = words_needed(stats.unique_words, stats.content_words, settings)
     own = stats.unique_words
-    where = "of the text written for it, " if facts is not None and facts.own_text is not None else ""
-    measured = (f"{own} of its {stats.content_words} words ({stats.unique_share:.0%}) are its own: {where}found on "
-                "no other indexable page, once place names, numbers and directions are set aside")
+    if stats.word_for_word:   # a page with an offer of its own (plan.credit_offers), judged as `audit` judges it
+        measured = (f"it is the only page for its premises, practitioner and days, but only {own} of its "
+                    f"{stats.content_words} words ({stats.unique_share:.0%}) are found on no other indexable page, "
+                    "word for word: a search engine finds it thin")
+    else:
+        where = "of the text written for it, " if facts is not None and facts.own_text is not None else ""
+        measured = (f"{own} of its {stats.content_words} words ({stats.unique_share:.0%}) are its own: {where}found "
+                    "on no other indexable page, once place names, numbers and directions are set aside")
     if facts is None:
         return Hold(stats.page, "duplicates.thin", "more", measured,
                     f"Give it about {need} more words of its own, or keep it out of search results (noindex).",
@@ -88,7 +93,7 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
         advice = (_pair_advice(facts.treatment or "the treatment", area, facts.treatment_slug or "", need, own > 0)
                   if landing else _area_advice(area, need, own > 0))
         lacks = "pair" if landing else "area"
-        if own == 0 and facts.own:   # it has text written for it, but another page has it too
+        if own == 0 and facts.own and not stats.word_for_word:   # its written text is on another page too
             lacks = "copy"
             advice = ("Its text for this treatment here is also on another page, or differs from one only by place "
                       "names and numbers: write it for this page alone. " if landing else "Its notes are also on "
@@ -140,7 +145,7 @@ def predicted_holds(project, plan, run, previous: dict | None = None) -> dict[st
             if url in before:
                 held.add(url)
             continue
-        if not page.own or page.own == ("offer",):   # certain, or never judged thin
+        if not page.own or page.own == ("offer",):   # certain, or judged word for word, on all its text
             continue
         texts = run.facts.pages[url].own_text or ()   # what can be its own (facts.written_text)
         if sum(len(words(t)) for t in texts) < minimum:

@@ -11,7 +11,7 @@ import numpy as np
 from generator.checks.duplicates.arrays import _lookup, _ranges, _return_freed_memory, _rows_of, distinct
 from generator.checks.duplicates.minhash import BINS
 from generator.checks.duplicates.near import near_clusters, near_pairs
-from generator.checks.duplicates.own import Written, settle
+from generator.checks.duplicates.own import Written, is_thin, settle
 from generator.checks.duplicates.results import Cluster, DuplicateResult, DuplicateSettings, PageStats
 from generator.checks.duplicates.tables import Occurrences, ShingleSets
 from generator.checks.duplicates.text import Masker, WordHashes, shingle_hashes
@@ -238,8 +238,10 @@ class DuplicateIndex:
 
     def judged_apart(self, page: str) -> None:
         """Say that `page` has earned its place by something other than its text (a landing page's offer, see
-        plan.credit_offers): it is never judged thin, but stays in the index, its text counting against the other
-        pages', and is judged for near duplicates as any page."""
+        plan.credit_offers): it is not judged on the text written for it, with inserted values masked, but word for
+        word on all its text, as `audit` judges any page (a page a search engine finds thin is thin, whatever it
+        offers), once every other page is judged; its text counts against the other pages', and it is judged for
+        near duplicates as any page."""
         self._apart.add(page)
 
     def _shingles_of_written(self) -> dict[tuple[str, ...], np.ndarray]:
@@ -346,6 +348,27 @@ class DuplicateIndex:
         return table, occ, (own, near), carried.signatures
 
     # -- the judgement ----------------------------------------------------------------------------------------
+    def _judge_apart(self, sets: ShingleSets, plain: np.ndarray, occ: Occurrences, outcome, apart: np.ndarray,
+                     may: np.ndarray, stats: list[PageStats]) -> bool:
+        """Judge the pages judged apart (`judged_apart`) that are still indexable, against the pages left: their own
+        words counted word for word, on all their text, as `audit` counts them (a different offer earns a page a
+        place, but a page a search engine finds thin is thin). Those thin that may leave leave the index; True
+        when some left."""
+        pages = np.flatnonzero(apart & outcome.active)
+        if len(pages) == 0:
+            return False
+        own = sets.own_words_of(plain, occ, outcome.active, pages)
+        outcome.own[pages] = own[pages]
+        outcome.thin[pages] = is_thin(own[pages], outcome.content[pages], self.settings)
+        for i in pages.tolist():
+            stats[i].word_for_word = True
+        leave = pages[outcome.thin[pages] & may[pages]]
+        if len(leave) == 0:
+            return False
+        outcome.active[leave] = False
+        outcome.held[leave] = True
+        return True
+
     def finish(self, explain: Callable[[str, str], str] | None = None, ranks: dict[str, int] | None = None,
                may_leave: Callable[[str, str], bool] | None = None) -> DuplicateResult:
         """Judge every page: exact duplicates, own text (thin pages), near duplicates.
@@ -410,9 +433,16 @@ class DuplicateIndex:
         kept_own = sets if self.keep else None
         del sets
         compared = confirmed = 0
+        apart = np.array([p in self._apart for p in pages], dtype=bool) if self._apart else None
         while True:
             if near_sets is None:
                 near_sets = ShingleSets(plain, table.lengths, table.words, near=True)
+            if apart is not None and self._judge_apart(near_sets, plain, occ, outcome, apart, may, stats):
+                if kept_own is None and masked is not None:   # not both at once (memory, at 100,000 pages)
+                    near_sets = None
+                outcome = settle(kept_own or own_sets(), occ, n, outcome.active.copy(), judged, rank_of, may, s,
+                                 outcome, written)
+                continue
             keep = outcome.active[occ.dpage] & ~outcome.boiler[occ.dblock] & (table.lengths[occ.dblock] > 0)
             cpage, cblock = occ.dpage[keep], occ.dblock[keep]
             copy = np.array([st.duplicate_of is not None for st in stats], dtype=bool)   # compared as the kept page

@@ -26,6 +26,8 @@ class PageStats:
     cluster: int | None = None          # index into DuplicateResult.clusters
     thin: bool = False                  # under min_unique_share or min_unique_words
     held: bool = False                  # left the index because of it (the caller said it may)
+    word_for_word: bool = False         # own words counted word for word on all its text, as `audit` counts them
+                                        # (a page judged apart: DuplicateIndex.judged_apart)
 
 
 @dataclass

@@ -206,6 +206,51 @@ class ShingleSets:
         covered[self.bwords == 0] = 0
         return covered.astype(np.int64)
 
+    def own_words_of(self, flat: np.ndarray, occ: Occurrences, active: np.ndarray, pages: np.ndarray) -> np.ndarray:
+        """Per page (an array of the index's length, 0 but for `pages`), the words of each of `pages` covered by
+        its shingles that no other active page holds: `own_words` counted for a few pages, on any sets (it needs
+        only each block's distinct shingles, not `own`). `flat`: every block's shingles in word order, those
+        these sets were made of. The work is over the blocks of `pages` and the blocks that share a shingle with
+        them, so it costs little when they are few."""
+        n, nb = len(active), self.blocks
+        pick = active[occ.dpage]
+        holder_block, holder = occ.dblock[pick], occ.dpage[pick]
+        label = np.full(nb, -2, np.int32)        # per block: the one active page holding it, -1 for several
+        label[holder_block] = holder
+        label[np.bincount(holder_block, minlength=nb) > 1] = -1
+        del pick, holder_block, holder
+        wanted = np.zeros(n, bool)
+        wanted[pages] = True
+        mine = np.flatnonzero((label >= 0) & wanted[np.maximum(label, 0)] & (self.blen > 0))
+        own_page = np.zeros(n, np.int64)
+        if len(mine) == 0:
+            return own_page
+        _, at = _ranges(self.set_ptr[mine], self.bsize[mine])
+        marked = np.zeros(len(self.values), bool)
+        marked[self.set_gid[at]] = True
+        entries = np.flatnonzero(marked[self.set_gid])      # every block's entries for those shingles
+        holders = label[np.searchsorted(self.set_ptr, entries, side="right") - 1]
+        gid = self.set_gid[entries]
+        present = holders != -2
+        gid, holders = gid[present], holders[present]
+        lo = np.full(len(self.values), np.iinfo(np.int32).max, np.int32)
+        hi = np.full(len(self.values), -3, np.int32)
+        np.minimum.at(lo, gid, holders)
+        np.maximum.at(hi, gid, holders)
+        own = (lo == hi) & (lo >= 0)             # per shingle number: held by one active page only
+        first_shingle = np.concatenate(([0], np.cumsum(self.blen)))
+        owner, at = _ranges(first_shingle[mine], self.blen[mine])
+        hit = own[np.searchsorted(self.values, flat[at])]
+        word_start = np.concatenate(([0], np.cumsum(self.bwords[mine])))
+        position = (word_start[owner] + (at - first_shingle[mine][owner]))[hit]
+        total = int(word_start[-1])
+        covered_word = np.zeros(total + SHINGLE, bool)
+        for k in range(SHINGLE):
+            covered_word[position + k] = True
+        covered = np.zeros(nb, np.int64)
+        covered[mine] = np.add.reduceat(covered_word[:total], word_start[:-1])
+        return np.bincount(occ.occ_page, weights=covered[occ.occ_block], minlength=n).astype(np.int64)
+
     # -- pairs ------------------------------------------------------------------------------------------------
     def shared_sets(self, pages: list[int], cblock: np.ndarray, block_ptr: np.ndarray) -> dict[int, np.ndarray]:
         """For a few pages at once: the distinct shared shingle numbers of each one's content blocks, sorted
