@@ -287,6 +287,39 @@ def test_own_text_matches_its_definition(masked):
     assert any(share not in (0.0, 1.0) for _, share, _ in got.values())   # the test says something
 
 
+@pytest.mark.parametrize("masked", [False, True])
+def test_a_page_judged_apart_has_its_own_words_counted_word_for_word(masked):
+    """A page judged apart (a landing page published on its offer) is judged as `audit` judges any page: its own
+    words are those of its definition counted word for word, without the mask, whatever the index masks; and one
+    that is thin by that count and may leave does, leaving its text to the others."""
+    from generator.checks.duplicates import Masker
+    names = ["Esher", "Cobham", "Walton-on-Thames", "3.5", "north-east"]
+    pages = _reference_pages(11, names)
+    apart = ["/p03/", "/p07/", "/p19/"]
+    index = DuplicateIndex(DuplicateSettings(min_unique_share=0, min_unique_words=0),
+                           Masker(["Esher", "Cobham", "Walton-on-Thames"]) if masked else None)
+    for url, text in pages.items():
+        index.add(url, text)
+    for url in apart:
+        index.judged_apart(url)
+    result = index.finish()
+    plain = reference_figures(pages)
+    assert {url: result.stats[url].unique_words for url in apart} == {url: plain[url][2] for url in apart}
+    assert all(result.stats[url].word_for_word for url in apart)
+    assert sum(plain[url][2] for url in apart) > 0   # the test says something
+
+    strict = DuplicateSettings(min_unique_words=plain["/p07/"][2] + 1, min_unique_share=0)
+    index = DuplicateIndex(strict)
+    for url, text in pages.items():
+        index.add(url, text)
+    index.judged_apart("/p07/")
+    result = index.finish(may_leave=lambda rule, url: url == "/p07/")
+    assert result.stats["/p07/"].held and result.stats["/p07/"].thin
+    without = reference_figures({url: text for url, text in pages.items() if url != "/p07/"})
+    assert {s.page: s.unique_words for s in result.pages if s.page != "/p07/"} == \
+        {url: figures[2] for url, figures in without.items()}
+
+
 def test_masking_takes_own_text_away_and_never_adds_any():
     """Masked, a page has at most the own words it has unmasked (a word masked is masked wherever it stands)."""
     from generator.checks.duplicates import Masker
