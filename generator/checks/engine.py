@@ -20,6 +20,7 @@ from generator.checks.duplicates import (
     describe_differences,
     differences,
 )
+from generator.checks.duplicates.spun import discount
 from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
 from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
 from generator.checks.results import CheckResult, PageResult
@@ -86,9 +87,13 @@ class CheckRun:
                          and f.indexable
                          and not f.own} if facts is not None else set()
         self.held_before = {url for url in self.doorways if self.may_leave("duplicates.doorway", url)}
+        # only what was written for a page can be its own, less its filler and spun sentences (duplicates/spun.py)
+        written, self.discounted = discount(((url, f.rank, f.own_text) for url, f in sorted(facts.pages.items())
+                                             if f.own_text is not None and url not in self.held_before),
+                                            self.masker) if facts is not None else ({}, {})
+        for url, texts in written.items():
+            self.index.written_for(url, list(texts))
         for url, f in (facts.pages.items() if facts is not None else ()):
-            if f.own_text is not None and url not in self.held_before:   # only what was written for it is its own
-                self.index.written_for(url, list(f.own_text))
             if f.own == ("offer",):   # its offer earns it a place, not its text (plan.credit_offers)
                 self.index.judged_apart(url)
         self.reload = reload
@@ -269,7 +274,7 @@ class CheckRun:
                 facts = pages.get(st.page)
                 if facts is not None and not _can_hold(facts):
                     continue   # the home page, the list of areas: a finding, never held back
-                holds[st.page] = thin_hold(facts, st, self.duplicate_settings)
+                holds[st.page] = thin_hold(facts, st, self.duplicate_settings, self.discounted.get(st.page))
         return holds
 
     def _apply_policies(self, raw: list[Finding], holds: dict[str, Hold]):
@@ -345,7 +350,8 @@ class CheckRun:
             if (pages[st.page].kind in NAVIGATION_KINDS if st.page in pages else st.page == "/"):
                 continue   # the home page and the list of areas repeat what they link to, by design
             if st.thin and st.duplicate_of is None and st.cluster is None and st.page not in self.doorways:
-                hold = holds.get(st.page) or thin_hold(pages.get(st.page), st, self.duplicate_settings)
+                hold = holds.get(st.page) or thin_hold(pages.get(st.page), st, self.duplicate_settings,
+                                                       self.discounted.get(st.page))
                 yield Finding("duplicates.thin", "error", st.page, f"thin: {hold.reason}",
                               f"closest twin: {st.twin} ({st.twin_similarity:.0%})" if st.twin else "", hold.advice)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from generator.checks.duplicates import DuplicateSettings, PageStats
+from generator.checks.duplicates.spun import Discounted
 from generator.checks.facts import PageFacts
 from generator.model import PageKind
 
@@ -21,6 +22,7 @@ LACKS = {
     "area": "text about the area",
     "more": "more text of their own",
     "copy": "text not found on another page",
+    "say": "text that says something: not stock phrases, nor another page's reworded",
 }
 
 
@@ -71,8 +73,10 @@ def doorway_hold(facts: PageFacts, words: int, settings: DuplicateSettings) -> H
                 _pair_advice(treatment, area, facts.treatment_slug or "", need), need_words=need)
 
 
-def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSettings) -> Hold:
-    """A page whose own text, measured against every other indexable page, is under the minimums."""
+def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSettings,
+              discounted: Discounted | None = None) -> Hold:
+    """A page whose own text, measured against every other indexable page, is under the minimums. `discounted`:
+    the sentences of the text written for it that did not count (duplicates/spun.py), said in the reason."""
     need = words_needed(stats.unique_words, stats.content_words, settings)
     own = stats.unique_words
     if stats.word_for_word:   # a page with an offer of its own (plan.credit_offers), judged as `audit` judges it
@@ -83,6 +87,8 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
         where = "of the text written for it, " if facts is not None and facts.own_text is not None else ""
         measured = (f"{own} of its {stats.content_words} words ({stats.unique_share:.0%}) are its own: {where}found "
                     "on no other indexable page, once place names, numbers and directions are set aside")
+        if discounted:
+            measured += "; " + _discounted_reason(discounted)
     if facts is None:
         return Hold(stats.page, "duplicates.thin", "more", measured,
                     f"Give it about {need} more words of its own, or keep it out of search results (noindex).",
@@ -93,7 +99,12 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
         advice = (_pair_advice(facts.treatment or "the treatment", area, facts.treatment_slug or "", need, own > 0)
                   if landing else _area_advice(area, need, own > 0))
         lacks = "pair" if landing else "area"
-        if own == 0 and facts.own and not stats.word_for_word:   # its written text is on another page too
+        if discounted and own < settings.min_unique_words:   # what was written for it says nothing of its own
+            lacks = "say"
+            advice = ("Stock phrases around the place's name (\"our friendly team\", \"book today\") and sentences "
+                      "reworded from another page's do not make a page worth finding: say something true that only "
+                      "this page can. " + advice)
+        elif own == 0 and facts.own and not stats.word_for_word:   # its written text is on another page too
             lacks = "copy"
             advice = ("Its text for this treatment here is also on another page, or differs from one only by place "
                       "names and numbers: write it for this page alone. " if landing else "Its notes are also on "
@@ -106,6 +117,27 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
                     "treatment's text repeats.", own_words=own, need_words=need)
     return Hold(stats.page, "duplicates.thin", "more", measured,
                 f"Give the page about {need} more words of its own.", own_words=own, need_words=need)
+
+
+def _discounted_reason(d: Discounted) -> str:
+    parts = []
+    if d.filler:
+        n = len(d.filler)
+        parts.append(f"{_sentences(n)} of the text written for it {'says' if n == 1 else 'say'} nothing but names "
+                     f"and stock praise (\"{_clip(d.filler[0])}\")")
+    if d.spun:
+        sentence, other = d.spun[0]
+        parts.append(f"{_sentences(len(d.spun))} {'is' if len(d.spun) == 1 else 'are'} another page's reworded "
+                     f"(\"{_clip(sentence)}\", as on {other})")
+    return " and ".join(parts) + ": they do not count"
+
+
+def _sentences(n: int) -> str:
+    return "1 sentence" if n == 1 else f"{n} sentences"
+
+
+def _clip(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + "…"
 
 
 def _pair_advice(treatment: str, area: str, slug: str, need: int, more: bool = False) -> str:
