@@ -4,7 +4,7 @@ taken out of a page's own text, and what is left alone."""
 from __future__ import annotations
 
 from generator.checks.duplicates import Masker
-from generator.checks.duplicates.spun import discount, sentences
+from generator.checks.duplicates.spun import discount
 
 # Invented places and text.
 MASK = Masker(["Northfield", "Eastbrook", "Westmere", "Surrey", "Lip Fillers", "Microneedling"])
@@ -13,12 +13,15 @@ SPECIFIC = ("The 42 bus from Northfield stops outside the library every half hou
 
 
 def test_a_sentence_of_names_and_stock_praise_is_filler():
-    filler = sentences("Looking for lip fillers in Northfield? Our Northfield clients love their natural-looking "
-                       "results. Book your lip fillers near Northfield today with our friendly, experienced team.",
-                       MASK)
-    assert len(filler) == 3 and all(s.filler for s in filler)
-    assert not any(s.filler for s in sentences(SPECIFIC, MASK))
-    assert not sentences("Parking is free after six in the evening.", MASK)[0].filler
+    filler = ("Looking for lip fillers in Northfield? Our Northfield clients love their natural-looking results. "
+              "Book your lip fillers near Northfield today with our friendly, experienced team.")
+    kept, found = discount([("/lip-fillers/northfield/", 0, (filler, SPECIFIC)),
+                            ("/areas/eastbrook/", 1, ("Parking is free after six in the evening.",))], MASK)
+    assert found["/lip-fillers/northfield/"].filler == [
+        "Looking for lip fillers in Northfield?", "Our Northfield clients love their natural-looking results.",
+        "Book your lip fillers near Northfield today with our friendly, experienced team."]
+    assert kept["/lip-fillers/northfield/"] == ("", SPECIFIC)
+    assert "/areas/eastbrook/" not in found
 
 
 def test_spun_sentences_count_for_neither_page_and_the_rest_stays():
@@ -46,8 +49,18 @@ def test_one_word_swapped_is_still_spun_but_two_different_facts_are_not():
 def test_an_area_keeps_its_notes_spun_onto_its_landing_pages():
     notes = ("Buses from Northfield stop at the end of Mill Lane, two minutes' walk from the clinic.",)
     spun = ("From Northfield, buses stop at the end of Mill Lane, a two-minute walk from our clinic.",)
+    copied = ("Buses from Westmere stop at the end of Mill Lane, two minutes' walk from the clinic.",)
     kept, found = discount([("/areas/northfield/", 1, notes), ("/lip-fillers/northfield/", 0, spun),
-                            ("/microneedling/northfield/", 0, spun)], MASK)
+                            ("/microneedling/northfield/", 0, copied)], MASK)
     assert kept["/areas/northfield/"] == notes and "/areas/northfield/" not in found
-    assert found["/lip-fillers/northfield/"].spun[0][1] == "/areas/northfield/"
+    assert found["/lip-fillers/northfield/"].spun == [(spun[0], "/areas/northfield/")]
     assert kept["/lip-fillers/northfield/"] == ("",)
+    # word for word the area's but for the place: taken out too, but not listed (its shingles are not its own)
+    assert kept["/microneedling/northfield/"] == ("",) and "/microneedling/northfield/" not in found
+
+
+def test_texts_without_content_words_or_without_words():
+    kept, found = discount([("/a/", 0, ("", "The 3.5 of Northfield.")), ("/b/", 1, ("?!",)), ("/c/", 0, ())], MASK)
+    assert kept == {"/a/": ("", ""), "/b/": ("?!",), "/c/": ()}
+    assert found["/a/"].filler == ["The 3.5 of Northfield."]
+    assert discount([], MASK) == ({}, {})

@@ -20,13 +20,16 @@ so the page stands on the rest of it, or is held back as thin with the reason (`
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.checks.duplicates.text import Masker, words
+import numpy as np
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+from generator.checks.duplicates.arrays import _ranges
+from generator.checks.duplicates.text import _WORD, MASK, Masker, _mix
+
 MIN_WORDS_TO_MATCH = 3      # content words a sentence needs before it is matched with another page's (shorter
                             # sentences, "Parking is free", are said alike honestly)
 
@@ -93,36 +96,58 @@ def _base(word: str) -> str:
     return SYNONYMS.get(word, word)
 
 
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    content: frozenset[str]     # its content words, in base form (stock words by their group)
-
-    @property
-    def filler(self) -> bool:
-        return self.content <= STOCK
-
-    def keys(self) -> list[frozenset[str]]:
-        """Its content words, and (from one more than the minimum) those words with any one left out: two
-        sentences share a key when their content words differ by at most one swap, one word more or less."""
-        if len(self.content) < MIN_WORDS_TO_MATCH:
-            return []
-        if len(self.content) == MIN_WORDS_TO_MATCH:
-            return [self.content]
-        return [self.content, *(self.content - {w} for w in self.content)]
+# A token: a sentence break (space after . ! or ?, or a line break), or a word as text.py reads it.
+_TOKEN = re.compile(rf"(?<=[.!?])\s+|\n+|{_WORD.pattern}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_BREAK, _OTHER, _CONTENT, _STOCK = 0, 1, 2, 3      # kinds of token
 
 
-def sentences(text: str, masker: Masker | None) -> list[Sentence]:
-    out = []
-    for piece in _SENTENCE_END.split(text):
-        found = words(piece)
-        if not found:
-            continue
-        # a hyphenated word by its parts ("a two-minute walk", "two minutes' walk"); a masked word is a value
-        content = frozenset(_base(part) for w in found if not (masker is not None and masker.masks(w))
-                            for part in w.split("-") if part not in FUNCTION_WORDS)
-        out.append(Sentence(piece.strip(), frozenset(c for c in content if c not in FUNCTION_WORDS)))
-    return out
+def _new_run(*columns: np.ndarray) -> np.ndarray:
+    """Where a new run of equal rows begins, in rows sorted by `columns`."""
+    if len(columns[0]) == 0:
+        return np.zeros(0, bool)
+    new = np.zeros(len(columns[0]), bool)
+    new[0] = True
+    for c in columns:
+        new[1:] |= c[1:] != c[:-1]
+    return new
+
+
+def _hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+
+
+class _Tokens(dict):
+    """token -> its row in the tables of distinct tokens: kind, and for content words the hashes of their base
+    forms (a hyphenated word has one per part: "two-minute" is "two minute")."""
+
+    def __init__(self, masker: Masker | None):
+        super().__init__()
+        self.masker = masker
+        self.kind: list[int] = []
+        self.parts: list[list[int]] = []      # per row: (hash, stock) of each content part, hash << 1 | stock
+        self.exact: list[int] = []            # per row: the word's hash, one mark for every masked word
+
+    def __missing__(self, token: str) -> int:
+        row = self[token] = len(self.kind)
+        if not token.strip() or token[0] in " \t\r\n":
+            self.kind.append(_BREAK)
+            self.parts.append([])
+            self.exact.append(0)
+            return row
+        word = token.lower()
+        parts = []
+        masked = self.masker is not None and self.masker.masks(word)
+        self.exact.append(int(MASK) if masked else _hash(word))
+        if not masked:
+            for part in word.split("-"):
+                if part and part not in FUNCTION_WORDS and not any(c.isdigit() for c in part):
+                    base = _base(part)
+                    if base not in FUNCTION_WORDS:
+                        parts.append((_hash(base) & ~1) | (base in STOCK))
+        self.kind.append(_CONTENT if parts else _OTHER)
+        self.parts.append(parts)
+        return row
 
 
 @dataclass
@@ -130,7 +155,7 @@ class Discounted:
     """What was taken out of a page's written text, and why (for the reasons of a held-back page)."""
 
     filler: list[str] = field(default_factory=list)                # sentences that say nothing but names and praise
-    spun: list[tuple[str, str]] = field(default_factory=list)      # (sentence, another page that has it spun)
+    spun: list[tuple[str, str]] = field(default_factory=list)      # (sentence, another page that has it reworded)
 
     def __bool__(self) -> bool:
         return bool(self.filler or self.spun)
@@ -140,35 +165,133 @@ def discount(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker |
              ) -> tuple[dict[str, tuple[str, ...]], dict[str, Discounted]]:
     """For each page (url, rank, the texts written for it), its texts with the filler and spun sentences taken out
     (a text that lost some keeps the rest, one sentence a line, so that no 4 words join across a gap), and what
-    was taken out, for the pages that lost any."""
-    parsed: dict[str, tuple[int, list[list[Sentence]]]] = {}
-    parsed_texts: dict[str, tuple[str, ...]] = {}
-    holders: dict[frozenset[str], dict[str, int]] = {}
-    for url, rank, texts in pages:
-        units = [sentences(text, masker) for text in texts]
-        parsed[url], parsed_texts[url] = (rank, units), texts
-        for unit in units:
-            for s in unit:
-                for key in s.keys():
-                    holders.setdefault(key, {})[url] = rank
-    kept: dict[str, tuple[str, ...]] = {}
+    was taken out, for the pages that lost any (a sentence that another page has word for word, names aside, is
+    taken out but not listed: the page's own text is measured without it anyway).
+
+    Worked out for every page at once, over arrays: a sentence is a key (the sum of its content words' hashes,
+    which no order changes) and, from one word more than MIN_WORDS_TO_MATCH, one key per word left out."""
+    pages = list(pages)
+    table = _Tokens(masker)
+    rows: list[int] = []
+    text_pages: list[int] = []
+    text_ends: list[int] = []                     # where each text's tokens end (after the break closing it)
+    closing = table["\n"]
+    for p, (_, _, texts) in enumerate(pages):
+        for text in texts:
+            rows.extend(map(table.__getitem__, _TOKEN.findall(text)))
+            rows.append(closing)
+            text_pages.append(p)
+            text_ends.append(len(rows))
+    kept = {url: texts for url, _, texts in pages}
+    if not rows:
+        return kept, {}
+    row = np.asarray(rows, np.int64)
+    kind = np.asarray(table.kind, np.int8)[row]
+    brk = kind == _BREAK
+    sid = np.cumsum(brk) - brk                     # each token's sentence (a break ends its sentence)
+    n_sentences = int(sid[-1]) + 1
+    # a sentence never spans two texts (a break ends each): its text is its break's
+    text_of_sentence = np.searchsorted(np.asarray(text_ends, np.int64), np.flatnonzero(brk), side="right")
+    page = np.asarray(text_pages, np.int64)[text_of_sentence]
+    words = np.bincount(sid[kind != _BREAK], minlength=n_sentences)
+    # content parts: (sentence, hash with the stock bit)
+    lengths = np.fromiter((len(x) for x in table.parts), np.int64, len(table.parts))
+    flat_parts = np.fromiter((h for x in table.parts for h in x), np.uint64, int(lengths.sum()))
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    cont = np.flatnonzero(kind == _CONTENT)
+    owner, at = _ranges(offsets[row[cont]], lengths[row[cont]])
+    part_sid = sid[cont][owner]
+    part = flat_parts[at]
+    order = np.lexsort((part, part_sid))                                   # distinct (sentence, word)
+    part_sid, part = part_sid[order], part[order]
+    first = _new_run(part_sid, part)
+    p_sid, p_hash = part_sid[first], part[first]
+    del order, first
+    stock = (p_hash & np.uint64(1)).astype(bool)
+    n_content = np.bincount(p_sid, minlength=n_sentences)
+    n_plain = np.bincount(p_sid[~stock], minlength=n_sentences)
+    filler = (words > 0) & (n_plain == 0)
+    mixed = _mix(p_hash.copy())
+    full = np.zeros(n_sentences, np.uint64)
+    if len(p_sid):   # (p_sid is sorted: each sentence's words are a run)
+        starts = np.flatnonzero(_new_run(p_sid))
+        full[p_sid[starts]] = np.add.reduceat(mixed, starts)
+    # keys: the whole set (sentences of MIN_WORDS_TO_MATCH or more content words), and each set with one word out
+    whole = np.flatnonzero(n_content >= MIN_WORDS_TO_MATCH)
+    drop = n_content[p_sid] > MIN_WORDS_TO_MATCH
+    key = np.concatenate((full[whole], full[p_sid[drop]] - mixed[drop]))
+    key_sid = np.concatenate((whole, p_sid[drop]))
+    rank = np.asarray([r for _, r, _ in pages], np.int64)
+    spun = np.zeros(n_sentences, bool)
+    holders: dict[int, set[int]] = {}            # the keys of spun sentences -> the pages that hold them
+    if len(key):
+        key_page = page[key_sid]
+        order = np.lexsort((key_page, key))
+        k, kp = key[order], key_page[order]
+        group = np.cumsum(_new_run(k)) - 1
+        first_of_page = _new_run(k, kp)
+        r = rank[kp]
+        top = np.maximum.reduceat(r, np.flatnonzero(_new_run(group)))
+        at_top = np.bincount(group[first_of_page & (r == top[group])], minlength=len(top))
+        # another page holds the key at this page's rank or above
+        other = (top[group] > r) | ((top[group] == r) & (at_top[group] >= 2))
+        spun[key_sid[order][other]] = True
+        spun &= ~filler & (words > 0)
+        if spun.any():
+            mark = np.zeros(len(top), bool)
+            mark[group[spun[key_sid[order]]]] = True
+            wanted = mark[group]
+            for key_value, p in zip(k[wanted].tolist(), kp[wanted].tolist(), strict=True):
+                holders.setdefault(key_value, set()).add(p)
+    spun &= ~filler & (words > 0)
+    # sentences another page has word for word, names aside: taken out, but not listed (see above)
+    copied = np.zeros(n_sentences, bool)
+    if spun.any():
+        word_at = np.flatnonzero(~brk)
+        first_token = np.searchsorted(sid, np.arange(n_sentences))   # (sid rises along the tokens)
+        position = (word_at - first_token[sid[word_at]]).astype(np.uint64)
+        exact = np.asarray(table.exact, np.uint64)[row[word_at]] + position * np.uint64(0x9E3779B97F4A7C15)
+        sentence_key = np.zeros(n_sentences, np.uint64)
+        ws = sid[word_at]
+        starts = np.flatnonzero(_new_run(ws))
+        sentence_key[ws[starts]] = np.add.reduceat(_mix(exact), starts)
+        order = np.lexsort((page, sentence_key))
+        k, kp = sentence_key[order], page[order]
+        group = np.cumsum(_new_run(k)) - 1
+        new_page = _new_run(k, kp)
+        pages_with = np.bincount(group[new_page], minlength=int(group[-1]) + 1)
+        copied[order] = pages_with[group] >= 2
     found: dict[str, Discounted] = {}
-    for url, (rank, units) in parsed.items():
-        out = Discounted()
-        texts: list[str] = []
-        for text, unit in zip(parsed_texts[url], units, strict=True):
+    affected = np.unique(page[filler | spun]).tolist()
+    if not affected:
+        return kept, found
+    sentence_keys: dict[int, list[int]] = {}
+    of_spun = spun[key_sid]
+    for k, s in zip(key[of_spun].tolist(), key_sid[of_spun].tolist(), strict=True):
+        sentence_keys.setdefault(s, []).append(k)
+    text_first = np.searchsorted(text_of_sentence, np.arange(len(text_ends) + 1))   # each text's first sentence
+    text_number = np.concatenate(([0], np.cumsum([len(t) for _, _, t in pages])))
+    for p in affected:
+        url, _, texts = pages[p]
+        out, new = Discounted(), []
+        for t, text in enumerate(texts):
+            number = int(text_number[p]) + t
+            pieces = [x for x in _SENTENCE_END.split(text) if _WORD.search(x)]
+            ids = np.arange(text_first[number], text_first[number + 1])
+            ids = ids[words[ids] > 0]
             keep = []
-            for s in unit:
-                if s.filler:
-                    out.filler.append(s.text)
-                    continue
-                others = {u: r for key in s.keys() for u, r in holders[key].items() if u != url}
-                if others and max(others.values()) >= rank:
-                    out.spun.append((s.text, min(others, key=lambda u: (-others[u], u))))
-                    continue
-                keep.append(s)
-            texts.append(text if len(keep) == len(unit) else "\n".join(s.text for s in keep))
+            for piece, s in zip(pieces, ids.tolist(), strict=True):
+                if filler[s]:
+                    out.filler.append(piece.strip())
+                elif spun[s]:
+                    others = {o for k in sentence_keys.get(s, ()) for o in holders[k]} - {p}
+                    other = min(others, key=lambda o: (-int(rank[o]), pages[o][0])) if others else None
+                    if other is not None and not copied[s]:
+                        out.spun.append((piece.strip(), pages[other][0]))
+                else:
+                    keep.append(piece.strip())
+            new.append(text if len(keep) == len(pieces) else "\n".join(keep))
+        kept[url] = tuple(new)
         if out:
             found[url] = out
-        kept[url] = tuple(texts)
     return kept, found
