@@ -327,19 +327,17 @@ def offer_of(project: Project, treatment: str, premises: Premises) -> Offer:
                  tuple(sorted(people)), tuple(d for d in DAYS if d in opening))
 
 
-def credit_offers(project: Project, pages: list[Page]) -> None:
-    """Give a landing page its offer as what it has of its own ("offer"), where the offer is worth a page: its
-    treatment's landing pages show more than one offer (another premises, another practitioner, other days: a
-    different clinic is a different page); its offer is not the guide's (the one at the first premises of
-    site.yaml that gives the treatment, where the guide books first: a page with that offer repeats the guide);
-    and it is the only one of the pages with that offer that has no text written for it. Several such pages share
-    the offer, and none has it as its own (as two pages that share a note are held back together); a page with
-    text of its own stands on that text, not on the offer."""
+def offer_groups(project: Project, pages: list[Page]) -> list[list[int]]:
+    """The landing pages (indices into `pages`) of each offer worth a page: for each treatment whose landing pages
+    show more than one offer (another premises, another practitioner, other days: a different clinic is a different
+    page), the pages of each offer that is not the guide's (the one at the first premises of site.yaml that gives the
+    treatment, where the guide books first: a page with that offer repeats the guide)."""
     premises = {p.id: p for p in project.site.premises}
     by_premises: dict[str, dict[str, list[int]]] = {}   # treatment -> premises id -> its landing pages
     for i, page in enumerate(pages):
         if page.kind == PageKind.LANDING and page.reach is not None and page.treatment is not None:
             by_premises.setdefault(page.treatment, {}).setdefault(page.reach.premises, []).append(i)
+    found = []
     for treatment, served in by_premises.items():
         if len(served) < 2:   # one premises serves every landing page of the treatment: its guide's offer
             continue
@@ -352,12 +350,30 @@ def credit_offers(project: Project, pages: list[Page]) -> None:
         if len(groups) < 2:
             continue
         guide = offer_of(project, treatment, premises_for(project, treatment)[0])   # its first premises'
-        for offers, members in groups:
-            if any(guide.same_as(o) for o in offers):   # the guide's own offer
-                continue
-            plain = [i for i in members if not pages[i].own]
-            if len(plain) == 1:
-                pages[plain[0]] = replace(pages[plain[0]], own=("offer",))
+        found += [sorted(members) for offers, members in groups if not any(guide.same_as(o) for o in offers)]
+    return found
+
+
+def credit_offers(project: Project, pages: list[Page]) -> None:
+    """Give a landing page its offer as what it has of its own ("offer"), where the offer is worth a page
+    (`offer_groups`) and it is the only one of the pages with that offer that has no text written for it. Several
+    such pages share the offer, and none has it as its own (as two pages that share a note are held back together);
+    a page with text of its own stands on that text, not on the offer."""
+    for members in offer_groups(project, pages):
+        plain = [i for i in members if not pages[i].own]
+        if len(plain) == 1:
+            pages[plain[0]] = replace(pages[plain[0]], own=("offer",))
+
+
+def offer_sharers(project: Project, pages: list[Page]) -> dict[str, tuple[str, ...]]:
+    """For each landing page with nothing written for it that shares an offer worth a page with other such pages
+    (so none of them has it as its own), the URL paths of those others."""
+    out: dict[str, tuple[str, ...]] = {}
+    for members in offer_groups(project, pages):
+        plain = [pages[i].url_path for i in members if not pages[i].own]
+        if len(plain) > 1:
+            out.update({url: tuple(u for u in plain if u != url) for url in plain})
+    return out
 
 
 def skips_doorways(project: Project) -> bool:

@@ -410,6 +410,26 @@ def test_an_offer_page_a_search_engine_finds_thin_is_held_back_and_audit_agrees(
     assert_as_clean_build(gate_project, tmp_path)
 
 
+def test_pages_that_share_an_offer_are_told_which_field_earns_one_a_place(gate_project: Path):
+    """Westmere and Upper Dene show the Westmere clinic's lip fillers and nothing else: each is told that the other
+    shares its offer, which field to fill, for which pair, with an example; the HTML report groups them."""
+    from tests.projects import run_cli
+    add_satellite(gate_project)
+    result = build(gate_project).checks
+    westmere, dene = result.held["/lip-fillers/westmere/"], result.held["/lip-fillers/upper-dene/"]
+    assert (westmere.rule, westmere.lacks, dene.lacks) == ("duplicates.doorway", "offer", "offer")
+    assert "but the page for Upper Dene shows that clinic's lip fillers with nothing written for it" in westmere.reason
+    assert westmere.advice.startswith("Add about ") and "under `landing_pages: lip-fillers:` in Westmere's entry in " \
+        "locations.yaml (for example, \"Clients from Westmere who come to Gate Test Clinic at Westmere for lip " \
+        "fillers usually" in westmere.advice
+    assert "or write such text for Westmere instead" in dene.advice
+    assert result.held["/lip-fillers/southwick/"].lacks == "pair"   # the guide's offer: nothing to share
+    page = run_cli("check", "--project", str(gate_project), "--format", "html").stdout
+    assert "2 page(s) need text for the treatment in the area (they share one clinic&#x27;s offer with other " \
+        "pages)</summary>" in page
+    assert "Upper Dene" in page and "/lip-fillers/westmere/" in page
+
+
 def test_a_premises_that_differs_only_by_its_phone_number_offers_nothing_new(gate_project: Path):
     same_place = (SATELLITE.replace("4 Mill Lane", "1 Example Road")
                   .replace("locality: Westmere", "locality: Middleton").replace("KT2 2BB", "KT1 1AA"))

@@ -266,7 +266,8 @@ class CheckRun:
         if self.facts is not None:
             every = {**self.facts.pages, **self.facts.skipped}
             for url in sorted(self.doorways | set(self.facts.skipped)):
-                hold = doorway_hold(every[url], self.words.get(url, 0), self.duplicate_settings)
+                peers = tuple(every[u].area or u for u in every[url].offer_peers if u in every)
+                hold = doorway_hold(every[url], self.words.get(url, 0), self.duplicate_settings, peers)
                 holds[url] = hold if url in self.facts.pages else _replace(hold, built=False)
         pages = self.facts.pages if self.facts else {}
         for st in dup.pages:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from generator.data import Placeholder
 from generator.model import PageKind, Premises, Project
-from generator.plan import Plan, page_disclaimers, placed_units, premises_for, written_units
+from generator.plan import Plan, offer_sharers, page_disclaimers, placed_units, premises_for, written_units
 
 # The order in which thin pages are judged and demoted: the most specific pages first, hubs last.
 KIND_RANK = {PageKind.LANDING: 0, PageKind.AREA: 1, PageKind.TREATMENT: 2, PageKind.AREAS: 3, PageKind.HOME: 4,
@@ -43,6 +43,8 @@ class PageFacts:
     own: tuple[str, ...] = ()            # what on it is written for it alone (plan.own_sources)
     own_text: tuple[str, ...] | None = None   # that text (a local page's only text that can be its own)
     unplaced: int = 0                    # units of text written for it that name no place (plan.written_units)
+    offer_peers: tuple[str, ...] = ()    # the other pages with nothing written for them that show its offer, which
+                                         # is then none's own (plan.offer_sharers)
 
     @property
     def rank(self) -> int:
@@ -73,6 +75,7 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
     for w in site_waivers:
         by_page.setdefault(w.origin_page, []).append(PageWaiver(w.rule, w.reason, w.origin))
     per_treatment: dict[tuple[str | None, bool], tuple] = {}   # what every page of a treatment (and kind) shares
+    sharers = offer_sharers(project, list(plan.pages + plan.skipped))
     for page in plan.pages + plan.skipped:
         treatment = project.treatment(page.treatment) if page.treatment else None
         location = project.location(page.location) if page.location else None
@@ -106,7 +109,7 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
             disclaimers=disclaimers, waivers=own,
             location=location.slug if location else None, treatment_slug=treatment.slug if treatment else None,
             own=page.own, own_text=written_text(page.kind, location, page.treatment, plan.places, placed),
-            unplaced=len(every) - len(placed),
+            unplaced=len(every) - len(placed), offer_peers=sharers.get(page.url_path, ()),
         )
     skipped = {p.url_path: pages.pop(p.url_path) for p in plan.skipped}
     return SiteFacts(base_url=base, clinic=site.name, pages=pages,

@@ -23,6 +23,7 @@ LACKS = {
     "more": "more text of their own",
     "copy": "text not found on another page",
     "say": "text that says something: not stock phrases, nor another page's reworded",
+    "offer": "text for the treatment in the area (they share one clinic's offer with other pages)",
 }
 
 
@@ -50,8 +51,9 @@ def words_needed(own: int, content: int, settings: DuplicateSettings) -> int:
     return int(ceil(need / 10) * 10)
 
 
-def doorway_hold(facts: PageFacts, words: int, settings: DuplicateSettings) -> Hold:
-    """A local page with nothing written for it alone (plan.own_sources)."""
+def doorway_hold(facts: PageFacts, words: int, settings: DuplicateSettings, peers: tuple[str, ...] = ()) -> Hold:
+    """A local page with nothing written for it alone (plan.own_sources). `peers`: the areas of the other pages
+    with nothing written for them that show its offer (PageFacts.offer_peers), which is then none's own."""
     need = words_needed(0, words, settings)
     if facts.kind == PageKind.AREA:
         area = facts.area or "the area"
@@ -60,6 +62,8 @@ def doorway_hold(facts: PageFacts, words: int, settings: DuplicateSettings) -> H
                     "on other pages (locations.yaml has no `notes` or `faqs` for it)",
                     _area_advice(area, need), need_words=need)
     treatment, area = (facts.treatment or "the treatment"), (facts.area or "the area")
+    if peers and facts.premises is not None:
+        return _shared_offer_hold(facts, treatment, area, peers, need)
     if facts.unplaced:
         return Hold(facts.url_path, "duplicates.doorway", "pair",
                     f"the text written for it under `landing_pages` names no place (not {area}, nor a station or "
@@ -117,6 +121,28 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
                     "treatment's text repeats.", own_words=own, need_words=need)
     return Hold(stats.page, "duplicates.thin", "more", measured,
                 f"Give the page about {need} more words of its own.", own_words=own, need_words=need)
+
+
+def _shared_offer_hold(facts: PageFacts, treatment: str, area: str, peers: tuple[str, ...], need: int) -> Hold:
+    """A landing page whose offer (another clinic than the guide's) would earn it a place, but that shows that offer
+    with nothing else, as the pages of `peers` (their areas) do: one clinic's offer earns one page."""
+    t, clinic, slug = treatment.lower(), str(facts.premises.name), facts.treatment_slug or ""
+    others = _listed(list(peers))
+    pages = f"the page for {others} shows" if len(peers) == 1 else f"the pages for {others} show"
+    them = "it" if len(peers) == 1 else "them"
+    reason = (f"it is a page for {t} at {clinic}, another clinic than the one the {t} guide ({facts.hub}) books "
+              f"first, but {pages} that clinic's {t} with nothing written for {them} either: they would be the same "
+              "page with the place swapped, so none of them stands on the clinic's offer")
+    advice = (f"Add about {need} words about {t} for people in {area} under `landing_pages: {slug}:` in {area}'s "
+              f"entry in locations.yaml (for example, \"Clients from {area} who come to {clinic} for {t} "
+              "usually ...\": how they get there, or a question they ask, with your answer); or write such text for "
+              f"{others} instead: the one page of {clinic} left with nothing written for it is then published on "
+              "the clinic's offer. Write only what you know to be true.")
+    return Hold(facts.url_path, "duplicates.doorway", "offer", reason, advice, need_words=need)
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _discounted_reason(d: Discounted) -> str:
