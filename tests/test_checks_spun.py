@@ -3,6 +3,9 @@ taken out of a page's own text, and what is left alone."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.checks.duplicates import Masker
 from generator.checks.duplicates.spun import discount
 
@@ -64,3 +67,21 @@ def test_texts_without_content_words_or_without_words():
     assert kept == {"/a/": ("", ""), "/b/": ("?!",), "/c/": ()}
     assert found["/a/"].filler == ["The 3.5 of Northfield."]
     assert discount([], MASK) == ({}, {})
+
+
+PIECES = list("ab cd.!?\n-'’3é") + ["Northfield ", "clients ", "love ", "bus ", "team ", "free "]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.lists(st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
+                                                      max_size=3)), max_size=6))
+def test_any_texts_give_texts_made_of_their_own_sentences(pages):
+    """No input breaks it; what is kept of a text is the text, or some of its sentences in order."""
+    given = [(f"/p{i}/", rank, tuple(texts)) for i, (rank, texts) in enumerate(pages)]
+    kept, found = discount(given, MASK)
+    for url, _, texts in given:
+        assert len(kept[url]) == len(texts)
+        for before, after in zip(texts, kept[url], strict=True):
+            if after != before:
+                assert all(line in before for line in after.split("\n"))
+    assert set(found) <= set(kept)

@@ -126,7 +126,8 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
 def _shared_offer_hold(facts: PageFacts, treatment: str, area: str, peers: tuple[str, ...], need: int) -> Hold:
     """A landing page whose offer (another clinic than the guide's) would earn it a place, but that shows that offer
     with nothing else, as the pages of `peers` (their areas) do: one clinic's offer earns one page."""
-    t, clinic, slug = treatment.lower(), str(facts.premises.name), facts.treatment_slug or ""
+    t, slug = treatment.lower(), facts.treatment_slug or ""
+    clinic = str(facts.premises.name) if facts.premises is not None else "its clinic"
     others = _listed(list(peers))
     pages = f"the page for {others} shows" if len(peers) == 1 else f"the pages for {others} show"
     them = "it" if len(peers) == 1 else "them"
