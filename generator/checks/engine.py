@@ -88,10 +88,10 @@ class CheckRun:
                          and not f.own} if facts is not None else set()
         self.held_before = {url for url in self.doorways if self.may_leave("duplicates.doorway", url)}
         # only what was written for a page can be its own, less its filler and spun sentences (duplicates/spun.py)
-        written, self.discounted = discount(((url, f.rank, f.own_text) for url, f in sorted(facts.pages.items())
+        self.written, self.discounted = discount(((url, f.rank, f.own_text) for url, f in sorted(facts.pages.items())
                                              if f.own_text is not None and url not in self.held_before),
                                             self.masker) if facts is not None else ({}, {})
-        for url, texts in written.items():
+        for url, texts in self.written.items():
             self.index.written_for(url, list(texts))
         for url, f in (facts.pages.items() if facts is not None else ()):
             if f.own == ("offer",):   # its offer earns it a place, not its text (plan.credit_offers)

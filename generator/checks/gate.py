@@ -103,7 +103,7 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
         advice = (_pair_advice(facts.treatment or "the treatment", area, facts.treatment_slug or "", need, own > 0)
                   if landing else _area_advice(area, need, own > 0))
         lacks = "pair" if landing else "area"
-        if discounted and own < settings.min_unique_words:   # what was written for it says nothing of its own
+        if discounted and own < settings.min_unique_words and _mostly(discounted, facts.own_text or ()):
             lacks = "say"
             advice = ("Stock phrases around the place's name (\"our friendly team\", \"book today\") and sentences "
                       "reworded from another page's do not make a page worth finding: say something true that only "
@@ -121,6 +121,13 @@ def thin_hold(facts: PageFacts | None, stats: PageStats, settings: DuplicateSett
                     "treatment's text repeats.", own_words=own, need_words=need)
     return Hold(stats.page, "duplicates.thin", "more", measured,
                 f"Give the page about {need} more words of its own.", own_words=own, need_words=need)
+
+
+def _mostly(d: Discounted, written: tuple[str, ...]) -> bool:
+    """Whether the sentences that did not count hold at least half the words of the text written for the page (it
+    lacks text that says something, rather than more text)."""
+    gone = sum(len(s.split()) for s in d.filler) + sum(len(s.split()) for s, _ in d.spun)
+    return 2 * gone >= sum(len(t.split()) for t in written)
 
 
 def _shared_offer_hold(facts: PageFacts, treatment: str, area: str, peers: tuple[str, ...], need: int) -> Hold:
@@ -156,7 +163,7 @@ def _discounted_reason(d: Discounted) -> str:
         sentence, other = d.spun[0]
         parts.append(f"{_sentences(len(d.spun))} {'is' if len(d.spun) == 1 else 'are'} another page's reworded "
                      f"(\"{_clip(sentence)}\", as on {other})")
-    return " and ".join(parts) + ": they do not count"
+    return " and ".join(parts) + (": it does not count" if len(d.filler) + len(d.spun) == 1 else ": they do not count")
 
 
 def _sentences(n: int) -> str:
@@ -206,7 +213,7 @@ def predicted_holds(project, plan, run, previous: dict | None = None) -> dict[st
             continue
         if not page.own or page.own == ("offer",):   # certain, or judged word for word, on all its text
             continue
-        texts = run.facts.pages[url].own_text or ()   # what can be its own (facts.written_text)
+        texts = run.written.get(url, run.facts.pages[url].own_text or ())   # what can be its own (engine.py)
         if sum(len(words(t)) for t in texts) < minimum:
             held.add(url)
     facts = run.facts.pages

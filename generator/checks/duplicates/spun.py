@@ -32,6 +32,8 @@ from generator.checks.duplicates.text import _WORD, MASK, Masker, _mix
 
 MIN_WORDS_TO_MATCH = 3      # content words a sentence needs before it is matched with another page's (shorter
                             # sentences, "Parking is free", are said alike honestly)
+MIN_WORDS_TO_SWAP = 5       # and before it is matched with one word swapped ("The village lies close to junction
+                            # 10" and "The town lies beside junction 13" are two facts, not one spun)
 
 # Words that carry grammar, not information.
 FUNCTION_WORDS = frozenset("""
@@ -174,7 +176,7 @@ def discount(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker |
     taken out but not listed: the page's own text is measured without it anyway).
 
     Worked out for every page at once, over arrays: a sentence is a key (the sum of its content words' hashes,
-    which no order changes) and, from one word more than MIN_WORDS_TO_MATCH, one key per word left out."""
+    which no order changes) and, from MIN_WORDS_TO_SWAP words, one key per word left out."""
     pages = list(pages)
     key = (masker.digest if masker is not None else None, tuple(pages))
     if _LAST and _LAST[0][0] == key:
@@ -234,7 +236,7 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
         full[p_sid[starts]] = np.add.reduceat(mixed, starts)
     # keys: the whole set (sentences of MIN_WORDS_TO_MATCH or more content words), and each set with one word out
     whole = np.flatnonzero(n_content >= MIN_WORDS_TO_MATCH)
-    drop = n_content[p_sid] > MIN_WORDS_TO_MATCH
+    drop = n_content[p_sid] >= MIN_WORDS_TO_SWAP
     key = np.concatenate((full[whole], full[p_sid[drop]] - mixed[drop]))
     key_sid = np.concatenate((whole, p_sid[drop]))
     rank = np.asarray([r for _, r, _ in pages], np.int64)
