@@ -29,6 +29,7 @@ import numpy as np
 
 from generator.checks.duplicates.arrays import _ranges
 from generator.checks.duplicates.text import _WORD, MASK, Masker, _mix
+from generator.text import fold_quotes
 
 MIN_WORDS_TO_MATCH = 3      # content words a sentence needs before it is matched with another page's (shorter
                             # sentences, "Parking is free", are said alike honestly)
@@ -91,8 +92,7 @@ STOCK = frozenset(SYNONYMS.values())
 
 def _base(word: str) -> str:
     """A word with its possessive and plural endings taken off, then taken to its stock group's word."""
-    for ending in ("'s", "’s"):
-        word = word.removesuffix(ending)
+    word = word.removesuffix("'s")
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     return SYNONYMS.get(word, word)
@@ -137,7 +137,7 @@ class _Tokens(dict):
             self.parts.append([])
             self.exact.append(0)
             return row
-        word = token.lower()
+        word = fold_quotes(token.lower())   # typographic apostrophes as the straight one, as every reader of words
         parts = []
         masked = self.masker is not None and self.masker.masks(word)
         self.exact.append(int(MASK) if masked else _hash(word))
