@@ -68,6 +68,9 @@ _NO_ANSWER = frozenset({"no", "not", "nope", "never", "nothing", "none", "nobody
                         "sorry",
                         "nah", "false", "fiction", "wrong", "untrue", "incorrect", "myth"})
 _NO_ANSWER_RUNS = frozenset({("that's", "a", "myth"), ("it's", "a", "myth"), ("think", "again"), ("not", "true"),
+                             ("practically", "none"), ("virtually", "none"), ("almost", "none"), ("hardly", "any"),
+                             ("barely", "any"), ("next", "to", "nothing"), ("practically", "nothing"),
+                             ("virtually", "nothing"), ("hardly", "anything"),
                              ("there", "aren't"), ("there", "isn't"), ("there", "are", "none"),
                              ("there", "is", "none"), ("there's", "none"), ("there's", "no")})
 YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "certainly", "totally", "completely",
@@ -77,6 +80,7 @@ YES_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "definitely", "cert
 # digit, a footnote mark ("Terms apply. *£30 if ...") or the line's end; a bullet ends one too
 _SENTENCE_END = re.compile(r"[.!?]+[*\u2020\u2021]+(?=\s|$)"
                            r"|[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9£#@*\u2020\u2021]|\s*$)"
+                           r"|\?+[\"')\]]*(?=\s+[\"'(\[]*[a-z])"
                            r"|[.!?]+(?=\s*[\"'(]*[^\w\s]\s)|\s[•·|]\s")
 
 
@@ -264,8 +268,10 @@ def sentence_of(text: str, vocabulary: frozenset[str] = frozenset(), start: int 
 
 
 def _asks_after_quote(text: str) -> bool:
-    """True when the part after the last colon or opening quote asks ('A question we get: "Can you ...?"')."""
-    cut = max(text.rfind(":"), text.rfind('"', 0, len(text) - 1), text.rfind("\u201c"))
+    """True when the part after the last colon, opening quote or full stop asks ('A question we get: "Can you
+    ...?"', "sometimes. is it permanent?")."""
+    cut = max(text.rfind(":"), text.rfind('"', 0, len(text) - 1), text.rfind("\u201c"),
+              text.rfind(". "), text.rfind("! "))   # "a bit. does it bruise?": a caption's lower-case question
     if cut < 0:
         return False
     rest = _TOKEN.findall(text[cut + 1:])
@@ -299,7 +305,9 @@ _PSEUDO = ((("not", "only"), 2), (("not", "just"), 2), (("no", "doubt"), 2), (("
            (("never", "looked"), 2), (("not", "to", "mention"), 3), (("no", "longer"), 2),
            (("can't", "wait"), 2), (("cannot", "wait"), 2), (("no", "questions"), 2), (("don't", "miss"), 2),
            (("dont", "miss"), 2), (("do", "not", "miss"), 3), (("don't", "wait"), 2), (("never", "miss"), 2),
-           (("without", "the"), 2), (("no", "obligation"), 2), (("avoid", "disappointment"), 2))
+           (("without", "the"), 2), (("no", "obligation"), 2), (("avoid", "disappointment"), 2),
+           (("nothing", "short", "of"), 3), (("don't", "leave", "it"), 3), (("do", "not", "leave", "it"), 4),
+           (("don't", "hang"), 2), (("don't", "delay"), 2), (("don't", "sit", "on"), 3))
 _TERMINATORS = frozenset({"but", "however", "although", "though", "yet", "except", "whereas", "while", "whilst",
                           "unlike", "because", "so", "instead", "rather", "apart", "besides", "still", "which",
                           "whereby", "unless", "until", "if", "when"})
