@@ -87,11 +87,14 @@ def normalise(text: str) -> str:
         for old, new in _NORMALISE:
             if old in text:
                 text = text.replace(old, new)
+    if "^" in text:   # a caret is a footnote mark too: "No bruising^ ^Bruising happens in ..."
+        text = text.replace("^", "*")
     return text
 
 
-_NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), *QUOTES, ("\u2013", "-"), ("\u2014", "-"),
-              ("\u00a0", " "))
+# footnote marks (dagger, double dagger, superscript numbers) become the asterisk that rules and footnotes look for
+_NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), ("\u00b9", "*"), ("\u00b2", "*"), ("\u00b3", "*"),
+              ("\u2074", "*"), *QUOTES, ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
 
 
 def _clean(text: str) -> str:
@@ -100,6 +103,8 @@ def _clean(text: str) -> str:
         for old, new in _NORMALISE:
             if old in text:
                 text = text.replace(old, new)
+    if "^" in text:
+        text = text.replace("^", "*")
     return text
 
 
