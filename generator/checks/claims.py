@@ -1387,7 +1387,8 @@ _PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clin
                            "guarantee", "specialise", "specialize", "provide", "perform", "administer", "diary",
                            "chair", "slots", "books", "offering", "running", "taking", "qualified", "always",
                            "own", "injectorlife", "tell", "told", "say", "nurse", "doctor",
-                           "fully", "booked", "available", "open"})
+                           "fully", "booked", "available", "open", "client's", "patient's", "clients'",
+                           "patients'", "client", "patient"})
 _ASKS_FOR_ME = frozenset({"dm", "message", "call", "text", "email", "contact"})   # "DM me": the practitioner
 
 
@@ -1403,7 +1404,8 @@ _CLIENT_I = frozenset({"look", "looked", "looks", "feel", "felt", "had", "got", 
                        "can", "can't", "finally", "barely", "love", "loved", "couldn't", "am", "noticed", "walked",
                        "came", "left", "wish", "honestly", "genuinely", "literally", "absolutely", "never", "just",
                        "cannot", "could", "would", "recommend", "highly", "hardly", "really", "booked",
-                       "tried", "needed", "haven't", "hadn't", "wasn't", "swear"})
+                       "tried", "needed", "haven't", "hadn't", "wasn't", "swear", "cried", "saw", "don't",
+                       "finally", "got", "genuinely"})
 _CLIENT_ME = frozenset({"made", "gave", "left", "let", "makes", "gives", "given", "helped", "hurt", "changed",
                         "leaving", "making", "giving", "for", "to"})
 _QUOTE_OPENERS = ('"', "'", "\u201c", "\u2018")
@@ -1425,6 +1427,11 @@ _ATTRIBUTED = re.compile(rf"(?:[\"\u201d]\s*[-\u2013\u2014]?\s*{_NAME_SIGNED}(?:
                          rf"|\s[-\u2013\u2014]\s*{_NAME_SIGNED}{_WHERE_SIGNED})[.!]?\s*$")
 
 
+# a review's own marks, with or without "I": "10/10 would recommend", "five stars", "5*"
+_REVIEW_MARKS = re.compile(r"\b(?:would|highly|definitely|100 ?%) recommend|\b10 ?/ ?10\b|\b(?:5|five)[ -]?stars?\b"
+                           r"|(?<![\w£])5 ?\*(?!\w)", re.I)
+
+
 def _first_person(words: tuple[Word, ...], text: str = "") -> bool:
     """True for a client's review: a sentence in the first person singular, not in the clinic's "we", not a
     practitioner speaking of their work ("my clients", "my diary", "DM me"), that speaks of the writer's own
@@ -1433,7 +1440,7 @@ def _first_person(words: tuple[Word, ...], text: str = "") -> bool:
     present = set(forms)
     if not present.isdisjoint(_CLINIC_VOICE):
         return False
-    quoted = _whole_quote(text) or _ATTRIBUTED.search(text) is not None
+    quoted = _whole_quote(text) or _ATTRIBUTED.search(text) is not None or _REVIEW_MARKS.search(text) is not None
     if present.isdisjoint(_FIRST_PERSON):
         return quoted   # '"Not a single bruise!" - Jo'
     if any(f in _FIRST_PERSON and i + 1 < len(forms) and forms[i + 1] in _PRACTITIONER
