@@ -184,6 +184,8 @@ def compile_phrase(text: str, sets: dict[str, list[str]], _depth: int = 0) -> Ph
                 raise PhraseError(f"`{part}`: a gap is `...` or `...` with a number of words, such as `...2`")
             if not elements or elements[-1].gap:
                 raise PhraseError("a phrase cannot start with a gap or have two gaps together")
+            if n and int(n) == 0:
+                continue   # `...0`: no word between, the words next to each other (a gap of 0 would need a word)
             elements.append(Element(gap=int(n) if n else 4))
             continue
         optional = part.startswith("?") and len(part) > 1
@@ -302,7 +304,9 @@ def match_at(elements: tuple[Element, ...], words: tuple[Word, ...], i: int, nam
         clause = words[i - 1].clause
         for skip in range(0, element.gap + 1):
             j = i + skip
-            if j >= len(words) or words[j].clause != clause:
+            if j >= len(words):   # the sentence ends: a match when what is left is optional ("inside out ...0 ?skin")
+                return match_at(elements, words, j, names, k + 1)
+            if words[j].clause != clause:
                 return None
             if skip and (words[j - 1].form in _GAP_STOPS or words[j - 1].form in NEGATIONS):
                 return None

@@ -216,7 +216,30 @@ def _mark_names(words: list[Word]) -> list[Word]:
             name[i] = True
     if not any(name):
         return words
+    _unmark_services(words, name)
     return [w._replace(name=True) if n else w for w, n in zip(words, name, strict=True)]
+
+
+# the last word of a service's or a product's name on a menu: "Cellular Renewal Facial", "DNA Repair Peel" are
+# names that make claims, not the names of people or places
+_SERVICES = frozenset({"facial", "facials", "peel", "peels", "treatment", "treatments", "therapy", "booster",
+                       "boosters", "drip", "drips", "injection", "injections", "infusion", "mask", "serum", "cream",
+                       "programme", "program", "protocol", "package", "course", "session", "shot", "jab", "lift"})
+
+
+def _unmark_services(words: list[Word], name: list[bool]) -> None:
+    """Unmark each run of marked words that ends with a service word (in place)."""
+    i = 0
+    while i < len(words):
+        if not name[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and name[j + 1]:
+            j += 1
+        if words[j].form in _SERVICES:
+            name[i:j + 1] = [False] * (j + 1 - i)
+        i = j + 1
 
 
 _BUSINESS = frozenset({"ltd", "limited", "llp", "plc", "inc", "co", "clinic", "clinics", "aesthetics", "studio",
