@@ -224,7 +224,8 @@ def _mark_names(words: list[Word]) -> list[Word]:
 # names that make claims, not the names of people or places
 _SERVICES = frozenset({"facial", "facials", "peel", "peels", "treatment", "treatments", "therapy", "booster",
                        "boosters", "drip", "drips", "injection", "injections", "infusion", "mask", "serum", "cream",
-                       "programme", "program", "protocol", "package", "course", "session", "shot", "jab", "lift"})
+                       "programme", "program", "protocol", "package", "course", "session", "shot", "jab", "lift",
+                       "glow"})
 
 
 def _unmark_services(words: list[Word], name: list[bool]) -> None:
@@ -472,7 +473,12 @@ def _talks_about_words(words: tuple[Word, ...]) -> bool:
     """True for a sentence about what words mean ("Clinically proven, miracle: what marketing words really mean"):
     the words it lists are talked about, not used."""
     forms = [w.form for w in words]
-    return any(f in _WORDS_TALKED_ABOUT and not _MEANING.isdisjoint(forms[k + 1:k + 4]) for k, f in enumerate(forms))
+    return any(f in _WORDS_TALKED_ABOUT and (not _MEANING.isdisjoint(forms[k + 1:k + 4])
+                                             or k and forms[k - 1] in _POINTING)   # "when you see these words"
+               for k, f in enumerate(forms))
+
+
+_POINTING = frozenset({"these", "those", "such"})   # "these words", "such claims": the words listed are talked about
 
 
 _SUPPOSED = frozenset({"it", "there", "they", "this", "that", "anything", "something", "such", "any"})
