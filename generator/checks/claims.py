@@ -728,6 +728,7 @@ class SentenceResult:
 
 
 # words before a harm that make it the circumstance of a question, not what is asked about
+_FREE_OF = frozenset({"free", "no", "zero", "without", "nil"})   # "risk-free", "no risk": the harm denied
 _CIRCUMSTANCE = frozenset({"after", "following", "since", "before", "about", "treat", "treating", "manage",
                            "managing", "handle", "handling", "prevent", "reduce", "minimise", "minimize"})
 _NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and answers nothing
@@ -1096,6 +1097,8 @@ class ClaimsChecker:
                 if phrase.asked:
                     if i and words[i - 1].form in _CIRCUMSTANCE or i > 1 and words[i - 2].form in _CIRCUMSTANCE:
                         continue   # the harm is the question's circumstance: "Is it safe after a complication?"
+                    if end + 1 < len(words) and words[end + 1].form in _FREE_OF or i and words[i - 1].form in _FREE_OF:
+                        continue   # it asks whether the harm is absent ("Is it risk-free?"): a "no" admits it
                     if s.question or s.text.rstrip(" \"')\u201d\u2019").endswith("?"):   # also "Swelling? Bruising?"
                         asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
                                            "", s.text.strip(), asked=True))

@@ -257,8 +257,13 @@ def _business_names(words: list[Word]) -> list[bool]:
     Clinic" holds no name."""
     name = [False] * len(words)
     start = None
+
+    def joined(a: int, b: int) -> int:   # an ampersand does not count towards the run's length
+        return sum(1 for w in words[a:b] if w.form == "&")
+
     for i, w in enumerate(words + [Word("", None, False, -1, False)]):
-        if w.capital and w.form not in _NOT_IN_NAMES and (start is None or w.clause == words[i - 1].clause):
+        joins = w.form == "&" and start is not None   # "Miracle & Hope Aesthetics"
+        if (w.capital and w.form not in _NOT_IN_NAMES or joins) and (start is None or w.clause == words[i - 1].clause):
             if start is None:
                 start = i
             continue
@@ -266,7 +271,7 @@ def _business_names(words: list[Word]) -> list[bool]:
             end = i   # the run is words[start:end]
             while end - start >= 2 and words[end - 1].form not in _BUSINESS:
                 end -= 1
-            if 2 <= end - start <= 4 and words[end - 1].form in _BUSINESS:
+            if 2 <= end - start <= 4 + joined(start, end) and words[end - 1].form in _BUSINESS:
                 name[start:end] = [True] * (end - start)
             start = i if w.capital and w.form not in _NOT_IN_NAMES else None
     return name
@@ -393,7 +398,9 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
 _OTHERS = frozenset({"clinics", "clinic", "providers", "salons", "websites", "companies", "brands", "ads", "adverts",
                      "advertisers", "influencers", "people", "sellers", "practitioners", "others",
                      "marketers", "competitors", "manufacturers", "anyone", "someone", "anybody", "somebody",
-                     "manufacturer", "maker", "makers", "supplier", "suppliers", "brand", "company"})
+                     "manufacturer", "maker", "makers", "supplier", "suppliers", "brand", "company", "post", "posts",
+                     "ad", "advert", "video", "videos", "jar", "jars", "label", "labels", "listing", "listings",
+                     "product", "products", "website", "site", "sites"})
 _SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise", "promises", "promised",
                   "advertise", "advertises", "advertised", "call", "calls", "describe", "describes", "tell",
                   "market", "sell", "boast", "boasts", "suggest", "tells", "told", "called", "claiming",
@@ -462,7 +469,7 @@ for _seq in _QUOTING:
 
 
 _WORDS_TALKED_ABOUT = frozenset({"words", "phrases", "terms", "labels", "claims", "language", "wording", "jargon",
-                                 "buzzwords", "marketing"})
+                                 "buzzwords", "marketing", "vocabulary", "lingo", "slogans"})
 _MEANING = frozenset({"mean", "means", "meaning", "actually", "really", "decoded", "explained", "translated",
                       "idea", "gimmick", "ploy", "term", "trick", "myth", "spin", "hype",
                       # "made": "the claims made for them"
@@ -474,8 +481,17 @@ def _talks_about_words(words: tuple[Word, ...]) -> bool:
     the words it lists are talked about, not used."""
     forms = [w.form for w in words]
     return any(f in _WORDS_TALKED_ABOUT and (not _MEANING.isdisjoint(forms[k + 1:k + 4])
-                                             or k and forms[k - 1] in _POINTING)   # "when you see these words"
+                                             or k and forms[k - 1] in _POINTING   # "when you see these words"
+                                             or _lists_after(words, k))           # "the vocabulary: painless, ..."
                for k, f in enumerate(forms))
+
+
+def _lists_after(words: tuple[Word, ...], k: int) -> bool:
+    """True when a list of at least three items separated by commas starts right after word k, in a new clause
+    (after a colon): "you will know the vocabulary: painless, risk-free, permanent"."""
+    if k + 1 >= len(words) or words[k + 1].clause == words[k].clause or words[k + 1].comma:
+        return False
+    return sum(1 for w in words[k + 2:] if w.comma) >= 2
 
 
 _POINTING = frozenset({"these", "those", "such"})   # "these words", "such claims": the words listed are talked about
