@@ -406,7 +406,8 @@ _SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise"
                   "market", "sell", "boast", "boasts", "suggest", "tells", "told", "called", "claiming",
                   "promising", "advertising", "calling", "describing", "described", "marketed", "sold",
                   "inject", "injects", "use", "uses", "offer", "offers", "sells", "provide", "provides", "push",
-                  "pushes", "guarantee", "guarantees", "guaranteed", "guaranteeing", "insist", "insists"})
+                  "pushes", "guarantee", "guarantees", "guaranteed", "guaranteeing", "insist", "insists", "talk",
+                  "talks", "tout", "touts", "trumpet", "trumpets", "brag", "brags"})
 _QUOTING = (("you", "may", "have", "read"), ("you", "may", "have", "heard"), ("you", "might", "have", "seen"),
             ("you", "may", "have", "seen"), ("you", "might", "have", "read"), ("you", "might", "have", "heard"),
             ("beware", "of"), ("be", "wary", "of"), ("watch", "out", "for"), ("words", "like"),
