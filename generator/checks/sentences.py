@@ -322,7 +322,8 @@ def answer_of(first: str, second: str = "", third: str = "") -> int:
 
 # -- negation ---------------------------------------------------------------------------------------------------
 
-NEGATIONS = frozenset({"misconception", "misconceptions", "fallacy",
+NEGATIONS = frozenset({"misconception", "misconceptions", "fallacy", "wrong", "misleading", "dishonest",
+                       "irresponsible", "unethical",
                        "not", "no", "never", "cannot", "can't", "won't", "isn't", "aren't", "don't", "doesn't",
                        "didn't", "wasn't", "weren't", "nor", "none", "nothing", "nobody", "neither", "without",
                        "shouldn't", "wouldn't", "couldn't", "mustn't", "hasn't", "haven't", "hardly", "unable",
@@ -357,7 +358,7 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
     n = len(words)
     skip_until = -1
     reported = _reported(words)
-    if reported is None and (not _WARNINGS.isdisjoint(w.form for w in words) or _talks_about_words(words)):
+    if reported is None and (_warns(words) or _talks_about_words(words)):
         reported = (-1, 0)   # the sentence warns against such claims: none of its words is the page's own claim
     if reported is not None:   # "some clinics say ...": what follows is someone else's claim, quoted
         out.append((reported[0], reported[1], len(words) - 1))
@@ -457,6 +458,13 @@ _WISH = frozenset({"ask", "asks", "asked", "asking", "want", "wants", "wanted", 
                    "hope", "hopes", "hoped", "expect", "expects", "expected", "worry", "worries", "wonder", "wonders",
                    "fear", "fears"})
 _WARNINGS = frozenset({"designed", "tactic", "tactics", "beware", "wary", "warning"})
+
+
+def _warns(words: tuple[Word, ...]) -> bool:
+    """True for a sentence that warns against claims ("tactics designed to rush you", "beware of ..."); "designed"
+    warns only as "designed to" ("designed for young skin" describes a menu)."""
+    return any(w.form in _WARNINGS and (w.form != "designed" or k + 1 < len(words) and words[k + 1].form == "to")
+               for k, w in enumerate(words))
 _INDIRECT = frozenset({"whether", "if"})   # after a word of asking or wondering: a reported question
 _MYTH_LABELS = frozenset({"myth", "myths", "fiction", "misconception", "mythbuster", "untrue", "false"})
 _MYTH_RUNS = (("true", "or", "false"), ("fact", "or", "fiction"), ("myth", "or", "fact"), ("myth", "or", "truth"),
