@@ -617,3 +617,74 @@ def test_rules_are_made_once_for_the_same_files_and_again_when_one_changes(tmp_p
     for _ in range(2):
         with pytest.raises(DataError):
             load_rules([path])
+
+
+# -- the fourth round of issue 15: the classes in other words --------------------------------------------------
+
+FOURTH_ROUND = [
+    # medicines without their name
+    ("A little softening of the frown muscle with relaxing injections.", {"pom"}),
+    ("Forehead lines, the elevens and crow's feet, all in one visit.", {"pom"}),
+    ("Toxin-free facials only.", set()),                                          # another sense
+    # no risk, said by denying harms or how little is felt
+    ("Zero chance of burns or blisters.", {"risk"}),
+    ("You'll hardly feel it.", {"risk"}),
+    ("Camera-ready the moment you leave.", {"risk"}),
+    ("Is it risk-free?\nNo. Every treatment carries some risk.", set()),          # asks whether the harm is absent
+    ("Does it have side effects?\nPractically none.", {"risk"}),                  # answered with the claim
+    # permanence and promises
+    ("Those lips are here to stay.", {"guarantee"}),
+    ("Your deposit is refunded, guaranteed.", set()),                             # a refund, not an outcome
+    ("Gone for ever after one course.", {"guarantee"}),
+    # proof from numbers
+    ("Our results speak for themselves.", {"proven"}),
+    ("93% said their skin felt smoother.", {"proven"}),
+    # cells
+    ("Teaches your cells to act young again.", {"cell-effect"}),
+    ("Plumps your skin from the inside out.", {"cell-effect"}),                   # a gap `...0` at the end
+    ("Cellular Repair Peel, 30 mins £70", {"cell-effect"}),                       # a service's name claims
+    # breakthrough language in other words, and its quoting
+    ("Nothing else on the high street comes anywhere close.", {"hype"}),
+    ("Nothing short of a miracle for tired skin.", {"hype"}),                     # not a negation
+    ("Miracle, breakthrough: when you read these words, ask for the evidence.", set()),
+    ("You will know the vocabulary: painless, permanent, proven.", set()),
+    ("Magic & Grace Aesthetics Ltd, 2 Mill Lane.", set()),                        # a firm's name
+    # approval in any word order, bodies by their names
+    ("Recognised by the General Medical Council as a centre of aesthetic care.", {"regulatory-claim"}),
+    ("Approved for facial use in Britain by the MHRA.", {"regulatory-claim"}),
+    # urgency by season, day range, hours
+    ("Summer sale on all peels.", {"urgency"}),
+    ("20% off boosters from Friday to Sunday.", {"urgency"}),
+    ("Don't miss your two-week review.", set()),                                  # aftercare
+    ("We won Clinic of the Year 2025.", set()),                                   # an award
+    # under-18s: numbers, biography
+    ("Lip packages designed for ages 15 to 17.", {"under-18"}),                   # "designed for" warns of nothing
+    ("She has loved skincare since she was a teenager.", set()),
+    # reviews
+    ('"I feel 30 again, thank you!" Dee', {"testimonial"}),
+    ("Zero swelling, 10/10 would recommend", {"risk", "testimonial"}),            # a review's marks
+    # small print
+    ("Unlimited top-ups* *One top-up only, within 14 days.", {"qualification"}),
+    ("No marks\u00b9 \u00b9Most clients have some redness.", {"qualification", "risk"}),   # a superscript mark
+    ("Lip filler from £180* *Price for 0.5 ml.", set()),                          # it only clarifies
+    # conditions asked about, then treated
+    ("Hives flaring up? Our facial clears them.", {"medical-condition"}),
+]
+
+
+@pytest.mark.parametrize(("text", "rules"), FOURTH_ROUND)
+def test_the_classes_of_issue_15_in_other_words(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+def test_a_gap_of_no_words_joins_the_words_next_to_each_other():
+    phrase = compile_phrase("inside out ...0 ?skin", {})
+    assert [e.gap for e in phrase.elements] == [0, 0, 0]
+    assert [e.optional for e in phrase.elements] == [False, False, True]
+
+
+def test_a_lower_case_question_ends_at_its_question_mark():
+    line = "does it bruise? sometimes. is it permanent? no."
+    assert [line[a:b].strip() for a, b in split_sentences(line)] == ["does it bruise?", "sometimes. is it permanent?",
+                                                                    "no."]
+    assert sentences_of(line)[1].question

@@ -1411,8 +1411,7 @@ _CLIENT_I = frozenset({"look", "looked", "looks", "feel", "felt", "had", "got", 
                        "can", "can't", "finally", "barely", "love", "loved", "couldn't", "am", "noticed", "walked",
                        "came", "left", "wish", "honestly", "genuinely", "literally", "absolutely", "never", "just",
                        "cannot", "could", "would", "recommend", "highly", "hardly", "really", "booked",
-                       "tried", "needed", "haven't", "hadn't", "wasn't", "swear", "cried", "saw", "don't",
-                       "finally", "got", "genuinely"})
+                       "tried", "needed", "haven't", "hadn't", "wasn't", "swear", "cried", "saw", "don't"})
 _CLIENT_ME = frozenset({"made", "gave", "left", "let", "makes", "gives", "given", "helped", "hurt", "changed",
                         "leaving", "making", "giving", "for", "to"})
 _QUOTE_OPENERS = ('"', "'", "\u201c", "\u2018")
