@@ -11,7 +11,13 @@ import pytest
 
 from generator.checks import HtmlPage, check_pages, parse_html
 from generator.checks.claims import ClaimsChecker, compile_phrase, load_rules, word_forms
-from generator.checks.sentences import negation_scopes, sentences_of, split_compound, split_sentences
+from generator.checks.sentences import (
+    negation_scopes,
+    read_language,
+    sentences_of,
+    split_compound,
+    split_sentences,
+)
 from generator.errors import DataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
@@ -688,3 +694,13 @@ def test_a_lower_case_question_ends_at_its_question_mark():
     assert [line[a:b].strip() for a, b in split_sentences(line)] == ["does it bruise?", "sometimes. is it permanent?",
                                                                     "no."]
     assert sentences_of(line)[1].question
+
+
+def test_the_words_of_negation_and_reported_speech_come_from_the_language_file():
+    language = read_language()
+    assert "never" in language["negations"] and "not only" in language["pseudo-negations"]
+    assert "clinics" in language["others"] and "claim" in language["reporting-verbs"]
+    text = (REPO / "generator" / "rules" / "language.yaml").read_text("utf-8")
+    with pytest.raises(DataError) as info:
+        read_language(text.replace("negations:\n", "negations: 12\nold-negations:\n", 1), "language.yaml")
+    assert re.search(r"^language.yaml:\d+:\d+: negations: ", str(info.value), re.M), str(info.value)

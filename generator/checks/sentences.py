@@ -9,6 +9,10 @@ treatment is permanent, painless or guaranteed") and stops where its clause ends
 (Chapman et al. 2001, Harkema et al. 2009), a few phrases that contain a negation word do not negate ("not only",
 "no doubt"), and a few words after a claim negate it ("is not", "isn't", "can't be").
 
+The words it reads with (the negations, the pseudo-negations, what ends a negation's reach, who reports others'
+claims and with which verbs, the words of a sentence about words) are in generator/rules/language.yaml, where a
+compliance person can read and extend them; they are read once, when the module is imported.
+
 Plain functions of plain strings, so a line's result can be remembered (pages repeat most of their lines).
 """
 
@@ -16,7 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 from typing import NamedTuple
+
+from generator.data import parse_document
+from generator.errors import DataError
+from generator.schema import Field, ListOf, Obj, Text, validate
 
 # -- words ------------------------------------------------------------------------------------------------------
 
@@ -320,27 +329,45 @@ def answer_of(first: str, second: str = "", third: str = "") -> int:
     return 0
 
 
+# -- the words it reads with (generator/rules/language.yaml) -------------------------------------------------------
+
+LANGUAGE_FILE = "rules/language.yaml"   # inside the package: the lists a compliance person may extend
+_LANGUAGE_KEYS = ("negations", "pseudo-negations", "negation-ends", "others", "reporting-verbs", "hedges", "askers",
+                  "wishes", "quoting", "talked-about", "meaning", "pointing", "warnings", "myth-labels", "myth-runs")
+
+
+def read_language(text: str | None = None, name: str = f"generator/{LANGUAGE_FILE}") -> dict[str, list[str]]:
+    """The word lists of the language file (or of `text`), each a list of words or runs of words; raises DataError
+    with file, line and field for a bad one."""
+    if text is None:
+        text = resources.files("generator").joinpath(LANGUAGE_FILE).read_text("utf-8")
+    schema = Obj({key: Field(ListOf(Text(single_line=True), min_items=1), doc="a list of words or runs of words")
+                  for key in _LANGUAGE_KEYS})
+    doc, problems = parse_document(text, name)
+    if doc is not None and not problems:
+        problems = validate(doc, schema)
+    if doc is None or problems:
+        raise DataError(problems)
+    return {key: [" ".join(str(item).lower().split()) for item in doc.data[key]] for key in _LANGUAGE_KEYS}
+
+
+_LANGUAGE = read_language()
+
+
+def _words(key: str) -> frozenset[str]:
+    return frozenset(_LANGUAGE[key])
+
+
+def _runs(key: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(run.split()) for run in _LANGUAGE[key])
+
+
 # -- negation ---------------------------------------------------------------------------------------------------
 
-NEGATIONS = frozenset({"misconception", "misconceptions", "fallacy", "wrong", "misleading", "dishonest",
-                       "irresponsible", "unethical",
-                       "not", "no", "never", "cannot", "can't", "won't", "isn't", "aren't", "don't", "doesn't",
-                       "didn't", "wasn't", "weren't", "nor", "none", "nothing", "nobody", "neither", "without",
-                       "shouldn't", "wouldn't", "couldn't", "mustn't", "hasn't", "haven't", "hardly", "unable",
-                       "myth", "impossible", "nowhere", "refuse", "dont", "cant", "wont", "isnt"})
+NEGATIONS = _words("negations")
 # phrases with a negation word that do not negate what follows (pseudo-negations)
-_PSEUDO = ((("not", "only"), 2), (("not", "just"), 2), (("no", "doubt"), 2), (("no", "wonder"), 2),
-           (("nothing", "but"), 2), (("no", "more"), 2), (("never", "been"), 2), (("never", "felt"), 2),
-           (("never", "looked"), 2), (("no", "matter"), 2), (("without", "a", "doubt"), 3),
-           (("never", "looked"), 2), (("not", "to", "mention"), 3), (("no", "longer"), 2),
-           (("can't", "wait"), 2), (("cannot", "wait"), 2), (("no", "questions"), 2), (("don't", "miss"), 2),
-           (("dont", "miss"), 2), (("do", "not", "miss"), 3), (("don't", "wait"), 2), (("never", "miss"), 2),
-           (("without", "the"), 2), (("no", "obligation"), 2), (("avoid", "disappointment"), 2),
-           (("nothing", "short", "of"), 3), (("don't", "leave", "it"), 3), (("do", "not", "leave", "it"), 4),
-           (("don't", "hang"), 2), (("don't", "delay"), 2), (("don't", "sit", "on"), 3))
-_TERMINATORS = frozenset({"but", "however", "although", "though", "yet", "except", "whereas", "while", "whilst",
-                          "unlike", "because", "so", "instead", "rather", "apart", "besides", "still", "which",
-                          "whereby", "unless", "until", "if", "when"})
+_PSEUDO = tuple((run, len(run)) for run in _runs("pseudo-negations"))
+_TERMINATORS = _words("negation-ends")
 _SUBJECTS = frozenset({"it", "it's", "its", "you", "you'll", "you're", "we", "we're", "we'll", "they", "they're",
                        "this", "that", "there", "there's", "results", "i", "i'm", "she", "he", "our", "your"})
 _COORDINATORS = frozenset({"and", "or", "nor", "&"})
@@ -396,26 +423,9 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
     return out
 
 
-_OTHERS = frozenset({"clinics", "clinic", "providers", "salons", "websites", "companies", "brands", "ads", "adverts",
-                     "advertisers", "influencers", "people", "sellers", "practitioners", "others",
-                     "marketers", "competitors", "manufacturers", "anyone", "someone", "anybody", "somebody",
-                     "manufacturer", "maker", "makers", "supplier", "suppliers", "brand", "company", "post", "posts",
-                     "ad", "advert", "video", "videos", "jar", "jars", "label", "labels", "listing", "listings",
-                     "product", "products", "website", "site", "sites"})
-_SAY = frozenset({"say", "says", "said", "claim", "claims", "claimed", "promise", "promises", "promised",
-                  "advertise", "advertises", "advertised", "call", "calls", "describe", "describes", "tell",
-                  "market", "sell", "boast", "boasts", "suggest", "tells", "told", "called", "claiming",
-                  "promising", "advertising", "calling", "describing", "described", "marketed", "sold",
-                  "inject", "injects", "use", "uses", "offer", "offers", "sells", "provide", "provides", "push",
-                  "pushes", "guarantee", "guarantees", "guaranteed", "guaranteeing", "insist", "insists", "talk",
-                  "talks", "tout", "touts", "trumpet", "trumpets", "brag", "brags"})
-_QUOTING = (("you", "may", "have", "read"), ("you", "may", "have", "heard"), ("you", "might", "have", "seen"),
-            ("you", "may", "have", "seen"), ("you", "might", "have", "read"), ("you", "might", "have", "heard"),
-            ("beware", "of"), ("be", "wary", "of"), ("watch", "out", "for"), ("words", "like"),
-            ("phrases", "like"), ("phrases", "such", "as"), ("words", "such", "as"), ("claims", "like"),
-            ("claims", "such", "as"), ("claims", "that"), ("promises", "of"), ("red", "flags"),
-            ("ruled", "against"), ("ruled", "that"), ("banned", "adverts"), ("banned", "ads"), ("upheld",),
-            ("be", "suspicious", "of"), ("be", "careful", "of"))
+_OTHERS = _words("others")
+_SAY = _words("reporting-verbs")
+_QUOTING = _runs("quoting")
 
 
 def _reported(words: tuple[Word, ...]) -> tuple[int, int] | None:
@@ -452,12 +462,10 @@ def _reported(words: tuple[Word, ...]) -> tuple[int, int] | None:
 
 
 # people whose wishes a page reports ("clients ask for", "patients want"): what they ask for is not a claim
-_ASKERS = _OTHERS | frozenset({"clients", "patients", "customers", "women", "men"})
+_ASKERS = _OTHERS | _words("askers")
 _CLINIC = frozenset({"we", "we'll", "we're", "we've", "us", "our"})
-_WISH = frozenset({"ask", "asks", "asked", "asking", "want", "wants", "wanted", "request", "requests", "requested",
-                   "hope", "hopes", "hoped", "expect", "expects", "expected", "worry", "worries", "wonder", "wonders",
-                   "fear", "fears"})
-_WARNINGS = frozenset({"designed", "tactic", "tactics", "beware", "wary", "warning"})
+_WISH = _words("wishes")
+_WARNINGS = _words("warnings")
 
 
 def _warns(words: tuple[Word, ...]) -> bool:
@@ -466,23 +474,17 @@ def _warns(words: tuple[Word, ...]) -> bool:
     return any(w.form in _WARNINGS and (w.form != "designed" or k + 1 < len(words) and words[k + 1].form == "to")
                for k, w in enumerate(words))
 _INDIRECT = frozenset({"whether", "if"})   # after a word of asking or wondering: a reported question
-_MYTH_LABELS = frozenset({"myth", "myths", "fiction", "misconception", "mythbuster", "untrue", "false"})
-_MYTH_RUNS = (("true", "or", "false"), ("fact", "or", "fiction"), ("myth", "or", "fact"), ("myth", "or", "truth"),
-              ("fact", "or", "myth"))
+_MYTH_LABELS = _words("myth-labels")
+_MYTH_RUNS = _runs("myth-runs")
 # words between the others and their saying: "clinics *that* called", "a clinic *who will* tell you"
-_HEDGES = frozenset({"will", "may", "might", "often", "sometimes", "can", "that", "who", "which", "still",
-                     "ever", "has", "have", "had", "just", "now", "already"})
+_HEDGES = _words("hedges")
 _QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _QUOTING:
     _QUOTING_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 
 
-_WORDS_TALKED_ABOUT = frozenset({"words", "phrases", "terms", "labels", "claims", "language", "wording", "jargon",
-                                 "buzzwords", "marketing", "vocabulary", "lingo", "slogans"})
-_MEANING = frozenset({"mean", "means", "meaning", "actually", "really", "decoded", "explained", "translated",
-                      "idea", "gimmick", "ploy", "term", "trick", "myth", "spin", "hype",
-                      # "made": "the claims made for them"
-                      "made", "overstated", "exaggerated", "unsupported", "outrun", "outstrip"})
+_WORDS_TALKED_ABOUT = _words("talked-about")
+_MEANING = _words("meaning")
 
 
 def _talks_about_words(words: tuple[Word, ...]) -> bool:
@@ -503,7 +505,7 @@ def _lists_after(words: tuple[Word, ...], k: int) -> bool:
     return sum(1 for w in words[k + 2:] if w.comma) >= 2
 
 
-_POINTING = frozenset({"these", "those", "such"})   # "these words", "such claims": the words listed are talked about
+_POINTING = _words("pointing")   # "these words", "such claims": the words listed are talked about
 
 
 _SUPPOSED = frozenset({"it", "there", "they", "this", "that", "anything", "something", "such", "any"})
