@@ -205,3 +205,62 @@ def test_a_cache_with_entries_the_checks_did_not_write_is_ignored_whole(built_co
     again = build(project)
     assert len(set(inspected)) == first.pages and all(f.startswith("read:") for f in inspected)
     assert summary(again) == expected
+
+
+def test_filler_and_spin_are_taken_from_the_cache_until_a_written_text_changes(built_copy, inspected, monkeypatch):
+    """The check cache keeps what filler and spin took out of the texts written for pages, under a digest of those
+    texts: a build that changed none of them (a treatment's summary) works none of it out and finds what a clean
+    build finds; a changed area's notes work it out again, and again as a clean build does."""
+    from generator.checks.duplicates import spun
+    project, _ = built_copy()
+    worked_out = []
+    real = spun._discount
+
+    def spy(pages, masker):
+        worked_out.append(len(pages))
+        return real(pages, masker)
+
+    monkeypatch.setattr(spun, "_discount", spy)
+
+    def cleared_build(**kwargs):
+        spun._LAST.clear()   # the memory of this process: only the cache file may answer
+        return build(project, **kwargs)
+
+    def compared(report):
+        return summary(report), sorted(report.checks.held.values(), key=lambda h: h.page)
+
+    edit_yaml(project / "treatments.yaml",
+              lambda d: d["treatments"][0].update(summary=d["treatments"][0]["summary"] + " Edited for the test."))
+    cached = cleared_build()
+    assert worked_out == []
+    assert any(h.reason for h in cached.checks.held.values())
+    (project / CACHE_FILE).unlink()
+    clean = cleared_build(clean=True)
+    assert worked_out and compared(cached) == compared(clean)
+    worked_out.clear()
+    edit_yaml(project / "locations.yaml",
+              lambda d: d["locations"][0].update(notes=d["locations"][0]["notes"] + " The library opens on Saturdays."))
+    edited = cleared_build()
+    assert worked_out
+    (project / CACHE_FILE).unlink()
+    assert compared(edited) == compared(cleared_build(clean=True))
+
+
+def test_the_cache_s_filler_and_spin_give_the_pages_what_a_fresh_reckoning_gives(tmp_path):
+    """Read back from the cache file, what filler and spin took out is what `discount` gives for the same texts,
+    to the character (the texts kept and the sentences listed for each page)."""
+    from generator.checks.duplicates import spun
+    from generator.checks.incremental import _read_written_entry, _written_entry
+    from generator.model import load_project
+    from generator.plan import plan_site
+    project = load_project(sample_subset(tmp_path / "p"))
+    checks = BuildChecks(project, plan_site(project), tmp_path / "p", cache=False)
+    spun._LAST.clear()
+    fresh = spun._discount(list(checks.run.written_pages), checks.run.masker)
+    assert fresh[1]   # the sample has spun sentences (two stations, each described from the other)
+    import json
+    entry = json.loads(json.dumps(_written_entry(checks.run)))
+    assert _read_written_entry(entry, checks.run) == fresh
+    assert _read_written_entry({**entry, "key": "another"}, checks.run) is None
+    with pytest.raises(ValueError):
+        _read_written_entry({**entry, "found": {"/nowhere/": [[], []]}}, checks.run)

@@ -20,7 +20,7 @@ from generator.checks.duplicates import (
     describe_differences,
     differences,
 )
-from generator.checks.duplicates.spun import discount
+from generator.checks.duplicates.spun import Discounted, discount, written_key
 from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
 from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
 from generator.checks.results import CheckResult, PageResult
@@ -64,7 +64,7 @@ class CheckRun:
 
     def __init__(self, settings: CheckSettings | None = None, facts: SiteFacts | None = None,
                  rules: list[ClaimRule] | None = None, reload: Callable[[str], HtmlPage | None] | None = None,
-                 project_dir: Path | None = None, indexing: bool = True):
+                 project_dir: Path | None = None, indexing: bool = True, settle: bool = True):
         self.started = time.perf_counter()
         self.check_indexing = indexing   # False while building: the build sets canonicals and the sitemap itself
         self.settings = settings or CheckSettings()
@@ -87,12 +87,17 @@ class CheckRun:
                          and f.indexable
                          and not f.own} if facts is not None else set()
         self.held_before = {url for url in self.doorways if self.may_leave("duplicates.doorway", url)}
-        # only what was written for a page can be its own, less its filler and spun sentences (duplicates/spun.py)
-        self.written, self.discounted = discount(((url, f.rank, f.own_text) for url, f in sorted(facts.pages.items())
-                                             if f.own_text is not None and url not in self.held_before),
-                                            self.masker) if facts is not None else ({}, {})
-        for url, texts in self.written.items():
-            self.index.written_for(url, list(texts))
+        # only what was written for a page can be its own, less its filler and spun sentences (duplicates/spun.py):
+        # settled now, or by the caller once it has read the check cache, which may hold them (`settle_written`)
+        self.written_pages = tuple((url, f.rank, f.own_text) for url, f in sorted(facts.pages.items())
+                                   if f.own_text is not None and url not in self.held_before) \
+            if facts is not None else ()
+        self.written_key = written_key(self.written_pages, self.masker)
+        self.written: dict[str, tuple[str, ...]] = {}
+        self.discounted: dict[str, Discounted] = {}
+        self.written_settled = False
+        if settle:
+            self.settle_written()
         for url, f in (facts.pages.items() if facts is not None else ()):
             if f.own == ("offer",):   # its offer earns it a place, not its text (plan.credit_offers)
                 self.index.judged_apart(url)
@@ -102,6 +107,17 @@ class CheckRun:
         self.raw: list[Finding] = []
         self.seen: set[str] = set()
         self.words: dict[str, int] = {}     # words in each page's main text (what held-back pages need)
+
+    def settle_written(self, known: tuple[dict[str, tuple[str, ...]], dict[str, Discounted]] | None = None) -> None:
+        """Settle the texts written for pages, less their filler and spun sentences, and tell the index: `known`, what
+        `discount` gave for these very texts (the check cache keeps it under `written_key`), or worked out now. Once:
+        a second call changes nothing."""
+        if self.written_settled:
+            return
+        self.written_settled = True
+        self.written, self.discounted = known if known is not None else discount(self.written_pages, self.masker)
+        for url, texts in self.written.items():
+            self.index.written_for(url, list(texts))
 
     # -- configuration ----------------------------------------------------------------------------------------
     def policy(self, rule: str) -> str:
@@ -239,6 +255,7 @@ class CheckRun:
                 progress(done, len(files))
 
     def finish(self) -> CheckResult:
+        self.settle_written()   # (a caller that meant to settle them from a cache and could not)
         facts = self.facts
         ranks = {u: f.rank for u, f in facts.pages.items()} if facts else None
         dup = self.index.finish(self._explain, ranks, self.may_leave if facts else None)

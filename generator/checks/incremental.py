@@ -30,6 +30,7 @@ import numpy as np
 
 from generator.checks import Finding
 from generator.checks.duplicates import BINS, BlockBatch, Prepared, _lookup, distinct
+from generator.checks.duplicates.spun import Discounted
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 from generator.checks.site import read_sitemap
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_FILE = ".clinic-pages-checks.npz"
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 def config_digest(project, run: CheckRun, facts: SiteFacts) -> str:
@@ -99,7 +100,7 @@ class BuildChecks:
         self.page_file: Callable[[Page], Path] | None = None   # where pages are, once `finish` is told
         self._by_url: dict[str, Page] = {}
         self.run = CheckRun(project.site.checks, self.facts, reload=self._reload, project_dir=project.root,
-                            indexing=indexing)
+                            indexing=indexing, settle=False)
         self.config = config_digest(project, self.run, self.facts)
         self.plan = plan
         self.results: dict[str, PageResult] = {}       # by URL path
@@ -110,6 +111,7 @@ class BuildChecks:
             self.cached = _carry(previous, self.config, self.run)
         else:
             self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run, self.facts) if cache else {}
+        self.run.settle_written()   # worked out now unless the cache held them for these texts
         memo: dict[int, tuple[object, str]] = {}
         held = self.run.held_before   # a page held back before any comparison keeps no signature
         self.digests = {url: facts_digest(f, memo) + ("-held" if url in held else "")
@@ -179,6 +181,7 @@ def _carry(previous: BuildChecks, config: str, run: CheckRun) -> dict[str, tuple
     """What `_load` gives from the cache file, taken from the last build's checks in this process instead: file ->
     (HTML digest, facts digest, result) of each page it checked, with the blocks those pages name put in the
     index. Nothing is carried from checks made with other code, settings or rules."""
+    run.settle_written()   # (the last run's, when the texts are the same: duplicates/spun.py keeps it in memory)
     if previous.config != config:
         return {}
     out = {}
@@ -224,7 +227,8 @@ def _save(path: Path, config: str, digests: dict[str, str], plan, results: dict[
     masked = batch.masked if batch.masked is not None else batch.shingles
     written = run.index.written_shingles()
     signatures = run.index.signatures or (np.empty(0, np.uint64), np.empty((0, BINS), np.uint32))
-    meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages}).encode()
+    meta = json.dumps({"version": CACHE_VERSION, "config": config, "pages": pages,
+                       "written": _written_entry(run)}).encode()
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")   # two writers never share a temporary file
     try:
         with open(tmp, "wb") as fh:
@@ -256,6 +260,7 @@ def _load(path: Path, config: str, run: CheckRun, facts: SiteFacts) -> dict[str,
             signatures = (data["signature_keys"], data["signature_values"])
         _check_packed(page_blocks, blocks, similar)
         _check_derived(written, signatures)
+        discounted = _read_written_entry(meta.get("written"), run)
         url_of = {f.file: f.url_path for f in facts.pages.values()}
         out = {}
         for file, (sha, fdigest, findings, indexing, prep, page_words) in meta["pages"].items():
@@ -278,11 +283,50 @@ def _load(path: Path, config: str, run: CheckRun, facts: SiteFacts) -> dict[str,
     except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as exc:   # damaged: start again
         log.debug("checks: %s unreadable or damaged (%s); checking every page", CACHE_FILE, exc)
         return {}
+    run.settle_written(discounted)   # before the index takes the shingles of the texts written for its pages
     run.index.receive(blocks)
     run.index.known_similarities = similar
     run.index.take_written_shingles(*written)
     run.index.known_signatures = signatures
     return out
+
+
+def _written_entry(run: CheckRun) -> dict[str, Any]:
+    """What the filler and spin of the texts written for pages took out (duplicates/spun.py), for the cache: under
+    the digest of those texts, each text as it was kept for the pages that lost a sentence, and what they lost."""
+    given = {url: texts for url, _, texts in run.written_pages}
+    return {"key": run.written_key,
+            "kept": {url: list(texts) for url, texts in run.written.items() if texts != given.get(url)},
+            "found": {url: [list(d.filler), [list(pair) for pair in d.spun]] for url, d in run.discounted.items()}}
+
+
+def _read_written_entry(entry: Any, run: CheckRun
+                        ) -> tuple[dict[str, tuple[str, ...]], dict[str, Discounted]] | None:
+    """`_written_entry` read back, when it was written for the texts of this run (None otherwise: they are worked
+    out again); ValueError when it is not one the checks wrote."""
+    if not isinstance(entry, dict) or entry.get("key") != run.written_key:
+        return None
+    kept_in, found_in = entry.get("kept"), entry.get("found")
+    kept = {url: texts for url, _, texts in run.written_pages}
+    if not isinstance(kept_in, dict) or not isinstance(found_in, dict) or not set(kept_in) | set(found_in) <= set(
+            kept):
+        raise ValueError("written texts of pages that are not in the site")
+
+    def strings(value: Any, length: int | None = None) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value) or \
+                (length is not None and len(value) != length):
+            raise ValueError("a written text that is not text")
+        return value
+
+    for url, texts in kept_in.items():
+        kept[url] = tuple(strings(texts, len(kept[url])))
+    found = {}
+    for url, parts in found_in.items():
+        if not isinstance(parts, list) or len(parts) != 2 or not isinstance(parts[1], list):
+            raise ValueError("filler and spin the checks did not write")
+        found[url] = Discounted(strings(parts[0]), [(pair[0], pair[1]) for pair in map(strings, parts[1], [2] * len(
+            parts[1]))])
+    return kept, found
 
 
 def _check_derived(written: tuple[np.ndarray, np.ndarray, np.ndarray],

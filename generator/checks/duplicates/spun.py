@@ -168,6 +168,18 @@ class Discounted:
 _LAST: list[tuple[tuple, tuple[dict[str, tuple[str, ...]], dict[str, Discounted]]]] = []
 
 
+def written_key(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker | None) -> str:
+    """A digest of what `discount` reads: the pages, with their ranks and written texts, and the words masked (the
+    word lists and settings above are code: the check cache is kept for one code only)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update((masker.digest if masker is not None else "-").encode() + b"\0")
+    for url, rank, texts in pages:   # each part with its length: no two lists of pages run together alike
+        for part in (url, str(rank), str(len(texts)), *texts):
+            data = part.encode()
+            h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
 def discount(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker | None
              ) -> tuple[dict[str, tuple[str, ...]], dict[str, Discounted]]:
     """For each page (url, rank, the texts written for it), its texts with the filler and spun sentences taken out
