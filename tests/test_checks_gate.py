@@ -281,6 +281,19 @@ def test_audit_agrees_with_check_on_the_sample_with_text_for_one_area_and_one_pa
     assert {s.page for s in audit(built_sample_published).duplicates.pages} == published
 
 
+def test_a_thin_list_of_areas_is_judged_by_check_as_audit_judges_it(gate_project: Path):
+    """The list of areas is an indexable page that patients use: `check` judges it as `audit` does (only the home
+    page is skipped by both), and since it cannot be held back, publishes it with a warning."""
+    areas = gate_project / "templates" / "areas.html"
+    areas.write_text(re.sub(r'<p class="lead">.*?</p>', "", areas.read_text(), flags=re.S))
+    report = build(gate_project)
+    found = [f for f in report.checks.findings if f.page == "/areas/" and f.rule.startswith("duplicates.")]
+    assert [(f.rule, f.severity) for f in found] == [("duplicates.thin", "warning")]
+    assert "the list of areas cannot be held back: give it text of its own" in found[0].message
+    assert "/areas/" in sitemap(gate_project) and "/areas/" not in report.checks.demoted
+    assert [(f.rule, f.page) for f in audit_findings(gate_project / "output")] == [("duplicates.thin", "/areas/")]
+
+
 @pytest.mark.parametrize("pairs", [0, 1, 4])
 def test_audit_agrees_with_check_on_a_built_project(gate_project: Path, pairs: int):
     notes = ["Buses from {p} stop at the end of Example Road, two minutes' walk from the clinic.",

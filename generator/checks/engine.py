@@ -321,7 +321,8 @@ class CheckRun:
                 if f.page not in facts:    # a folder nobody holds back (audit): the page is indexed as it is
                     policy = "fail"
                     f = _replace(f, message=f.message + " (would be demoted)")
-                elif not _can_hold(facts[f.page]):
+                elif not _can_hold(facts[f.page]):   # published as it is: a warning, as docs/checks.md says
+                    policy = "warn"
                     f = _replace(f, message=f.message + f"; the {_KIND_NAMES.get(facts[f.page].kind, 'page')} "
                                                         "cannot be held back: give it text of its own")
                 elif f.page in demoted and held.get(f.page) is f:
@@ -365,8 +366,8 @@ class CheckRun:
                 yield Finding(rule, "error", page, message, f"kept: {keeper}", hint)
         pages = self.facts.pages if self.facts else {}
         for st in dup.pages:
-            if (pages[st.page].kind in NAVIGATION_KINDS if st.page in pages else st.page == "/"):
-                continue   # the home page and the list of areas repeat what they link to, by design
+            if (pages[st.page].kind == PageKind.HOME if st.page in pages else st.page == "/"):
+                continue   # the home page repeats what it links to, by design (as `audit` skips it)
             if st.thin and st.duplicate_of is None and st.cluster is None and st.page not in self.doorways:
                 hold = holds.get(st.page) or thin_hold(pages.get(st.page), st, self.duplicate_settings,
                                                        self.discounted.get(st.page))
