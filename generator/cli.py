@@ -79,10 +79,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     _check_report_path(args)
     project_dir = Path(args.project)
     output = Path(args.output) if args.output else project_dir / "output"
+    planned = None
+    if output.is_dir():   # (else the checks say there is no built site): loaded and planned once, for both parts
+        project = load_project(project_dir)
+        planned = (project, plan_site(project))
     result = check_built_site(project_dir, output, cache=not args.no_cache, progress=_progress(sys.stderr,
-                                                                                             "Checking pages"))
-    project = load_project(project_dir)   # what is silent in the pages: places without any, placeholders
-    show_unserved(unserved_places(project, plan_site(project)), log)
+                              "Checking pages"), planned=planned)
+    if planned is None:   # (the folder appeared meanwhile)
+        project = load_project(project_dir)
+        planned = (project, plan_site(project))
+    project, plan = planned   # what is silent in the pages: places without any, placeholders
+    show_unserved(unserved_places(project, plan), log)
     show_placeholders(project.placeholders(), log)
     age = output_age(project_dir, output)
     _show_checks(args, "check", str(args.output or output), result, [age] if age else [])

@@ -41,7 +41,8 @@ from generator.workers import collector_paused
 
 if TYPE_CHECKING:
     from generator.checks.facts import SiteFacts
-    from generator.plan import Page
+    from generator.model import Project
+    from generator.plan import Page, Plan
 
 log = logging.getLogger(__name__)
 
@@ -399,10 +400,12 @@ def read_sitemap_urls(output: Path) -> set[str] | None:
 
 @collector_paused()   # as a build: the collector's walks over the project and results cost CPU and free nothing
 def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: int | None = None,
-                     cache: bool = True, progress: Callable[[int, int], None] | None = None) -> CheckResult:
+                     cache: bool = True, progress: Callable[[int, int], None] | None = None,
+                     planned: tuple[Project, Plan] | None = None) -> CheckResult:
     """`clinic-pages check`: every planned page as it is in the output folder, against the records. A page
     whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all).
-    `progress(done, total)` counts the pages read and checked."""
+    `progress(done, total)` counts the pages read and checked. `planned`: the project and its plan, when the
+    caller has them already (they are loaded otherwise)."""
     from generator.model import load_project
     from generator.plan import plan_site
 
@@ -410,8 +413,11 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
     output = Path(output_dir) if output_dir else project_dir / "output"
     if not output.is_dir():
         raise ClinicPagesError(f"{output}: no built site here; run `clinic-pages build` first")
-    project = load_project(project_dir)
-    plan = plan_site(project)
+    if planned is not None:
+        project, plan = planned
+    else:
+        project = load_project(project_dir)
+        plan = plan_site(project)
     real: set[str] = set()
     linked = [link for page in plan.pages if (link := first_link(output, page.file, real))]
     if linked:
