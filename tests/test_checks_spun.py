@@ -87,6 +87,19 @@ def test_any_texts_give_texts_made_of_their_own_sentences(pages):
     assert set(found) <= set(kept)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.lists(st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
+                                                      max_size=3)), max_size=6))
+def test_texts_read_in_one_pass_give_what_they_give_read_one_by_one(pages):
+    """The texts are read in one pass, each ended by a character no text has; a text that has it (a page of its
+    own here, that says nothing) has them read one by one, and every other page gets the same."""
+    given = [(f"/p{i}/", rank, tuple(texts)) for i, (rank, texts) in enumerate(pages)]
+    one_pass = discount(given, MASK)
+    kept, found = discount([*given, ("/z/", 0, ("\x00",))], MASK)
+    assert kept.pop("/z/") == ("\x00",) and "/z/" not in found
+    assert (kept, found) == one_pass
+
+
 def test_a_typographic_apostrophe_is_the_straight_one():
     """The same sentence with ’ on one page and ' on the other is the same sentence, word for word (names aside):
     taken out of both, and listed on neither (text.py's words read both marks alike)."""

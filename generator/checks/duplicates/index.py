@@ -273,8 +273,10 @@ class DuplicateIndex:
         """The shingles of the texts written for this index's pages, for the check cache: (sorted 64-bit keys of
         the texts, where each one's shingles start in the values, the values)."""
         known = self._written_shingles
-        texts = sorted({texts for texts in self._written.values() if texts in known}, key=_texts_key)
-        keys = np.fromiter(map(_texts_key, texts), np.uint64, len(texts))
+        keyed = sorted((_texts_key(texts), texts) for texts in {texts for texts in self._written.values()
+                                                                 if texts in known})
+        texts = [t for _, t in keyed]
+        keys = np.fromiter((k for k, _ in keyed), np.uint64, len(keyed))
         keys, first = np.unique(keys, return_index=True)
         parts = [known[texts[k]] for k in first.tolist()]
         ptr = np.concatenate(([0], np.cumsum([len(x) for x in parts], dtype=np.int64)))

