@@ -229,16 +229,9 @@ def _mark_names(words: list[Word]) -> list[Word]:
     return [w._replace(name=True) if n else w for w, n in zip(words, name, strict=True)]
 
 
-# the last word of a service's or a product's name on a menu: "Cellular Renewal Facial", "DNA Repair Peel" are
-# names that make claims, not the names of people or places
-_SERVICES = frozenset({"facial", "facials", "peel", "peels", "treatment", "treatments", "therapy", "booster",
-                       "boosters", "drip", "drips", "injection", "injections", "infusion", "mask", "serum", "cream",
-                       "programme", "program", "protocol", "package", "course", "session", "shot", "jab", "lift",
-                       "glow"})
-
-
 def _unmark_services(words: list[Word], name: list[bool]) -> None:
-    """Unmark each run of marked words that ends with a service word (in place)."""
+    """Unmark each run of marked words that ends with a service word (language.yaml `services`, in place): "Cellular
+    Renewal Facial" is a name that makes claims, not the name of a person or a place."""
     i = 0
     while i < len(words):
         if not name[i]:
@@ -333,7 +326,8 @@ def answer_of(first: str, second: str = "", third: str = "") -> int:
 
 LANGUAGE_FILE = "rules/language.yaml"   # inside the package: the lists a compliance person may extend
 _LANGUAGE_KEYS = ("negations", "pseudo-negations", "negation-ends", "others", "reporting-verbs", "hedges", "askers",
-                  "wishes", "quoting", "talked-about", "meaning", "pointing", "warnings", "myth-labels", "myth-runs")
+                  "wishes", "quoting", "talked-about", "meaning", "pointing", "warnings", "myth-labels", "myth-runs",
+                  "services")
 
 
 def read_language(text: str | None = None, name: str = f"generator/{LANGUAGE_FILE}") -> dict[str, list[str]]:
@@ -360,6 +354,9 @@ def _words(key: str) -> frozenset[str]:
 
 def _runs(key: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(run.split()) for run in _LANGUAGE[key])
+
+
+_SERVICES = _words("services")   # read by _unmark_services
 
 
 # -- negation ---------------------------------------------------------------------------------------------------
