@@ -14,6 +14,7 @@ from math import ceil
 from generator.checks.duplicates import DuplicateSettings, PageStats
 from generator.checks.duplicates.spun import Discounted
 from generator.checks.facts import PageFacts
+from generator.language import list_text
 from generator.model import PageKind
 
 # What a held-back page lacks: the groups of the HTML report's view of held-back pages.
@@ -135,7 +136,7 @@ def _shared_offer_hold(facts: PageFacts, treatment: str, area: str, peers: tuple
     with nothing else, as the pages of `peers` (their areas) do: one clinic's offer earns one page."""
     t, slug = treatment.lower(), facts.treatment_slug or ""
     clinic = str(facts.premises.name) if facts.premises is not None else "its clinic"
-    others = _listed(list(peers))
+    others = list_text(list(peers))
     pages = f"the page for {others} shows" if len(peers) == 1 else f"the pages for {others} show"
     them = "it" if len(peers) == 1 else "them"
     reason = (f"it is a page for {t} at {clinic}, another clinic than the one the {t} guide ({facts.hub}) books "
@@ -147,10 +148,6 @@ def _shared_offer_hold(facts: PageFacts, treatment: str, area: str, peers: tuple
               f"{others} instead: the one page of {clinic} left with nothing written for it is then published on "
               "the clinic's offer. Write only what you know to be true.")
     return Hold(facts.url_path, "duplicates.doorway", "offer", reason, advice, need_words=need)
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _discounted_reason(d: Discounted) -> str:
