@@ -231,6 +231,10 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     ("Anyone who says filler is risk-free is not being honest with you.", set()),
     ("Our clinic says the treatment is completely safe.", {"risk"}),               # the page's own voice
     ("A treatment that 'works for everyone' does not exist.", set()),              # quoted and denied
+    # days off, a car park's free hours: time words that press no one (the gate corpus's local notes found these)
+    ("Stay out of the sun for two days; the staff have Monday and Tuesday off.", set()),
+    ("Keep off the golf course for five days after a peel.", set()),
+    ("Use the Market Place car park, where the first two hours are free.", set()),
     ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
     ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
     ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof
