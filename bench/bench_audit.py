@@ -41,10 +41,10 @@ TARGET_SECONDS = 10.0
 def render_site(project: Path, site: Path) -> int:
     """Write every planned page, the assets, the sitemap and robots.txt of `project` into `site`."""
     from generator.build import copy_assets
-    from generator.model import load_project
     from generator.plan import plan_site
     from generator.render import Renderer
     from generator.sitemap import robots_txt, sitemap_files
+    from generator.validate import load_project
 
     proj = load_project(project)
     plan = plan_site(proj)

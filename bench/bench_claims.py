@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench.synth import synth_data, write_project  # after the path is set
     from generator.checks import parse_html
     from generator.checks.claims import ClaimsChecker, load_rules
-    from generator.model import load_project
     from generator.plan import plan_site
     from generator.render import Renderer
+    from generator.validate import load_project
 
     shm = Path("/dev/shm")
     base = Path(tempfile.mkdtemp(prefix="bench-claims-", dir=shm if shm.is_dir() else None))

@@ -47,9 +47,9 @@ def stage_times(project: Path, every: int) -> tuple[dict[str, float], int, int]:
     from generator.checks.content import check_consistency, check_disclaimers, check_leaks, fold
     from generator.checks.html import _mark_blocks, parse_html
     from generator.checks.incremental import BuildChecks
-    from generator.model import load_project
     from generator.plan import plan_site
     from generator.render import Renderer
+    from generator.validate import load_project
 
     loaded = load_project(project)
     plan = plan_site(loaded)

@@ -215,9 +215,9 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
                            placeholders=placeholders(site) if site is not None else [],
                            held=int(state.extra.get("held_back", 0)), at_risk=list(state.extra.get("at_risk", [])))
 
-    from generator.model import load_project
     from generator.plan import fingerprints, page_digest, plan_site, unserved_places
     from generator.render import Renderer
+    from generator.validate import load_project
 
     if clean:
         forget_loaded()

@@ -73,8 +73,8 @@ def _check_report_path(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.build import output_age, show_placeholders, show_unserved
     from generator.checks import check_built_site
-    from generator.model import load_project
     from generator.plan import plan_site, unserved_places
+    from generator.validate import load_project
 
     _check_report_path(args)
     project_dir = Path(args.project)
@@ -98,7 +98,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from generator.audit import audit
-    from generator.model import load_check_settings
+    from generator.validate import load_check_settings
 
     _check_report_path(args)
     project = Path(args.project) if args.project else None
@@ -190,7 +190,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     from generator.deploy import deploy, size
     from generator.deploy.guard import refusals
     from generator.deploy.target import resolve_target
-    from generator.model import load_project
+    from generator.validate import load_project
 
     project = load_project(Path(args.project))
     output = Path(args.output) if args.output else Path(args.project) / "output"

@@ -82,10 +82,10 @@ def forget_loaded() -> None:
     """Drop what this process keeps of the data files it read (the documents, their records, the places found in
     their text), so that the next load starts from the files alone: a clean build does, and so it stays the
     reference that the kept parts are measured against."""
-    from generator import data, model, plan
+    from generator import data, plan, validate
 
     data._PARSED.clear()
-    model._MADE.clear()
+    validate._MADE.clear()
     plan._LAST_PLACES.clear()
 
 
@@ -98,9 +98,9 @@ def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str
     differently, or refuse the change (its checks): that build's output is the truth. Nothing is rendered before
     a first build has filled `memory`."""
     from generator.digests import digest
-    from generator.model import load_project
     from generator.plan import plan_site
     from generator.render import Renderer
+    from generator.validate import load_project
 
     if memory.checks is None or memory.manifest is None or not urls:
         return {}

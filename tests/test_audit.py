@@ -18,8 +18,8 @@ from generator.checks import HtmlPage
 from generator.checks.html import parse_html
 from generator.checks.seo import RULES, check_seo
 from generator.checks.site import read_sitemap
-from generator.model import load_project
 from generator.plan import plan_site
+from generator.validate import load_project
 
 # --- helpers -----------------------------------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ import pytest
 
 from bench import sites  # the repository is on sys.path: pyproject.toml's pytest `pythonpath`
 from bench.synth import edit_location, edit_treatment, make_project, synth_data, write_project
-from generator.model import load_project
 from generator.plan import plan_site
+from generator.validate import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -134,8 +134,8 @@ def test_the_sample_publishes_only_pages_with_text_of_their_own(built_sample: Pa
 
 def _facts(output: Path):
     from generator.checks.facts import site_facts
-    from generator.model import load_project
     from generator.plan import plan_site
+    from generator.validate import load_project
     project = load_project(output.parent)
     return site_facts(project, plan_site(project)).pages
 

@@ -14,8 +14,8 @@ from generator.audit import audit
 from generator.build import build
 from generator.checks import check_built_site
 from generator.errors import ChecksFailed, DataError
-from generator.model import load_project
 from generator.plan import plan_site
+from generator.validate import load_project
 from tests.projects import FIXTURES, copy_project, edit, edit_yaml, tree_bytes
 
 LANDING = ["/lip-fillers/", "/chemical-peel/"]

@@ -251,8 +251,8 @@ def test_the_cache_s_filler_and_spin_give_the_pages_what_a_fresh_reckoning_gives
     to the character (the texts kept and the sentences listed for each page)."""
     from generator.checks.duplicates import spun
     from generator.checks.incremental import _read_written_entry, _written_entry
-    from generator.model import load_project
     from generator.plan import plan_site
+    from generator.validate import load_project
     project = load_project(sample_subset(tmp_path / "p"))
     checks = BuildChecks(project, plan_site(project), tmp_path / "p", cache=False)
     spun._LAST.clear()

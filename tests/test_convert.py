@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from generator.data import load_document, parse_document
 from generator.edit.convert import count_comments, same_values, target_files
-from generator.model import LOCATIONS_SCHEMA, TREATMENTS_SCHEMA, load_project
+from generator.model import LOCATIONS_SCHEMA, TREATMENTS_SCHEMA
 from generator.sheets import load_data
 from generator.slugs import SLUG_RE
+from generator.validate import load_project
 from tests.projects import cli, run_cli, sample_subset
 
 SCHEMAS = {"treatments": TREATMENTS_SCHEMA, "locations": LOCATIONS_SCHEMA}

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bench.synth import synth_data, write_data, write_project
-from generator import data, model
+from generator import data, validate
 from generator.build import build
 from generator.data import Document, load_document, parse_document, reparse
 from generator.errors import DataError
-from generator.model import load_project
+from generator.validate import load_project
 
 
 def record(n: int, indent: int) -> list[str]:
@@ -206,7 +206,7 @@ def apply(synth, change) -> str:
 
 def load_cold(root: Path):
     data._PARSED.clear()
-    model._MADE.clear()
+    validate._MADE.clear()
     return load_or_problems(root)
 
 
@@ -266,7 +266,7 @@ def test_checking_a_forms_unsaved_values_leaves_the_loaded_records_kept(tmp_path
     unsaved = {name: doc for name in ("site.yaml", "treatments.yaml", "locations.yaml")
                if (doc := load_document(root / name)[0]) is not None}
     unsaved["locations.yaml"] = Document("locations.yaml", synth.files()["locations.yaml"])   # as the form has it
-    assert model.check_documents(unsaved) == []
+    assert validate.check_documents(unsaved) == []
     apply(synth, ("notes", 2, "x"))
     write_data(synth, root, only=("locations.yaml",))
     after = load_or_problems(root)

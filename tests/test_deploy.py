@@ -15,7 +15,7 @@ from generator.deploy import DeployError, deploy, parse_target, size
 from generator.deploy.plan import REMOTE_MANIFEST, DeployPlan, LocalSite, make_plan
 from generator.deploy.target import resolve_target, url_problem, with_credentials
 from generator.errors import DataError
-from generator.model import load_project
+from generator.validate import load_project
 from tests.deploy_servers import FORCE, assert_exact_copy, build_site, inodes, tree
 from tests.projects import cli, edit, run_cli
 

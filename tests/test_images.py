@@ -15,7 +15,7 @@ from generator import images
 from generator.build import build
 from generator.errors import DataError
 from generator.images import ImageProblem, picture, read_image, variants, write_variants
-from generator.model import load_project
+from generator.validate import load_project
 from tests.projects import complete_project, edit, tree_bytes
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from generator.data import Placeholder
 from generator.errors import DataError
-from generator.model import load_project
+from generator.validate import load_project
 from tests.projects import REPO, edit
 
 SLUG_EXPECTED = "expected a slug of lower-case letters, digits and single hyphens (such as `jaw-fillers`)"

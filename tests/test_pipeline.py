@@ -12,8 +12,8 @@ from tests.projects import REPO
 PHASES: list[tuple[str, tuple[str, ...]]] = [
     ("shared", ("generator", "errors", "text", "paths", "geo", "slugs", "language", "clock", "registers", "theme",
                 "syntax", "target_url", "workers", "digests")),
-    ("load", ("data", "schema", "sheets")),          # YAML and spreadsheets, read against the declared schema
-    ("validate", ("model", "images")),
+    ("load", ("data", "schema", "sheets", "model", "images")),   # the files and pictures, read into the records
+    ("validate", ("validate",)),
     ("plan", ("plan",)),
     ("render", ("render",)),
     ("check", ("checks",)),

@@ -9,8 +9,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator.geo import bearing_deg, compass_point, distance_km
-from generator.model import load_project
 from generator.plan import NEIGHBOURS, plan_site, unserved_places
+from generator.validate import load_project
 from tests.projects import REPO, edit
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import DataError
-from generator.model import load_project
 from generator.registers import REGISTERS
+from generator.validate import load_project
 from tests.projects import edit
 
 # register -> (a number of its shape, the link that confirms it)

@@ -12,7 +12,6 @@ import pytest
 
 from generator.build import build
 from generator.errors import TemplateProblem
-from generator.model import load_project
 from generator.plan import plan_site
 from generator.render import (
     DESCRIPTION_MAX,
@@ -25,6 +24,7 @@ from generator.render import (
     paragraphs,
     station_text,
 )
+from generator.validate import load_project
 from tests.projects import edit
 
 

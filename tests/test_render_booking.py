@@ -12,9 +12,9 @@ import lxml.html
 import pytest
 
 from generator.build import build
-from generator.model import load_project
 from generator.registers import REGISTERS
 from generator.render import tel_href
+from generator.validate import load_project
 from tests.projects import edit
 
 BOOKING_URL = "https://booking.complete-clinic.example/book"

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from generator.geo import opposite
 from generator.language import NameForms, distance_text, name_forms
-from generator.model import load_project
 from generator.plan import plan_site
 from generator.render import Renderer
+from generator.validate import load_project
 from tests.projects import FIXTURES, copy_project
 
 _DETERMINERS = {"a", "an", "the", "our", "your", "this", "that", "each", "every", "any", "no", "one", "per", "its",

@@ -13,12 +13,13 @@ import yaml
 from generator.build import build
 from generator.data import load_document
 from generator.errors import DataError
-from generator.model import LOCATIONS_SCHEMA, TREATMENTS_SCHEMA, load_project
+from generator.model import LOCATIONS_SCHEMA, TREATMENTS_SCHEMA
 from generator.schema import ListOf, Number, Text
 from generator.sheets import data_files, layout_of, load_data
 from generator.sheets.layout import NotTabular, column_letter, read_cell, write_cell
 from generator.sheets.write import csv_bytes, csv_name, to_tables, workbook_bytes
 from generator.state import input_digest, input_files
+from generator.validate import load_project
 from tests.projects import REPO, sample_subset, tree_bytes
 
 SCHEMAS = {"treatments": TREATMENTS_SCHEMA, "locations": LOCATIONS_SCHEMA}

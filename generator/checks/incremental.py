@@ -406,8 +406,8 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
     whose HTML and facts are those of the check cache keeps its stored results (`cache=False`: check all).
     `progress(done, total)` counts the pages read and checked. `planned`: the project and its plan, when the
     caller has them already (they are loaded otherwise)."""
-    from generator.model import load_project
     from generator.plan import plan_site
+    from generator.validate import load_project
 
     project_dir = Path(project_dir)
     output = Path(output_dir) if output_dir else project_dir / "output"

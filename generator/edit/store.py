@@ -16,9 +16,10 @@ from generator.edit.convert import same_values, target_files
 from generator.edit.files import save_file
 from generator.edit.yamltext import patch_yaml
 from generator.errors import ClinicPagesError, Problem
-from generator.model import SCHEMAS, check_documents
+from generator.model import SCHEMAS
 from generator.sheets import load_data, present_forms
 from generator.slugs import slugify
+from generator.validate import check_documents
 
 log = logging.getLogger(__name__)
 

@@ -172,7 +172,8 @@ class Editor:
         site.yaml."""
         from generator.checks.claims import ClaimsChecker
         from generator.checks.rulesets import rules_for
-        from generator.model import CheckSettings, load_check_settings
+        from generator.model import CheckSettings
+        from generator.validate import load_check_settings
 
         version = self.store.read("site").version
         if self._claims is None or self._claims[0] != version:

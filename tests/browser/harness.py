@@ -76,8 +76,8 @@ def page_per_kind(project: Path, site: Path | None = None, indexable_only: bool 
     """{page kind: URL path}: for each kind of page the project's plan makes (home, areas, area, treatment,
     landing, not-found), the first by URL that is indexable in the built `site` folder, else the first.
     With `indexable_only`, kinds with no indexable page are left out (the build may demote thin pages)."""
-    from generator.model import load_project
     from generator.plan import plan_site
+    from generator.validate import load_project
 
     def noindex(page) -> bool:
         if not page.indexable:
