@@ -12,11 +12,10 @@ from generator.state import State, input_digest
 from generator.workers import collector_paused
 
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
-    import jinja2
-
     from generator.checks.incremental import BuildChecks
     from generator.model import Project
     from generator.plan import Page, Plan
+    from generator.render import TemplateEnvironment, TemplateMemo
 
 
 @dataclass
@@ -30,7 +29,8 @@ class Memory:
     state: State | None = None
     manifest: dict[str, str] | None = None        # output's manifest as committed (file -> digest of its bytes)
     checks: BuildChecks | None = None
-    templates: tuple[str, jinja2.Environment] | None = None   # (digest of templates/, its compiled environment)
+    templates: tuple[str, TemplateEnvironment] | None = None   # (digest of templates/, its compiled environment)
+    template_memo: TemplateMemo | None = None   # what every environment so far learnt of the template texts
     pages: dict[str, tuple[Page, str, str]] = field(default_factory=dict)   # file -> (page, template digest,
     fingerprints: dict[str, str] = field(default_factory=dict)                #         digest of its inputs)
     demoted: dict[str, str] = field(default_factory=dict)       # the pages the checks demoted (URL -> its hub)
@@ -58,10 +58,10 @@ class Memory:
             return None
         return known[2]
 
-    def environment(self, templates: Path) -> jinja2.Environment:
+    def environment(self, templates: Path) -> TemplateEnvironment:
         """The Jinja2 environment of the last build, with the templates it compiled, while no file under
-        templates/ has changed; a new one otherwise."""
-        from generator.render import make_environment
+        templates/ has changed; a new one otherwise, which compiles again only the templates whose text changed."""
+        from generator.render import TemplateMemo, make_environment
 
         h = hashlib.blake2b(digest_size=16)
         for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
@@ -69,7 +69,8 @@ class Memory:
                 h.update(f"{path.relative_to(templates)}\0".encode() + path.read_bytes() + b"\0")
         key = h.hexdigest()
         if self.templates is None or self.templates[0] != key:
-            self.templates = (key, make_environment(templates))
+            self.template_memo = self.template_memo or TemplateMemo()
+            self.templates = (key, make_environment(templates, self.template_memo))
         return self.templates[1]
 
     def save(self) -> None:

@@ -6,9 +6,9 @@ import hashlib
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 from jinja2 import meta
@@ -49,31 +49,61 @@ class Rendered:
     description: str
 
 
-class _Environment(jinja2.Environment):
-    """Every environment `make_environment` makes has the same settings and filters, so a template's source text
-    compiles to the same Python source in each: that Python source (parsing and generating it is nine tenths of
-    the cost of compiling a template) is made once per process for each (name, text) and compiled from there with
-    the file name of this environment's template. A build makes a new environment (its templates may have
-    changed); the tests make hundreds of builds, the preview one per change of a template file."""
+@dataclass
+class TemplateMemo:
+    """What environments learn from template texts, kept by whoever makes builds one after another: a build
+    without one makes its own, and the preview's `Memory` keeps one across saves, so that a save that edits one
+    template compiles that one again and no other. Each is keyed by the template's name and its text itself
+    (never the file name alone: an edited template is worked out anew); past `MAX` texts a table starts again.
+    `generated`: the Python source a text compiles to (parsing and generating it is nine tenths of compiling a
+    template; every environment `make_environment` makes has the same settings and filters, so it is the same in
+    each). `meta`: the variables a text reads from its context, and the templates it extends or includes."""
 
-    _GENERATED: dict[tuple[str | None, str], str] = {}
-    _GENERATED_MAX = 256     # template texts kept (a few kilobytes each); the memo starts again past this
+    generated: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    meta: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, ...]]] = field(default_factory=dict)
+    MAX: ClassVar[int] = 256     # template texts kept (a few kilobytes each)
+
+    def keep(self, table: dict, key: Any, value: Any) -> None:
+        if len(table) >= self.MAX:
+            table.clear()
+        table[key] = value
+
+
+class TemplateEnvironment(jinja2.Environment):
+    """The environment `make_environment` makes: it compiles a template text its memo has compiled before from
+    the Python source kept for that text, with the file name of this environment's template."""
+
+    def __init__(self, memo: TemplateMemo, **options: Any):
+        super().__init__(**options)
+        self.memo = memo
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         if not isinstance(source, str) or defer_init:
             return super().compile(source, name, filename, raw, defer_init)
-        key = (name, source)     # the text itself, never the file name alone: an edited template is compiled again
-        generated = self._GENERATED.get(key)
+        key = (name, source)
+        generated = self.memo.generated.get(key)
         if generated is None:
             generated = super().compile(source, name, filename, raw=True)   # a syntax error is raised, not kept
-            if len(self._GENERATED) >= self._GENERATED_MAX:
-                self._GENERATED.clear()
-            self._GENERATED[key] = generated
+            self.memo.keep(self.memo.generated, key, generated)
         return generated if raw else self._compile(generated, filename or "<template>")
 
+    def template_meta(self, name: str, source: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
+        """The variables a template's own source reads from its context, and the templates it extends or includes
+        (None for a name computed while rendering): the preview asks at every save, and parsing is most of it."""
+        key = (name, source)
+        known = self.memo.meta.get(key)
+        if known is None:
+            ast = self.parse(source, name)    # a syntax error is raised here, and not kept
+            known = frozenset(meta.find_undeclared_variables(ast)), tuple(meta.find_referenced_templates(ast))
+            self.memo.keep(self.memo.meta, key, known)
+        return known
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    env = _Environment(
+
+def make_environment(templates: Path, memo: TemplateMemo | None = None) -> TemplateEnvironment:
+    """The environment of the templates in `templates`; `memo`: what earlier environments learnt of template
+    texts, to be used again (a new one when not given)."""
+    env = TemplateEnvironment(
+        memo or TemplateMemo(),
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -224,7 +254,7 @@ class Person:
 class Renderer:
     """Renders pages of one project; shared context is computed once."""
 
-    def __init__(self, project: Project, plan: Plan, templates: Path, env: jinja2.Environment | None = None):
+    def __init__(self, project: Project, plan: Plan, templates: Path, env: TemplateEnvironment | None = None):
         """`env`: a Jinja2 environment made by `make_environment(templates)` that may be used again (its compiled
         templates are kept): only while the template files are the ones it compiled."""
         self.project, self.plan, self.templates = project, plan, templates
@@ -276,7 +306,7 @@ class Renderer:
             return
         try:
             source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-            _template_meta(self.env, name, source)   # a syntax error is raised here
+            self.env.template_meta(name, source)   # a syntax error is raised here
         except jinja2.TemplateNotFound:
             sources[name] = "<missing>"
             return
@@ -284,7 +314,7 @@ class Renderer:
             raise TemplateProblem(_relative(exc.filename, self.templates) or f"templates/{name}", exc.lineno,
                                   exc.message or "syntax error") from exc
         sources[name] = source
-        found, refs = _template_meta(self.env, name, source)
+        found, refs = self.env.template_meta(name, source)
         variables |= found
         for ref in refs:
             if ref is None:  # a computed template name: depend on every template
@@ -621,25 +651,6 @@ def _linker(published: dict[str, bool]):
 
 
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in DAY_NAMES.items()}
-
-
-_META: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, ...]]] = {}
-
-
-def _template_meta(env: jinja2.Environment, name: str, source: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
-    """The variables a template's own source reads from its context, and the templates it extends or includes
-    (None for a name computed while rendering). Worked out once per process for each (name, source text), whatever
-    the environment (all that `make_environment` makes parse alike): the preview asks at every save, each build
-    makes a new environment, and parsing is most of the cost."""
-    key = (name, source)
-    known = _META.get(key)
-    if known is None:
-        ast = env.parse(source, name)    # a syntax error is raised here, and not kept
-        known = frozenset(meta.find_undeclared_variables(ast)), tuple(meta.find_referenced_templates(ast))
-        if len(_META) >= 512:
-            _META.clear()
-        _META[key] = known
-    return known
 
 
 def _relative(filename: str | None, templates: Path) -> str | None:

@@ -25,3 +25,31 @@ def test_a_save_renders_ahead_the_pages_it_changes_as_the_rebuild_then_writes_th
     assert b"Reviewed in round 7." in html
     build(root, memory=memory)
     assert (root / "output" / file).read_bytes() == html
+
+
+def test_after_a_template_edit_the_memory_compiles_only_the_edited_template_again(tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    """The preview keeps one memory across saves: a new environment after an edit under templates/, which
+    compiles the edited template again and takes the others' compiled code from the memory."""
+    import jinja2
+
+    generated: list[str | None] = []
+    real = jinja2.Environment._generate
+    monkeypatch.setattr(jinja2.Environment, "_generate",
+                        lambda self, source, name, *args, **kw: generated.append(name) or real(
+                            self, source, name, *args, **kw))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("a.html", "b.html"):
+        (templates / name).write_text(f"<p>{name} {{{{ x }}}}</p>\n", "utf-8")
+    memory = Memory()
+    first = memory.environment(templates)
+    assert memory.environment(templates) is first   # nothing changed: the same environment
+    for name in ("a.html", "b.html"):
+        first.get_template(name)
+    (templates / "b.html").write_text("<p>b, edited {{ x }}</p>\n", "utf-8")
+    second = memory.environment(templates)
+    assert second is not first
+    assert [second.get_template(name).render(x=1) for name in ("a.html", "b.html")] == [
+        "<p>a.html 1</p>\n", "<p>b, edited 1</p>\n"]
+    assert generated == ["a.html", "b.html", "b.html"]

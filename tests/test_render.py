@@ -315,27 +315,29 @@ def test_missing_page_template(mini_project: Path) -> None:
                                  "    while rendering /areas/cobham/")
 
 
-def test_a_template_text_is_compiled_once_and_each_folder_s_error_names_its_own_file(tmp_path, monkeypatch):
-    """Each build makes a new Jinja2 environment: a template text its process compiled before (the same text in
-    another copy of the project: the tests, the preview) is not parsed and generated again, yet an error in it names
-    the file of this build's folder, and an edited text is compiled anew."""
+def test_a_template_text_is_compiled_once_per_memo_and_each_folder_s_error_names_its_own_file(tmp_path, monkeypatch):
+    """Environments that share a memo (the preview's `Memory`, across saves) do not parse and generate again a
+    template text one of them compiled (the same text in another folder too), yet an error in it names the file of
+    this environment's folder, and an edited text is compiled anew. An environment made without a memo learns
+    nothing from the others: what a build knows of its templates is the build's, not the process's."""
     import jinja2
 
-    from generator.render import _template_frame, make_environment
+    from generator.render import TemplateMemo, _template_frame, make_environment
 
     generated: list[str | None] = []
     real = jinja2.Environment._generate
     monkeypatch.setattr(jinja2.Environment, "_generate",
                         lambda self, source, name, *args, **kw: generated.append(name) or real(
                             self, source, name, *args, **kw))
-    text = f"<p>{{{{ page.x }}}}</p>\n<!-- {tmp_path} -->\n"   # a text no other test has compiled
+    text = "<p>{{ page.x }}</p>\n"
     folders = []
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "page.html").write_text(text, "utf-8")
         folders.append(tmp_path / name)
+    memo = TemplateMemo()
     for folder in folders:
-        env = make_environment(folder)
+        env = make_environment(folder, memo)
         assert env.get_template("page.html").render(page={"x": "one & two"}) == text.replace(
             "{{ page.x }}", "one &amp; two")
         with pytest.raises(jinja2.UndefinedError) as caught:
@@ -343,9 +345,12 @@ def test_a_template_text_is_compiled_once_and_each_folder_s_error_names_its_own_
         assert _template_frame(caught.value, folder) == ("templates/page.html", 1)
     assert generated == ["page.html"]
     (folders[1] / "page.html").write_text(text.replace("<p>", "<p>Edited: "), "utf-8")
-    assert make_environment(folders[1]).get_template("page.html").render(page={"x": "y"}).startswith(
+    assert make_environment(folders[1], memo).get_template("page.html").render(page={"x": "y"}).startswith(
         "<p>Edited: y</p>")
     assert generated == ["page.html", "page.html"]
+    make_environment(folders[0]).get_template("page.html")   # no memo: the text is compiled again
+    assert generated == ["page.html", "page.html", "page.html"]
+    assert make_environment(folders[0]).template_meta("page.html", text) == (frozenset({"page"}), ())
 
 
 # -- golden pages -----------------------------------------------------------------------------------------------
