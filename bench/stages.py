@@ -45,7 +45,7 @@ def stage_times(project: Path, every: int) -> tuple[dict[str, float], int, int]:
     from selectolax.lexbor import LexborHTMLParser
 
     from generator.checks.content import check_consistency, check_disclaimers, check_leaks, fold
-    from generator.checks.html import _mark_blocks, parse_html
+    from generator.checks.html import mark_blocks, parse_html
     from generator.checks.incremental import BuildChecks
     from generator.plan import plan_site
     from generator.render import Renderer
@@ -62,7 +62,7 @@ def stage_times(project: Path, every: int) -> tuple[dict[str, float], int, int]:
     # each stage's own result is kept (a list, a dict) so that every call really runs
     out["render (Jinja2)"] = per_page(pages, lambda p: html.__setitem__(p.file, renderer.render(p).html.encode()))
     data = [(p.file, html[p.file]) for p in pages]
-    out["  lexbor parse alone"] = per_page(data, lambda d: LexborHTMLParser(_mark_blocks(d[1])))
+    out["  lexbor parse alone"] = per_page(data, lambda d: LexborHTMLParser(mark_blocks(d[1])))
     parsed = []
     out["parse (lexbor + our walk)"] = per_page(data, lambda d: parsed.append(parse_html(d[0], d[1], links=False)))
     facts = [(page, run.facts.pages.get(page.url_path)) for page in parsed]

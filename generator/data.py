@@ -105,6 +105,11 @@ _PARSED: dict[str, tuple[bytes, str | None, tuple[Document | None, list[Problem]
                                                                                         # bytes, text, result)
 
 
+def forget() -> None:
+    """Drop every document kept (`load_document`): the next load reads each file afresh."""
+    _PARSED.clear()
+
+
 def load_document(path: Path, display_name: str | None = None) -> tuple[Document | None, list[Problem]]:
     """Read one YAML file. Returns the document, or None and the problems that stopped it. The last result for
     each file name is kept, and given again while the file's bytes are the same (the preview loads the project at

@@ -85,8 +85,8 @@ def forget_loaded() -> None:
     reference that the kept parts are measured against."""
     from generator import data, plan, validate
 
-    data._PARSED.clear()
-    validate._MADE.clear()
+    data.forget()
+    validate.forget()
     plan._LAST_PLACES.clear()
 
 

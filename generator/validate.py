@@ -84,6 +84,11 @@ class _Made:
 _MADE: dict[str, _Made] = {}
 
 
+def forget() -> None:
+    """Drop what was last checked and made of each data file: the next load checks and makes every record."""
+    _MADE.clear()
+
+
 def _schema_problems(name: str, doc: Document, remember: bool) -> list[Problem]:
     known = _MADE.get(name)
     if known is not None and known.doc is doc:

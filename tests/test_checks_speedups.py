@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from generator.checks import HtmlPage, content, parse_html
 from generator.checks.claims import ClaimsChecker, _strings, load_rules
-from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, _mark_blocks
+from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, mark_blocks
 
 EXEMPT = ["Results vary from person to person and are not guaranteed.", "Botox is a prescription-only medicine."]
 LONG = " ".join(["lorem ipsum dolor sit amet consectetur adipiscing elit"] * 6)   # a clause of 300+ characters
@@ -124,13 +124,13 @@ def test_block_marks_without_ignorecase_split_as_with_it():
         data = html.encode()
         parts = reference.split(data)
         parts[1::2] = [b"\x07" + tag for tag in parts[1::2]]
-        assert _mark_blocks(data) == b"".join(parts), html
+        assert mark_blocks(data) == b"".join(parts), html
 
 
 def test_tag_names_fold_case_in_ascii_only_as_html_does():
     """"<ſection>" is no <section> (an HTML parser folds A-Z only in tag names): no block starts there."""
-    assert _mark_blocks(b"<SECTION>a</Section>") == b"\x07<SECTION>a\x07</Section>"
-    assert _mark_blocks("<ſection>a</ſection><lİ>b".encode()) == "<ſection>a</ſection><lİ>b".encode()
+    assert mark_blocks(b"<SECTION>a</Section>") == b"\x07<SECTION>a\x07</Section>"
+    assert mark_blocks("<ſection>a</ſection><lİ>b".encode()) == "<ſection>a</ſection><lİ>b".encode()
 
 
 def test_bytes_and_text_give_the_same_page():
@@ -164,7 +164,7 @@ def _reference_main(html: str) -> str | None:
     from selectolax.lexbor import LexborHTMLParser
 
     from generator.checks.html import _BODY_SELECTOR, _HIDDEN_STYLE, _NOT_SHOWN_TAGS, _attached
-    tree = LexborHTMLParser(_mark_blocks(html.encode()))
+    tree = LexborHTMLParser(mark_blocks(html.encode()))
     hidden, main = [], None
     for node in tree.body.css(_BODY_SELECTOR):
         attrs = node.attrs
@@ -197,7 +197,7 @@ def test_code_is_read_when_the_page_has_a_code_tag(html):
     from selectolax.lexbor import LexborHTMLParser
 
     from generator.checks.html import _CODE_SELECTOR, _text
-    tree = LexborHTMLParser(_mark_blocks(html.encode()))
+    tree = LexborHTMLParser(mark_blocks(html.encode()))
     for node in tree.body.css("[hidden]"):
         node.remove()
     assert parse_html("index.html", html).code == [t for t in map(_text, tree.body.css(_CODE_SELECTOR)) if t]

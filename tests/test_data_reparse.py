@@ -205,8 +205,8 @@ def apply(synth, change) -> str:
 
 
 def load_cold(root: Path):
-    data._PARSED.clear()
-    validate._MADE.clear()
+    data.forget()
+    validate.forget()
     return load_or_problems(root)
 
 

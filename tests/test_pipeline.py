@@ -62,3 +62,55 @@ def test_every_module_is_in_a_phase():
     for path in (REPO / "generator").rglob("*.py"):
         parts = Path(path).relative_to(REPO).with_suffix("").parts
         _phase(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+
+
+# Private names (`_name`) still used outside the module that defines them, each with why it is left: remove an
+# entry when its use goes (make the name public in the module that owns it, or move it to where it is used).
+PRIVATE_KNOWN: dict[tuple[str, str], str] = {
+    **{(user, name): "checks/duplicates/ is being reworked on another branch (gatecost): left for later"
+       for user, name in [
+           ("checks.duplicates", "arrays._lookup"), ("checks.duplicates", "minhash._jaccard"),
+           ("checks.duplicates.arrays", "text._P1"), ("checks.duplicates.arrays", "text._mix"),
+           ("checks.duplicates.index", "arrays._lookup"), ("checks.duplicates.index", "arrays._ranges"),
+           ("checks.duplicates.index", "arrays._return_freed_memory"), ("checks.duplicates.index", "arrays._rows_of"),
+           ("checks.duplicates.minhash", "text._mix"), ("checks.duplicates.near", "arrays._by_component"),
+           ("checks.duplicates.near", "arrays._common"), ("checks.duplicates.near", "arrays._joined"),
+           ("checks.duplicates.near", "arrays._lookup"), ("checks.duplicates.near", "arrays._pair_keys"),
+           ("checks.duplicates.near", "arrays._sorted_pair"), ("checks.duplicates.near", "minhash._agreement"),
+           ("checks.duplicates.near", "minhash._candidates"), ("checks.duplicates.near", "minhash._densify"),
+           ("checks.duplicates.near", "text._mix"), ("checks.duplicates.spun", "arrays._ranges"),
+           ("checks.duplicates.spun", "text._WORD"), ("checks.duplicates.spun", "text._mix"),
+           ("checks.duplicates.tables", "arrays._groups_of"), ("checks.duplicates.tables", "arrays._lookup"),
+           ("checks.duplicates.tables", "arrays._owned_values"), ("checks.duplicates.tables", "arrays._ranges"),
+           ("checks.duplicates.tables", "arrays._rows_of"), ("checks.duplicates.tables", "arrays._segment_sums"),
+           ("checks.duplicates.tables", "minhash._EMPTY"), ("checks.duplicates.tables", "minhash._raw_minhash"),
+           ("checks.incremental", "duplicates._lookup")]},
+    ("memory", "plan._LAST_PLACES"): "plan.py is being reworked on another branch (loop): left for later",
+}
+
+
+def _private_uses() -> set[tuple[str, str]]:
+    """(module, `owner._name`) for each private name a module of generator/ takes from another one."""
+    found = set()
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        module = ".".join(parts[1:-1] if parts[-1] == "__init__" else parts[1:])
+        modules: set[str] = set()   # names bound to generator modules (`from generator import plan`)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "generator":
+                owner = node.module.split(".")[-1]
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.add((module, f"{owner}.{alias.name}"))
+                    modules.add(alias.asname or alias.name)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules \
+                    and node.attr.startswith("_") and not node.attr.startswith("__"):
+                found.add((module, f"{node.value.id}.{node.attr}"))
+    return found
+
+
+def test_no_module_takes_another_module_s_private_names():
+    found = _private_uses()
+    assert sorted(f"{a} -> {b}" for a, b in found if (a, b) not in PRIVATE_KNOWN) == []
+    assert [key for key in PRIVATE_KNOWN if key not in found] == [], "a known use is gone: remove it from PRIVATE_KNOWN"

@@ -83,7 +83,7 @@ _NOT_SHOWN_TAGS = frozenset({"script", "style", "template", "noscript"})
 _HEADINGS = "h1, h2, h3, h4, h5, h6"
 
 
-def _mark_blocks(html: bytes, mixed_case: bool | None = None) -> bytes:
+def mark_blocks(html: bytes, mixed_case: bool | None = None) -> bytes:
     """Put BLOCK before each block tag and <br>/<hr> (split and join: 4x faster than a template sub).
     `mixed_case`: whether a tag name in `html` has a capital letter, when the caller has looked already."""
     if mixed_case is None:
@@ -111,7 +111,7 @@ def parse_html(file: str, html: str | bytes, links: bool = True) -> HtmlPage:
         html = html.encode("utf-8", errors="replace")
     html, flattened = bound_nesting(html)   # a hostile page's parse stays in proportion to its size
     mixed_case = _MIXED_CASE.search(html) is not None
-    tree = LexborHTMLParser(_mark_blocks(html, mixed_case))   # bytes: a third faster than lexbor's encoding of a str
+    tree = LexborHTMLParser(mark_blocks(html, mixed_case))   # bytes: a third faster than lexbor's encoding of a str
     page = HtmlPage(file=file, url_path=page_path(file), flattened=flattened)
     root = tree.root        # the <html> element, which an HTML parser always makes
     if root is not None:
