@@ -23,6 +23,7 @@ from generator.checks.site import Site, Sitemap, read_sitemap, robots_sitemaps
 from generator.errors import ClinicPagesError
 from generator.model import CheckSettings
 from generator.output import MANIFEST
+from generator.sitemap import ROBOTS_FILE, SITEMAP_FILE
 from generator.workers import can_fork, collector_paused, in_workers, spans
 
 Progress = Callable[[int, int], None]   # (pages done, pages in all)
@@ -169,8 +170,8 @@ def read_sitemaps(root: Path, files: set[str], robots: str | None, base_url: str
     """The sitemaps robots.txt names (or /sitemap.xml), and the parts of any sitemap index, each read once; when
     there are none of those, sitemaps in subfolders (shallowest first), which the rules then report."""
     queue = [f for f in (_sitemap_file(u, base_url, files) for u in robots_sitemaps(robots or "")) if f]
-    if not queue and "sitemap.xml" in files:
-        queue = ["sitemap.xml"]
+    if not queue and SITEMAP_FILE in files:
+        queue = [SITEMAP_FILE]
     if not queue:
         queue = sorted((f for f in files if SITEMAP_NAME.search(f)), key=lambda f: (f.count("/"), f))[:1]
     seen: set[str] = set()
@@ -273,7 +274,7 @@ def read_site(root: Path, base_url: str | None = None, jobs: int | None = None,
     parsed = parse_pages(root, html_files, jobs, run, progress)
     pages = [page for page, _ in parsed]
     fileset = set(files)
-    robots = (root / "robots.txt").read_text("utf-8", errors="replace") if "robots.txt" in fileset else None
+    robots = (root / ROBOTS_FILE).read_text("utf-8", errors="replace") if ROBOTS_FILE in fileset else None
     given = normalise_base_url(base_url) if base_url else None
     sitemaps = read_sitemaps(root, fileset, robots, given or guess_base_url(robots, [], []))
     site_url = given or guess_base_url(robots, sitemaps, pages)

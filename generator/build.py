@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.clock import today
-from generator.data import load_document, placeholders
+from generator.data import SITE_FILE, TEMPLATES_DIR, load_document, output_folder, placeholders
 from generator.digests import code_digest
 from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem, printable
 from generator.images import write_variants
@@ -33,7 +33,7 @@ from generator.output import (
     staging_status,
 )
 from generator.paths import link_problem, relative_problem
-from generator.sitemap import robots_txt, sitemap_files
+from generator.sitemap import ROBOTS_FILE, robots_txt, sitemap_files
 from generator.state import (
     STATE_FILE,
     State,
@@ -137,10 +137,10 @@ def refuse_sources_as_output(project_dir: Path, output: Path) -> None:
     """The site is never written over the project's own files: not into the project folder itself (or a folder
     that holds it), nor into templates/."""
     project, out = project_dir.resolve(), output.resolve()
-    templates = project / "templates"
+    templates = project / TEMPLATES_DIR
     if out == project or out in project.parents or out == templates or templates in out.parents:
         raise OutputError(f"refusing to write the site into {output}: the project's own files are there; give the "
-                          f"site a folder of its own, such as {project_dir / 'output'} (the default)")
+                          f"site a folder of its own, such as {output_folder(project_dir)} (the default)")
 
 
 def output_is_as_left(output: Path, state: State) -> bool:
@@ -183,7 +183,7 @@ def build(project_dir: Path, output_dir: Path | None = None, progress: Progress 
     is then written by `memory.save()`, not by each build). A build that stops leaves a note of why for `check`
     (`state.record_failure`) until one succeeds."""
     project_dir = Path(project_dir)
-    output = Path(output_dir) if output_dir else project_dir / "output"
+    output = output_folder(project_dir, output_dir)
     try:
         with collector_paused():   # a build makes few reference cycles; the collector's walks cost about 1 s of CPU
             report = _build(project_dir, output, progress, clean, jobs, checks, strict, memory)   # at 10,000 pages
@@ -210,7 +210,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     warming = memory is not None and memory.checks is None and checks   # fill the memory, even with no change
     if trusted and state.inputs == inputs and not warming \
             and staging_status(output) is None and all_files_there(output):
-        site, _ = load_document(project_dir / "site.yaml")   # the placeholders are listed by every build
+        site, _ = load_document(project_dir / SITE_FILE)   # the placeholders are listed by every build
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult(),
                            placeholders=placeholders(site) if site is not None else [],
                            held=int(state.extra.get("held_back", 0)), at_risk=list(state.extra.get("at_risk", [])))
@@ -227,7 +227,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     else:
         project = load_project(project_dir)
         plan = plan_site(project)
-    templates = project_dir / "templates"
+    templates = project_dir / TEMPLATES_DIR
     renderer = Renderer(project, plan, templates, memory.environment(templates) if memory is not None else None)
     fps = fingerprints(project, plan, code_digest())
     digests: dict[str, str] = {}
@@ -314,13 +314,13 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         for page in plan.pages:
             if page.indexable and page.url_path not in renderer.demoted:
                 entries.append((renderer.url(page.url_path), history[page.file]["lastmod"]))
-        for rel, data in copy_assets(project_dir / "templates"):
+        for rel, data in copy_assets(project_dir / TEMPLATES_DIR):
             tx.put(rel, data)
         for rel, data in write_variants(project_dir, renderer.image_uses(), renderer.favicon_source()):
             tx.put(rel, data)
         for rel, data in sitemap_files(entries, project.site.base_url).items():
             tx.put(rel, data)
-        tx.put("robots.txt", robots_txt(project.site.base_url))
+        tx.put(ROBOTS_FILE, robots_txt(project.site.base_url))
         manifest = digest(manifest_bytes(tx.new))
         extra: dict[str, Any] = {}
         # what the next build predicts from, and what every build says, up to date or not

@@ -73,12 +73,13 @@ def _check_report_path(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.build import output_age, show_placeholders, show_unserved
     from generator.checks import check_built_site
+    from generator.data import output_folder
     from generator.plan import plan_site, unserved_places
     from generator.validate import load_project
 
     _check_report_path(args)
     project_dir = Path(args.project)
-    output = Path(args.output) if args.output else project_dir / "output"
+    output = output_folder(project_dir, args.output)
     planned = None
     if output.is_dir():   # (else the checks say there is no built site): loaded and planned once, for both parts
         project = load_project(project_dir)
@@ -124,6 +125,7 @@ def _exit_for(result, strict: bool) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build, show_placeholders, show_unserved
+    from generator.data import output_folder
     from generator.errors import ChecksFailed
 
     try:
@@ -131,7 +133,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                        progress=_progress(sys.stderr), clean=args.clean, jobs=args.jobs, checks=not args.no_checks,
                        strict=args.strict)
     except ChecksFailed as exc:
-        _show_checks(args, "build", args.output or str(Path(args.project) / "output"), exc.result)
+        _show_checks(args, "build", args.output or str(output_folder(args.project)), exc.result)
         print(f"error: the build stopped: {exc}", file=sys.stderr)
         return EXIT_FINDINGS
     if report.checks is not None:
@@ -187,13 +189,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
+    from generator.data import output_folder
     from generator.deploy import deploy, size
     from generator.deploy.guard import refusals
     from generator.deploy.target import resolve_target
     from generator.validate import load_project
 
     project = load_project(Path(args.project))
-    output = Path(args.output) if args.output else Path(args.project) / "output"
+    output = output_folder(args.project, args.output)
     target = resolve_target(project.site.deploy.targets, project.site.deploy.default, args.target)
     reasons = refusals(project, output)
     if reasons and args.force is None:

@@ -26,6 +26,13 @@ except AttributeError:  # pragma: no cover
 PLACEHOLDER_TAG = "!placeholder"
 SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE = "site.yaml", "treatments.yaml", "locations.yaml"
 DATA_FILES = (SITE_FILE, TREATMENTS_FILE, LOCATIONS_FILE)   # a project's data files, in the order they are read
+TEMPLATES_DIR = "templates"    # the project's Jinja2 templates, and templates/assets/ copied as they are
+OUTPUT_DIR = "output"          # where the site is built, in the project folder, when no other folder is given
+
+
+def output_folder(project_dir: Path | str, output: Path | str | None = None) -> Path:
+    """The folder the site is built in: `output` when given, else output/ in the project folder."""
+    return Path(output) if output else Path(project_dir) / OUTPUT_DIR
 
 Path_ = tuple[str | int, ...]
 

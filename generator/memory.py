@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.data import TEMPLATES_DIR
 from generator.state import State, input_digest
 from generator.workers import collector_paused
 
@@ -109,7 +110,7 @@ def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str
     project = load_project(project_dir)
     plan = plan_site(project)
     memory.ahead = (inputs, project, plan)   # the build that follows starts from these
-    templates = project_dir / "templates"
+    templates = project_dir / TEMPLATES_DIR
     renderer = Renderer(project, plan, templates, memory.environment(templates))
     renderer.demoted = memory.demoted
     by_url = {page.url_path: page for page in plan.pages}

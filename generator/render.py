@@ -14,7 +14,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup, escape
 
-from generator.data import Placeholder
+from generator.data import TEMPLATES_DIR, Placeholder
 from generator.errors import TemplateProblem
 from generator.geo import opposite
 from generator.images import ImageInfo, Picture, picture
@@ -657,7 +657,7 @@ def _relative(filename: str | None, templates: Path) -> str | None:
     if not filename:
         return None
     try:
-        return str(Path("templates") / Path(filename).resolve().relative_to(templates.resolve()))
+        return str(Path(TEMPLATES_DIR) / Path(filename).resolve().relative_to(templates.resolve()))
     except ValueError:
         return filename
 

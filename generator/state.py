@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.data import DATA_FILES, SITE_FILE, load_document
+from generator.data import DATA_FILES, SITE_FILE, TEMPLATES_DIR, load_document
 from generator.digests import code_digest
 from generator.images import IMAGE_DIR
 from generator.paths import first_link, is_plain_relative, relative_problem, shown, walk
@@ -118,7 +118,7 @@ def input_files(project: Path, links: list[str] | None = None) -> list[Path]:
         return [project / name for name in names if not first_link(project, name)]
 
     files = real([path.name for name in DATA_FILES for path in data_files(project, name.removesuffix(".yaml"))])
-    for folder in ("templates", IMAGE_DIR):
+    for folder in (TEMPLATES_DIR, IMAGE_DIR):
         if os.path.islink(project / folder):
             found.append(folder)
         elif (project / folder).is_dir():

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.deploy import DeployError, deploy, parse_target
-from generator.deploy.plan import REMOTE_MANIFEST, is_index_file
+from generator.deploy.plan import REMOTE_MANIFEST
+from generator.sitemap import is_index_file
 from tests.deploy_servers import (
     FORCE,
     PART,

@@ -25,6 +25,7 @@ from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
 from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
 from generator.checks.results import CheckResult, PageResult
 from generator.checks.rulesets import rules_for
+from generator.data import SITE_FILE
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import CheckSettings, PageKind
 from generator.text import did_you_mean
@@ -139,15 +140,15 @@ class CheckRun:
         lines = self.settings.policy_lines
         for key, value in self.settings.policies.items():
             if "." in key and key not in self.rule_ids and not key.startswith("seo."):
-                problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
+                problems.append(Problem(SITE_FILE, lines.get(key), None, f"checks.policies.{key}",
                                         f"unknown rule `{key}`", did_you_mean(key, self.rule_ids) or
                                         "see docs/checks.md for the rule ids"))
             elif value == "demote" and not key.startswith("duplicates"):
-                problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
+                problems.append(Problem(SITE_FILE, lines.get(key), None, f"checks.policies.{key}",
                                         "only duplicate and thin content can be demoted: a noindex page is still "
                                         "published", "use fail or warn"))
             elif value == "skip" and key not in ("duplicates", "duplicates.doorway"):
-                problems.append(Problem("site.yaml", lines.get(key), None, f"checks.policies.{key}",
+                problems.append(Problem(SITE_FILE, lines.get(key), None, f"checks.policies.{key}",
                                         "only pages with nothing of their own (duplicates.doorway) can be left "
                                         "unbuilt: the others are known only once they are made",
                                         "use demote, fail or warn"))
@@ -161,12 +162,12 @@ class CheckRun:
         pages = self.facts.pages.values() if self.facts else []
         listed = [(p.url_path, w) for p in pages for w in p.waivers]
         if self.facts is None:
-            listed = [(sw.page, PageWaiver(sw.rule, sw.reason, f"site.yaml:{sw.line}: checks.waivers"))
+            listed = [(sw.page, PageWaiver(sw.rule, sw.reason, f"{SITE_FILE}:{sw.line}: checks.waivers"))
                       for sw in self.settings.waivers]
         elif self.settings.waivers:
             for sw in self.settings.waivers:
                 if sw.page not in self.facts.pages:
-                    problems.append(Problem("site.yaml", sw.line, None, "checks.waivers.page",
+                    problems.append(Problem(SITE_FILE, sw.line, None, "checks.waivers.page",
                                             f"no page `{sw.page}` in this site",
                                             did_you_mean(sw.page, self.facts.pages) or "give the page's URL path"))
         for page, w in listed:

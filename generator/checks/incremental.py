@@ -34,6 +34,7 @@ from generator.checks.duplicates.spun import Discounted
 from generator.checks.engine import CheckResult, CheckRun, PageResult
 from generator.checks.html import parse_html
 from generator.checks.site import read_sitemap
+from generator.data import output_folder
 from generator.digests import code_digest, digest
 from generator.errors import ClinicPagesError
 from generator.paths import first_link, is_plain_relative, read_no_link, shown
@@ -410,7 +411,7 @@ def check_built_site(project_dir: Path, output_dir: Path | None = None, jobs: in
     from generator.validate import load_project
 
     project_dir = Path(project_dir)
-    output = Path(output_dir) if output_dir else project_dir / "output"
+    output = output_folder(project_dir, output_dir)
     if not output.is_dir():
         raise ClinicPagesError(f"{output}: no built site here; run `clinic-pages build` first")
     if planned is not None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.checks.claims import ClaimRule, load_rules
+from generator.data import SITE_FILE
 from generator.errors import DataError, Problem
 from generator.model import CheckSettings
 from generator.paths import first_link, link_problem, relative_problem, shown
@@ -20,7 +21,7 @@ def rules_for(settings: CheckSettings, project_dir: Path | None = None) -> list[
         extra = load_rules([base / r for r in rule_paths(settings.rules, base)])
         clash = {r.id for r in rules} & {r.id for r in extra}
         if clash:
-            raise DataError([Problem("site.yaml", None, None, "checks.rules", f"rule ids defined twice: "
+            raise DataError([Problem(SITE_FILE, None, None, "checks.rules", f"rule ids defined twice: "
                                      f"{', '.join(sorted(clash))}", "rename the project's rules")])
         rules += extra
     return rules
@@ -33,7 +34,7 @@ def rule_paths(names: Iterable[str], project_dir: Path) -> list[str]:
     for i, name in enumerate(names):
         problem = relative_problem(name)
         if problem:
-            problems.append(Problem("site.yaml", None, None, f"checks.rules[{i}]", f"{shown(name)} is not a file "
+            problems.append(Problem(SITE_FILE, None, None, f"checks.rules[{i}]", f"{shown(name)} is not a file "
                                     f"inside the project: {problem}", "put the rule file in the project folder and "
                                     "name it relative to it, such as rules/clinic.yaml"))
         elif linked := first_link(project_dir, name):

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.deploy.target import DeployError
 from generator.output import MANIFEST, digest, find_foreign, read_manifest, read_no_link, staging_status
 from generator.paths import first_link, is_plain_relative
+from generator.sitemap import ROBOTS_FILE, SITEMAP_FILE, is_index_file
 
 log = logging.getLogger(__name__)
 
 REMOTE_MANIFEST = ".clinic-pages-deploy.json"
-_INDEX_FILES = re.compile(r"^(sitemap(-\d+)?\.xml|robots\.txt)$")
 
 
 @dataclass(frozen=True)
@@ -94,11 +93,6 @@ def remote_manifest_bytes(files: dict[str, str | None]) -> bytes:
     return json.dumps({"generator": "clinic-pages", "files": dict(sorted(files.items()))}, indent=0).encode()
 
 
-def is_index_file(rel: str) -> bool:
-    """sitemap.xml, its parts and robots.txt: sent after every page, so they never name a missing one."""
-    return bool(_INDEX_FILES.match(rel))
-
-
 @dataclass
 class DeployPlan:
     added: list[str]
@@ -131,7 +125,7 @@ class DeployPlan:
             return sorted(files, key=lambda rel: (rel.endswith(".html"), rel))
 
         def index_order(rel: str) -> tuple[int, str]:
-            return (0 if rel.startswith("sitemap-") else 1 if rel == "sitemap.xml" else 2, rel)
+            return (2 if rel == ROBOTS_FILE else 1 if rel == SITEMAP_FILE else 0, rel)   # the parts first
 
         index = sorted((rel for rel in self.added + self.changed if is_index_file(rel)), key=index_order)
         return [(label, files) for label, files in (
