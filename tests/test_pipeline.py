@@ -141,3 +141,23 @@ def test_the_project_s_file_names_are_spelled_by_the_module_that_owns_them():
                 found.add((module, node.value))
     assert sorted(f"{a}: {b!r}" for a, b in found if (a, b) not in SPELLED_KNOWN) == []
     assert [key for key in SPELLED_KNOWN if key not in found] == [], "a spelling is gone: remove it from SPELLED_KNOWN"
+
+
+def test_page_kinds_are_compared_as_the_enumeration_not_as_strings():
+    """A page's kind is a `model.PageKind`: a comparison of a kind with a bare string ("landing") would still
+    pass if the kind's value were renamed, and fail silently."""
+    from generator.model import PageKind
+
+    values = {kind.value for kind in PageKind}
+    found = []
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Compare):
+                continue
+            sides = [node.left, *node.comparators]
+            named = any(isinstance(s, ast.Name) and s.id.endswith("kind")
+                        or isinstance(s, ast.Attribute) and s.attr.endswith("kind") for s in sides)
+            strings = [c for s in sides for c in ast.walk(s) if isinstance(c, ast.Constant) and c.value in values]
+            if named and strings:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == []

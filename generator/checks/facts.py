@@ -118,17 +118,17 @@ def site_facts(project: Project, plan: Plan) -> SiteFacts:
                      inserted=inserted_names(project), skipped=skipped)
 
 
-def written_text(kind: str, location, treatment: str | None, places=None,
+def written_text(kind: PageKind, location, treatment: str | None, places=None,
                  placed: tuple[tuple[str, ...], ...] | None = None) -> tuple[str, ...] | None:
     """The text written for a local page alone, as it shows it (plan.written_units: on a landing page, only what
     names a place): for a landing page, its treatment's text in its area (`landing_pages`); for an area page, the
     area's notes and questions. None for the other pages, all of whose text is theirs (a treatment's guide, the
     home page). `placed`: the landing page's units that name a place, when already known."""
-    if kind == "landing" and location is not None and treatment:
+    if kind == PageKind.LANDING and location is not None and treatment:
         if placed is None:
             placed = written_units(PageKind.LANDING, location, treatment, places)
         return tuple(t for unit in placed for t in unit)
-    if kind == "area" and location is not None:
+    if kind == PageKind.AREA and location is not None:
         return (location.notes or "",) + tuple(t for f in location.faqs for t in (f.question, f.answer))
     return None
 
