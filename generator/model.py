@@ -40,7 +40,8 @@ from generator.target_url import url_problem
 from generator.text import did_you_mean
 
 # Top-level folders the site itself uses; a treatment slug may not take them.
-RESERVED_SLUGS = frozenset({"areas", "assets", "sitemap", "robots", "404", "index"})
+RESERVED_SLUGS = ("areas", "assets", "sitemap", "robots", "404", "index")
+_RESERVED_TEXT = ", ".join(f"`{s}`" for s in RESERVED_SLUGS[:-1]) + f" or `{RESERVED_SLUGS[-1]}`"
 
 
 class PageKind(StrEnum):
@@ -441,8 +442,7 @@ class Waiver:
 @record
 class Treatment:
     slug: str = declare(_slug, derive=_slug_from_name, default_doc="made from the name", example="jaw-fillers",
-                        help="the treatment's folder in the site; not `areas`, `assets`, `sitemap`, `robots`, `404` "
-                             "or `index`")
+                        help="the treatment's folder in the site; not " + _RESERVED_TEXT)
     name: str = declare(_line, help="the treatment's name; `{treatment}` in titles", example="Jaw Fillers")
     summary: str = declare(_para, help="a short summary, at the top of the hub and of every landing page",
                            example="Jaw fillers use a hyaluronic acid dermal filler ...")
