@@ -19,6 +19,10 @@ APOSTROPHES = "'" + "".join(old for old, new in QUOTES if new == "'")
 WORD = rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*"          # a word: letters or digits, parts joined by an apostrophe
 
 
+# Words of field names as a person writes them, in the editing form's labels and the spreadsheets' sheet titles.
+NAME_WORDS = {"faqs": "FAQs", "faq": "FAQ", "url": "URL", "km": "km", "id": "ID", "h1": "h1"}
+
+
 def fold_quotes(text: str) -> str:
     """The text with typographic quotes as the straight ones (the same length)."""
     if not text.isascii():   # str.replace per mark is many times faster than str.translate

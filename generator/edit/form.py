@@ -19,15 +19,14 @@ from generator.schema import (
     default_text,
     type_text,
 )
-
-_WORDS = {"faqs": "FAQs", "url": "URL", "km": "km", "id": "ID", "h1": "h1"}
+from generator.text import NAME_WORDS
 
 
 def label(name: str) -> str:
     """price_from -> "Price from"; faqs -> "FAQs"."""
-    words = [_WORDS.get(w, w) for w in name.split("_")]
+    words = [NAME_WORDS.get(w, w) for w in name.split("_")]
     text = " ".join(words)
-    return text[:1].upper() + text[1:] if words[0] not in _WORDS else text
+    return text[:1].upper() + text[1:] if words[0] not in NAME_WORDS else text
 
 
 def describe_field(name: str, spec: Field) -> dict[str, Any]:

@@ -14,12 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.data import Placeholder
+from generator.data import PLACEHOLDER_TAG, Placeholder
 from generator.schema import Boolean, Field, ListOf, MapOf, Number, Obj, Rule
+from generator.text import NAME_WORDS
 
-PLACEHOLDER_PREFIX = "!placeholder"
 SHEET_NAME_MAX = 31   # Excel's limit
-_WORDS = {"faqs": "FAQs", "faq": "FAQ", "url": "URL"}
 
 
 class NotTabular(Exception):
@@ -68,7 +67,7 @@ def fits_one_cell(rule: Rule) -> bool:
 
 def sheet_title(words: tuple[str, ...]) -> str:
     text = " ".join(w.replace("_", " ") for w in words)
-    text = " ".join(_WORDS.get(w, w) for w in text.split())
+    text = " ".join(NAME_WORDS.get(w, w) for w in text.split())
     return text[:1].upper() + text[1:]
 
 
@@ -180,8 +179,8 @@ def read_cell(value: Any, rule: Rule) -> Any:
             items = [item.strip() for item in value.split(",")]
             return [read_cell(item, rule.item) for item in items if item]
         return [read_cell(value, rule.item)]
-    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER_PREFIX):
-        label = value.lstrip()[len(PLACEHOLDER_PREFIX):].strip()
+    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER_TAG):
+        label = value.lstrip()[len(PLACEHOLDER_TAG):].strip()
         if len(label) >= 2 and label[0] == label[-1] and label[0] in "\"'":
             label = label[1:-1]
         return Placeholder(label)
@@ -216,7 +215,7 @@ def write_cell(value: Any, where: str) -> Any:
     if value is None:
         return None
     if isinstance(value, Placeholder):
-        return f'{PLACEHOLDER_PREFIX} "{value}"'
+        return f'{PLACEHOLDER_TAG} "{value}"'
     if isinstance(value, list):
         items = [write_cell(item, where) for item in value]
         for item in items:
@@ -225,7 +224,7 @@ def write_cell(value: Any, where: str) -> Any:
         return ", ".join(str(i).lower() if isinstance(i, bool) else str(i) for i in items)
     if isinstance(value, dict):
         raise NotTabular(f"{where}: a mapping where a sheet expects one value")
-    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER_PREFIX):
+    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER_TAG):
         raise NotTabular(f"{where}: the text {value[:40]!r} would read back as a placeholder")
     return value
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from generator.data import Document, Path_, format_path
 from generator.errors import Problem
-from generator.schema import Text, did_you_mean
+from generator.schema import Text
 from generator.sheets.layout import Column, Sheet, column_letter, is_empty, normal_header, read_cell, singular
 from generator.slugs import slugify
+from generator.text import did_you_mean
 
 Spot = tuple[str, str, int | None, int | None, str]   # file, sheet label, row, column, column header
 
