@@ -16,8 +16,8 @@ from generator.checks import CheckRun, Finding, HtmlPage
 from generator.checks.addresses import Resolver
 from generator.checks.crawl import Crawl
 from generator.checks.duplicates import BlockBatch
-from generator.checks.engine import PageResult
 from generator.checks.html import page_path, parse_html
+from generator.checks.results import PageResult
 from generator.checks.seo import RULES, check_seo, jsonld_types, not_indexed
 from generator.checks.site import Site, Sitemap, read_sitemap, robots_sitemaps
 from generator.errors import ClinicPagesError

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.clock import today
 from generator.data import SITE_FILE, TEMPLATES_DIR, load_document, output_folder, placeholders
-from generator.digests import code_digest
+from generator.digests import code_digest, digest
 from generator.errors import ChecksFailed, DataError, OutputError, Problem, TemplateProblem, printable
 from generator.images import write_variants
 from generator.memory import Memory, forget_loaded
@@ -25,14 +25,12 @@ from generator.output import (
     MANIFEST,
     CommitResult,
     OutputTransaction,
-    digest,
     is_regular_file,
     manifest_bytes,
     read_manifest,
-    read_no_link,
     staging_status,
 )
-from generator.paths import link_problem, relative_problem
+from generator.paths import link_problem, read_no_link, relative_problem
 from generator.sitemap import ROBOTS_FILE, robots_txt, sitemap_files
 from generator.state import (
     STATE_FILE,
@@ -50,8 +48,8 @@ from generator.workers import can_fork, collecting, collector_paused, in_workers
 if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has work to do: a no-op stays fast
 
     from generator.checks.duplicates import BlockBatch
-    from generator.checks.engine import CheckResult, PageResult
     from generator.checks.incremental import BuildChecks
+    from generator.checks.results import CheckResult, PageResult
     from generator.model import Project
     from generator.plan import Page, Plan, Unserved
     from generator.render import Renderer

@@ -83,9 +83,10 @@ class HtmlPage:
         return "noindex" in self.robots
 
 
-from generator.checks.engine import CheckResult, CheckRun, check_pages  # noqa: E402
+from generator.checks.engine import CheckRun, check_pages  # noqa: E402
 from generator.checks.html import parse_html  # noqa: E402
 from generator.checks.incremental import check_built_site  # noqa: E402
+from generator.checks.results import CheckResult  # noqa: E402
 
 __all__ = ["SEVERITIES", "Finding", "HtmlPage", "CheckResult", "CheckRun", "check_built_site", "check_pages",
            "parse_html"]

@@ -31,8 +31,9 @@ import numpy as np
 from generator.checks import Finding
 from generator.checks.duplicates import BINS, BlockBatch, Prepared, _lookup, distinct
 from generator.checks.duplicates.spun import Discounted
-from generator.checks.engine import CheckResult, CheckRun, PageResult
+from generator.checks.engine import CheckRun
 from generator.checks.html import parse_html
+from generator.checks.results import CheckResult, PageResult
 from generator.checks.site import read_sitemap
 from generator.data import output_folder
 from generator.digests import code_digest, digest

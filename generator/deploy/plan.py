@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.deploy.target import DeployError
-from generator.output import MANIFEST, digest, find_foreign, read_manifest, read_no_link, staging_status
-from generator.paths import first_link, is_plain_relative
+from generator.digests import digest
+from generator.output import MANIFEST, find_foreign, read_manifest, staging_status
+from generator.paths import first_link, is_plain_relative, read_no_link
 from generator.sitemap import ROBOTS_FILE, SITEMAP_FILE, is_index_file
 
 log = logging.getLogger(__name__)

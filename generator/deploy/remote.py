@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.deploy.plan import REMOTE_MANIFEST
-from generator.output import read_no_link
+from generator.paths import read_no_link
 
 Done = Callable[[str], None]
 
