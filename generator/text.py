@@ -1,6 +1,6 @@
 """Text facts and helpers that every phase shares, so that each is written once: the one "did you mean", the
 lengths of a title and a meta description that search results show (render aims for them, the SEO check holds
-every page to them; sources in checks/seo.py), and how the checks read words: which quotes are folded to the
+every page to them; sources in checks/seo/), and how the checks read words: which quotes are folded to the
 straight ones, what joins the parts of a word, and how runs of spaces are squashed."""
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def test_every_mark_read_as_an_apostrophe_is_read_so_everywhere():
     from generator.checks.claims import _WORD, normalise
     from generator.checks.content import fold
     from generator.checks.duplicates.text import words
-    from generator.checks.seo import _places
+    from generator.checks.seo.structured import _places
     from generator.plan import _name_words
     from generator.slugs import slugify
     from generator.text import APOSTROPHES, QUOTES
