@@ -20,7 +20,7 @@ PHASES: list[tuple[str, tuple[str, ...]]] = [
     ("write", ("output", "state")),
     ("sitemap", ("sitemap",)),
     ("deploy", ("deploy",)),
-    ("commands", ("build", "memory", "audit", "report", "serve", "cli", "edit", "datadoc", "__main__")),
+    ("commands", ("build", "drawing", "memory", "audit", "report", "serve", "cli", "edit", "datadoc", "__main__")),
 ]
 
 # Imports that still reach forward, each with why it is left: remove an entry when its import goes.

@@ -167,14 +167,14 @@ def test_compass_point_boundaries(bearing: float, point: str) -> None:
 
 
 def test_no_phase_imports_a_later_one() -> None:
-    """validate (model) does not import deploy, plan does not import the build state: each reads only what the
+    """validate (model, validate) does not import deploy, plan does not import the build state: each reads only what the
     phases before it made (a fresh interpreter, so that no other test's imports count)."""
     import subprocess
     import sys
 
     from tests.projects import REPO
 
-    code = ("import sys, generator.model, generator.plan; "
+    code = ("import sys, generator.model, generator.validate, generator.plan; "
             "print(sorted(m for m in sys.modules if m.startswith(('generator.deploy', 'generator.state', "
             "'generator.build', 'generator.render', 'generator.checks'))))")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

@@ -151,6 +151,7 @@ def test_a_build_runs_with_the_collector_paused_and_its_workers_collect(tmp_path
 
     import generator.build as build_module
     import generator.checks.incremental as incremental
+    import generator.drawing as drawing
     import generator.workers as workers_module
     from generator.errors import ChecksFailed, DataError
     from tests.projects import sample_subset
@@ -158,7 +159,7 @@ def test_a_build_runs_with_the_collector_paused_and_its_workers_collect(tmp_path
     project = sample_subset(tmp_path / "p", treatments=3, locations=5)
     seen: list[tuple[str, bool]] = []
     real_finish = incremental.BuildChecks.finish
-    real_chunk = build_module._render_one
+    real_chunk = drawing._render_one
 
     def finish(self, *args, **kwargs):
         seen.append(("parent", gc.isenabled()))
@@ -172,7 +173,7 @@ def test_a_build_runs_with_the_collector_paused_and_its_workers_collect(tmp_path
         return real_chunk(*args, **kwargs)
 
     monkeypatch.setattr(incremental.BuildChecks, "finish", finish)
-    monkeypatch.setattr(build_module, "_render_one", render_one)
+    monkeypatch.setattr(drawing, "_render_one", render_one)
     monkeypatch.setattr(workers_module, "PARALLEL_MIN_PAGES", 2)
     build_module.build(project, jobs=2)
     workers = [line.split() for line in log.read_text().splitlines()]
