@@ -53,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     from generator.checks.claims import ClaimsChecker, load_rules
     from generator.plan import plan_site
     from generator.render import Renderer
-    from generator.validate import load_project
+    try:
+        from generator.validate import load_project
+    except ImportError:   # a checkout from before load_project moved out of generator/model.py
+        from generator.model import load_project  # type: ignore[attr-defined,no-redef]
 
     shm = Path("/dev/shm")
     base = Path(tempfile.mkdtemp(prefix="bench-claims-", dir=shm if shm.is_dir() else None))
