@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.data import LOCATIONS_FILE, SITE_FILE, TREATMENTS_FILE, Placeholder
 from generator.images import ImageInfo
-from generator.language import ARTICLES, DAYS, derive_article, derive_plural, plain_words
+from generator.language import ARTICLES, DAYS, derive_article, derive_plural, indefinite_article, plain_words
 from generator.paths import relative_problem, shown
 from generator.registers import REGISTERS
 from generator.schema import (
@@ -53,6 +53,19 @@ class PageKind(StrEnum):
     AREA = "area"
     LANDING = "landing"
     NOT_FOUND = "not-found"
+
+
+# What each kind of page is called, for people; the kinds with one page each take "the", the others "a" or "an".
+KIND_NAMES: dict[PageKind, str] = {
+    PageKind.HOME: "home page", PageKind.AREAS: "list of areas", PageKind.TREATMENT: "treatment hub",
+    PageKind.AREA: "area hub", PageKind.LANDING: "landing page", PageKind.NOT_FOUND: "404 page"}
+SINGLE_KINDS = (PageKind.HOME, PageKind.AREAS, PageKind.NOT_FOUND)
+
+
+def kind_name(kind: PageKind) -> str:
+    """"the home page", "a treatment hub", "an area hub"."""
+    name = KIND_NAMES[kind]
+    return f"{'the' if kind in SINGLE_KINDS else indefinite_article(name)} {name}"
 
 
 # The kinds with a title and description pattern in site.yaml, and the {names} each pattern may use.
@@ -163,13 +176,10 @@ def _base_url(value: str) -> str:
 
 def _patterns(help_for: str, examples: dict[PageKind, str]) -> Obj:
     """site.yaml's `titles:` or `descriptions:`: one pattern per kind of page that has one."""
-    return Obj({kind.value: declare(_line, help=f"{help_for} {_KIND_NAMES[kind]}", example=examples[kind],
+    return Obj({kind.value: declare(_line, help=f"{help_for} {kind_name(kind)}", example=examples[kind],
                                     type_doc="pattern: " + " ".join(f"`{{{n}}}`" for n in names))
                 for kind, names in PATTERN_NAMES.items()})
 
-
-_KIND_NAMES = {PageKind.HOME: "the home page", PageKind.TREATMENT: "a treatment hub", PageKind.AREA: "an area hub",
-               PageKind.LANDING: "a landing page"}
 
 
 # -- site.yaml -----------------------------------------------------------------------------------------------

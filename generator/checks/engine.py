@@ -27,7 +27,7 @@ from generator.checks.results import CheckResult, PageResult
 from generator.checks.rulesets import rules_for
 from generator.data import SITE_FILE
 from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
-from generator.model import CheckSettings, PageKind
+from generator.model import KIND_NAMES, CheckSettings, PageKind
 from generator.text import did_you_mean
 from generator.workers import can_fork, collecting, in_workers, spans
 
@@ -324,7 +324,7 @@ class CheckRun:
                     f = _replace(f, message=f.message + " (would be demoted)")
                 elif not _can_hold(facts[f.page]):   # published as it is: a warning, as docs/checks.md says
                     policy = "warn"
-                    f = _replace(f, message=f.message + f"; the {_KIND_NAMES.get(facts[f.page].kind, 'page')} "
+                    f = _replace(f, message=f.message + f"; the {_held_name(facts[f.page])} "
                                                         "cannot be held back: give it text of its own")
                 elif f.page in demoted and held.get(f.page) is f:
                     f = _replace(f, message=f.message + f"; held back: noindex, canonical to {demoted[f.page]}, "
@@ -399,12 +399,16 @@ class CheckRun:
         return page.main_text if page else None
 
 
+def _held_name(facts: PageFacts) -> str:
+    """What a page that cannot be held back is called: a page that lists others by its kind, a hub "page"."""
+    return KIND_NAMES[PageKind(facts.kind)] if facts.kind in NAVIGATION_KINDS else "page"
+
+
 def _can_hold(facts: PageFacts) -> bool:
     """Whether the gate may hold a page back: not the home page, the list of areas or the 404 page."""
     return facts.kind not in NAVIGATION_KINDS and facts.hub != facts.url_path
 
 
-_KIND_NAMES = {PageKind.HOME: "home page", PageKind.AREAS: "list of areas", PageKind.NOT_FOUND: "404 page"}
 
 
 _RUN: CheckRun | None = None
