@@ -257,10 +257,10 @@ def test_the_cache_s_filler_and_spin_give_the_pages_what_a_fresh_reckoning_gives
     checks = BuildChecks(project, plan_site(project), tmp_path / "p", cache=False)
     spun._LAST.clear()
     fresh = spun._discount(list(checks.run.written_pages), checks.run.masker)
-    assert fresh[1]   # the sample has spun sentences (two stations, each described from the other)
+    assert fresh.found   # the sample has spun sentences (two stations, each described from the other)
     import json
     entry = json.loads(json.dumps(_written_entry(checks.run)))
-    assert _read_written_entry(entry, checks.run) == fresh
+    assert _read_written_entry(entry, checks.run) == (fresh.kept, fresh.found)
     assert _read_written_entry({**entry, "key": "another"}, checks.run) is None
     with pytest.raises(ValueError):
         _read_written_entry({**entry, "found": {"/nowhere/": [[], []]}}, checks.run)

@@ -3,11 +3,13 @@ taken out of a page's own text, and what is left alone."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.checks.duplicates import Masker
-from generator.checks.duplicates.spun import discount
+from generator.checks.duplicates import DuplicateIndex, Masker, words
+from generator.checks.duplicates.spun import discount, discount_and_shingle
 
 # Invented places and text.
 MASK = Masker(["Northfield", "Eastbrook", "Westmere", "Surrey", "Lip Fillers", "Microneedling"])
@@ -107,3 +109,59 @@ def test_a_typographic_apostrophe_is_the_straight_one():
     b = ("Clients from Eastbrook park in the church hall's car park on market days.",)
     kept, found = discount([("/a/", 0, a), ("/b/", 0, b)], MASK)
     assert kept == {"/a/": ("",), "/b/": ("",)} and found == {}
+
+
+# besides PIECES: a capital whose lower case is two characters (text.py lowers a line before it finds words), a
+# line break inside a sentence, breaks that only "\n" ends a line at, typographic quotes and the end-of-text mark
+READ_PIECES = [*PIECES, "İstanbul ", "\r\n", "\u2028", "x.\u2028", ". \n ", "“", "hall’s ", "\x00", "\n\n"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.lists(st.lists(st.sampled_from(READ_PIECES), max_size=30)
+                                                      .map("".join), max_size=3)), max_size=6),
+       st.booleans())
+def test_the_one_reading_gives_the_index_what_it_reads_itself(pages, masked):
+    """What `discount_and_shingle` hands the duplicate index from its one reading of the texts (each page's
+    distinct shingles and words, for the texts kept as written) is what the index works out from those texts
+    itself, word for word and shingle for shingle; a text that lost sentences is left to the index."""
+    given_pages = [(f"/p{i}/", rank, tuple(texts)) for i, (rank, texts) in enumerate(pages)]
+    mask = MASK if masked else None
+    reading = discount_and_shingle(given_pages, mask)
+    assert (reading.kept, reading.found) == discount(given_pages, mask)
+    index = DuplicateIndex(mask=mask)
+    for url, texts in reading.kept.items():
+        index.written_for(url, list(texts))
+    own = index._shingles_of_written()
+    assert set(reading.shingles) == set(reading.words)
+    for url, _, texts in given_pages:
+        if reading.kept[url] == texts:
+            assert texts in reading.shingles
+        if texts in reading.shingles:
+            assert np.array_equal(reading.shingles[texts], own[texts])
+            assert reading.words[texts] == sum(len(words(t)) for t in texts)
+    assert not set(reading.shingles) - {texts for _, _, texts in given_pages}
+
+
+@pytest.mark.slow
+def test_a_build_whose_index_reads_the_written_texts_itself_is_byte_equal(tmp_path, monkeypatch):
+    """The sample built with the index given the written texts' shingles and words by the reading that found their
+    filler and spin, and built with the index reading them itself: the same files, byte for byte."""
+    from generator.build import build
+    from tests.projects import sample_subset, tree_bytes
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    given_texts: list[int] = []
+    know = DuplicateIndex.know_written
+
+    def spy(self, shingles, counts):
+        given_texts.append(len(shingles))
+        return know(self, shingles, counts)
+
+    monkeypatch.setattr(DuplicateIndex, "know_written", spy)
+    one = sample_subset(tmp_path / "one")
+    build(one)
+    assert given_texts and given_texts[0] > 10
+    monkeypatch.setattr(DuplicateIndex, "know_written", lambda self, shingles, counts: None)
+    two = sample_subset(tmp_path / "two")
+    build(two)
+    assert tree_bytes(one / "output") == tree_bytes(two / "output")
+    assert (one / ".clinic-pages-state.json").read_bytes() == (two / ".clinic-pages-state.json").read_bytes()

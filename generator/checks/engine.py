@@ -20,7 +20,7 @@ from generator.checks.duplicates import (
     describe_differences,
     differences,
 )
-from generator.checks.duplicates.spun import Discounted, discount, written_key
+from generator.checks.duplicates.spun import Discounted, discount_and_shingle, written_key
 from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
 from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
 from generator.checks.results import CheckResult, PageResult
@@ -116,7 +116,11 @@ class CheckRun:
         if self.written_settled:
             return
         self.written_settled = True
-        self.written, self.discounted = known if known is not None else discount(self.written_pages, self.masker)
+        if known is None:   # one reading of the texts: the index takes what it would read of them again from it
+            reading = discount_and_shingle(self.written_pages, self.masker)
+            known = reading.kept, reading.found
+            self.index.know_written(reading.shingles, reading.words)
+        self.written, self.discounted = known
         for url, texts in self.written.items():
             self.index.written_for(url, list(texts))
 

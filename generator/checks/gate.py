@@ -194,8 +194,6 @@ def predicted_holds(project, plan, run, previous: dict | None = None) -> dict[st
     state's `held`, the pages its text held back, and `judged`, every page it judged); any other page whose own
     text is shorter than the minimum of own words. Only a prediction, so that most pages are drawn once: the checks'
     verdicts decide, and a page drawn otherwise is drawn again (build.py)."""
-    from generator.checks.duplicates import words
-
     minimum = run.duplicate_settings.min_unique_words
     held = set(run.held_before)
     before = set((previous or {}).get("held") or ())
@@ -211,7 +209,7 @@ def predicted_holds(project, plan, run, previous: dict | None = None) -> dict[st
         if not page.own or page.own == ("offer",):   # certain, or judged word for word, on all its text
             continue
         texts = run.written.get(url, run.facts.pages[url].own_text or ())   # what can be its own (engine.py)
-        if sum(len(words(t)) for t in texts) < minimum:
+        if run.index.written_word_count(texts) < minimum:
             held.add(url)
     facts = run.facts.pages
     return {url: facts[url].hub if facts[url].hub not in held else "/" for url in sorted(held)}

@@ -117,6 +117,8 @@ class DuplicateIndex:
         # that text's distinct (masked) shingles, by the text: worked out for every page at once when first needed,
         # and handed on to the next index in this process (`carry_from`), which works out only the texts that changed
         self._written_shingles: dict[tuple[str, ...], np.ndarray] = {}
+        self._written_words: dict[tuple[str, ...], int] = {}   # and its words, when the reading that found filler
+                                                               # and spin counted them (`know_written`)
         self.keep = False                              # keep `analysis` after `finish`, for the next index
         self.analysis: Analysis | None = None          # what the last `finish` (or a carried one) worked out
         self._carried: Analysis | None = None          # an earlier index's, that `finish` grows rather than redoes
@@ -244,6 +246,19 @@ class DuplicateIndex:
         near duplicates as any page."""
         self._apart.add(page)
 
+    def know_written(self, shingles: dict[tuple[str, ...], np.ndarray], words: dict[tuple[str, ...], int]) -> None:
+        """Take the distinct (masked) shingles and the words of texts written for pages from the reading that took
+        their filler and spin out (spun.py `discount_and_shingle`, with this index's mask), so that they are not read
+        again here."""
+        for texts, values in shingles.items():
+            self._written_shingles.setdefault(texts, values)
+        self._written_words.update(words)
+
+    def written_word_count(self, texts: tuple[str, ...]) -> int:
+        """The words of texts written for a page, as the comparisons count them."""
+        known = self._written_words.get(texts)
+        return known if known is not None else sum(len(text_words(t)) for t in texts)
+
     def _shingles_of_written(self) -> dict[tuple[str, ...], np.ndarray]:
         """The distinct (masked) shingles of each text written for a page, those not known yet worked out together in
         one vectorised pass (one page at a time cost 10,000 small passes at 10,000 pages)."""
@@ -300,8 +315,9 @@ class DuplicateIndex:
         if (earlier.mask.digest if earlier.mask else None) != (self.mask.digest if self.mask else None):
             return
         now = set(self._written.values())
-        self._written_shingles = {texts: shingles for texts, shingles in earlier._written_shingles.items()
-                                  if texts in now}
+        for texts, shingles in earlier._written_shingles.items():   # (beside those `know_written` gave)
+            if texts in now:
+                self._written_shingles.setdefault(texts, shingles)
         if earlier.analysis is not None:
             self._carried = earlier.analysis
             self.receive(earlier.analysis.table)

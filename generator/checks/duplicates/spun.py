@@ -24,11 +24,13 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
-from generator.checks.duplicates.arrays import _ranges
-from generator.checks.duplicates.text import _WORD, MASK, Masker, _mix
+from generator.checks.duplicates.arrays import _ranges, distinct
+from generator.checks.duplicates.text import _WORD, BREAK, MASK, Masker, _hash_word, _mix, shingle_hashes
+from generator.checks.duplicates.text import words as text_words
 from generator.text import fold_quotes
 
 MIN_WORDS_TO_MATCH = 3      # content words a sentence needs before it is matched with another page's (shorter
@@ -125,7 +127,9 @@ def _hash(word: str) -> int:
 
 class _Tokens(dict):
     """token -> its row in the tables of distinct tokens: kind, and for content words the hashes of their base
-    forms (a hyphenated word has one per part: "two-minute" is "two minute")."""
+    forms (a hyphenated word has one per part: "two-minute" is "two minute"); and what the duplicate index reads of
+    it (index.py's written shingles): the (masked) hashes of its words as text.py reads them, or a block break for a
+    line break and the end of a text."""
 
     def __init__(self, masker: Masker | None):
         super().__init__()
@@ -133,6 +137,7 @@ class _Tokens(dict):
         self.kind: list[int] = []
         self.parts: list[list[int]] = []      # per row: (hash, stock) of each content part, hash << 1 | stock
         self.exact: list[int] = []            # per row: the word's hash, one mark for every masked word
+        self.read: list[list[int]] = []       # per row: the word hashes the duplicate index reads, masked
 
     def __missing__(self, token: str) -> int:
         row = self[token] = len(self.kind)
@@ -140,11 +145,15 @@ class _Tokens(dict):
             self.kind.append(_BREAK)
             self.parts.append([])
             self.exact.append(0)
+            # the index reads a text line by line (only "\n" ends a line there), each text ended by a break
+            self.read.append([int(BREAK)] if "\n" in token or token == _END_OF_TEXT else [])
             return row
         word = fold_quotes(token.lower())   # typographic apostrophes as the straight one, as every reader of words
         parts = []
         masked = self.masker is not None and self.masker.masks(word)
         self.exact.append(int(MASK) if masked else _hash(word))
+        self.read.append([int(MASK) if self.masker is not None and self.masker.masks(w) else _hash_word(w)
+                          for w in text_words(token)])   # (one word, unless lower case splits it: text.words' own)
         if not masked:
             for part in word.split("-"):
                 if part and part not in FUNCTION_WORDS and not any(c.isdigit() for c in part):
@@ -167,9 +176,21 @@ class Discounted:
         return bool(self.filler or self.spun)
 
 
+class Reading(NamedTuple):
+    """What one reading of the texts written for pages gives: each page's texts less their filler and spun
+    sentences (`kept`), what was taken out (`found`), and for the texts kept as they were written, what the
+    duplicate index would read of them again (DuplicateIndex.know_written): their distinct (masked) shingles and their
+    words, as text.py counts them, by the page's texts."""
+
+    kept: dict[str, tuple[str, ...]]
+    found: dict[str, Discounted]
+    shingles: dict[tuple[str, ...], np.ndarray]
+    words: dict[tuple[str, ...], int]
+
+
 # The last call's pages and result: the preview checks again at every save, and most saves (a treatment's text, the
 # site's settings) change no text written for a local page (0.6 s at 10,000 pages with a note each).
-_LAST: list[tuple[tuple, tuple[dict[str, tuple[str, ...]], dict[str, Discounted]]]] = []
+_LAST: list[tuple[tuple, Reading]] = []
 
 
 def written_key(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker | None) -> str:
@@ -190,18 +211,24 @@ def discount(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker |
 
     Worked out for every page at once, over arrays: a sentence is a key (the sum of its content words' hashes,
     which no order changes) and, from MIN_WORDS_TO_SWAP words, one key per word left out."""
+    reading = discount_and_shingle(pages, masker)
+    return reading.kept, reading.found
+
+
+def discount_and_shingle(pages: Iterable[tuple[str, int, tuple[str, ...]]], masker: Masker | None) -> Reading:
+    """`discount`, and from the same reading of the texts, what the duplicate index reads of those kept as written
+    (their shingles and words, `Reading`): each text is read once."""
     pages = list(pages)
     key = (masker.digest if masker is not None else None, tuple(pages))
     if _LAST and _LAST[0][0] == key:
-        kept, found = _LAST[0][1]
-        return dict(kept), dict(found)
-    result = _discount(pages, masker)
-    _LAST[:] = [(key, result)]
-    return dict(result[0]), dict(result[1])
+        known = _LAST[0][1]
+    else:
+        known = _discount(pages, masker)
+        _LAST[:] = [(key, known)]
+    return Reading(dict(known.kept), dict(known.found), dict(known.shingles), dict(known.words))
 
 
-def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | None
-              ) -> tuple[dict[str, tuple[str, ...]], dict[str, Discounted]]:
+def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | None) -> Reading:
     table = _Tokens(masker)
     every = [text for _, _, texts in pages for text in texts]
     text_pages = [p for p, (_, _, texts) in enumerate(pages) for _ in texts]
@@ -214,10 +241,11 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
     else:   # in one pass: 30 % less time at 10,000 texts
         rows = list(map(table.__getitem__, _TOKEN.findall(_END_OF_TEXT.join(every) + _END_OF_TEXT)))
     kept = {url: texts for url, _, texts in pages}
-    if not every:
-        return kept, {}
-    row = np.asarray(rows, np.int64)
+    row = np.asarray(rows if every else [], np.int64)   # (no text: not even a closing mark)
     text_ends = np.flatnonzero(row == closing) + 1   # where each text's tokens end (after the break closing it)
+    shingles, counts = _as_the_index_reads(table, row, text_ends, text_pages, pages)
+    if not every:
+        return Reading(kept, {}, shingles, counts)
     kind = np.asarray(table.kind, np.int8)[row]
     brk = kind == _BREAK
     sid = np.cumsum(brk) - brk                     # each token's sentence (a break ends its sentence)
@@ -296,7 +324,7 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
     found: dict[str, Discounted] = {}
     affected = np.unique(page[filler | spun]).tolist()
     if not affected:
-        return kept, found
+        return Reading(kept, found, shingles, counts)
     sentence_keys: dict[int, list[int]] = {}
     of_spun = spun[key_sid]
     for k, s in zip(key[of_spun].tolist(), key_sid[of_spun].tolist(), strict=True):
@@ -326,4 +354,35 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
         kept[url] = tuple(new)
         if out:
             found[url] = out
-    return kept, found
+    # only texts kept as written: what the index reads of a text that lost sentences is worked out there
+    now = set(kept.values())
+    return Reading(kept, found, {t: v for t, v in shingles.items() if t in now},
+                   {t: v for t, v in counts.items() if t in now})
+
+
+def _as_the_index_reads(table: _Tokens, row: np.ndarray, text_ends: np.ndarray, text_pages: list[int],
+                        pages: list[tuple[str, int, tuple[str, ...]]]
+                        ) -> tuple[dict[tuple[str, ...], np.ndarray], dict[tuple[str, ...], int]]:
+    """Each page's texts as written -> their distinct (masked) shingles and their words, as the duplicate index reads
+    them (index.py `_shingles_of_written`: every line of every text ended by a break), from the tokens read here."""
+    lengths = np.fromiter(map(len, table.read), np.int64, len(table.read))
+    flat = np.fromiter((h for x in table.read for h in x), np.uint64, int(lengths.sum()))
+    offsets = np.cumsum(lengths) - lengths
+    owner, at = _ranges(offsets[row], lengths[row])
+    ids = flat[at]
+    # each token's page: its text's (text_ends: where each text's tokens end)
+    page_of_token = np.asarray(text_pages, np.int64)[np.searchsorted(text_ends, np.arange(len(row)), side="right")] \
+        if len(row) else np.empty(0, np.int64)
+    word_count = np.where(np.asarray(table.kind, np.int8)[row] == _BREAK, 0, lengths[row])
+    per_page = np.bincount(page_of_token, weights=word_count, minlength=len(pages)).astype(np.int64).tolist()
+    found, starts = shingle_hashes(ids)
+    keys = distinct((page_of_token[owner[starts]] << 32) | found.astype(np.int64))
+    bounds = np.searchsorted(keys >> 32, np.arange(len(pages) + 1)).tolist()
+    values = (keys & 0xFFFFFFFF).astype(np.uint32)
+    shingles: dict[tuple[str, ...], np.ndarray] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    for p, (_, _, texts) in enumerate(pages):
+        if texts not in shingles:
+            shingles[texts] = values[bounds[p]:bounds[p + 1]]
+            counts[texts] = per_page[p]
+    return shingles, counts
