@@ -2,6 +2,7 @@
 
     python3 bench/compare.py 26e4e0c HEAD                  # 10,000 pages, 5 runs of each step
     python3 bench/compare.py main HEAD --runs 9 --size 8x125 --steps check,edit
+    python3 bench/compare.py 7be0619 HEAD --also main      # a third revision in the same runs, against the first
 
 On this shared 2-core machine one run of a step varies by 10-20 %, and the machine's speed drifts over an
 hour: a change smaller than that shows only in the median of runs taken in turn (A, B, A, B, ...), which is
@@ -21,6 +22,9 @@ With `--pair-notes SHARE`, that share of the landing pages get text written for 
 the same project without it, and says so. The doorway gate of the revisions that read it holds back every landing
 page without such text before comparing any text: `--pair-notes 1` makes them judge all 10,000 landing pages, as
 the revisions before the gate did.
+
+With `--also REV` (repeatable), more revisions take their turn in the same runs (A, B, C, A, B, C, ...), and a
+second table gives every revision's CPU seconds against the first's.
 
 This is a benchmark, not a test; bench/run.py times clinic-pages against Hugo and Eleventy.
 """
@@ -108,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("old", help="the revision before (a commit, tag or branch)")
     parser.add_argument("new", help="the revision after")
+    parser.add_argument("--also", action="append", default=[], metavar="REV",
+                        help="another revision timed in the same runs, against OLD (repeatable)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each step for each revision (default 5)")
     parser.add_argument("--size", default="40x250", help="treatments x areas (default 40x250: 10,293 pages)")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
@@ -127,13 +133,14 @@ def main(argv: list[str] | None = None) -> int:
 
     shm = Path("/dev/shm")
     base = Path(tempfile.mkdtemp(prefix="bench-compare-", dir=shm if shm.is_dir() else None))
-    labels = [revision(args.old), revision(args.new)]
-    if labels[0] == labels[1]:
-        labels = [f"{labels[0]}-a", f"{labels[1]}-b"]
+    revs = [args.old, args.new, *args.also]
+    labels = [revision(rev) for rev in revs]
+    if len(set(labels)) < len(labels):
+        labels = [f"{label}-{'abcdefghij'[i]}" for i, label in enumerate(labels)]
     trees: list[Tree] = []
     data = synth_data(int(treatments), int(areas), 1, REPO, pair_notes=args.pair_notes)
     try:
-        for label, rev in zip(labels, (args.old, args.new), strict=True):
+        for label, rev in zip(labels, revs, strict=True):
             code = base / f"code-{label}"
             subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(code), rev], check=True)
             own = data
@@ -159,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree.code)], check=False)
         shutil.rmtree(base, ignore_errors=True)
 
-    old, new = labels
+    old, new = labels[:2]
     notes = f", pair notes on {args.pair_notes:.0%} of landing pages where read" if args.pair_notes else ""
     print(f"{args.size} synthetic project{notes}, {args.runs} runs of each step, taken in turn; median seconds")
     print(f"| step | {old} | {new} | change | CPU {old} | CPU {new} | change | runs {old} | runs {new} |")
@@ -172,6 +179,15 @@ def main(argv: list[str] | None = None) -> int:
               f"| {runs[0]} | {runs[1]} |")
     print("Wall: seconds until the command returned; CPU: user + system seconds of it and every process it started "
           "(less sensitive to a busy machine).")
+    if args.also:
+        print(f"\nEvery revision's CPU seconds (median) against {old}'s, the same runs")
+        print(f"| step | CPU {old} | " + " | ".join(f"CPU {label} | change" for label in labels[1:]) + " |")
+        print("|---|---:|" + "---:|---:|" * (len(labels) - 1))
+        for step in steps:
+            base = statistics.median(cpu[step][old])
+            cells = [f"{(m := statistics.median(cpu[step][label])):.2f} | {(m - base) / base:+.0%}"
+                     for label in labels[1:]]
+            print(f"| {step} | {base:.2f} | " + " | ".join(cells) + " |")
     if args.json:
         Path(args.json).write_text(json.dumps({"size": args.size, "runs": args.runs, "times": times, "cpu": cpu},
                                               indent=1), "utf-8")

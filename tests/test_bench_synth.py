@@ -105,15 +105,15 @@ def test_naive_jinja_baseline_makes_the_same_landing_urls_as_clinic_pages(tmp_pa
 
 
 @pytest.mark.slow
-def test_compare_times_two_revisions_in_turn_and_leaves_no_worktree(tmp_path: Path) -> None:
+def test_compare_times_revisions_in_turn_and_leaves_no_worktree(tmp_path: Path) -> None:
     """bench/compare.py on a tiny project: a row per step with one time per run for each revision, and the git
     worktrees it made are gone afterwards."""
     done = subprocess.run([sys.executable, str(REPO / "bench" / "compare.py"), "HEAD", "HEAD", "--runs", "2",
                            "--size", "2x3", "--steps", "check,edit", "--json", str(tmp_path / "t.json"),
-                           "--pair-notes", "1"],
+                           "--pair-notes", "1", "--also", "HEAD"],
                           capture_output=True, text=True, check=False, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    rows = [line for line in done.stdout.splitlines() if line.startswith(("| check", "| edit"))]
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| check", "| edit"))][:2]
     assert len(rows) == 2
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
@@ -121,6 +121,10 @@ def test_compare_times_two_revisions_in_turn_and_leaves_no_worktree(tmp_path: Pa
         assert len(cells[7].split(",")) == 2 and len(cells[8].split(",")) == 2
     measured = json.loads((tmp_path / "t.json").read_text())
     assert set(measured["times"]) == set(measured["cpu"]) == {"check", "edit"}
+    # the third revision (--also) took its turn in the same runs, and has its column against the first
+    assert all(len(runs) == 2 for runs in measured["cpu"]["edit"].values()) and len(measured["cpu"]["edit"]) == 3
+    third = [line for line in done.stdout.splitlines() if line.startswith("| edit |")][-1]
+    assert len([c for c in third.strip("|").split("|")]) == 6
     assert "pair notes on 100% of landing pages" in done.stdout
     # Its own worktrees (in a bench-compare-* folder it removed) are gone. Other worktrees of the repository may
     # come and go meanwhile (the team's, another run of this test), so the whole list is not compared: a
