@@ -222,7 +222,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         project, plan = ahead[1], ahead[2]
     else:
         project = load_project(project_dir)
-        plan = plan_site(project)
+        plan = plan_site(project, memory.plan if memory is not None and not clean else None)
     templates = project_dir / TEMPLATES_DIR
     renderer = Renderer(project, plan, templates, memory.environment(templates) if memory is not None else None)
     fps = fingerprints(project, plan, code_digest())
@@ -328,7 +328,7 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     if memory is not None:
         memory.remember(State(history, inputs, manifest, extra), tx.new, checker,
                         {p.file: (p, renderer.template_inputs(p.template)[0], records_of(keys[p.file]))
-                         for p in plan.pages}, fps, renderer.demoted)
+                         for p in plan.pages}, fps, renderer.demoted, plan)
     elif checker is not None:
         checker.save()
     for rel in committed.foreign:

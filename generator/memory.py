@@ -36,11 +36,13 @@ class Memory:
     fingerprints: dict[str, str] = field(default_factory=dict)                #         digest of its inputs)
     demoted: dict[str, str] = field(default_factory=dict)       # the pages the checks demoted (URL -> its hub)
     ahead: tuple[str, Project, Plan] | None = None              # what `render_ahead` loaded: (inputs digest, ...)
+    plan: Plan | None = None                                    # the last plan, which the next one starts from
 
     def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
-                 pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str]) -> None:
+                 pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str],
+                 plan: Plan) -> None:
         self.state, self.manifest, self.checks, self.pages, self.fingerprints = state, manifest, checks, pages, fps
-        self.demoted, self.ahead = demoted, None
+        self.demoted, self.ahead, self.plan = demoted, None, plan
 
     def changed_records(self, fps: dict[str, str]) -> set[str]:
         """The record keys (`plan.fingerprints`) whose digest differs from the last build's."""
@@ -108,7 +110,7 @@ def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str
         return {}
     inputs = input_digest(project_dir)
     project = load_project(project_dir)
-    plan = plan_site(project)
+    plan = plan_site(project, memory.plan)
     memory.ahead = (inputs, project, plan)   # the build that follows starts from these
     templates = project_dir / TEMPLATES_DIR
     renderer = Renderer(project, plan, templates, memory.environment(templates))

@@ -10,7 +10,7 @@ from functools import cached_property
 from generator.data import Placeholder
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
 from generator.language import DAYS, HERE_KM
-from generator.model import Location, PageKind, Premises, Project
+from generator.model import Location, PageKind, Premises, Project, Site, Treatment
 from generator.text import APOSTROPHES
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
@@ -74,9 +74,28 @@ class Plan:
     nearest: dict[str, Reach]                     # location slug -> its nearest premises offering any treatment
     skipped: tuple[Page, ...] = ()                # pages with nothing of their own, not built (policy `skip`)
     places: Places | None = None                  # the places the project knows (`known_places`)
+    drawn: Drawn | None = field(default=None, compare=False, repr=False)   # what the next plan may start from
 
     def page(self, url_path: str) -> Page:
         return next(p for p in self.pages if p.url_path == url_path)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a plan was drawn from, so that the next plan can start from it (`plan_site(project, last)`): the
+    records, and every page before offers were credited (`credit_offers`) and doorways skipped."""
+
+    site: Site
+    treatments: tuple[Treatment, ...]
+    locations: tuple[Location, ...]
+    pages: tuple[Page, ...]
+
+
+# What the plan reads of a treatment record: a change to any other field (its texts, price, pictures) leaves the
+# plan as it was. Of a place, every field but its own text (`own_sources`: drawn again) and where it stands in
+# its file counts.
+TREATMENT_PLANNED = ("slug", "name", "related")
+LOCATION_TEXT = ("notes", "faqs", "landing_pages", "line")
 
 
 def premises_for(project: Project, treatment: str) -> list[Premises]:
@@ -382,8 +401,14 @@ def skips_doorways(project: Project) -> bool:
     return (policies.get(DOORWAY_RULE) or policies.get("duplicates")) == "skip"
 
 
-def plan_site(project: Project) -> Plan:
-    """Every page of the site, in a stable order."""
+def plan_site(project: Project, last: Plan | None = None) -> Plan:
+    """Every page of the site, in a stable order. `last`: the plan of the same project before a save (the
+    preview's), which the plan starts from where the save leaves it valid (`_replanned`); the plan is the same.
+    """
+    if last is not None:
+        replanned = _replanned(project, last)
+        if replanned is not None:
+            return replanned
     radius = project.site.service_radius_km
     places = known_places(project)
     served: dict[str, tuple[Reach, ...]] = {}
@@ -436,9 +461,17 @@ def plan_site(project: Project) -> Plan:
                 treatment=t.slug, location=r.location, reach=r, neighbours=table[r.location],
                 deps=deps + local[r.location] + ((f"pair:{t.slug}/{r.location}",) if own else ()), own=own,
             ))
-    credit_offers(project, pages)
     areas = {slug: tuple(sorted(items, key=lambda it: project.treatment(it[0]).name))
              for slug, items in by_area.items()}
+    nearest = {slug: min((r for _, r in items), key=lambda r: (r.km, r.premises)) for slug, items in areas.items()}
+    return _finished(project, pages, served, areas, nearest, places)
+
+
+def _finished(project: Project, drawn: list[Page], served: dict[str, tuple[Reach, ...]],
+              areas: dict[str, tuple[tuple[str, Reach], ...]], nearest: dict[str, Reach], places: Places) -> Plan:
+    """The plan of the pages drawn: offers credited, doorways skipped under the `skip` policy."""
+    pages = list(drawn)
+    credit_offers(project, pages)
     skipped: tuple[Page, ...] = ()
     if skips_doorways(project):
         waived = {w.page for w in project.site.checks.waivers if w.rule == DOORWAY_RULE}
@@ -446,8 +479,49 @@ def plan_site(project: Project) -> Plan:
                         and p.url_path not in waived)
         gone = {p.url_path for p in skipped}
         pages = [p for p in pages if p.url_path not in gone]
-    nearest = {slug: min((r for _, r in items), key=lambda r: (r.km, r.premises)) for slug, items in areas.items()}
-    return Plan(tuple(pages), served, areas, nearest, skipped, places)
+    return Plan(tuple(pages), served, areas, nearest, skipped, places,
+                Drawn(project.site, project.treatments, project.locations, tuple(drawn)))
+
+
+def _same(new: object, old: object, names) -> bool:
+    """Whether two records hold the same values in the fields `names` (a value marked !placeholder is not the
+    same as the plain text)."""
+    return all(type(a := getattr(new, n)) is type(b := getattr(old, n)) and a == b for n in names)
+
+
+def _replanned(project: Project, last: Plan) -> Plan | None:
+    """The plan of `project` drawn from `last`, the plan of the same project before a save, when the save changed
+    only what the pages' plan does not read (a treatment's texts, price, ...) or a place's own text (its pages'
+    `own` drawn again); None when the plan must be drawn afresh (site.yaml, a place added, removed or moved, a
+    treatment renamed, ...)."""
+    drawn = last.drawn
+    if (drawn is None or last.places is None or project.site is not drawn.site
+            or len(project.treatments) != len(drawn.treatments) or len(project.locations) != len(drawn.locations)):
+        return None
+    for t, old_t in zip(project.treatments, drawn.treatments, strict=True):
+        if t is not old_t and not _same(t, old_t, TREATMENT_PLANNED):
+            return None
+    changed: dict[str, Location] = {}
+    for loc, old_loc in zip(project.locations, drawn.locations, strict=True):
+        if loc is not old_loc:
+            if not _same(loc, old_loc, [n for n in loc.__dataclass_fields__ if n not in LOCATION_TEXT]):
+                return None
+            changed[loc.slug] = loc
+    if not changed:
+        return replace(last, drawn=Drawn(project.site, project.treatments, project.locations, drawn.pages))
+    pages = list(drawn.pages)
+    for i, page in enumerate(pages):
+        place = changed.get(page.location) if page.location is not None else None
+        if place is None:
+            continue
+        own = own_sources(page.kind, place, page.treatment, last.places)
+        if own == page.own:
+            continue
+        deps = page.deps
+        if page.kind == PageKind.LANDING:   # the pair's text is a record of the page only while it counts
+            deps = (deps[:-1] if page.own else deps) + ((f"pair:{page.treatment}/{page.location}",) if own else ())
+        pages[i] = replace(page, own=own, deps=deps)
+    return _finished(project, pages, last.served, last.areas, last.nearest, last.places)
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,22 @@ def _rename_treatment(project: Path, i: int) -> None:
         t["slug"], t["name"] = f"renamed-{i}", f"Renamed Treatment {i}"
         for other in d["treatments"]:
             other["related"] = [t["slug"] if r == old else r for r in other.get("related", [])]
+        _rename_pairs(project, old, t["slug"])
     edit_yaml(project / "treatments.yaml", change)
+
+
+def _rename_pairs(project: Path, old: str, new: str | None) -> None:
+    """The text written for a treatment in each place follows the treatment's new slug (None: it is removed)."""
+    def change(d):
+        for loc in d["locations"]:
+            pairs = loc.get("landing_pages") or {}
+            if old in pairs:
+                text = pairs.pop(old)
+                if new is not None:
+                    pairs[new] = text
+            if "landing_pages" in loc and not pairs:
+                del loc["landing_pages"]
+    edit_yaml(project / "locations.yaml", change)
 
 
 def _delete_treatment(project: Path, i: int) -> None:
@@ -263,6 +278,7 @@ def _delete_treatment(project: Path, i: int) -> None:
             gone = d["treatments"].pop(i % len(d["treatments"]))["slug"]
             for other in d["treatments"]:
                 other["related"] = [r for r in other.get("related", []) if r != gone]
+            _rename_pairs(project, gone, None)
     edit_yaml(project / "treatments.yaml", change)
 
 
@@ -323,12 +339,46 @@ def _change_grammar(project: Path, i: int) -> None:
         name_article="none", name_in_text=f"treatment number {i}"))
 
 
+def _edit_area_notes(project: Path, i: int) -> None:
+    """An area's own text (its page's; the landing pages near it link there): changed, or taken away."""
+    def change(d):
+        loc = d["locations"][i % len(d["locations"])]
+        if i % 3 == 0:
+            loc.pop("notes", None)
+        else:
+            loc["notes"] = (f"Notes edited in round {i}: the bus from {loc['name']} stops two minutes' walk from "
+                            "the clinic, and the car park behind the parade is free after six in the evening.")
+    edit_yaml(project / "locations.yaml", change)
+
+
+def _edit_pair_note(project: Path, i: int) -> None:
+    """Text written for one treatment in one place: naming the place (it counts as the landing page's own),
+    naming none (it does not), or taken away."""
+    treatments = yaml.safe_load((project / "treatments.yaml").read_text())["treatments"]
+    slug = treatments[i % len(treatments)]["slug"]
+
+    def change(d):
+        loc = d["locations"][(i // 3) % len(d["locations"])]
+        pairs = loc.setdefault("landing_pages", {})
+        if i % 3 == 0:
+            pairs.pop(slug, None)
+        elif i % 3 == 1:
+            pairs[slug] = {"note": f"People from {loc['name']} ask us in round {i} how long the first visit takes: "
+                                   "about an hour, with time for questions before anything is done."}
+        else:
+            pairs[slug] = {"note": f"Round {i}: the first visit takes about an hour, with time for questions."}
+        if not pairs:
+            del loc["landing_pages"]
+    edit_yaml(project / "locations.yaml", change)
+
+
 EDITS = [_edit_text, _add_treatment, _rename_treatment, _delete_treatment, _add_area, _rename_area, _delete_area,
-         _change_template, _change_setting, _toggle_placeholder, _change_price, _change_grammar]
+         _change_template, _change_setting, _toggle_placeholder, _change_price, _change_grammar, _edit_area_notes,
+         _edit_pair_note]
 
 
 @pytest.mark.slow
-# 8 sequences of 1-4 edits: about 20 edits of the 12 kinds in a run (each builds twice: incrementally, and clean
+# 8 sequences of 1-4 edits: about 20 edits of the 14 kinds in a run (each builds twice: incrementally, and clean
 # for the comparison); hypothesis draws new ones at every run.
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=4))

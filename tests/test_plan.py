@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.geo import bearing_deg, compass_point, distance_km
 from generator.plan import NEIGHBOURS, plan_site, unserved_places
 from generator.validate import load_project
-from tests.projects import REPO, edit
+from tests.projects import REPO, edit, sample_subset
+from tests.test_incremental import EDITS, _add_area, _edit_area_notes, _edit_text
 
 
 @pytest.fixture
@@ -221,3 +222,37 @@ def test_a_place_is_found_in_text_as_a_search_of_its_words_would_find_it(names, 
     expected = any(tuple(words[i + 1:i + 1 + len(rest)]) == rest
                    for i, word in enumerate(words) for rest in places.by_first.get(word, ()))
     assert places.named_in(written) == expected
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=6))
+def test_a_plan_drawn_from_the_last_one_equals_a_fresh_plan(tmp_path_factory, edits) -> None:
+    """The preview plans each save from the last plan (`plan_site(project, last)`): after any sequence of edits,
+    the plan is the one drawn afresh, page for page."""
+    project_dir = sample_subset(tmp_path_factory.mktemp("replan") / "p", treatments=3, locations=5)
+    last = plan_site(load_project(project_dir))
+    for edit_, n in edits:
+        edit_(project_dir, n)
+        project = load_project(project_dir)
+        plan, fresh = plan_site(project, last), plan_site(project)
+        assert plan == fresh, f"after {edit_.__name__}({n})"
+        assert plan.pages == fresh.pages and plan.skipped == fresh.skipped
+        last = plan
+
+
+def test_a_save_of_a_places_text_redraws_only_its_pages(tmp_path) -> None:
+    """An edit of a place's notes or of a treatment's text starts from the last plan (what is served where, and
+    the pages of other places, are the last plan's own objects); a place moved is planned afresh."""
+    project_dir = sample_subset(tmp_path / "p", treatments=3, locations=5)
+    last = plan_site(load_project(project_dir))
+    _edit_area_notes(project_dir, 3)   # takes the notes of the fourth place away: its page has no text of its own
+    project = load_project(project_dir)
+    plan = plan_site(project, last)
+    assert plan.served is last.served
+    changed = [new for new, old in zip(plan.pages, last.pages, strict=True) if new is not old]
+    assert [page.url_path for page in changed] == [f"/areas/{project.locations[3].slug}/"]
+    _edit_text(project_dir, 2)
+    assert plan_site(load_project(project_dir), plan).pages is plan.pages
+    _add_area(project_dir, 3)
+    assert plan_site(load_project(project_dir), plan).served is not plan.served
