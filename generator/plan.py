@@ -43,9 +43,10 @@ class Reach:
         return f"Reach({self.location!r}, {self.premises!r}, {self.km!r}, {self.direction!r})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, slots=True)
 class Page:
-    """One output page: where it goes, which template draws it, and what it depends on."""
+    """One output page: where it goes, which template draws it, and what it depends on. (Slots: a site of 100,000
+    pages keeps as many, in the plan the preview keeps between saves.)"""
 
     kind: PageKind
     url_path: str                  # "/jaw-fillers/east-horsley/"
@@ -459,12 +460,18 @@ def plan_site(project: Project, last: Plan | None = None) -> Plan:
             pages.append(Page(
                 PageKind.LANDING, f"/{t.slug}/{r.location}/", f"{t.slug}/{r.location}/index.html", "landing.html",
                 treatment=t.slug, location=r.location, reach=r, neighbours=table[r.location],
-                deps=deps + local[r.location] + ((f"pair:{t.slug}/{r.location}",) if own else ()), own=own,
+                deps=deps + local[r.location] + _pair_dep(location, t.slug), own=own,
             ))
     areas = {slug: tuple(sorted(items, key=lambda it: project.treatment(it[0]).name))
              for slug, items in by_area.items()}
     nearest = {slug: min((r for _, r in items), key=lambda r: (r.km, r.premises)) for slug, items in areas.items()}
     return _finished(project, pages, served, areas, nearest, places)
+
+
+def _pair_dep(location: Location, treatment: str) -> tuple[str, ...]:
+    """The record of the text written for a treatment in a place, which its landing page shows (whether or not
+    the text counts as the page's own), as the page's last dependency; none when nothing is written."""
+    return (f"pair:{treatment}/{location.slug}",) if location.pair(treatment) is not None else ()
 
 
 def _finished(project: Project, drawn: list[Page], served: dict[str, tuple[Reach, ...]],
@@ -515,12 +522,11 @@ def _replanned(project: Project, last: Plan) -> Plan | None:
         if place is None:
             continue
         own = own_sources(page.kind, place, page.treatment, last.places)
-        if own == page.own:
-            continue
         deps = page.deps
-        if page.kind == PageKind.LANDING:   # the pair's text is a record of the page only while it counts
-            deps = (deps[:-1] if page.own else deps) + ((f"pair:{page.treatment}/{page.location}",) if own else ())
-        pages[i] = replace(page, own=own, deps=deps)
+        if page.kind == PageKind.LANDING and page.treatment is not None:
+            deps = tuple(d for d in deps if not d.startswith("pair:")) + _pair_dep(place, page.treatment)
+        if own != page.own or deps != page.deps:
+            pages[i] = replace(page, own=own, deps=deps)
     return _finished(project, pages, last.served, last.areas, last.nearest, last.places)
 
 

@@ -162,6 +162,7 @@ class BuildChecks:
             files = [(by_url[url].file, str(page_file(by_url[url]))) for url in self.unread]
             for result in self.run.inspect_files(files, jobs, progress):
                 self.rendered(by_url[result.url], self.unread[result.url], result)
+        self.cached, self.unread = {}, {}   # every page's result is in `results` now (the preview keeps these checks)
         for page in self.plan.pages:   # in plan order, whatever order they were checked in
             checked = self.results.get(page.url_path)
             if checked is not None:
