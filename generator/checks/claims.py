@@ -358,6 +358,7 @@ def _first_keys(phrase: Phrase) -> set[str]:
     return keys
 
 
+_TIME_WORDS = frozenset({"midnight", "midday", "noon"})   # times of day without a number
 _KEYS: dict[int, tuple[Phrase, set[str]]] = {}   # a phrase's first-word forms, worked out once
 
 
@@ -865,17 +866,24 @@ class ClaimsChecker:
     def __init__(self, rules: list[ClaimRule], exempt: Sequence[str] = ()):
         self.rules = rules
         self.exempt = [" ".join(normalise(t).split()) for t in exempt if t.strip()]
-        self.index: dict[str, list[tuple[ClaimRule, Phrase]]] = {}
+        # The phrases a sentence is matched against, looked up by their signature (the forms of which a sentence
+        # must hold one, see `_signature`): a sentence tries only the phrases whose rarest word it holds, each at
+        # the words that can start it, rather than every phrase that could start at each of its words.
+        self.by_signature: dict[str, list[tuple[int, ClaimRule, Phrase, frozenset[str]]]] = {}
         vocabulary: set[str] = set()
+        order = 0
         for rule in rules:
             for phrase in rule.phrases:
-                for key in _first_keys(phrase):
-                    self.index.setdefault(key, []).append((rule, phrase))
+                entry = (order, rule, phrase, frozenset(_first_keys(phrase)))
+                order += 1
+                for form in _signature(phrase):
+                    self.by_signature.setdefault(form, []).append(entry)
                 for element in phrase.elements:
                     for alt in element.alternatives:
                         for atom in alt:
                             if isinstance(atom, frozenset):
                                 vocabulary |= atom
+        self.signature_forms = frozenset(self.by_signature)
         self.with_patterns = [r for r in rules if r.patterns is not None]
         self._first_person = [r for r in rules if r.first_person]
         # What a line must hold for a phrase to match in it: a form of each of its required elements (the number
@@ -1069,46 +1077,60 @@ class ClaimsChecker:
                                     "a first-person sentence (a review) that makes these claims", s.text.strip()))
         return claims
 
+    def _tries(self, words: tuple[Word, ...]) -> list[tuple[int, ClaimRule, Phrase]]:
+        """(word, rule, phrase) for each place a phrase may start in the sentence, in the order of the words, then
+        of the rules' phrases: only the phrases whose signature the sentence holds (a number stands for "#num"),
+        each at the words its first element can be."""
+        forms = {w.form for w in words}
+        timed = any(w.number is not None or w.form in _TIME_WORDS for w in words)
+        if timed:
+            forms.add("#num")
+        by_signature = self.by_signature
+        phrases: dict[int, tuple[int, ClaimRule, Phrase, frozenset[str]]] = {}
+        for form in forms & self.signature_forms:
+            for entry in by_signature[form]:
+                phrases[entry[0]] = entry
+        tries = []
+        for order, rule, phrase, keys in phrases.values():
+            numeric = "#num" in keys or "#time" in keys
+            for i, w in enumerate(words):
+                if w.form in keys or (timed and (numeric and w.number is not None or
+                                                 "#time" in keys and w.form in _TIME_WORDS)):
+                    tries.append((i, order, rule, phrase))
+        tries.sort(key=lambda t: (t[0], t[1]))
+        return [(i, rule, phrase) for i, _, rule, phrase in tries]
+
     def _said(self, s: Sentence) -> list[Claim]:
         words = s.words
         hits: list[tuple[ClaimRule, int, int, str, Phrase | None, Phrase | None, tuple[Phrase, ...]]] = []
         asked: list[Claim] = []
-        index = self.index
-        for i, w in enumerate(words):
-            found = index.get(w.form)
-            if w.number is not None:
-                found = (found or []) + index.get("#num", []) + index.get("#time", [])
-            elif w.form in ("midnight", "midday", "noon"):
-                found = (found or []) + index.get("#time", [])
-            if not found:
+        for i, rule, phrase in self._tries(words):
+            end = match_at(phrase.elements, words, i, rule.names)
+            if end is None:
                 continue
-            for rule, phrase in found:
-                end = match_at(phrase.elements, words, i, rule.names)
-                if end is None:
-                    continue
-                if phrase.near and not self._near(phrase, words, i, end, rule.names,
-                                                  negation_scopes(words) if rule.negatable else ()):
-                    continue
-                if phrase.not_near and any(find_phrase(p, words, rule.names) for p in phrase.not_near):
-                    continue
-                if phrase.near_all and not all(any(b < i or a > end for a, b in find_phrase(p, words, rule.names))
-                                               for p in phrase.near_all):
-                    continue
-                if phrase.asked:
-                    if i and words[i - 1].form in _CIRCUMSTANCE or i > 1 and words[i - 2].form in _CIRCUMSTANCE:
-                        continue   # the harm is the question's circumstance: "Is it safe after a complication?"
-                    if end + 1 < len(words) and words[end + 1].form in _FREE_OF or i and words[i - 1].form in _FREE_OF:
-                        continue   # it asks whether the harm is absent ("Is it risk-free?"): a "no" admits it
-                    if s.question or s.text.rstrip(" \"')\u201d\u2019").endswith("?"):   # also "Swelling? Bruising?"
-                        asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
-                                           "", s.text.strip(), asked=True))
-                    continue
-                # a footnote phrase in the sentence itself: it counts; else only a footnote of the page can say
-                footnote = phrase if phrase.footnote and not any(
-                    b < i or a > end for p in phrase.footnote for a, b in find_phrase(p, words, rule.names)) else None
-                hits.append((rule, i, end, phrase.text, phrase if phrase.not_after or phrase.near_before else None,
-                             footnote,
-                             phrase.not_near if s.question else ()))
+            if phrase.near and not self._near(phrase, words, i, end, rule.names,
+                                              negation_scopes(words) if rule.negatable else ()):
+                continue
+            if phrase.not_near and any(find_phrase(p, words, rule.names) for p in phrase.not_near):
+                continue
+            if phrase.near_all and not all(any(b < i or a > end for a, b in find_phrase(p, words, rule.names))
+                                           for p in phrase.near_all):
+                continue
+            if phrase.asked:
+                if i and words[i - 1].form in _CIRCUMSTANCE or i > 1 and words[i - 2].form in _CIRCUMSTANCE:
+                    continue   # the harm is the question's circumstance: "Is it safe after a complication?"
+                if end + 1 < len(words) and words[end + 1].form in _FREE_OF or i and words[i - 1].form in _FREE_OF:
+                    continue   # it asks whether the harm is absent ("Is it risk-free?"): a "no" admits it
+                if s.question or s.text.rstrip(" \"')\u201d\u2019").endswith("?"):   # also "Swelling? Bruising?"
+                    asked.append(Claim(rule, " ".join(w.form for w in words[i:end + 1]), phrase.text,
+                                       "", s.text.strip(), asked=True))
+                continue
+            # a footnote phrase in the sentence itself: it counts; else only a footnote of the page can say
+            footnote = phrase if phrase.footnote and not any(
+                b < i or a > end for p in phrase.footnote for a, b in find_phrase(p, words, rule.names)) else None
+            hits.append((rule, i, end, phrase.text, phrase if phrase.not_after or phrase.near_before else None,
+                         footnote,
+                         phrase.not_near if s.question else ()))
         if self.with_patterns:
             text = normalise(s.text)
             for rule in self.with_patterns:
