@@ -242,6 +242,12 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     ("Friday only: 20% off lip filler.", {"urgency"}),
     ("This weekend only: lips from £150.", {"urgency"}),
     ("Friday's offer ends at midnight.", {"urgency"}),
+    # negation reaches a second that-clause of a list, with or without a comma
+    ("We would never claim that a laser is risk-free or that its results are permanent.", set()),
+    # a word of another sense excuses only when it is said: "without surgery" is no surgeon's permanent change
+    ("Permanently plumper lips without surgery.", {"guarantee"}),
+    ("Permanent results, no surgery needed.", {"guarantee"}),
+    ("A surgeon's facelift makes a permanent change.", set()),
     ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
     ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
     ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof

@@ -358,6 +358,16 @@ def _first_keys(phrase: Phrase) -> set[str]:
     return keys
 
 
+def _affirmed(phrase: Phrase, words: tuple[Word, ...], names: bool) -> bool:
+    """True when the phrase is in the sentence and some match of it is not reached by a negation before it: a
+    word of another sense counts only when it is said ("permanent ... without surgery" is no surgeon's change)."""
+    found = find_phrase(phrase, words, names)
+    if not found:
+        return False
+    scopes = negation_scopes(words)
+    return any(not any(t < a and first <= a <= last for t, first, last in scopes) for a, _ in found)
+
+
 _TIME_WORDS = frozenset({"midnight", "midday", "noon"})   # times of day without a number
 _KEYS: dict[int, tuple[Phrase, set[str]]] = {}   # a phrase's first-word forms, worked out once
 
@@ -1111,7 +1121,7 @@ class ClaimsChecker:
             if phrase.near and not self._near(phrase, words, i, end, rule.names,
                                               negation_scopes(words) if rule.negatable else ()):
                 continue
-            if phrase.not_near and any(find_phrase(p, words, rule.names) for p in phrase.not_near):
+            if phrase.not_near and any(_affirmed(p, words, rule.names) for p in phrase.not_near):
                 continue
             if phrase.near_all and not all(any(b < i or a > end for a, b in find_phrase(p, words, rule.names))
                                            for p in phrase.near_all):

@@ -411,8 +411,10 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
             if x.form in _TERMINATORS and not (words[j - 1].form == "even"):   # "never ..., even if a parent ..."
                 break
             if x.form in _COORDINATORS and j + 1 < n and words[j + 1].form in _SUBJECTS and not (
-                    x.comma and words[j + 1].form == "that"):
-                break
+                    words[j + 1].form == "that" and (x.comma or any(y.form == "that" for y in words[base + 1:j]))):
+                break   # a new clause; but "never claim that ... or that ...": a second that-clause of the list
+            if x.form in _COORDINATORS and j + 1 < n and words[j + 1].form == "that":
+                base = j   # the reach counts again from the list's next that-clause
             last = j
             j += 1
         if last > i:
