@@ -248,6 +248,23 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     ("Permanently plumper lips without surgery.", {"guarantee"}),
     ("Permanent results, no surgery needed.", {"guarantee"}),
     ("A surgeon's facelift makes a permanent change.", set()),
+    # a negation after a claim belongs to another subject when a person stands before it
+    ("A world-first treatment you won't find anywhere else.", {"hype"}),
+    ("Permanent results are not possible.", set()),
+    # the fifth round's concepts (tuning copy: the fifth held-out set, now tuning data)
+    ("Our laser cannot harm darker skin tones.", {"risk"}),
+    ("Sunscreen won't harm your skin.", set()),                                   # no treatment in it
+    ("Leave with no tell-tale signs of your tweakment.", {"risk"}),
+    ("Every client leaves with a slimmer jawline.", {"guarantee"}),
+    ("Freckles erased in a single session.", {"guarantee"}),
+    ("Proven to work on every skin tone.", {"proven", "guarantee"}),
+    ("Return it within 30 days for a full refund, guaranteed.", set()),           # a refund, not an outcome
+    ("Research backs every facial we offer.", {"proven"}),
+    ("Research supports its use, though the studies are small.", set()),
+    ("Grind your teeth? A few units in the jaw can stop it.", {"pom", "medical-condition"}),
+    ("Jabs that stop the sweat, £350.", {"pom"}),
+    ("Avoid sweating for a day after your injections.", set()),
+    ("Sixteen and unhappy with your lips? Message us.", {"under-18"}),
     ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
     ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
     ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof

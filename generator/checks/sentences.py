@@ -558,5 +558,10 @@ def negated_after(words: tuple[Word, ...], last: int) -> int | None:
         if x.form in _POST:
             if x.form in ("not", "never") and not (k > last + 1 and words[k - 1].form in _COPULAS):
                 return None
+            if k > last + 1 and words[k - 1].form in _PERSONS:
+                return None   # another subject's: "a world-first treatment you won't find anywhere else"
             return k
     return None
+
+
+_PERSONS = frozenset({"you", "we", "they", "i", "she", "he", "people", "anyone", "nobody", "everyone"})
