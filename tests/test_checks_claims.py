@@ -211,6 +211,17 @@ def test_other_senses_of_listed_words_are_not_claims(checker, text):
     assert found(checker, text) == [], text
 
 
+def test_a_price_in_its_own_cell_is_read_with_its_row(checker):
+    """A price list's row in two cells ("One area", "£149") is one line to a reader: priced areas are the
+    tell-tale of a medicine, whether the price shares the name's cell or not."""
+    row = "<tr><td>{}</td><td>{}</td></tr>"
+    table = "<table>" + "".join(row.format(a, p) for a, p in [("One area", "£149"), ("Two areas", "£199")]) + "</table>"
+    html = f"<html><body><h2>Lines and wrinkles</h2>{table}</body></html>"
+    assert {f.rule for f in checker.check(parse_html("x/index.html", html.encode()))} == {"claims.pom"}
+    filler = html.replace("Lines and wrinkles", "Cheek and chin filler")
+    assert list(checker.check(parse_html("x/index.html", filler.encode()))) == []
+
+
 def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     """A price list's "Two areas: £520" is a filler price under a filler heading (`not_after`), and a medicine's
     under an anti-wrinkle heading, or when an outright claim of the rule comes between."""

@@ -358,6 +358,23 @@ def _first_keys(phrase: Phrase) -> set[str]:
     return keys
 
 
+_PRICE_ONLY = re.compile(r"\s*(?:from\s+)?[£$€]\s?\d[\d,.]*(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
+
+
+def _rows(lines: list[str]) -> list[str]:
+    """The lines of a text, a line that holds only a price joined to the line before it: a price list's row in
+    two cells ("One area", "£149") is read as one ("One area £149"), as a reader reads it."""
+    if not any("£" in line or "$" in line or "€" in line for line in lines):
+        return lines
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] and not out[-1].rstrip().endswith((".", "!", "?", ":")) and _PRICE_ONLY.match(line):
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
 def _affirmed(phrase: Phrase, words: tuple[Word, ...], names: bool) -> bool:
     """True when the phrase is in the sentence and some match of it is not reached by a negation before it: a
     word of another sense counts only when it is said ("permanent ... without surgery" is no surgeon's change)."""
@@ -1232,7 +1249,7 @@ class ClaimsChecker:
         page's text count for a claim in its title or description too."""
         memo, line_of = self._lines, []
         results: list[SentenceResult] = []
-        lines = text.split("\n")
+        lines = _rows(text.split("\n"))
         for n, line in enumerate(lines):
             known = memo.get(line)
             known = known if known is not None else self.line_results(line)
