@@ -276,6 +276,13 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     ("Jabs that stop the sweat, £350.", {"pom"}),
     ("Avoid sweating for a day after your injections.", set()),
     ("Sixteen and unhappy with your lips? Message us.", {"under-18"}),
+    ("Laser gives a permanent reduction in hair growth: fewer, finer hairs, with top-ups.", set()),
+    ("Nothing to recover from, so book it on your lunch.", {"risk"}),
+    ("Put your make-up straight back on and carry on.", {"risk"}),
+    ("Every single client sees dewier skin after one session.", {"guarantee"}),
+    # a heading is explained by the sentence under it: a refund, not an outcome
+    ("Our guarantee\nIf you are unhappy with your first session, we will refund it in full.", set()),
+    ("Our guarantee\nSmoother skin after one session, or your next one is free.", {"guarantee"}),
     ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
     ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
     ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof

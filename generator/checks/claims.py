@@ -1271,6 +1271,9 @@ class ClaimsChecker:
                 if claim.context is not None and claim.context.not_after and \
                         self._excused_before(claim, lines, line_of[k]):
                     continue   # "Two areas: £520" under a heading "Cheek and chin filler"
+                if claim.context is not None and claim.context.not_near and \
+                        self._heading_explained(claim, lines, line_of[k]):
+                    continue   # a heading "Our guarantee" over "If you are unhappy, we refund it in full."
                 if claim.context is not None and claim.context.near_before and \
                         not self._named_before(claim, lines, line_of[k]):
                     continue   # "We inject them" counts only after a sentence that names exosomes
@@ -1335,6 +1338,20 @@ class ClaimsChecker:
                 return True
             if any(c.rule is rule and c.context is None for c in self._said(s)):
                 return False
+        return False
+
+    def _heading_explained(self, claim: Claim, lines: list[str], n: int) -> bool:
+        """True when the claim is a heading of a few words alone on its line ("Our guarantee") and the first
+        sentence under it holds a phrase of another sense of its words (its phrase's `not_near`, said): the
+        paragraph says what the heading means."""
+        phrase, rule = claim.context, claim.rule
+        if phrase is None or lines[n].strip() != claim.evidence or len(claim.evidence.split()) > 3 or \
+                claim.evidence.rstrip().endswith((".", "!", "?")):
+            return False
+        for line in lines[n + 1:n + 3]:
+            under = sentences_of(_clean(line), self.vocabulary)
+            if under:
+                return any(_affirmed(p, under[0].words, rule.names) for p in phrase.not_near)
         return False
 
     def _named_before(self, claim: Claim, lines: list[str], n: int) -> bool:
