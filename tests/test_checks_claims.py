@@ -283,6 +283,12 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     # a heading is explained by the sentence under it: a refund, not an outcome
     ("Our guarantee\nIf you are unhappy with your first session, we will refund it in full.", set()),
     ("Our guarantee\nSmoother skin after one session, or your next one is free.", {"guarantee"}),
+    # "nobody can tell" is a natural look; nobody knowing you have been treated that day denies downtime
+    ('"Had my lips done with Lucy and nobody can tell." Sam', set()),
+    ("Nobody will know you popped in on your lunch break.", {"risk"}),
+    ('"My confidence came back after one session." Priya', {"testimonial"}),
+    ("Our serum repairs sun damage to your DNA.", {"cell-effect"}),
+    ("Sunscreen protects skin cells from sun damage.", set()),
     ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
     ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
     ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof
