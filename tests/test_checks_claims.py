@@ -289,6 +289,8 @@ def test_the_sentence_before_can_say_what_a_price_by_area_is_for(checker):
     ('"My confidence came back after one session." Priya', {"testimonial"}),
     ("Our serum repairs sun damage to your DNA.", {"cell-effect"}),
     ("Sunscreen protects skin cells from sun damage.", set()),
+    ("Back to work the same day* *Swelling and bruising can last a week.", {"risk", "qualification"}),
+    ("The spring sale starts on Monday and it's gone by Friday.", {"urgency"}),
     ("Regulated under EU MDR.", {"regulatory-claim"}),                            # an acronym is not a name
     ("Our filler is CE marked, so you know it's safe.", {"regulatory-claim", "risk"}),
     ("The product is CE marked as a medical device.", set()),                      # a fact, not a proof
