@@ -382,7 +382,16 @@ def _affirmed(phrase: Phrase, words: tuple[Word, ...], names: bool) -> bool:
     if not found:
         return False
     scopes = negation_scopes(words)
-    return any(not any(t < a and first <= a <= last for t, first, last in scopes) for a, _ in found)
+    return any(not any(t < a and first <= a <= last for t, first, last in scopes) and not _without(words, a)
+               for a, _ in found)
+
+
+def _without(words: tuple[Word, ...], a: int) -> bool:
+    """True when the word at `a` follows "without" or "no" directly or with an article ("without the surgeon"):
+    "without the" is no negation of a claim ("all the glow without the downtime" claims), but of another sense."""
+    before = [w.form for w in words[max(0, a - 2):a]]
+    return bool(before) and (before[-1] in ("without", "no") or
+                             len(before) == 2 and before[0] == "without" and before[1] in ("the", "a", "any", "your"))
 
 
 _TIME_WORDS = frozenset({"midnight", "midday", "noon"})   # times of day without a number
