@@ -215,15 +215,15 @@ def test_a_checker_is_made_once_for_the_same_rules_and_again_for_an_edited_rule_
     first = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT)
     assert [f.rule for f in first.check(page)] == ["claims.house-sale"]
     again = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT)
-    assert again.index is first.index and again.candidates is first.candidates   # not built a second time
+    assert again.by_signature is first.by_signature and again.candidates is first.candidates   # not built a second time
     assert again._lines == {} and first._lines                                     # its own memo, empty
     assert [f.rule for f in again.check(page)] == ["claims.house-sale"]
     other = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT[:1])               # other exempt texts
-    assert other.index is not first.index and other.exempt != first.exempt
+    assert other.by_signature is not first.by_signature and other.exempt != first.exempt
 
     rules.write_text(rules.read_text("utf-8").replace("half price", "free gifts"), "utf-8")
     edited = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT)
-    assert edited.index is not first.index
+    assert edited.by_signature is not first.by_signature
     assert [(f.rule, f.evidence) for f in edited.check(page)] == [
         (f.rule, f.evidence) for f in ClaimsChecker(load_rules([rules]), EXEMPT).check(page)]
     assert [f.evidence for f in edited.check(page)] == ["Free gifts today."]
