@@ -211,6 +211,18 @@ def test_other_senses_of_listed_words_are_not_claims(checker, text):
     assert found(checker, text) == [], text
 
 
+def test_small_print_that_takes_back_another_rules_claim_is_qualification(checker):
+    """A claim of any rule marked for small print ("No side effects**") whose footnote hedges it or names a harm
+    is `qualification` too (`takes_back`); small print that only clarifies adds nothing."""
+    page = ("Guaranteed glow after your very first session*\nNo side effects**\n"
+            "*How much you see varies. **Redness and bruising are common for a few days.")
+    findings = list(checker.check(HtmlPage("x/index.html", "/x/", visible_text=page)))
+    assert {f.rule for f in findings} == {"claims.guarantee", "claims.risk", "claims.qualification"}
+    assert any("footnote takes it back" in f.message for f in findings if f.rule == "claims.qualification")
+    clear = "Guaranteed glow after your very first session*\n*Paid on the day."
+    assert rules_of(checker, clear) == {"guarantee"}
+
+
 def test_a_price_in_its_own_cell_is_read_with_its_row(checker):
     """A price list's row in two cells ("One area", "£149") is one line to a reader: priced areas are the
     tell-tale of a medicine, whether the price shares the name's cell or not."""

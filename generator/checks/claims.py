@@ -361,6 +361,13 @@ def _first_keys(phrase: Phrase) -> set[str]:
 _PRICE_ONLY = re.compile(r"\s*(?:from\s+)?[£$€]\s?\d[\d,.]*(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
 
 
+def _marked(claim: Claim) -> bool:
+    """True when the claim's sentence carries a footnote mark after its first word and is no footnote itself
+    ("No side effects**", "Guaranteed glow after your first session*")."""
+    text = normalise(claim.evidence).strip()
+    return "*" in text[1:] and not text.startswith("*")
+
+
 def _rows(lines: list[str]) -> list[str]:
     """The lines of a text, a line that holds only a price joined to the line before it: a price list's row in
     two cells ("One area", "£149") is read as one ("One area £149"), as a reader reads it."""
@@ -432,6 +439,7 @@ class ClaimRule:
     questions: str = "excuse"    # "excuse": a question is a claim only when answered yes; "count": unless answered no
     refusals: tuple[Phrase, ...] = ()   # in the sentence, or in the two that answer a question, these say no
     offers: tuple[Phrase, ...] = ()     # a statement that holds none of these is excused by a refusal next to it
+    takes_back: tuple[Phrase, ...] = ()   # another rule's claim marked for small print that says one of these
     file: str = ""
     line: int | None = None
 
@@ -511,6 +519,9 @@ _RULES_SCHEMA = Obj({
                            doc="excuse: a question is a claim only when answered yes; count: unless answered no"),
         "first_person": Field(Boolean(), required=False,
                               doc="a first-person sentence that makes another rule's claim is one of this rule"),
+        "takes_back": Field(ListOf(_LINE), required=False,
+                            doc="phrases of small print that takes a claim back: another rule's claim marked with "
+                                "a footnote mark, on a page whose footnote holds one, is one of this rule"),
     }), min_items=1)),
 })
 
@@ -621,6 +632,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
     unless = tuple(x for k, u in enumerate(raw.get("unless") or []) if (x := phrase(u, ("unless", k))))
     refusals = tuple(x for k, u in enumerate(raw.get("refusals") or []) if (x := phrase(u, ("refusals", k))))
     offers = tuple(x for k, u in enumerate(raw.get("offers") or []) if (x := phrase(u, ("offers", k))))
+    takes_back = tuple(x for k, u in enumerate(raw.get("takes_back") or []) if (x := phrase(u, ("takes_back", k))))
     patterns = [p for p in raw.get("patterns") or []]
     if not phrases and not patterns and not raw.get("first_person"):
         if not any(p.file == doc.file and p.field.startswith(f"rules[{i}]") for p in problems):
@@ -634,7 +646,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
         patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, unless=unless,
         negatable=raw.get("negatable", True), names=raw.get("names", False),
         first_person=raw.get("first_person", False), questions=raw.get("questions", "excuse"), refusals=refusals,
-        offers=offers,
+        offers=offers, takes_back=takes_back,
         file=doc.file, line=doc.where(("rules", i))[0])
 
 
@@ -922,6 +934,7 @@ class ClaimsChecker:
         self.signature_forms = frozenset(self.by_signature)
         self.with_patterns = [r for r in rules if r.patterns is not None]
         self._first_person = [r for r in rules if r.first_person]
+        self._takers = [r for r in rules if r.takes_back]
         # What a line must hold for a phrase to match in it: a form of each of its required elements (the number
         # of a number element), and of its `near` and `near_all` phrases. Phrases are looked up by the forms of
         # one required element (their signature), so a line is matched only when some phrase could match in it.
@@ -1318,6 +1331,17 @@ class ClaimsChecker:
                     found[key][2] += 1
                 else:
                     found[key] = [claim, where, 1]
+                if self._takers and claim.rule not in self._takers and _marked(claim):
+                    if footnotes is None:
+                        footnotes = self._footnotes(lines if text == page_text or not page_text
+                                                    else lines + page_text.split("\n"))
+                    for taker in self._takers:
+                        said = next((" ".join(w.form for w in words) for words in footnotes
+                                     if any(find_phrase(p, words, taker.names) for p in taker.takes_back)), None)
+                        if said is not None and (taker.id, claim.words) not in found:
+                            found[(taker.id, claim.words)] = [
+                                Claim(taker, claim.words, f"a `{claim.rule.id}` claim marked for small print",
+                                      f"its footnote takes it back: \"{said[:80]}\"", claim.evidence), where, 1]
 
     def _sentences_before(self, claim: Claim, lines: list[str], n: int) -> Iterator[Sentence]:
         """The sentences before the claim's own (on line n, then the lines above), nearest first, at most its
