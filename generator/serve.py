@@ -30,6 +30,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from generator.build import build, show_placeholders, show_unserved
+from generator.data import TEMPLATES_DIR, output_folder
 from generator.edit.web import PREFIX as EDIT_PREFIX
 from generator.edit.web import Editor, is_loopback
 from generator.errors import ClinicPagesError
@@ -303,7 +304,7 @@ class Watcher(FileSystemEventHandler):
 
     def __init__(self, project: Path):
         self.project = Path(project).resolve()
-        self.templates = self.project / "templates"
+        self.templates = self.project / TEMPLATES_DIR
         self.observer = Observer()
         self.watches: dict[tuple[str, bool], ObservedWatch] = {}
         self.inputs: set[str] = set()
@@ -480,7 +481,7 @@ class PreviewServer:
     cache the builds kept in memory)."""
 
     def __init__(self, project: Path, output: Path | None = None, host: str = "127.0.0.1", port: int = 8000):
-        self.preview = Preview(Path(project), Path(output) if output else Path(project) / "output")
+        self.preview = Preview(Path(project), output_folder(project, output))
         if is_loopback(host):
             self.preview.editor = Editor(self.preview.project)
         handler = type("PreviewHandler", (Handler,), {"preview": self.preview})
