@@ -90,7 +90,7 @@ def forget_loaded() -> None:
 
     data.forget()
     validate.forget()
-    plan._LAST_PLACES.clear()
+    plan.forget()
 
 
 @collector_paused()

@@ -254,6 +254,11 @@ def known_places(project: Project) -> Places:
 _LAST_PLACES: list[Places] = []
 
 
+def forget() -> None:
+    """Drop the places of the last plan (`known_places`): the next plan finds them afresh in the text."""
+    _LAST_PLACES.clear()
+
+
 def written_units(kind: PageKind, location: Location | None, treatment: str | None,
                   places: Places | None) -> tuple[tuple[str, ...], ...]:
     """The text written for a local page alone, in the units it was written in (a note; a question with its

@@ -67,7 +67,6 @@ def test_every_module_is_in_a_phase():
 # Private names (`_name`) still used outside the module that defines them, each with why it is left: remove an
 # entry when its use goes (make the name public in the module that owns it, or move it to where it is used).
 PRIVATE_KNOWN: dict[tuple[str, str], str] = {
-    ("memory", "plan._LAST_PLACES"): "plan.py is being reworked on another branch (loop): left for later",
     ("checks.incremental", "duplicates._lookup"): "checks/duplicates/ (gatecost's branch) must make it public first",
 }
 # Packages whose uses are left whole for now, and why (their modules share private names among themselves:
