@@ -15,7 +15,6 @@ from generator.checks.duplicates import (
     ROWS,
     DuplicateIndex,
     DuplicateSettings,
-    _jaccard,
     describe_differences,
     differences,
     minhash,
@@ -73,6 +72,14 @@ def test_the_band_layout_keeps_recall_high_below_the_threshold():
     def p(s: float) -> float:
         return 1 - (1 - s ** ROWS) ** BANDS
     assert p(0.90) > 0.999 and p(0.80) > 0.9 and p(0.5) < 0.07
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The exact Jaccard similarity of two sets of distinct values, which MinHash estimates."""
+    if len(a) == 0 and len(b) == 0:
+        return 1.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
 
 
 def test_minhash_estimates_jaccard():
@@ -457,8 +464,8 @@ def test_page_signatures_from_block_signatures_are_those_of_the_pages_sets(monke
     it equals the MinHash of the page's whole shingle set, also when the blocks are folded a few at a time."""
     import numpy as np
 
-    from generator.checks.duplicates.arrays import _groups_of
-    from generator.checks.duplicates.minhash import _raw_minhash
+    from generator.checks.duplicates.arrays import groups_of
+    from generator.checks.duplicates.minhash import raw_minhash
     from generator.checks.duplicates.tables import Occurrences, ShingleSets
     if chunk:
         monkeypatch.setattr(ShingleSets, "MINHASH_CHUNK", chunk)
@@ -486,9 +493,9 @@ def test_page_signatures_from_block_signatures_are_those_of_the_pages_sets(monke
             for p in range(len(index))]
     several = np.flatnonzero(np.bincount(t.dblock) > 1)          # blocks on several pages: the folded path
     use = np.isin(t.dblock, several)
-    _, groups = _groups_of(np.searchsorted(several, t.dblock[use]), t.dpage[use], len(several))
+    _, groups = groups_of(np.searchsorted(several, t.dblock[use]), t.dpage[use], len(several))
     assert len(several) > 10 and groups < len(several) - 5        # blocks on the same pages were grouped
-    assert (got == _raw_minhash(sets)).all()
+    assert (got == raw_minhash(sets)).all()
 
 
 @pytest.mark.parametrize("at_once", [None, 1, 3])

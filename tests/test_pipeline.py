@@ -66,12 +66,7 @@ def test_every_module_is_in_a_phase():
 
 # Private names (`_name`) still used outside the module that defines them, each with why it is left: remove an
 # entry when its use goes (make the name public in the module that owns it, or move it to where it is used).
-PRIVATE_KNOWN: dict[tuple[str, str], str] = {
-    ("checks.incremental", "duplicates._lookup"): "checks/duplicates/ (gatecost's branch) must make it public first",
-}
-# Packages whose uses are left whole for now, and why (their modules share private names among themselves:
-# `arrays._ranges`, `text._mix`, `text._WORD` and 27 more).
-PRIVATE_LEFT = {"checks.duplicates": "checks/duplicates/ is being reworked on another branch (gatecost)"}
+PRIVATE_KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _private_uses() -> set[tuple[str, str]]:
@@ -96,7 +91,7 @@ def _private_uses() -> set[tuple[str, str]]:
 
 
 def test_no_module_takes_another_module_s_private_names():
-    found = {(a, b) for a, b in _private_uses() if not any(a == m or a.startswith(m + ".") for m in PRIVATE_LEFT)}
+    found = _private_uses()
     assert sorted(f"{a} -> {b}" for a, b in found if (a, b) not in PRIVATE_KNOWN) == []
     assert [key for key in PRIVATE_KNOWN if key not in found] == [], "a known use is gone: remove it from PRIVATE_KNOWN"
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from generator.checks import Finding
-from generator.checks.duplicates import BINS, BlockBatch, Prepared, _lookup, distinct
+from generator.checks.duplicates import BINS, BlockBatch, Prepared, distinct, lookup
 from generator.checks.duplicates.spun import Discounted
 from generator.checks.engine import CheckRun
 from generator.checks.html import parse_html
@@ -371,7 +371,7 @@ def _check_packed(page_blocks: np.ndarray, blocks: BlockBatch, similar: tuple[np
         raise ValueError("shingle counts that do not add up")
     if (blocks.hashes[1:] <= blocks.hashes[:-1]).any():
         raise ValueError("blocks that are out of order")
-    if not _lookup(blocks.hashes, page_blocks)[1].all():   # a sorted search: twice as fast as np.isin
+    if not lookup(blocks.hashes, page_blocks)[1].all():   # a sorted search: twice as fast as np.isin
         raise ValueError("a page names a block that is not stored")
     if len(keys) != len(values) or (keys[1:] <= keys[:-1]).any() or not ((values >= 0) & (values <= 1)).all():
         raise ValueError("similarities that are out of order or out of range")

@@ -19,14 +19,14 @@ treatment's paragraphs sit on every area's page); every figure is the one the de
 give (tests/test_checks_duplicates.py checks them against plain set arithmetic).
 """
 
-from generator.checks.duplicates.arrays import _lookup, distinct
+from generator.checks.duplicates.arrays import distinct, lookup
 from generator.checks.duplicates.explain import describe_differences, differences
 from generator.checks.duplicates.index import BlockBatch, DuplicateIndex, Prepared
-from generator.checks.duplicates.minhash import BANDS, BINS, ROWS, _jaccard, minhash
+from generator.checks.duplicates.minhash import BANDS, BINS, ROWS, minhash
 from generator.checks.duplicates.own import MIN_PAGES_FOR_BOILERPLATE
 from generator.checks.duplicates.results import Cluster, DuplicateResult, DuplicateSettings, PageStats
 from generator.checks.duplicates.text import SHINGLE, Masker, words
 
 __all__ = ["BANDS", "BINS", "ROWS", "SHINGLE", "MIN_PAGES_FOR_BOILERPLATE", "BlockBatch", "Cluster",
            "DuplicateIndex", "DuplicateResult", "DuplicateSettings", "Masker", "PageStats", "Prepared",
-           "_jaccard", "_lookup", "describe_differences", "differences", "distinct", "minhash", "words"]
+           "describe_differences", "differences", "distinct", "lookup", "minhash", "words"]

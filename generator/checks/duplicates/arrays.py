@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from generator.checks.duplicates.text import _P1, _mix
+from generator.checks.duplicates.text import P1, mix
 
 
-def _groups_of(owner: np.ndarray, member: np.ndarray, count: int) -> tuple[np.ndarray, int]:
+def groups_of(owner: np.ndarray, member: np.ndarray, count: int) -> tuple[np.ndarray, int]:
     """Number `count` owners by the set of members each has ((owner[k], member[k]) pairs, each pair once):
     owners with the same set share a number. A set is known by a 64-bit key, the sum of its members' mixed
     numbers and of its size's (the same trust as the blocks' own 64-bit hashes). Returns (number of each owner,
     how many numbers)."""
     key = np.zeros(count, np.uint64)
-    np.add.at(key, owner, _mix(member.astype(np.uint64) + np.uint64(1)))
-    key += _mix(np.bincount(owner, minlength=count).astype(np.uint64) | np.uint64(1 << 63))
+    np.add.at(key, owner, mix(member.astype(np.uint64) + np.uint64(1)))
+    key += mix(np.bincount(owner, minlength=count).astype(np.uint64) | np.uint64(1 << 63))
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
@@ -25,16 +23,16 @@ def _groups_of(owner: np.ndarray, member: np.ndarray, count: int) -> tuple[np.nd
     return group, int(new.sum())
 
 
-def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One 64-bit key for each pair of content-set keys, whichever comes first."""
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    key = _mix(lo)
-    key *= _P1
+    key = mix(lo)
+    key *= P1
     key += hi
-    return _mix(key)
+    return mix(key)
 
 
-def _return_freed_memory() -> None:
+def return_freed_memory() -> None:
     """Let the large arrays made from now on go back to the system as soon as they are freed (glibc only).
     glibc otherwise raises its mmap threshold after the first large block is freed and serves the next ones (this
     check's tables, up to tens of MB each at 100,000 pages) from a heap it can seldom shrink: in a profile of a
@@ -47,7 +45,7 @@ def _return_freed_memory() -> None:
         pass   # another C library: its own policy
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The ranges [starts[k], starts[k] + lengths[k]) one after another, as (k, position) for each entry."""
     lengths = np.asarray(lengths, np.int64)
     owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
@@ -56,14 +54,14 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
                                                                                          dtype=np.int64)
 
 
-def _owned_values(owner: np.ndarray, blocks: np.ndarray, ptr: np.ndarray, values: np.ndarray) -> np.ndarray:
+def owned_values(owner: np.ndarray, blocks: np.ndarray, ptr: np.ndarray, values: np.ndarray) -> np.ndarray:
     """`owner[k] << 32 | v` for every value v of block `blocks[k]` (`values[ptr[b]:ptr[b + 1]]` are block b's),
     each once, sorted: the distinct values of each owner's blocks."""
-    which, at = _ranges(ptr[blocks], ptr[blocks + 1] - ptr[blocks])
+    which, at = ranges(ptr[blocks], ptr[blocks + 1] - ptr[blocks])
     return distinct((owner[which].astype(np.int64) << 32) | values[at].astype(np.int64))
 
 
-def _lookup(table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def lookup(table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each value, where it is or would be in the sorted `table`, and whether it is there."""
     if len(table) == 0:
         return np.zeros(len(values), np.int64), np.zeros(len(values), bool)
@@ -72,47 +70,18 @@ def _lookup(table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return at, table[at] == values
 
 
-def _rows_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+def rows_of(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     """The position of each hash in the sorted `table`, or -1 where it is not there."""
-    at, found = _lookup(table, hashes)
+    at, found = lookup(table, hashes)
     return np.where(found, at, -1)
 
 
-def _joined(edges: list[tuple[int, int]]) -> Callable[[int], int]:
-    """Union-find over the edges: gives each node the root of its connected part (the smallest node in it)."""
-    parent: dict[int, int] = {}
-
-    def root(v: int) -> int:
-        parent.setdefault(v, v)
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
-    for x, y in edges:
-        rx, ry = root(x), root(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    return root
-
-
-def _sorted_pair(pair: tuple[int, int]) -> tuple[int, int]:
-    """A pair of pages as the similarity tables key it: the smaller first."""
-    return pair if pair[0] < pair[1] else (pair[1], pair[0])
-
-
-def _by_component(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a
-    page come one after another."""
-    root = _joined(pairs)
-    return sorted(pairs, key=lambda pair: (root(pair[0]), pair[0]))
-
-
-def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def common_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values in both of two sorted arrays of distinct values (twice as fast as np.intersect1d here)."""
-    return b[_lookup(a, b)[1]]
+    return b[lookup(a, b)[1]]
 
 
-def _segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
+def segment_sums(flags: np.ndarray, ptr: np.ndarray) -> np.ndarray:
     """The number of True flags in each segment [ptr[k], ptr[k + 1]) (empty segments included)."""
     total = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
     return total[ptr[1:]] - total[ptr[:-1]]

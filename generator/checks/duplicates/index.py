@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from generator.checks.duplicates.arrays import _lookup, _ranges, _return_freed_memory, _rows_of, distinct
+from generator.checks.duplicates.arrays import distinct, lookup, ranges, return_freed_memory, rows_of
 from generator.checks.duplicates.minhash import BINS
 from generator.checks.duplicates.near import near_clusters, near_pairs
 from generator.checks.duplicates.own import Written, is_thin, settle
@@ -70,7 +70,7 @@ def _empty_batch(masked: bool) -> BlockBatch:
 def _take(batch: BlockBatch, rows: np.ndarray) -> BlockBatch:
     """The blocks at `rows` of a packed batch, in that order."""
     offsets = np.cumsum(batch.lengths) - batch.lengths
-    _, at = _ranges(offsets[rows], batch.lengths[rows])
+    _, at = ranges(offsets[rows], batch.lengths[rows])
     return BlockBatch(batch.hashes[rows], batch.words[rows], batch.lengths[rows], batch.shingles[at],
                       batch.masked[at] if batch.masked is not None else None)
 
@@ -104,7 +104,7 @@ class DuplicateIndex:
         self._blocks: list[np.ndarray] = []            # per page: its blocks' hashes, in order
         self._exact: dict[bytes, int] = {}             # text digest -> first page index
         self._same_as: list[int] = []                  # index of the first page with identical text (or itself)
-        # exact similarities of pairs of content sets, by `_pair_keys` (sorted) and value: those a cache held
+        # exact similarities of pairs of content sets, by `pair_keys` (sorted) and value: those a cache held
         # before `finish`, and those `finish` worked out or used (for the cache to keep)
         self.known_similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
         self.similarities: tuple[np.ndarray, np.ndarray] = (np.empty(0, np.uint64), np.empty(0))
@@ -163,7 +163,7 @@ class DuplicateIndex:
         packed, with their shingle hashes worked out in vectorised passes (a worker sends them back this way)."""
         new, self._new = self._new, {}
         hashes = np.fromiter(new, dtype=np.uint64, count=len(new))
-        fresh = ~_lookup(self._known, hashes)[1]
+        fresh = ~lookup(self._known, hashes)[1]
         hashes = hashes[fresh]
         entries = [entry for entry, f in zip(new.values(), fresh.tolist(), strict=True) if f]
         del new
@@ -229,7 +229,7 @@ class DuplicateIndex:
     def export(self, hashes: np.ndarray) -> BlockBatch:
         """The stored blocks among `hashes` (sorted, distinct)."""
         table = self._merge()
-        rows = _rows_of(table.hashes, hashes)
+        rows = rows_of(table.hashes, hashes)
         return _take(table, rows[rows >= 0])
 
     def written_for(self, page: str, texts: list[str]) -> None:
@@ -301,7 +301,7 @@ class DuplicateIndex:
         """Take the shingles of the texts written for pages from the check cache (`written_shingles`), for the texts
         written for this index's pages (the others are worked out when needed)."""
         texts = list(set(self._written.values()) - self._written_shingles.keys())
-        at, found = _lookup(keys, np.fromiter(map(_texts_key, texts), np.uint64, len(texts)))
+        at, found = lookup(keys, np.fromiter(map(_texts_key, texts), np.uint64, len(texts)))
         for k in np.flatnonzero(found).tolist():
             row = int(at[k])
             self._written_shingles[texts[k]] = values[ptr[row]:ptr[row + 1]]
@@ -400,7 +400,7 @@ class DuplicateIndex:
         """
         n = len(self._pages)
         if n >= LARGE_INDEX:
-            _return_freed_memory()
+            return_freed_memory()
         s, pages = self.settings, self._pages
         leaves = may_leave or (lambda rule, page: False)
         rank_of = np.array([(ranks or {}).get(p, -p.count("/")) for p in pages], dtype=np.int64)

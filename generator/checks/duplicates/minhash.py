@@ -13,13 +13,13 @@ from functools import cache
 import numpy as np
 
 from generator.checks.duplicates.arrays import distinct
-from generator.checks.duplicates.text import _mix
+from generator.checks.duplicates.text import mix
 
 BINS = 128                      # MinHash values per page
 BANDS, ROWS = 16, 8             # LSH: BANDS x ROWS == BINS
 ALL_PAIRS_BUCKET = 48           # a bucket up to this size is compared pair by pair; past it, each page is
 RING = 24                       # compared with the RING pages after it (large buckets are template clones)
-_EMPTY = np.uint32(0xFFFFFFFF)
+EMPTY_BIN = np.uint32(0xFFFFFFFF)
 PAIR_CHUNK = 20_000   # candidate pairs whose signatures are compared at once (2 x 10 MB)
 
 
@@ -28,19 +28,12 @@ def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, k=1)
 
 
-def _agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def agreement(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each pair (a[k], b[k]), the share of MinHash values the two pages have in common."""
     out = np.empty(len(a), np.float64)
     for at in range(0, len(a), PAIR_CHUNK):
         out[at:at + PAIR_CHUNK] = (sig[a[at:at + PAIR_CHUNK]] == sig[b[at:at + PAIR_CHUNK]]).mean(axis=1)
     return out
-
-
-def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    if len(a) == 0 and len(b) == 0:
-        return 1.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return inter / (len(a) + len(b) - inter)
 
 
 _PROBES = 64
@@ -55,17 +48,17 @@ def minhash(sets: list[np.ndarray]) -> np.ndarray:
     on its own fixed pseudo-random probe sequence, the same for every page, which keeps the chance that two
     pages agree on a bin equal to their Jaccard similarity (Shrivastava, ICML 2017).
     """
-    return _densify(_raw_minhash(sets))
+    return densify(raw_minhash(sets))
 
 
-def _raw_minhash(sets: list[np.ndarray]) -> np.ndarray:
-    """The minimum per bin of each set (empty bins hold _EMPTY). The union of sets has the bin-wise minimum of
+def raw_minhash(sets: list[np.ndarray]) -> np.ndarray:
+    """The minimum per bin of each set (empty bins hold EMPTY_BIN). The union of sets has the bin-wise minimum of
     theirs, which is how a page's MinHash is made from its blocks'."""
     n = len(sets)
     lengths = np.fromiter((len(x) for x in sets), dtype=np.int64, count=n)
     allv = np.concatenate(sets) if n else np.empty(0, np.uint32)
     owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    sig = np.full(n * BINS, _EMPTY, dtype=np.uint32)
+    sig = np.full(n * BINS, EMPTY_BIN, dtype=np.uint32)
     np.minimum.at(sig, owner * BINS + (allv >> np.uint32(25)).astype(np.int64), allv & np.uint32(0x1FFFFFF))
     return sig.reshape(n, BINS)
 
@@ -73,15 +66,15 @@ def _raw_minhash(sets: list[np.ndarray]) -> np.ndarray:
 DENSIFY_CHUNK = 8192   # signatures filled at once (the probe lookups make several arrays of this x BINS)
 
 
-def _densify(sig: np.ndarray) -> np.ndarray:
+def densify(sig: np.ndarray) -> np.ndarray:
     """Fill each empty bin from the bins on its probe sequence (optimal densification)."""
-    empty = sig == _EMPTY
+    empty = sig == EMPTY_BIN
     all_rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
     del empty
     for at in range(0, len(all_rows), DENSIFY_CHUNK):
         rows = all_rows[at:at + DENSIFY_CHUNK]
         part = sig[rows]
-        part_empty = part == _EMPTY
+        part_empty = part == EMPTY_BIN
         filled, todo = part.copy(), part_empty.copy()
         index = np.arange(len(rows))[:, None]
         for attempt in range(_PROBES):
@@ -98,14 +91,14 @@ def _densify(sig: np.ndarray) -> np.ndarray:
     return sig
 
 
-def _candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def lsh_candidates(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of rows that agree on every value of at least one band, each pair once (a < b)."""
     n = len(sig)
     found: list[np.ndarray] = []
     weights = (np.random.default_rng(7).integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1))
     for band in range(BANDS):
         block = sig[:, band * ROWS:(band + 1) * ROWS].astype(np.uint64)
-        key = _mix((block * weights).sum(axis=1, dtype=np.uint64) + np.uint64(band))
+        key = mix((block * weights).sum(axis=1, dtype=np.uint64) + np.uint64(band))
         order = np.argsort(key, kind="stable")
         sorted_keys = key[order]
         edges = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True])))

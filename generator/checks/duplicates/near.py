@@ -9,22 +9,16 @@ candidates (pages less than about 50% alike rarely meet in a bucket, and then no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from generator.checks.duplicates.arrays import (
-    _by_component,
-    _common,
-    _joined,
-    _lookup,
-    _pair_keys,
-    _sorted_pair,
-)
-from generator.checks.duplicates.minhash import BINS, _agreement, _candidates, _densify
+from generator.checks.duplicates.arrays import common_values, lookup, pair_keys
+from generator.checks.duplicates.minhash import BINS, agreement, densify, lsh_candidates
 from generator.checks.duplicates.results import Cluster, PageStats
 from generator.checks.duplicates.tables import ShingleSets
-from generator.checks.duplicates.text import _mix
+from generator.checks.duplicates.text import mix
 
 ESTIMATE_MARGIN = 0.12          # about 4.5 standard errors of a 128-value estimate at 0.90
 PAIRS_AT_ONCE = 1000            # pairs compared exactly with their pages' shingle sets worked out at once
@@ -55,7 +49,7 @@ def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, c
     rep_keys = _content_keys(block_hashes, cblock, block_ptr)[reps]   # each compared page's content set, as a key
     sig = np.empty((len(reps), BINS), np.uint32)
     known_keys, known_sig = signatures if signatures is not None else no_signatures
-    where, found = _lookup(known_keys, rep_keys)
+    where, found = lookup(known_keys, rep_keys)
     if found.any():
         sig[found] = known_sig[where[found]]
     missing = np.flatnonzero(~found)
@@ -63,14 +57,14 @@ def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, c
         position = np.full(n, -1, np.int64)
         position[np.asarray(reps, np.int64)[missing]] = np.arange(len(missing))
         pick = position[cpage] >= 0
-        sig[missing] = _densify(sets.page_minhash(position[cpage[pick]], cblock[pick], len(missing)))
+        sig[missing] = densify(sets.page_minhash(position[cpage[pick]], cblock[pick], len(missing)))
     order = np.argsort(rep_keys, kind="stable")
     first = np.concatenate(([True], rep_keys[order][1:] != rep_keys[order][:-1]))
     kept_signatures = (rep_keys[order][first], sig[order[first]])
-    a, b = _candidates(sig)
+    a, b = lsh_candidates(sig)
     if len(a) == 0:
         return NearPairs([], 0, empty, kept_signatures)
-    estimate = _agreement(sig, a, b)
+    estimate = agreement(sig, a, b)
     # each page's best candidate by estimate (the first in order of falling estimate), to name its closest twin
     rank = np.empty(len(a), np.int64)
     rank[np.argsort(-estimate, kind="stable")] = np.arange(len(a))
@@ -100,8 +94,8 @@ def near_pairs(sets: ShingleSets, block_hashes: np.ndarray, cpage: np.ndarray, c
             # exact Jaccard of the two content sets: a shingle of one block only is common to both pages
             # exactly when that block is; the shingles that several blocks share are compared one by one
             p, q = reps[x], reps[y]
-            common = _common(cblock[block_ptr[p]:block_ptr[p + 1]], cblock[block_ptr[q]:block_ptr[q + 1]])
-            inter = int(sets.single[common].sum()) + len(_common(shared[p], shared[q]))
+            common = common_values(cblock[block_ptr[p]:block_ptr[p + 1]], cblock[block_ptr[q]:block_ptr[q + 1]])
+            inter = int(sets.single[common].sum()) + len(common_values(shared[p], shared[q]))
             union = size[p] + size[q] - inter
             exact[(x, y)] = inter / union if union else 1.0
     pairs = [(reps[x], reps[y], exact[(x, y)]) for x, y in screened_pairs if exact[(x, y)] >= threshold]
@@ -127,7 +121,7 @@ def near_clusters(pairs: list[tuple[int, int, float]], stats: list[PageStats]) -
 def _content_keys(block_hashes: np.ndarray, cblock: np.ndarray, block_ptr: np.ndarray) -> np.ndarray:
     """A 64-bit key per page for the set of its content blocks (so for its content shingles): the sum of its
     blocks' mixed hashes, which no order changes."""
-    mixed = _mix(block_hashes[cblock])
+    mixed = mix(block_hashes[cblock])
     total = np.concatenate((np.zeros(1, np.uint64), np.cumsum(mixed, dtype=np.uint64)))
     return total[block_ptr[1:]] - total[block_ptr[:-1]]
 
@@ -140,7 +134,7 @@ def _known_pairs(xs: np.ndarray, ys: np.ndarray, keys: np.ndarray,
     xs, ys = np.minimum(xs, ys), np.maximum(xs, ys)
     if len(table) == 0 or len(xs) == 0:
         return {}
-    at, found = _lookup(table, _pair_keys(keys[xs], keys[ys]))
+    at, found = lookup(table, pair_keys(keys[xs], keys[ys]))
     pairs = zip(xs[found].tolist(), ys[found].tolist(), strict=True)
     return dict(zip(pairs, values[at[found]].tolist(), strict=True))
 
@@ -151,8 +145,37 @@ def _kept_pairs(exact: dict[tuple[int, int], float], keys: np.ndarray) -> tuple[
         return np.empty(0, np.uint64), np.empty(0)
     xs = np.fromiter((x for x, _ in exact), np.int64, len(exact))
     ys = np.fromiter((y for _, y in exact), np.int64, len(exact))
-    pair = _pair_keys(keys[xs], keys[ys])
+    pair = pair_keys(keys[xs], keys[ys])
     order = np.argsort(pair, kind="stable")
     pair, values = pair[order], np.fromiter(exact.values(), np.float64, len(exact))[order]
     first = np.concatenate(([True], pair[1:] != pair[:-1]))
     return pair[first], values[first]
+
+
+def _joined(edges: list[tuple[int, int]]) -> Callable[[int], int]:
+    """Union-find over the edges: gives each node the root of its connected part (the smallest node in it)."""
+    parent: dict[int, int] = {}
+
+    def root(v: int) -> int:
+        parent.setdefault(v, v)
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+    for x, y in edges:
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    return root
+
+
+def _sorted_pair(pair: tuple[int, int]) -> tuple[int, int]:
+    """A pair of pages as the similarity tables key it: the smaller first."""
+    return pair if pair[0] < pair[1] else (pair[1], pair[0])
+
+
+def _by_component(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs (x, y) grouped by the connected parts of the graph they make, so that the pairs that share a
+    page come one after another."""
+    root = _joined(pairs)
+    return sorted(pairs, key=lambda pair: (root(pair[0]), pair[0]))

@@ -28,8 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from generator.checks.duplicates.arrays import _ranges, distinct
-from generator.checks.duplicates.text import _WORD, BREAK, MASK, Masker, _hash_word, _mix, shingle_hashes
+from generator.checks.duplicates.arrays import distinct, ranges
+from generator.checks.duplicates.text import BREAK, MASK, WORD, Masker, hash_word, mix, shingle_hashes
 from generator.checks.duplicates.text import words as text_words
 from generator.text import fold_quotes
 
@@ -104,7 +104,7 @@ def _base(word: str) -> str:
 # ends a text when the texts are read in one pass (a character no text has, else they are read one by one). (Words
 # first: most tokens are words. No two kinds of token start with the same character, so the order finds the same.)
 _END_OF_TEXT = "\x00"
-_TOKEN_IN_TEXT = re.compile(rf"{_WORD.pattern}|(?<=[.!?])\s+|\n+")
+_TOKEN_IN_TEXT = re.compile(rf"{WORD.pattern}|(?<=[.!?])\s+|\n+")
 _TOKEN = re.compile(rf"{_TOKEN_IN_TEXT.pattern}|{_END_OF_TEXT}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _BREAK, _OTHER, _CONTENT, _STOCK = 0, 1, 2, 3      # kinds of token
@@ -152,7 +152,7 @@ class _Tokens(dict):
         parts = []
         masked = self.masker is not None and self.masker.masks(word)
         self.exact.append(int(MASK) if masked else _hash(word))
-        self.read.append([int(MASK) if self.masker is not None and self.masker.masks(w) else _hash_word(w)
+        self.read.append([int(MASK) if self.masker is not None and self.masker.masks(w) else hash_word(w)
                           for w in text_words(token)])   # (one word, unless lower case splits it: text.words' own)
         if not masked:
             for part in word.split("-"):
@@ -259,7 +259,7 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
     flat_parts = np.fromiter((h for x in table.parts for h in x), np.uint64, int(lengths.sum()))
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     cont = np.flatnonzero(kind == _CONTENT)
-    owner, at = _ranges(offsets[row[cont]], lengths[row[cont]])
+    owner, at = ranges(offsets[row[cont]], lengths[row[cont]])
     part_sid = sid[cont][owner]
     part = flat_parts[at]
     order = np.lexsort((part, part_sid))                                   # distinct (sentence, word)
@@ -271,7 +271,7 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
     n_content = np.bincount(p_sid, minlength=n_sentences)
     n_plain = np.bincount(p_sid[~stock], minlength=n_sentences)
     filler = (words > 0) & (n_plain == 0)
-    mixed = _mix(p_hash.copy())
+    mixed = mix(p_hash.copy())
     full = np.zeros(n_sentences, np.uint64)
     if len(p_sid):   # (p_sid is sorted: each sentence's words are a run)
         starts = np.flatnonzero(_new_run(p_sid))
@@ -314,7 +314,7 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
         sentence_key = np.zeros(n_sentences, np.uint64)
         ws = sid[word_at]
         starts = np.flatnonzero(_new_run(ws))
-        sentence_key[ws[starts]] = np.add.reduceat(_mix(exact), starts)
+        sentence_key[ws[starts]] = np.add.reduceat(mix(exact), starts)
         order = np.lexsort((page, sentence_key))
         k, kp = sentence_key[order], page[order]
         group = np.cumsum(_new_run(k)) - 1
@@ -336,7 +336,7 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
         out, new = Discounted(), []
         for t, text in enumerate(texts):
             number = int(text_number[p]) + t
-            pieces = [x for x in _SENTENCE_END.split(text) if _WORD.search(x)]
+            pieces = [x for x in _SENTENCE_END.split(text) if WORD.search(x)]
             ids = np.arange(text_first[number], text_first[number + 1])
             ids = ids[words[ids] > 0]
             keep = []
@@ -368,7 +368,7 @@ def _as_the_index_reads(table: _Tokens, row: np.ndarray, text_ends: np.ndarray, 
     lengths = np.fromiter(map(len, table.read), np.int64, len(table.read))
     flat = np.fromiter((h for x in table.read for h in x), np.uint64, int(lengths.sum()))
     offsets = np.cumsum(lengths) - lengths
-    owner, at = _ranges(offsets[row], lengths[row])
+    owner, at = ranges(offsets[row], lengths[row])
     ids = flat[at]
     # each token's page: its text's (text_ends: where each text's tokens end)
     page_of_token = np.asarray(text_pages, np.int64)[np.searchsorted(text_ends, np.arange(len(row)), side="right")] \

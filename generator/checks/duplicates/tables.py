@@ -10,15 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from generator.checks.duplicates.arrays import (
-    _groups_of,
-    _lookup,
-    _owned_values,
-    _ranges,
-    _rows_of,
-    _segment_sums,
     distinct,
+    groups_of,
+    lookup,
+    owned_values,
+    ranges,
+    rows_of,
+    segment_sums,
 )
-from generator.checks.duplicates.minhash import _EMPTY, BINS, _raw_minhash
+from generator.checks.duplicates.minhash import BINS, EMPTY_BIN, raw_minhash
 from generator.checks.duplicates.text import SHINGLE
 
 
@@ -31,7 +31,7 @@ class Occurrences:
         n = len(pages)
         lengths = np.fromiter(map(len, pages), dtype=np.int64, count=n)
         self.occ_page = np.repeat(np.arange(n, dtype=np.int32), lengths)
-        occ = _rows_of(block_hashes, np.concatenate(pages)) if n else np.empty(0, np.int64)
+        occ = rows_of(block_hashes, np.concatenate(pages)) if n else np.empty(0, np.int64)
         if (occ < 0).any():
             raise RuntimeError("duplicate check: a page's block was never stored (a worker's batch went missing)")
         self.occ_block = occ.astype(np.int32)
@@ -106,7 +106,7 @@ class ShingleSets:
         shared = (size > 1)[self.set_gid]
         self.single = np.bincount(set_block[~shared], minlength=self.blocks).astype(np.int64)
         self.shared_gid = self.set_gid[shared]                 # each block's shared shingles, by block
-        self.shared_ptr = np.concatenate(([0], np.cumsum(_segment_sums(shared, self.set_ptr))))
+        self.shared_ptr = np.concatenate(([0], np.cumsum(segment_sums(shared, self.set_ptr))))
 
     def grown(self, at: np.ndarray, shingles: np.ndarray, lengths: np.ndarray, block_words: np.ndarray
               ) -> ShingleSets:
@@ -122,14 +122,14 @@ class ShingleSets:
         added[at] = False
         rows = np.flatnonzero(added)                                # the new blocks, in table order
         first_shingle = np.concatenate(([0], np.cumsum(lengths)))
-        a_owner, a_at = _ranges(first_shingle[rows], lengths[rows])
+        a_owner, a_at = ranges(first_shingle[rows], lengths[rows])
         a_flat = shingles[a_at]
         combo = distinct((a_owner.astype(np.uint64) << np.uint64(32)) | a_flat.astype(np.uint64))
         a_block = (combo >> np.uint64(32)).astype(np.int64)        # the new blocks' distinct shingles, by block
         a_sh = (combo & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         del combo
         fresh = distinct(a_sh)
-        fresh = fresh[~_lookup(self.values, fresh)[1]]
+        fresh = fresh[~lookup(self.values, fresh)[1]]
         out.values = np.insert(self.values, np.searchsorted(self.values, fresh), fresh)
         renumber = np.searchsorted(out.values, self.values).astype(np.int32)   # rising: orders are kept
         a_gid = np.searchsorted(out.values, a_sh).astype(np.int32)
@@ -138,8 +138,8 @@ class ShingleSets:
         out.bsize[at], out.bsize[rows] = self.bsize, a_size
         out.set_ptr = np.concatenate(([0], np.cumsum(out.bsize)))
         out.set_gid = np.empty(int(out.set_ptr[-1]), np.int32)
-        out.set_gid[_ranges(out.set_ptr[at], self.bsize)[1]] = renumber[self.set_gid]
-        out.set_gid[_ranges(out.set_ptr[rows], a_size)[1]] = a_gid
+        out.set_gid[ranges(out.set_ptr[at], self.bsize)[1]] = renumber[self.set_gid]
+        out.set_gid[ranges(out.set_ptr[rows], a_size)[1]] = a_gid
         count = np.bincount(out.set_gid, minlength=len(out.values))
         if self.own:
             # set entries in shingle order, then block order: the old ones are in that order already
@@ -153,7 +153,7 @@ class ShingleSets:
             del keys
             out.group_start = np.concatenate(([0], np.cumsum(count)[:-1])) if len(count) else np.empty(0, np.int64)
             out.flat_gid = np.empty(int(first_shingle[-1]), np.int32)
-            out.flat_gid[_ranges(first_shingle[at], self.blen)[1]] = renumber[self.flat_gid]
+            out.flat_gid[ranges(first_shingle[at], self.blen)[1]] = renumber[self.flat_gid]
             out.flat_gid[a_at] = np.searchsorted(out.values, a_flat).astype(np.int32)
         if self.near:
             out._pairs_part(np.repeat(np.arange(nb, dtype=np.int32), out.bsize), count)
@@ -189,7 +189,7 @@ class ShingleSets:
             limited = restricted[page]
             key = (page[limited] << 32) | self.values[self.flat_gid[hit[limited]]].astype(np.int64)
             keep = np.ones(len(hit), bool)
-            keep[limited] = _lookup(allowed, key)[1]
+            keep[limited] = lookup(allowed, key)[1]
             hit = hit[keep]
             del page, limited, key, keep
         word_start = np.concatenate(([0], np.cumsum(self.bwords)))
@@ -225,7 +225,7 @@ class ShingleSets:
         own_page = np.zeros(n, np.int64)
         if len(mine) == 0:
             return own_page
-        _, at = _ranges(self.set_ptr[mine], self.bsize[mine])
+        _, at = ranges(self.set_ptr[mine], self.bsize[mine])
         marked = np.zeros(len(self.values), bool)
         marked[self.set_gid[at]] = True
         entries = np.flatnonzero(marked[self.set_gid])      # every block's entries for those shingles
@@ -239,7 +239,7 @@ class ShingleSets:
         np.maximum.at(hi, gid, holders)
         own = (lo == hi) & (lo >= 0)             # per shingle number: held by one active page only
         first_shingle = np.concatenate(([0], np.cumsum(self.blen)))
-        owner, at = _ranges(first_shingle[mine], self.blen[mine])
+        owner, at = ranges(first_shingle[mine], self.blen[mine])
         hit = own[np.searchsorted(self.values, flat[at])]
         word_start = np.concatenate(([0], np.cumsum(self.bwords[mine])))
         position = (word_start[owner] + (at - first_shingle[mine][owner]))[hit]
@@ -256,8 +256,8 @@ class ShingleSets:
         """For a few pages at once: the distinct shared shingle numbers of each one's content blocks, sorted
         (`cblock[block_ptr[p]:block_ptr[p + 1]]` are page p's)."""
         at = np.asarray(pages, np.int64)
-        owner, entries = _ranges(block_ptr[at], block_ptr[at + 1] - block_ptr[at])
-        keys = _owned_values(owner, cblock[entries], self.shared_ptr, self.shared_gid)
+        owner, entries = ranges(block_ptr[at], block_ptr[at + 1] - block_ptr[at])
+        keys = owned_values(owner, cblock[entries], self.shared_ptr, self.shared_gid)
         bounds = np.searchsorted(keys >> 32, np.arange(len(pages) + 1)).tolist()
         keys &= 0xFFFFFFFF
         return {page: keys[bounds[k]:bounds[k + 1]] for k, page in enumerate(pages)}
@@ -268,7 +268,7 @@ class ShingleSets:
         """MinHash of each page's content, the union of its content blocks' shingles: the bin-wise minimum of
         its blocks' values. `rows`/`blocks`: (row, block) pairs, sorted by row. A block found on several pages
         has its MinHash worked out once; the shingles of a page's own blocks go straight into its bins."""
-        sig: np.ndarray = np.full(n * BINS, _EMPTY, dtype=np.uint32)
+        sig: np.ndarray = np.full(n * BINS, EMPTY_BIN, dtype=np.uint32)
         uses = np.bincount(blocks, minlength=self.blocks)
         several = uses[blocks] > 1
         own_rows, own_blocks = rows[~several], blocks[~several]
@@ -291,7 +291,7 @@ class ShingleSets:
             local = np.searchsorted(used, blocks[several])   # each use's block, numbered among `used`
             # Blocks found on exactly the same pages (a treatment's paragraphs, an area's notes) are folded into
             # one signature first: a page then takes one minimum per such group, not one per block.
-            group, groups = _groups_of(local, rows[several], len(used))
+            group, groups = groups_of(local, rows[several], len(used))
             pair = distinct((group[local] << 32) | rows[several].astype(np.int64))   # (group, page), once each
             del local
             use_group, use_row = pair >> 32, pair & 0xFFFFFFFF
@@ -303,7 +303,7 @@ class ShingleSets:
             while g < groups:   # whole groups of at most `step` blocks at once (a group is at most a page's blocks)
                 end = max(g + 1, int(np.searchsorted(group_start, group_start[g] + step, side="right")) - 1)
                 members = used[by_group[group_start[g]:group_start[end]]]
-                block_sig = _raw_minhash([self.values[self.set_gid[self.set_ptr[b]:self.set_ptr[b + 1]]]
+                block_sig = raw_minhash([self.values[self.set_gid[self.set_ptr[b]:self.set_ptr[b + 1]]]
                                           for b in members.tolist()])
                 group_sig = np.minimum.reduceat(block_sig, group_start[g:end] - group_start[g], axis=0)
                 del block_sig

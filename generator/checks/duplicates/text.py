@@ -28,10 +28,10 @@ from generator.text import APOSTROPHES, fold_quotes
 SHINGLE = 4                     # words per shingle
 
 # a number, or a word whose parts are joined by apostrophes or by hyphens ("Walton-on-Thames" is one word here)
-_WORD = re.compile(rf"\d+(?:[.,:]\d+)*|[^\W_]+(?:[-{APOSTROPHES}][^\W_]+)*")
+WORD = re.compile(rf"\d+(?:[.,:]\d+)*|[^\W_]+(?:[-{APOSTROPHES}][^\W_]+)*")
 BREAK = np.uint64(0)            # the word hash of a block break
 MASK = np.uint64(0x5EED5EED5EED5EED)   # the word hash of every masked word
-_P1 = np.uint64(0x9E3779B97F4A7C15)
+P1 = np.uint64(0x9E3779B97F4A7C15)     # the odd multiplier that folds word hashes (and pair keys) into one
 _C1, _C2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 _S33, _S32 = np.uint64(33), np.uint64(32)
 
@@ -44,7 +44,7 @@ NEVER_MASKED = frozenset({"a", "an", "and", "as", "at", "by", "de", "for", "from
 def words(text: str) -> list[str]:
     """The words of a text, lower-cased, as the comparisons see them (® and ™ and punctuation dropped, typographic
     quotes as straight ones: "clinic’s" is "clinic's")."""
-    return _WORD.findall(fold_quotes(text.lower()))
+    return WORD.findall(fold_quotes(text.lower()))
 
 
 class Masker:
@@ -67,7 +67,7 @@ def _has_digit(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
 
-def _hash_word(word: str) -> int:
+def hash_word(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
@@ -81,7 +81,7 @@ class WordHashes(dict):
         self.masked = _MaskedHashes(self)
 
     def __missing__(self, word: str) -> int:
-        value = self[word] = _hash_word(word)
+        value = self[word] = hash_word(word)
         return value
 
 
@@ -96,7 +96,8 @@ class _MaskedHashes(dict):
         return value
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
+def mix(h: np.ndarray) -> np.ndarray:
+    """Each 64-bit value with its bits mixed (the finaliser of MurmurHash3), in place."""
     h ^= h >> _S33
     h *= _C1
     h ^= h >> _S33
@@ -115,9 +116,9 @@ def shingle_hashes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(ids) - SHINGLE + 1
     if n <= 0:
         return np.empty(0, np.uint32), np.empty(0, np.int64)
-    h = ids[:n] * _P1
+    h = ids[:n] * P1
     for i in range(1, SHINGLE - 1):
-        h = (h + ids[i: n + i]) * _P1
+        h = (h + ids[i: n + i]) * P1
     h += ids[SHINGLE - 1:]
     breaks = np.flatnonzero(ids == BREAK)
     valid = np.ones(n, bool)
@@ -125,4 +126,4 @@ def shingle_hashes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         starts = breaks - k
         valid[starts[(starts >= 0) & (starts < n)]] = False
     where = np.flatnonzero(valid)
-    return (_mix(h[where]) >> _S32).astype(np.uint32), where
+    return (mix(h[where]) >> _S32).astype(np.uint32), where
