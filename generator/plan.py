@@ -11,7 +11,7 @@ from generator.data import Placeholder
 from generator.geo import KM_PER_MILE, bearing_deg, compass_point, distance_km, haversine
 from generator.language import DAYS, HERE_KM
 from generator.model import Location, PageKind, Premises, Project, Site, Treatment
-from generator.text import APOSTROPHES
+from generator.text import APOSTROPHES, WORD_PART
 
 NEIGHBOURS = 5  # nearby areas linked from each landing page
 
@@ -163,7 +163,10 @@ SITE_DEPS = ("site", "index:treatments", "attribution", "images")
 DOORWAY_RULE = "duplicates.doorway"   # a local page with nothing written for it alone
 
 
-_NAME_WORD = re.compile(r"[^\W_]+")
+# A name's words are split at every other mark, apostrophes and hyphens too (not as generator/text.py WORD or the
+# duplicate check's words): "Walton-on-Thames" and "Walton on Thames" are one name here, and `Places._pattern`
+# finds names with `\b`, at whose bounds these, the word characters of `re` without "_", end a word.
+_NAME_WORD = re.compile(WORD_PART)
 _APOSTROPHE_S = re.compile(rf"[{APOSTROPHES}]s\b")
 
 

@@ -121,10 +121,6 @@ def _new_run(*columns: np.ndarray) -> np.ndarray:
     return new
 
 
-def _hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
-
-
 class _Tokens(dict):
     """token -> its row in the tables of distinct tokens: kind, and for content words the hashes of their base
     forms (a hyphenated word has one per part: "two-minute" is "two minute"); and what the duplicate index reads of
@@ -151,7 +147,7 @@ class _Tokens(dict):
         word = fold_quotes(token.lower())   # typographic apostrophes as the straight one, as every reader of words
         parts = []
         masked = self.masker is not None and self.masker.masks(word)
-        self.exact.append(int(MASK) if masked else _hash(word))
+        self.exact.append(int(MASK) if masked else hash_word(word))
         self.read.append([int(MASK) if self.masker is not None and self.masker.masks(w) else hash_word(w)
                           for w in text_words(token)])   # (one word, unless lower case splits it: text.words' own)
         if not masked:
@@ -159,7 +155,7 @@ class _Tokens(dict):
                 if part and part not in FUNCTION_WORDS and not any(c.isdigit() for c in part):
                     base = _base(part)
                     if base not in FUNCTION_WORDS:
-                        parts.append((_hash(base) & ~1) | (base in STOCK))
+                        parts.append((hash_word(base) & ~1) | (base in STOCK))
         self.kind.append(_CONTENT if parts else _OTHER)
         self.parts.append(parts)
         return row

@@ -23,12 +23,15 @@ from collections.abc import Iterable
 import numpy as np
 
 from generator.geo import COMPASS_WORDS
-from generator.text import APOSTROPHES, fold_quotes
+from generator.text import APOSTROPHES, WORD_PART, fold_quotes
 
 SHINGLE = 4                     # words per shingle
 
-# a number, or a word whose parts are joined by apostrophes or by hyphens ("Walton-on-Thames" is one word here)
-WORD = re.compile(rf"\d+(?:[.,:]\d+)*|[^\W_]+(?:[-{APOSTROPHES}][^\W_]+)*")
+# a number, or a word whose parts are joined by apostrophes or by hyphens ("Walton-on-Thames" is one word here).
+# Unlike the claims check's word (generator/text.py WORD), which a hyphen splits: here a name or a number of any
+# shape ("Walton-on-Thames", "south-west", "3.5") is one word, and so one mark once masked, so that two pages that
+# differ only in the values inserted into them have the same masked words, one for one.
+WORD = re.compile(rf"\d+(?:[.,:]\d+)*|{WORD_PART}(?:[-{APOSTROPHES}]{WORD_PART})*")
 BREAK = np.uint64(0)            # the word hash of a block break
 MASK = np.uint64(0x5EED5EED5EED5EED)   # the word hash of every masked word
 P1 = np.uint64(0x9E3779B97F4A7C15)     # the odd multiplier that folds word hashes (and pair keys) into one
