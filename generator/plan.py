@@ -173,7 +173,7 @@ _APOSTROPHE_S = re.compile(rf"[{APOSTROPHES}]s\b")
 def _name_words(text: str) -> list[str]:
     """Words for matching names: lower case, without a possessive 's ("Esher's" names Esher), hyphens and other
     marks as spaces."""
-    return _NAME_WORD.findall(_APOSTROPHE_S.sub("", text.lower()))
+    return _NAME_WORD.findall(_words_text(text))
 
 
 @dataclass(frozen=True)

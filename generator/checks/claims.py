@@ -82,14 +82,7 @@ def _inflections(word: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """Lower-case, (R) and (TM) as spaces, straight quotes: the form rules match (same length as the text)."""
-    text = text.lower()
-    if not text.isascii():   # str.replace per character is many times faster than str.translate
-        for old, new in _NORMALISE:
-            if old in text:
-                text = text.replace(old, new)
-    if "^" in text:   # a caret is a footnote mark too: "No bruising^ ^Bruising happens in ..."
-        text = text.replace("^", "*")
-    return text
+    return _clean(text.lower())
 
 
 # footnote marks (dagger, double dagger, superscript numbers) become the asterisk that rules and footnotes look for
@@ -98,12 +91,12 @@ _NORMALISE = (("®", " "), ("™", " "), ("†", "*"), ("‡", "*"), ("\u00b9", 
 
 
 def _clean(text: str) -> str:
-    """The same with the case kept (names are told by their capitals)."""
-    if not text.isascii():
+    """`normalise` with the case kept (names are told by their capitals)."""
+    if not text.isascii():   # str.replace per character is many times faster than str.translate
         for old, new in _NORMALISE:
             if old in text:
                 text = text.replace(old, new)
-    if "^" in text:
+    if "^" in text:   # a caret is a footnote mark too: "No bruising^ ^Bruising happens in ..."
         text = text.replace("^", "*")
     return text
 

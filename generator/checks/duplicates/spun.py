@@ -29,9 +29,8 @@ from typing import NamedTuple
 import numpy as np
 
 from generator.checks.duplicates.arrays import distinct, ranges
-from generator.checks.duplicates.text import BREAK, MASK, WORD, Masker, hash_word, mix, shingle_hashes
+from generator.checks.duplicates.text import BREAK, MASK, WORD, Masker, folded, hash_word, mix, shingle_hashes
 from generator.checks.duplicates.text import words as text_words
-from generator.text import fold_quotes
 
 MIN_WORDS_TO_MATCH = 3      # content words a sentence needs before it is matched with another page's (shorter
                             # sentences, "Parking is free", are said alike honestly)
@@ -144,7 +143,7 @@ class _Tokens(dict):
             # the index reads a text line by line (only "\n" ends a line there), each text ended by a break
             self.read.append([int(BREAK)] if "\n" in token or token == _END_OF_TEXT else [])
             return row
-        word = fold_quotes(token.lower())   # typographic apostrophes as the straight one, as every reader of words
+        word = folded(token)   # typographic apostrophes as the straight one, as every reader of words
         parts = []
         masked = self.masker is not None and self.masker.masks(word)
         self.exact.append(int(MASK) if masked else hash_word(word))

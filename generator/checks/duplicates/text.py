@@ -47,7 +47,12 @@ NEVER_MASKED = frozenset({"a", "an", "and", "as", "at", "by", "de", "for", "from
 def words(text: str) -> list[str]:
     """The words of a text, lower-cased, as the comparisons see them (® and ™ and punctuation dropped, typographic
     quotes as straight ones: "clinic’s" is "clinic's")."""
-    return WORD.findall(fold_quotes(text.lower()))
+    return WORD.findall(folded(text))
+
+
+def folded(text: str) -> str:
+    """The text as its words are read: lower case, typographic quotes as the straight ones."""
+    return fold_quotes(text.lower())
 
 
 class Masker:
