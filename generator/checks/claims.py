@@ -49,7 +49,7 @@ from generator.checks.sentences import (
 from generator.data import Document, format_path, parse_document
 from generator.errors import DataError, Problem
 from generator.schema import Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, validate
-from generator.text import QUOTES, WORD, did_you_mean
+from generator.text import QUOTES, WORD, did_you_mean, squash
 
 DEFAULT_RULES = "uk.yaml"
 
@@ -634,7 +634,7 @@ def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
                                     "add at least one phrase"))
         return None
     return ClaimRule(
-        id=raw["id"], severity=raw["severity"], message=raw["message"], hint=" ".join(raw["hint"].split()),
+        id=raw["id"], severity=raw["severity"], message=raw["message"], hint=squash(raw["hint"]),
         source=raw["source"], phrases=tuple(phrases),
         patterns=re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None, unless=unless,
         negatable=raw.get("negatable", True), names=raw.get("names", False),
@@ -738,7 +738,7 @@ def snippet(text: str, start: int, end: int, width: int = 60) -> str:
     left = text.rfind(" ", 0, left) + 1 if left else 0
     cut = text.find(" ", right)
     right = cut if cut != -1 else len(text)
-    out = " ".join(text[left:right].split())
+    out = squash(text[left:right])
     return ("…" if left else "") + out + ("…" if right < len(text) else "")
 
 
@@ -906,7 +906,7 @@ class ClaimsChecker:
 
     def __init__(self, rules: list[ClaimRule], exempt: Sequence[str] = ()):
         self.rules = rules
-        self.exempt = [" ".join(normalise(t).split()) for t in exempt if t.strip()]
+        self.exempt = [squash(normalise(t)) for t in exempt if t.strip()]
         # The phrases a sentence is matched against, looked up by their signature (the forms of which a sentence
         # must hold one, see `_signature`): a sentence tries only the phrases whose rarest word it holds, each at
         # the words that can start it, rather than every phrase that could start at each of its words.
@@ -1243,7 +1243,7 @@ class ClaimsChecker:
         """True when the sentence is (part of) a disclaimer of the clinic's library."""
         if not self.exempt:
             return False
-        text = " ".join(normalise(sentence).split())
+        text = squash(normalise(sentence))
         return len(text) > 20 and any(text in t for t in self.exempt)
 
     # -- a page -----------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from typing import NamedTuple
 from generator.data import parse_document
 from generator.errors import DataError
 from generator.schema import Field, ListOf, Obj, Text, validate
+from generator.text import squash
 
 # -- words ------------------------------------------------------------------------------------------------------
 
@@ -344,7 +345,7 @@ def read_language(text: str | None = None, name: str = f"generator/{LANGUAGE_FIL
         problems = validate(doc, schema)
     if doc is None or problems:
         raise DataError(problems)
-    return {key: [" ".join(str(item).lower().split()) for item in doc.data[key]] for key in _LANGUAGE_KEYS}
+    return {key: [squash(str(item).lower()) for item in doc.data[key]] for key in _LANGUAGE_KEYS}
 
 
 _LANGUAGE = read_language()
