@@ -38,6 +38,14 @@ class Finding:
     hint: str = ""       # how to fix it
     source: str = ""     # where the rule comes from (a ruling, guidance or specification), when it has one
 
+    @classmethod
+    def by_table(cls, rules: dict[str, tuple[str, str]], rule: str, page: str, message: str,
+                 evidence: str = "") -> Finding:
+        """A finding of a rule declared in a table of rule -> (severity, hint), as the content and seo checks
+        declare theirs."""
+        severity, hint = rules[rule]
+        return cls(rule, severity, page, message, evidence, hint)
+
 
 @dataclass
 class HtmlPage:

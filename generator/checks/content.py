@@ -43,8 +43,7 @@ RULES: dict[str, tuple[str, str]] = {
 
 
 def finding(rule: str, page: str, message: str, evidence: str = "") -> Finding:
-    severity, hint = RULES[rule]
-    return Finding(rule, severity, page, message, evidence, hint)
+    return Finding.by_table(RULES, rule, page, message, evidence)
 
 
 def fold(text: str) -> str:
