@@ -14,6 +14,7 @@ DESCRIPTION_MIN, DESCRIPTION_MAX = 70, 160
 # Typographic quotes and the straight ones people type are the same to every check, and to the plan's search for
 # place names and to slugs: folded to the straight ones (`fold_quotes`) before words are read.
 QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
+CURRENCY_SIGNS = "£$€"   # the signs a price is written with (claims read a price, content a value)
 # the marks read as an apostrophe: the straight one and those QUOTES folds to it ("it's", "o’clock", "it‘s")
 APOSTROPHES = "'" + "".join(old for old, new in QUOTES if new == "'")
 WORD_PART = r"[^\W_]+"   # a run of letters or digits: what every reader of words takes as a word or a part of one

@@ -49,7 +49,7 @@ from generator.checks.sentences import (
 from generator.data import Document, format_path, parse_document
 from generator.errors import DataError, Problem
 from generator.schema import Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, validate
-from generator.text import QUOTES, WORD, did_you_mean, squash
+from generator.text import CURRENCY_SIGNS, QUOTES, WORD, did_you_mean, squash
 
 DEFAULT_RULES = "uk.yaml"
 
@@ -158,7 +158,7 @@ _PARTS = re.compile(r"(?:\([^()]*\)|[^\s(])+")          # a phrase's parts: word
 _ITEMS = re.compile(r"(\([^()]*\)|[^|()]*)\|")           # the alternatives of one part, each followed by |
 _NUM = re.compile(r"^#num(?:(<=|>=|<|>|=)(\d+)|(\d+)-(\d+))?$")
 _HYPHENS = re.compile(r"[-\u2010\u2011\u2013]")
-_WORDISH = re.compile(WORD + r"|[£$€%*+&]")
+_WORDISH = re.compile(WORD + rf"|[{CURRENCY_SIGNS}%*+&]")
 
 
 class PhraseError(ValueError):
@@ -351,7 +351,8 @@ def _first_keys(phrase: Phrase) -> set[str]:
     return keys
 
 
-_PRICE_ONLY = re.compile(r"\s*(?:from\s+)?[£$€]\s?\d[\d,.]*(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
+_PRICE_ONLY = re.compile(rf"\s*(?:from\s+)?[{CURRENCY_SIGNS}]\s?\d[\d,.]*"
+                         r"(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
 
 
 def _marked(claim: Claim) -> bool:
@@ -364,7 +365,7 @@ def _marked(claim: Claim) -> bool:
 def _rows(lines: list[str]) -> list[str]:
     """The lines of a text, a line that holds only a price joined to the line before it: a price list's row in
     two cells ("One area", "£149") is read as one ("One area £149"), as a reader reads it."""
-    if not any("£" in line or "$" in line or "€" in line for line in lines):
+    if not any(sign in line for line in lines for sign in CURRENCY_SIGNS):
         return lines
     out: list[str] = []
     for line in lines:

@@ -13,7 +13,7 @@ from generator.checks import Finding, HtmlPage
 from generator.checks.claims import parse_json, snippet
 from generator.checks.facts import PageFacts, SiteFacts
 from generator.model import PageKind
-from generator.text import fold_quotes, squash
+from generator.text import CURRENCY_SIGNS, fold_quotes, squash
 
 # rule id -> (default severity, how to fix it)
 RULES: dict[str, tuple[str, str]] = {
@@ -135,7 +135,7 @@ def _prose(page: HtmlPage) -> str:
     return _TEX.sub(" ", text)
 
 
-_VALUE_BEFORE = re.compile(r"(?:[£$€]|\d\s?|:\s*|=\s*|\(\s*)$")
+_VALUE_BEFORE = re.compile(rf"(?:[{CURRENCY_SIGNS}]|\d\s?|:\s*|=\s*|\(\s*)$")
 _VALUE_AFTER = re.compile(r"^\s*(?:%|km\b|miles?\b|mi\b|kg\b|cm\b|mm\b|px\b|minutes?\b|mins?\b|hours?\b|"
                           r"days?\b|years?\b|\))")
 
