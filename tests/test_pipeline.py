@@ -139,3 +139,78 @@ def test_page_kinds_are_compared_as_the_enumeration_not_as_strings():
             if named and strings:
                 found.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert found == []
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Each module of generator/ -> the modules of generator/ it imports (at any depth of its code: a deferred
+    import inside a function still runs). `from package import name` is an import of `package.name` when that is
+    a module, and of the package's __init__ otherwise."""
+    modules = {}
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {module: set() for module in modules}
+    for module, path in modules.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package
+                for _ in range(node.level - 1):
+                    base = base.rpartition(".")[0]
+                name = (f"{base}.{node.module}" if node.module else base) if node.level else node.module or ""
+                if name.split(".")[0] == "generator":
+                    graph[module] |= {f"{name}.{a.name}" if f"{name}.{a.name}" in modules else name
+                                      for a in node.names}
+            elif isinstance(node, ast.Import):
+                graph[module] |= {a.name for a in node.names if a.name.split(".")[0] == "generator"}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One shortest cycle through each module that can reach itself (a module, the modules it goes through, and the
+    module again), without repeats."""
+    found: dict[frozenset[str], list[str]] = {}
+    for start in sorted(graph):
+        way: dict[str, str] = {}
+        todo = [start]
+        while todo and start not in way:   # breadth first: the first way back is a shortest one
+            nxt = []
+            for module in todo:
+                for target in sorted(graph.get(module, ())):
+                    if target not in way:
+                        way[target] = module
+                        nxt.append(target)
+            todo = nxt
+        if start in way:
+            cycle = [start]
+            while len(cycle) == 1 or cycle[-1] != start:
+                cycle.append(way[cycle[-1]])
+            found.setdefault(frozenset(cycle), cycle[::-1])
+    return list(found.values())
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
+    assert sorted(" -> ".join(c) for c in _cycles(graph)) == ["a -> b -> c -> a", "e -> e"]
+    assert _cycles({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+
+
+def test_no_module_imports_a_module_that_imports_it_back():
+    """Directly or through others: a cycle makes the import order matter (a name is used before the module that
+    defines it has run) and ties the modules in it into one."""
+    assert [" -> ".join(cycle) for cycle in _cycles(_module_graph())] == []
+
+
+# Packages whose __init__ their own modules may import, each with why: its __init__ must import no module of
+# generator/, so it can never import them back.
+INIT_IMPORTED = {"generator": "holds only __version__ (the package's own version, where tools look for it)"}
+
+
+def test_no_module_imports_the_init_of_its_own_package():
+    """A package's __init__ gathers what its modules offer: a module of the package that takes a name from it
+    would make the package import itself. Shared types have a module of their own (checks/finding.py)."""
+    graph = _module_graph()
+    found = sorted(f"{module} -> {target}" for module, targets in graph.items() for target in targets
+                   if module.startswith(target + ".") and target not in INIT_IMPORTED)
+    assert found == []
+    assert {package: graph[package] for package in INIT_IMPORTED if graph[package]} == {}

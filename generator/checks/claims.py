@@ -30,7 +30,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from generator.checks import Finding, HtmlPage
+from generator.checks.finding import Finding
+from generator.checks.page import HtmlPage
 from generator.checks.sentences import (
     ASKING,
     NEGATIONS,

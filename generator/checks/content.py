@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from generator.checks import Finding, HtmlPage
 from generator.checks.claims import parse_json, snippet
 from generator.checks.facts import PageFacts, SiteFacts
+from generator.checks.finding import Finding
+from generator.checks.page import HtmlPage
 from generator.model import PageKind
 from generator.text import CURRENCY_SIGNS, fold_quotes, squash
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from generator.checks import HtmlPage
+from generator.checks.page import HtmlPage
 
 if TYPE_CHECKING:
     from protego import Protego  # imported when a robots.txt is read: most runs never need it

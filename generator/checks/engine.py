@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.checks import SEVERITIES, Finding, HtmlPage
 from generator.checks.claims import ClaimRule, ClaimsChecker
 from generator.checks.content import RULES as CONTENT_RULES
 from generator.checks.content import check_consistency, check_disclaimers, check_indexing, check_leaks, fold
@@ -22,7 +21,9 @@ from generator.checks.duplicates import (
 )
 from generator.checks.duplicates.spun import Discounted, discount_and_shingle, written_key
 from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
+from generator.checks.finding import SEVERITIES, Finding
 from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
+from generator.checks.page import HtmlPage
 from generator.checks.results import CheckResult, PageResult
 from generator.checks.rulesets import rules_for
 from generator.data import SITE_FILE

@@ -12,8 +12,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from generator.checks import HtmlPage
 from generator.checks.nesting import bound_nesting
+from generator.checks.page import HtmlPage
 
 BLOCK = "\x07"   # marks the start and end of a block element before parsing, so "<li>a</li><li>b</li>" stays two words;
                  # not whitespace to str.split, which then collapses the spaces around it in one C call

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from generator.checks import Finding
 from generator.checks.duplicates import BINS, BlockBatch, Prepared, distinct, lookup
 from generator.checks.duplicates.spun import Discounted
 from generator.checks.engine import CheckRun
+from generator.checks.finding import Finding
 from generator.checks.html import parse_html
 from generator.checks.results import CheckResult, PageResult
 from generator.checks.site import read_sitemap

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from generator.checks import Finding
 from generator.checks.duplicates import DuplicateResult, Prepared
 from generator.checks.facts import PageWaiver
+from generator.checks.finding import Finding
 from generator.checks.gate import Hold
 
 

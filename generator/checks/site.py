@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from generator.checks import HtmlPage
 from generator.checks.crawl import Crawl
+from generator.checks.page import HtmlPage
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from generator.checks import Finding
 from generator.checks.addresses import Resolver
+from generator.checks.finding import Finding
 from generator.checks.seo.pages import (
     check_basics,
     check_canonicals,

@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from generator.checks import Finding, HtmlPage
 from generator.checks.addresses import ABSOLUTE, Resolver
 from generator.checks.crawl import NOT_FOUND_FILES
+from generator.checks.finding import Finding
 from generator.checks.html import page_path
+from generator.checks.page import HtmlPage
 from generator.checks.seo.rules import finding
 from generator.checks.site import Site, robots_sitemaps
 from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX, squash

@@ -3,7 +3,7 @@ a rule gives."""
 
 from __future__ import annotations
 
-from generator.checks import Finding
+from generator.checks.finding import Finding
 from generator.text import DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
 
 # rule id -> (default severity, how to fix it)

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator.checks import Finding, HtmlPage
 from generator.checks.addresses import PLAIN_PATH, Resolver
+from generator.checks.finding import Finding
+from generator.checks.page import HtmlPage
 from generator.checks.seo.rules import finding
 from generator.checks.site import Site
 from generator.text import APOSTROPHES, squash
