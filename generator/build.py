@@ -207,7 +207,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     warming = memory is not None and memory.checks is None and checks   # fill the memory, even with no change
     if trusted and state.inputs == inputs and not warming \
             and staging_status(output) is None and all_files_there(output):
-        site, _ = load_document(project_dir / SITE_FILE)   # the placeholders are listed by every build
+        kept = memory.kept().documents if memory is not None else None
+        site, _ = load_document(project_dir / SITE_FILE, SITE_FILE, kept)   # every build lists the placeholders
         return BuildReport(output, len(state.pages), 0, time.perf_counter() - started, CommitResult(),
                            placeholders=placeholders(site) if site is not None else [],
                            held=int(state.extra.get("held_back", 0)), at_risk=list(state.extra.get("at_risk", [])))
@@ -217,12 +218,12 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
     from generator.validate import load_project
 
     if clean:
-        forget_loaded()
+        forget_loaded(memory)
     ahead = memory.ahead if memory is not None and not clean else None
     if ahead is not None and ahead[0] == inputs.removesuffix("+no-checks"):   # loaded a moment ago by render_ahead
         project, plan = ahead[1], ahead[2]
     else:
-        project = load_project(project_dir)
+        project = load_project(project_dir, memory.kept() if memory is not None else None)
         plan = plan_site(project, memory.plan if memory is not None and not clean else None)
     templates = project_dir / TEMPLATES_DIR
     renderer = Renderer(project, plan, templates, memory.environment(templates) if memory is not None else None)

@@ -108,20 +108,23 @@ class _Loader(_BaseLoader):
     pass
 
 
-_PARSED: dict[str, tuple[bytes, str | None, tuple[Document | None, list[Problem]]]] = {}   # name -> (digest of
-                                                                                        # bytes, text, result)
+class KeptDocuments:
+    """The last document read of each data file of one project, for whoever loads that project again and again
+    (the preview's build `memory.Memory`, between saves): a file whose bytes are the same is not read again, and
+    one that changed only inside some records of a top-level list is read again only in those (`reparse`). Its
+    owner keeps one per project, so that a project never meets what was read of another."""
+
+    def __init__(self) -> None:
+        # file name -> (digest of its bytes, its text, what reading it gave)
+        self.by_name: dict[str, tuple[bytes, str | None, tuple[Document | None, list[Problem]]]] = {}
 
 
-def forget() -> None:
-    """Drop every document kept (`load_document`): the next load reads each file afresh."""
-    _PARSED.clear()
-
-
-def load_document(path: Path, display_name: str | None = None) -> tuple[Document | None, list[Problem]]:
-    """Read one YAML file. Returns the document, or None and the problems that stopped it. The last result for
-    each file name is kept, and given again while the file's bytes are the same (the preview loads the project at
-    every save; documents are never changed once made, but for dropping their `splice`); when they differ only
-    inside some records of a top-level list, only those are read again (`reparse`)."""
+def load_document(path: Path, display_name: str | None = None,
+                  kept: KeptDocuments | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file. Returns the document, or None and the problems that stopped it. With `kept`, the
+    result is kept there, and given again while the file's bytes are the same (documents are never changed once
+    made, but for dropping their `splice`); when they differ only inside some records of a top-level list, only
+    those are read again (`reparse`)."""
     name = display_name or path.name
     try:
         raw = path.read_bytes()
@@ -131,7 +134,7 @@ def load_document(path: Path, display_name: str | None = None) -> tuple[Document
     except OSError as exc:
         return None, [Problem(name, None, None, "", f"cannot read the file: {exc.strerror}")]
     key = hashlib.blake2b(raw, digest_size=16).digest()
-    known = _PARSED.get(name)
+    known = kept.by_name.get(name) if kept is not None else None
     if known is not None and known[0] == key:
         return known[2]
     text = _decoded(raw, name)
@@ -142,7 +145,8 @@ def load_document(path: Path, display_name: str | None = None) -> tuple[Document
         result = (spliced, []) if spliced is not None else parse_document(text, name)
     if known is not None and known[2][0] is not None:
         known[2][0].splice = None   # one step back is all a reader needs: no chain of every earlier version
-    _PARSED[name] = (key, text if isinstance(text, str) else None, result)
+    if kept is not None:
+        kept.by_name[name] = (key, text if isinstance(text, str) else None, result)
     return result
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the checks (numpy) and Jinja2 load only when a build has wo
     from generator.model import Project
     from generator.plan import Page, Plan
     from generator.render import TemplateEnvironment, TemplateMemo
+    from generator.validate import Kept
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Memory:
     demoted: dict[str, str] = field(default_factory=dict)       # the pages the checks demoted (URL -> its hub)
     ahead: tuple[str, Project, Plan] | None = None              # what `render_ahead` loaded: (inputs digest, ...)
     plan: Plan | None = None                                    # the last plan, which the next one starts from
+    loaded: Kept | None = None      # what the last load of the project kept of its data files (`kept`)
 
     def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
                  pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str],
@@ -76,20 +78,29 @@ class Memory:
             self.templates = (key, make_environment(templates, self.template_memo))
         return self.templates[1]
 
+    def kept(self) -> Kept:
+        """What the loads of this project keep for the next one (`validate.Kept`): the preview's memory is of one
+        project, so what another project's loads kept is never seen here."""
+        from generator.validate import Kept
+
+        if self.loaded is None:
+            self.loaded = Kept()
+        return self.loaded
+
     def save(self) -> None:
         """Write what only memory holds (the check cache), before the process ends."""
         if self.checks is not None:
             self.checks.save()
 
 
-def forget_loaded() -> None:
-    """Drop what this process keeps of the data files it read (the documents, their records, the places found in
-    their text), so that the next load starts from the files alone: a clean build does, and so it stays the
-    reference that the kept parts are measured against."""
-    from generator import data, plan, validate
+def forget_loaded(memory: Memory | None) -> None:
+    """Drop what is kept of the data files read (the documents and their records in `memory`, the places found in
+    their text by this process), so that the next load starts from the files alone: a clean build does, and so it
+    stays the reference that the kept parts are measured against."""
+    from generator import plan
 
-    data.forget()
-    validate.forget()
+    if memory is not None:
+        memory.loaded = None
     plan.forget()
 
 
@@ -109,7 +120,7 @@ def render_ahead(project_dir: Path, memory: Memory, urls: list[str]) -> dict[str
     if memory.checks is None or memory.manifest is None or not urls:
         return {}
     inputs = input_digest(project_dir)
-    project = load_project(project_dir)
+    project = load_project(project_dir, memory.kept())
     plan = plan_site(project, memory.plan)
     memory.ahead = (inputs, project, plan)   # the build that follows starts from these
     templates = project_dir / TEMPLATES_DIR

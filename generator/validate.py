@@ -6,7 +6,7 @@ and made into the `Project` the rest of the pipeline reads. Every problem is col
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from generator.data import (
     SITE_FILE,
     TREATMENTS_FILE,
     Document,
+    KeptDocuments,
     Placeholder,
     load_document,
     placeholders,
@@ -40,8 +41,10 @@ from generator.text import did_you_mean
 from generator.theme import theme_problems
 
 
-def load_project(root: Path) -> Project:
-    """Load and validate the three data files; raise DataError with every problem found."""
+def load_project(root: Path, kept: Kept | None = None) -> Project:
+    """Load and validate the three data files; raise DataError with every problem found. `kept`: what the last
+    load of this same project left (the preview's, between saves), so that only what changed is read, checked and
+    made again; it is updated."""
     root = Path(root)
     if not any(present_forms(root, name.removesuffix(".yaml")) for name in DATA_FILES):
         what = "no such folder" if not root.is_dir() else "no site.yaml, treatments.yaml or locations.yaml here"
@@ -55,18 +58,18 @@ def load_project(root: Path) -> Project:
         if linked:   # a data file (in any of its forms) that is a symbolic link is never read
             problems += [link_problem(file) for file in linked]
             continue
-        doc, found = load_data(root, stem, schema)
+        doc, found = load_data(root, stem, schema, kept.documents if kept is not None else None)
         problems += found
         if doc is not None and not found:
             docs[name] = doc
-    problems += check_documents(docs, remember=True)
+    problems += check_documents(docs, kept, remember=True)
     images: dict[str, ImageInfo] = {}
     if not problems:
         images, found = _read_images(root, docs[SITE_FILE])
         problems += found
     if problems:
         raise DataError(problems)
-    return _make_project(root, docs, images)
+    return _make_project(root, docs, images, kept)
 
 
 @dataclass
@@ -78,19 +81,21 @@ class _Made:
     record: Any = None
 
 
-# file name -> the last document checked (`check_documents`) and made (`_make_project`): the preview loads the
-# project at every save, and a document read again whole or in part (`data.reparse`) is checked and made again
-# only in what it does not share with the last one
-_MADE: dict[str, _Made] = {}
+@dataclass
+class Kept:
+    """What the loads of one project keep for the next load of the same project: the documents read (`data`), and
+    for each file the last document checked (`check_documents`) and made (`_make_project`), so that a document read
+    again whole or in part (`data.reparse`) is checked and made again only in what it does not share with the last
+    one. Whoever loads a project again and again owns one (the preview's build `memory.Memory`, the editing form's
+    `edit.store.Store`): a new one, or none, reads, checks and makes everything afresh, and two projects never meet
+    in one."""
+
+    documents: KeptDocuments = field(default_factory=KeptDocuments)
+    made: dict[str, _Made] = field(default_factory=dict)   # file name -> the last of its documents checked
 
 
-def forget() -> None:
-    """Drop what was last checked and made of each data file: the next load checks and makes every record."""
-    _MADE.clear()
-
-
-def _schema_problems(name: str, doc: Document, remember: bool) -> list[Problem]:
-    known = _MADE.get(name)
+def _schema_problems(name: str, doc: Document, kept: Kept | None, remember: bool) -> list[Problem]:
+    known = kept.made.get(name) if kept is not None else None
     if known is not None and known.doc is doc:
         return known.problems
     found: list[Problem] | None = None
@@ -101,13 +106,13 @@ def _schema_problems(name: str, doc: Document, remember: bool) -> list[Problem]:
             record = construct_splice(SCHEMAS[name], doc, known.record)
     if found is None:
         found = validate(doc, SCHEMAS[name])
-    if remember:
-        _MADE[name] = _Made(doc, found, record)
+    if remember and kept is not None:
+        kept.made[name] = _Made(doc, found, record)
     return found
 
 
-def _record_of(name: str, doc: Document) -> Any:
-    known = _MADE.get(name)
+def _record_of(name: str, doc: Document, kept: Kept | None) -> Any:
+    known = kept.made.get(name) if kept is not None else None
     if known is not None and known.doc is doc and known.record is not None:
         return known.record
     record = construct(SCHEMAS[name], doc.data, doc)
@@ -116,15 +121,16 @@ def _record_of(name: str, doc: Document) -> Any:
     return record
 
 
-def check_documents(docs: dict[str, Document], remember: bool = False) -> list[Problem]:
+def check_documents(docs: dict[str, Document], kept: Kept | None = None, remember: bool = False) -> list[Problem]:
     """Every problem of the data files read (by file name), as a build finds them: each file against its schema,
     then, when all three are valid, the rules across records and files. The editing form checks unsaved values
-    with it. `remember`: the documents are the project's files as loaded (`load_project`), kept as the last ones
-    checked, so that the next load checks only what changed (not an unsaved form's values)."""
+    with it. `kept`: what the last load of the project checked, not checked again. `remember`: the documents are the
+    project's files as loaded (`load_project`), kept there as the last ones checked, so that the next load checks
+    only what changed (not an unsaved form's values)."""
     problems: list[Problem] = []
     valid = 0
     for name, doc in docs.items():
-        found = _schema_problems(name, doc, remember)
+        found = _schema_problems(name, doc, kept, remember)
         problems += found
         valid += not found
     if valid == len(SCHEMAS) == len(docs):
@@ -338,9 +344,9 @@ def _unique_ids(site: Document, problems: list[Problem]) -> None:
         seen.add(prem["id"])
 
 
-def _make_project(root: Path, docs: dict[str, Document], images: dict[str, ImageInfo]) -> Project:
-    site = _record_of(SITE_FILE, docs[SITE_FILE])
-    treatments = _record_of(TREATMENTS_FILE, docs[TREATMENTS_FILE])
-    locations = _record_of(LOCATIONS_FILE, docs[LOCATIONS_FILE])
+def _make_project(root: Path, docs: dict[str, Document], images: dict[str, ImageInfo], kept: Kept | None) -> Project:
+    site = _record_of(SITE_FILE, docs[SITE_FILE], kept)
+    treatments = _record_of(TREATMENTS_FILE, docs[TREATMENTS_FILE], kept)
+    locations = _record_of(LOCATIONS_FILE, docs[LOCATIONS_FILE], kept)
     return Project(root=root, site=site, treatments=treatments.treatments, locations=locations.locations,
                    attribution=locations.attribution, unfilled=tuple(placeholders(docs[SITE_FILE])), images=images)

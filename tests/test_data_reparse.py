@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from bench.synth import synth_data, write_data, write_project
 from generator import data, validate
 from generator.build import build
-from generator.data import Document, load_document, parse_document, reparse
+from generator.data import Document, KeptDocuments, load_document, parse_document, reparse
 from generator.errors import DataError
-from generator.validate import load_project
+from generator.memory import Memory
+from generator.validate import Kept, load_project
 
 
 def record(n: int, indent: int) -> list[str]:
@@ -141,16 +142,17 @@ def test_loading_a_saved_file_again_reads_only_what_changed(tmp_path: Path) -> N
     path = tmp_path / "locations.yaml"
     text = document(30, 0, False)
     path.write_text(text, "utf-8")
-    first, problems = load_document(path)
+    kept = KeptDocuments()
+    first, problems = load_document(path, kept=kept)
     assert first is not None and problems == [] and first.splice is None
     path.write_text(text.replace("near the A12.", "near the A12 (now with a bypass)."), "utf-8")
-    second, problems = load_document(path)
+    second, problems = load_document(path, kept=kept)
     assert problems == [] and second is not None and second.splice is not None and second.splice.base is first
     assert second.data["locations"][12]["notes"].startswith("Notes on place 12, near the A12 (now with a bypass).")
     assert second.data["locations"][11] is first.data["locations"][11]   # the records not read again are kept
     broken = text.replace("- name: Place 4", "- name: Place 4\n  lat: x\n  lat: y")
     path.write_text(broken, "utf-8")
-    third, problems = load_document(path)
+    third, problems = load_document(path, kept=kept)
     assert [(p.line, p.message) for p in problems] == [(48, "`lat` is given twice (first at line 47)"),
                                                        (50, "`lat` is given twice (first at line 47)")]
     assert third is not None and third.splice is None   # read whole
@@ -204,15 +206,15 @@ def apply(synth, change) -> str:
     return "locations.yaml"
 
 
-def load_cold(root: Path):
-    data.forget()
-    validate.forget()
-    return load_or_problems(root)
+def load_cold(root: Path, kept: Kept):
+    """The project loaded with nothing kept; `kept` is emptied, then keeps what this load read."""
+    kept.documents, kept.made = KeptDocuments(), {}
+    return load_or_problems(root, kept)
 
 
-def load_or_problems(root: Path):
+def load_or_problems(root: Path, kept: Kept):
     try:
-        return load_project(root)
+        return load_project(root, kept)
     except DataError as exc:
         return [str(p) for p in exc.problems]
 
@@ -223,21 +225,23 @@ def test_a_project_loaded_after_edits_is_the_project_loaded_afresh(changes) -> N
     synth = synth_data(3, 6, pair_notes=0.5)
     with tempfile.TemporaryDirectory() as folder:
         root = write_project(synth, Path(folder))
-        load_cold(root)
+        kept = Kept()
+        load_cold(root, kept)
         for change in changes:
             write_data(synth, root, only=(apply(synth, change),))
-            warm = load_or_problems(root)
-            assert warm == load_cold(root)   # and the next edit starts from a warm state again
+            warm = load_or_problems(root, kept)
+            assert warm == load_cold(root, kept)   # and the next edit starts from a warm state again
 
 
 def test_an_edit_of_one_place_makes_only_its_record_again(tmp_path: Path) -> None:
     synth = synth_data(3, 6, pair_notes=0.5)
     root = write_project(synth, tmp_path)
-    before = load_cold(root)
+    kept = Kept()
+    before = load_cold(root, kept)
     apply(synth, ("paragraph", 2, "x"))
     write_data(synth, root, only=("locations.yaml",))
-    after = load_or_problems(root)
-    assert after == load_cold(root)
+    after = load_or_problems(root, kept)
+    assert after == load_cold(root, Kept())
     assert after.locations[2] != before.locations[2]
     assert after.locations[1] is before.locations[1]                       # the same record, not made again
     assert after.locations[3].line == before.locations[3].line + 3        # moved down by the new lines
@@ -247,14 +251,16 @@ def test_an_edit_of_one_place_makes_only_its_record_again(tmp_path: Path) -> Non
 def test_a_clean_build_reads_the_files_afresh_whatever_the_process_kept(tmp_path: Path) -> None:
     synth = synth_data(2, 3, pair_notes=1.0)
     root = write_project(synth, tmp_path / "p")
-    build(root)
-    digest, text, (doc, problems) = data._PARSED["locations.yaml"]
+    memory = Memory()
+    build(root, memory=memory)
+    documents = memory.kept().documents.by_name
+    digest, text, (doc, problems) = documents["locations.yaml"]
     assert doc is not None
     place = doc.data["locations"][0]
     kept = Document(doc.file, {**doc.data, "locations": [{**place, "notes": "Kept in memory only."}]
                                + doc.data["locations"][1:]}, doc.marks, doc.keys)
-    data._PARSED["locations.yaml"] = (digest, text, (kept, problems))   # as if what the process kept were wrong
-    build(root, clean=True)
+    documents["locations.yaml"] = (digest, text, (kept, problems))   # as if what the memory kept were wrong
+    build(root, clean=True, memory=memory)
     page = (root / "output" / "areas" / place["slug"] / "index.html").read_text("utf-8")
     assert "Kept in memory only." not in page and place["notes"][:30] in page
 
@@ -262,12 +268,36 @@ def test_a_clean_build_reads_the_files_afresh_whatever_the_process_kept(tmp_path
 def test_checking_a_forms_unsaved_values_leaves_the_loaded_records_kept(tmp_path: Path) -> None:
     synth = synth_data(3, 6, pair_notes=0.5)
     root = write_project(synth, tmp_path)
-    before = load_cold(root)
+    kept = Kept()
+    before = load_cold(root, kept)
     unsaved = {name: doc for name in ("site.yaml", "treatments.yaml", "locations.yaml")
-               if (doc := load_document(root / name)[0]) is not None}
+               if (doc := load_document(root / name, kept=kept.documents)[0]) is not None}
     unsaved["locations.yaml"] = Document("locations.yaml", synth.files()["locations.yaml"])   # as the form has it
-    assert validate.check_documents(unsaved) == []
+    assert validate.check_documents(unsaved, kept) == []
     apply(synth, ("notes", 2, "x"))
     write_data(synth, root, only=("locations.yaml",))
-    after = load_or_problems(root)
+    after = load_or_problems(root, kept)
     assert after.locations[1] is before.locations[1] and after.locations[2] != before.locations[2]
+
+
+def test_two_projects_loaded_in_one_process_do_not_meet(tmp_path: Path) -> None:
+    """Each loader keeps its own project's documents and records (`validate.Kept`, owned by the preview's
+    `Memory`): a second project whose files differ from the first's in one place is read whole, and made of
+    records of its own, not of the first project's."""
+    synth = synth_data(3, 6, pair_notes=0.5)
+    first_root = write_project(synth, tmp_path / "first")
+    apply(synth, ("notes", 2, "x"))
+    second_root = write_project(synth, tmp_path / "second")
+    first_memory, second_memory = Memory(), Memory()
+    first = load_project(first_root, first_memory.kept())
+    second = load_project(second_root, second_memory.kept())
+    for _ in range(2):   # and again, each after the other's load
+        assert second == load_project(second_root, Kept()) and first == load_project(first_root, Kept())
+        assert second.locations[2] != first.locations[2]
+        assert not {id(r) for r in first.locations + first.treatments} & {id(r) for r in second.locations
+                                                                           + second.treatments}
+        doc = second_memory.kept().documents.by_name["locations.yaml"][2][0]
+        assert doc is not None and doc.splice is None   # read whole, not as an edit of the first project's file
+        first = load_project(first_root, first_memory.kept())
+        second = load_project(second_root, second_memory.kept())
+    assert first.locations[1] is load_project(first_root, first_memory.kept()).locations[1]   # each keeps its own

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from generator.geo import bearing_deg, compass_point, distance_km
 from generator.plan import NEIGHBOURS, plan_site, unserved_places
-from generator.validate import load_project
+from generator.validate import Kept, load_project
 from tests.projects import REPO, edit, sample_subset
 from tests.test_incremental import EDITS, _add_area, _edit_area_notes, _edit_text
 
@@ -243,16 +243,19 @@ def test_a_plan_drawn_from_the_last_one_equals_a_fresh_plan(tmp_path_factory, ed
 
 def test_a_save_of_a_places_text_redraws_only_its_pages(tmp_path) -> None:
     """An edit of a place's notes or of a treatment's text starts from the last plan (what is served where, and
-    the pages of other places, are the last plan's own objects); a place moved is planned afresh."""
+    the pages of other places, are the last plan's own objects); a place moved is planned afresh. The loads keep
+    what they made for the next one (`validate.Kept`), as the preview's do: the records of unchanged places are
+    the last load's own objects."""
     project_dir = sample_subset(tmp_path / "p", treatments=3, locations=5)
-    last = plan_site(load_project(project_dir))
+    kept = Kept()
+    last = plan_site(load_project(project_dir, kept))
     _edit_area_notes(project_dir, 3)   # takes the notes of the fourth place away: its page has no text of its own
-    project = load_project(project_dir)
+    project = load_project(project_dir, kept)
     plan = plan_site(project, last)
     assert plan.served is last.served
     changed = [new for new, old in zip(plan.pages, last.pages, strict=True) if new is not old]
     assert [page.url_path for page in changed] == [f"/areas/{project.locations[3].slug}/"]
     _edit_text(project_dir, 2)
-    assert plan_site(load_project(project_dir), plan).pages is plan.pages
+    assert plan_site(load_project(project_dir, kept), plan).pages is plan.pages
     _add_area(project_dir, 3)
-    assert plan_site(load_project(project_dir), plan).served is not plan.served
+    assert plan_site(load_project(project_dir, kept), plan).served is not plan.served

@@ -187,6 +187,8 @@ def _missing_in_line(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+# Module-level, unlike what a load keeps (`validate.Kept`): what a line gives depends on the line alone, the same in
+# every project and every run of a process, so no project can see another's data in it.
 _LINES: dict[str, tuple[str, tuple[int, int, str] | None]] = {}
 MEMO_LINES = 50_000    # remembered lines: the memo starts again past this
 

@@ -19,7 +19,7 @@ from generator.errors import ClinicPagesError, Problem
 from generator.model import SCHEMAS
 from generator.sheets import load_data, present_forms
 from generator.slugs import slugify
-from generator.validate import check_documents
+from generator.validate import Kept, check_documents
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +97,11 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self.kept = Kept()   # the documents read: a file not changed since is not read again
 
     def read(self, stem: str) -> Loaded:
         forms = present_forms(self.root, stem)
-        doc, problems = load_data(self.root, stem, SCHEMAS[f"{stem}.yaml"])
+        doc, problems = load_data(self.root, stem, SCHEMAS[f"{stem}.yaml"], self.kept.documents)
         form, files = next(iter(forms.items())) if len(forms) == 1 else ("yaml", [self.root / f"{stem}.yaml"])
         text = ""
         if form == "yaml" and not problems:
@@ -126,11 +127,11 @@ class Store:
                 loaded_form = next(iter(present_forms(self.root, stem)), "yaml")
                 docs[name] = Document(f"{stem}.{loaded_form}", changed[stem])
             else:
-                doc, found = load_data(self.root, stem, SCHEMAS[name])
+                doc, found = load_data(self.root, stem, SCHEMAS[name], self.kept.documents)
                 problems += found
                 if doc is not None:
                     docs[name] = doc
-        return problems + check_documents(docs)
+        return problems + check_documents(docs, self.kept)
 
     def save(self, stem: str, data: Any, version: str, origins: list[int | None] | None = None) -> dict[str, Any]:
         """Write the new values of `stem`, and carry a renamed or removed record's new slug into the references
