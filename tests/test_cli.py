@@ -15,7 +15,7 @@ import pytest
 from generator.errors import excerpt
 from generator.state import STATE_FILE
 from tests.projects import FIXTURES, PINNED_EPOCH, REPO, cli, copy_project, edit, run_cli, tree_bytes
-from tests.test_model import BAD_INPUTS
+from tests.test_validate import BAD_INPUTS
 
 SUMMARY = re.compile(r"Built (\d+) pages in \d+\.\d\d s: (\d+) rendered, (\d+) files written, (\d+) unchanged, "
                      r"(\d+) removed -> (.+)")
@@ -160,7 +160,7 @@ def cli_logging():
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_every_bad_input_exits_2_with_its_exact_message_and_writes_nothing(
         case: str, built_mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_logging) -> None:
-    """The real command (in this process, for speed) for every case of test_model.BAD_INPUTS."""
+    """The real command (in this process, for speed) for every case of test_validate.BAD_INPUTS."""
     from generator.cli import main
 
     project = tmp_path / "mini"
