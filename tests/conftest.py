@@ -144,15 +144,16 @@ def built_complete(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_sample_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_sample_published(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample with text written for one area (Esher) and for one treatment there (jaw fillers), so that the
     doorway gate publishes a page of every kind; built once for the session (read-only). The text is the tests'
-    own, not the clinic's."""
+    own, not the clinic's. Built from a copy of `built_sample` as the next build after the edit (a build after any
+    edits makes what a clean build makes: test_incremental), so that the sample is built whole once per process."""
     import yaml
 
     from generator.build import build
 
-    project = copy_project(REPO, tmp_path_factory.mktemp("built") / "sample")
+    project = Path(shutil.copytree(built_sample.parent, tmp_path_factory.mktemp("built") / "sample", symlinks=True))
     data = yaml.safe_load((project / "locations.yaml").read_text("utf-8"))
     esher = next(loc for loc in data["locations"] if loc["slug"] == "esher")
     esher["faqs"] = [{"question": "Written for the tests: is there a page about Esher?",

@@ -292,16 +292,18 @@ def test_cli_reports_a_deploy_error_with_exit_code_2(site, tmp_path):
                                 "the host name and port in the target URL, and that this computer is online\n")
 
 
-def test_progress_is_shown_on_a_terminal_for_a_large_deploy(sample_project, tmp_path):
+def test_progress_is_shown_on_a_terminal_for_a_large_deploy(built_sample, tmp_path):
     """Hundreds of files: on a terminal `Deploying: n/total changes, size sent`; piped, only the summary."""
     import os
     import pty
+    import shutil
     import subprocess
     import sys
 
     from tests.projects import REPO
 
-    build_site(sample_project)
+    # the session's build of the sample (read-only), copied
+    sample_project = Path(shutil.copytree(built_sample.parent, tmp_path / "sample", symlinks=True))
     files = len(tree(sample_project / "output")) - 1
     main, secondary = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
