@@ -1,6 +1,6 @@
 """A forced command for one test key in sshd's authorized_keys: it runs the client's command as sshd would,
-passing the client's input through, and for an rsync upload drops the connection after LIMIT bytes — a line cut
-in the middle of a deploy.
+passing the client's input through, and for an rsync upload or an SFTP session drops the connection after LIMIT
+bytes of the client's input — a line cut in the middle of a deploy, at the same point of the stream every run.
 
     command="python3 deploy_relay.py LIMIT" ssh-ed25519 AAAA...
 """
@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"   # the subsystem's command, as tests/deploy_servers.py configures it
 
 def cut_the_line() -> None:
     """Kill this connection's sshd processes ("sshd: USER@notty", "sshd: USER [priv]"), never the listener
@@ -35,7 +36,7 @@ def main() -> int:
     limit = int(sys.argv[1])
     command = os.environ.get("SSH_ORIGINAL_COMMAND", "")
     child = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.PIPE)
-    cutting = limit > 0 and command.startswith("rsync --server")
+    cutting = limit > 0 and command.startswith(("rsync --server", SFTP_SERVER))
     passed = 0
     assert child.stdin is not None
     try:

@@ -195,7 +195,8 @@ class SshServer:
     Logs in as the current user with the client key; `client_env` holds the environment variables that point
     clinic-pages at that key and at a known_hosts file that trusts this server. OpenSSH's sftp-server logs
     each file operation (`sftp_renames()` counts the files placed). `cut_key` is a second client key
-    whose sessions run through `relay.py`, which drops the connection after `cut_bytes` bytes of an rsync upload.
+    whose sessions run through `relay.py`, which drops the connection after `cut_bytes` bytes of an rsync upload or
+    of an SFTP session.
     """
 
     def __init__(self, folder: Path, cut_bytes: int = 0):
@@ -260,22 +261,6 @@ class SshServer:
         lines = self.sftp_log.read_text(errors="replace").splitlines()
         return sum(1 for line in lines if "rename old" in line and f'new "{under}/' in line
                    and '.clinic-pages-deploy.json"' not in line)
-
-    def cut_when(self, condition: Callable[[], bool]) -> threading.Event:
-        """Watch (in a thread) until `condition()` holds, then cut every session; the event is set when cut."""
-        cut = threading.Event()
-
-        def watch() -> None:
-            deadline = time.monotonic() + 60
-            while not condition():
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    return
-                time.sleep(0.002)
-            self.cut_sessions()
-            cut.set()
-
-        threading.Thread(target=watch, daemon=True).start()
-        return cut
 
     def cut_sessions(self) -> None:
         """Kill every session process (not the listener): the client's connection drops mid-work."""

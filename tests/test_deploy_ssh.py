@@ -116,16 +116,19 @@ def test_rsync_connection_cut_mid_upload_then_a_rerun_gives_an_exact_copy(site, 
     assert_exact_copy(site / "output", remote)
 
 
-def test_sftp_connection_cut_mid_deploy_then_a_rerun_gives_an_exact_copy(site, sshd, ssh_env, tmp_path):
+def test_sftp_connection_cut_mid_deploy_then_a_rerun_gives_an_exact_copy(site, sshd, ssh_env, tmp_path,
+                                                                         monkeypatch):
     remote = tmp_path / "www" / "site"
     target = parse_target(sshd.url("sftp", remote))
-    cut = sshd.cut_when(lambda: sshd.sftp_renames(remote) >= 6)
+    monkeypatch.setenv("CLINIC_PAGES_DEPLOY_SSH_KEY", str(sshd.cut_key))      # this key's sessions are cut
     with pytest.raises(DeployError) as caught:
         deploy(site / "output", target)
+    assert "lost the connection to 127.0.0.1" in str(caught.value)
     assert "run `clinic-pages deploy` again to finish" in str(caught.value)
-    assert cut.is_set()
+    assert 0 < sshd.sftp_renames(remote) < len(tree(site / "output")) - 1     # cut after some files, not all
     assert len(tree(remote, skip=(REMOTE_MANIFEST,))) < len(tree(site / "output")) - 1
 
+    monkeypatch.setenv("CLINIC_PAGES_DEPLOY_SSH_KEY", str(sshd.client_key))
     deploy(site / "output", target)
     assert_exact_copy(site / "output", remote)
 
