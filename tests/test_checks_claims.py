@@ -776,3 +776,66 @@ def test_the_words_of_negation_and_reported_speech_come_from_the_language_file()
     with pytest.raises(DataError) as info:
         read_language(text.replace("negations:\n", "negations: 12\nold-negations:\n", 1), "language.yaml")
     assert re.search(r"^language.yaml:\d+:\d+: negations: ", str(info.value), re.M), str(info.value)
+
+
+# -- the sixth round of issue 15 ---------------------------------------------------------------------------------
+
+SIXTH_ROUND = [
+    # medicines: filler dissolved by the clinic, named a sentence before; a toxin-free clinic's area prices
+    ("Not keen on filler from another clinic. We can dissolve it, then start again.", {"pom"}),
+    ("Filler breaks down on its own. It will dissolve over months.", set()),
+    ("We're a toxin-free clinic. Our treatments are priced per area.", set()),
+    # no risk: everyday comparisons, groups it is "safe for", nobody the wiser, listed harms all denied
+    ("Less pain than a bikini wax.", {"risk"}),
+    ("It was less sore than I had feared.", set()),                              # a review's relief, no claim
+    ("Safe for breastfeeding mums too.", {"risk"}),
+    ("Head back to the office and nobody is any the wiser.", {"risk"}),
+    ("Redness, bumps, bruising: you won't see any of them.", {"risk"}),
+    ("Tiny bumps that settle by lunchtime.", {"risk"}),
+    ("Most people scroll on their phones the whole way through.", {"risk"}),
+    # permanence: a result that will not move, ever
+    ("Your brows won't shift, ever.", {"guarantee"}),
+    ("Will your brows ever fade? Yes, over one to three years.", set()),
+    # conditions: relief in other words, hair loss and hair that grows again
+    ("Stress and anxiety lifted with every drip.", {"medical-condition"}),
+    ("Thinning on top? Two sessions of our PRP and your hair is growing back.", {"medical-condition"}),
+    ("After laser hair removal some hair may grow back.", set()),
+    # urgency: a competition's mechanics, a last chance at a bundle, now or a worse later
+    ("Like this post and tag your best friend!", {"urgency"}),
+    ("Last chance at our summer bundle!", {"urgency"}),
+    ("Last chance to see our Christmas window display.", set()),
+    ("Book in now or pay full price from June.", {"urgency"}),
+    # under-18s: a parent who comes along, a treatment at an age, a school event in the sentence before
+    ("Book your first lip appointment and a parent comes with you.", {"under-18"}),
+    ("Thinking about lip filler at 16? Message us to book.", {"under-18"}),
+    ("Lip filler at 15 Market Street, Epsom.", set()),                            # an address
+    ("Prom is nearly here! Get your lip glow-up booked in time for the big night.", {"under-18"}),
+    ("Wedding season is here! Book your lip glow-up in time for the big day.", set()),
+    # small print: "free" with a fee refunded or redeemed, an approval narrowed to another country
+    ("Free consultation* *£40, redeemable against any treatment.", {"qualification"}),
+    ("Free consultation* *With the skin team; a doctor's consultation is £40.", set()),   # it only clarifies
+    ("FDA approved laser* *Cleared in the USA for hair removal.", {"regulatory-claim", "qualification"}),
+    # a numbered heading that names a claim to warn of it
+    ('4. Lips that "last forever"\nAll filler breaks down.', set()),
+    ('Lips that "last forever"\nBook now.', {"guarantee"}),
+]
+
+
+@pytest.mark.parametrize(("text", "rules"), SIXTH_ROUND)
+def test_the_sixth_rounds_classes(checker, text, rules):
+    assert rules_of(checker, text) == rules, text
+
+
+def test_a_numbered_lists_number_does_not_end_a_sentence():
+    line = "3. Results that last. Ask us. We open at 9. Book."
+    assert [line[a:b].strip() for a, b in split_sentences(line)] == [
+        "3. Results that last.", "Ask us.", "We open at 9.", "Book."]
+
+
+def test_the_rows_of_a_price_list_stay_under_its_heading(checker):
+    """A priced row is an item under the table's heading, not a sentence between them: a device's table of areas
+    is not read as a medicine's, however many rows it has."""
+    text = ("Polynucleotides\nInjected in small amounts. A course of three. Results vary.\nAreas\nCourse of 3\n"
+            "One area (neck)\n£300\nTwo areas\n£500\nThree areas\n£650")
+    assert rules_of(checker, text) == set()
+    assert rules_of(checker, text.replace("Polynucleotides", "Lines and wrinkles")) == {"pom"}

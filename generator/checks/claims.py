@@ -356,6 +356,10 @@ _PRICE_ONLY = re.compile(rf"\s*(?:from\s+)?[{CURRENCY_SIGNS}]\s?\d[\d,.]*"
                          r"(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
 
 
+# a row of a price list as `_rows` joins it: a label of a few words, then a price at the end of the line
+_PRICED_ROW = re.compile(rf"^[^.!?]{{1,60}}\s(?:from\s+)?[{CURRENCY_SIGNS}]\s?\d[\d,.]*\s*\**\s*$", re.I)
+
+
 def _marked(claim: Claim) -> bool:
     """True when the claim's sentence carries a footnote mark after its first word and is no footnote itself
     ("No side effects**", "Guaranteed glow after your first session*")."""
@@ -1195,8 +1199,8 @@ class ClaimsChecker:
         for rule, i, end, pattern, context, footnote, not_near in hits:
             if done.get(rule.id, -1) >= i:
                 continue
-            if rule.unless and _overlaps(rule.unless, words, i, end, rule.names):
-                continue
+            if rule.unless and _overlaps(rule.unless, words, i, end, True):
+                continue   # (another sense may be read in a name: "lip filler at 15 Market Street" is an address)
             if rule.refusals and any(b < i or a > end for p in rule.refusals
                                      for a, b in find_phrase(p, words, rule.names)):
                 continue   # refused in the same sentence: "Teenager? Please come back when you're 18."
@@ -1340,7 +1344,8 @@ class ClaimsChecker:
 
     def _sentences_before(self, claim: Claim, lines: list[str], n: int) -> Iterator[Sentence]:
         """The sentences before the claim's own (on line n, then the lines above), nearest first, at most its
-        phrase's `after_within` of them."""
+        phrase's `after_within` of them. A priced row of a list above it is yielded but not counted: the rows of
+        a price list are items under its heading, not sentences between the heading and the claim."""
         phrase = claim.context
         left = phrase.after_within if phrase is not None else 0
         for m in range(n, -1, -1):
@@ -1348,10 +1353,11 @@ class ClaimsChecker:
             if m == n:   # the sentences of its own line before it
                 at = next((j for j, s in enumerate(before) if s.text.strip() == claim.evidence), len(before))
                 before = before[:at]
+            row = m < n and len(before) == 1 and _PRICED_ROW.search(lines[m]) is not None
             for s in reversed(before):
                 if left == 0:
                     return
-                left -= 1
+                left -= 0 if row else 1
                 yield s
 
     def _excused_before(self, claim: Claim, lines: list[str], n: int) -> bool:
@@ -1585,10 +1591,14 @@ _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.):]|[a-z][.)]|[-\u2022\u00b7])\s*")
 def _names_a_term(text: str, low: str, words: list[str], spans: list[str]) -> bool:
     """True for a short line that starts with a quoted term and is mostly that term, with no price or number: a
     heading that names the words it goes on to talk about ('"Clinically proven"', '"Permanent" results'), not a
-    claim in scare quotes on an offer ('Our "miracle" facial', '"No downtime" peel £60')."""
-    low = _LIST_MARK.sub("", low, count=1)   # "2) 'Results guaranteed'" in a numbered list of headings
+    claim in scare quotes on an offer ('Our "miracle" facial', '"No downtime" peel £60'). In a numbered list of
+    headings the term may also end the line ('3. Results that "last forever"'): a list of the claims it warns of."""
+    unmarked = _LIST_MARK.sub("", low, count=1)   # "2) 'Results guaranteed'" in a numbered list of headings
+    numbered = unmarked != low and low.lstrip()[:1].isdigit()
+    low = unmarked
     words = [w for w in words if not w.isdigit()]
-    return (low.lstrip()[:1] in "\"'" and len(words) <= 5 and "!" not in low and _ATTRIBUTED.search(text) is None
+    quoted = low.lstrip()[:1] in "\"'" or (numbered and low.rstrip()[-1:] in "\"'")
+    return (quoted and len(words) <= 5 and "!" not in low and _ATTRIBUTED.search(text) is None
             and _FIRST_PERSON.isdisjoint(words) and not any(c.isdigit() or c in "£$€%" for c in low)
             and 2 * sum(len(_WORD.findall(span)) for span in spans) >= len(words))
 

@@ -98,7 +98,8 @@ _SENTENCE_END = re.compile(r"[.!?]+[*\u2020\u2021]+(?=\s|$)"
 
 def split_sentences(line: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of one line: ends at . ! ? before a capital, a digit or the line's end, but not
-    after an abbreviation ("Dr.", "e.g.", "approx.") or inside a number ("£1.50"); a bullet (•, ·, |) ends one too."""
+    after an abbreviation ("Dr.", "e.g.", "approx."), inside a number ("£1.50") or after the number of a numbered
+    list that opens the line ("3. Results"); a bullet (•, ·, |) ends one too."""
     out = []
     start = 0
     for m in _SENTENCE_END.finditer(line):
@@ -107,8 +108,9 @@ def split_sentences(line: str) -> list[tuple[int, int]]:
             before = line[start:m.start()].rsplit(None, 1)
             last = before[-1].lower().rstrip(".") if before else ""
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or (
-                    last in _BEFORE_NUMBER and line[end:].lstrip()[:1].isdigit()):   # "Dr.", "J. Smith", "No. 5"
-                continue
+                    last in _BEFORE_NUMBER and line[end:].lstrip()[:1].isdigit()) or (   # "Dr.", "J. Smith", "No. 5"
+                    len(before) == 1 and last.isdigit() and len(last) <= 2 and m.group() == "."):
+                continue   # ... or a list's number opening the line: "3. Results that 'last forever'"
         if line[start:end].strip(" \t•·|"):
             out.append((start, m.start() if m.group().strip() in ("•", "·", "|") else end))
         start = end
