@@ -815,6 +815,14 @@ SIXTH_ROUND = [
     ("Free consultation* *£40, redeemable against any treatment.", {"qualification"}),
     ("Free consultation* *With the skin team; a doctor's consultation is £40.", set()),   # it only clarifies
     ("FDA approved laser* *Cleared in the USA for hair removal.", {"regulatory-claim", "qualification"}),
+    # the medicine by the conditions it is dosed for; proof in words; age reversed; outcomes every visit; pleasure
+    ("Clenching your jaw at night? A few units can ease it.", {"pom", "medical-condition"}),
+    ("Migraines? See your GP; we do not give injections for them.", set()),        # a referral
+    ("Eighty per cent of clients in the study saw smoother skin.", {"proven"}),
+    ("Lower your skin age with our cellular drip.", {"cell-effect"}),
+    ("Plump lips every single time, or the top-up is on us.", {"guarantee"}),
+    ("We check your skin every time you visit.", set()),
+    ("It feels like a gentle facial.", {"risk"}),
     # a numbered heading that names a claim to warn of it
     ('4. Lips that "last forever"\nAll filler breaks down.', set()),
     ('Lips that "last forever"\nBook now.', {"guarantee"}),

@@ -32,7 +32,8 @@ from generator.text import squash
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-                 "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "a couple": 2}
+                 "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+                 "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a couple": 2}
 
 # a number (1, 1.50, 17:00, 5pm, 3rd), a hashtag, a word (with inner apostrophes), a spaced dash, or one sign
 # (no groups: findall without groups is several times faster than finditer or named groups). Its words are letters
