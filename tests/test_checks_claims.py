@@ -823,6 +823,17 @@ SIXTH_ROUND = [
     ("Plump lips every single time, or the top-up is on us.", {"guarantee"}),
     ("We check your skin every time you visit.", set()),
     ("It feels like a gentle facial.", {"risk"}),
+    # a condition inside the phrase that treats it, or priced on a menu; the medicine by a jaw's condition
+    ("Three LED visits knock stubborn rosacea on the head.", {"medical-condition"}),
+    ("Eczema flaring up again? This mask has you covered.", {"medical-condition"}),
+    ("Bruxism (both sides) £280", {"pom", "medical-condition"}),
+    ("Migraine relief? See your GP, not us: we are a beauty salon. Facials from £45.", set()),
+    ("Teeth clenching from TMJ pain? Our jaw injection eases it.", {"pom", "medical-condition"}),
+    # trivialised harms after "nothing more than"; scarcity and deadlines in other words; a result seen
+    ("Nothing more than a couple of tiny bumps that vanish within the hour.", {"risk"}),
+    ("Just 4 of these going this month, so grab one quick.", {"urgency"}),
+    ("Book a course before the end of the month and save 20%.", {"urgency"}),
+    ("You will see a tighter jawline after one visit.", {"guarantee"}),
     # a numbered heading that names a claim to warn of it
     ('4. Lips that "last forever"\nAll filler breaks down.', set()),
     ('Lips that "last forever"\nBook now.', {"guarantee"}),
