@@ -110,7 +110,7 @@ def split_sentences(line: str) -> list[tuple[int, int]]:
             last = before[-1].lower().rstrip(".") if before else ""
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or (
                     last in _BEFORE_NUMBER and line[end:].lstrip()[:1].isdigit()) or (   # "Dr.", "J. Smith", "No. 5"
-                    len(before) == 1 and last.isdigit() and len(last) <= 2 and m.group() == "."):
+                    start == 0 and len(before) == 1 and last.isdigit() and len(last) <= 2 and m.group() == "."):
                 continue   # ... or a list's number opening the line: "3. Results that 'last forever'"
         if line[start:end].strip(" \t•·|"):
             out.append((start, m.start() if m.group().strip() in ("•", "·", "|") else end))
