@@ -53,3 +53,20 @@ def test_after_a_template_edit_the_memory_compiles_only_the_edited_template_agai
     assert [second.get_template(name).render(x=1) for name in ("a.html", "b.html")] == [
         "<p>a.html 1</p>\n", "<p>b, edited 1</p>\n"]
     assert generated == ["a.html", "b.html", "b.html"]
+
+
+def test_the_checks_kept_between_saves_hold_no_findings_words_or_texts_of_their_run(tmp_path: Path) -> None:
+    """The preview keeps the last build's checks for its duplicate index and results: what only the run's `finish`
+    read (the findings before policies, the canonicals, the word counts, the main texts) is let go, while the
+    next build still publishes what a clean build does."""
+    data = synth_data(2, 4)
+    root = write_project(data, tmp_path / "p")
+    memory = Memory()
+    first = build(root, memory=memory)
+    assert first.checks is not None and first.checks.findings   # the doorway pages' findings are in the report
+    run = memory.checks.run
+    assert (run.raw, run.indexing, run.words, run.texts, run.seen) == ([], {}, {}, {}, set())
+    write_data(data, root, only=(edit_treatment(data, 0, 7),))
+    warm = build(root, memory=memory)
+    clean = build(root, tmp_path / "clean", clean=True)
+    assert warm.checks.findings == clean.checks.findings and warm.checks.held == clean.checks.held

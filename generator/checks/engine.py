@@ -279,8 +279,17 @@ class CheckRun:
                     canonical, robots = self.indexing[url]
                     findings += check_indexing(url, canonical, robots, page_facts, facts, demoted.get(url))
         findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.page, f.message))
-        return CheckResult(findings, waived, demoted, dup, len(self.seen), time.perf_counter() - self.started,
-                           holds)
+        result = CheckResult(findings, waived, demoted, dup, len(self.seen), time.perf_counter() - self.started,
+                             holds)
+        self._let_go()
+        return result
+
+    def _let_go(self) -> None:
+        """Drop what only `finish` reads (every page's findings before policies, canonicals, word counts, main
+        texts): a run is finished once, and the preview keeps the finished run until the next save (for its
+        duplicate index and the check cache), where at 100,000 pages these would be some 100 MB held for nothing."""
+        self.raw, self.indexing, self.words, self.texts = [], {}, {}, {}
+        self.seen = set()
 
     def _holds(self, dup: DuplicateResult) -> dict[str, Hold]:
         """What the gate says of each page it flags: the local pages with nothing of their own (judged before any
