@@ -43,6 +43,8 @@ class Memory:
     def remember(self, state: State, manifest: dict[str, str], checks: BuildChecks | None,
                  pages: dict[str, tuple[Page, str, str]], fps: dict[str, str], demoted: dict[str, str],
                  plan: Plan) -> None:
+        if checks is not None:
+            checks.keep_for_next()
         self.state, self.manifest, self.checks, self.pages, self.fingerprints = state, manifest, checks, pages, fps
         self.demoted, self.ahead, self.plan = demoted, None, plan
 

@@ -55,7 +55,7 @@ def test_after_a_template_edit_the_memory_compiles_only_the_edited_template_agai
     assert generated == ["a.html", "b.html", "b.html"]
 
 
-def test_the_checks_kept_between_saves_hold_no_findings_words_or_texts_of_their_run(tmp_path: Path) -> None:
+def test_the_checks_kept_between_saves_hold_no_findings_facts_or_texts_of_their_run(tmp_path: Path) -> None:
     """The preview keeps the last build's checks for its duplicate index and results: what only the run's `finish`
     read (the findings before policies, the canonicals, the word counts, the main texts) is let go, while the
     next build still publishes what a clean build does."""
@@ -66,7 +66,31 @@ def test_the_checks_kept_between_saves_hold_no_findings_words_or_texts_of_their_
     assert first.checks is not None and first.checks.findings   # the doorway pages' findings are in the report
     run = memory.checks.run
     assert (run.raw, run.indexing, run.words, run.texts, run.seen) == ([], {}, {}, {}, set())
+    # nor the facts of every page (the next build works out its own) or the build's page reader (its output/)
+    assert memory.checks.facts.pages == {} and memory.checks.page_file is None
     write_data(data, root, only=(edit_treatment(data, 0, 7),))
     warm = build(root, memory=memory)
     clean = build(root, tmp_path / "clean", clean=True)
     assert warm.checks.findings == clean.checks.findings and warm.checks.held == clean.checks.held
+
+
+def test_a_page_result_from_a_render_worker_shares_the_strings_this_process_holds(tmp_path: Path) -> None:
+    """A result unpickled from a render worker has its own copy of every string: the checks kept between saves take
+    the page's URL path from the plan and one object for each robots value, and the result has no __dict__."""
+    from generator.checks.incremental import BuildChecks
+    from generator.checks.results import PageResult
+    from generator.plan import plan_site
+    from generator.validate import load_project
+
+    root = write_project(synth_data(2, 4), tmp_path / "p")
+    project = load_project(root)
+    plan = plan_site(project)
+    checks = BuildChecks(project, plan, root, cache=False)
+    pages = plan.pages[:2]
+    for page in pages:   # strings made at run time, as unpickling makes them
+        robots = "".join(["noindex, ", "follow"])
+        checks.rendered(page, "sha", PageResult("".join(page.url_path), [], ("https://x/", robots), None, None))
+    kept = [checks.results[page.url_path] for page in pages]
+    assert all(result.url is page.url_path for result, page in zip(kept, pages, strict=True))
+    assert kept[0].indexing[1] is kept[1].indexing[1] == "noindex, follow"
+    assert not hasattr(kept[0], "__dict__")

@@ -28,7 +28,7 @@ LACKS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hold:
     """A page held back (or, under another policy, flagged) by the gate."""
 

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,6 +126,11 @@ class BuildChecks:
         return self.run.inspect(parse_html(file, html, links=False))
 
     def rendered(self, page: Page, sha: str, result: PageResult) -> None:
+        # a render worker's result comes with copies of strings this process holds or repeats on every page: the
+        # URL path is the plan's, the robots value one of a few (the preview keeps a result per page)
+        result.url = page.url_path
+        if result.indexing is not None:
+            result.indexing = (result.indexing[0], sys.intern(result.indexing[1]))
         self.results[page.url_path] = result
         self.shas[page.file] = sha
 
@@ -168,6 +174,14 @@ class BuildChecks:
             if checked is not None:
                 self.run.absorb(checked)
         return self.run.finish()
+
+    def keep_for_next(self) -> None:
+        """Once the build is over and a next build in this process is to start from these checks (`_carry`): let go
+        of what only this build needed. The next build works out its own facts of every page, and reads pages where
+        it puts them (this build's reader holds its output transaction); the preview keeps these checks until the
+        next save, and the next build's are made while they are still held."""
+        self.facts.pages, self.facts.skipped = {}, {}
+        self._by_url, self.page_file = {}, None
 
     def save(self) -> None:
         """Write the cache for the pages as they are now (best effort: a cache that cannot be written is

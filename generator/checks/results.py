@@ -55,7 +55,7 @@ class CheckResult:
         return ", ".join(parts) + f" ({self.seconds:.2f} s)"
 
 
-@dataclass
+@dataclass(slots=True)
 class PageResult:
     """What one page leaves behind once its own checks have run."""
 
