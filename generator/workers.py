@@ -14,6 +14,11 @@ from typing import TypeVar
 # workers: below it, starting them costs more than it saves (forking pays off from 30-50 pages rendered or
 # checked: f777686).
 PARALLEL_MIN_PAGES = 100
+# A worker is replaced by a fresh fork after this many parts (`spans`: 4 are up to 1,000 pages): a forked worker copies
+# each page of the memory it shares with this process that it reads (reading an object writes its reference
+# count), and its caches grow, so that over a whole build two workers came to hold much of what this process holds
+# (a 10,000-page preview's start: 260 MB for the process tree at its peak, 212 MB with workers replaced).
+PARTS_PER_WORKER = 4
 
 _Part = TypeVar("_Part")
 _Result = TypeVar("_Result")
@@ -43,12 +48,15 @@ def in_workers(work: Callable[[_Part], _Result], parts: Sequence[_Part], jobs: i
 
 @contextmanager
 def forked_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
-    """A pool of `jobs` forked workers. What this process holds is frozen out of the garbage collector first: a
-    worker's collections would otherwise walk every inherited object, and so copy the memory that holds it
-    (in one measurement, the render workers of a 10,000-page build used 1.9 s of CPU each instead of 2.7 s)."""
+    """A pool of `jobs` forked workers, each replaced after PARTS_PER_WORKER parts. What this process holds is frozen
+    out of the garbage collector first: a worker's collections would otherwise walk every inherited object, and so
+    copy the memory that holds it (in one measurement, the render workers of a 10,000-page build used 1.9 s of CPU
+    each instead of 2.7 s). A worker forked later, to replace one, freezes what it inherited as it starts: this
+    process made objects since (the results it received), and its collector is paused."""
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.freeze,
+                                                      maxtasksperchild=PARTS_PER_WORKER) as pool:
             yield pool
     finally:
         gc.unfreeze()

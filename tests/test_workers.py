@@ -47,6 +47,31 @@ def test_the_parents_objects_are_frozen_only_while_the_pool_runs() -> None:
     assert all(gc.is_tracked(k) for k in kept)   # collectable again
 
 
+def _pid_and_inherited(_: int) -> tuple[int, bool, bool]:
+    """This worker's pid; whether it inherited the marker; whether its garbage collector would walk it."""
+    marker = _MADE_AFTER_THE_POOL[0] if _MADE_AFTER_THE_POOL else None
+    return os.getpid(), marker is not None, marker is not None and any(o is marker for o in gc.get_objects())
+
+
+_MADE_AFTER_THE_POOL: list[list[int]] = []
+
+
+def test_a_worker_is_replaced_by_a_fresh_fork_after_its_parts_and_freezes_what_it_inherits() -> None:
+    """A worker lives for PARTS_PER_WORKER parts, then a new fork takes its place (what the old one copied of this
+    process's memory goes with it); the new one starts with what this process made meanwhile out of its collector."""
+    parts = 3 * workers.PARTS_PER_WORKER
+    with forked_pool(1) as pool:
+        _MADE_AFTER_THE_POOL.append([1])   # made in this process after the first worker forked
+        try:
+            done = list(pool.imap(_pid_and_inherited, range(parts)))
+        finally:
+            _MADE_AFTER_THE_POOL.clear()
+    pids = [pid for pid, _, _ in done]
+    assert len(set(pids)) == 3 and all(pids.count(pid) == workers.PARTS_PER_WORKER for pid in set(pids))
+    assert any(inherited for _, inherited, _ in done)
+    assert not any(walked for _, _, walked in done)
+
+
 def test_can_fork_from_the_threshold_on() -> None:
     minimum = PARALLEL_MIN_PAGES
     assert minimum > 1
