@@ -301,3 +301,20 @@ def test_after_a_rebuild_the_last_builds_memory_is_frozen_and_older_cycles_are_f
     rebuilt(preview, before)
     wait_for(lambda: gone() is None)
     wait_for(lambda: gc.get_freeze_count() > 0)
+
+
+def test_settling_the_heap_gives_the_c_librarys_free_memory_back(monkeypatch):
+    """After each rebuild the preview hands what the C library freed back to the system (`trim_heap`: glibc's
+    malloc_trim), so that a rebuild's passing peak does not stay resident until the next."""
+    import gc
+    import platform
+
+    from generator import serve
+
+    calls: list[bool] = []
+    monkeypatch.setattr(serve, "trim_heap", lambda: calls.append(gc.get_freeze_count() == 0) or True)
+    serve.settle_heap()
+    gc.unfreeze()
+    assert calls == [True]   # after the collection, before the freeze
+    monkeypatch.undo()
+    assert serve.trim_heap() is (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
