@@ -336,8 +336,8 @@ def _build(project_dir: Path, output: Path, progress: Progress | None, clean: bo
         committed = tx.commit(scan_foreign=existed and not trusted)
     if memory is not None:
         memory.remember(State(history, inputs, manifest, extra), tx.new, checker,
-                        {p.file: (p, renderer.template_inputs(p.template)[0], records_of(keys[p.file]))
-                         for p in plan.pages}, fps, renderer.demoted, plan)
+                        memory.page_records((p, renderer.template_inputs(p.template)[0], records_of(keys[p.file]))
+                                            for p in plan.pages), fps, renderer.demoted, plan)
     elif checker is not None:
         checker.save()
     for rel in committed.foreign:

@@ -4,6 +4,7 @@ ahead of that build (`render_ahead`)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,17 @@ class Memory:
             checks.keep_for_next()
         self.state, self.manifest, self.checks, self.pages, self.fingerprints = state, manifest, checks, pages, fps
         self.demoted, self.ahead, self.plan = demoted, None, plan
+
+    def page_records(self, records: Iterable[tuple[Page, str, str]]) -> dict[str, tuple[Page, str, str]]:
+        """`pages` for the next build, from (page, template digest, digest of its inputs) of each page: the last
+        build's record of a page where it is the same (the same page object, the same digests), so that the records
+        of the pages a save did not touch are not held twice while it builds."""
+        out = {}
+        for record in records:
+            page = record[0]
+            last = self.pages.get(page.file)
+            out[page.file] = last if last is not None and last[0] is page and last[1:] == record[1:] else record
+        return out
 
     def changed_records(self, fps: dict[str, str]) -> set[str]:
         """The record keys (`plan.fingerprints`) whose digest differs from the last build's."""

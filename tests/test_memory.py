@@ -94,3 +94,18 @@ def test_a_page_result_from_a_render_worker_shares_the_strings_this_process_hold
     assert all(result.url is page.url_path for result, page in zip(kept, pages, strict=True))
     assert kept[0].indexing[1] is kept[1].indexing[1] == "noindex, follow"
     assert not hasattr(kept[0], "__dict__")
+
+
+def test_a_save_keeps_the_last_builds_record_of_each_page_it_did_not_touch(tmp_path: Path) -> None:
+    """`Memory.pages` after a save holds the last build's record (the same object) of every page whose plan entry
+    and digests are the same, and a new record of each page the save changed."""
+    data = synth_data(2, 4)
+    root = write_project(data, tmp_path / "p")
+    memory = Memory()
+    build(root, memory=memory)
+    before = dict(memory.pages)
+    write_data(data, root, only=(edit_treatment(data, 0, 7),))
+    build(root, memory=memory)
+    changed = {file for file, record in memory.pages.items() if record != before.get(file)}
+    assert changed and len(changed) < len(before)   # the edited treatment's pages
+    assert all(memory.pages[file] is before[file] for file in before.keys() - changed)
