@@ -118,9 +118,9 @@ def _page(body: str) -> bytes:
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_a_hostile_page_is_read_in_time_in_proportion_to_its_size(case):
     html = _page(HOSTILE[case])
-    started = time.perf_counter()
+    started = time.process_time()
     page = parse_html("index.html", html)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     assert page.flattened and "deep" in page.visible_text
     assert seconds < 5 + 20e-6 * len(html), seconds   # ~1 s here; a loaded machine gets room, not minutes
 
@@ -203,7 +203,9 @@ def test_the_rough_count_is_never_less_than_half_what_the_parser_keeps(pattern, 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=5), st.integers(min_value=2_000, max_value=20_000))
 def test_any_tag_soup_is_read_in_time_in_proportion_to_its_size(pattern, times):
+    """No nesting makes parsing worse than linear. CPU time of this process, not wall time: a loaded machine
+    delays a parse without making it do more work (wall time failed here under a load average of 7)."""
     html = _page("".join(pattern) * times)
-    started = time.perf_counter()
+    started = time.process_time()
     parse_html("index.html", html)
-    assert time.perf_counter() - started < 2 + 20e-6 * len(html)
+    assert time.process_time() - started < 2 + 20e-6 * len(html)
