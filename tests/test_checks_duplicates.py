@@ -188,6 +188,14 @@ def test_why_alike_names_the_area_and_distance():
     assert other == "1 other passage(s) differ: «quick» / «slow»"
 
 
+def test_why_alike_reads_words_as_the_duplicate_check_does():
+    """A dash between words is punctuation, not a passage of its own: the explanation reads words with the duplicate
+    check's word reader (duplicates/text.py), not a second normaliser of its own that kept the hyphen."""
+    a = "Lip Fillers near Esher - our clinic is 3.5 km south."
+    b = "Lip Fillers near Cobham, our clinic is 7.1 km south."
+    assert describe_differences(differences(a, b), ("Esher",), ("Cobham",)) == "only the area name and distance differ"
+
+
 def test_every_direction_a_page_can_say_is_masked_and_named_as_a_direction():
     """The compass words the plan writes (geo.compass_point, and `opposite`) are those the duplicate checks mask and
     name: a page "3 km north-east of" one place and another "3 km south-west of" another differ only by values."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from generator.checks.duplicates.text import words
 from generator.geo import COMPASS_WORDS
 
 _NUMBER = re.compile(r"^\d+$")
@@ -25,11 +26,11 @@ def describe_differences(diffs: list[tuple[str, str]], names_a: tuple[str, ...] 
     kinds: list[str] = []
     others: list[tuple[str, str]] = []
 
-    def strip(text: str) -> str:
-        return re.sub(r"[^\w\s-]", "", text).strip().lower()
+    def strip(text: str) -> str:      # the words as the duplicate check reads them, a space between each
+        return " ".join(words(text))
 
     def kind_of(a: str, b: str) -> str | None:
-        ta, tb = strip(a).split(), strip(b).split()
+        ta, tb = words(a), words(b)
         if not ta and not tb:
             return "punctuation"
         if all(_NUMBER.match(re.sub(r"\D", "", t) or "x") or t in _UNITS for t in ta + tb):
