@@ -352,12 +352,12 @@ def _first_keys(phrase: Phrase) -> set[str]:
     return keys
 
 
-_PRICE_ONLY = re.compile(rf"\s*(?:from\s+)?[{CURRENCY_SIGNS}]\s?\d[\d,.]*"
-                         r"(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
+_PRICE = rf"(?:from\s+)?[{CURRENCY_SIGNS}]\s?\d[\d,.]*"   # "£120", "from £1,200.50"
+_PRICE_ONLY = re.compile(rf"\s*{_PRICE}(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
 
 
 # a row of a price list as `_rows` joins it: a label of a few words, then a price at the end of the line
-_PRICED_ROW = re.compile(rf"^[^.!?]{{1,60}}\s(?:from\s+)?[{CURRENCY_SIGNS}]\s?\d[\d,.]*\s*\**\s*$", re.I)
+_PRICED_ROW = re.compile(rf"^[^.!?]{{1,60}}\s{_PRICE}\s*\**\s*$", re.I)
 
 
 def _marked(claim: Claim) -> bool:
