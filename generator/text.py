@@ -20,7 +20,7 @@ APOSTROPHES = "'" + "".join(old for old, new in QUOTES if new == "'")
 WORD_PART = r"[^\W_]+"   # a run of letters or digits: what every reader of words takes as a word or a part of one
 # The claims check's word: its parts joined by an apostrophe ("it's" is one word), split at a hyphen, as that check
 # matches a rule's phrase word by word whether a page joins its words with a hyphen or a space ("risk-free", "risk
-# free"; claims.py reads dashes as hyphens). It differs from the duplicate check's (checks/duplicates/text.py),
+# free"; claims/phrases.py reads dashes as hyphens). It differs from the duplicate check's (checks/duplicates/text.py),
 # whose words a hyphen joins, and from the plan's name words (plan.py), split at apostrophes too: each says why.
 WORD = rf"{WORD_PART}(?:[{APOSTROPHES}]{WORD_PART})*"
 

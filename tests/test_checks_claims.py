@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.checks import HtmlPage, check_pages, parse_html
-from generator.checks.claims import ClaimsChecker, compile_phrase, load_rules, word_forms
+from generator.checks.claims import ClaimsChecker, load_rules
+from generator.checks.claims.phrases import compile_phrase, word_forms
 from generator.checks.sentences import (
     negation_scopes,
     read_language,

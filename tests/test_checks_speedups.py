@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.checks import HtmlPage, content, parse_html
-from generator.checks.claims import ClaimsChecker, _strings, load_rules
+from generator.checks.claims import ClaimsChecker, load_rules
+from generator.checks.claims.pagetext import _strings
 from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, mark_blocks
 
 EXEMPT = ["Results vary from person to person and are not guaranteed.", "Botox is a prescription-only medicine."]

@@ -30,7 +30,7 @@ def test_no_module_words_its_own_did_you_mean():
 def test_every_check_reads_a_typographic_apostrophe_as_a_straight_one():
     """One table of quotes and one set of apostrophes (generator/text.py): content, claims and duplicates read
     "it’s" as "it's" (the claims rules' word pattern and the duplicate checks' once disagreed on it)."""
-    from generator.checks.claims import _WORD, normalise
+    from generator.checks.claims.phrases import WORD_PATTERN, normalise
     from generator.checks.content import fold
     from generator.checks.duplicates.text import words
 
@@ -38,8 +38,8 @@ def test_every_check_reads_a_typographic_apostrophe_as_a_straight_one():
     assert fold(curly) == fold(straight) == "it's the clinic's \"own\" text"
     assert normalise(curly).split() == normalise(straight).split()
     said = ["it's", "the", "clinic's", "own", "text"]
-    assert _WORD.findall(normalise(curly)) == _WORD.findall(normalise(straight)) == said
-    assert [w.replace("\u2019", "'") for w in _WORD.findall(curly.lower())] == said   # unfolded, it still joins
+    assert WORD_PATTERN.findall(normalise(curly)) == WORD_PATTERN.findall(normalise(straight)) == said
+    assert [w.replace("\u2019", "'") for w in WORD_PATTERN.findall(curly.lower())] == said   # unfolded, it still joins
     assert words(curly) == words(straight) == said     # the duplicate checks' words: the same words, the same hashes
 
 
@@ -48,7 +48,7 @@ def test_every_mark_read_as_an_apostrophe_is_read_so_everywhere():
     of words takes each of them as the straight one: the duplicate checks (whose words are hashed: "clinic’s" and
     "clinic's" were two words, and "it‘s" two words, "it" and "s"), the claims rules' word pattern, content's folding,
     the plan's search for place names ("Esher‘s" names Esher), the SEO check's places, and slugs."""
-    from generator.checks.claims import _WORD, normalise
+    from generator.checks.claims.phrases import WORD_PATTERN, normalise
     from generator.checks.content import fold
     from generator.checks.duplicates.text import words
     from generator.checks.seo.structured import _places
@@ -60,7 +60,7 @@ def test_every_mark_read_as_an_apostrophe_is_read_so_everywhere():
         text = f"Esher{mark}s clinic{mark}s o{mark}clock: we serve Walton{mark}s Wood"
         straight = text.replace(mark, "'")
         assert words(text) == words(straight) == ["esher's", "clinic's", "o'clock", "we", "serve", "walton's", "wood"]
-        assert _WORD.findall(normalise(text)) == _WORD.findall(normalise(straight))
+        assert WORD_PATTERN.findall(normalise(text)) == WORD_PATTERN.findall(normalise(straight))
         assert fold(text) == fold(straight)
         assert _name_words(text)[:3] == ["esher", "clinic", "o"]
         assert _places(text) == {f"Walton{mark}s Wood"}

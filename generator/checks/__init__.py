@@ -1,7 +1,7 @@
 """The check engine: one set of checks for the built site (`check`) and for any folder of HTML (`audit`).
 
 Every check takes pages (and what is known about them) and yields `Finding`s. Families: `claims` (rule files
-in YAML, `claims.py`, `generator/rules/uk.yaml`), `duplicates` (exact, near, thin, doorway: `duplicates/` and
+in YAML, `claims/`, `generator/rules/uk.yaml`), `duplicates` (exact, near, thin, doorway: `duplicates/` and
 `gate.py`),
 `disclaimers`, `leaks` and `consistency` (`content.py`), and `seo` (on-page and site-wide search rules).
 

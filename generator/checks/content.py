@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from generator.checks.claims import parse_json, snippet
+from generator.checks.claims.pagetext import parse_json, snippet
 from generator.checks.facts import PageFacts, SiteFacts
 from generator.checks.finding import Finding
 from generator.checks.page import HtmlPage

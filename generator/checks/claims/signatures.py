@@ -1,0 +1,120 @@
+"""What a sentence must hold for a phrase to match in it: the phrase's signature (forms of which the sentence must
+hold one) and its needs (a form of each required element). They let the checker rule most lines out with set
+look-ups, before any phrase is matched."""
+
+from __future__ import annotations
+
+from generator.checks.claims.phrases import Element, Phrase
+
+# the commonest English words, and the commonest of an honest clinic's pages (the sample's treatments and areas):
+# a phrase's signature avoids them
+_COMMON = frozenset("""
+a an the and or but if of to in on at by for with from as is are was were be been it its it's this that these
+old olds can one ones know
+those you your we our they their he she his her i me my no not do does did can will would should may might must
+have has had so up out about into over than then there here what which who when where why how all any some more
+most very just also only one two get got make made well per best world skin fillers filler line look
+consultation face treatment nearest people chin risks through lines small microneedling between adults neck many
+days area jaw after first weeks swelling change lip use usually around because peel minutes day cheek time nose
+placed like cheeks fine redness shape lips often west avoid long used boosters acid product expect few results
+vary mouth hyaluronic gel such numbing common bruising infection before last hours along feel less molesey cream
+applied tenderness age effect clinic aged temporary lasts rather takes ask looks volume appointment go downtime
+minimum amount while changes runs sessions exosome east treatments practitioner under take us allergic rare
+suggest talk cold tear trough chemical peels much areas suit medical cannula result exercise away too later see
+three close little beside main sun every add lower down months depends different other each history decide
+needle saunas lumps uneven rarely week surface options course skincare prescriber injections gradually needed
+bone side review points notice moves blood vascular occlusion sore injectables keep part uncommon possible own
+thin session fold water check dermal suits cannot back reaction vessel explain think leave products them person
+eyes itself need visible light evidence body profile including tell better photographs injection alcohol within
+contact pale next effects damage sight find soft bring softer sits whether help until always hollow soften still
+sometimes looking suitable eye improve acids darker amounts become loose discuss consent prefer visit heavy pain
+firm want risk varies discussed doing rest choose sores gently hot heat beneath folds needles concern raised
+longer without puffiness tiny bumps plan smile health followed commonly spread hands four six cosmetic
+afterwards flaking lighter lies esher jawline towards both tighten whole several injecting hour touching mild
+straight vision needs aim once upper available designed move
+""".split())
+
+
+# one-word forms; the forms that start a look at runs of words; those runs, by those forms
+Need = tuple[frozenset[str], frozenset[str], dict[str, tuple[tuple[frozenset[str], ...], ...]]]
+
+
+def needs_of(phrase: Phrase) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
+    """What a sentence must hold for `phrase` to match in it (enough to rule most sentences out): for each
+    required element of words, a form of one of its words, or all the words of one of its runs of words ("#num"
+    stands for any number); for each element of numbers only, the numbers it takes; a form of any `near`
+    phrase, and of each `near_all` phrase."""
+    needs: list[Need] = []
+    numbers: list[tuple] = []
+    for element in phrase.elements:
+        if element.gap or element.optional:
+            continue
+        if element.other and not element.single and not element.longer:
+            numbers.append(tuple(alt[0] for alt in element.other if alt[0][0] == "num"))
+            continue
+        runs: dict[str, list[tuple[frozenset[str], ...]]] = {}   # by the forms of each run's rarest word
+        for alt in element.alternatives:
+            if len(alt) > 1 and isinstance(alt[0], frozenset):
+                atoms = tuple(a for a in alt if isinstance(a, frozenset))
+                rarest = min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a))))
+                for form in rarest:
+                    runs.setdefault(form, []).append(atoms)
+        needs.append((element.single | ({"#num"} if element.other else set()), frozenset(runs),
+                      {k: tuple(v) for k, v in runs.items()}))
+    if phrase.near:
+        needs.append((frozenset(f for p in phrase.near for f in signature_of(p)), frozenset(), {}))
+    for p in phrase.near_all:
+        needs.append((frozenset(signature_of(p)), frozenset(), {}))
+    return tuple(needs), tuple(n for n in numbers if n)
+
+
+_NUMBER_RARITY = (False, 99, 1)   # numbers are common: a word that is not is a better signature
+
+
+def _rarity(forms: set[str]) -> tuple[bool, int, int]:
+    """Sorts sets of forms rarest first: not only common words, then the fewest common words, the fewest forms.
+    (A word's forms include made-up ones, "fors", "fored": a set is only common words when its words, taken
+    without their endings, all are.)"""
+    common = forms & _COMMON
+    only_common = all(any(f.startswith(c) for c in common) for f in forms) if common else False
+    return only_common, len(common), len(forms)
+
+
+def _rarest(element: Element) -> set[str]:
+    """The rarest word of each alternative of an element ("#num" for one of a number or a time alone)."""
+    forms: set[str] = set()
+    for alt in element.alternatives:
+        atoms = [a for a in alt if isinstance(a, frozenset)]
+        forms |= min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a)))) if atoms else {"#num"}
+    return forms
+
+
+def signature_of(phrase: Phrase) -> set[str]:
+    """Forms of which a sentence must hold one for `phrase` to match: of a required element (or a `near_all`
+    phrase), the rarest word of each of its alternatives; of these, the one with the fewest common words, then
+    the fewest forms ({"#num"}: a number)."""
+    best = None
+    for element in phrase.elements:
+        if element.gap or element.optional:
+            continue
+        if element.other and not element.single and not element.longer:
+            # a number or a time only: a sentence needs a digit or a number word (an element that also takes
+            # words, "@day", is looked up by those words and "#num" below)
+            # a few numbers (ages 12 to 17) are rare; any number at all is not
+            few = all(atom[0] == "num" and (atom[1] == "-" or atom[1] in ("<", "<=", "=") and atom[2] <= 31)
+                      for alt in element.other for atom in alt)
+            rarity = (False, 0, 1) if few else _NUMBER_RARITY
+            if best is None or rarity < best[0]:
+                best = (rarity, {"#num"})
+            continue
+        forms = _rarest(element)
+        key = _rarity(forms)
+        if best is None or key < best[0]:
+            best = (key, forms)
+    for other in phrase.near_all:
+        forms = signature_of(other)
+        key = _rarity(forms) if forms != {"#num"} else _NUMBER_RARITY
+        if best is None or key < best[0]:
+            best = (key, forms)
+    return best[1] if best is not None else {"#num"}
+
