@@ -698,6 +698,50 @@ def test_rules_are_made_once_for_the_same_files_and_again_when_one_changes(tmp_p
             load_rules([path])
 
 
+
+def test_rules_reloaded_leave_nothing_of_theirs_behind(tmp_path: Path) -> None:
+    """What is worked out from a rule set (its phrases' first words, the checker's indexes) belongs to the rules and
+    goes with them: the preview reloads the rules at every edit of a rule file, and a long session must not keep
+    every rule set it has read. Two rule sets in one process share nothing."""
+    import gc
+    import weakref
+
+    rule = ("rules:\n  - id: house-word\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
+            "    phrases: [{{phrase: '{word}', near: [today]}}]\n")
+    path = tmp_path / "house.yaml"
+    kept = []
+    for n in range(12):   # more rule sets than load_rules keeps (8)
+        path.write_text(rule.format(word=f"zzq{n}"), "utf-8")
+        rules = load_rules([path])
+        page = HtmlPage("x/index.html", "/x/", visible_text=f"Zzq{n} today, zzq{(n + 1) % 12} today.")
+        assert [f.message.split('"')[1] for f in ClaimsChecker.for_rules(rules).check(page)] == [f"zzq{n}"]
+        phrase = rules[0].phrases[0]
+        kept.append((weakref.ref(rules[0]), weakref.ref(phrase), weakref.ref(phrase.near[0])))
+    del rules, phrase
+    gc.collect()
+    alive = [n for n, refs in enumerate(kept) if any(ref() is not None for ref in refs)]
+    assert alive == list(range(12 - len(alive), 12)) and len(alive) <= 8   # only the rule sets load_rules keeps
+
+
+def test_a_project_s_rules_are_read_with_the_default_set_as_one_set_indexed_once(tmp_path: Path) -> None:
+    """A project's rule files and the default set are one rule set: its index is made once and every checker of
+    it (each build, each save in the preview) shares it; a rule id of the default set is refused as before."""
+    from generator.checks.rulesets import rules_for
+    from generator.model import CheckSettings
+
+    rule = ("rules:\n  - id: {id}\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
+            "    phrases: [zzyzzq]\n")
+    (tmp_path / "house.yaml").write_text(rule.format(id="house-word"), "utf-8")
+    settings = CheckSettings(rules=("house.yaml",))
+    first, again = rules_for(settings, tmp_path), rules_for(settings, tmp_path)
+    assert [r.id for r in first] == [r.id for r in load_rules()] + ["house-word"]
+    assert ClaimsChecker.for_rules(first).by_signature is ClaimsChecker.for_rules(again, ["x"]).by_signature
+    page = HtmlPage("x/index.html", "/x/", visible_text="Zzyzzq. Guaranteed results.")
+    assert sorted(f.rule for f in ClaimsChecker(first).check(page)) == ["claims.guarantee", "claims.house-word"]
+    (tmp_path / "house.yaml").write_text(rule.format(id="guarantee"), "utf-8")
+    with pytest.raises(DataError, match="rule ids defined twice: guarantee"):
+        rules_for(settings, tmp_path)
+
 # -- the fourth round of issue 15: the classes in other words --------------------------------------------------
 
 FOURTH_ROUND = [

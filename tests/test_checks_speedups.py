@@ -205,9 +205,9 @@ def test_code_is_read_when_the_page_has_a_code_tag(html):
 
 
 def test_a_checker_is_made_once_for_the_same_rules_and_again_for_an_edited_rule_file(tmp_path):
-    """`ClaimsChecker.for_rules` (each build and audit asks for one): the same rule objects and exempt texts give
-    a checker built once (the same indexes), with nothing remembered of the lines an earlier one saw; a rule file
-    whose text changed gives new rules, and so a checker of the new rules."""
+    """`ClaimsChecker.for_rules` (each build and audit asks for one): the same rule objects give a checker whose
+    indexes are made once, by their rule set, whatever the exempt texts, with nothing remembered of the lines an
+    earlier one saw; a rule file whose text changed gives new rules, and so a checker of the new rules."""
     rules = tmp_path / "house.yaml"
     rules.write_text("rules:\n  - id: house-sale\n    severity: error\n    message: m\n    hint: h\n    source: s\n"
                      "    phrases: [half price]\n", "utf-8")
@@ -220,7 +220,7 @@ def test_a_checker_is_made_once_for_the_same_rules_and_again_for_an_edited_rule_
     assert again._lines == {} and first._lines                                     # its own memo, empty
     assert [f.rule for f in again.check(page)] == ["claims.house-sale"]
     other = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT[:1])               # other exempt texts
-    assert other.by_signature is not first.by_signature and other.exempt != first.exempt
+    assert other.by_signature is first.by_signature and other.exempt != first.exempt
 
     rules.write_text(rules.read_text("utf-8").replace("half price", "free gifts"), "utf-8")
     edited = ClaimsChecker.for_rules(load_rules([rules]), EXEMPT)

@@ -15,16 +15,18 @@ from generator.paths import first_link, link_problem, relative_problem, shown
 
 def rules_for(settings: CheckSettings, project_dir: Path | None = None) -> list[ClaimRule]:
     """The claims rules a project uses: the default UK set (unless turned off) and its own rule files."""
-    rules = load_rules() if settings.default_rules else []
-    if settings.rules:
-        base = Path(project_dir) if project_dir else Path(".")
-        extra = load_rules([base / r for r in rule_paths(settings.rules, base)])
-        clash = {r.id for r in rules} & {r.id for r in extra}
-        if clash:
-            raise DataError([Problem(SITE_FILE, None, None, "checks.rules", f"rule ids defined twice: "
-                                     f"{', '.join(sorted(clash))}", "rename the project's rules")])
-        rules += extra
-    return rules
+    if not settings.rules:
+        return load_rules() if settings.default_rules else []
+    base = Path(project_dir) if project_dir else Path(".")
+    paths = [base / r for r in rule_paths(settings.rules, base)]
+    extra = load_rules(paths)
+    if not settings.default_rules:
+        return extra
+    clash = {r.id for r in load_rules()} & {r.id for r in extra}
+    if clash:
+        raise DataError([Problem(SITE_FILE, None, None, "checks.rules", f"rule ids defined twice: "
+                                 f"{', '.join(sorted(clash))}", "rename the project's rules")])
+    return load_rules(paths, with_default=True)   # one set with the default rules, made once (claims/rules.py)
 
 
 def rule_paths(names: Iterable[str], project_dir: Path) -> list[str]:

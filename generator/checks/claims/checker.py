@@ -8,7 +8,6 @@ the sentences before it give it another sense, or when its footnote does not mak
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Sequence
 
 from generator.checks.claims.lines import PRICED_ROW, joined_rows, marked
@@ -19,11 +18,6 @@ from generator.checks.claims.rules import ClaimRule
 from generator.checks.finding import Finding
 from generator.checks.page import HtmlPage
 from generator.checks.sentences import ASKING, Sentence, sentences_of
-
-# ClaimsChecker.for_rules: (ids of the rules, exempt texts) -> (the rules, a checker made of them), oldest first
-_CHECKERS: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[tuple[ClaimRule, ...], ClaimsChecker]] = {}
-_CHECKERS_MAX = 8
-
 
 
 class ClaimsChecker(ClaimMatcher):
@@ -37,20 +31,11 @@ class ClaimsChecker(ClaimMatcher):
 
     @classmethod
     def for_rules(cls, rules: Sequence[ClaimRule], exempt: Sequence[str] = ()) -> ClaimsChecker:
-        """`ClaimsChecker(rules, exempt)`, with what is worked out from the rules (indexes, signatures, vocabulary)
-        made once per process for the same rule objects and exempt texts: the rules of the same rule file texts
-        are the same frozen objects (`load_rules`), and every build and audit makes a checker. Each checker given
-        out remembers only the lines it has seen itself, as a new one does."""
-        key = (tuple(map(id, rules)), tuple(exempt))
-        made = _CHECKERS.pop(key, None)
-        if made is None:
-            made = (tuple(rules), cls(list(rules), exempt))   # the rules are kept, so that their ids stay theirs
-            if len(_CHECKERS) >= _CHECKERS_MAX:
-                del _CHECKERS[next(iter(_CHECKERS))]     # the least recently asked for
-        _CHECKERS[key] = made
-        checker = copy.copy(made[1])
-        checker._forget()
-        return checker
+        """A checker of these rules (every build and audit makes one): what is worked out from the rules for matching
+        (indexes, signatures, vocabulary) is made once per rule set and kept by it (`RuleSet.index`: the rules of
+        the same rule file texts are the same objects, see `load_rules`); the checker remembers only the lines it
+        has seen itself."""
+        return cls(list(rules), exempt)
 
     def check(self, page: HtmlPage) -> Iterator[Finding]:
         found: dict[tuple[str, str], list] = {}

@@ -22,13 +22,12 @@ from generator.checks.claims.phrases import (
     clean_text,
     compare,
     find_phrase,
-    first_keys,
     match_at,
     normalise,
     overlaps,
 )
-from generator.checks.claims.rules import ClaimRule
-from generator.checks.claims.signatures import Need, needs_of, signature_of
+from generator.checks.claims.rules import ClaimRule, index_of
+from generator.checks.claims.signatures import DIGITS
 from generator.checks.claims.voice import first_person, quoted_terms
 from generator.checks.sentences import (
     NUMBER_WORDS,
@@ -75,7 +74,6 @@ _NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and an
 _YES = (SentenceResult((), False, 1),)       # a sentence that holds no claim and starts "Yes"
 _NO = (SentenceResult((), False, -1),)
 _BY_ANSWER = {0: _NEUTRAL, 1: _YES, -1: _NO}
-_DIGITS = re.compile(r"\d+")
 _TAG = re.compile(r"#([^\W_]\w*)")
 
 
@@ -94,74 +92,17 @@ class ClaimMatcher:
     def __init__(self, rules: list[ClaimRule], exempt: Sequence[str] = ()):
         self.rules = rules
         self.exempt = [squash(normalise(t)) for t in exempt if t.strip()]
-        # The phrases a sentence is matched against, looked up by their signature (the forms of which a sentence
-        # must hold one, see `signature_of`): a sentence tries only the phrases whose rarest word it holds, each at
-        # the words that can start it, rather than every phrase that could start at each of its words.
-        self.by_signature: dict[str, list[tuple[int, ClaimRule, Phrase, frozenset[str]]]] = {}
-        vocabulary: set[str] = set()
-        order = 0
-        for rule in rules:
-            for phrase in rule.phrases:
-                entry = (order, rule, phrase, frozenset(first_keys(phrase)))
-                order += 1
-                for form in signature_of(phrase):
-                    self.by_signature.setdefault(form, []).append(entry)
-                for element in phrase.elements:
-                    for alt in element.alternatives:
-                        for atom in alt:
-                            if isinstance(atom, frozenset):
-                                vocabulary |= atom
-        self.signature_forms = frozenset(self.by_signature)
+        index = index_of(rules)   # the rule set's own index when the rules are one whole set (see rules.py)
+        self.by_signature, self.signature_forms = index.by_signature, index.signature_forms
+        self.candidates, self.candidate_forms = index.candidates, index.candidate_forms
+        self.vocabulary, self._relevant, self._numbered = index.vocabulary, index.relevant, index.numbered
+        self._signs, self._signs_in = index.signs, index.signs_in
+        self._number_atoms, self._atom_at = index.number_atoms, index.atom_at
+        self._signature_numbers, self._signature_number_words = index.signature_numbers, index.signature_number_words
         self.with_patterns = [r for r in rules if r.patterns is not None]
         self._first_person = [r for r in rules if r.first_person]
         self._takers = [r for r in rules if r.takes_back]
-        # What a line must hold for a phrase to match in it: a form of each of its required elements (the number
-        # of a number element), and of its `near` and `near_all` phrases. Phrases are looked up by the forms of
-        # one required element (their signature), so a line is matched only when some phrase could match in it.
         self.filtered = not self.with_patterns
-        self.candidates: dict[str, list[tuple[tuple[Need, ...], tuple[tuple, ...]]]] = {}
-        for rule in rules:
-            for phrase in rule.phrases:
-                needs, numbers = needs_of(phrase)
-                if phrase.asked:   # only in a question
-                    needs = needs + ((frozenset({"?"}), frozenset(), {}),)
-                for form in signature_of(phrase):
-                    self.candidates.setdefault(form, []).append((needs, numbers))
-        self.candidate_forms = frozenset(self.candidates)
-        self._numbered = "#num" in self.candidate_forms or any(
-            needs_numbers or any("#num" in single for single, _, _ in needs)
-            for found in self.candidates.values() for needs, needs_numbers in found)
-        self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
-        # every word form a need looks for: a line is reduced to these (and its numbers) before it is decided
-        # (the words of the phrases and of their `near` and `near_all` phrases: a superset of what needs hold)
-        relevant: set[str] = set(self.candidate_forms) | vocabulary
-        for rule in rules:
-            for phrase in rule.phrases:
-                for other in phrase.near + phrase.near_all:
-                    for element in other.elements:
-                        for alt in element.alternatives:
-                            relevant.update(*(a for a in alt if isinstance(a, frozenset)))
-        self._relevant = frozenset(relevant | set(NUMBER_WORDS))
-        self._signs = "".join(c for c in "£$€%*&+" if c in relevant)
-        self._number_atoms = tuple(sorted({atom for found in self.candidates.values() for _, numbers in found
-                                           for atoms in numbers for atom in atoms}, key=repr))
-        self._atom_at = {atom: k for k, atom in enumerate(self._number_atoms)}
-        signs = "".join(c for c in "£$€%*&+" if c in self.candidate_forms)
-        self._signs_in = re.compile(f"[{re.escape(signs)}]").search if signs else (lambda _: None)
-        # the numbers that phrases whose signature is a number take (ages 12 to 17): a line must hold one
-        atoms = [atom for rule in rules for phrase in rule.phrases if signature_of(phrase) == {"#num"}
-                 for element in phrase.elements if element.other for alt in element.other for atom in alt
-                 if atom[0] == "num"]
-        self._signature_numbers = None
-        self._signature_number_words: frozenset[str] = frozenset()
-        if atoms:
-            if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
-                self._signature_numbers = _DIGITS
-                self._signature_number_words = frozenset(NUMBER_WORDS)
-            else:
-                taken = sorted({n for a in atoms for n in range(0, 100) if compare(a, n)})
-                self._signature_numbers = re.compile(r"(?<![\d.])(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])")
-                self._signature_number_words = frozenset(w for w, n in NUMBER_WORDS.items() if n in taken)
         self._forget()
 
     def _forget(self) -> None:
@@ -226,9 +167,9 @@ class ClaimMatcher:
         if "?" in low:
             present.add("?")
         numbers: frozenset = frozenset()
-        if self._numbered and (_DIGITS.search(low) or not present.isdisjoint(NUMBER_WORDS)):
+        if self._numbered and (DIGITS.search(low) or not present.isdisjoint(NUMBER_WORDS)):
             classes = self._number_classes
-            numbers = frozenset([classes.get(n) or self._number_class(n) for n in _DIGITS.findall(low)]
+            numbers = frozenset([classes.get(n) or self._number_class(n) for n in DIGITS.findall(low)]
                                 + [self._number_class(str(NUMBER_WORDS[w])) for w in present & NUMBER_WORDS.keys()])
             present.add("#num")
         if "#" in low:   # hashtags: the rule words they are made of (not remembered: they are rare)
@@ -298,12 +239,13 @@ class ClaimMatcher:
         if timed:
             forms.add("#num")
         by_signature = self.by_signature
-        phrases: dict[int, tuple[int, ClaimRule, Phrase, frozenset[str]]] = {}
+        phrases: dict[int, tuple[int, int, Phrase, frozenset[str]]] = {}
         for form in forms & self.signature_forms:
             for entry in by_signature[form]:
                 phrases[entry[0]] = entry
         tries = []
-        for order, rule, phrase, keys in phrases.values():
+        for order, rule_no, phrase, keys in phrases.values():
+            rule = self.rules[rule_no]
             numeric = "#num" in keys or "#time" in keys
             for i, w in enumerate(words):
                 if w.form in keys or (timed and (numeric and w.number is not None or

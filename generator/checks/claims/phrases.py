@@ -119,6 +119,11 @@ class Phrase:
     after_within: int = 6                         # ... among this many sentences before it (see Claim.context)
     footnote: tuple[Phrase, ...] = ()             # one of these in the sentence, or in a footnote of the page
     near_before: tuple[Phrase, ...] = ()          # one of these in one of the `after_within` sentences before it
+    # what the first word of a match can be (see __post_init__): worked out once, with the phrase
+    first_keys: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first_keys", frozenset(_first_keys(self.elements)))
 
 
 _SYMBOLS = frozenset("£$€%*+&")
@@ -307,10 +312,10 @@ def match_at(elements: tuple[Element, ...], words: tuple[Word, ...], i: int, nam
     return None
 
 
-def first_keys(phrase: Phrase) -> set[str]:
+def _first_keys(elements: tuple[Element, ...]) -> set[str]:
     """What the first word of a match can be: word forms, or "#num" / "#time" for any number or time."""
     keys: set[str] = set()
-    for alt in phrase.elements[0].alternatives:
+    for alt in elements[0].alternatives if elements else ():
         atom = alt[0]
         if isinstance(atom, frozenset):
             keys |= atom
@@ -339,15 +344,11 @@ def _without(words: tuple[Word, ...], a: int) -> bool:
 
 
 TIME_WORDS = frozenset({"midnight", "midday", "noon"})   # times of day without a number
-_KEYS: dict[int, tuple[Phrase, set[str]]] = {}   # a phrase's first-word forms, worked out once
 
 
 def find_phrase(phrase: Phrase, words: tuple[Word, ...], names: bool) -> list[tuple[int, int]]:
     """(first, last) word of every match of a phrase in a sentence (used for `near` and `unless`)."""
-    cached = _KEYS.get(id(phrase))
-    if cached is None or cached[0] is not phrase:
-        cached = _KEYS[id(phrase)] = (phrase, first_keys(phrase))
-    keys = cached[1]
+    keys = phrase.first_keys
     out = []
     for i, w in enumerate(words):
         if w.form in keys or (w.number is not None and ("#num" in keys or "#time" in keys)) or \

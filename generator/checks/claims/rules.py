@@ -8,13 +8,15 @@ words ("money-back guarantee", "semi-permanent make-up").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from generator.checks.claims.phrases import Phrase, PhraseError, compile_phrase
+from generator.checks.claims.signatures import RuleIndex
 from generator.data import Document, format_path, parse_document
 from generator.errors import DataError, Problem
 from generator.schema import Boolean, Choice, Field, ListOf, MapOf, Number, Obj, Text, custom, validate
@@ -42,10 +44,32 @@ class ClaimRule:
     takes_back: tuple[Phrase, ...] = ()   # another rule's claim marked for small print that says one of these
     file: str = ""
     line: int | None = None
+    rule_set: RuleSet | None = field(default=None, compare=False, repr=False)   # the set it was read in
 
     @property
     def rule(self) -> str:
         return f"claims.{self.id}"
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """The rules of some rule file texts, read together once (`load_rules`), and what is worked out from them for
+    matching (their index): it belongs to them, and goes when they go."""
+    rules: tuple[ClaimRule, ...]
+
+    @cached_property
+    def index(self) -> RuleIndex:
+        return RuleIndex([rule.phrases for rule in self.rules])
+
+
+def index_of(rules: Sequence[ClaimRule]) -> RuleIndex:
+    """The index of rules to match: their rule set's when they are the whole of one (made once, and shared by every
+    checker of the set), else one of their own."""
+    owner = rules[0].rule_set if rules else None
+    if owner is not None and len(owner.rules) == len(rules) and \
+            all(a is b for a, b in zip(owner.rules, rules, strict=True)):
+        return owner.index
+    return RuleIndex([rule.phrases for rule in rules])
 
 
 def _regex_rule(value, path):
@@ -131,28 +155,29 @@ def _default_text() -> str:
     return resources.files("generator").joinpath(f"rules/{DEFAULT_RULES}").read_text("utf-8")
 
 
-def load_rules(paths: list[Path] | None = None) -> list[ClaimRule]:
-    """The default rule set, or the rule files given (raising DataError with file and line for bad rules).
+def load_rules(paths: list[Path] | None = None, with_default: bool = False) -> list[ClaimRule]:
+    """The default rule set, or the rule files given (raising DataError with file and line for bad rules), after
+    the default set's rules `with_default`: rules read together are one set, with one index (see `RuleSet`).
     A project's rule file may use the sets of the default file (`@condition`) and its own."""
     default_name = f"generator/rules/{DEFAULT_RULES}"
     sources: list[tuple[str, str]] = []
-    if paths is None:
+    if paths is None or with_default:
         sources.append((default_name, _default_text()))
-    else:
-        for path in paths:
-            try:
-                sources.append((str(path), Path(path).read_text("utf-8")))
-            except OSError as exc:
-                raise DataError([Problem(str(path), None, None, "", f"cannot read the rule file: {exc.strerror}",
-                                         "check the path in site.yaml checks.rules")]) from None
-    return list(_compiled(tuple(sources)))
+    for path in paths or []:
+        try:
+            sources.append((str(path), Path(path).read_text("utf-8")))
+        except OSError as exc:
+            raise DataError([Problem(str(path), None, None, "", f"cannot read the rule file: {exc.strerror}",
+                                     "check the path in site.yaml checks.rules")]) from None
+    return list(_compiled(tuple(sources)).rules)
 
 
 @lru_cache(maxsize=8)
-def _compiled(sources: tuple[tuple[str, str], ...]) -> tuple[ClaimRule, ...]:
-    """The rules of these (file name, text) pairs, made once for the same texts: the preview checks again at every
-    save, and making the rules (their phrases and patterns) costs more than checking the pages a save changes.
-    The rules are frozen, so runs can share them; bad rules raise DataError each time (a raise is not kept)."""
+def _compiled(sources: tuple[tuple[str, str], ...]) -> RuleSet:
+    """The rules of these (file name, text) pairs as one set, made once for the same texts: the preview checks again
+    at every save, and making the rules (their phrases and patterns, and the set's index) costs more than checking
+    the pages a save changes. The rules are frozen, so runs can share them; a set kept no longer here goes with what
+    was worked out from it; bad rules raise DataError each time (a raise is not kept)."""
     base_sets = _default_sets()
     rules: list[ClaimRule] = []
     problems: list[Problem] = []
@@ -178,7 +203,10 @@ def _compiled(sources: tuple[tuple[str, str], ...]) -> tuple[ClaimRule, ...]:
                 rules.append(rule)
     if problems:
         raise DataError(problems)
-    return tuple(rules)
+    rule_set = RuleSet(tuple(rules))
+    for rule in rules:
+        object.__setattr__(rule, "rule_set", rule_set)   # (frozen: set once, as it is made)
+    return rule_set
 
 
 @lru_cache(maxsize=1)

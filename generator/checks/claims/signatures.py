@@ -4,7 +4,13 @@ look-ups, before any phrase is matched."""
 
 from __future__ import annotations
 
-from generator.checks.claims.phrases import Element, Phrase
+import re
+from collections.abc import Callable, Sequence
+
+from generator.checks.claims.phrases import Element, Phrase, compare
+from generator.checks.sentences import NUMBER_WORDS
+
+DIGITS = re.compile(r"\d+")
 
 # the commonest English words, and the commonest of an honest clinic's pages (the sample's treatments and areas):
 # a phrase's signature avoids them
@@ -118,3 +124,76 @@ def signature_of(phrase: Phrase) -> set[str]:
             best = (key, forms)
     return best[1] if best is not None else {"#num"}
 
+
+
+class RuleIndex:
+    """The phrases of a rule set (each rule's, in order) indexed for matching: by their signatures, with what a
+    line must hold for each to match. Made once per rule set (rules.RuleSet.index) and shared by its checkers."""
+
+    def __init__(self, phrases_by_rule: Sequence[tuple[Phrase, ...]]):
+        # The phrases a sentence is matched against, looked up by their signature (the forms of which a sentence
+        # must hold one, see `signature_of`): a sentence tries only the phrases whose rarest word it holds, each at
+        # the words that can start it, rather than every phrase that could start at each of its words.
+        # Each entry: (its order among the set's phrases, the number of its rule, the phrase, its first words).
+        self.by_signature: dict[str, list[tuple[int, int, Phrase, frozenset[str]]]] = {}
+        vocabulary: set[str] = set()
+        order = 0
+        for rule_no, phrases in enumerate(phrases_by_rule):
+            for phrase in phrases:
+                entry = (order, rule_no, phrase, phrase.first_keys)
+                order += 1
+                for form in signature_of(phrase):
+                    self.by_signature.setdefault(form, []).append(entry)
+                for element in phrase.elements:
+                    for alt in element.alternatives:
+                        for atom in alt:
+                            if isinstance(atom, frozenset):
+                                vocabulary |= atom
+        self.signature_forms = frozenset(self.by_signature)
+        # What a line must hold for a phrase to match in it: a form of each of its required elements (the number
+        # of a number element), and of its `near` and `near_all` phrases. Phrases are looked up by the forms of
+        # one required element (their signature), so a line is matched only when some phrase could match in it.
+        self.candidates: dict[str, list[tuple[tuple[Need, ...], tuple[tuple, ...]]]] = {}
+        for phrases in phrases_by_rule:
+            for phrase in phrases:
+                needs, numbers = needs_of(phrase)
+                if phrase.asked:   # only in a question
+                    needs = needs + ((frozenset({"?"}), frozenset(), {}),)
+                for form in signature_of(phrase):
+                    self.candidates.setdefault(form, []).append((needs, numbers))
+        self.candidate_forms = frozenset(self.candidates)
+        self.numbered = "#num" in self.candidate_forms or any(
+            needs_numbers or any("#num" in single for single, _, _ in needs)
+            for found in self.candidates.values() for needs, needs_numbers in found)
+        self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
+        # every word form a need looks for: a line is reduced to these (and its numbers) before it is decided
+        # (the words of the phrases and of their `near` and `near_all` phrases: a superset of what needs hold)
+        relevant: set[str] = set(self.candidate_forms) | vocabulary
+        for phrases in phrases_by_rule:
+            for phrase in phrases:
+                for other in phrase.near + phrase.near_all:
+                    for element in other.elements:
+                        for alt in element.alternatives:
+                            relevant.update(*(a for a in alt if isinstance(a, frozenset)))
+        self.relevant = frozenset(relevant | set(NUMBER_WORDS))
+        self.signs = "".join(c for c in "£$€%*&+" if c in relevant)
+        self.number_atoms = tuple(sorted({atom for found in self.candidates.values() for _, numbers in found
+                                          for atoms in numbers for atom in atoms}, key=repr))
+        self.atom_at = {atom: k for k, atom in enumerate(self.number_atoms)}
+        signs = "".join(c for c in "£$€%*&+" if c in self.candidate_forms)
+        self.signs_in: Callable[[str], object] = \
+            re.compile(f"[{re.escape(signs)}]").search if signs else (lambda _: None)
+        # the numbers that phrases whose signature is a number take (ages 12 to 17): a line must hold one
+        atoms = [atom for phrases in phrases_by_rule for phrase in phrases if signature_of(phrase) == {"#num"}
+                 for element in phrase.elements if element.other for alt in element.other for atom in alt
+                 if atom[0] == "num"]
+        self.signature_numbers: re.Pattern[str] | None = None
+        self.signature_number_words: frozenset[str] = frozenset()
+        if atoms:
+            if any(a[1] is None or a[1] in (">", ">=") for a in atoms):
+                self.signature_numbers = DIGITS
+                self.signature_number_words = frozenset(NUMBER_WORDS)
+            else:
+                taken = sorted({n for a in atoms for n in range(0, 100) if compare(a, n)})
+                self.signature_numbers = re.compile(r"(?<![\d.])(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])")
+                self.signature_number_words = frozenset(w for w, n in NUMBER_WORDS.items() if n in taken)
