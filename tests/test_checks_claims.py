@@ -823,6 +823,20 @@ def test_the_words_of_negation_and_reported_speech_come_from_the_language_file()
     assert re.search(r"^language.yaml:\d+:\d+: negations: ", str(info.value), re.M), str(info.value)
 
 
+
+def test_the_words_of_a_review_and_of_a_question_about_a_harm_come_from_the_language_file():
+    """The word lists the claims rules' matching reads with are declared once, in the language file."""
+    from generator.checks.claims import matcher, phrases, voice
+
+    language = read_language()
+    read = {"free-of": matcher._FREE_OF, "circumstances": matcher._CIRCUMSTANCE, "gap-ends": phrases._GAP_STOPS,
+            "times-of-day": phrases.TIME_WORDS, "first-person": voice._FIRST_PERSON,
+            "clinic-voice": voice._CLINIC_VOICE, "practitioner": voice._PRACTITIONER,
+            "asks-for-me": voice._ASKS_FOR_ME, "client-own": voice._CLIENT_OWN, "client-i": voice._CLIENT_I,
+            "client-me": voice._CLIENT_ME, "quoted-about": voice._META}
+    assert {key: frozenset(language[key]) for key in read} == read
+    assert "no" in language["free-of"] and "i'm" in language["first-person"] and "clients'" in language["practitioner"]
+
 # -- the sixth round of issue 15 ---------------------------------------------------------------------------------
 
 SIXTH_ROUND = [

@@ -333,7 +333,10 @@ def answer_of(first: str, second: str = "", third: str = "") -> int:
 LANGUAGE_FILE = "rules/language.yaml"   # inside the package: the lists a compliance person may extend
 _LANGUAGE_KEYS = ("negations", "pseudo-negations", "negation-ends", "others", "reporting-verbs", "hedges", "askers",
                   "wishes", "quoting", "talked-about", "meaning", "pointing", "warnings", "myth-labels", "myth-runs",
-                  "services")
+                  "services",
+                  # read by the claims rules' matching (generator/checks/claims/)
+                  "free-of", "circumstances", "gap-ends", "times-of-day", "first-person", "clinic-voice",
+                  "practitioner", "asks-for-me", "client-own", "client-i", "client-me", "quoted-about")
 
 
 def read_language(text: str | None = None, name: str = f"generator/{LANGUAGE_FILE}") -> dict[str, list[str]]:
@@ -354,7 +357,8 @@ def read_language(text: str | None = None, name: str = f"generator/{LANGUAGE_FIL
 _LANGUAGE = read_language()
 
 
-def _words(key: str) -> frozenset[str]:
+def language_words(key: str) -> frozenset[str]:
+    """The words of one list of the language file."""
     return frozenset(_LANGUAGE[key])
 
 
@@ -362,15 +366,15 @@ def _runs(key: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(run.split()) for run in _LANGUAGE[key])
 
 
-_SERVICES = _words("services")   # read by _unmark_services
+_SERVICES = language_words("services")   # read by _unmark_services
 
 
 # -- negation ---------------------------------------------------------------------------------------------------
 
-NEGATIONS = _words("negations")
+NEGATIONS = language_words("negations")
 # phrases with a negation word that do not negate what follows (pseudo-negations)
 _PSEUDO = tuple((run, len(run)) for run in _runs("pseudo-negations"))
-_TERMINATORS = _words("negation-ends")
+_TERMINATORS = language_words("negation-ends")
 _SUBJECTS = frozenset({"it", "it's", "its", "you", "you'll", "you're", "we", "we're", "we'll", "they", "they're",
                        "this", "that", "there", "there's", "results", "i", "i'm", "she", "he", "our", "your"})
 _COORDINATORS = frozenset({"and", "or", "nor", "&"})
@@ -428,8 +432,8 @@ def negation_scopes(words: tuple[Word, ...]) -> list[tuple[int, int, int]]:
     return out
 
 
-_OTHERS = _words("others")
-_SAY = _words("reporting-verbs")
+_OTHERS = language_words("others")
+_SAY = language_words("reporting-verbs")
 _QUOTING = _runs("quoting")
 
 
@@ -467,10 +471,10 @@ def _reported(words: tuple[Word, ...]) -> tuple[int, int] | None:
 
 
 # people whose wishes a page reports ("clients ask for", "patients want"): what they ask for is not a claim
-_ASKERS = _OTHERS | _words("askers")
+_ASKERS = _OTHERS | language_words("askers")
 _CLINIC = frozenset({"we", "we'll", "we're", "we've", "us", "our"})
-_WISH = _words("wishes")
-_WARNINGS = _words("warnings")
+_WISH = language_words("wishes")
+_WARNINGS = language_words("warnings")
 
 
 def _warns(words: tuple[Word, ...]) -> bool:
@@ -479,17 +483,17 @@ def _warns(words: tuple[Word, ...]) -> bool:
     return any(w.form in _WARNINGS and (w.form != "designed" or k + 1 < len(words) and words[k + 1].form == "to")
                for k, w in enumerate(words))
 _INDIRECT = frozenset({"whether", "if"})   # after a word of asking or wondering: a reported question
-_MYTH_LABELS = _words("myth-labels")
+_MYTH_LABELS = language_words("myth-labels")
 _MYTH_RUNS = _runs("myth-runs")
 # words between the others and their saying: "clinics *that* called", "a clinic *who will* tell you"
-_HEDGES = _words("hedges")
+_HEDGES = language_words("hedges")
 _QUOTING_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _QUOTING:
     _QUOTING_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 
 
-_WORDS_TALKED_ABOUT = _words("talked-about")
-_MEANING = _words("meaning")
+_WORDS_TALKED_ABOUT = language_words("talked-about")
+_MEANING = language_words("meaning")
 
 
 def _talks_about_words(words: tuple[Word, ...]) -> bool:
@@ -510,7 +514,7 @@ def _lists_after(words: tuple[Word, ...], k: int) -> bool:
     return sum(1 for w in words[k + 2:] if w.comma) >= 2
 
 
-_POINTING = _words("pointing")   # "these words", "such claims": the words listed are talked about
+_POINTING = language_words("pointing")   # "these words", "such claims": the words listed are talked about
 
 
 _SUPPOSED = frozenset({"it", "there", "they", "this", "that", "anything", "something", "such", "any"})

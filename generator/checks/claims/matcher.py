@@ -34,6 +34,7 @@ from generator.checks.sentences import (
     Sentence,
     Word,
     answer_of,
+    language_words,
     negated_after,
     negation_scopes,
     sentence_of,
@@ -66,10 +67,10 @@ class SentenceResult:
     answer: int                    # -1 "No ...", 1 "Yes ...", 0 neither
 
 
-# words before a harm that make it the circumstance of a question, not what is asked about
-_FREE_OF = frozenset({"free", "no", "zero", "without", "nil"})   # "risk-free", "no risk": the harm denied
-_CIRCUMSTANCE = frozenset({"after", "following", "since", "before", "about", "treat", "treating", "manage",
-                           "managing", "handle", "handling", "prevent", "reduce", "minimise", "minimize"})
+# words next to a harm that ask whether it is absent ("risk-free", "no risk"); words before it that make it the
+# circumstance of a question, not what is asked about ("after a complication")
+_FREE_OF = language_words("free-of")
+_CIRCUMSTANCE = language_words("circumstances")
 _NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and answers nothing
 _YES = (SentenceResult((), False, 1),)       # a sentence that holds no claim and starts "Yes"
 _NO = (SentenceResult((), False, -1),)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.checks.sentences import NEGATIONS, Word, negation_scopes
+from generator.checks.sentences import NEGATIONS, Word, language_words, negation_scopes
 from generator.text import CURRENCY_SIGNS, QUOTES, WORD, did_you_mean
 
 # -- words and their forms --------------------------------------------------------------------------------------
@@ -228,6 +228,9 @@ def _sequences(elements: tuple[Element, ...]) -> list[Alternative]:
     return out
 
 
+TIME_WORDS = language_words("times-of-day")   # times of day without a number: "#time"
+
+
 def _atom_matches(atom, word: Word) -> bool:
     if isinstance(atom, frozenset):
         return word.form in atom
@@ -235,7 +238,7 @@ def _atom_matches(atom, word: Word) -> bool:
         return word.number is not None and compare(atom, word.number)
     # a time of day
     return (word.number is not None and (":" in word.form or word.form.endswith(("am", "pm", "m.")))) or \
-        word.form in ("midnight", "midday", "noon")
+        word.form in TIME_WORDS
 
 
 def compare(atom: tuple, number: float) -> bool:
@@ -256,8 +259,7 @@ def compare(atom: tuple, number: float) -> bool:
     return number == value
 
 
-_GAP_STOPS = frozenset({"if", "when", "whether", "unless", "but", "because", "although", "though", "while",
-                        "whilst", "before", "after", "until", "so", "however", "who", "which", "where"})
+_GAP_STOPS = language_words("gap-ends")   # words a gap does not cross
 
 
 def match_at(elements: tuple[Element, ...], words: tuple[Word, ...], i: int, names: bool, k: int = 0) -> int | None:
@@ -343,16 +345,13 @@ def _without(words: tuple[Word, ...], a: int) -> bool:
                              len(before) == 2 and before[0] == "without" and before[1] in ("the", "a", "any", "your"))
 
 
-TIME_WORDS = frozenset({"midnight", "midday", "noon"})   # times of day without a number
-
-
 def find_phrase(phrase: Phrase, words: tuple[Word, ...], names: bool) -> list[tuple[int, int]]:
     """(first, last) word of every match of a phrase in a sentence (used for `near` and `unless`)."""
     keys = phrase.first_keys
     out = []
     for i, w in enumerate(words):
         if w.form in keys or (w.number is not None and ("#num" in keys or "#time" in keys)) or \
-                ("#time" in keys and w.form in ("midnight", "midday", "noon")):
+                ("#time" in keys and w.form in TIME_WORDS):
             end = match_at(phrase.elements, words, i, names)
             if end is not None:
                 out.append((i, end))

@@ -6,38 +6,19 @@ from __future__ import annotations
 import re
 
 from generator.checks.claims.phrases import WORD_PATTERN, normalise
-from generator.checks.sentences import Word
+from generator.checks.sentences import Word, language_words
 
-_FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "i'd", "myself", "i'll"})
-_CLINIC_VOICE = frozenset({"we", "our", "us", "we're", "we've", "we'll", "ours"})
-
-
-_PRACTITIONER = frozenset({"clients", "patients", "technique", "practice", "clinic", "inject", "injector", "seen",
-                           "treat", "offer", "team", "training", "trained", "use", "recommend", "advise", "explain",
-                           "prescribe", "teach", "injecting", "injected", "treated", "treating", "job", "promise",
-                           "guarantee", "specialise", "specialize", "provide", "perform", "administer", "diary",
-                           "chair", "slots", "books", "offering", "running", "taking", "qualified", "always",
-                           "own", "injectorlife", "tell", "told", "say", "nurse", "doctor",
-                           "fully", "booked", "available", "open", "client's", "patient's", "clients'",
-                           "patients'", "client", "patient"})
-_ASKS_FOR_ME = frozenset({"dm", "message", "call", "text", "email", "contact"})   # "DM me": the practitioner
-
-
+# the words of a review and of the clinic's voice (generator/rules/language.yaml)
+_FIRST_PERSON = language_words("first-person")
+_CLINIC_VOICE = language_words("clinic-voice")
+_PRACTITIONER = language_words("practitioner")   # "my clients", "I inject": the practitioner
+_ASKS_FOR_ME = language_words("asks-for-me")   # "DM me": the practitioner
 # what a client says of their own treatment (a review), not what a practitioner says of their work: "my skin",
 # "my lips", "I look", "I felt", "I'm thrilled", "it made me", or the sentence quoted
-_CLIENT_OWN = frozenset({"skin", "lips", "lip", "face", "forehead", "lines", "wrinkles", "acne", "rosacea", "eczema",
-                         "psoriasis", "confidence", "jaw", "jawline", "cheeks", "brows", "hair", "results", "result",
-                         "filler", "botox", "peel", "peels", "complexion", "pores", "scars", "life", "friends",
-                         "husband", "wife", "partner", "family", "eyes", "neck", "chin", "nose", "smile", "spots",
-                         "breakouts", "exosome", "appointment", "treatment", "treatments", "sessions", "session",
-                         "self", "face's", "crow's", "frown", "under-eyes", "body", "legs", "underarms"})
-_CLIENT_I = frozenset({"look", "looked", "looks", "feel", "felt", "had", "got", "was", "went", "didn't", "did",
-                       "can", "can't", "finally", "barely", "love", "loved", "couldn't", "am", "noticed", "walked",
-                       "came", "left", "wish", "honestly", "genuinely", "literally", "absolutely", "never", "just",
-                       "cannot", "could", "would", "recommend", "highly", "hardly", "really", "booked",
-                       "tried", "needed", "haven't", "hadn't", "wasn't", "swear", "cried", "saw", "don't"})
-_CLIENT_ME = frozenset({"made", "gave", "left", "let", "makes", "gives", "given", "helped", "hurt", "changed",
-                        "leaving", "making", "giving", "for", "to"})
+_CLIENT_OWN = language_words("client-own")
+_CLIENT_I = language_words("client-i")
+_CLIENT_ME = language_words("client-me")
+
 _QUOTE_OPENERS = ('"', "'", "\u201c", "\u2018")
 
 
@@ -92,10 +73,7 @@ def first_person(words: tuple[Word, ...], text: str = "") -> bool:
 
 _QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{2,60})[\"\u201d\u2019]"
                      r"|(?<![\w'])'([^']{2,60})'(?![\w'])")
-_META = frozenset({"phrase", "phrases", "word", "words", "term", "terms", "label", "labels", "claim", "claims",
-                   "means", "mean", "see", "use", "used", "say", "says", "promise", "promises", "websites", "ads",
-                   "adverts", "marketing", "read", "slogan", "slogans", "buzzword", "buzzwords", "exist", "exists",
-                   "myth", "nonsense", "language", "wording", "banners", "belong", "like", "call", "called"})
+_META = language_words("quoted-about")
 
 
 def quoted_terms(text: str) -> list[str]:
