@@ -21,13 +21,8 @@ from generator.checks.sentences import ASKING, Sentence, sentences_of
 
 
 class ClaimsChecker(ClaimMatcher):
-    """Matches a rule set against pages; `exempt` are texts (the disclaimer library) in which nothing counts.
-
-    A sentence never spans lines (a line is a block of the page: a paragraph, a heading, a list item), so what a
-    line holds is worked out once per distinct line and remembered (matcher.py): most lines (treatment paragraphs,
-    notes on an area, the footer) repeat on thousands of pages. Only a question at a line's end looks at the next
-    line (its answer), and that is decided on the page from what the two lines hold.
-    """
+    """Matches a rule set against pages: the claims of each line (`ClaimMatcher`, which remembers them; `exempt` are
+    texts, the disclaimer library, in which nothing counts), weighed against the lines around them."""
 
     @classmethod
     def for_rules(cls, rules: Sequence[ClaimRule], exempt: Sequence[str] = ()) -> ClaimsChecker:

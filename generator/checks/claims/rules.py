@@ -1,4 +1,5 @@
-"""The claims rule files: their schema, and each rule read into a `ClaimRule` with its phrases compiled.
+"""The claims rule files: their schema, and each rule read into a `ClaimRule` with its phrases compiled; the rules
+read together are a `RuleSet`, which keeps what the checker works out from them (their index).
 
 A rule (see `generator/rules/uk.yaml`, the default UK rule set, and docs/checks.md) is a concept: `phrases` in
 the phrase language (phrases.py), with the words that must be `near`, and `unless` phrases for other senses of its
@@ -155,7 +156,7 @@ def _default_text() -> str:
     return resources.files("generator").joinpath(f"rules/{DEFAULT_RULES}").read_text("utf-8")
 
 
-def load_rules(paths: list[Path] | None = None, with_default: bool = False) -> list[ClaimRule]:
+def load_rules(paths: list[Path] | None = None, *, with_default: bool = False) -> list[ClaimRule]:
     """The default rule set, or the rule files given (raising DataError with file and line for bad rules), after
     the default set's rules `with_default`: rules read together are one set, with one index (see `RuleSet`).
     A project's rule file may use the sets of the default file (`@condition`) and its own."""
