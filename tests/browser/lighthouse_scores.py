@@ -4,9 +4,10 @@ phone (Lighthouse's mobile emulation and throttling), served on 127.0.0.1 to Deb
     python3 tests/browser/lighthouse_scores.py                      # output/ of the sample project (build it first)
     python3 tests/browser/lighthouse_scores.py SITE_DIR /path/ ...   # any folder, the pages given
 
-Uses npm `lighthouse@12.2.3` from tests/browser/node_modules (installed by tests/setup-system.sh) with the
-settings in lighthouse.json: Lighthouse's defaults for a phone, with shorter quiet windows (a static page on
-loopback has nothing left to load after a quarter of a second). One Chromium serves every run. Prints a line per
+Uses npm `lighthouse@12.2.3` from tests/browser/node_modules (installed by tests/setup-system.sh), through its node
+API in one node process for all the pages (lighthouse_runs.mjs), with the settings in lighthouse.json: Lighthouse's
+defaults for a phone, with shorter quiet windows (a static page on loopback has nothing left to load after a quarter
+of a second). One Chromium serves every run. Prints a line per
 page and exits 0 when every page scores 100 in every category, 1 when one does not, 2 when a tool is missing.
 """
 
@@ -19,12 +20,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[2])]
-from harness import CHROMIUM, CHROMIUM_ARGS, HERE, NODE_MODULES, SETUP_HINT, missing_tools, page_per_kind, serve  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS, HERE, SETUP_HINT, missing_tools, page_per_kind, serve  # noqa: E402
 
 REPO = HERE.parent.parent
 CONFIG = HERE / "lighthouse.json"
@@ -36,7 +37,7 @@ TIMED = frozenset({"first-contentful-paint", "largest-contentful-paint", "speed-
 # a web host does), and a stylesheet kept readable for restyling (Lighthouse counts 2 KiB of spaces and comments).
 # None of them weighs in the score.
 NOT_THE_PAGES = frozenset({"uses-text-compression", "uses-long-cache-ttl", "unminified-css"})
-LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+RUNS = HERE / "lighthouse_runs.mjs"   # Lighthouse's node API on each page in turn
 
 
 @dataclass(frozen=True)
@@ -75,30 +76,41 @@ def debuggable_chromium() -> Iterator[int]:
 
 def lighthouse_scores(site: Path, paths: list[str]) -> list[Scores]:
     """Run Lighthouse on each URL path of the site folder, one after another."""
-    scores = []
+    return lighthouse_scores_of({site: paths})[site]
+
+
+def lighthouse_scores_of(sites: dict[Path, list[str]]) -> dict[Path, list[Scores]]:
+    """Run Lighthouse on each URL path of each site folder, one after another, in one Chromium and one node process
+    (lighthouse_runs.mjs: loading Lighthouse takes node about as long as a run of it)."""
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    with serve(site) as base, debuggable_chromium() as port, tempfile.TemporaryDirectory() as tmp:
-        for path in paths:
-            report = Path(tmp) / "report.json"
-            started = time.perf_counter()
-            run = subprocess.run(["node", str(LIGHTHOUSE), base + path, f"--port={port}", f"--config-path={CONFIG}",
-                                  "--output=json", f"--output-path={report}", "--quiet"],
-                                 env=env, capture_output=True, text=True, timeout=180)
-            if run.returncode != 0:
-                raise RuntimeError(f"lighthouse failed on {path} (exit {run.returncode}):\n{run.stderr[-2000:]}")
-            data = json.loads(report.read_text("utf-8"))
-            categories = {name: data["categories"][name] for name in CATEGORIES}
-            failing = tuple(f"{name}: {ref['id']}: {data['audits'][ref['id']]['title']}"
-                            for name, category in categories.items() for ref in category["auditRefs"]
-                            if ref["weight"] and data["audits"][ref["id"]]["score"] not in (None, 1))
-            untimed = tuple(f"performance: {ref['id']}: {data['audits'][ref['id']]['title']}"
-                            for ref in categories["performance"]["auditRefs"]
-                            if ref["id"] not in TIMED | NOT_THE_PAGES
-                            and data["audits"][ref["id"]]["score"] not in (None, 1))
-            scores.append(Scores(path, {name: round((c["score"] or 0) * 100) for name, c in categories.items()},
-                                 failing, time.perf_counter() - started, untimed,
-                                 data["environment"].get("benchmarkIndex") or 0))
-    return scores
+    with ExitStack() as stack:
+        bases = {site: stack.enter_context(serve(site)) for site in sites}
+        urls = [(site, path, bases[site] + path) for site, paths in sites.items() for path in paths]
+        port = stack.enter_context(debuggable_chromium())
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        run = subprocess.run(["node", str(RUNS), str(port), str(CONFIG), str(tmp), *(url for _, _, url in urls)],
+                             env=env, capture_output=True, text=True, timeout=120 + 60 * len(urls))
+        if run.returncode != 0:
+            raise RuntimeError(f"lighthouse failed (exit {run.returncode}):\n{run.stderr[-2000:]}")
+        scores: dict[Path, list[Scores]] = {site: [] for site in sites}
+        for n, (site, path, _) in enumerate(urls):
+            scores[site].append(_scores(path, json.loads((tmp / f"{n}.json").read_text("utf-8")),
+                                        float((tmp / f"{n}.seconds").read_text())))
+        return scores
+
+
+def _scores(path: str, data: dict, seconds: float) -> Scores:
+    """The scores, and the audits that did not pass, of one page's Lighthouse report (its JSON)."""
+    categories = {name: data["categories"][name] for name in CATEGORIES}
+    failing = tuple(f"{name}: {ref['id']}: {data['audits'][ref['id']]['title']}"
+                    for name, category in categories.items() for ref in category["auditRefs"]
+                    if ref["weight"] and data["audits"][ref["id"]]["score"] not in (None, 1))
+    untimed = tuple(f"performance: {ref['id']}: {data['audits'][ref['id']]['title']}"
+                    for ref in categories["performance"]["auditRefs"]
+                    if ref["id"] not in TIMED | NOT_THE_PAGES
+                    and data["audits"][ref["id"]]["score"] not in (None, 1))
+    return Scores(path, {name: round((c["score"] or 0) * 100) for name, c in categories.items()}, failing, seconds,
+                  untimed, data["environment"].get("benchmarkIndex") or 0)
 
 
 def main(argv: list[str]) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 from harness import SETUP_HINT, missing_tools, page_per_kind
-from lighthouse_scores import lighthouse_scores
+from lighthouse_scores import lighthouse_scores_of
 
 pytestmark = pytest.mark.slow
 EXACT = {"accessibility": 100, "best-practices": 100, "seo": 100}
@@ -29,7 +29,10 @@ def check(scores) -> None:
         assert s.untimed_failing == (), s.path
 
 
-def test_lighthouse_on_each_indexable_kind_of_page(built_sample):
+@pytest.fixture(scope="module")
+def scores(built_sample, built_complete):
+    """Lighthouse on one page of each indexable kind of the sample and on the complete fixture's home page, run
+    once for both tests (one Chromium, one node process: loading Lighthouse costs about as much as a run)."""
     missing = missing_tools("lighthouse")
     if missing:
         pytest.fail(f"not installed: {', '.join(missing)}; {SETUP_HINT}")
@@ -37,13 +40,16 @@ def test_lighthouse_on_each_indexable_kind_of_page(built_sample):
     # Every kind with an indexable page: area and landing pages only where the doorway gate published some (the
     # sample has no text written for any treatment in any area, nor area notes of 30 words: none).
     assert {"home", "areas", "treatment"} <= set(kinds) <= {"home", "areas", "area", "treatment", "landing"}
-    scores = lighthouse_scores(built_sample, sorted(kinds.values()))
-    assert [s.path for s in scores] == sorted(kinds.values())
-    check(scores)
+    return kinds, lighthouse_scores_of({built_sample: sorted(kinds.values()), built_complete: ["/"]})
 
 
-def test_lighthouse_with_pictures(built_complete):
-    missing = missing_tools("lighthouse")
-    if missing:
-        pytest.fail(f"not installed: {', '.join(missing)}; {SETUP_HINT}")
-    check(lighthouse_scores(built_complete, ["/"]))
+def test_lighthouse_on_each_indexable_kind_of_page(scores, built_sample):
+    kinds, found = scores
+    assert [s.path for s in found[built_sample]] == sorted(kinds.values())
+    check(found[built_sample])
+
+
+def test_lighthouse_with_pictures(scores, built_complete):
+    _, found = scores
+    assert [s.path for s in found[built_complete]] == ["/"]
+    check(found[built_complete])
