@@ -15,7 +15,7 @@ from generator.audit import OTHER_SITE_HINTS, audit
 from generator.checks.crawl import Crawl, read_htaccess, read_redirects_file
 from generator.checks.html import parse_html, refresh_target
 from generator.checks.seo import RULES
-from tests.projects import run_cli
+from tests.projects import cli
 
 HERE = Path(__file__).parent / "audit_labelled"
 LABELS = yaml.safe_load((HERE / "labels.yaml").read_text("utf-8"))
@@ -82,7 +82,7 @@ def test_what_is_not_indexed_and_why():
 
 
 def test_a_problem_on_many_pages_is_one_problem_in_every_report(tmp_path):
-    run = run_cli("audit", str(HERE / "plumber"))
+    run = cli("audit", str(HERE / "plumber"))
     assert run.returncode == 1
     lines = run.stdout.splitlines()
     assert lines[0] == "== 1. Indexing: 8 problems under 7 rules"
@@ -92,14 +92,14 @@ def test_a_problem_on_many_pages_is_one_problem_in_every_report(tmp_path):
     assert lines[start + 2] == ("      pages: https://www.pipeline-plumbing.example/, https://www.pipeline-plumbing"
                                 ".example/areas/bath/, https://www.pipeline-plumbing.example/areas/keynsham/"
                                 " and 6 more")
-    data = json.loads(run_cli("audit", str(HERE / "plumber"), "--format", "json").stdout)
+    data = json.loads(cli("audit", str(HERE / "plumber"), "--format", "json").stdout)
     [group] = [g for g in data["groups"] if g["rule"] == "seo.broken-link"]
     assert (group["count"], group["priority"], len(group["urls"])) == (9, 1, 9)
     assert group["urls"][0] == "https://www.pipeline-plumbing.example/"
     assert [g["priority"] for g in data["groups"]] == sorted(g["priority"] for g in data["groups"])
     assert sum(g["count"] for g in data["groups"]) == len(data["findings"])
     report = tmp_path / "audit.html"
-    run_cli("audit", str(HERE / "plumber"), "--format", "html", "--report", str(report))
+    cli("audit", str(HERE / "plumber"), "--format", "html", "--report", str(report))
     html = report.read_text("utf-8")
     assert html.index('<h2 id="problems">') < html.index("<h2>Findings by page</h2>")
     for control in ('id="f-rule"', 'id="f-severity"', 'id="f-page"'):

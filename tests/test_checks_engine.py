@@ -232,13 +232,13 @@ def test_check_exit_codes_and_summary(built_mini: Path, tmp_path: Path):
     assert re.search(r"^\d+ page\(s\) checked: 0 error\(s\), \d+ warning\(s\)", ok.stdout.splitlines()[-1])
     edit(built_mini / "output" / "lip-fillers/index.html", "<main id=\"main\">",
          "<main id=\"main\"><p>Completely safe, with guaranteed results.</p>")
-    bad = run_cli("check", "--project", str(built_mini))
+    bad = cli("check", "--project", str(built_mini))
     assert bad.returncode == 1
     assert "claims.risk (1 error)\n  error /lip-fillers/: claims or implies the treatment is free of risk: " \
            "\"completely safe\" in the page text; matched `(completely|totally|perfectly|100 %|entirely|" in bad.stdout
     assert "\n      Completely safe, with guaranteed results.\n" in bad.stdout   # the sentence is the evidence
     assert "  fix: say what the risks are instead" in bad.stdout
-    none = run_cli("check", "--project", str(tmp_path))
+    none = cli("check", "--project", str(tmp_path))
     assert none.returncode == 2
     assert none.stderr == f"error: {tmp_path / 'output'}: no built site here; run `clinic-pages build` first\n"
 

@@ -16,7 +16,7 @@ from generator.checks import check_built_site
 from generator.errors import ChecksFailed, DataError
 from generator.plan import plan_site
 from generator.validate import load_project
-from tests.projects import FIXTURES, copy_project, edit, edit_yaml, tree_bytes
+from tests.projects import FIXTURES, cli, copy_project, edit, edit_yaml, tree_bytes
 
 LANDING = ["/lip-fillers/", "/chemical-peel/"]
 PLACES = ["northfield", "eastbrook", "southwick", "westmere", "upper-dene"]
@@ -313,15 +313,14 @@ def test_audit_agrees_with_check_on_a_built_project(gate_project: Path, pairs: i
 
 
 def test_the_json_report_lists_held_back_pages_with_what_they_lack(gate_project: Path, tmp_path: Path):
-    from tests.projects import run_cli
     build(gate_project)
     out = tmp_path / "r.json"
-    done = run_cli("check", "--project", str(gate_project), "--format", "json", "--report", str(out))
+    done = cli("check", "--project", str(gate_project), "--format", "json", "--report", str(out))
     assert done.returncode == 0, done.stderr
     held = {h["page"]: h for h in json.loads(out.read_text())["held_back"]}
     assert len(held) == 15 and held["/areas/westmere/"]["lacks"] == "area"
     assert held["/chemical-peel/westmere/"]["canonical"] == "/chemical-peel/"
-    page = run_cli("check", "--project", str(gate_project), "--format", "html").stdout
+    page = cli("check", "--project", str(gate_project), "--format", "html").stdout
     assert "10 page(s) need text written for the treatment in the area" in page
     assert "5 page(s) need text about the area" in page
 
@@ -426,7 +425,6 @@ def test_an_offer_page_a_search_engine_finds_thin_is_held_back_and_audit_agrees(
 def test_pages_that_share_an_offer_are_told_which_field_earns_one_a_place(gate_project: Path):
     """Westmere and Upper Dene show the Westmere clinic's lip fillers and nothing else: each is told that the other
     shares its offer, which field to fill, for which pair, with an example; the HTML report groups them."""
-    from tests.projects import run_cli
     add_satellite(gate_project)
     result = build(gate_project).checks
     westmere, dene = result.held["/lip-fillers/westmere/"], result.held["/lip-fillers/upper-dene/"]
@@ -437,7 +435,7 @@ def test_pages_that_share_an_offer_are_told_which_field_earns_one_a_place(gate_p
         "fillers usually" in westmere.advice
     assert "or write such text for Westmere instead" in dene.advice
     assert result.held["/lip-fillers/southwick/"].lacks == "pair"   # the guide's offer: nothing to share
-    page = run_cli("check", "--project", str(gate_project), "--format", "html").stdout
+    page = cli("check", "--project", str(gate_project), "--format", "html").stdout
     assert "2 page(s) need text for the treatment in the area (they share one clinic&#x27;s offer with other " \
         "pages)</summary>" in page
     assert "Upper Dene" in page and "/lip-fillers/westmere/" in page
