@@ -651,7 +651,7 @@ def test_compliant_tuning_pages_stay_quiet():
 @pytest.mark.parametrize("name", ["OUTSIDE", "../outside/rules.yaml", "rules/../../outside/rules.yaml", "LINK",
                                   "rules/\x1b[2J.yaml"])
 def test_a_rule_file_outside_the_project_is_never_read_nor_shown(mini_project, tmp_path, name):
-    from tests.projects import run_cli
+    from tests.projects import cli, run_cli
 
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -661,7 +661,7 @@ def test_a_rule_file_outside_the_project_is_never_read_nor_shown(mini_project, t
         (mini_project / "rules" / "house.yaml").symlink_to(outside / "rules.yaml")
         name = "rules/house.yaml"
     name = name.replace("OUTSIDE", str(outside / "rules.yaml"))
-    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0   # a site for `check`
+    assert cli("-q", "build", "--project", str(mini_project)).returncode == 0   # a site for `check`
     with (mini_project / "site.yaml").open("a") as fh:
         fh.write(f"  rules: [{name!r}]\n".replace("'", '"') if "\x1b" not in name
                  else '  rules: ["rules/\\e[2J.yaml"]\n')

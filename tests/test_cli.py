@@ -84,8 +84,8 @@ def test_build_prints_one_summary_line_and_the_placeholders(mini_project: Path) 
     risk = ("WARNING: 16 page(s) are published although they have no text of their own (policy warn, or a waiver): "
             "search engines may treat them as doorway pages")
     assert risk in result.stderr
-    assert risk in run_cli("build", "--project", str(mini_project)).stderr   # up to date: said all the same
-    again = run_cli("-q", "build", "--project", str(mini_project))
+    assert risk in cli("build", "--project", str(mini_project)).stderr   # up to date: said all the same
+    again = cli("-q", "build", "--project", str(mini_project))
     assert again.returncode == 0 and again.stderr == ""
     assert re.fullmatch(r"Up to date: 22 pages, nothing changed \(\d+\.\d\d s\) -> .+\n", again.stdout)
 
@@ -320,8 +320,8 @@ def test_check_says_the_last_build_stopped_and_lists_the_placeholders(built_mini
     text = (mini_project / "treatments.yaml").read_text()
     (mini_project / "treatments.yaml").write_text(
         text.replace("Small injections of a soft gel", "Results are guaranteed. Small injections of a soft gel"))
-    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 1
-    result = run_cli("check", "--project", str(mini_project))
+    assert cli("-q", "build", "--project", str(mini_project)).returncode == 1
+    result = cli("check", "--project", str(mini_project))
     assert result.returncode == 0   # the pages of the last good build, which pass
     assert re.search(r"note: the last build stopped: the checks found \d+ errors? \(claims\.guarantee on /\S*"
                      r"( and \d+ more)?\)\. output/ still holds the pages of the build before it, and those are what "
@@ -329,8 +329,8 @@ def test_check_says_the_last_build_stopped_and_lists_the_placeholders(built_mini
     assert ("WARNING: site.yaml still has 3 placeholder(s); `deploy` will refuse until they are replaced:\n"
             "  site.yaml:14: premises[0].address.postcode: Postcode to be confirmed\n") in result.stderr
     (mini_project / "treatments.yaml").write_text(text)
-    assert run_cli("-q", "build", "--project", str(mini_project)).returncode == 0
-    assert "note:" not in run_cli("check", "--project", str(mini_project)).stdout
+    assert cli("-q", "build", "--project", str(mini_project)).returncode == 0
+    assert "note:" not in cli("check", "--project", str(mini_project)).stdout
 
 
 def test_check_says_when_the_pages_are_older_than_the_data(built_mini: Path, tmp_path: Path) -> None:
