@@ -265,7 +265,7 @@ def test_cli_deploys_to_the_default_target_named_in_site_yaml(site, tmp_path):
     assert_exact_copy(site / "output", tmp_path / "staging")
     assert not (tmp_path / "live").exists()
 
-    done = run_cli("deploy", "lve", "--project", str(site), *FORCE)
+    done = cli("deploy", "lve", "--project", str(site), *FORCE)
     assert (done.returncode, done.stderr) == (2, "error: unknown deploy target `lve`\n    hint: did you mean `live`?\n")
 
 

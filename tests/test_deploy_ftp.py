@@ -22,7 +22,7 @@ from tests.deploy_servers import (
     make_certificate,
     tree,
 )
-from tests.projects import REPO, edit, run_cli
+from tests.projects import REPO, cli, edit, run_cli
 
 PASSWORD = "s3cret-Pa55"
 
@@ -222,12 +222,12 @@ def test_password_from_netrc(site, tmp_path, monkeypatch):
 def test_dry_run_prints_the_plan_and_changes_nothing(site, tmp_path):
     env = {"CLINIC_PAGES_DEPLOY_PASSWORD": PASSWORD, "HOME": str(tmp_path)}
     with FtpServer(tmp_path / "ftp") as server:
-        assert run_cli("deploy", url(server), "--project", str(site), *FORCE, env=env).returncode == 0
+        assert cli("deploy", url(server), "--project", str(site), *FORCE, env=env).returncode == 0
         edit(site / "locations.yaml", "    lon: -0.45297\n", "    lon: -0.45297\n    publish: false\n")
         build_site(site)
         before, events = tree(server.home), list(server.events)
 
-        done = run_cli("deploy", url(server), "--project", str(site), "--dry-run", *FORCE, env=env)
+        done = cli("deploy", url(server), "--project", str(site), "--dry-run", *FORCE, env=env)
         assert done.returncode == 0, done.stderr
         assert tree(server.home) == before and server.events == events
         lines = done.stdout.splitlines()
