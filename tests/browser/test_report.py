@@ -7,7 +7,7 @@ from pathlib import Path
 
 from harness import serve
 
-from tests.projects import run_cli
+from tests.projects import cli
 
 PLUMBER = Path(__file__).resolve().parents[1] / "audit_labelled" / "plumber"
 
@@ -18,7 +18,7 @@ def shown(page, selector: str) -> int:
 
 def test_the_report_filters_problems_by_rule_severity_and_page(open_page, tmp_path):
     report = tmp_path / "report.html"
-    run = run_cli("audit", str(PLUMBER), "--format", "html", "--report", str(report))
+    run = cli("audit", str(PLUMBER), "--format", "html", "--report", str(report))
     assert run.returncode == 1
     with serve(tmp_path) as url:
         page, response = open_page(f"{url}/report.html")
