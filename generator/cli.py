@@ -290,7 +290,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of the terminal")
     p.add_argument("--no-cache", action="store_true",
                    help="check every page again, ignoring the results kept for pages unchanged since they were "
-                        "last checked (.clinic-pages-checks.npz)")
+                        "last checked (.clinic-pages-checks.npz); the data files as last parsed "
+                        "(.clinic-pages-parsed.json) are still read back")
     strict_arg(p, "exit 1 on warnings too")
     p.set_defaults(func=cmd_check)
 

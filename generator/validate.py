@@ -17,6 +17,7 @@ from generator.data import (
     TREATMENTS_FILE,
     Document,
     KeptDocuments,
+    ParseCache,
     Placeholder,
     load_document,
     placeholders,
@@ -52,16 +53,18 @@ def load_project(root: Path, kept: Kept | None = None) -> Project:
                                  "run the command in the project folder, or pass --project DIR")])
     docs: dict[str, Document] = {}
     problems: list[Problem] = []
+    parsed = ParseCache(root)   # the YAML files as last parsed, by their bytes (locations.yaml: 0.5 s to parse)
     for name, schema in SCHEMAS.items():
         stem = name.removesuffix(".yaml")
         linked = [path.name for path in data_files(root, stem) if first_link(root, path.name)]
         if linked:   # a data file (in any of its forms) that is a symbolic link is never read
             problems += [link_problem(file) for file in linked]
             continue
-        doc, found = load_data(root, stem, schema, kept.documents if kept is not None else None)
+        doc, found = load_data(root, stem, schema, kept.documents if kept is not None else None, parsed)
         problems += found
         if doc is not None and not found:
             docs[name] = doc
+    parsed.save()
     problems += check_documents(docs, kept, remember=True)
     images: dict[str, ImageInfo] = {}
     if not problems:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.data import Document, KeptDocuments, load_document
+from generator.data import Document, KeptDocuments, ParseCache, load_document
 from generator.errors import Problem
 from generator.schema import Obj
 from generator.sheets.layout import NotTabular, Sheet, layout_of, normal_header
@@ -61,10 +61,11 @@ def data_files(root: Path, stem: str) -> list[Path]:
     return [p for files in forms.values() for p in files] or [Path(root) / f"{stem}.yaml"]
 
 
-def load_data(root: Path, stem: str, schema: Obj,
-              kept: KeptDocuments | None = None) -> tuple[Document | None, list[Problem]]:
+def load_data(root: Path, stem: str, schema: Obj, kept: KeptDocuments | None = None,
+              cache: ParseCache | None = None) -> tuple[Document | None, list[Problem]]:
     """Read `stem` in whichever form the project keeps it. A spreadsheet's Document has the same data as the YAML
-    would, with cells for positions. `kept`: a YAML file's last document (`data.load_document`)."""
+    would, with cells for positions. `kept`: a YAML file's last document; `cache`: the YAML files as last parsed
+    (`data.load_document`)."""
     root = Path(root)
     forms = present_forms(root, stem)
     if len(forms) > 1:
@@ -80,10 +81,10 @@ def load_data(root: Path, stem: str, schema: Obj,
             return None, [Problem(other.name, None, None, "", f"clinic-pages reads {stem}.yaml, {stem}.xlsx or "
                                   f"{stem}.csv, not {other.suffix} files",
                                   f"save it as an Excel workbook: {stem}.xlsx")]
-        return load_document(root / f"{stem}.yaml", f"{stem}.yaml", kept)
+        return load_document(root / f"{stem}.yaml", f"{stem}.yaml", kept, cache)
     form, files = next(iter(forms.items()))
     if form == "yaml":
-        return load_document(files[0], files[0].name, kept)
+        return load_document(files[0], files[0].name, kept, cache)
     layout = layout_of(schema, f"{stem}.{form}")
     if form == "xlsx":
         return _load_workbook(files[0], layout)
