@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.checks.duplicates import DuplicateIndex, Masker, words
-from generator.checks.duplicates.spun import discount, discount_and_shingle
+from generator.checks.duplicates.spun import (
+    _TOKEN,
+    _TOKEN_IN_RUN,
+    _TOKEN_IN_TEXT,
+    WORD,
+    _token_rows,
+    _Tokens,
+    discount,
+    discount_and_shingle,
+)
 
 # Invented places and text.
 MASK = Masker(["Northfield", "Eastbrook", "Westmere", "Surrey", "Lip Fillers", "Microneedling"])
@@ -140,6 +149,29 @@ def test_the_one_reading_gives_the_index_what_it_reads_itself(pages, masked):
             assert np.array_equal(reading.shingles[texts], own[texts])
             assert reading.words[texts] == sum(len(words(t)) for t in texts)
     assert not set(reading.shingles) - {texts for _, _, texts in given_pages}
+
+
+# besides READ_PIECES: white space of every kind that str.split and the regular expressions' \s take (tabs, form
+# feeds, information separators, next line, no-break and ideographic spaces), one they do not (zero-width space),
+# lines of white space only, runs that end a sentence at a line's end and at the text's
+TOKEN_PIECES = [*READ_PIECES, "\t", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u3000", "\u200b", " ", "\n \n", "!\n",
+                "?", "_", "1,000", "3.5.", "x-y'z"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKEN_PIECES), max_size=40).map("".join), st.booleans(), st.booleans())
+def test_the_texts_are_cut_into_the_tokens_the_regular_expression_finds(text, masked, one_pass):
+    """The texts are read with str.split and a table of the runs between white space: the same tokens, in the same
+    order, as the regular expression finds (a break's row stands for any break of its kind: no figure tells them
+    apart). In one pass the end-of-text mark is a token; read one by one, a text's own is not."""
+    mask = MASK if masked else None
+    pattern, run = (_TOKEN, _TOKEN_IN_RUN) if one_pass else (_TOKEN_IN_TEXT, WORD)
+    alike, fast = _Tokens(mask), _Tokens(mask)
+
+    def shown(table: _Tokens, rows: list[int]) -> list[tuple]:
+        return [(table.kind[r], table.parts[r], table.exact[r], table.read[r]) for r in rows]
+
+    assert shown(fast, _token_rows(text, fast, run)) == shown(alike, [alike[t] for t in pattern.findall(text)])
 
 
 @pytest.mark.slow
