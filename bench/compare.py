@@ -11,7 +11,7 @@ line from there, on its own copy of one synthetic project (bench/synth.py, with 
 neither sees the other's build state or check cache. Before the runs, each builds its copy once. Steps, in
 this order within a run:
 
-  build         a clean build with checks (output, build state and check cache removed first)
+  build         a clean build with checks (output, build state, check cache and parse cache removed first)
   check         `check --no-cache`: every page read, parsed and checked
   check-cached  `check` with the check cache the build left
   edit          one treatment's summary changed (a new text each run), then `build`
@@ -45,7 +45,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = ("build", "check", "check-cached", "edit", "audit")
-OWN_FILES = ("output", ".clinic-pages-state.json", ".clinic-pages-checks.npz")
+OWN_FILES = ("output", ".clinic-pages-state.json", ".clinic-pages-checks.npz", ".clinic-pages-parsed.json")
 
 
 class Tree:
