@@ -454,6 +454,8 @@ def normalise_text(value: str) -> str:
     A placeholder is kept as written."""
     if isinstance(value, Placeholder):
         return value
+    if "\n" not in value:   # one paragraph (most texts: 10,000 landing pages' notes are read at every load)
+        return " ".join(value.split())
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", value.strip())]
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -3,7 +3,11 @@ the validation and the record following from it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.validate import load_project
 from tests.projects import edit
@@ -53,3 +57,13 @@ def test_a_new_declaration_is_validated_and_built(mini_project: Path, monkeypatc
     edit(mini_project / "locations.yaml", "nearest_station: Esher", "landmark: [a list]")
     assert errors(mini_project) == ["locations.yaml:16:5: locations[2].landmark: expected text, found a list",
                                     "    hint: put the text in quotes"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab. \t\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\n"))))
+def test_a_text_field_keeps_its_paragraphs_with_their_spaces_collapsed(value):
+    """Records hold text stripped, each run of spaces as one, paragraphs (a blank line between) as single blank
+    lines; text of one paragraph alike, whether or not it has a line break."""
+    from generator.schema import normalise_text
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", value.strip())]
+    assert normalise_text(value) == "\n\n".join(p for p in paragraphs if p)
