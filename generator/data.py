@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -610,7 +611,8 @@ class ParseCache:
             else:
                 lines[name] = line
         self._new = {}
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")   # two writers never share a temporary file
+        # two writers (processes, or the preview's threads) never share a temporary file
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             with open(tmp, "wb") as fh:
                 fh.write(b"\n".join([_head(), *(lines[name] for name in sorted(lines))]) + b"\n")
