@@ -70,23 +70,32 @@ def config_digest(project, run: CheckRun, facts: SiteFacts) -> str:
     return h.hexdigest()
 
 
-def facts_digest(page_facts, memo: dict[int, tuple[object, str]] | None = None) -> str:
+def facts_digest(page_facts, memo: dict[int, tuple[object, bytes]] | None = None) -> str:
     """A digest of what the checks know of a page (the text of the premises and of the disclaimers, shared by
     many pages, is worked out once per object)."""
     if memo is None:
         memo = {}
 
-    def text(value) -> str:
+    def text(value) -> bytes:
         known = memo.get(id(value))
         if known is None or known[0] is not value:   # the object is kept with its text: its id stays its own
-            known = memo[id(value)] = (value, repr(value))
+            shown = repr(value).encode("utf-8", "surrogatepass")
+            known = memo[id(value)] = (value, f"{len(shown)}:".encode() + shown)
         return known[1]
 
     fields = (page_facts.url_path, page_facts.file, page_facts.kind, page_facts.canonical, page_facts.indexable,
-              page_facts.hub, page_facts.treatment, page_facts.area, page_facts.county, text(page_facts.premises),
-              text(page_facts.disclaimers), page_facts.location, page_facts.treatment_slug, page_facts.own,
-              page_facts.own_text)
-    return hashlib.blake2b(repr(fields).encode(), digest_size=12).hexdigest()
+              page_facts.hub, page_facts.treatment, page_facts.area, page_facts.county, page_facts.location,
+              page_facts.treatment_slug, page_facts.own, page_facts.own_text is None)
+    h = hashlib.blake2b(repr(fields).encode(), digest_size=12)
+    # the long texts as bytes, each after its length (and a written text after its kind): not within the repr of
+    # the fields, which would look at every character of them again for every page (10,293 pages with pair
+    # notes: 0.18-0.20 -> 0.09-0.11 s)
+    h.update(text(page_facts.premises))
+    h.update(text(page_facts.disclaimers))
+    for written in page_facts.own_text or ():
+        data = written.encode("utf-8", "surrogatepass")
+        h.update(f"{type(written).__name__}:{len(data)}:".encode() + data)
+    return h.hexdigest()
 
 
 class BuildChecks:
@@ -116,7 +125,7 @@ class BuildChecks:
         else:
             self.cached = _load(self.project_dir / CACHE_FILE, self.config, self.run, self.facts) if cache else {}
         self.run.settle_written()   # worked out now unless the cache held them for these texts
-        memo: dict[int, tuple[object, str]] = {}
+        memo: dict[int, tuple[object, bytes]] = {}
         held = self.run.held_before   # a page held back before any comparison keeps no signature
         self.digests = {url: facts_digest(f, memo) + ("-held" if url in held else "")
                         for url, f in self.facts.pages.items()}
