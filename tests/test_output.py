@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from generator.data import PARSED_FILE
 from generator.errors import OutputError, TemplateProblem
 from generator.output import (
     JOURNAL,
@@ -466,7 +467,8 @@ def test_something_named_like_the_staging_folder_that_the_tool_did_not_make_is_l
                                  "that name beside output/; it was left as it is\n    hint: move or rename it, then "
                                  "build again")
     after = tree_bytes(tmp_path)
-    assert {k: v for k, v in after.items() if k != "mini/.output.lock"} == before
+    # (the build read the data files before it met the folder: it may keep what it parsed, in a file of its own)
+    assert {k: v for k, v in after.items() if k not in ("mini/.output.lock", f"mini/{PARSED_FILE}")} == before
     assert not output.exists()
 
 
