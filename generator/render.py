@@ -87,6 +87,13 @@ class TemplateEnvironment(jinja2.Environment):
             self.memo.keep(self.memo.generated, key, generated)
         return generated if raw else self._compile(generated, filename or "<template>")
 
+    def make_globals(self, d):
+        """A template's globals as one plain dict, where Jinja2 makes a ChainMap over the environment's: every
+        include and import of a page lists them (about eight a page), which a ChainMap does in Python code and a
+        dict in C. The difference a ChainMap makes, seeing globals changed after a template was loaded, is none
+        here: nothing changes them."""
+        return {**self.globals, **(d or {})}
+
     def template_meta(self, name: str, source: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
         """The variables a template's own source reads from its context, and the templates it extends or includes
         (None for a name computed while rendering): the preview asks at every save, and parsing is most of it."""
@@ -263,6 +270,7 @@ class Renderer:
         self._template_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._served: dict[str, tuple[list[Reach], list[str]]] = {}
         self._area_treatments: dict[str, list[tuple[Treatment, Reach]]] = {}
+        self._clinic_in: set[tuple[str, str]] | None = None   # (treatment, area) where a premises stands in the area
         site = project.site
         self.premises = {p.id: p for p in site.premises}
         # the pages held back (noindex, canonical to the page that holds their content, linked from no list):
@@ -477,7 +485,9 @@ class Renderer:
 
     def clinic_is_in(self, treatment: str, area: str) -> bool:
         """True when a premises offering the treatment stands in the area itself (its pages say so, not a distance)."""
-        return any(r.here for t, r in self.plan.areas.get(area, ()) if t == treatment)
+        if self._clinic_in is None:   # worked out once: a landing page asks for each of its neighbours
+            self._clinic_in = {(t, a) for a, rows in self.plan.areas.items() for t, r in rows if r.here}
+        return (treatment, area) in self._clinic_in
 
     def area_treatments(self, area: str) -> list[tuple[Treatment, Reach]]:
         """The treatments offered to an area, by name, with its reach (computed once per area)."""
