@@ -271,6 +271,8 @@ class Renderer:
         self._served: dict[str, tuple[list[Reach], list[str]]] = {}
         self._area_treatments: dict[str, list[tuple[Treatment, Reach]]] = {}
         self._clinic_in: set[tuple[str, str]] | None = None   # (treatment, area) where a premises stands in the area
+        self._ways: dict[str, Ways] = {}                                       # by premises
+        self._people: dict[tuple[str | None, tuple[str, ...]], list[Person]] = {}   # by treatment and premises
         site = project.site
         self.premises = {p.id: p for p in site.premises}
         # the pages held back (noindex, canonical to the page that holds their content, linked from no list):
@@ -392,6 +394,20 @@ class Renderer:
         return Ways(url=booking.url, phone=phone, email=email,
                     tel=tel_href(phone, premises.address.country) if given(phone) else None,
                     mailto=f"mailto:{email}" if given(email) else None)
+
+    def ways_of(self, premises: Premises) -> Ways:
+        """`ways`, worked out once for each premises (the same on every page about it)."""
+        if premises.id not in self._ways:
+            self._ways[premises.id] = self.ways(premises)
+        return self._ways[premises.id]
+
+    def people_of(self, treatment: Treatment | None, places: list[Premises]) -> list[Person]:
+        """`people`, worked out once for each treatment and set of premises (every landing page of a treatment near
+        one premises names the same people, with the same words), as a list of the page's own."""
+        key = (treatment.slug if treatment is not None else None, tuple(p.id for p in places))
+        if key not in self._people:
+            self._people[key] = self.people(treatment, places)
+        return list(self._people[key])
 
     def people(self, treatment: Treatment | None, places: list[Premises]) -> list[Person]:
         """The practitioners a page names: those who provide its treatment (all, without one) at its premises."""
@@ -581,8 +597,8 @@ class Renderer:
             published=(published := {url: self.published(url) for url in self.linked_pages(page)}),
             link=_linker(published),
             pair=location.pair(treatment.slug) if location and treatment else None,
-            faqs=self.faqs(page, treatment, location), visit=visit, book=self.ways(visit[0]),
-            who=self.people(treatment, visit) if page.kind != PageKind.NOT_FOUND else [],
+            faqs=self.faqs(page, treatment, location), visit=visit, book=self.ways_of(visit[0]),
+            who=self.people_of(treatment, visit) if page.kind != PageKind.NOT_FOUND else [],
             forms=self.forms[treatment.slug] if treatment else None,
             age_note=self.age_note(treatment, disclaimers) if treatment else None,
         )
