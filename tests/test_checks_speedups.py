@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.checks import HtmlPage, content, parse_html
+from generator.checks import html as html_module
 from generator.checks.claims import ClaimsChecker, load_rules
 from generator.checks.claims.pagetext import _strings
 from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, mark_blocks
@@ -126,6 +127,22 @@ def test_block_marks_without_ignorecase_split_as_with_it():
         parts = reference.split(data)
         parts[1::2] = [b"\x07" + tag for tag in parts[1::2]]
         assert mark_blocks(data) == b"".join(parts), html
+
+
+_TAG_PIECES = [t for t in _BLOCK_TAGS.split("|") if t != "h[1-6]"] + ["h1", "h6", "h7", "b", "br", "hr", "pa", "param",
+                                                                       "tbody", "lix", "span", "a", "head", "mains"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["<", "</", "< ", "x"]), st.sampled_from(_TAG_PIECES),
+                          st.sampled_from([">", " ", "/", "\n", "x", "-", "", "1"]), st.booleans()), max_size=12))
+def test_block_names_grouped_by_letter_split_as_the_plain_alternation(pieces):
+    """The block tags' pattern, its names grouped by first letter, finds the same tags as one alternation of
+    `_BLOCK_TAGS`, in either case."""
+    html = "".join(open_ + (name.upper() if upper else name) + end for open_, name, end, upper in pieces).encode()
+    for flags, grouped in ((re.I, html_module._BLOCK_END), (0, html_module._BLOCK_END_LOWER)):
+        reference = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))".encode(), flags)
+        assert grouped.split(html) == reference.split(html)
 
 
 def test_tag_names_fold_case_in_ascii_only_as_html_does():
