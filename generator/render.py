@@ -39,6 +39,8 @@ from generator.theme import css_variables
 # Context names that carry data from many records: a template that uses one depends on all of them.
 WIDE_CONTEXT = {"treatments": "treatments:all", "area_names": "locations:all", "area_list": "index:areas"}
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+# compact: the C encoder, 10x faster; one encoder for every page (json.dumps with options makes one each call)
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def paragraphs(text: str) -> Markup:
 
 def json_ld(data: Any) -> Markup:
     """JSON for a <script type="application/ld+json">: `<`, `>` and `&` escaped so data cannot end the script."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, 10x faster
+    text = _JSON.encode(data)
     return Markup(text.translate(_JSON_ESCAPES))
 
 

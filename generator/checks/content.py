@@ -50,6 +50,9 @@ def finding(rule: str, page: str, message: str, evidence: str = "") -> Finding:
 def fold(text: str) -> str:
     """The form in which visible texts are compared: whitespace squashed, case and quote styles folded."""
     if "\n" in text:   # a page's text: line by line, each distinct line folded once (see _line_facts)
+        last = _LAST_FOLDED
+        if last[0] is text:   # the page's text, which the leak check has just read line by line
+            return last[1]
         memo = _LINES
         return " ".join(filter(None, [(memo[line] if line in memo else _line_facts(line))[0]
                                       for line in text.split("\n")]))
@@ -168,13 +171,16 @@ def _missing_value(text: str) -> tuple[int, int, str] | None:
     """(start, end, word) of the first "None", "undefined", ... standing where a value belongs, or None."""
     if "\n" not in text:
         return _missing_in_line(text)
+    global _LAST_FOLDED
     memo = _LINES   # a match never spans lines, and whether it counts depends on its line only
     lines = text.split("\n")
-    for i, line in enumerate(lines):
-        m = (memo[line] if line in memo else _line_facts(line))[1]
+    facts = [memo[line] if line in memo else _line_facts(line) for line in lines]
+    for i, (_, m) in enumerate(facts):
         if m:
             offset = sum(map(len, lines[:i])) + i
             return offset + m[0], offset + m[1], m[2]
+    # the text folded, from the same lines, for `fold`, which the checks ask next of a page's visible text
+    _LAST_FOLDED = (text, " ".join(filter(None, [f[0] for f in facts])))
     return None
 
 
@@ -191,6 +197,9 @@ def _missing_in_line(text: str) -> tuple[int, int, str] | None:
 # every project and every run of a process, so no project can see another's data in it.
 _LINES: dict[str, tuple[str, tuple[int, int, str] | None]] = {}
 MEMO_LINES = 50_000    # remembered lines: the memo starts again past this
+# The last text of many lines that `_missing_value` read with no missing value in it, and that text folded: the
+# per-page checks look for missing values in a page's visible text, then fold it (a split and a look-up per line).
+_LAST_FOLDED: tuple[str, str] = ("", "")
 
 
 def _line_facts(line: str) -> tuple[str, tuple[int, int, str] | None]:
