@@ -120,6 +120,10 @@ def make_environment(templates: Path, memo: TemplateMemo | None = None) -> Templ
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        # compiled templates kept in a plain dict, not Jinja2's LRU cache (a lock and a queue reordered at each of
+        # the eight or so includes and imports of a page): an environment serves one set of template files
+        # (`Memory.environment` makes a new one when any changes), so it holds no more templates than those files
+        cache_size=-1,
     )
     env.filters["paragraphs"] = paragraphs
     env.filters["km"] = km_text
@@ -186,6 +190,7 @@ def json_ld(data: Any) -> Markup:
 
 
 _HERE_PHRASE = re.compile(r"\{distance\}\s+\{direction\}\s+of\s+\{area\}")
+_FIELD = re.compile(r"\{([a-z_]+)\}")
 
 
 def fill(pattern: str, values: dict[str, str], here: bool = False) -> str:
@@ -194,7 +199,7 @@ def fill(pattern: str, values: dict[str, str], here: bool = False) -> str:
     pattern = " ".join(pattern.split())
     if here:
         pattern = _HERE_PHRASE.sub("in {area} itself", pattern)
-    return re.sub(r"\{([a-z_]+)\}", lambda m: str(values[m.group(1)]), pattern)
+    return _FIELD.sub(lambda m: str(values[m.group(1)]), pattern)
 
 
 def fit_title(text: str, clinic: str = "") -> str:
