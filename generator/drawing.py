@@ -54,6 +54,7 @@ def render_pages(renderer: Renderer, pages: list[Page], tx: OutputTransaction,
     jobs = jobs or os.cpu_count() or 1
     total = len(pages)
     if can_fork(jobs, total):
+        renderer.compile_ahead({page.template for page in pages})   # once here, not in each worker
         _WORKER = (pages, renderer, tx, checker, inputs_of)
         if checker is not None:
             checker.run.index.mark_sent()

@@ -319,6 +319,24 @@ class Renderer:
             self._template_cache[name] = (digest, keys)
         return self._template_cache[name]
 
+    def compile_ahead(self, names: set[str]) -> None:
+        """Compile the templates `names` and those they extend, include or import, in this process, before render
+        workers are forked: each worker then starts with them compiled instead of compiling them all itself (about
+        70 ms of CPU a worker; a 10,000-page build forks a dozen). An error is left for the render to raise, with
+        the page it stopped on, as it would without this."""
+        sources: dict[str, str] = {}
+        for name in sorted(names):
+            try:
+                self._collect(name, sources, set())
+            except TemplateProblem:
+                continue
+        for name, source in sources.items():
+            if source != "<missing>":
+                try:
+                    self.env.get_template(name)
+                except jinja2.TemplateError:
+                    continue
+
     def _collect(self, name: str, sources: dict[str, str], variables: set[str]) -> None:
         if name in sources:
             return

@@ -330,6 +330,29 @@ def test_missing_page_template(mini_project: Path) -> None:
                                  "    while rendering /areas/cobham/")
 
 
+def test_templates_compiled_ahead_are_those_the_pages_use_and_an_error_waits_for_the_render(mini_project: Path):
+    """`compile_ahead` (before render workers are forked) compiles a page template and all it extends, includes and
+    imports, no other; a template with an error stops nothing there, and the render reports it as it would have."""
+    project = load_project(mini_project)
+    plan = plan_site(project)
+    renderer = Renderer(project, plan, mini_project / "templates")
+    renderer.compile_ahead({"landing.html"})
+    compiled = {name for _, name in renderer.env.cache}   # type: ignore[union-attr]
+    assert {"landing.html", "base.html", "_macros.html", "_faqs.html", "_book.html", "_people.html"} <= compiled
+    assert "area.html" not in compiled and "home.html" not in compiled
+    _append_to_line(mini_project / "templates/_faqs.html", 3, " {% if %}")
+    landing = next(page for page in plan.pages if page.template == "landing.html")
+    errors = []
+    for ahead in (False, True):
+        broken = Renderer(project, plan, mini_project / "templates")
+        if ahead:
+            broken.compile_ahead({"landing.html", "area.html"})
+        with pytest.raises(TemplateProblem) as caught:
+            broken.render(landing)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and errors[0].startswith("templates/_faqs.html:3: ")
+
+
 def test_a_template_text_is_compiled_once_per_memo_and_each_folder_s_error_names_its_own_file(tmp_path, monkeypatch):
     """Environments that share a memo (the preview's `Memory`, across saves) do not parse and generate again a
     template text one of them compiled (the same text in another folder too), yet an error in it names the file of
