@@ -11,7 +11,7 @@ import pytest
 
 from generator.checks import HtmlPage, check_pages, parse_html
 from generator.checks.claims import ClaimsChecker, load_rules
-from generator.checks.claims.phrases import compile_phrase, word_forms
+from generator.checks.claims.phrases import PhraseError, compile_phrase, word_forms
 from generator.checks.sentences import (
     negation_scopes,
     read_language,
@@ -490,6 +490,21 @@ def test_phrases_compile_to_what_they_say():
     assert [e.optional for e in phrase.elements] == [False, True, False]
     assert (frozenset(word_forms("side")), frozenset(word_forms("effect"))) in phrase.elements[2].alternatives
     assert compile_phrase("risk-free", {}).elements[0].alternatives[-1] == (frozenset({"riskfree"}),)
+
+
+def test_phrases_of_one_file_share_their_sets_and_parts():
+    # a memo of a file's sets and parts: the same elements as compiled alone, made once and shared
+    sets = {"harm": ["side effect", "(no|zero) swelling"], "a": ["@b"], "b": ["@c"], "c": ["@d"], "d": ["@e"],
+            "e": ["x"]}
+    memo: dict = {}
+    first, second = (compile_phrase(text, sets, memo=memo) for text in ("no @harm", "any @harm"))
+    assert first == compile_phrase("no @harm", sets) and second == compile_phrase("any @harm", sets)
+    assert first.elements[1] is second.elements[1]
+    # a set worked out at one depth is not taken at another: sets nested too deep are refused as before
+    compile_phrase("@c", sets, memo=memo)
+    for memo_or_none in (memo, None):
+        with pytest.raises(PhraseError, match="in a circle"):
+            compile_phrase("@a", sets, memo=memo_or_none)
 
 
 # -- reviews, wishes, lead-ins, answers and footnotes (issue 15's classes) -------------------------------------

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 from generator.checks.sentences import NEGATIONS, Word, language_words, negation_scopes
 from generator.text import CURRENCY_SIGNS, QUOTES, WORD, did_you_mean
@@ -138,8 +140,11 @@ class PhraseError(ValueError):
     pass
 
 
-def compile_phrase(text: str, sets: dict[str, list[str]], _depth: int = 0) -> Phrase:
-    """A phrase of the rule language (see the module's docstring) as elements to match."""
+def compile_phrase(text: str, sets: dict[str, list[str]], _depth: int = 0, *,
+                   memo: dict[tuple, Any] | None = None) -> Phrase:
+    """A phrase of the rule language (see the module's docstring) as elements to match. `memo` keeps what is
+    worked out for phrases of the same `sets` (the alternatives of each set, `@name`, and the element of each part,
+    at each depth): a rule file uses its sets and parts in many phrases, and a set's entries are phrases too."""
     if text.count("(") != text.count(")") or re.search(r"\([^)]*\(", text):
         raise PhraseError("an empty alternative, or a group not closed: write a|b or (a b|c d), groups not nested")
     elements: list[Element] = []
@@ -159,6 +164,9 @@ def compile_phrase(text: str, sets: dict[str, list[str]], _depth: int = 0) -> Ph
             part = part[1:]
         if not elements and optional:
             raise PhraseError("a phrase cannot start with an optional word")
+        if memo is not None and ("part", part, optional, _depth) in memo:
+            elements.append(memo[("part", part, optional, _depth)])
+            continue
         alternatives: list[Alternative] = []
         for alt in _ITEMS.findall(part + "|") if part.count("(") == part.count(")") else [None]:
             if alt is None or alt in ("", "()") or (alt.startswith("(") and not alt.endswith(")")):
@@ -167,13 +175,15 @@ def compile_phrase(text: str, sets: dict[str, list[str]], _depth: int = 0) -> Ph
                 for inner_text in alt[1:-1].split("|"):
                     if not inner_text.strip():
                         raise PhraseError(f"`{part}`: an empty alternative in a group")
-                    inner = compile_phrase(inner_text, sets, _depth + 1).elements
+                    inner = compile_phrase(inner_text, sets, _depth + 1, memo=memo).elements
                     if any(e.gap or e.optional for e in inner):
                         raise PhraseError(f"`{part}`: a group holds words only, without gaps or optional words")
                     alternatives += _sequences(inner)
             else:
-                alternatives += _alternatives(alt, sets, _depth)
+                alternatives += _alternatives(alt, sets, _depth, memo)
         elements.append(Element(tuple(dict.fromkeys(alternatives)), optional))
+        if memo is not None:
+            memo[("part", part, optional, _depth)] = elements[-1]
     if not elements:
         raise PhraseError("the phrase is empty")
     if elements[-1].gap:
@@ -181,7 +191,8 @@ def compile_phrase(text: str, sets: dict[str, list[str]], _depth: int = 0) -> Ph
     return Phrase(text, tuple(elements))
 
 
-def _alternatives(alt: str, sets: dict[str, list[str]], depth: int) -> list[Alternative]:
+def _alternatives(alt: str, sets: dict[str, list[str]], depth: int,
+                  memo: dict[tuple, Any] | None) -> list[Alternative]:
     if alt.startswith("@"):
         name = alt[1:]
         if name not in sets:
@@ -189,12 +200,16 @@ def _alternatives(alt: str, sets: dict[str, list[str]], depth: int) -> list[Alte
             raise PhraseError(f"`@{name}`: no set of that name" + (f" ({close})" if close else ""))
         if depth > 3:
             raise PhraseError(f"`@{name}`: sets refer to each other in a circle")
+        if memo is not None and ("@", name, depth) in memo:
+            return memo[("@", name, depth)]
         out: list[Alternative] = []
         for entry in sets[name]:
-            for element in compile_phrase(entry, sets, depth + 1).elements:
-                if element.gap or element.optional:
-                    raise PhraseError(f"`@{name}`: an entry of a set is words, without gaps or optional words")
-            out += _sequences(compile_phrase(entry, sets, depth + 1).elements)
+            elements = compile_phrase(entry, sets, depth + 1, memo=memo).elements
+            if any(element.gap or element.optional for element in elements):
+                raise PhraseError(f"`@{name}`: an entry of a set is words, without gaps or optional words")
+            out += _sequences(elements)
+        if memo is not None:
+            memo[("@", name, depth)] = out
         return out
     if alt.startswith("#"):
         if alt == "#time":
@@ -212,12 +227,17 @@ def _alternatives(alt: str, sets: dict[str, list[str]], depth: int) -> list[Alte
     words = _WORDISH.findall(normalise(_HYPHENS.sub(" ", alt)))
     if not words:
         raise PhraseError(f"`{alt}`: no word in it")
-    sequence = tuple(frozenset([w]) if exact or w in _SYMBOLS or w[0].isdigit() else frozenset(word_forms(w))
-                     for w in words)
+    sequence = tuple(frozenset([w]) if exact or w in _SYMBOLS or w[0].isdigit() else _forms(w) for w in words)
     out = [sequence]
     if len(words) > 1 and not exact and "-" in alt:   # "risk-free" is also written "riskfree"
         out.append((frozenset({"".join(words)}),))
     return out
+
+
+@cache
+def _forms(word: str) -> frozenset[str]:
+    """`word_forms` as a set, made once per word (the rules name many words many times)."""
+    return frozenset(word_forms(word))
 
 
 def _sequences(elements: tuple[Element, ...]) -> list[Alternative]:

@@ -191,6 +191,7 @@ def _compiled(sources: tuple[tuple[str, str], ...]) -> RuleSet:
         if doc is None or found:
             continue
         sets = {**base_sets, **(doc.data.get("sets") or {})}
+        memo: dict = {}   # the sets' alternatives, worked out once for the file (compile_phrase)
         for i, raw in enumerate(doc.data["rules"]):
             line = doc.where(("rules", i))[0]
             if raw["id"] in seen:
@@ -199,7 +200,7 @@ def _compiled(sources: tuple[tuple[str, str], ...]) -> RuleSet:
                                         "give each rule its own id"))
                 continue
             seen[raw["id"]] = f"{name}:{line}"
-            rule = _make_rule(raw, doc, i, sets, problems)
+            rule = _make_rule(raw, doc, i, sets, problems, memo)
             if rule is not None:
                 rules.append(rule)
     if problems:
@@ -217,10 +218,10 @@ def _default_sets() -> dict[str, list[str]]:
 
 
 def _make_rule(raw: dict, doc: Document, i: int, sets: dict[str, list[str]],
-               problems: list[Problem]) -> ClaimRule | None:
+               problems: list[Problem], memo: dict) -> ClaimRule | None:
     def phrase(text: str, where: tuple) -> Phrase | None:
         try:
-            return compile_phrase(text, sets)
+            return compile_phrase(text, sets, memo=memo)
         except PhraseError as exc:
             line = doc.where(("rules", i) + where)[0]
             problems.append(Problem(doc.file, line, None, format_path(("rules", i) + where),
