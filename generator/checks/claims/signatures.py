@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from generator.checks.claims.phrases import Element, Phrase, compare
 from generator.checks.sentences import NUMBER_WORDS
@@ -41,15 +42,24 @@ straight vision needs aim once upper available designed move
 """.split())
 
 
+@cache
+def _word_rank(atom: frozenset[str]) -> tuple[bool, int]:
+    """Sorts the words of a run (each a set of forms) rarest first: not a common word, then the longest. Worked out
+    once per word: the rules' words are shared sets of forms (phrases.py), looked at by many phrases."""
+    return not atom.isdisjoint(_COMMON), -max(map(len, atom))
+
+
 # one-word forms; the forms that start a look at runs of words; those runs, by those forms
 Need = tuple[frozenset[str], frozenset[str], dict[str, tuple[tuple[frozenset[str], ...], ...]]]
 
 
-def needs_of(phrase: Phrase) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
+def needs_of(phrase: Phrase, signature: Callable[[Phrase], set[str]] | None = None
+             ) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
     """What a sentence must hold for `phrase` to match in it (enough to rule most sentences out): for each
     required element of words, a form of one of its words, or all the words of one of its runs of words ("#num"
     stands for any number); for each element of numbers only, the numbers it takes; a form of any `near`
     phrase, and of each `near_all` phrase."""
+    signature = signature or signature_of
     needs: list[Need] = []
     numbers: list[tuple] = []
     for element in phrase.elements:
@@ -62,15 +72,15 @@ def needs_of(phrase: Phrase) -> tuple[tuple[Need, ...], tuple[tuple, ...]]:
         for alt in element.alternatives:
             if len(alt) > 1 and isinstance(alt[0], frozenset):
                 atoms = tuple(a for a in alt if isinstance(a, frozenset))
-                rarest = min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a))))
+                rarest = min(atoms, key=_word_rank)
                 for form in rarest:
                     runs.setdefault(form, []).append(atoms)
         needs.append((element.single | ({"#num"} if element.other else set()), frozenset(runs),
                       {k: tuple(v) for k, v in runs.items()}))
     if phrase.near:
-        needs.append((frozenset(f for p in phrase.near for f in signature_of(p)), frozenset(), {}))
+        needs.append((frozenset(f for p in phrase.near for f in signature(p)), frozenset(), {}))
     for p in phrase.near_all:
-        needs.append((frozenset(signature_of(p)), frozenset(), {}))
+        needs.append((frozenset(signature(p)), frozenset(), {}))
     return tuple(needs), tuple(n for n in numbers if n)
 
 
@@ -91,7 +101,7 @@ def _rarest(element: Element) -> set[str]:
     forms: set[str] = set()
     for alt in element.alternatives:
         atoms = [a for a in alt if isinstance(a, frozenset)]
-        forms |= min(atoms, key=lambda a: (not a.isdisjoint(_COMMON), -max(map(len, a)))) if atoms else {"#num"}
+        forms |= min(atoms, key=_word_rank) if atoms else {"#num"}
     return forms
 
 
@@ -136,19 +146,34 @@ class RuleIndex:
         # the words that can start it, rather than every phrase that could start at each of its words.
         # Each entry: (its order among the set's phrases, the number of its rule, the phrase, its first words).
         self.by_signature: dict[str, list[tuple[int, int, Phrase, frozenset[str]]]] = {}
-        vocabulary: set[str] = set()
+        # (phrases share the elements of a rule file's sets and parts, and the sets of forms of its words, see
+        # phrases.compile_phrase: each is looked at once; the phrases are alive, so their ids stand for them)
+        signatures: dict[int, set[str]] = {}
+
+        def signature(phrase: Phrase) -> set[str]:
+            found = signatures.get(id(phrase))
+            if found is None:
+                found = signatures[id(phrase)] = signature_of(phrase)
+            return found
+
+        seen: set[int] = set()
+
+        def words_of(element: Element, into: set[frozenset[str]]) -> None:
+            if id(element) not in seen:
+                seen.add(id(element))
+                into.update(atom for alt in element.alternatives for atom in alt if isinstance(atom, frozenset))
+
+        words: set[frozenset[str]] = set()
         order = 0
         for rule_no, phrases in enumerate(phrases_by_rule):
             for phrase in phrases:
                 entry = (order, rule_no, phrase, phrase.first_keys)
                 order += 1
-                for form in signature_of(phrase):
+                for form in signature(phrase):
                     self.by_signature.setdefault(form, []).append(entry)
                 for element in phrase.elements:
-                    for alt in element.alternatives:
-                        for atom in alt:
-                            if isinstance(atom, frozenset):
-                                vocabulary |= atom
+                    words_of(element, words)
+        vocabulary: set[str] = set().union(*words)
         self.signature_forms = frozenset(self.by_signature)
         # What a line must hold for a phrase to match in it: a form of each of its required elements (the number
         # of a number element), and of its `near` and `near_all` phrases. Phrases are looked up by the forms of
@@ -156,10 +181,10 @@ class RuleIndex:
         self.candidates: dict[str, list[tuple[tuple[Need, ...], tuple[tuple, ...]]]] = {}
         for phrases in phrases_by_rule:
             for phrase in phrases:
-                needs, numbers = needs_of(phrase)
+                needs, numbers = needs_of(phrase, signature)
                 if phrase.asked:   # only in a question
                     needs = needs + ((frozenset({"?"}), frozenset(), {}),)
-                for form in signature_of(phrase):
+                for form in signature(phrase):
                     self.candidates.setdefault(form, []).append((needs, numbers))
         self.candidate_forms = frozenset(self.candidates)
         self.numbered = "#num" in self.candidate_forms or any(
@@ -168,13 +193,15 @@ class RuleIndex:
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
         # every word form a need looks for: a line is reduced to these (and its numbers) before it is decided
         # (the words of the phrases and of their `near` and `near_all` phrases: a superset of what needs hold)
-        relevant: set[str] = set(self.candidate_forms) | vocabulary
+        seen.clear()
+        others: set[frozenset[str]] = set()
         for phrases in phrases_by_rule:
             for phrase in phrases:
                 for other in phrase.near + phrase.near_all:
                     for element in other.elements:
-                        for alt in element.alternatives:
-                            relevant.update(*(a for a in alt if isinstance(a, frozenset)))
+                        words_of(element, others)
+        relevant: set[str] = set(self.candidate_forms) | vocabulary
+        relevant.update(*others)
         self.relevant = frozenset(relevant | set(NUMBER_WORDS))
         self.signs = "".join(c for c in "£$€%*&+" if c in relevant)
         self.number_atoms = tuple(sorted({atom for found in self.candidates.values() for _, numbers in found
@@ -184,7 +211,7 @@ class RuleIndex:
         self.signs_in: Callable[[str], object] = \
             re.compile(f"[{re.escape(signs)}]").search if signs else (lambda _: None)
         # the numbers that phrases whose signature is a number take (ages 12 to 17): a line must hold one
-        atoms = [atom for phrases in phrases_by_rule for phrase in phrases if signature_of(phrase) == {"#num"}
+        atoms = [atom for phrases in phrases_by_rule for phrase in phrases if signature(phrase) == {"#num"}
                  for element in phrase.elements if element.other for alt in element.other for atom in alt
                  if atom[0] == "num"]
         self.signature_numbers: re.Pattern[str] | None = None
