@@ -11,7 +11,7 @@ import pytest
 
 from generator.checks import HtmlPage, check_pages, parse_html
 from generator.checks.claims import ClaimsChecker, load_rules
-from generator.checks.claims.phrases import PhraseError, compile_phrase, word_forms
+from generator.checks.claims.phrases import PhraseError, compile_phrase, find_phrase, word_forms
 from generator.checks.sentences import (
     negation_scopes,
     read_language,
@@ -505,6 +505,19 @@ def test_phrases_of_one_file_share_their_sets_and_parts():
     for memo_or_none in (memo, None):
         with pytest.raises(PhraseError, match="in a circle"):
             compile_phrase("@a", sets, memo=memo_or_none)
+
+
+def test_what_matching_needs_of_a_phrase_is_worked_out_when_first_matched():
+    phrase = compile_phrase("no @harm|(sore skin) ...2 #num", {"harm": ["side effect", "swelling"]})
+    element = phrase.elements[1]
+    assert not {"first_keys", "single", "longer", "other"} & (vars(phrase).keys() | vars(element).keys())
+    for text, found in (("No side effects for 2 days.", [(0, 4)]), ("No sore skin for 2 days.", [(0, 4)]),
+                        ("No swelling 3 days.", [(0, 2)]), ("No redness for 2 days.", [])):
+        assert find_phrase(phrase, sentences_of(text, frozenset())[0].words, False) == found
+    assert phrase.first_keys == {"no"} and element.single == set(word_forms("swelling"))
+    assert element.longer == {form: ((frozenset(word_forms("effect")),),) for form in word_forms("side")} | \
+        {form: ((frozenset(word_forms("skin")),),) for form in word_forms("sore")}
+    assert phrase.elements[3].other == ((("num", None, None),),)
 
 
 # -- reviews, wishes, lead-ins, answers and footnotes (issue 15's classes) -------------------------------------

@@ -14,8 +14,8 @@ Phrase syntax, word by word:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any
 
 from generator.checks.sentences import NEGATIONS, Word, language_words, negation_scopes
@@ -82,30 +82,27 @@ class Element:
     alternatives: tuple[Alternative, ...] = ()
     optional: bool = False
     gap: int = 0                  # > 0: a gap of up to this many words (and no alternatives)
-    # worked out from `alternatives` for matching (see __post_init__)
-    single: frozenset[str] = field(init=False, repr=False, compare=False)
-    longer: dict[str, tuple[Alternative, ...]] = field(init=False, repr=False, compare=False)
-    other: tuple[Alternative, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        # for matching: the one-word alternatives as one set of forms; longer ones by their first word's forms;
-        # the rest (numbers, times) as they are
-        single: set[str] = set()
+    # worked out from `alternatives` for matching, when first matched (the elements of a set's entries, read only
+    # for their alternatives, never are): the one-word alternatives as one set of forms; longer ones by their
+    # first word's forms; the rest (numbers, times) as they are
+    @cached_property
+    def single(self) -> frozenset[str]:
+        return frozenset().union(*(alt[0] for alt in self.alternatives
+                                   if isinstance(alt[0], frozenset) and len(alt) == 1))
+
+    @cached_property
+    def longer(self) -> dict[str, tuple[Alternative, ...]]:
         longer: dict[str, list[tuple]] = {}
-        other = []
         for alt in self.alternatives:
-            head = alt[0]
-            if isinstance(head, frozenset):
-                if len(alt) == 1:
-                    single |= head
-                else:
-                    for form in head:
-                        longer.setdefault(form, []).append(alt[1:])
-            else:
-                other.append(alt)
-        object.__setattr__(self, "single", frozenset(single))
-        object.__setattr__(self, "longer", {k: tuple(v) for k, v in longer.items()})
-        object.__setattr__(self, "other", tuple(other))
+            if isinstance(alt[0], frozenset) and len(alt) > 1:
+                for form in alt[0]:
+                    longer.setdefault(form, []).append(alt[1:])
+        return {k: tuple(v) for k, v in longer.items()}
+
+    @cached_property
+    def other(self) -> tuple[Alternative, ...]:
+        return tuple(alt for alt in self.alternatives if not isinstance(alt[0], frozenset))
 
 
 @dataclass(frozen=True)
@@ -121,11 +118,12 @@ class Phrase:
     after_within: int = 6                         # ... among this many sentences before it (see Claim.context)
     footnote: tuple[Phrase, ...] = ()             # one of these in the sentence, or in a footnote of the page
     near_before: tuple[Phrase, ...] = ()          # one of these in one of the `after_within` sentences before it
-    # what the first word of a match can be (see __post_init__): worked out once, with the phrase
-    first_keys: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "first_keys", frozenset(_first_keys(self.elements)))
+    @cached_property
+    def first_keys(self) -> frozenset[str]:
+        """What the first word of a match can be: worked out once, when first needed (a set's entries, read only for
+        their elements, never need it)."""
+        return frozenset(_first_keys(self.elements))
 
 
 _SYMBOLS = frozenset("£$€%*+&")

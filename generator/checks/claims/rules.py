@@ -24,6 +24,7 @@ from generator.schema import Boolean, Choice, Field, ListOf, MapOf, Number, Obj,
 from generator.text import squash
 
 DEFAULT_RULES = "uk.yaml"
+_DEFAULT_NAME = f"generator/rules/{DEFAULT_RULES}"   # as problems in it name it
 
 
 @dataclass(frozen=True)
@@ -160,10 +161,9 @@ def load_rules(paths: list[Path] | None = None, *, with_default: bool = False) -
     """The default rule set, or the rule files given (raising DataError with file and line for bad rules), after
     the default set's rules `with_default`: rules read together are one set, with one index (see `RuleSet`).
     A project's rule file may use the sets of the default file (`@condition`) and its own."""
-    default_name = f"generator/rules/{DEFAULT_RULES}"
     sources: list[tuple[str, str]] = []
     if paths is None or with_default:
-        sources.append((default_name, _default_text()))
+        sources.append((_DEFAULT_NAME, _default_text()))
     for path in paths or []:
         try:
             sources.append((str(path), Path(path).read_text("utf-8")))
@@ -184,7 +184,8 @@ def _compiled(sources: tuple[tuple[str, str], ...]) -> RuleSet:
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for name, text in sources:
-        doc, found = parse_document(text, name)
+        doc, found = _default_document() if name == _DEFAULT_NAME and text == _default_text() else \
+            parse_document(text, name)
         if doc is not None and not found:
             found = validate(doc, _RULES_SCHEMA)
         problems += found
@@ -212,8 +213,14 @@ def _compiled(sources: tuple[tuple[str, str], ...]) -> RuleSet:
 
 
 @lru_cache(maxsize=1)
+def _default_document() -> tuple[Document | None, list[Problem]]:
+    """The default rule file read (once: its sets are every rule file's, and it is one of the files of most sets)."""
+    return parse_document(_default_text(), _DEFAULT_NAME)
+
+
+@lru_cache(maxsize=1)
 def _default_sets() -> dict[str, list[str]]:
-    doc, found = parse_document(_default_text(), DEFAULT_RULES)
+    doc, found = _default_document()
     return dict(doc.data.get("sets") or {}) if doc is not None and not found else {}
 
 
