@@ -770,6 +770,22 @@ def test_a_project_s_rules_are_read_with_the_default_set_as_one_set_indexed_once
     with pytest.raises(DataError, match="rule ids defined twice: guarantee"):
         rules_for(settings, tmp_path)
 
+
+def test_the_default_rule_file_is_read_once_for_its_sets_and_its_rules(tmp_path: Path, monkeypatch) -> None:
+    from generator.checks.claims import rules as rules_module
+
+    default_text, read = rules_module._default_text(), []
+    parse = rules_module.parse_document
+    monkeypatch.setattr(rules_module, "parse_document", lambda text, name: (read.append(text == default_text),
+                                                                           parse(text, name))[1])
+    rules_module._default_document.cache_clear()
+    rules_module._default_sets.cache_clear()
+    (tmp_path / "house.yaml").write_text("rules:\n  - id: house-word\n    severity: error\n    message: m\n"
+                                         "    hint: h\n    source: s\n    phrases: [zzyqq @harm]\n", "utf-8")
+    rules = load_rules([tmp_path / "house.yaml"], with_default=True)
+    assert [r.id for r in rules] == [r.id for r in load_rules()] + ["house-word"]
+    assert read == [True, False]   # the default file (for its sets, and its rules), then the project's
+
 # -- the fourth round of issue 15: the classes in other words --------------------------------------------------
 
 FOURTH_ROUND = [
