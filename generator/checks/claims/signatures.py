@@ -179,6 +179,7 @@ class RuleIndex:
         # of a number element), and of its `near` and `near_all` phrases. Phrases are looked up by the forms of
         # one required element (their signature), so a line is matched only when some phrase could match in it.
         self.candidates: dict[str, list[tuple[tuple[Need, ...], tuple[tuple, ...]]]] = {}
+        filed = []   # each phrase's entry, once (in `candidates` under each form of its signature)
         for phrases in phrases_by_rule:
             for phrase in phrases:
                 needs, numbers = needs_of(phrase, signature)
@@ -186,10 +187,11 @@ class RuleIndex:
                     needs = needs + ((frozenset({"?"}), frozenset(), {}),)
                 for form in signature(phrase):
                     self.candidates.setdefault(form, []).append((needs, numbers))
+                if signature(phrase):
+                    filed.append((needs, numbers))
         self.candidate_forms = frozenset(self.candidates)
         self.numbered = "#num" in self.candidate_forms or any(
-            needs_numbers or any("#num" in single for single, _, _ in needs)
-            for found in self.candidates.values() for needs, needs_numbers in found)
+            needs_numbers or any("#num" in single for single, _, _ in needs) for needs, needs_numbers in filed)
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha())
         # every word form a need looks for: a line is reduced to these (and its numbers) before it is decided
         # (the words of the phrases and of their `near` and `near_all` phrases: a superset of what needs hold)
@@ -204,8 +206,8 @@ class RuleIndex:
         relevant.update(*others)
         self.relevant = frozenset(relevant | set(NUMBER_WORDS))
         self.signs = "".join(c for c in "£$€%*&+" if c in relevant)
-        self.number_atoms = tuple(sorted({atom for found in self.candidates.values() for _, numbers in found
-                                          for atoms in numbers for atom in atoms}, key=repr))
+        self.number_atoms = tuple(sorted({atom for _, numbers in filed for atoms in numbers for atom in atoms},
+                                         key=repr))
         self.atom_at = {atom: k for k, atom in enumerate(self.number_atoms)}
         signs = "".join(c for c in "£$€%*&+" if c in self.candidate_forms)
         self.signs_in: Callable[[str], object] = \
