@@ -105,7 +105,7 @@ def test_docs_point_to_nothing_outside_the_project(name: str) -> None:
 def _rule_ids() -> set[str]:
     from generator.checks.claims import load_rules
     from generator.checks.content import RULES as CONTENT_RULES
-    from generator.checks.engine import DUPLICATE_RULES
+    from generator.checks.policies import DUPLICATE_RULES
     from generator.checks.seo import RULES as SEO_RULES
 
     return set(CONTENT_RULES) | set(DUPLICATE_RULES) | set(SEO_RULES) | {r.rule for r in load_rules()}

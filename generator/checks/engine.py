@@ -1,4 +1,5 @@
-"""Run every check family over a stream of pages, then apply the site's policies and waivers."""
+"""Run every check family over a stream of pages, then weigh what they found by the site's policies and waivers
+(checks/policies.py)."""
 
 from __future__ import annotations
 
@@ -24,29 +25,13 @@ from generator.checks.facts import PageFacts, PageWaiver, SiteFacts
 from generator.checks.finding import SEVERITIES, Finding
 from generator.checks.gate import DOORWAY_RISK_HINT, Hold, doorway_hold, thin_hold
 from generator.checks.page import HtmlPage
+from generator.checks.policies import DUPLICATE_RULES, HOLDING_POLICIES, POLICY_SEVERITY, Policies
 from generator.checks.results import CheckResult, PageResult
 from generator.checks.rulesets import rules_for
-from generator.data import SITE_FILE
-from generator.errors import ChecksFailed, ClinicPagesError, DataError, Problem  # noqa: F401 (ChecksFailed: re-exported)
+from generator.errors import ChecksFailed, ClinicPagesError  # noqa: F401 (ChecksFailed: re-exported)
 from generator.model import KIND_NAMES, CheckSettings, PageKind
-from generator.text import did_you_mean
 from generator.workers import can_fork, collecting, in_workers, spans
 
-DUPLICATE_RULES: dict[str, tuple[str, str]] = {
-    "duplicates.exact": ("fail", "give each page text of its own, or stop generating the copies"),
-    "duplicates.near": ("fail", "give each page text written for it (locations.yaml `landing_pages` for a landing "
-                                "page, `notes` and `faqs` for an area page), or stop generating pages you cannot "
-                                "say more about"),
-    "duplicates.thin": ("demote", "give the page text of its own, or let it be held back: kept for visitors and ads, "
-                                  "but noindex, canonical to the page that holds its content, out of the sitemap"),
-    "duplicates.doorway": ("demote", "write text for the page alone (docs/checks.md, \"Which pages are "
-                                     "indexable\"), or let it be held back: kept for visitors and ads, but noindex, "
-                                     "canonical to the page that holds its content, out of the sitemap"),
-}
-# A page held back (demote) or not built (skip) is the check doing its job: a note, not a warning (`--strict` stops
-# on warnings); a page published at risk (warn) is a warning.
-POLICY_SEVERITY = {"fail": "error", "warn": "warning", "demote": "info", "skip": "info"}
-HOLDING_POLICIES = ("demote", "skip")
 DOORWAY_RISK = DOORWAY_RISK_HINT
 # Pages that list others and head the site's hierarchy: judged, never held back.
 NAVIGATION_KINDS = (PageKind.HOME, PageKind.AREAS, PageKind.NOT_FOUND)
@@ -74,12 +59,8 @@ class CheckRun:
         if rules is None:
             rules = rules_for(self.settings, project_dir)
         self.claims = ClaimsChecker.for_rules(rules, facts.disclaimer_texts if facts else [])
-        self.rule_ids = set(CONTENT_RULES) | set(DUPLICATE_RULES) | {r.rule for r in rules} | _seo_rules()
-        self.default_policy = {**{k: "fail" if v[0] == "error" else "warn" for k, v in CONTENT_RULES.items()},
-                               **{k: v[0] for k, v in DUPLICATE_RULES.items()},
-                               **{r.rule: "fail" if r.severity == "error" else "warn" for r in rules}}
-        self.policies = self._validated_policies()
-        self.waivers = self._validated_waivers()
+        self.rules = Policies(self.settings, facts, rules)   # what each rule's findings become; who is excused
+        self.waivers = self.rules.waivers
         self.duplicate_settings = self.settings.duplicates
         # a site clinic-pages made is compared with the values it inserted masked (checks/duplicates/text.py)
         self.masker = Masker(facts.inserted) if facts is not None else None
@@ -127,9 +108,7 @@ class CheckRun:
 
     # -- configuration ----------------------------------------------------------------------------------------
     def policy(self, rule: str) -> str:
-        family = rule.split(".")[0]
-        policy = self.policies.get(rule) or self.policies.get(family) or self.default_policy.get(rule) or "fail"
-        return "demote" if policy == "skip" and rule != "duplicates.doorway" else policy
+        return self.rules.policy(rule)
 
     def may_leave(self, rule: str, url: str) -> bool:
         """Whether a page that `rule` finds is held back: its policy holds pages back, no waiver excuses it, and
@@ -139,57 +118,6 @@ class CheckRun:
             return False   # published although it has nothing of its own (warn, a waiver): its own rule said so
         return (facts is not None and _can_hold(facts) and self.policy(rule) in HOLDING_POLICIES
                 and (url, rule) not in self.waivers)
-
-    def _validated_policies(self) -> dict[str, str]:
-        problems = []
-        lines = self.settings.policy_lines
-        for key, value in self.settings.policies.items():
-            if "." in key and key not in self.rule_ids and not key.startswith("seo."):
-                problems.append(Problem(SITE_FILE, lines.get(key), None, f"checks.policies.{key}",
-                                        f"unknown rule `{key}`", did_you_mean(key, self.rule_ids) or
-                                        "see docs/checks.md for the rule ids"))
-            elif value == "demote" and not key.startswith("duplicates"):
-                problems.append(Problem(SITE_FILE, lines.get(key), None, f"checks.policies.{key}",
-                                        "only duplicate and thin content can be demoted: a noindex page is still "
-                                        "published", "use fail or warn"))
-            elif value == "skip" and key not in ("duplicates", "duplicates.doorway"):
-                problems.append(Problem(SITE_FILE, lines.get(key), None, f"checks.policies.{key}",
-                                        "only pages with nothing of their own (duplicates.doorway) can be left "
-                                        "unbuilt: the others are known only once they are made",
-                                        "use demote, fail or warn"))
-        if problems:
-            raise DataError(problems)
-        return dict(self.settings.policies)
-
-    def _validated_waivers(self) -> dict[tuple[str, str], PageWaiver]:
-        waivers: dict[tuple[str, str], PageWaiver] = {}
-        problems = []
-        pages = self.facts.pages.values() if self.facts else []
-        listed = [(p.url_path, w) for p in pages for w in p.waivers]
-        if self.facts is None:
-            listed = [(sw.page, PageWaiver(sw.rule, sw.reason, f"{SITE_FILE}:{sw.line}: checks.waivers"))
-                      for sw in self.settings.waivers]
-        elif self.settings.waivers:
-            for sw in self.settings.waivers:
-                if sw.page not in self.facts.pages:
-                    problems.append(Problem(SITE_FILE, sw.line, None, "checks.waivers.page",
-                                            f"no page `{sw.page}` in this site",
-                                            did_you_mean(sw.page, self.facts.pages) or "give the page's URL path"))
-        for page, w in listed:
-            if w.rule not in self.rule_ids and not w.rule.startswith("seo."):
-                file, _, rest = w.origin.partition(":")
-                line = rest.split(":")[0]
-                problems.append(Problem(file, int(line) if line.isdigit() else None, None, "waivers.rule",
-                                        f"unknown rule `{w.rule}`", did_you_mean(w.rule, self.rule_ids) or
-                                        "a waiver names one rule id, such as claims.hype"))
-            elif not w.reason.strip():
-                problems.append(Problem(w.origin.split(":")[0], None, None, "waivers.reason",
-                                        "a waiver needs a written reason", "say why the rule does not apply"))
-            else:
-                waivers[(page, w.rule)] = w
-        if problems:
-            raise DataError(problems)
-        return waivers
 
     # -- the pages --------------------------------------------------------------------------------------------
     def add(self, page: HtmlPage) -> None:
@@ -454,14 +382,6 @@ _Record = TypeVar("_Record", Finding, Hold)
 def _replace(f: _Record, **changes: Any) -> _Record:
     from dataclasses import replace
     return replace(f, **changes)
-
-
-def _seo_rules() -> set[str]:
-    try:
-        from generator.checks.seo import RULES
-    except ImportError:
-        return set()
-    return set(RULES)
 
 
 def check_pages(pages: Iterable[HtmlPage], settings: CheckSettings | None = None, facts: SiteFacts | None = None,
