@@ -412,30 +412,28 @@ class Renderer:
 
     def ways(self, premises: Premises) -> Ways:
         """How to book from a page about `premises`: site.yaml `booking:`, with the premises' own phone and email
-        where it gives none."""
-        booking = self.project.site.booking
-        phone = booking.phone or premises.phone
-        email = booking.email or premises.email
-        return Ways(url=booking.url, phone=phone, email=email,
-                    tel=tel_href(phone, premises.address.country) if given(phone) else None,
-                    mailto=f"mailto:{email}" if given(email) else None)
-
-    def ways_of(self, premises: Premises) -> Ways:
-        """`ways`, worked out once for each premises (the same on every page about it)."""
-        if premises.id not in self._ways:
-            self._ways[premises.id] = self.ways(premises)
-        return self._ways[premises.id]
-
-    def people_of(self, treatment: Treatment | None, places: list[Premises]) -> list[Person]:
-        """`people`, worked out once for each treatment and set of premises (every landing page of a treatment near
-        one premises names the same people, with the same words), as a list of the page's own."""
-        key = (treatment.slug if treatment is not None else None, tuple(p.id for p in places))
-        if key not in self._people:
-            self._people[key] = self.people(treatment, places)
-        return list(self._people[key])
+        where it gives none (worked out once for each premises: the same on every page about it)."""
+        known = self._ways.get(premises.id)
+        if known is None:
+            booking = self.project.site.booking
+            phone = booking.phone or premises.phone
+            email = booking.email or premises.email
+            known = self._ways[premises.id] = Ways(
+                url=booking.url, phone=phone, email=email,
+                tel=tel_href(phone, premises.address.country) if given(phone) else None,
+                mailto=f"mailto:{email}" if given(email) else None)
+        return known
 
     def people(self, treatment: Treatment | None, places: list[Premises]) -> list[Person]:
-        """The practitioners a page names: those who provide its treatment (all, without one) at its premises."""
+        """The practitioners a page names: those who provide its treatment (all, without one) at its premises. Worked
+        out once for each treatment and set of premises (every landing page of a treatment near one premises names
+        the same people, with the same words); each page gets a list of its own."""
+        key = (treatment.slug if treatment is not None else None, tuple(p.id for p in places))
+        if key not in self._people:
+            self._people[key] = self._find_people(treatment, places)
+        return list(self._people[key])
+
+    def _find_people(self, treatment: Treatment | None, places: list[Premises]) -> list[Person]:
         found = []
         ids = {p.id for p in places}
         for person in self.project.site.practitioners:
@@ -622,8 +620,8 @@ class Renderer:
             published=(published := {url: self.published(url) for url in self.linked_pages(page)}),
             link=_linker(published),
             pair=location.pair(treatment.slug) if location and treatment else None,
-            faqs=self.faqs(page, treatment, location), visit=visit, book=self.ways_of(visit[0]),
-            who=self.people_of(treatment, visit) if page.kind != PageKind.NOT_FOUND else [],
+            faqs=self.faqs(page, treatment, location), visit=visit, book=self.ways(visit[0]),
+            who=self.people(treatment, visit) if page.kind != PageKind.NOT_FOUND else [],
             forms=self.forms[treatment.slug] if treatment else None,
             age_note=self.age_note(treatment, disclaimers) if treatment else None,
         )

@@ -59,8 +59,8 @@ class CheckRun:
         if rules is None:
             rules = rules_for(self.settings, project_dir)
         self.claims = ClaimsChecker.for_rules(rules, facts.disclaimer_texts if facts else [])
-        self.rules = Policies(self.settings, facts, rules)   # what each rule's findings become; who is excused
-        self.waivers = self.rules.waivers
+        self.site_policies = Policies(self.settings, facts, rules)   # the site's policies and waivers, validated
+        self.waivers = self.site_policies.waivers
         self.duplicate_settings = self.settings.duplicates
         # a site clinic-pages made is compared with the values it inserted masked (checks/duplicates/text.py)
         self.masker = Masker(facts.inserted) if facts is not None else None
@@ -108,7 +108,7 @@ class CheckRun:
 
     # -- configuration ----------------------------------------------------------------------------------------
     def policy(self, rule: str) -> str:
-        return self.rules.policy(rule)
+        return self.site_policies.policy(rule)
 
     def may_leave(self, rule: str, url: str) -> bool:
         """Whether a page that `rule` finds is held back: its policy holds pages back, no waiver excuses it, and
