@@ -37,6 +37,7 @@ from generator.errors import ClinicPagesError
 from generator.memory import Memory, render_ahead
 from generator.paths import first_link
 from generator.state import input_files
+from generator.workers import replaced_workers
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,8 @@ class Preview:
         failure: Failure | None
         changed: list[str] | None
         try:
-            report = build(self.project, self.output, memory=self.memory)
+            with replaced_workers():   # the preview lives on: what workers copy must not stay in its peak
+                report = build(self.project, self.output, memory=self.memory)
         except Exception as exc:   # any failure shows, and the next save rebuilds (the watcher must not die)
             failure, changed = describe_failure(exc, self.project, self.output), []
             if not isinstance(exc, ClinicPagesError):

@@ -14,11 +14,15 @@ from typing import TypeVar
 # workers: below it, starting them costs more than it saves (forking pays off from 30-50 pages rendered or
 # checked: f777686).
 PARALLEL_MIN_PAGES = 100
-# A worker is replaced by a fresh fork after this many parts (`spans`: 4 are up to 1,000 pages): a forked worker copies
-# each page of the memory it shares with this process that it reads (reading an object writes its reference
-# count), and its caches grow, so that over a whole build two workers came to hold much of what this process holds
-# (a 10,000-page preview's start: 260 MB for the process tree at its peak, 212 MB with workers replaced).
+# In a process that lives on after its builds (the preview, `replaced_workers`), a worker is replaced by a fresh fork
+# after this many parts (`spans`: 4 are up to 1,000 pages): a forked worker copies each page of the memory it shares
+# with this process that it reads (reading an object writes its reference count), and its caches grow, so that over
+# a whole build two workers came to hold much of what this process holds (a 10,000-page preview's start: 260 MB for
+# the process tree at its peak, 212 MB with workers replaced). A command that ends with its build keeps its workers:
+# each fresh fork copies that memory again and starts its caches again (`check --no-cache` of the 10,000-page synthetic
+# site: 224,000-233,000 page faults with workers replaced, 161,000 without, in two runs each).
 PARTS_PER_WORKER = 4
+_parts_per_worker: int | None = None   # PARTS_PER_WORKER while `replaced_workers` is in force, else None (kept)
 
 _Part = TypeVar("_Part")
 _Result = TypeVar("_Result")
@@ -47,16 +51,28 @@ def in_workers(work: Callable[[_Part], _Result], parts: Sequence[_Part], jobs: i
 
 
 @contextmanager
+def replaced_workers() -> Iterator[None]:
+    """Within the block, the pools started replace each worker after PARTS_PER_WORKER parts (the preview's rebuilds:
+    the preview lives on, and what its workers copied would stay in its memory's peak)."""
+    global _parts_per_worker
+    before, _parts_per_worker = _parts_per_worker, PARTS_PER_WORKER
+    try:
+        yield
+    finally:
+        _parts_per_worker = before
+
+
+@contextmanager
 def forked_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
-    """A pool of `jobs` forked workers, each replaced after PARTS_PER_WORKER parts. What this process holds is frozen
-    out of the garbage collector first: a worker's collections would otherwise walk every inherited object, and so
-    copy the memory that holds it (in one measurement, the render workers of a 10,000-page build used 1.9 s of CPU
-    each instead of 2.7 s). A worker forked later, to replace one, freezes what it inherited as it starts: this
-    process made objects since (the results it received), and its collector is paused."""
+    """A pool of `jobs` forked workers (replaced after PARTS_PER_WORKER parts within `replaced_workers`). What this
+    process holds is frozen out of the garbage collector first: a worker's collections would otherwise walk every
+    inherited object, and so copy the memory that holds it (in one measurement, the render workers of a 10,000-page
+    build used 1.9 s of CPU each instead of 2.7 s). A worker forked later, to replace one, freezes what it inherited
+    as it starts: this process made objects since (the results it received), and its collector is paused."""
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.freeze,
-                                                      maxtasksperchild=PARTS_PER_WORKER) as pool:
+                                                      maxtasksperchild=_parts_per_worker) as pool:
             yield pool
     finally:
         gc.unfreeze()

@@ -56,11 +56,12 @@ def _pid_and_inherited(_: int) -> tuple[int, bool, bool]:
 _MADE_AFTER_THE_POOL: list[list[int]] = []
 
 
-def test_a_worker_is_replaced_by_a_fresh_fork_after_its_parts_and_freezes_what_it_inherits() -> None:
-    """A worker lives for PARTS_PER_WORKER parts, then a new fork takes its place (what the old one copied of this
-    process's memory goes with it); the new one starts with what this process made meanwhile out of its collector."""
+def test_in_the_preview_a_worker_is_replaced_by_a_fresh_fork_after_its_parts_and_freezes_what_it_inherits() -> None:
+    """Within `replaced_workers` (the preview's rebuilds), a worker lives for PARTS_PER_WORKER parts, then a new fork
+    takes its place (what the old one copied of this process's memory goes with it); the new one starts with what
+    this process made meanwhile out of its collector."""
     parts = 3 * workers.PARTS_PER_WORKER
-    with forked_pool(1) as pool:
+    with workers.replaced_workers(), forked_pool(1) as pool:
         _MADE_AFTER_THE_POOL.append([1])   # made in this process after the first worker forked
         try:
             done = list(pool.imap(_pid_and_inherited, range(parts)))
@@ -70,6 +71,30 @@ def test_a_worker_is_replaced_by_a_fresh_fork_after_its_parts_and_freezes_what_i
     assert len(set(pids)) == 3 and all(pids.count(pid) == workers.PARTS_PER_WORKER for pid in set(pids))
     assert any(inherited for _, inherited, _ in done)
     assert not any(walked for _, _, walked in done)
+
+
+def test_a_command_keeps_its_workers_for_the_whole_pool() -> None:
+    """Outside the preview (a command that ends with its build or check), a worker does every part it is given:
+    each fresh fork would copy this process's memory again and start its caches again."""
+    parts = 3 * workers.PARTS_PER_WORKER
+    with forked_pool(1) as pool:
+        pids = [pid for _, pid in pool.imap(_square, range(parts))]
+    assert len(set(pids)) == 1 and pids[0] != os.getpid()
+
+
+def test_the_preview_rebuilds_with_replaced_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The preview's rebuild (and only it) runs its build within `replaced_workers`."""
+    from generator import serve
+    seen = []
+
+    def build(*args, **kwargs):
+        seen.append(workers._parts_per_worker)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(serve, "build", build)
+    preview = serve.Preview(tmp_path, tmp_path / "output")
+    preview.rebuild()
+    assert seen == [workers.PARTS_PER_WORKER] and workers._parts_per_worker is None
 
 
 def test_can_fork_from_the_threshold_on() -> None:
