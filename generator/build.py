@@ -162,7 +162,7 @@ def output_age(project_dir: Path, output: Path) -> str | None:
     if reason is not None:
         return (f"the last build stopped: {reason}. {output.name}/ still holds the pages of the build before it, "
                 "and those are what was checked here: fix what stopped the build, and build again")
-    state = load_state(project_dir)
+    state = load_state(project_dir, every_page=False)
     current = input_digest(project_dir)
     if state.problem or not output_is_as_left(output, state) or state.inputs in (current, current + "+no-checks"):
         return None

@@ -107,6 +107,28 @@ def test_the_state_file_keeps_a_lastmod_for_every_page(mini_project: Path) -> No
     assert data["generator"] == "clinic-pages" and "version" in data
 
 
+def test_the_state_of_the_whole_build_reads_as_the_whole_file_does(mini_project: Path) -> None:
+    """`check` asks only whether output/ is current: the build's own fields, read from the first line, are those of
+    the whole file; a file not in the form the build writes (reformatted by hand) is read whole, a state of another
+    version is refused, as the whole file's would be."""
+    build(mini_project)
+    path = mini_project / STATE_FILE
+    whole = load_state(mini_project)
+    head = load_state(mini_project, every_page=False)
+    assert (head.inputs, head.manifest, head.problem, head.pages) == (whole.inputs, whole.manifest, None, {})
+    assert whole.inputs and whole.manifest
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps(data, indent=2))   # the first line is "{": not the build's form
+    again = load_state(mini_project, every_page=False)
+    assert (again.inputs, again.manifest, again.problem) == (whole.inputs, whole.manifest, None)
+    assert set(again.pages) == set(whole.pages)
+    data["version"] = -1
+    path.write_text(json.dumps(data))
+    assert "another version" in (load_state(mini_project, every_page=False).problem or "")
+    path.write_bytes(b'{"inputs": oops,\n"pages":{\n}}\n')   # the build's form, but not JSON: read whole, refused
+    assert "unreadable" in (load_state(mini_project, every_page=False).problem or "")
+
+
 def test_the_shipped_state_file_is_readable() -> None:
     """`.clinic-pages-state.json` is committed with the data: it must always load without a problem."""
     state = load_state(REPO)
