@@ -100,6 +100,15 @@ def timed_step(tree: Tree, step: str, run: int) -> tuple[float, float]:
     return tree.run("audit", str(tree.project / "output"), "--format", "json", "--report", str(report), "-q")
 
 
+def paired(before: list[float], after: list[float]) -> str:
+    """The change from `before` to `after` run by run (each run's pair taken in turn, minutes apart): the median
+    of the runs' changes, with the smallest and the largest ("+3% (-5% to +9%)")."""
+    changes = sorted(b / a - 1 for a, b in zip(before, after, strict=True) if a > 0)
+    if not changes:
+        return "-"
+    return f"{statistics.median(changes):+.0%} ({changes[0]:+.0%} to {changes[-1]:+.0%})"
+
+
 def revision(rev: str) -> str:
     done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], capture_output=True, text=True,
                           check=False)
@@ -169,16 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     old, new = labels[:2]
     notes = f", pair notes on {args.pair_notes:.0%} of landing pages where read" if args.pair_notes else ""
     print(f"{args.size} synthetic project{notes}, {args.runs} runs of each step, taken in turn; median seconds")
-    print(f"| step | {old} | {new} | change | CPU {old} | CPU {new} | change | runs {old} | runs {new} |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    print(f"| step | {old} | {new} | change | CPU {old} | CPU {new} | change | runs {old} | runs {new} "
+          f"| CPU change, run by run |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|---|")
     for step in steps:
         a, b = statistics.median(times[step][old]), statistics.median(times[step][new])
         ca, cb = statistics.median(cpu[step][old]), statistics.median(cpu[step][new])
         runs = [", ".join(f"{x:.2f}" for x in times[step][label]) for label in (old, new)]
         print(f"| {step} | {a:.2f} | {b:.2f} | {(b - a) / a:+.0%} | {ca:.2f} | {cb:.2f} | {(cb - ca) / ca:+.0%} "
-              f"| {runs[0]} | {runs[1]} |")
+              f"| {runs[0]} | {runs[1]} | {paired(cpu[step][old], cpu[step][new])} |")
     print("Wall: seconds until the command returned; CPU: user + system seconds of it and every process it started "
-          "(less sensitive to a busy machine).")
+          "(less sensitive to a busy machine). Run by run: the median of each run's change (a run's B against the A "
+          "just before it, so that the machine's drift between runs cancels), with the smallest and largest.")
     if args.also:
         print(f"\nEvery revision's CPU seconds (median) against {old}'s, the same runs")
         print(f"| step | CPU {old} | " + " | ".join(f"CPU {label} | change" for label in labels[1:]) + " |")

@@ -119,6 +119,7 @@ def test_compare_times_revisions_in_turn_and_leaves_no_worktree(tmp_path: Path) 
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert float(cells[1]) > 0 and float(cells[2]) > 0 and float(cells[4]) > 0 and float(cells[5]) > 0
         assert len(cells[7].split(",")) == 2 and len(cells[8].split(",")) == 2
+        assert re.fullmatch(r"[+-]\d+% \([+-]\d+% to [+-]\d+%\)", cells[9]), cells[9]   # run by run
     measured = json.loads((tmp_path / "t.json").read_text())
     assert set(measured["times"]) == set(measured["cpu"]) == {"check", "edit"}
     # the third revision (--also) took its turn in the same runs, and has its column against the first
@@ -204,3 +205,12 @@ def test_the_edit_loop_benchmark_edits_the_sample_as_a_person_would(tmp_path: Pa
             assert page == (f"/{record['slug']}/" if kind == "treatment" else f"/areas/{record['slug']}/")
             assert page != f"/areas/{with_notes[0]}/"   # only a page that exists is looked at
             assert saved.count(text) == 1
+
+
+def test_the_change_run_by_run_is_the_median_of_each_runs_change() -> None:
+    """A drift of the machine between runs cancels in each run's pair: the same 10 % more in a fast run and in a
+    slow one is 10 %, where the medians of the two columns would say otherwise."""
+    from bench.compare import paired
+    assert paired([10.0, 20.0, 30.0], [11.0, 22.0, 33.0]) == "+10% (+10% to +10%)"
+    assert paired([10.0, 30.0, 30.0], [30.0, 27.0, 33.0]) == "+10% (-10% to +200%)"
+    assert paired([], []) == "-"
