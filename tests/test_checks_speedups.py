@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.checks import HtmlPage, content, parse_html
-from generator.checks import html as html_module
 from generator.checks.claims import ClaimsChecker, load_rules
 from generator.checks.claims.pagetext import _strings
 from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, mark_blocks
@@ -137,12 +136,14 @@ _TAG_PIECES = [t for t in _BLOCK_TAGS.split("|") if t != "h[1-6]"] + ["h1", "h6"
 @given(st.lists(st.tuples(st.sampled_from(["<", "</", "< ", "x"]), st.sampled_from(_TAG_PIECES),
                           st.sampled_from([">", " ", "/", "\n", "x", "-", "", "1"]), st.booleans()), max_size=12))
 def test_block_names_grouped_by_letter_split_as_the_plain_alternation(pieces):
-    """The block tags' pattern, its names grouped by first letter, finds the same tags as one alternation of
-    `_BLOCK_TAGS`, in either case."""
+    """The block tags' pattern, its names grouped by first letter and split at each tag's "<", marks the same tags as
+    one alternation of `_BLOCK_TAGS` that captures each whole tag, in either case."""
     html = "".join(open_ + (name.upper() if upper else name) + end for open_, name, end, upper in pieces).encode()
-    for flags, grouped in ((re.I, html_module._BLOCK_END), (0, html_module._BLOCK_END_LOWER)):
+    for flags, mixed_case in ((re.I, True), (0, False)):
         reference = re.compile(rf"(<(?:/?(?:{_BLOCK_TAGS})(?=[\s/>])|[bh]r\b))".encode(), flags)
-        assert grouped.split(html) == reference.split(html)
+        parts = reference.split(html)
+        parts[1::2] = [b"\x07" + tag for tag in parts[1::2]]
+        assert mark_blocks(html, mixed_case) == b"".join(parts)
 
 
 def test_tag_names_fold_case_in_ascii_only_as_html_does():

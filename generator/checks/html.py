@@ -36,11 +36,15 @@ def _by_first_letter(names: list[str]) -> str:
 _BLOCK_NAMES = _by_first_letter([f"h{n}" for n in range(1, 7)] + [t for t in _BLOCK_TAGS.split("|") if t != "h[1-6]"])
 # Marked in the UTF-8 bytes, before parsing (lexbor reads bytes as UTF-8, as `check` would decode them): tag names
 # are ASCII, and a bytes pattern is case-insensitive in ASCII only, as HTML is.
-_BLOCK_END = re.compile(rf"(<(?:/?(?:{_BLOCK_NAMES})(?=[\s/>])|[bh]r\b))".encode(), re.I)   # a block's start and end
+# The "<" of a block's start or end tag (the rest is looked ahead at): splitting at it gives the same one-byte "<" for
+# every tag, and the marked "<" is one list repeated, where capturing each whole tag made an object of it and a
+# marked copy (3,000 pages of the synthetic site, five alternated runs: 0.204 -> 0.185 s, medians).
+_BLOCK_END = re.compile(rf"(<)(?=/?(?:{_BLOCK_NAMES})(?=[\s/>])|[bh]r\b)".encode(), re.I)
 # the same without re.I (faster even with the check) gives the same split when no tag name has a capital
-_BLOCK_END_LOWER = re.compile(rf"(<(?:/?(?:{_BLOCK_NAMES})(?=[\s/>])|[bh]r\b))".encode())
+_BLOCK_END_LOWER = re.compile(rf"(<)(?=/?(?:{_BLOCK_NAMES})(?=[\s/>])|[bh]r\b)".encode())
 _MIXED_CASE = re.compile(b"</?+[a-z]*+[A-Z]")
 _BLOCK_BYTE = BLOCK.encode()
+_MARKED_OPEN = _BLOCK_BYTE + b"<"
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
                            re.I)
 
@@ -104,7 +108,7 @@ def mark_blocks(html: bytes, mixed_case: bool | None = None) -> bytes:
     if mixed_case is None:
         mixed_case = _MIXED_CASE.search(html) is not None
     parts = (_BLOCK_END if mixed_case else _BLOCK_END_LOWER).split(html)
-    parts[1::2] = [_BLOCK_BYTE + tag for tag in parts[1::2]]
+    parts[1::2] = [_MARKED_OPEN] * (len(parts) // 2)
     return b"".join(parts)
 
 
