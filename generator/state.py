@@ -46,16 +46,17 @@ class State:
         return today
 
 
+_PAGES_START = ',\n"pages":{\n'   # where the first line, the build's own fields, ends
+_OTHER_VERSION = f"{STATE_FILE} is from another version of clinic-pages; doing a clean build"
+
+
 def state_bytes(pages: dict[str, dict[str, str]], inputs: str, manifest: str, extra: dict | None = None) -> bytes:
     # One page a line: readable in a diff, and fast to write (json's indent option is pure Python).
     head = {"version": STATE_VERSION, "generator": "clinic-pages", "inputs": inputs, "manifest": manifest}
     if extra:
         head["extra"] = extra
     lines = ",\n".join(f"{json.dumps(k)}:{json.dumps(v, sort_keys=True)}" for k, v in sorted(pages.items()))
-    return (json.dumps(head, sort_keys=True)[:-1] + ',\n"pages":{\n' + lines + "}}\n").encode()
-
-
-_PAGES_START = b',\n"pages":{\n'   # where state_bytes ends the first line, the build's own fields
+    return (json.dumps(head, sort_keys=True)[:-1] + _PAGES_START + lines + "}}\n").encode()
 
 
 def load_state(project: Path, every_page: bool = True) -> State:
@@ -82,7 +83,7 @@ def load_state(project: Path, every_page: bool = True) -> State:
     if data.get("version") != STATE_VERSION:
         # Keep the lastmod history across versions; everything else is rebuilt.
         kept = {k: {"sha": v.get("sha", ""), "lastmod": v.get("lastmod", "")} for k, v in pages.items()}
-        return State(pages=kept, problem=f"{STATE_FILE} is from another version of clinic-pages; doing a clean build")
+        return State(pages=kept, problem=_OTHER_VERSION)
     return State(pages=pages, inputs=str(data.get("inputs", "")), manifest=str(data.get("manifest", "")),
                  extra=extra if isinstance(extra := data.get("extra"), dict) else {})
 
@@ -90,7 +91,8 @@ def load_state(project: Path, every_page: bool = True) -> State:
 def _head(raw: bytes) -> State | None:
     """The build's own fields from the first line of a state file, or None when it is not as `state_bytes` wrote it."""
     end = raw.find(b"\n")
-    if end < 0 or not raw.startswith(b"{") or raw[end - 1:end + len(_PAGES_START) - 1] != _PAGES_START:
+    start = _PAGES_START.encode()
+    if end < 0 or not raw.startswith(b"{") or raw[end - 1:end - 1 + len(start)] != start:
         return None
     try:
         data = json.loads(raw[:end - 1] + b"}")
@@ -99,7 +101,7 @@ def _head(raw: bytes) -> State | None:
     if not isinstance(data, dict) or "pages" in data:
         return None
     if data.get("version") != STATE_VERSION:
-        return State(problem=f"{STATE_FILE} is from another version of clinic-pages; doing a clean build")
+        return State(problem=_OTHER_VERSION)
     return State(inputs=str(data.get("inputs", "")), manifest=str(data.get("manifest", "")))
 
 
