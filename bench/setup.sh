@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 need=()
 command -v hugo >/dev/null || need+=(hugo)
 command -v npm >/dev/null || need+=(nodejs npm)
+command -v valgrind >/dev/null || need+=(valgrind)   # compare.py --instructions
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

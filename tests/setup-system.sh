@@ -9,6 +9,7 @@ packages=(
   openssh-client      # ssh and ssh-keygen
   rsync               # ssh:// deploys need rsync on both ends
   libreoffice-calc-nogui  # tests/test_sheets.py: a workbook saved by LibreOffice still loads
+  valgrind            # bench/compare.py --instructions counts instructions under callgrind (and its test)
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)   # the Nu HTML validator (npm vnu-jar) runs on Java

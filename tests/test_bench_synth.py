@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from itertools import combinations
@@ -121,7 +122,10 @@ def test_compare_times_revisions_in_turn_and_leaves_no_worktree(tmp_path: Path) 
         assert len(cells[7].split(",")) == 2 and len(cells[8].split(",")) == 2
         assert re.fullmatch(r"[+-]\d+% \([+-]\d+% to [+-]\d+%\)", cells[9]), cells[9]   # run by run
     measured = json.loads((tmp_path / "t.json").read_text())
-    assert set(measured["times"]) == set(measured["cpu"]) == {"check", "edit"}
+    assert set(measured["times"]) == set(measured["cpu"]) == set(measured["faults"]) == {"check", "edit"}
+    assert all(n > 1000 for runs in measured["faults"]["check"].values() for n in runs)   # (a Python start: thousands)
+    faulted = [line for line in done.stdout.splitlines() if line.startswith("| check |")][-1]
+    assert re.fullmatch(r"[+-]\d+\.\d%", faulted.strip("|").split("|")[-1].strip()), faulted
     # the third revision (--also) took its turn in the same runs, and has its column against the first
     assert all(len(runs) == 2 for runs in measured["cpu"]["edit"].values()) and len(measured["cpu"]["edit"]) == 3
     third = [line for line in done.stdout.splitlines() if line.startswith("| edit |")][-1]
@@ -135,6 +139,30 @@ def test_compare_times_revisions_in_turn_and_leaves_no_worktree(tmp_path: Path) 
     left = [line[len("worktree "):] for line in listed.splitlines() if line.startswith("worktree ")
             and "bench-compare-" in line and not Path(line[len("worktree "):]).exists()]
     assert left == []
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (tests/setup-system.sh)")
+def test_compare_counts_instructions_under_callgrind(tmp_path: Path, capsys) -> None:
+    """bench/compare.py's counted run: a command under callgrind gives its instructions (its own process here: a
+    command that starts no worker), its page faults, and leaves no callgrind file behind; the table puts each
+    revision's count against the first's."""
+    from bench.compare import Tree, print_instructions
+    folder = tmp_path / "counts"
+    folder.mkdir()
+    measured = Tree("a", REPO, tmp_path, None).run("--version", counts=folder)
+    assert measured.main > 10 ** 7 and measured.workers == 0   # (Python's start alone is tens of millions)
+    assert measured.faults > 0 and measured.cpu > 0
+    assert list(folder.iterdir()) == []
+    args = type("Args", (), {"size": "2x3"})()
+    print_instructions(args, ["check"], ["old", "new"], {"check": {"old": (2 * 10 ** 9, 8 * 10 ** 9),
+                                                                  "new": (3 * 10 ** 9, 7 * 10 ** 9 + 10 ** 8)}}, "")
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| check |"))
+    assert [c.strip() for c in row.strip("|").split("|")] == ["check", "2.00", "8.00", "10.00", "3.00", "7.10",
+                                                              "10.10", "+1.0%"]
+    # --runs 0 only with --instructions
+    refused = subprocess.run([sys.executable, str(REPO / "bench" / "compare.py"), "HEAD", "HEAD", "--runs", "0"],
+                             capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert refused.returncode == 2 and "--runs" in refused.stderr
 
 
 def test_stages_times_every_stage_and_the_clean_build() -> None:
