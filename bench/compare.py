@@ -74,11 +74,14 @@ class Tree:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         with subprocess.Popen([*prefix, sys.executable, "-m", "generator", *args], cwd=self.project, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as process:
-            _, stderr = process.communicate()
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            stdout, stderr = process.communicate()
         seconds = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if process.returncode not in (0, 1):   # 1: the checks found errors, still a measurement
+        # 1: the checks found errors, still a measurement; but so is a Python that cannot import clinic-pages'
+        # dependencies, which is not
+        if process.returncode not in (0, 1) or "Traceback (most recent call last)" in stderr \
+                or (process.returncode == 1 and "error(s)" not in stdout + stderr):
             raise SystemExit(f"{self.label}: `{' '.join(args)}` failed:\n{stderr[-3000:]}")
         measured = Measured(seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
                             (after.ru_minflt + after.ru_majflt) - (before.ru_minflt + before.ru_majflt))

@@ -16,5 +16,7 @@ if [ ! -e node_modules/@11ty/eleventy/cmd.cjs ] || [ package-lock.json -nt node_
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules
 fi
-python3 -c "import jinja2, yaml" 2>/dev/null || python3 -m pip install --quiet -e "$(dirname "$PWD")"
+# every library clinic-pages imports (bench/compare.py and run.py start it with this python3)
+(cd .. && python3 -c "import generator.checks, generator.build, generator.serve") 2>/dev/null \
+  || python3 -m pip install --quiet -e "$(dirname "$PWD")"
 echo "Ready: $(hugo version | cut -d' ' -f1-2), Eleventy $(node node_modules/@11ty/eleventy/cmd.cjs --version)"

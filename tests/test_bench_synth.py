@@ -165,6 +165,21 @@ def test_compare_counts_instructions_under_callgrind(tmp_path: Path, capsys) -> 
     assert refused.returncode == 2 and "--runs" in refused.stderr
 
 
+def test_compare_refuses_a_run_that_failed(tmp_path: Path) -> None:
+    """A command that exits 1 because it could not start (a Python without clinic-pages' libraries) is no
+    measurement: exit 1 counts only with the checks' summary."""
+    from bench.compare import Tree
+    broken = tmp_path / "code" / "generator"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("")
+    (broken / "__main__.py").write_text("import no_such_library\n")
+    with pytest.raises(SystemExit, match="no_such_library"):
+        Tree("broken", tmp_path / "code", tmp_path, None).run("check", "-q")
+    (broken / "__main__.py").write_text("import sys\nprint('9 page(s) checked: 2 error(s), 0 warning(s)')\n"
+                                         "sys.exit(1)\n")
+    assert Tree("found", tmp_path / "code", tmp_path, None).run("check", "-q").cpu >= 0
+
+
 def test_stages_times_every_stage_and_the_clean_build() -> None:
     """bench/stages.py on a tiny project, without Hugo: a positive time per page for every stage, the clean build
     timed through bench/run.py's own step, and the arithmetic against issue 3's targets."""
