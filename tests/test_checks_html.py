@@ -199,6 +199,14 @@ def test_the_rough_count_is_never_less_than_half_what_the_parser_keeps(pattern, 
     assert _dom_depth(html) <= 2 * nesting.rough_depth(html) + 16
 
 
+@given(st.binary(max_size=3000))
+def test_the_count_of_tag_starts_is_the_count_of_less_than_signs(html):
+    """The first look's count of `<`, a vector at a time, is the byte count's (a page of at most FEW_TAGS of them
+    is parsed as it is)."""
+    assert nesting.tag_starts(html) == html.count(b"<")
+    assert nesting.tag_starts(b"<p>" * (nesting.FEW_TAGS + 1) + html) > nesting.FEW_TAGS
+
+
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=5), st.integers(min_value=2_000, max_value=20_000))
