@@ -167,7 +167,10 @@ DOORWAY_RULE = "duplicates.doorway"   # a local page with nothing written for it
 # duplicate check's words): "Walton-on-Thames" and "Walton on Thames" are one name here, and `Places._pattern`
 # finds names with `\b`, at whose bounds these, the word characters of `re` without "_", end a word.
 _NAME_WORD = re.compile(WORD_PART)
-_APOSTROPHE_S = re.compile(rf"[{APOSTROPHES}]s\b")
+# A possessive 's, one expression for each apostrophe: one that starts with its character is searched for at C speed
+# (one that starts with a set of characters is tried at every letter: 0.2 s of CPU for 10,000 notes), and only in
+# text that holds that apostrophe.
+_POSSESSIVES = tuple((apostrophe, re.compile(re.escape(apostrophe) + r"s\b")) for apostrophe in APOSTROPHES)
 
 
 def _name_words(text: str) -> list[str]:
@@ -208,7 +211,11 @@ class Places:
 def _words_text(text: str) -> str:
     """The text as `named_in` searches it: lower case, without possessive 's, and `_` (a word character to `re`, a
     mark between words to `_name_words`) as a space."""
-    return _APOSTROPHE_S.sub("", text.lower()).replace("_", " ")
+    words = text.lower()
+    for apostrophe, possessive in _POSSESSIVES:
+        if apostrophe in words:
+            words = possessive.sub("", words)
+    return words.replace("_", " ")
 
 
 def _trie_expression(names: list[str]) -> str:

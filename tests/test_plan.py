@@ -224,6 +224,18 @@ def test_a_place_is_found_in_text_as_a_search_of_its_words_would_find_it(names, 
     assert places.named_in(written) == expected
 
 
+@given(st.text(alphabet="'’‘sS_ aé-", max_size=30))
+@example("Esher’s and Cobham's_s ’'s")
+def test_possessives_are_taken_out_as_one_expression_of_every_apostrophe_would(text) -> None:
+    """The words searched for names lose each possessive 's, whichever apostrophe it is written with, as one search
+    for any of them followed by s and a word's end takes them out."""
+    import re
+
+    from generator.plan import _words_text
+    from generator.text import APOSTROPHES
+    assert _words_text(text) == re.sub(rf"[{APOSTROPHES}]s\b", "", text.lower()).replace("_", " ")
+
+
 @pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=6))
