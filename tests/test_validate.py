@@ -493,3 +493,19 @@ def test_dates_and_other_kinds_are_refused_where_text_is_expected(mini_project):
         load_project(mini_project)
     assert str(caught.value) == ("locations.yaml:12:5: locations[2].name: expected text, found date "
                                  f"'{datetime.date(2024, 2, 29)}'\n    hint: put the text in quotes")
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\n", "\t", "\x00", "\x1f", "\x7f", "\x85", "\xa0", "\xad", "é",
+                                         "\u200b", "\u200c", "\u200d", "\u2028", "\u202e", "\u2066", "\ufeff", "😀"]),
+               max_size=12), st.booleans())
+def test_a_hidden_character_is_found_where_a_search_of_every_character_finds_it(text, single_line) -> None:
+    """The quick pass for printable text (most text) finds what the search of the forbidden characters and, on one
+    line, of the invisible ones finds."""
+    import unicodedata
+
+    from generator.schema import _CONTROL, _JOINERS, hidden_character
+    found = _CONTROL.search(text)
+    expected = (found.start(), found.group()) if found else next(
+        ((i, ch) for i, ch in enumerate(text) if single_line and unicodedata.category(ch) == "Cf"
+         and ch not in _JOINERS), None)
+    assert hidden_character(text, single_line) == expected
