@@ -71,6 +71,12 @@ def _check_report_path(args: argparse.Namespace) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from generator.workers import collector_paused
+    with collector_paused():   # from the load on, as a build: reading the project, checking the pages and reporting
+        return _check(args)    # make no reference cycles, and the collector's walks over what they made free nothing
+
+
+def _check(args: argparse.Namespace) -> int:
     from generator.build import output_age, show_placeholders, show_unserved
     from generator.checks import check_built_site
     from generator.data import output_folder

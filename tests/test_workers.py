@@ -234,3 +234,21 @@ def test_a_build_runs_with_the_collector_paused_and_its_workers_collect(tmp_path
     with pytest.raises((DataError, ChecksFailed)):
         build_module.build(project)
     assert gc.isenabled()
+
+
+def test_check_loads_plans_and_reports_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    """`check`, as a build, reads the project with the collector paused (its walks over the records made free
+    nothing), and leaves it as it found it."""
+    from generator import cli, validate
+    seen: list[bool] = []
+
+    def load(root, kept=None):
+        seen.append(gc.isenabled())
+        raise validate.DataError([])
+
+    monkeypatch.setattr(validate, "load_project", load)
+    (tmp_path / "output").mkdir()
+    assert gc.isenabled()
+    cli.main(["check", "--project", str(tmp_path), "-q"])
+    assert seen == [False] and gc.isenabled()
