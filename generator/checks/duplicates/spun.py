@@ -231,15 +231,14 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
     every = [text for _, _, texts in pages for text in texts]
     text_pages = [p for p, (_, _, texts) in enumerate(pages) for _ in texts]
     closing = table[_END_OF_TEXT]                 # a break, that ends each text
-    if any(_END_OF_TEXT in text for text in every):   # (read one by one, each closed by the mark)
-        rows: list[int] = []
-        for text in every:
-            rows.extend(_token_rows(text, table, WORD))
-            rows.append(closing)
+    if not every:   # (no text: not even a closing mark)
+        row = np.empty(0, np.int64)
+    elif any(_END_OF_TEXT in text for text in every):   # (read one by one, each closed by the mark)
+        closed = np.asarray([closing], np.int64)
+        row = np.concatenate([part for text in every for part in (_token_rows(text, table, WORD), closed)])
     else:   # in one pass: 30 % less time at 10,000 texts
-        rows = _token_rows(_END_OF_TEXT.join(every) + _END_OF_TEXT, table, _TOKEN_IN_RUN)
+        row = _token_rows(_END_OF_TEXT.join(every) + _END_OF_TEXT, table, _TOKEN_IN_RUN)
     kept = {url: texts for url, _, texts in pages}
-    row = np.asarray(rows if every else [], np.int64)   # (no text: not even a closing mark)
     text_ends = np.flatnonzero(row == closing) + 1   # where each text's tokens end (after the break closing it)
     shingles, counts = _as_the_index_reads(table, row, text_ends, text_pages, pages)
     if not every:
@@ -356,31 +355,36 @@ def _discount(pages: list[tuple[str, int, tuple[str, ...]]], masker: Masker | No
 
 
 class _Runs(dict):
-    """A run of text without white space -> the rows of its tokens (those `token` finds), and with `space`, of the
-    sentence break after it when it ends a sentence and white space without a line break follows."""
+    """A run of text without white space -> its number in `rows`, the list of the rows of each run's tokens (those
+    `token` finds), and with `space`, of the sentence break after it when it ends a sentence and white space
+    without a line break follows. Two tables may share one list (`rows`): their numbers never meet."""
 
-    def __init__(self, table: _Tokens, token: re.Pattern[str], space: int | None = None):
+    def __init__(self, table: _Tokens, token: re.Pattern[str], rows: list[tuple[int, ...]], space: int | None = None):
         super().__init__()
-        self.table, self.token, self.space = table, token, space
+        self.table, self.token, self.rows, self.space = table, token, rows, space
 
-    def __missing__(self, run: str) -> tuple[int, ...]:
+    def __missing__(self, run: str) -> int:
         rows = tuple(map(self.table.__getitem__, self.token.findall(run)))
         if self.space is not None and run[-1] in _ENDS_SENTENCE:
             rows += (self.space,)
-        self[run] = rows
-        return rows
+        number = self[run] = len(self.rows)
+        self.rows.append(rows)
+        return number
 
 
-def _token_rows(text: str, table: _Tokens, token: re.Pattern[str]) -> list[int]:
+def _token_rows(text: str, table: _Tokens, token: re.Pattern[str]) -> np.ndarray:
     """The rows of the tokens `_TOKEN.findall(text)` finds (`_TOKEN_IN_TEXT`'s, with `token` WORD), in order, with
     each sentence break as the row of " " or of "\n" (white space that holds a line break: the breaks' rows differ
     in nothing else), read with str.split and a table of the runs between white space instead of the regular
     expression (30 % less time for the whole reading at 10,000 texts). The white space between two runs is one
     break after a run that ends with . ! or ?, else one break for each run of line breaks in it (a line of white
-    space parts two such runs, an empty line does not)."""
-    space, newline = table[" "], table["\n"]
-    inner, last = _Runs(table, token, space), _Runs(table, token)
-    rows: list[int] = []
+    space parts two such runs, an empty line does not). Each run is read as its number in the table of runs, whose
+    rows are put in its place at the end, over arrays (a sixth fewer instructions than joining the runs' rows one
+    by one)."""
+    run_rows: list[tuple[int, ...]] = [(table[" "],), (table["\n"],)]
+    space, newline = 0, 1   # (the runs numbered 0 and 1: a break's row alone)
+    inner, last = _Runs(table, token, run_rows, table[" "]), _Runs(table, token, run_rows)
+    runs_read: list[int] = []
     ends = False       # the last run read ends a sentence
     breaks = 0         # runs of line breaks since the last run read
     crossed = False    # a line break since then
@@ -394,17 +398,21 @@ def _token_rows(text: str, table: _Tokens, token: re.Pattern[str]) -> list[int]:
         if not runs:
             continue
         if ends:   # (the white space since the run that ended a sentence holds a line break)
-            rows.append(newline)
+            runs_read.append(newline)
         elif breaks:
-            rows += [newline] * breaks
-        rows.extend(chain.from_iterable(map(inner.__getitem__, runs[:-1])))
-        rows.extend(last[runs[-1]])
+            runs_read += [newline] * breaks
+        runs_read.extend(map(inner.__getitem__, runs[:-1]))
+        runs_read.append(last[runs[-1]])
         ends, breaks, crossed, trailing = runs[-1][-1] in _ENDS_SENTENCE, 0, False, line[-1].isspace()
     if ends and (crossed or trailing):
-        rows.append(newline if crossed else space)
+        runs_read.append(newline if crossed else space)
     elif not ends:
-        rows += [newline] * breaks
-    return rows
+        runs_read += [newline] * breaks
+    lengths = np.fromiter(map(len, run_rows), np.int64, len(run_rows))
+    flat = np.fromiter(chain.from_iterable(run_rows), np.int64, int(lengths.sum()))
+    offsets = np.cumsum(lengths) - lengths
+    read = np.asarray(runs_read, np.int64)
+    return flat[ranges(offsets[read], lengths[read])[1]]
 
 
 def _as_the_index_reads(table: _Tokens, row: np.ndarray, text_ends: np.ndarray, text_pages: list[int],
