@@ -168,8 +168,8 @@ DOORWAY_RULE = "duplicates.doorway"   # a local page with nothing written for it
 # finds names with `\b`, at whose bounds these, the word characters of `re` without "_", end a word.
 _NAME_WORD = re.compile(WORD_PART)
 # A possessive 's, one expression for each apostrophe: one that starts with its character is searched for at C speed
-# (one that starts with a set of characters is tried at every letter: 0.2 s of CPU for 10,000 notes), and only in
-# text that holds that apostrophe.
+# (one that starts with a set of characters is tried at every letter), and only in text that holds that apostrophe:
+# `_words_text` of 10,000 notes, 262 M instructions before, 73 M after (callgrind).
 _POSSESSIVES = tuple((apostrophe, re.compile(re.escape(apostrophe) + r"s\b")) for apostrophe in APOSTROPHES)
 
 

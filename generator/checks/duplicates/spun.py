@@ -379,8 +379,9 @@ def _token_rows(text: str, table: _Tokens, token: re.Pattern[str]) -> np.ndarray
     expression (30 % less time for the whole reading at 10,000 texts). The white space between two runs is one
     break after a run that ends with . ! or ?, else one break for each run of line breaks in it (a line of white
     space parts two such runs, an empty line does not). Each run is read as its number in the table of runs, whose
-    rows are put in its place at the end, over arrays (a sixth fewer instructions than joining the runs' rows one
-    by one)."""
+    rows are put in its place at the end, over arrays: an array of rows, which the reading needs, without a list of
+    600,000 rows turned into one (the whole reading of 10,000 texts 5 % fewer instructions; this part alone is no
+    cheaper)."""
     run_rows: list[tuple[int, ...]] = [(table[" "],), (table["\n"],)]
     space, newline = 0, 1   # (the runs numbered 0 and 1: a break's row alone)
     inner, last = _Runs(table, token, run_rows, table[" "]), _Runs(table, token, run_rows)
