@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from generator.checks import HtmlPage, content, parse_html
 from generator.checks.claims import ClaimsChecker, load_rules
+from generator.checks.claims.lines import joined_rows
 from generator.checks.claims.pagetext import _strings
 from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, mark_blocks
 
@@ -101,6 +102,28 @@ def test_jsonld_strings_in_order_without_links_and_named_keys():
     _strings("plain", out)
     _strings(3, out)
     assert out == ["plain"]
+
+
+def _rows_line_by_line(lines: list[str]) -> list[str]:
+    """`joined_rows` as it was: each line looked at in turn, a price-only line matched on its own."""
+    price = r"(?:from\s+)?[£$€]\s?\d[\d,.]*"
+    alone = re.compile(rf"\s*{price}(?:\s*(?:each|pp|per \w+|a session))?\s*\**\s*$", re.I)
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] and not out[-1].rstrip().endswith((".", "!", "?", ":")) and alone.match(line):
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
+@given(st.lists(st.sampled_from(["One area", "£149", " £ 1,200.50 ", "from £90", "FROM $5 each", "€12 pp",
+                                 "£3 per session*", "£4 a session", "£5.", "£6 x", "Price:", "Done.", "Why?",
+                                 "", " ", "\t", "\r", "\x0b", "\u00a0", "\u2028", "\x85", "*", "\n"]),
+                max_size=12).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_price_rows_joined_in_the_whole_text_as_line_by_line(text):
+    assert joined_rows(text) == _rows_line_by_line(text.split("\n"))
 
 
 @pytest.mark.parametrize("text", [

@@ -49,7 +49,7 @@ class ClaimsChecker(ClaimMatcher):
         page's text count for a claim in its title or description too."""
         memo, line_of = self._lines, []
         results: list[SentenceResult] = []
-        lines = joined_rows(text.split("\n"))
+        lines = joined_rows(text)
         for n, line in enumerate(lines):
             known = memo.get(line)
             known = known if known is not None else self.line_results(line)

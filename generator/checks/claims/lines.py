@@ -24,18 +24,38 @@ def marked(evidence: str) -> bool:
     return "*" in text[1:] and not text.startswith("*")
 
 
-def joined_rows(lines: list[str]) -> list[str]:
+def joined_rows(text: str) -> list[str]:
     """The lines of a text, a line that holds only a price joined to the line before it: a price list's row in
     two cells ("One area", "£149") is read as one ("One area £149"), as a reader reads it."""
-    if not any(sign in line for line in lines for sign in CURRENCY_SIGNS):
-        return lines
-    out: list[str] = []
-    for line in lines:
-        if out and out[-1] and not out[-1].rstrip().endswith((".", "!", "?", ":")) and _PRICE_ONLY.match(line):
-            out[-1] = f"{out[-1]} {line.strip()}"
-        else:
-            out.append(line)
-    return out
+    lines = text.split("\n")
+    joined_to: dict[int, int] = {}   # a line joined to the line before it -> the line it is part of now
+    for n in _lines_with_signs(text):   # only these can hold a price; in order, as a row may follow a row
+        if n == 0:
+            continue
+        before = joined_to.get(n - 1, n - 1)
+        previous = lines[before]
+        if previous and not previous.rstrip().endswith((".", "!", "?", ":")) and _PRICE_ONLY.match(lines[n]):
+            lines[before] = f"{previous} {lines[n].strip()}"
+            joined_to[n] = before
+    return [line for n, line in enumerate(lines) if n not in joined_to] if joined_to else lines
+
+
+def _lines_with_signs(text: str) -> list[int]:
+    """The numbers of the lines of a text that hold a currency sign, in order (found with `str.find`: a page's
+    text is thousands of characters, and a few of them are signs)."""
+    found = []
+    for sign in CURRENCY_SIGNS:
+        at = text.find(sign)
+        while at != -1:
+            found.append(at)
+            at = text.find(sign, at + 1)
+    numbers: list[int] = []
+    n, counted = 0, 0
+    for at in sorted(found):
+        n, counted = n + text.count("\n", counted, at), at
+        if not numbers or numbers[-1] != n:
+            numbers.append(n)
+    return numbers
 
 
 def lead_ins_joined(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
