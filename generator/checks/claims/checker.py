@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.checks.claims.lines import PRICED_ROW, joined_rows, marked
-from generator.checks.claims.matcher import Claim, ClaimMatcher, SentenceResult
+from generator.checks.claims.matcher import NEUTRAL, Claim, ClaimMatcher, SentenceResult
 from generator.checks.claims.pagetext import page_texts, snippet
 from generator.checks.claims.phrases import affirmed, clean_text, find_phrase, normalise
 from generator.checks.claims.rules import ClaimRule
@@ -47,12 +47,16 @@ class ClaimsChecker(ClaimMatcher):
     def _check_text(self, text: str, where: str, found: dict[tuple[str, str], list], page_text: str = "") -> None:
         """Add the claims of a text to `found` ((rule id, words) -> [claim, where, count]). The footnotes of the
         page's text count for a claim in its title or description too."""
-        memo, line_of = self._lines, []
-        results: list[SentenceResult] = []
         lines = joined_rows(text)
-        for n, line in enumerate(lines):
-            known = memo.get(line)
-            known = known if known is not None else self.line_results(line)
+        memo = self._lines
+        remembered = [memo.get(line) for line in lines]
+        knowns = [known if known is not None else self.line_results(line)
+                  for known, line in zip(remembered, lines, strict=True)]
+        if not any(result.claims for known in knowns if known is not NEUTRAL for result in known):
+            return   # most texts: no line holds a claim
+        line_of: list[int] = []
+        results: list[SentenceResult] = []
+        for n, known in enumerate(knowns):
             results += known
             line_of += [n] * len(known)
         footnotes = None

@@ -71,10 +71,10 @@ class SentenceResult:
 # circumstance of a question, not what is asked about ("after a complication")
 _FREE_OF = language_words("free-of")
 _CIRCUMSTANCE = language_words("circumstances")
-_NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and answers nothing
+NEUTRAL = (SentenceResult((), False, 0),)   # a line that holds no claim and answers nothing
 _YES = (SentenceResult((), False, 1),)       # a sentence that holds no claim and starts "Yes"
 _NO = (SentenceResult((), False, -1),)
-_BY_ANSWER = {0: _NEUTRAL, 1: _YES, -1: _NO}
+_BY_ANSWER = {0: NEUTRAL, 1: _YES, -1: _NO}
 _TAG = re.compile(r"#([^\W_]\w*)")
 
 
@@ -145,7 +145,7 @@ class ClaimMatcher:
             claims = tuple(self._claims(s)) if not self._exempt(s.text) else ()
             interesting = interesting or bool(claims) or s.answer != 0
             out.append(SentenceResult(claims, s.question, s.answer))
-        return tuple(out) if interesting else _NEUTRAL
+        return tuple(out) if interesting else NEUTRAL
 
     def _could_match(self, text: str) -> int | None:
         """None when some phrase of the rules may match in the text; else (no phrase can: most lines, found with
@@ -367,7 +367,7 @@ class ClaimMatcher:
             known = memo.get(line)
             if known is None:
                 known = self.line_results(line)
-            if known is not _NEUTRAL and any(r.claims for r in known):
+            if known is not NEUTRAL and any(r.claims for r in known):
                 return True
         return False
 
