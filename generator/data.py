@@ -427,6 +427,7 @@ ALIAS_FACTOR = 10
 # The tags a data file may use: YAML's plain kinds (written or implied) and `!placeholder`.
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_TEXT_TAG = _CORE + "str"
 _PLAIN_HINT = "the data files hold text, numbers, true/false, lists and `key: value` lines only"
 
 
@@ -515,6 +516,8 @@ class _Builder:
         return out
 
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        if node.tag == _TEXT_TAG:   # most values: what the constructor makes of text, without its bookkeeping
+            return node.value
         if node.tag == PLACEHOLDER_TAG:
             return Placeholder(node.value)
         if node.tag not in _SCALAR_TAGS:
