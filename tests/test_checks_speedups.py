@@ -20,6 +20,8 @@ from generator.checks import HtmlPage, content, parse_html
 from generator.checks.claims import ClaimsChecker, load_rules
 from generator.checks.claims.lines import joined_rows
 from generator.checks.claims.pagetext import _strings
+from generator.checks.claims.phrases import ASCII_WORD_PATTERN, WORD_PATTERN
+from generator.checks.claims.signatures import numbers_pattern
 from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, mark_blocks
 
 EXEMPT = ["Results vary from person to person and are not guaranteed.", "Botox is a prescription-only medicine."]
@@ -102,6 +104,23 @@ def test_jsonld_strings_in_order_without_links_and_named_keys():
     _strings("plain", out)
     _strings(3, out)
     assert out == ["plain"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+       | st.lists(st.sampled_from(["it's", "o'", "'", "_", "a_b", "x1", "99", " ", "-", "\n", "Z"])).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_words_of_ascii_text_read_as_the_claims_word_reads_them(text):
+    assert ASCII_WORD_PATTERN.findall(text) == WORD_PATTERN.findall(text)
+
+
+@given(st.lists(st.integers(0, 99), min_size=1, max_size=12, unique=True).map(sorted),
+       st.lists(st.sampled_from(["1", "2", "7", "12", "17", "0", "99", ".", ",", ":", " ", "a", "\u0663"]))
+       .map("".join))
+@settings(max_examples=400, deadline=None)
+def test_numbers_found_as_when_the_expression_looked_back_first(numbers, text):
+    looking_back_first = re.compile(r"(?<![\d.])(?:" + "|".join(map(str, numbers)) + r")(?![\d.,:])")
+    assert [m.span() for m in numbers_pattern(numbers).finditer(text)] == \
+        [m.span() for m in looking_back_first.finditer(text)]
 
 
 def _rows_line_by_line(lines: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from generator.checks.claims.lines import lead_ins_joined
 from generator.checks.claims.phrases import (
+    ASCII_WORD_PATTERN,
     TIME_WORDS,
     WORD_PATTERN,
     Phrase,
@@ -155,7 +156,7 @@ class ClaimMatcher:
         numbers compare with the rules' numbers: that is remembered, so that lines which differ in other words
         (a place's name, a distance) are decided once."""
         low = normalise(text)
-        words = WORD_PATTERN.findall(low)
+        words = (ASCII_WORD_PATTERN if low.isascii() else WORD_PATTERN).findall(low)
         answer = answer_of(*words[:3]) if words else 0
         if self.candidate_forms.isdisjoint(words) and "#" not in low and not self._signs_in(low) and not (
                 self._signature_numbers and (self._signature_numbers.search(low)

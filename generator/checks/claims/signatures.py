@@ -136,6 +136,15 @@ def signature_of(phrase: Phrase) -> set[str]:
 
 
 
+def numbers_pattern(numbers: Sequence[int]) -> re.Pattern[str]:
+    """An expression that finds these numbers written in digits, not as a part of another number ("12", not "112",
+    "1.2" or "12:30"). Each starts with its first digit, then looks back that no digit or point stands before it:
+    an expression that starts by looking back is tried at every character of a line, one that starts with a digit
+    only at the digits (four times as quick on a page's lines)."""
+    alternatives = "|".join(f"{n[0]}(?<![\\d.]{n[0]}){n[1:]}" for n in map(str, numbers))
+    return re.compile(rf"(?:{alternatives})(?![\d.,:])")
+
+
 class RuleIndex:
     """The phrases of a rule set (each rule's, in order) indexed for matching: by their signatures, with what a
     line must hold for each to match. Made once per rule set (rules.RuleSet.index) and shared by its checkers."""
@@ -224,5 +233,5 @@ class RuleIndex:
                 self.signature_number_words = frozenset(NUMBER_WORDS)
             else:
                 taken = sorted({n for a in atoms for n in range(0, 100) if compare(a, n)})
-                self.signature_numbers = re.compile(r"(?<![\d.])(?:" + "|".join(map(str, taken)) + r")(?![\d.,:])")
+                self.signature_numbers = numbers_pattern(taken)
                 self.signature_number_words = frozenset(w for w, n in NUMBER_WORDS.items() if n in taken)
