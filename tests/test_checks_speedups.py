@@ -22,6 +22,7 @@ from generator.checks.claims.lines import joined_rows
 from generator.checks.claims.pagetext import _strings
 from generator.checks.claims.phrases import ASCII_WORD_PATTERN, WORD_PATTERN
 from generator.checks.claims.signatures import numbers_pattern
+from generator.checks.duplicates import text as duplicate_text
 from generator.checks.html import _BLOCK_TAGS, _blocks, _lines, mark_blocks
 
 EXEMPT = ["Results vary from person to person and are not guaranteed.", "Botox is a prescription-only medicine."]
@@ -111,6 +112,14 @@ def test_jsonld_strings_in_order_without_links_and_named_keys():
 @settings(max_examples=400, deadline=None)
 def test_words_of_ascii_text_read_as_the_claims_word_reads_them(text):
     assert ASCII_WORD_PATTERN.findall(text) == WORD_PATTERN.findall(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+       | st.lists(st.sampled_from(["it's", "a-b", "-", "3.5", "1,000", "12:30", ".", "_", "x1", " ", "\n", "Z"]))
+       .map("".join))
+@settings(max_examples=400, deadline=None)
+def test_words_of_ascii_text_read_as_the_duplicate_checks_word_reads_them(text):
+    assert duplicate_text.ASCII_WORD.findall(text) == duplicate_text.WORD.findall(text)
 
 
 @given(st.lists(st.integers(0, 99), min_size=1, max_size=12, unique=True).map(sorted),

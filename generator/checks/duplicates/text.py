@@ -32,6 +32,9 @@ SHINGLE = 4                     # words per shingle
 # shape ("Walton-on-Thames", "south-west", "3.5") is one word, and so one mark once masked, so that two pages that
 # differ only in the values inserted into them have the same masked words, one for one.
 WORD = re.compile(rf"\d+(?:[.,:]\d+)*|{WORD_PART}(?:[-{APOSTROPHES}]{WORD_PART})*")
+# the same words in ASCII text (most lines): its digits, letters and apostrophe in sets that the expression engine
+# looks up in a table, where for `WORD` it asks each character's Unicode category
+ASCII_WORD = re.compile(r"[0-9]+(?:[.,:][0-9]+)*|[a-zA-Z0-9]+(?:[-'][a-zA-Z0-9]+)*")
 BREAK = np.uint64(0)            # the word hash of a block break
 MASK = np.uint64(0x5EED5EED5EED5EED)   # the word hash of every masked word
 P1 = np.uint64(0x9E3779B97F4A7C15)     # the odd multiplier that folds word hashes (and pair keys) into one
@@ -47,7 +50,8 @@ NEVER_MASKED = frozenset({"a", "an", "and", "as", "at", "by", "de", "for", "from
 def words(text: str) -> list[str]:
     """The words of a text, lower-cased, as the comparisons see them (® and ™ and punctuation dropped, typographic
     quotes as straight ones: "clinic’s" is "clinic's")."""
-    return WORD.findall(folded(text))
+    text = folded(text)
+    return (ASCII_WORD if text.isascii() else WORD).findall(text)
 
 
 def folded(text: str) -> str:
