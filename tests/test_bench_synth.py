@@ -257,3 +257,25 @@ def test_the_change_run_by_run_is_the_median_of_each_runs_change() -> None:
     assert paired([10.0, 20.0, 30.0], [11.0, 22.0, 33.0]) == "+10% (+10% to +10%)"
     assert paired([10.0, 30.0, 30.0], [30.0, 27.0, 33.0]) == "+10% (-10% to +200%)"
     assert paired([], []) == "-"
+
+
+def test_stages_counted_are_marked_at_each_start_and_end(tmp_path: Path, monkeypatch, capsys) -> None:
+    """bench/stages.py --instructions: the counted process calls os.getppid() at the start and at the end of each
+    stage and nowhere else (callgrind sums what ran at each call, so stage k's sum is the (2k + 2)-th), and names
+    the stages it ran, in order, with the pages; the table sets revisions side by side, per page."""
+    from bench import stages
+    from bench.synth import make_project
+    project = make_project(tmp_path / "p", 1, 2, pair_notes=1.0)
+    monkeypatch.setattr(stages, "COUNTED", False)   # (restored: main sets it in the counted process)
+    calls: list[int] = []
+    monkeypatch.setattr(os, "getppid", lambda: calls.append(1) or 1)
+    assert stages.main(["--count-stages", str(project), "--every", "1"]) == 0
+    names, pages = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    from generator.plan import plan_site
+    from generator.validate import load_project
+    assert names[0] == "render (Jinja2)" and "claims rules" in names
+    assert pages == len(plan_site(load_project(project)).pages)   # --every 1: all of them
+    assert len(calls) == 2 * len(names)
+    rows = stages.counted_table({"old": {"claims rules": 4_000_000, "parse": 3_000_000},
+                                 "new": {"claims rules": 3_000_000, "parse": 3_030_000}}, 2)
+    assert rows[2:] == ["| claims rules | 2,000 | 1,500 | -25.0% |", "| parse | 1,500 | 1,515 | +1.0% |"]
