@@ -159,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.rev and not args.instructions:
         parser.error("--rev counts revisions: use it with --instructions")
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind (apt-get install valgrind)")
+    if args.instructions:
+        from bench.compare import revision
+        for rev in args.rev:
+            revision(rev)   # (a name git does not know stops here, before a project is written)
     from bench.synth import synth_data, write_project
 
     treatments, areas = (int(x) for x in args.size.split("x"))

@@ -279,3 +279,16 @@ def test_stages_counted_are_marked_at_each_start_and_end(tmp_path: Path, monkeyp
     rows = stages.counted_table({"old": {"claims rules": 4_000_000, "parse": 3_000_000},
                                  "new": {"claims rules": 3_000_000, "parse": 3_030_000}}, 2)
     assert rows[2:] == ["| claims rules | 2,000 | 1,500 | -25.0% |", "| parse | 1,500 | 1,515 | +1.0% |"]
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (tests/setup-system.sh)")
+def test_stages_refuse_a_revision_git_does_not_know(tmp_path: Path) -> None:
+    """`bench/stages.py --instructions --rev X` with a name git does not know says so, before any project is
+    written or anything is counted; --rev without --instructions is refused too."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "stages.py"), "--instructions", "--rev",
+                           "no-such-revision", "--size", "1x1"], capture_output=True, text=True, check=False,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 1 and "not a revision" in done.stderr and "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "stages.py"), "--rev", "HEAD"], capture_output=True,
+                          text=True, check=False, cwd=tmp_path, timeout=120)
+    assert done.returncode == 2 and "--instructions" in done.stderr
