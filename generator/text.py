@@ -18,6 +18,9 @@ CURRENCY_SIGNS = "£$€"   # the signs a price is written with (claims read a p
 # the marks read as an apostrophe: the straight one and those QUOTES folds to it ("it's", "o’clock", "it‘s")
 APOSTROPHES = "'" + "".join(old for old, new in QUOTES if new == "'")
 WORD_PART = r"[^\W_]+"   # a run of letters or digits: what every reader of words takes as a word or a part of one
+# the same in ASCII text (most lines): its letters and digits in a set that the expression engine looks up in a table,
+# where for WORD_PART it asks each character's Unicode category (a fifth quicker); `str.isascii` says when it applies
+ASCII_WORD_PART = "[a-zA-Z0-9]+"
 # The claims check's word: its parts joined by an apostrophe ("it's" is one word), split at a hyphen, as that check
 # matches a rule's phrase word by word whether a page joins its words with a hyphen or a space ("risk-free", "risk
 # free"; claims/phrases.py reads dashes as hyphens). It differs from the duplicate check's (checks/duplicates/text.py),

@@ -19,7 +19,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from generator.checks.sentences import NEGATIONS, Word, language_words, negation_scopes
-from generator.text import CURRENCY_SIGNS, QUOTES, WORD, did_you_mean
+from generator.text import ASCII_WORD_PART, CURRENCY_SIGNS, QUOTES, WORD, did_you_mean
 
 # -- words and their forms --------------------------------------------------------------------------------------
 
@@ -69,9 +69,7 @@ def clean_text(text: str) -> str:
 
 
 WORD_PATTERN = re.compile(WORD)   # a word as the rules read it (generator/text.py WORD)
-# the same words in ASCII text (most lines): their letters and digits in a set that the expression engine looks up
-# in a table, where for `WORD` it asks each character's Unicode category (a fifth quicker)
-ASCII_WORD_PATTERN = re.compile(r"[a-zA-Z0-9]+(?:'[a-zA-Z0-9]+)*")
+ASCII_WORD_PATTERN = re.compile(rf"{ASCII_WORD_PART}(?:'{ASCII_WORD_PART})*")   # the same, in ASCII text
 
 
 # -- phrases ----------------------------------------------------------------------------------------------------

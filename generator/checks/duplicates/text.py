@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from generator.geo import COMPASS_WORDS
-from generator.text import APOSTROPHES, WORD_PART, fold_quotes
+from generator.text import APOSTROPHES, ASCII_WORD_PART, WORD_PART, fold_quotes
 
 SHINGLE = 4                     # words per shingle
 
@@ -32,9 +32,7 @@ SHINGLE = 4                     # words per shingle
 # shape ("Walton-on-Thames", "south-west", "3.5") is one word, and so one mark once masked, so that two pages that
 # differ only in the values inserted into them have the same masked words, one for one.
 WORD = re.compile(rf"\d+(?:[.,:]\d+)*|{WORD_PART}(?:[-{APOSTROPHES}]{WORD_PART})*")
-# the same words in ASCII text (most lines): its digits, letters and apostrophe in sets that the expression engine
-# looks up in a table, where for `WORD` it asks each character's Unicode category
-ASCII_WORD = re.compile(r"[0-9]+(?:[.,:][0-9]+)*|[a-zA-Z0-9]+(?:[-'][a-zA-Z0-9]+)*")
+ASCII_WORD = re.compile(rf"[0-9]+(?:[.,:][0-9]+)*|{ASCII_WORD_PART}(?:[-']{ASCII_WORD_PART})*")   # in ASCII text
 BREAK = np.uint64(0)            # the word hash of a block break
 MASK = np.uint64(0x5EED5EED5EED5EED)   # the word hash of every masked word
 P1 = np.uint64(0x9E3779B97F4A7C15)     # the odd multiplier that folds word hashes (and pair keys) into one
