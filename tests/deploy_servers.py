@@ -173,8 +173,15 @@ class FtpServer:
             Handler.tls_data_required = True
         self.server = FTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.socket.getsockname()[1]
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"timeout": 0.05, "handle_exit": False}, daemon=True)
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        """Serve until told to stop, then close the server in this thread: closed from another thread while this
+        one waits in poll(), the loop fails on a closed descriptor."""
+        while not self._stop.is_set():
+            self.server.serve_forever(timeout=0.05, blocking=False, handle_exit=False)
+        self.server.close_all()
 
     def rel(self, path: str) -> str:
         return Path(path).relative_to(self.home).as_posix()
@@ -185,7 +192,7 @@ class FtpServer:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.close_all()
+        self._stop.set()
         self.thread.join(timeout=10)
 
 
